@@ -1,0 +1,129 @@
+//! Stage `allocate`: the exact value of a node of the cascade, as a reduced
+//! fraction of rounding units. Small values live inline (no allocation), so
+//! exactness costs little on ordinary plans and never overflows on big ones.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use dashu_int::ops::{DivRem, Gcd};
+use dashu_int::UBig;
+
+/// A non-negative rational number of rounding units, always reduced
+/// (`gcd(num, den) == 1`, `den > 0`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exact {
+    num: UBig,
+    den: UBig,
+}
+
+impl Exact {
+    /// A whole number of units.
+    pub fn from_units(units: u128) -> Exact {
+        Exact { num: UBig::from(units), den: UBig::ONE }
+    }
+
+    /// `num / den`, reduced. `den` must not be zero.
+    pub fn new(num: UBig, den: UBig) -> Exact {
+        debug_assert!(!den.is_zero(), "an exact value needs a positive denominator");
+        if num.is_zero() {
+            return Exact { num, den: UBig::ONE };
+        }
+        if den.is_one() {
+            return Exact { num, den };
+        }
+        let g = (&num).gcd(&den);
+        if g.is_one() {
+            Exact { num, den }
+        } else {
+            Exact { num: num / &g, den: den / g }
+        }
+    }
+
+    /// The numerator, in units.
+    pub fn num(&self) -> &UBig {
+        &self.num
+    }
+
+    /// The denominator (1 for a whole number of units).
+    pub fn den(&self) -> &UBig {
+        &self.den
+    }
+
+    /// Whether the value is zero.
+    pub fn is_zero(&self) -> bool {
+        self.num.is_zero()
+    }
+
+    /// The whole units below or at the value, and the fractional part's numerator over [`Exact::den`].
+    pub fn floor_rem(&self) -> (UBig, UBig) {
+        (&self.num).div_rem(&self.den)
+    }
+
+    /// The value written as a decimal number of units with up to `digits`
+    /// decimals, followed by `…` when it goes on (for explanations).
+    pub fn to_decimal_string(&self, digits: usize) -> String {
+        let (whole, mut rem) = self.floor_rem();
+        let mut s = whole.to_string();
+        if rem.is_zero() {
+            return s;
+        }
+        s.push('.');
+        for _ in 0..digits {
+            if rem.is_zero() {
+                return s;
+            }
+            let (d, r) = (rem * UBig::from(10u8)).div_rem(&self.den);
+            s.push_str(&d.to_string());
+            rem = r;
+        }
+        if !rem.is_zero() {
+            s.push('…');
+        }
+        s
+    }
+}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (&self.num * &other.den).cmp(&(&other.num * &self.den))
+    }
+}
+
+impl fmt::Display for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.den.is_one() {
+            write!(f, "{}", self.num)
+        } else {
+            write!(f, "{}/{}", self.num, self.den)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reduces_and_compares_exactly() {
+        let third = Exact::new(UBig::from(2u8), UBig::from(6u8));
+        assert_eq!(third.num(), &UBig::ONE);
+        assert_eq!(third.den(), &UBig::from(3u8));
+        let also = Exact::new(UBig::from(333_333_333_333_333_333_333_333_333u128), UBig::from(10u128.pow(27)));
+        assert!(also < third, "28 digits of 1/3 are less than 1/3");
+        assert_eq!(Exact::new(UBig::ZERO, UBig::from(7u8)), Exact::from_units(0));
+    }
+
+    #[test]
+    fn writes_decimals() {
+        let x = Exact::new(UBig::from(250_000_000u32), UBig::from(3u8));
+        assert_eq!(x.to_decimal_string(4), "83333333.3333…");
+        assert_eq!(Exact::new(UBig::from(5u8), UBig::from(4u8)).to_decimal_string(4), "1.25");
+        assert_eq!(Exact::from_units(42).to_decimal_string(4), "42");
+    }
+}

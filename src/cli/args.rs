@@ -1,0 +1,56 @@
+//! Stage `cli`: the command-line grammar (clap). Only the cli sees these types.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// salesplit: decompose an annual sales target into exact targets by
+/// organisation and time.
+#[derive(Debug, Parser)]
+#[command(name = "salesplit", version, about, long_about = None)]
+pub struct Args {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decompose a plan's annual target into the targets of every member and period.
+    Decompose(DecomposeArgs),
+}
+
+/// Output formats (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A pivot table for people: members down the side, periods across, totals.
+    Table,
+    /// RFC 4180 CSV, one row per cell.
+    Csv,
+    /// One JSON document with one row per cell.
+    Json,
+}
+
+/// Arguments of `salesplit decompose`.
+#[derive(Debug, clap::Args)]
+pub struct DecomposeArgs {
+    /// The plan file (TOML).
+    pub plan: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Breakdown: split names and at most one time level (year, quarter,
+    /// month, week, day), comma-separated, e.g. `region,quarter`.
+    /// Default: every split and the plan's [time].level.
+    #[arg(long, value_name = "NAMES")]
+    pub by: Option<String>,
+    /// Only the cells inside this period: 2026, 2026-Q1, 2026-03,
+    /// 2026-03-W2, 2026-03-15 (FY2026, FY2026-Q1 for fiscal plans).
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// Write to this file instead of stdout (atomically: a temporary file
+    /// renamed into place, so an error never leaves it half written).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

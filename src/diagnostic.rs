@@ -1,0 +1,209 @@
+//! Cross-stage: one problem found in an input file, rendered the way a
+//! compiler would show it (file, line, column, the line itself, a caret, the
+//! arithmetic and a fix). Every stage reports bad input through this type so
+//! that users see one consistent format.
+
+use std::fmt;
+
+use unicode_width::UnicodeWidthStr;
+
+/// Where a problem is: a file, a 1-based line, and optionally the byte range
+/// of the offending text inside that line (for the caret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it (`plan.toml`, `reps.csv`).
+    pub file: String,
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column in characters, when the problem has a position in the line.
+    pub column: Option<usize>,
+    /// The whole text of that line (without its line break).
+    pub line_text: String,
+    /// Byte range inside `line_text` to underline; empty when there is no caret.
+    pub underline: std::ops::Range<usize>,
+    /// CSV files say `reps.csv line 7`; TOML files say `plan.toml:12:9`.
+    pub style: LocationStyle,
+}
+
+/// How a location is written in the `-->` line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationStyle {
+    /// `plan.toml:12:9`
+    Colon,
+    /// `reps.csv line 7`
+    Line,
+}
+
+impl Location {
+    /// The location of byte range `span` of `text`, a file named `file`.
+    /// A span that runs over several lines is underlined to the end of its first line.
+    pub fn from_span(file: &str, text: &str, span: std::ops::Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let from = start - line_start;
+        let to = floor_char_boundary(line_text, span.end.saturating_sub(line_start).min(line_text.len())).max(from);
+        Location {
+            file: file.to_string(),
+            line,
+            column: Some(column),
+            line_text: line_text.to_string(),
+            underline: from..to,
+            style: LocationStyle::Colon,
+        }
+    }
+
+    /// A whole line of a CSV file (1-based), with the byte range of a field to underline.
+    pub fn csv_line(file: &str, line: usize, line_text: &str, underline: std::ops::Range<usize>) -> Location {
+        let line_text = line_text.trim_end_matches(['\r', '\n']);
+        let end = underline.end.min(line_text.len());
+        let start = underline.start.min(end);
+        Location {
+            file: file.to_string(),
+            line,
+            column: None,
+            line_text: line_text.to_string(),
+            underline: start..end,
+            style: LocationStyle::Line,
+        }
+    }
+
+    /// A file as a whole, with no line to point at.
+    pub fn file(file: &str) -> Location {
+        Location {
+            file: file.to_string(),
+            line: 0,
+            column: None,
+            line_text: String::new(),
+            underline: 0..0,
+            style: LocationStyle::Line,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem with an input: what is wrong, where, the arithmetic behind it
+/// and what would fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// One sentence: what is wrong.
+    pub message: String,
+    /// Where, when the problem has a place in a file.
+    pub location: Option<Location>,
+    /// Supporting facts, such as the sum that does not add up.
+    pub notes: Vec<String>,
+    /// What would fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with no place yet; add one with [`Diagnostic::at`].
+    pub fn new(message: impl Into<String>) -> Diagnostic {
+        Diagnostic { message: message.into(), location: None, notes: Vec::new(), help: None }
+    }
+
+    /// Sets where the problem is.
+    pub fn at(mut self, location: Location) -> Diagnostic {
+        self.location = Some(location);
+        self
+    }
+
+    /// Adds a supporting fact (`30% + 40% + 25% = 95%`).
+    pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Sets what would fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        let mut gutter = 1;
+        if let Some(loc) = &self.location {
+            let number = loc.line.to_string();
+            gutter = number.len() + 1;
+            let pad = " ".repeat(gutter);
+            match (loc.style, loc.line, loc.column) {
+                (_, 0, _) => writeln!(f, "{pad}--> {}", loc.file)?,
+                (LocationStyle::Colon, line, Some(col)) => writeln!(f, "{pad}--> {}:{line}:{col}", loc.file)?,
+                (_, line, _) => writeln!(f, "{pad}--> {} line {line}", loc.file)?,
+            }
+            if loc.line > 0 {
+                writeln!(f, "{pad}|")?;
+                writeln!(f, "{number} | {}", loc.line_text)?;
+                if !loc.underline.is_empty() {
+                    let before = UnicodeWidthStr::width(&loc.line_text[..loc.underline.start]);
+                    let width = UnicodeWidthStr::width(&loc.line_text[loc.underline.clone()]).max(1);
+                    writeln!(f, "{pad}| {}{}", " ".repeat(before), "^".repeat(width))?;
+                }
+            }
+        }
+        let pad = " ".repeat(gutter);
+        for note in &self.notes {
+            writeln!(f, "{pad}= note: {note}")?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{pad}= help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The allowed word nearest to `word`, if it is close enough to be a typo
+/// (`wieghts` -> `weights`). Used for "did you mean" help.
+pub fn suggest<'w>(word: &str, allowed: impl Iterator<Item = &'w str>) -> Option<&'w str> {
+    allowed
+        .map(|a| (strsim::damerau_levenshtein(word, a), a))
+        .filter(|(d, a)| *d <= (a.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_line_column_and_caret_under_wide_characters() {
+        let text = "[plan]\nname = \"计划\"\nyear = 20x6\n";
+        let span = text.find("20x6").unwrap();
+        let d = Diagnostic::new("bad year")
+            .at(Location::from_span("plan.toml", text, span..span + 4))
+            .note("a note")
+            .help("write a year such as 2026");
+        assert_eq!(
+            d.to_string(),
+            "error: bad year\n  --> plan.toml:3:8\n  |\n3 | year = 20x6\n  |        ^^^^\n  = note: a note\n  = help: write a year such as 2026\n"
+        );
+        let span = text.find('"').unwrap();
+        let loc = Location::from_span("plan.toml", text, span..span + 8);
+        assert_eq!((loc.line, loc.column), (2, Some(8)));
+        let shown = Diagnostic::new("x").at(loc).to_string();
+        // Two CJK characters are four columns wide, plus two quotes.
+        assert!(shown.ends_with("2 | name = \"计划\"\n  |        ^^^^^^\n"), "{shown}");
+    }
+
+    #[test]
+    fn csv_locations_name_the_line() {
+        let d = Diagnostic::new("bad weight").at(Location::csv_line("reps.csv", 7, "王芳,华东,abc\r\n", 14..17));
+        assert_eq!(
+            d.to_string(),
+            "error: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
+        );
+    }
+}

@@ -1,0 +1,38 @@
+//! Stage `engine`: what the engine hands to renderers — one header per run,
+//! then cells. Renderers only format these; every figure is final.
+
+use rust_decimal::Decimal;
+
+use crate::calendar::{Level, Period};
+use crate::plan::Precision;
+
+/// Facts about a run that every output shows once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The plan's title.
+    pub plan: String,
+    /// Currency code, shown but never converted (may be empty).
+    pub currency: String,
+    /// The plan's year number.
+    pub year: i32,
+    /// Rounding unit; every amount has exactly its decimals.
+    pub precision: Precision,
+    /// Metric names, in the order of [`Cell::values`].
+    pub metrics: Vec<String>,
+    /// The split dimensions kept by the breakdown, in cascade order
+    /// (the `period` dimension comes after them).
+    pub splits: Vec<String>,
+    /// The breakdown's time level.
+    pub level: Level,
+}
+
+/// One row of output: a combination of members, a period, and its figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// One member name per [`Header::splits`] entry.
+    pub members: &'a [&'a str],
+    /// The period, at the breakdown's level.
+    pub period: &'a Period,
+    /// One amount per metric, with exactly the precision's decimals.
+    pub values: &'a [Decimal],
+}

@@ -1,0 +1,17 @@
+//! Stage `engine`: the receiving end of a run. Renderers implement it, so
+//! cells flow out one at a time and memory does not grow with their number.
+
+use rust_decimal::Decimal;
+
+use super::{Cell, Header};
+
+/// Receives a run's output in order: `begin`, every `cell`, then `finish`.
+/// Output errors (a closed pipe, a full disk) stop the run.
+pub trait CellSink {
+    /// Called once before any cell.
+    fn begin(&mut self, header: &Header) -> std::io::Result<()>;
+    /// Called once per cell, in output order.
+    fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()>;
+    /// Called once at the end with the sum of every cell's values, per metric.
+    fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()>;
+}

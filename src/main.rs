@@ -1,0 +1,5 @@
+//! The `salesplit` binary: everything happens in [`salesplit::cli`].
+
+fn main() {
+    std::process::exit(salesplit::cli::main());
+}

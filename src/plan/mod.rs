@@ -1,0 +1,93 @@
+//! Stage `plan` (**plan** -> calendar -> allocate -> engine -> render): reads
+//! a plan file (TOML, contract v1) and its roster CSVs into a validated
+//! [`Plan`], keeping where everything was written so that later stages can
+//! point at it. Nothing after this stage sees TOML or CSV.
+//!
+//! Contract: a [`Plan`] returned by [`Plan::read`] is internally consistent —
+//! non-negative weights, percentages that add up to 100%, a total that is a
+//! multiple of the precision, `within` and roster parents that name real
+//! members, a calendar that can carry the target — or the read fails with
+//! every independent problem reported at once.
+
+mod number;
+mod precision;
+mod reader;
+mod roster;
+mod split;
+
+pub use number::Number;
+pub use precision::Precision;
+pub use split::{Member, MemberSet, MemberShare, Split};
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::calendar::{CalendarSpec, Level};
+use crate::diagnostic::Location;
+use crate::error::{Error, Result};
+
+/// The metric the plan decomposes and its annual total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metric {
+    /// Its name, the output column (`sales`).
+    pub name: String,
+    /// The annual total in the plan's currency; a multiple of the precision.
+    pub total: Decimal,
+    /// Where it is written, for messages.
+    pub origin: Location,
+}
+
+/// A validated plan: what to share, how, over which year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The plan's title.
+    pub name: String,
+    /// Currency code, shown but never converted (may be empty).
+    pub currency: String,
+    /// The year the plan covers (its fiscal year number).
+    pub year: i32,
+    /// First day of the plan year (the 1st of a month).
+    pub start: NaiveDate,
+    /// Rounding unit of amounts.
+    pub precision: Precision,
+    /// The metric and its annual total.
+    pub metric: Metric,
+    /// The time tree's weights.
+    pub calendar: CalendarSpec,
+    /// Where the time settings are written (`[time]`, else the target), for messages.
+    pub time_origin: Location,
+    /// Default output time level.
+    pub level: Level,
+    /// The organisational cascade, in order.
+    pub splits: Vec<Split>,
+}
+
+impl Plan {
+    /// Reads and validates the plan at `path` and the rosters it names
+    /// (relative paths are taken from the plan's folder).
+    pub fn read(path: &Path) -> Result<Plan> {
+        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::InvalidData => Error::invalid(
+                crate::diagnostic::Diagnostic::new("the plan is not UTF-8 text")
+                    .at(Location::file(&path.display().to_string()))
+                    .help("save the file as UTF-8"),
+            ),
+            _ => Error::Io { path: path.to_path_buf(), action: "read", source },
+        })?;
+        let base = path.parent().unwrap_or_else(|| Path::new(""));
+        Plan::parse(&path.display().to_string(), &text, base)
+    }
+
+    /// Parses and validates plan text; `file` names it in messages and
+    /// `base` is the folder rosters are read from.
+    pub fn parse(file: &str, text: &str, base: &Path) -> Result<Plan> {
+        reader::read(file, text, base)
+    }
+
+    /// The amount's total in rounding units.
+    pub fn total_units(&self) -> u128 {
+        self.precision.to_units(self.metric.total).expect("validated: the total is a multiple of the precision")
+    }
+}

@@ -1,0 +1,240 @@
+//! Stage `plan`: reading a number out of a TOML value exactly. Integers and
+//! strings are read digit for digit; a TOML float is read by its shortest
+//! decimal form (so `1.2` is exactly 1.2), as the brief specifies.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use toml::de::DeValue;
+
+/// A number as written in a plan: plain (`1.2`, `10_000_000`, `"0.5"`) or a
+/// percentage string (`"30%"`, kept as 30).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Number {
+    /// A plain number.
+    Plain(Decimal),
+    /// A percentage: `"30%"` is `Percent(30)`.
+    Percent(Decimal),
+}
+
+/// The most significant digits rust_decimal keeps exactly.
+const MAX_DIGITS: usize = 28;
+
+impl Number {
+    /// The number's value (for a percentage, the number before the `%`).
+    pub fn value(self) -> Decimal {
+        match self {
+            Number::Plain(d) | Number::Percent(d) => d,
+        }
+    }
+
+    /// Reads a TOML value as a number; the error says what is wrong in words.
+    pub fn from_toml(value: &DeValue<'_>) -> Result<Number, String> {
+        match value {
+            DeValue::Integer(i) => {
+                if i.radix() != 10 {
+                    return Err(format!("write the number in decimal digits, not base {}", i.radix()));
+                }
+                parse_plain(i.as_str()).map(Number::Plain)
+            }
+            DeValue::Float(f) => {
+                let text = f.as_str();
+                if text.contains("nan") {
+                    return Err("NaN is not a number salesplit can share".to_string());
+                }
+                if text.contains("inf") {
+                    return Err("infinity is not a number salesplit can share".to_string());
+                }
+                let float: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+                // Rust prints an f64 as its shortest round-trip decimal, never with an exponent.
+                parse_plain(&format!("{float}")).map(Number::Plain)
+            }
+            DeValue::String(s) => Number::from_text(s),
+            other => Err(format!("expected a number, found {}", describe(other))),
+        }
+    }
+
+    /// Reads `"30%"`, `"1.5"`, `"1_000"`, `"1e3"`: text from a string or a CSV field.
+    pub fn from_text(text: &str) -> Result<Number, String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err("the value is empty; write a number".to_string());
+        }
+        if let Some(p) = t.strip_suffix('%') {
+            return parse_plain(p.trim())
+                .map(Number::Percent)
+                .map_err(|_| format!("`{text}` is not a percentage; write it like \"30%\""));
+        }
+        parse_plain(t).map(Number::Plain)
+    }
+}
+
+/// Why one group of sibling weights cannot be used together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupProblem {
+    /// Some weights are percentages and some are not (first of each shown).
+    Mixed {
+        /// The first percentage, as written (`30%`).
+        percent: String,
+        /// The first plain number, as written.
+        plain: String,
+    },
+    /// The percentages do not add up to 100.
+    PercentSum {
+        /// `30% + 40% + 25% = 95%`
+        arithmetic: String,
+        /// `95%`
+        total: String,
+    },
+}
+
+impl GroupProblem {
+    /// The problem as a sentence about `what` (`split `product`, weights`).
+    pub fn message(&self, what: &str) -> String {
+        match self {
+            GroupProblem::Mixed { percent, plain } => {
+                format!("{what} mixes percentages ({percent}) and relative numbers ({plain})")
+            }
+            GroupProblem::PercentSum { total, .. } => format!("{what}: the percentages add up to {total}, not 100%"),
+        }
+    }
+
+    /// The arithmetic behind the problem, if any.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            GroupProblem::Mixed { .. } => None,
+            GroupProblem::PercentSum { arithmetic, .. } => Some(arithmetic),
+        }
+    }
+
+    /// What would fix it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            GroupProblem::Mixed { .. } => "write every weight as a percentage, or every weight as a plain number",
+            GroupProblem::PercentSum { .. } => {
+                "make the percentages add up to exactly 100%, or write relative weights without %"
+            }
+        }
+    }
+}
+
+/// Checks that sibling weights are all plain, or all percentages adding up
+/// to exactly 100%.
+pub fn check_group(numbers: &[Number]) -> Result<(), GroupProblem> {
+    let first_percent = numbers.iter().find(|n| matches!(n, Number::Percent(_)));
+    let first_plain = numbers.iter().find(|n| matches!(n, Number::Plain(_)));
+    match (first_percent, first_plain) {
+        (Some(pc), Some(pl)) => Err(GroupProblem::Mixed { percent: pc.to_string(), plain: pl.to_string() }),
+        (Some(_), None) => {
+            let sum = numbers.iter().try_fold(Decimal::ZERO, |acc, n| acc.checked_add(n.value()));
+            if sum == Some(Decimal::ONE_HUNDRED) {
+                return Ok(());
+            }
+            let total = sum.map(|s| format!("{}%", s.normalize())).unwrap_or_else(|| "too much".to_string());
+            let terms: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
+            Err(GroupProblem::PercentSum { arithmetic: format!("{} = {total}", terms.join(" + ")), total })
+        }
+        _ => Ok(()),
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Plain(d) => write!(f, "{d}"),
+            Number::Percent(d) => write!(f, "{d}%"),
+        }
+    }
+}
+
+fn parse_plain(text: &str) -> Result<Decimal, String> {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("nan") {
+        return Err("NaN is not a number salesplit can share".to_string());
+    }
+    if lower.contains("inf") {
+        return Err("infinity is not a number salesplit can share".to_string());
+    }
+    let clean: String = text.chars().filter(|c| *c != '_').collect();
+    let valid = !clean.is_empty()
+        && clean.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && clean.chars().any(|c| c.is_ascii_digit());
+    if !valid {
+        return Err(format!("`{text}` is not a number"));
+    }
+    let mantissa = clean.split(['e', 'E']).next().unwrap_or("");
+    let significant = mantissa.chars().filter(|c| c.is_ascii_digit()).skip_while(|c| *c == '0').count();
+    if significant > MAX_DIGITS {
+        return Err(format!(
+            "`{text}` has {significant} significant digits; salesplit computes exactly with at most {MAX_DIGITS}"
+        ));
+    }
+    let parsed = if clean.contains(['e', 'E']) { Decimal::from_scientific(&clean) } else { Decimal::from_str(&clean) };
+    // `-0` becomes plain zero so that it is never shown with a sign.
+    parsed
+        .map(|d| if d.is_zero() { Decimal::ZERO } else { d })
+        .map_err(|_| format!("`{text}` is too large for exact arithmetic (the limit is about 7.9 × 10^28)"))
+}
+
+/// A TOML value's kind in words, for "expected X, found Y".
+pub fn describe(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Number, String> {
+        let doc = toml::de::DeTable::parse(src).unwrap();
+        let v = doc.get_ref().iter().next().unwrap().1.get_ref().clone();
+        Number::from_toml(&v)
+    }
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn reads_numbers_exactly() {
+        assert_eq!(parse("x = 10_000_000"), Ok(Number::Plain(dec("10000000"))));
+        assert_eq!(parse("x = 1.2"), Ok(Number::Plain(dec("1.2"))));
+        assert_eq!(parse("x = 0.1"), Ok(Number::Plain(dec("0.1"))));
+        assert_eq!(parse("x = 1e3"), Ok(Number::Plain(dec("1000"))));
+        assert_eq!(parse("x = \"30%\""), Ok(Number::Percent(dec("30"))));
+        assert_eq!(parse("x = \"12.5 %\""), Ok(Number::Percent(dec("12.5"))));
+        assert_eq!(parse("x = \"0.12345678901234567890\""), Ok(Number::Plain(dec("0.12345678901234567890"))));
+        assert_eq!(parse("x = -3"), Ok(Number::Plain(dec("-3"))));
+    }
+
+    #[test]
+    fn checks_sibling_groups() {
+        let pct = |s: &str| Number::Percent(dec(s));
+        assert_eq!(check_group(&[pct("30"), pct("40"), pct("30")]), Ok(()));
+        let err = check_group(&[pct("30"), pct("40"), pct("25")]).unwrap_err();
+        assert_eq!(err.note(), Some("30% + 40% + 25% = 95%"));
+        assert_eq!(err.message("weights"), "weights: the percentages add up to 95%, not 100%");
+        let err = check_group(&[Number::Plain(dec("2")), pct("40")]).unwrap_err();
+        assert_eq!(err.message("weights"), "weights mixes percentages (40%) and relative numbers (2)");
+        assert_eq!(check_group(&[Number::Plain(dec("2")), Number::Plain(dec("0"))]), Ok(()));
+    }
+
+    #[test]
+    fn refuses_what_is_not_exact() {
+        assert_eq!(parse("x = nan"), Err("NaN is not a number salesplit can share".to_string()));
+        assert_eq!(parse("x = inf"), Err("infinity is not a number salesplit can share".to_string()));
+        assert_eq!(parse("x = \"abc\""), Err("`abc` is not a number".to_string()));
+        assert!(parse("x = \"0.12345678901234567890123456789\"").unwrap_err().contains("29 significant digits"));
+        assert!(parse("x = \"99999999999999999999999999999\"").unwrap_err().contains("29 significant digits"));
+        assert_eq!(parse("x = true"), Err("expected a number, found a boolean".to_string()));
+        assert_eq!(parse("x = 0xff"), Err("write the number in decimal digits, not base 16".to_string()));
+    }
+}

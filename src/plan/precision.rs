@@ -1,0 +1,98 @@
+//! Stage `plan`: the rounding unit of amounts, and conversion between
+//! decimal amounts and whole rounding units.
+
+use rust_decimal::Decimal;
+
+/// The plan's rounding unit: a power of ten such as 0.01, 1, 100 or 1000.
+/// Every figure salesplit prints is a whole number of these units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Precision {
+    unit: Decimal,
+}
+
+impl Precision {
+    /// The unit if it is a positive power of ten (`0.01`, `1`, `1000`), else `None`.
+    pub fn new(unit: Decimal) -> Option<Precision> {
+        if unit <= Decimal::ZERO {
+            return None;
+        }
+        let n = unit.normalize();
+        let digits = n.mantissa().to_string();
+        let power_of_ten = digits.starts_with('1') && digits[1..].chars().all(|c| c == '0');
+        power_of_ten.then_some(Precision { unit: n })
+    }
+
+    /// The unit itself, e.g. `0.01`.
+    pub fn unit(self) -> Decimal {
+        self.unit
+    }
+
+    /// Decimals shown for amounts: 2 for `0.01`, 0 for `1`, `100` or `1000`.
+    pub fn decimals(self) -> u32 {
+        self.unit.scale()
+    }
+
+    /// The amount in whole units, if it is a non-negative multiple of the unit.
+    pub fn to_units(self, amount: Decimal) -> Option<u128> {
+        if amount.is_sign_negative() && !amount.is_zero() {
+            return None;
+        }
+        let units = amount.checked_div(self.unit)?;
+        if units.fract().is_zero() {
+            u128::try_from(units.trunc()).ok()
+        } else {
+            None
+        }
+    }
+
+    /// `units` of this precision as an amount with exactly [`Precision::decimals`]
+    /// decimals. `units` must come from sharing an amount that fitted a Decimal.
+    pub fn to_amount(self, units: u128) -> Decimal {
+        let scale = self.decimals();
+        // For units of 1 or more (`100`), multiply out; the mantissa is then the amount.
+        let factor = if scale == 0 { self.unit.mantissa() as u128 } else { 1 };
+        let mantissa = units.checked_mul(factor).and_then(|m| i128::try_from(m).ok()).expect("amounts fit a Decimal");
+        Decimal::from_i128_with_scale(mantissa, scale)
+    }
+}
+
+impl std::fmt::Display for Precision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.unit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn p(s: &str) -> Option<Precision> {
+        Precision::new(Decimal::from_str(s).unwrap())
+    }
+
+    #[test]
+    fn accepts_only_powers_of_ten() {
+        for ok in ["0.01", "1", "100", "1000", "0.010", "1.0"] {
+            assert!(p(ok).is_some(), "{ok}");
+        }
+        for bad in ["0.02", "0", "-1", "5", "250", "0.5"] {
+            assert!(p(bad).is_none(), "{bad}");
+        }
+        assert_eq!(p("0.010").unwrap().decimals(), 2);
+        assert_eq!(p("1000").unwrap().decimals(), 0);
+    }
+
+    #[test]
+    fn converts_amounts_and_units() {
+        let cents = p("0.01").unwrap();
+        assert_eq!(cents.to_units(Decimal::from_str("833333.34").unwrap()), Some(83_333_334));
+        assert_eq!(cents.to_units(Decimal::from_str("1.005").unwrap()), None);
+        assert_eq!(cents.to_amount(83_333_334).to_string(), "833333.34");
+        assert_eq!(cents.to_amount(1_000_000_000).to_string(), "10000000.00");
+        let hundreds = p("100").unwrap();
+        assert_eq!(hundreds.to_units(Decimal::from(12_300)), Some(123));
+        assert_eq!(hundreds.to_units(Decimal::from(12_345)), None);
+        assert_eq!(hundreds.to_amount(123).to_string(), "12300");
+    }
+}

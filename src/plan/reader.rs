@@ -1,0 +1,816 @@
+//! Stage `plan`: the TOML schema of plan contract v1. Walks the spanned TOML
+//! tree once, collects every independent problem as a [`Diagnostic`] that
+//! points at the text, and builds a [`Plan`] only when there are none.
+
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use rust_decimal::Decimal;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::number::{check_group, describe, Number};
+use super::roster;
+use super::{Member, MemberSet, MemberShare, Metric, Plan, Precision, Split};
+use crate::calendar::{CalendarSpec, Level, Spread};
+use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::error::{Error, Result};
+
+type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Names a split may not take, because outputs and `--by` use them already.
+const RESERVED: [&str; 8] = ["period", "start", "end", "year", "quarter", "month", "week", "day"];
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let offset = text.len() - text_no_bom.len();
+    let doc = match DeTable::parse(text_no_bom) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let span = span.start + offset..span.end + offset;
+            let message = e.message().trim().trim_end_matches('.').to_string();
+            return Err(Error::invalid(
+                Diagnostic::new(format!("this is not valid TOML: {message}"))
+                    .at(Location::from_span(file, text, span))
+                    .help("fix the syntax; see the plan format in README.md"),
+            ));
+        }
+    };
+    let mut r = Reader { file, text, offset, base, errors: Vec::new() };
+    let plan = r.plan(doc.get_ref());
+    match plan {
+        Some(plan) if r.errors.is_empty() => Ok(plan),
+        _ => Err(Error::Invalid(r.errors)),
+    }
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    text: &'a str,
+    /// Bytes of a BOM skipped before parsing; spans are shifted back by it.
+    offset: usize,
+    base: &'a Path,
+    errors: Vec<Diagnostic>,
+}
+
+/// What [`Reader::plan_table`] found.
+struct Header {
+    name: String,
+    currency: String,
+    year: i32,
+    start: NaiveDate,
+    precision: Precision,
+}
+
+impl<'a> Reader<'a> {
+    fn loc(&self, span: Range<usize>) -> Location {
+        Location::from_span(self.file, self.text, span.start + self.offset..span.end + self.offset)
+    }
+
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let d = Diagnostic::new(message).at(self.loc(span)).help(help);
+        self.errors.push(d);
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    /// Reports keys of `table` that are not in `allowed`, suggesting the nearest.
+    fn known_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) {
+        for (key, _) in table.iter() {
+            let k = key.get_ref().as_ref();
+            if allowed.contains(&k) {
+                continue;
+            }
+            let help = match suggest(k, allowed.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("the keys allowed here are: {}", allowed.join(", ")),
+            };
+            self.error(key.span(), format!("unknown key `{k}` in {place}"), help);
+        }
+    }
+
+    fn table<'t>(&mut self, value: &'t Value<'_>, what: &str) -> Option<&'t DeTable<'t>>
+    where
+        'a: 't,
+    {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            other => {
+                let found = describe(other);
+                self.error(
+                    value.span(),
+                    format!("{what} must be a table, found {found}"),
+                    format!("write {what} as a table, e.g. `{what} = {{ A = 1, B = 2 }}`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn string<'v>(&mut self, value: &'v Value<'_>, what: &str, example: &str) -> Option<&'v str> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(s.as_ref()),
+            other => {
+                let found = describe(other);
+                self.error(
+                    value.span(),
+                    format!("{what} must be a string, found {found}"),
+                    format!("write it in quotes, e.g. `{example}`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, value: &Value<'_>, what: &str) -> Option<Number> {
+        match Number::from_toml(value.get_ref()) {
+            Ok(n) => Some(n),
+            Err(why) => {
+                self.error(
+                    value.span(),
+                    format!("{what}: {why}"),
+                    "write a plain number such as 1.5 or a percentage such as \"30%\"",
+                );
+                None
+            }
+        }
+    }
+
+    fn plan(&mut self, root: &DeTable<'_>) -> Option<Plan> {
+        self.known_keys(root, &["plan", "target", "time", "split"], "the plan file");
+        let header = match get(root, "plan") {
+            Some((_, v)) => self.table(v, "[plan]").and_then(|t| self.plan_table(t, v.span())),
+            None => {
+                self.push(
+                    Diagnostic::new("the plan has no [plan] table")
+                        .at(self.loc(0..0))
+                        .help("start the file with [plan] and at least `year = 2026`"),
+                );
+                None
+            }
+        };
+        let precision = header.as_ref().map(|h| h.precision);
+        let metric = match get(root, "target") {
+            Some((_, v)) => self.table(v, "[target]").and_then(|t| self.target(t, v.span(), precision)),
+            None => {
+                self.push(
+                    Diagnostic::new("the plan has no [target] table")
+                        .at(self.loc(0..0))
+                        .help("add [target] with the annual total, e.g. `sales = 10_000_000`"),
+                );
+                None
+            }
+        };
+        let time_origin = match get(root, "time") {
+            Some((k, _)) => self.loc(k.span()),
+            None => metric.as_ref().map(|m| m.origin.clone()).unwrap_or_else(|| self.loc(0..0)),
+        };
+        let (spread, level, months, quarters, weekdays, week_start) = match get(root, "time") {
+            Some((_, v)) => self.table(v, "[time]").map(|t| self.time(t))?,
+            None => (Spread::Even, Level::Month, None, None, [Decimal::ONE; 7], Weekday::Mon),
+        };
+        let splits = match get(root, "split") {
+            Some((_, v)) => self.splits(v, precision, metric.as_ref()),
+            None => Vec::new(),
+        };
+        let header = header?;
+        let metric = metric?;
+        let calendar =
+            CalendarSpec { year: header.year, start: header.start, spread, months, quarters, weekdays, week_start };
+        Some(Plan {
+            name: header.name,
+            currency: header.currency,
+            year: header.year,
+            start: header.start,
+            precision: header.precision,
+            metric,
+            calendar,
+            time_origin,
+            level,
+            splits,
+        })
+    }
+
+    fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
+        self.known_keys(t, &["name", "currency", "year", "start", "precision"], "[plan]");
+        let default_name =
+            Path::new(self.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let name =
+            get(t, "name").and_then(|(_, v)| self.string(v, "name", "name = \"2026 sales plan\"").map(str::to_string));
+        let currency =
+            get(t, "currency").and_then(|(_, v)| self.string(v, "currency", "currency = \"CNY\"").map(str::to_string));
+        let year = match get(t, "year") {
+            Some((_, v)) => match v.get_ref() {
+                DeValue::Integer(i) if i.radix() == 10 => match i.as_str().parse::<i32>() {
+                    Ok(y) if (1900..=9998).contains(&y) => Some(y),
+                    _ => {
+                        self.error(
+                            v.span(),
+                            format!("year {} is out of range", i.as_str()),
+                            "write a year between 1900 and 9998, e.g. `year = 2026`",
+                        );
+                        None
+                    }
+                },
+                other => {
+                    let found = describe(other);
+                    self.error(
+                        v.span(),
+                        format!("year must be a whole number, found {found}"),
+                        "write it without quotes, e.g. `year = 2026`",
+                    );
+                    None
+                }
+            },
+            None => {
+                self.error(span.clone(), "[plan] has no year", "add the year the plan covers, e.g. `year = 2026`");
+                None
+            }
+        };
+        let start = get(t, "start").and_then(|(_, v)| self.date(v, "start"));
+        let start = match (year, start) {
+            (Some(y), None) => NaiveDate::from_ymd_opt(y, 1, 1),
+            (Some(y), Some((d, sp))) => {
+                if d.day() != 1 {
+                    let first = d.with_day(1).unwrap_or(d);
+                    self.error(
+                        sp,
+                        format!("start {d} is not the 1st of a month"),
+                        format!("a fiscal year starts on the 1st of a month, e.g. `start = \"{first}\"`"),
+                    );
+                    None
+                } else if d.year() != y {
+                    self.error(
+                        sp,
+                        format!("start {d} is not in the plan's year {y}"),
+                        format!("start the year in {y}, e.g. `start = \"{y}-{:02}-01\"`, or change `year`", d.month()),
+                    );
+                    None
+                } else {
+                    Some(d)
+                }
+            }
+            (None, _) => None,
+        };
+        let precision = match get(t, "precision") {
+            None => Precision::new(Decimal::new(1, 2)),
+            Some((_, v)) => self.number(v, "precision").and_then(|n| match n {
+                Number::Plain(d) => match Precision::new(d) {
+                    Some(p) => Some(p),
+                    None => {
+                        self.error(
+                            v.span(),
+                            format!("precision {d} is not a power of ten"),
+                            "use a rounding unit such as \"0.01\", \"1\", \"100\" or \"1000\"",
+                        );
+                        None
+                    }
+                },
+                Number::Percent(_) => {
+                    self.error(
+                        v.span(),
+                        "precision cannot be a percentage",
+                        "use a rounding unit such as \"0.01\", \"1\", \"100\" or \"1000\"",
+                    );
+                    None
+                }
+            }),
+        };
+        Some(Header {
+            name: name.unwrap_or(default_name),
+            currency: currency.unwrap_or_default(),
+            year: year?,
+            start: start?,
+            precision: precision?,
+        })
+    }
+
+    fn date(&mut self, v: &Value<'_>, what: &str) -> Option<(NaiveDate, Range<usize>)> {
+        let text = match v.get_ref() {
+            DeValue::String(s) => s.to_string(),
+            DeValue::Datetime(d) => d.to_string(),
+            other => {
+                let found = describe(other);
+                self.error(
+                    v.span(),
+                    format!("{what} must be a date, found {found}"),
+                    format!("write it as `{what} = \"2026-04-01\"`"),
+                );
+                return None;
+            }
+        };
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(d) => Some((d, v.span())),
+            Err(_) => {
+                self.error(
+                    v.span(),
+                    format!("{what} `{text}` is not a date"),
+                    format!("write it as YYYY-MM-DD, e.g. `{what} = \"2026-04-01\"`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn target(&mut self, t: &DeTable<'_>, span: Range<usize>, precision: Option<Precision>) -> Option<Metric> {
+        let mut entries = t.iter();
+        let Some((key, value)) = entries.next() else {
+            self.error(span, "[target] names no metric", "add the annual total, e.g. `sales = 10_000_000`");
+            return None;
+        };
+        for (extra, _) in entries {
+            self.error(
+                extra.span(),
+                format!(
+                    "[target] has a second metric `{}`; this version decomposes one metric per plan",
+                    extra.get_ref()
+                ),
+                "keep one metric in [target] and move the other to its own plan",
+            );
+        }
+        let name = key.get_ref().to_string();
+        let total = match self.number(value, &format!("target `{name}`"))? {
+            Number::Plain(d) => d,
+            Number::Percent(_) => {
+                self.error(
+                    value.span(),
+                    format!("target `{name}` is a percentage; it must be an amount"),
+                    format!("write the annual total, e.g. `{name} = 10_000_000`"),
+                );
+                return None;
+            }
+        };
+        if total.is_sign_negative() {
+            self.error(
+                value.span(),
+                format!("target `{name}` is negative ({total})"),
+                "write the annual total as zero or more",
+            );
+            return None;
+        }
+        if let Some(p) = precision {
+            if p.to_units(total).is_none() {
+                let down = (total / p.unit()).floor() * p.unit();
+                self.error(
+                    value.span(),
+                    format!("target `{name}` = {total} is not a multiple of the precision {p}"),
+                    format!("round the total to a multiple of {p} (e.g. {down}), or use a finer precision"),
+                );
+                return None;
+            }
+        }
+        Some(Metric { name, total, origin: self.loc(key.span().start..value.span().end) })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn time(
+        &mut self,
+        t: &DeTable<'_>,
+    ) -> (Spread, Level, Option<Vec<Decimal>>, Option<Vec<Decimal>>, [Decimal; 7], Weekday) {
+        self.known_keys(t, &["spread", "level", "months", "quarters", "weekdays", "week_start"], "[time]");
+        let spread = get(t, "spread")
+            .and_then(|(_, v)| {
+                let s = self.string(v, "spread", "spread = \"even\"")?;
+                let parsed = Spread::parse(s);
+                if parsed.is_none() {
+                    self.error(
+                        v.span(),
+                        format!("spread `{s}` is not one of even, days, workdays"),
+                        did_you_mean(s, &["even", "days", "workdays"]),
+                    );
+                }
+                parsed
+            })
+            .unwrap_or(Spread::Even);
+        let level = get(t, "level")
+            .and_then(|(_, v)| {
+                let s = self.string(v, "level", "level = \"month\"")?;
+                let parsed = Level::parse(s);
+                if parsed.is_none() {
+                    let names: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
+                    self.error(
+                        v.span(),
+                        format!("level `{s}` is not one of {}", names.join(", ")),
+                        did_you_mean(s, &names),
+                    );
+                }
+                parsed
+            })
+            .unwrap_or(Level::Month);
+        let months = get(t, "months")
+            .and_then(|(_, v)| self.weight_list(v, "months", 12, "one per fiscal month, in fiscal order"));
+        let quarters = get(t, "quarters").and_then(|(_, v)| self.weight_list(v, "quarters", 4, "one per quarter"));
+        let mut weekdays = [Decimal::ONE; 7];
+        if let Some((_, v)) = get(t, "weekdays") {
+            if let Some(table) = self.table(v, "weekdays") {
+                self.known_keys(table, &WEEKDAYS, "weekdays");
+                for (i, day) in WEEKDAYS.iter().enumerate() {
+                    if let Some((_, dv)) = get(table, day) {
+                        if let Some(w) = self.weight(dv, &format!("weekday `{day}`")) {
+                            weekdays[i] = w;
+                        }
+                    }
+                }
+            }
+        }
+        let week_start = get(t, "week_start")
+            .and_then(|(_, v)| {
+                let s = self.string(v, "week_start", "week_start = \"mon\"")?;
+                let parsed = parse_weekday(s);
+                if parsed.is_none() {
+                    self.error(
+                        v.span(),
+                        format!("week_start `{s}` is not a day of the week"),
+                        "write one of mon, tue, wed, thu, fri, sat, sun",
+                    );
+                }
+                parsed
+            })
+            .unwrap_or(Weekday::Mon);
+        (spread, level, months, quarters, weekdays, week_start)
+    }
+
+    /// A non-negative plain weight.
+    fn weight(&mut self, v: &Value<'_>, what: &str) -> Option<Decimal> {
+        match self.number(v, what)? {
+            Number::Plain(d) if d.is_sign_negative() => {
+                self.error(v.span(), format!("{what} is negative ({d})"), "weights must be zero or more");
+                None
+            }
+            Number::Plain(d) => Some(d),
+            Number::Percent(_) => {
+                self.error(v.span(), format!("{what} is a percentage"), "write a plain relative weight such as 1.2");
+                None
+            }
+        }
+    }
+
+    fn weight_list(&mut self, v: &Value<'_>, what: &str, len: usize, meaning: &str) -> Option<Vec<Decimal>> {
+        let DeValue::Array(items) = v.get_ref() else {
+            let found = describe(v.get_ref());
+            self.error(
+                v.span(),
+                format!("{what} must be an array of {len} numbers, found {found}"),
+                format!("write {len} weights, {meaning}"),
+            );
+            return None;
+        };
+        if items.len() != len {
+            self.error(
+                v.span(),
+                format!("{what} has {} numbers; it needs exactly {len}", items.len()),
+                format!("write {len} weights, {meaning}"),
+            );
+            return None;
+        }
+        let before = self.errors.len();
+        let numbers: Vec<(Number, Range<usize>)> =
+            items.iter().filter_map(|item| self.number(item, what).map(|n| (n, item.span()))).collect();
+        if self.errors.len() > before {
+            return None;
+        }
+        self.relative_weights(&numbers, v.span(), what)
+    }
+
+    /// Checks one group of weights: all plain or all percentages adding up to
+    /// 100%, none negative. Returns the weights (a percentage keeps its number).
+    fn relative_weights(
+        &mut self,
+        numbers: &[(Number, Range<usize>)],
+        span: Range<usize>,
+        what: &str,
+    ) -> Option<Vec<Decimal>> {
+        let mut ok = true;
+        for (n, sp) in numbers {
+            if n.value().is_sign_negative() && !n.value().is_zero() {
+                self.error(sp.clone(), format!("{what}: weight {n} is negative"), "weights must be zero or more");
+                ok = false;
+            }
+        }
+        let plain: Vec<Number> = numbers.iter().map(|(n, _)| *n).collect();
+        if let Err(problem) = check_group(&plain) {
+            let mut d = Diagnostic::new(problem.message(what)).at(self.loc(span)).help(problem.help());
+            if let Some(note) = problem.note() {
+                d = d.note(note);
+            }
+            self.push(d);
+            return None;
+        }
+        ok.then(|| numbers.iter().map(|(n, _)| n.value()).collect())
+    }
+
+    fn splits(&mut self, v: &Value<'_>, precision: Option<Precision>, metric: Option<&Metric>) -> Vec<Split> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(v.span(), "`split` must be an array of tables", "write each split as a [[split]] table");
+            return Vec::new();
+        };
+        let mut splits: Vec<Split> = Vec::new();
+        for item in items.iter() {
+            let Some(t) = self.table(item, "[[split]]") else { continue };
+            let before = self.errors.len();
+            let split = self.split(t, item.span(), splits.last(), precision, metric);
+            match split {
+                Some(s) if self.errors.len() == before => {
+                    if let Some(other) = splits.iter().find(|o| o.by == s.by) {
+                        let line = other.origin.line;
+                        self.push(
+                            Diagnostic::new(format!("two splits are both by `{}`", s.by))
+                                .at(s.origin.clone())
+                                .note(format!("the first is on line {line}"))
+                                .help("give each split its own name"),
+                        );
+                    } else {
+                        splits.push(s);
+                    }
+                }
+                // Later splits refer to this one; stop rather than pile up
+                // errors that only repeat this one.
+                _ => break,
+            }
+        }
+        splits
+    }
+
+    fn split(
+        &mut self,
+        t: &DeTable<'_>,
+        span: Range<usize>,
+        prev: Option<&Split>,
+        precision: Option<Precision>,
+        metric: Option<&Metric>,
+    ) -> Option<Split> {
+        self.known_keys(t, &["by", "weights", "fixed", "within", "roster"], "[[split]]");
+        let Some((_, by_v)) = get(t, "by") else {
+            self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
+            return None;
+        };
+        let by = self.string(by_v, "by", "by = \"region\"")?.trim().to_string();
+        if by.is_empty() || RESERVED.contains(&by.as_str()) || metric.is_some_and(|m| m.name == by) {
+            let why = if by.is_empty() { "is empty".to_string() } else { "is already used by the output".to_string() };
+            self.error(
+                by_v.span(),
+                format!("split name `{by}` {why}"),
+                format!("choose another name; {} and the metric's name are taken", RESERVED.join(", ")),
+            );
+            return None;
+        }
+        let origin = self.loc(by_v.span());
+        if let Some((_, roster_v)) = get(t, "roster") {
+            for clash in ["weights", "fixed", "within"] {
+                if let Some((k, _)) = get(t, clash) {
+                    self.error(
+                        k.span(),
+                        format!("split `{by}` has both a roster and `{clash}`"),
+                        "weights come from the roster's weight column; remove this key",
+                    );
+                }
+            }
+            let path = self.string(roster_v, "roster", "roster = \"reps.csv\"")?;
+            let parents = prev.map(|p| (p.by.as_str(), p.member_names()));
+            let result = roster::read(self.base, path, parents.as_ref().map(|(n, m)| (*n, m.as_slice())));
+            let (default, within) = match result {
+                Ok(r) => r,
+                Err(Error::Invalid(ds)) => {
+                    self.errors.extend(ds);
+                    return None;
+                }
+                Err(Error::Io { source, .. }) => {
+                    let reason = if source.kind() == std::io::ErrorKind::NotFound {
+                        "no such file".to_string()
+                    } else {
+                        source.to_string()
+                    };
+                    let full = self.base.join(path);
+                    self.error(
+                        roster_v.span(),
+                        format!("cannot read roster {}: {reason}", full.display()),
+                        "check the path; it is read relative to the plan file's folder",
+                    );
+                    return None;
+                }
+            };
+            let split = Split::new(by, default, within, origin);
+            self.missing_children(
+                &split,
+                prev,
+                metric,
+                &format!("no row in {path}"),
+                &format!("add rows for it to {path}, or give it a weight of 0"),
+            );
+            return Some(split);
+        }
+        let default = if get(t, "weights").is_some() || get(t, "fixed").is_some() {
+            self.member_set(t, span.clone(), &by, precision, None)
+        } else {
+            None
+        };
+        let mut within = Vec::new();
+        if let Some((wk, wv)) = get(t, "within") {
+            match prev {
+                None => self.error(
+                    wk.span(),
+                    format!("split `{by}` is the first split, so `within` has no parent to name"),
+                    "remove `within`, or add the split it refines before this one",
+                ),
+                Some(p) => {
+                    if let Some(wt) = self.table(wv, "within") {
+                        let names = p.member_names();
+                        for (pk, pv) in wt.iter() {
+                            let parent = pk.get_ref().to_string();
+                            if !names.contains(&parent.as_str()) {
+                                let help = match suggest(&parent, names.iter().copied()) {
+                                    Some(s) => format!("did you mean `{s}`?"),
+                                    None => format!("the members of `{}` are: {}", p.by, names.join(", ")),
+                                };
+                                self.error(
+                                    pk.span(),
+                                    format!("`within` names `{parent}`, which is not a member of split `{}`", p.by),
+                                    help,
+                                );
+                                continue;
+                            }
+                            if let Some(pt) = self.table(pv, &format!("within.\"{parent}\"")) {
+                                self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
+                                if let Some(set) = self.member_set(pt, pk.span(), &by, precision, Some(&parent)) {
+                                    within.push((parent, set));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if default.is_none() && within.is_empty() && get(t, "weights").is_none() && get(t, "fixed").is_none() {
+            self.error(
+                span,
+                format!("split `{by}` has no members"),
+                "add `weights = { A = 1, B = 2 }`, `fixed = { ... }` or `roster = \"file.csv\"`",
+            );
+            return None;
+        }
+        let split = Split::new(by, default, within, origin);
+        if split.default.is_none() {
+            self.missing_children(
+                &split,
+                prev,
+                metric,
+                "no members in this split",
+                "add `weights` for every parent, or a [split.within] table for it",
+            );
+        }
+        Some(split)
+    }
+
+    /// A parent member that can receive part of the target needs children,
+    /// or its money would vanish.
+    fn missing_children(
+        &mut self,
+        split: &Split,
+        prev: Option<&Split>,
+        metric: Option<&Metric>,
+        what: &str,
+        help: &str,
+    ) {
+        if metric.is_some_and(|m| m.total.is_zero()) {
+            return;
+        }
+        let Some(prev) = prev else { return };
+        for parent in prev.receiving_names() {
+            if split.members_for(Some(parent)).is_none() {
+                let d = Diagnostic::new(format!(
+                    "{} `{parent}` has a share of the target but {what} for split `{}`",
+                    prev.by, split.by
+                ))
+                .at(split.origin.clone())
+                .help(help.to_string());
+                self.push(d);
+            }
+        }
+    }
+
+    /// `weights` and `fixed` of one table, checked as one sibling group.
+    fn member_set(
+        &mut self,
+        t: &DeTable<'_>,
+        span: Range<usize>,
+        by: &str,
+        precision: Option<Precision>,
+        parent: Option<&str>,
+    ) -> Option<MemberSet> {
+        let place = match parent {
+            Some(p) => format!("split `{by}` within `{p}`"),
+            None => format!("split `{by}`"),
+        };
+        let mut members: Vec<(usize, Member)> = Vec::new();
+        let before = self.errors.len();
+        if let Some((_, wv)) = get(t, "weights") {
+            if let Some(wt) = self.table(wv, "weights") {
+                let mut numbers = Vec::new();
+                let mut keys = Vec::new();
+                for (k, v) in wt.iter() {
+                    if let Some(n) = self.number(v, &format!("{place}, weight of `{}`", k.get_ref())) {
+                        numbers.push((n, v.span()));
+                        keys.push(k);
+                    }
+                }
+                if let Some(ws) = self.relative_weights(&numbers, wv.span(), &format!("{place}, weights")) {
+                    for (k, w) in keys.iter().zip(ws) {
+                        let m = Member {
+                            name: k.get_ref().to_string(),
+                            share: MemberShare::Weight(w),
+                            origin: self.loc(k.span()),
+                        };
+                        members.push((k.span().start, m));
+                    }
+                }
+            }
+        }
+        if let Some((_, fv)) = get(t, "fixed") {
+            if let Some(ft) = self.table(fv, "fixed") {
+                for (k, v) in ft.iter() {
+                    let name = k.get_ref().to_string();
+                    let Some(n) = self.number(v, &format!("{place}, fixed amount of `{name}`")) else { continue };
+                    let amount = match n {
+                        Number::Percent(_) => {
+                            self.error(
+                                v.span(),
+                                format!("{place}: the fixed amount of `{name}` is a percentage"),
+                                "a fixed amount is money; use `weights` for percentages",
+                            );
+                            continue;
+                        }
+                        Number::Plain(d) if d.is_sign_negative() => {
+                            self.error(
+                                v.span(),
+                                format!("{place}: the fixed amount of `{name}` is negative ({d})"),
+                                "fixed amounts must be zero or more",
+                            );
+                            continue;
+                        }
+                        Number::Plain(d) => d,
+                    };
+                    if let Some(p) = precision {
+                        if p.to_units(amount).is_none() {
+                            self.error(v.span(), format!("{place}: the fixed amount of `{name}` = {amount} is not a multiple of the precision {p}"), format!("round it to a multiple of {p}"));
+                            continue;
+                        }
+                    }
+                    if members.iter().any(|(_, m)| m.name == name) {
+                        self.error(
+                            k.span(),
+                            format!("{place}: `{name}` has both a weight and a fixed amount"),
+                            "give it one: a weight, or a fixed amount",
+                        );
+                        continue;
+                    }
+                    members.push((
+                        k.span().start,
+                        Member { name, share: MemberShare::Fixed(amount), origin: self.loc(k.span()) },
+                    ));
+                }
+            }
+        }
+        if self.errors.len() > before {
+            return None;
+        }
+        if members.is_empty() {
+            self.error(span, format!("{place} has no members"), "add at least one member to `weights` or `fixed`");
+            return None;
+        }
+        let any_weight = members.iter().any(|(_, m)| matches!(m.share, MemberShare::Weight(w) if w > Decimal::ZERO));
+        let has_fixed = members.iter().any(|(_, m)| matches!(m.share, MemberShare::Fixed(_)));
+        if !any_weight && !has_fixed {
+            let at = get(t, "weights").map(|(_, v)| v.span()).unwrap_or(span.clone());
+            self.error(
+                at,
+                format!("{place}: every weight is zero, so there is nobody to share the amount"),
+                "give at least one member a positive weight",
+            );
+            return None;
+        }
+        members.sort_by_key(|(pos, _)| *pos);
+        Some(MemberSet { members: members.into_iter().map(|(_, m)| m).collect(), origin: self.loc(span) })
+    }
+}
+
+fn get<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<(&'t Key<'i>, &'t Value<'i>)> {
+    t.iter().find(|(k, _)| k.get_ref() == key)
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    // chrono reads "fri" and "friday" alike, in any case.
+    s.trim().parse::<Weekday>().ok()
+}
+
+fn did_you_mean(word: &str, allowed: &[&str]) -> String {
+    match suggest(word, allowed.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("write one of: {}", allowed.join(", ")),
+    }
+}

@@ -1,0 +1,14 @@
+//! Stage `render` (plan -> calendar -> allocate -> engine -> **render**):
+//! formats what the engine computed. CSV and JSON are [`CellSink`]s that
+//! write each cell as it arrives; the table formats a finished
+//! [`Pivot`](crate::engine::Pivot). Renderers never compute a figure.
+//!
+//! [`CellSink`]: crate::engine::CellSink
+
+mod csv_sink;
+mod json_sink;
+mod table;
+
+pub use csv_sink::CsvSink;
+pub use json_sink::JsonSink;
+pub use table::{render_table, thousands};
