@@ -251,7 +251,7 @@ fn descend<'p>(
         return;
     }
     let split = &plan.splits[depth];
-    let parent = path.last().copied();
+    let parent = split.parent.map(|i| path[i]);
     let (set, shares) = match parent.and_then(|p| split.within.iter().position(|(name, _)| name == p)) {
         Some(i) => (&split.within[i].1, &cache[depth].within[i]),
         None => match (&split.default, &cache[depth].default) {

@@ -514,7 +514,7 @@ impl<'a> Reader<'a> {
         for item in items.iter() {
             let Some(t) = self.table(item, "[[split]]") else { continue };
             let before = self.errors.len();
-            let split = self.split(t, item.span(), splits.last(), precision, metric);
+            let split = self.split(t, item.span(), &splits, precision, metric);
             match split {
                 Some(s) if self.errors.len() == before => {
                     if let Some(other) = splits.iter().find(|o| o.by == s.by) {
@@ -541,10 +541,11 @@ impl<'a> Reader<'a> {
         &mut self,
         t: &DeTable<'_>,
         span: Range<usize>,
-        prev: Option<&Split>,
+        earlier: &[Split],
         precision: Option<Precision>,
         metric: Option<&Metric>,
     ) -> Option<Split> {
+        let prev = earlier.last();
         self.known_keys(t, &["by", "weights", "fixed", "within", "roster"], "[[split]]");
         let Some((_, by_v)) = get(t, "by") else {
             self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
@@ -572,9 +573,9 @@ impl<'a> Reader<'a> {
                 }
             }
             let path = self.string(roster_v, "roster", "roster = \"reps.csv\"")?;
-            let parents = prev.map(|p| (p.by.as_str(), p.member_names()));
-            let result = roster::read(self.base, path, parents.as_ref().map(|(n, m)| (*n, m.as_slice())));
-            let (default, within) = match result {
+            let parents: Vec<(&str, Vec<&str>)> = earlier.iter().map(|p| (p.by.as_str(), p.member_names())).collect();
+            let result = roster::read(self.base, path, &parents);
+            let (default, within, parent) = match result {
                 Ok(r) => r,
                 Err(Error::Invalid(ds)) => {
                     self.errors.extend(ds);
@@ -595,10 +596,10 @@ impl<'a> Reader<'a> {
                     return None;
                 }
             };
-            let split = Split::new(by, default, within, origin);
+            let split = Split::new(by, default, within, origin, parent);
             self.missing_children(
                 &split,
-                prev,
+                parent.map(|i| &earlier[i]),
                 metric,
                 &format!("no row in {path}"),
                 &format!("add rows for it to {path}, or give it a weight of 0"),
@@ -654,7 +655,7 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        let split = Split::new(by, default, within, origin);
+        let split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
         if split.default.is_none() {
             self.missing_children(
                 &split,

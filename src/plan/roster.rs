@@ -13,12 +13,15 @@ use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// The member sets a roster gives a split: one for all parents when the split
-/// is the first one, else one per parent member, in order of first appearance.
-pub(super) type RosterSets = (Option<MemberSet>, Vec<(String, MemberSet)>);
+/// is the first one, else one per parent member, in order of first appearance,
+/// with the index of the earlier split whose members are the parents.
+pub(super) type RosterSets = (Option<MemberSet>, Vec<(String, MemberSet)>, Option<usize>);
 
-/// Reads `path` (relative to `base`); `parents` is the split
-/// before it (its name and members), if any.
-pub(super) fn read(base: &Path, path: &str, parents: Option<(&str, &[&str])>) -> Result<RosterSets> {
+/// Reads `path` (relative to `base`). `earlier` lists the splits before this
+/// one (name and member names); the roster's parent column names one of them
+/// (the nearest if several are present), so salespeople can belong to a
+/// region even when a product split comes in between.
+pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Result<RosterSets> {
     let full = base.join(path);
     let file = full.display().to_string();
     let bytes = std::fs::read(&full).map_err(|source| Error::Io { path: full.clone(), action: "read", source })?;
@@ -41,6 +44,11 @@ pub(super) fn read(base: &Path, path: &str, parents: Option<(&str, &[&str])>) ->
             ))
         }
     };
+    let parent_index = earlier
+        .iter()
+        .rposition(|(n, _)| headers.iter().any(|h| h == n))
+        .or(earlier.len().checked_sub(1));
+    let parents: Option<(&str, &[&str])> = parent_index.map(|i| (earlier[i].0, earlier[i].1.as_slice()));
     let expected: Vec<&str> = match parents {
         Some((parent, _)) => vec!["name", parent, "weight"],
         None => vec!["name", "weight"],
@@ -218,9 +226,9 @@ pub(super) fn read(base: &Path, path: &str, parents: Option<(&str, &[&str])>) ->
         return Err(Error::Invalid(errors));
     }
     if parents.is_none() {
-        Ok((sets.pop().map(|(_, s)| s), Vec::new()))
+        Ok((sets.pop().map(|(_, s)| s), Vec::new(), None))
     } else {
-        Ok((None, sets))
+        Ok((None, sets, parent_index))
     }
 }
 

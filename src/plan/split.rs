@@ -48,14 +48,23 @@ pub struct Split {
     pub within: Vec<(String, MemberSet)>,
     /// Where the split is written, for messages.
     pub origin: Location,
+    /// The earlier split whose members key `within` (the one just before,
+    /// or the one a roster's parent column names); `None` for the first split.
+    pub parent: Option<usize>,
     within_index: HashMap<String, usize>,
 }
 
 impl Split {
     /// A split from its default members and its per-parent member sets.
-    pub fn new(by: String, default: Option<MemberSet>, within: Vec<(String, MemberSet)>, origin: Location) -> Split {
+    pub fn new(
+        by: String,
+        default: Option<MemberSet>,
+        within: Vec<(String, MemberSet)>,
+        origin: Location,
+        parent: Option<usize>,
+    ) -> Split {
         let within_index = within.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
-        Split { by, default, within, origin, within_index }
+        Split { by, default, within, origin, parent, within_index }
     }
 
     /// The members under a parent (`None` for the first split).

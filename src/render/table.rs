@@ -6,28 +6,78 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
-use crate::engine::Pivot;
+use crate::engine::{Pivot, PivotRow};
 
-/// Formats a finished pivot as text (ends with a newline).
+/// Period columns that still fit beside the members on a wide terminal.
+const MAX_ACROSS: usize = 13;
+
+/// Formats a finished pivot as text (ends with a newline). Members go down
+/// the side and periods across; when there are too many periods to read
+/// across (weeks, days) the table turns, periods down the side and members
+/// across; when both are many, it becomes a long table, one line per cell.
 pub fn render_table(pivot: &Pivot) -> String {
     let Some(h) = &pivot.header else { return String::new() };
     let metric = h.metrics.first().map(String::as_str).unwrap_or("");
     let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
     let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, by_words(&h.splits, h.level.name()));
+    let table = if pivot.periods.len() <= MAX_ACROSS {
+        across(pivot, &h.splits, metric)
+    } else if pivot.rows.len() <= MAX_ACROSS {
+        down(pivot, metric)
+    } else {
+        long(pivot, &h.splits, metric)
+    };
+    out.push_str(&table.to_string());
+    out.push('\n');
+    out
+}
 
+fn new_table(head: Vec<String>, numbers_from: usize) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
-    let side: Vec<String> = if h.splits.is_empty() { vec![metric.to_string()] } else { h.splits.clone() };
+    let columns = head.len();
+    table.set_header(head);
+    for i in numbers_from..columns {
+        if let Some(col) = table.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+fn side_names(splits: &[String], metric: &str) -> Vec<String> {
+    if splits.is_empty() {
+        vec![metric.to_string()]
+    } else {
+        splits.to_vec()
+    }
+}
+
+fn row_names(row: &PivotRow, metric: &str) -> Vec<String> {
+    if row.members.is_empty() {
+        vec![metric.to_string()]
+    } else {
+        row.members.clone()
+    }
+}
+
+fn amount(value: &Option<Decimal>) -> String {
+    value.map(thousands).unwrap_or_default()
+}
+
+/// Members down the side, periods across.
+fn across(pivot: &Pivot, splits: &[String], metric: &str) -> Table {
+    let side = side_names(splits, metric);
     let many_periods = pivot.periods.len() > 1;
-    let mut head: Vec<String> = side.clone();
+    let mut head = side.clone();
     head.extend(pivot.periods.iter().map(|p| p.label.clone()));
     if many_periods {
         head.push("Total".to_string());
     }
-    table.set_header(head);
+    let mut table = new_table(head, side.len());
     for row in &pivot.rows {
-        let mut cells: Vec<String> = if h.splits.is_empty() { vec![metric.to_string()] } else { row.members.clone() };
-        cells.extend(row.values.iter().map(|v| v.map(thousands).unwrap_or_default()));
+        let mut cells = row_names(row, metric);
+        cells.extend(row.values.iter().map(amount));
         if many_periods {
             cells.push(thousands(row.total));
         }
@@ -42,14 +92,57 @@ pub fn render_table(pivot: &Pivot) -> String {
         }
         table.add_row(cells);
     }
-    for i in side.len()..side.len() + pivot.periods.len() + usize::from(many_periods) {
-        if let Some(col) = table.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
+    table
+}
+
+/// Periods down the side, members across.
+fn down(pivot: &Pivot, metric: &str) -> Table {
+    let many_rows = pivot.rows.len() > 1;
+    let mut head = vec!["period".to_string()];
+    head.extend(pivot.rows.iter().map(|r| row_names(r, metric).join(" / ")));
+    if many_rows {
+        head.push("Total".to_string());
+    }
+    let mut table = new_table(head, 1);
+    for (i, period) in pivot.periods.iter().enumerate() {
+        let mut cells = vec![period.label.clone()];
+        cells.extend(pivot.rows.iter().map(|r| amount(&r.values[i])));
+        if many_rows {
+            cells.push(thousands(pivot.column_totals[i]));
+        }
+        table.add_row(cells);
+    }
+    let mut cells = vec!["Total".to_string()];
+    cells.extend(pivot.rows.iter().map(|r| thousands(r.total)));
+    if many_rows {
+        cells.push(thousands(pivot.total));
+    }
+    table.add_row(cells);
+    table
+}
+
+/// One line per cell, and the grand total.
+fn long(pivot: &Pivot, splits: &[String], metric: &str) -> Table {
+    let side = side_names(splits, metric);
+    let mut head = side.clone();
+    head.push("period".to_string());
+    head.push(metric.to_string());
+    let mut table = new_table(head, side.len() + 1);
+    for row in &pivot.rows {
+        for (period, value) in pivot.periods.iter().zip(&row.values) {
+            if value.is_some() {
+                let mut cells = row_names(row, metric);
+                cells.push(period.label.clone());
+                cells.push(amount(value));
+                table.add_row(cells);
+            }
         }
     }
-    out.push_str(&table.to_string());
-    out.push('\n');
-    out
+    let mut cells = vec!["Total".to_string()];
+    cells.extend(std::iter::repeat_n(String::new(), side.len()));
+    cells.push(thousands(pivot.total));
+    table.add_row(cells);
+    table
 }
 
 fn by_words(splits: &[String], level: &str) -> String {

@@ -1,0 +1,300 @@
+//! The seed's worked examples and the CLI's behaviour end to end, through
+//! the real binary on the shipped example plans. Expected figures are worked
+//! out by hand in the comments, never copied from the program's output.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+
+fn salesplit() -> Command {
+    Command::cargo_bin("salesplit").unwrap()
+}
+
+/// Runs `decompose` with `args`, expecting success and nothing on stderr.
+fn run(args: &[&str]) -> String {
+    let out = salesplit().arg("decompose").args(args).output().unwrap();
+    assert!(out.status.success(), "salesplit {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "unexpected stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// CSV rows as maps from column name to text.
+fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
+        .collect()
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
+    rows.iter().map(|r| r[name].clone()).collect()
+}
+
+#[test]
+fn ten_million_even_by_month_gives_exact_quarters_and_first_month_cents() {
+    let quarters = csv_rows(&run(&["examples/even-year.toml", "--by", "quarter", "--format", "csv"]));
+    assert_eq!(column(&quarters, "period"), ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+    assert_eq!(column(&quarters, "sales"), ["2500000.00"; 4]);
+    // 2,500,000.00 / 3 = 833,333.333…: each month floors to .33 and the one
+    // leftover cent per quarter goes to the first month (ties go earlier).
+    let months = csv_rows(&run(&["examples/even-year.toml", "--format", "csv"]));
+    let expected: Vec<&str> =
+        (1..=12).map(|m| if m % 3 == 1 { "833333.34" } else { "833333.33" }).collect();
+    assert_eq!(column(&months, "sales"), expected);
+    assert_eq!(months[1]["start"], "2026-02-01");
+    assert_eq!(months[1]["end"], "2026-02-28");
+}
+
+#[test]
+fn five_regions_products_and_channels_share_exactly() {
+    let regions = csv_rows(&run(&["examples/regions.toml", "--by", "region", "--format", "csv"]));
+    assert_eq!(column(&regions, "region"), ["东北", "华北", "华东", "华南", "华中"]);
+    // 150 : 200 : 300 : 250 : 100 of 10,000,000 (weights sum to 1,000).
+    assert_eq!(column(&regions, "sales"), ["1500000.00", "2000000.00", "3000000.00", "2500000.00", "1000000.00"]);
+    let products = csv_rows(&run(&["examples/regions.toml", "--by", "region,product", "--format", "csv"]));
+    let east: Vec<String> = products.iter().filter(|r| r["region"] == "华东").map(|r| r["sales"].clone()).collect();
+    assert_eq!(east, ["900000.00", "1200000.00", "900000.00"]); // 30/40/30% of 3,000,000
+    let channels = csv_rows(&run(&["examples/regions.toml", "--by", "channel", "--format", "csv"]));
+    assert_eq!(column(&channels, "channel"), ["online", "offline", "partner"]);
+    assert_eq!(column(&channels, "sales"), ["3000000.00", "4000000.00", "3000000.00"]);
+}
+
+#[test]
+fn a_shop_week_from_friday_weighs_weekends_exactly() {
+    // 443 shares in 2026 at 4,430,000: one share is 10,000.
+    let days = csv_rows(&run(&["examples/shop-week.toml", "--format", "csv"]));
+    assert_eq!(days.len(), 365);
+    for row in &days {
+        let date = chrono::NaiveDate::parse_from_str(&row["period"], "%Y-%m-%d").unwrap();
+        let expected = match chrono::Datelike::weekday(&date) {
+            chrono::Weekday::Fri => "12000",
+            chrono::Weekday::Sat => "15000",
+            chrono::Weekday::Sun => "18000",
+            _ => "10000",
+        };
+        assert_eq!(row["sales"], expected, "{}", row["period"]);
+    }
+    let weeks = csv_rows(&run(&["examples/shop-week.toml", "--by", "week", "--format", "csv"]));
+    let full: Vec<&BTreeMap<String, String>> = weeks
+        .iter()
+        .filter(|r| {
+            let start = chrono::NaiveDate::parse_from_str(&r["start"], "%Y-%m-%d").unwrap();
+            let end = chrono::NaiveDate::parse_from_str(&r["end"], "%Y-%m-%d").unwrap();
+            (end - start).num_days() == 6
+        })
+        .collect();
+    assert_eq!(full.len(), 42);
+    assert!(full.iter().all(|r| r["sales"] == "85000"));
+    assert!(full.iter().all(|r| chrono::NaiveDate::parse_from_str(&r["start"], "%Y-%m-%d").map(|d| chrono::Datelike::weekday(&d)).unwrap() == chrono::Weekday::Fri));
+}
+
+#[test]
+fn a_salespersons_quarter_by_source_of_business() {
+    let rows = csv_rows(&run(&["examples/sources.toml", "--by", "source,quarter", "--period", "2026-Q1", "--format", "csv"]));
+    assert_eq!(column(&rows, "source"), ["new customers", "existing customers", "product promotion"]);
+    assert_eq!(column(&rows, "sales"), ["300000.00", "400000.00", "300000.00"]);
+}
+
+#[test]
+fn two_areas_forty_sixty() {
+    let rows = csv_rows(&run(&["examples/areas.toml", "--by", "area", "--format", "csv"]));
+    assert_eq!(column(&rows, "sales"), ["4800000", "7200000"]);
+    // Monthly figures of each area add up to its year.
+    let months = csv_rows(&run(&["examples/areas.toml", "--format", "csv"]));
+    let a: Decimal = months.iter().filter(|r| r["area"] == "A区").map(|r| dec(&r["sales"])).sum();
+    assert_eq!(a, dec("4800000"));
+}
+
+#[test]
+fn a_fiscal_year_labels_fy_and_takes_fixed_amounts_off_the_top() {
+    let rows = csv_rows(&run(&["examples/fiscal.toml", "--by", "account", "--format", "csv"]));
+    assert_eq!(column(&rows, "period"), ["FY2026"; 4]);
+    assert_eq!(rows[0]["start"], "2026-04-01");
+    assert_eq!(rows[0]["end"], "2027-03-31");
+    // 6,000,000 fixed; the other 18,000,000 shared 3 : 2 : 1.
+    assert_eq!(column(&rows, "sales"), ["6000000", "9000000", "6000000", "3000000"]);
+    let quarters = csv_rows(&run(&["examples/fiscal.toml", "--by", "quarter", "--format", "csv"]));
+    assert_eq!(column(&quarters, "period"), ["FY2026-Q1", "FY2026-Q2", "FY2026-Q3", "FY2026-Q4"]);
+    // 20 : 25 : 25 : 30 of 24,000,000.
+    assert_eq!(column(&quarters, "sales"), ["4800000", "6000000", "6000000", "7200000"]);
+    assert_eq!(quarters[3]["start"], "2027-01-01");
+    let months = csv_rows(&run(&["examples/fiscal.toml", "--by", "month", "--period", "FY2026-Q4", "--format", "csv"]));
+    assert_eq!(column(&months, "period"), ["2027-01", "2027-02", "2027-03"]);
+}
+
+#[test]
+fn the_company_plan_adds_up_across_its_roster() {
+    let rows = csv_rows(&run(&["examples/company.toml", "--format", "csv"]));
+    let total: Decimal = rows.iter().map(|r| dec(&r["sales"])).sum();
+    assert_eq!(total, dec("10000000.00"));
+    let east_a: Decimal =
+        rows.iter().filter(|r| r["region"] == "华东" && r["product"] == "A").map(|r| dec(&r["sales"])).sum();
+    assert_eq!(east_a, dec("1500000.00")); // 50% of 华东's 3,000,000
+    let north_a: Decimal =
+        rows.iter().filter(|r| r["region"] == "华北" && r["product"] == "A").map(|r| dec(&r["sales"])).sum();
+    assert_eq!(north_a, dec("600000.00")); // 30% of 华北's 2,000,000
+    // Every salesperson appears only under their own region.
+    let roster = std::fs::read_to_string("examples/company-reps.csv").unwrap();
+    for line in roster.lines().skip(1) {
+        let mut f = line.split(',');
+        let (name, region) = (f.next().unwrap(), f.next().unwrap());
+        assert!(rows.iter().filter(|r| r["salesperson"] == name).all(|r| r["region"] == region), "{name}");
+    }
+    // 张伟 (weight 1.5 of 华北's 4.3) has the largest share in 华北.
+    let person = csv_rows(&run(&["examples/company.toml", "--by", "salesperson", "--format", "csv"]));
+    let of = |n: &str| dec(&person.iter().find(|r| r["salesperson"] == n).unwrap()["sales"]);
+    assert!(of("张伟") > of("刘洋") && of("刘洋") > of("陈静") && of("陈静") > of("杨帆"));
+    assert_eq!(of("张伟") + of("刘洋") + of("陈静") + of("杨帆"), dec("2000000.00"));
+}
+
+#[test]
+fn every_example_plan_runs_in_every_format() {
+    let mut plans = 0;
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            plans += 1;
+            let p = path.to_str().unwrap();
+            let table = run(&[p]);
+            assert!(table.contains("Total") || table.lines().count() > 3, "{p}");
+            let csv = csv_rows(&run(&[p, "--format", "csv"]));
+            let json: serde_json::Value = serde_json::from_str(&run(&[p, "--format", "json"])).unwrap();
+            assert_eq!(json["rows"].as_array().unwrap().len(), csv.len(), "{p}");
+        }
+    }
+    assert!(plans >= 6, "expected the shipped example plans, found {plans}");
+}
+
+#[test]
+fn json_numbers_carry_the_plans_decimals_and_total_the_rows() {
+    let text = run(&["examples/regions.toml", "--by", "region", "--format", "json"]);
+    assert!(text.contains("\"sales\": 1500000.00}"), "{text}");
+    assert!(text.contains("\"total\": {\"sales\": 10000000.00}"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["plan"], "2026 区域目标");
+    assert_eq!(json["currency"], "CNY");
+    assert_eq!(json["year"], 2026);
+    assert_eq!(json["precision"], "0.01");
+    assert_eq!(json["metrics"], serde_json::json!(["sales"]));
+    assert_eq!(json["dimensions"], serde_json::json!(["region", "period"]));
+    assert_eq!(json["rows"][2]["region"], "华东");
+    assert_eq!(json["rows"][2]["period"], "2026");
+    assert_eq!(json["rows"][2]["start"], "2026-01-01");
+    assert_eq!(json["rows"][2]["end"], "2026-12-31");
+}
+
+#[test]
+fn csv_quotes_only_where_needed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.toml"),
+        "[plan]\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 300\n[[split]]\nby = \"customer\"\nweights = { \"Acme, Inc.\" = 1, 'Say \"hi\"' = 1, Plain = 1 }\n",
+    )
+    .unwrap();
+    let out = salesplit().current_dir(dir.path()).args(["decompose", "plan.toml", "--by", "customer", "--format", "csv"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "customer,period,start,end,sales\n\"Acme, Inc.\",2026,2026-01-01,2026-12-31,100\n\"Say \"\"hi\"\"\",2026,2026-01-01,2026-12-31,100\nPlain,2026,2026-01-01,2026-12-31,100\n"
+    );
+}
+
+#[test]
+fn a_period_keeps_the_figures_of_the_full_run() {
+    let full = csv_rows(&run(&["examples/company.toml", "--by", "region,week", "--format", "csv"]));
+    let march = csv_rows(&run(&["examples/company.toml", "--by", "region,week", "--period", "2026-03", "--format", "csv"]));
+    let expected: Vec<_> = full.iter().filter(|r| r["period"].starts_with("2026-03")).cloned().collect();
+    assert!(!march.is_empty());
+    assert_eq!(march, expected);
+    let week = csv_rows(&run(&["examples/company.toml", "--by", "region,day", "--period", "2026-03-W2", "--format", "csv"]));
+    assert!(week.iter().all(|r| r["period"].as_str() >= "2026-03-02" && r["period"].as_str() <= "2026-03-08"));
+    assert_eq!(week.len(), 5 * 7);
+    let day = csv_rows(&run(&["examples/company.toml", "--by", "day", "--period", "2026-03-15", "--format", "csv"]));
+    assert_eq!(column(&day, "period"), ["2026-03-15"]);
+    assert_eq!(column(&day, "sales"), ["0.00"]); // a Sunday under spread = "workdays"
+}
+
+#[test]
+fn daily_weekly_and_monthly_runs_agree() {
+    let sum_by = |rows: &[BTreeMap<String, String>], key: &dyn Fn(&BTreeMap<String, String>) -> String| {
+        let mut m: BTreeMap<String, Decimal> = BTreeMap::new();
+        for r in rows {
+            *m.entry(key(r)).or_default() += dec(&r["sales"]);
+        }
+        m
+    };
+    let days = csv_rows(&run(&["examples/company.toml", "--by", "region,day", "--format", "csv"]));
+    let weeks = csv_rows(&run(&["examples/company.toml", "--by", "region,week", "--format", "csv"]));
+    let months = csv_rows(&run(&["examples/company.toml", "--by", "region,month", "--format", "csv"]));
+    let month_of = |r: &BTreeMap<String, String>| format!("{} {}", r["region"], &r["start"][..7]);
+    assert_eq!(sum_by(&days, &month_of), sum_by(&months, &month_of));
+    assert_eq!(sum_by(&weeks, &month_of), sum_by(&months, &month_of));
+}
+
+#[test]
+fn the_table_shows_currency_separators_and_totals() {
+    let table = run(&["examples/regions.toml", "--by", "region,quarter"]);
+    assert!(table.starts_with("2026 区域目标 — sales (CNY), by region × quarter\n"), "{table}");
+    assert!(table.contains("1,500,000.00"), "{table}");
+    assert!(table.contains("10,000,000.00"), "{table}");
+    let total_line = table.lines().find(|l| l.contains("Total") && l.contains("10,000,000.00")).unwrap();
+    assert_eq!(total_line.matches("2,500,000.00").count(), 4, "{total_line}");
+}
+
+#[test]
+fn output_is_written_atomically_and_kept_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("march.csv");
+    let plan = std::fs::canonicalize("examples/even-year.toml").unwrap();
+    salesplit().args(["decompose", plan.to_str().unwrap(), "--format", "csv", "--output", target.to_str().unwrap()]).assert().success().stdout("");
+    let first = std::fs::read_to_string(&target).unwrap();
+    assert!(first.starts_with("period,start,end,sales\n2026-01,"), "{first}");
+    // A bad request fails before anything is written: the file is untouched.
+    salesplit()
+        .args(["decompose", plan.to_str().unwrap(), "--period", "2031-01", "--format", "csv", "--output", target.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), first);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("march.csv")]);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("salesplit"))
+        .args(["decompose", "examples/company.toml", "--by", "salesperson,product,day", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn deterministic_byte_for_byte() {
+    let a = run(&["examples/company.toml", "--by", "salesperson,product,week", "--format", "json"]);
+    let b = run(&["examples/company.toml", "--by", "salesperson,product,week", "--format", "json"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn help_and_version_exit_zero_and_usage_errors_exit_two() {
+    salesplit().arg("--help").assert().success();
+    salesplit().arg("--version").assert().success();
+    salesplit().args(["decompose"]).assert().code(2).stdout("");
+    salesplit().args(["decompose", "examples/even-year.toml", "--format", "xml"]).assert().code(2).stdout("");
+}
