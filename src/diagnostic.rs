@@ -146,7 +146,9 @@ impl fmt::Display for Diagnostic {
             if loc.line > 0 {
                 writeln!(f, "{pad}|")?;
                 writeln!(f, "{number} | {}", loc.line_text)?;
-                if !loc.underline.is_empty() {
+                // An empty range with a column points between characters (a
+                // missing `}` at the end of a line, an empty CSV field): one caret.
+                if !loc.underline.is_empty() || loc.column.is_some() {
                     let before = UnicodeWidthStr::width(&loc.line_text[..loc.underline.start]);
                     let width = UnicodeWidthStr::width(&loc.line_text[loc.underline.clone()]).max(1);
                     writeln!(f, "{pad}| {}{}", " ".repeat(before), "^".repeat(width))?;
@@ -196,6 +198,17 @@ mod tests {
         let shown = Diagnostic::new("x").at(loc).to_string();
         // Two CJK characters are four columns wide, plus two quotes.
         assert!(shown.ends_with("2 | name = \"计划\"\n  |        ^^^^^^\n"), "{shown}");
+    }
+
+    #[test]
+    fn an_empty_span_at_the_end_of_a_line_still_gets_a_caret() {
+        let text = "[plan]\nweights = { A = 1\n";
+        let end = text.find("1\n").unwrap() + 1;
+        let d = Diagnostic::new("unclosed").at(Location::from_span("plan.toml", text, end..end));
+        assert_eq!(
+            d.to_string(),
+            "error: unclosed\n  --> plan.toml:2:18\n  |\n2 | weights = { A = 1\n  |                  ^\n"
+        );
     }
 
     #[test]

@@ -62,7 +62,10 @@ impl fmt::Display for Error {
                 };
                 writeln!(f, "error: cannot {action} {}: {reason}", path.display())?;
                 if source.kind() == std::io::ErrorKind::NotFound && *action == "read" {
-                    writeln!(f, "  = help: check the path; relative paths in a plan are read from the plan's folder")?;
+                    writeln!(
+                        f,
+                        "  = help: check the file name; a relative path is read from the folder salesplit runs in"
+                    )?;
                 }
                 Ok(())
             }

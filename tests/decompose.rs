@@ -47,8 +47,7 @@ fn ten_million_even_by_month_gives_exact_quarters_and_first_month_cents() {
     // 2,500,000.00 / 3 = 833,333.333…: each month floors to .33 and the one
     // leftover cent per quarter goes to the first month (ties go earlier).
     let months = csv_rows(&run(&["examples/even-year.toml", "--format", "csv"]));
-    let expected: Vec<&str> =
-        (1..=12).map(|m| if m % 3 == 1 { "833333.34" } else { "833333.33" }).collect();
+    let expected: Vec<&str> = (1..=12).map(|m| if m % 3 == 1 { "833333.34" } else { "833333.33" }).collect();
     assert_eq!(column(&months, "sales"), expected);
     assert_eq!(months[1]["start"], "2026-02-01");
     assert_eq!(months[1]["end"], "2026-02-28");
@@ -94,12 +93,16 @@ fn a_shop_week_from_friday_weighs_weekends_exactly() {
         .collect();
     assert_eq!(full.len(), 42);
     assert!(full.iter().all(|r| r["sales"] == "85000"));
-    assert!(full.iter().all(|r| chrono::NaiveDate::parse_from_str(&r["start"], "%Y-%m-%d").map(|d| chrono::Datelike::weekday(&d)).unwrap() == chrono::Weekday::Fri));
+    assert!(full.iter().all(|r| chrono::NaiveDate::parse_from_str(&r["start"], "%Y-%m-%d")
+        .map(|d| chrono::Datelike::weekday(&d))
+        .unwrap()
+        == chrono::Weekday::Fri));
 }
 
 #[test]
 fn a_salespersons_quarter_by_source_of_business() {
-    let rows = csv_rows(&run(&["examples/sources.toml", "--by", "source,quarter", "--period", "2026-Q1", "--format", "csv"]));
+    let rows =
+        csv_rows(&run(&["examples/sources.toml", "--by", "source,quarter", "--period", "2026-Q1", "--format", "csv"]));
     assert_eq!(column(&rows, "source"), ["new customers", "existing customers", "product promotion"]);
     assert_eq!(column(&rows, "sales"), ["300000.00", "400000.00", "300000.00"]);
 }
@@ -142,7 +145,7 @@ fn the_company_plan_adds_up_across_its_roster() {
     let north_a: Decimal =
         rows.iter().filter(|r| r["region"] == "华北" && r["product"] == "A").map(|r| dec(&r["sales"])).sum();
     assert_eq!(north_a, dec("600000.00")); // 30% of 华北's 2,000,000
-    // Every salesperson appears only under their own region.
+                                           // Every salesperson appears only under their own region.
     let roster = std::fs::read_to_string("examples/company-reps.csv").unwrap();
     for line in roster.lines().skip(1) {
         let mut f = line.split(',');
@@ -200,7 +203,11 @@ fn csv_quotes_only_where_needed() {
         "[plan]\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 300\n[[split]]\nby = \"customer\"\nweights = { \"Acme, Inc.\" = 1, 'Say \"hi\"' = 1, Plain = 1 }\n",
     )
     .unwrap();
-    let out = salesplit().current_dir(dir.path()).args(["decompose", "plan.toml", "--by", "customer", "--format", "csv"]).output().unwrap();
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--by", "customer", "--format", "csv"])
+        .output()
+        .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "customer,period,start,end,sales\n\"Acme, Inc.\",2026,2026-01-01,2026-12-31,100\n\"Say \"\"hi\"\"\",2026,2026-01-01,2026-12-31,100\nPlain,2026,2026-01-01,2026-12-31,100\n"
@@ -210,11 +217,13 @@ fn csv_quotes_only_where_needed() {
 #[test]
 fn a_period_keeps_the_figures_of_the_full_run() {
     let full = csv_rows(&run(&["examples/company.toml", "--by", "region,week", "--format", "csv"]));
-    let march = csv_rows(&run(&["examples/company.toml", "--by", "region,week", "--period", "2026-03", "--format", "csv"]));
+    let march =
+        csv_rows(&run(&["examples/company.toml", "--by", "region,week", "--period", "2026-03", "--format", "csv"]));
     let expected: Vec<_> = full.iter().filter(|r| r["period"].starts_with("2026-03")).cloned().collect();
     assert!(!march.is_empty());
     assert_eq!(march, expected);
-    let week = csv_rows(&run(&["examples/company.toml", "--by", "region,day", "--period", "2026-03-W2", "--format", "csv"]));
+    let week =
+        csv_rows(&run(&["examples/company.toml", "--by", "region,day", "--period", "2026-03-W2", "--format", "csv"]));
     assert!(week.iter().all(|r| r["period"].as_str() >= "2026-03-02" && r["period"].as_str() <= "2026-03-08"));
     assert_eq!(week.len(), 5 * 7);
     let day = csv_rows(&run(&["examples/company.toml", "--by", "day", "--period", "2026-03-15", "--format", "csv"]));
@@ -254,12 +263,25 @@ fn output_is_written_atomically_and_kept_on_error() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("march.csv");
     let plan = std::fs::canonicalize("examples/even-year.toml").unwrap();
-    salesplit().args(["decompose", plan.to_str().unwrap(), "--format", "csv", "--output", target.to_str().unwrap()]).assert().success().stdout("");
+    salesplit()
+        .args(["decompose", plan.to_str().unwrap(), "--format", "csv", "--output", target.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout("");
     let first = std::fs::read_to_string(&target).unwrap();
     assert!(first.starts_with("period,start,end,sales\n2026-01,"), "{first}");
     // A bad request fails before anything is written: the file is untouched.
     salesplit()
-        .args(["decompose", plan.to_str().unwrap(), "--period", "2031-01", "--format", "csv", "--output", target.to_str().unwrap()])
+        .args([
+            "decompose",
+            plan.to_str().unwrap(),
+            "--period",
+            "2031-01",
+            "--format",
+            "csv",
+            "--output",
+            target.to_str().unwrap(),
+        ])
         .assert()
         .code(1)
         .stdout("");

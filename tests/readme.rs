@@ -19,7 +19,10 @@ fn examples(readme: &str) -> Vec<Example> {
             in_console = false;
         } else if in_console {
             if let Some(cmd) = line.strip_prefix("$ salesplit ") {
-                out.push(Example { args: cmd.split_whitespace().map(str::to_string).collect(), expected: String::new() });
+                out.push(Example {
+                    args: cmd.split_whitespace().map(str::to_string).collect(),
+                    expected: String::new(),
+                });
             } else if let Some(example) = out.last_mut() {
                 example.expected.push_str(line);
                 example.expected.push('\n');

@@ -31,7 +31,10 @@ impl Breakdown {
         };
         let period = match period {
             None => None,
-            Some(label) => Some(find_period(calendar, label.trim(), level)?),
+            Some(label) => {
+                let kept: Vec<&str> = splits.iter().map(|&i| names[i]).collect();
+                Some(find_period(calendar, label.trim(), level, &kept)?)
+            }
         };
         Ok(Breakdown { splits, level, period })
     }
@@ -79,17 +82,18 @@ fn by_list(text: &str, names: &[&str]) -> Result<(Vec<usize>, Level)> {
     Ok((splits, level.unwrap_or(Level::Year)))
 }
 
-fn find_period(calendar: &Calendar, label: &str, level: Level) -> Result<(Level, usize)> {
+/// `kept` are the splits the breakdown shows, for the suggested `--by`.
+fn find_period(calendar: &Calendar, label: &str, level: Level, kept: &[&str]) -> Result<(Level, usize)> {
     let found = calendar.find(label).or_else(|| calendar.find(&label.to_ascii_uppercase()));
     let (plevel, index) = match found {
         Some(f) => f,
         None => return Err(Error::invalid(missing_period(calendar, label))),
     };
     if plevel > level {
+        let by: Vec<&str> = kept.iter().copied().chain([plevel.name()]).collect();
         return Err(Error::invalid(
-            Diagnostic::new(format!("--period {label} is a {plevel}, finer than the breakdown's {level} level")).help(
-                format!("add {plevel} to --by (e.g. --by {plevel}), or ask for a period of a {level} or coarser"),
-            ),
+            Diagnostic::new(format!("--period {label} is a {plevel}, finer than the breakdown's {level} level"))
+                .help(format!("ask for {plevel}s with --by {}, or for a period of a {level} or coarser", by.join(","))),
         ));
     }
     Ok((plevel, index))

@@ -265,7 +265,12 @@ fn descend<'p>(
                             split.by
                         ))
                         .at(split.origin.clone())
-                        .help("add members for it"),
+                        .note("with nobody to share it, that share of the target would be lost")
+                        .help(format!(
+                            "add `weights` to split `{}`, or a [split.within] table for `{}`",
+                            split.by,
+                            parent.unwrap_or("it")
+                        )),
                     );
                 }
                 return;
@@ -287,32 +292,51 @@ fn descend<'p>(
 fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>, e: AllocError) -> Diagnostic {
     let p = plan.precision;
     let under = parent.map(|p| format!(" under `{p}`")).unwrap_or_default();
+    // What the parent is: the whole target, or a member's share of it.
+    let whole_name = match parent {
+        Some(name) => format!("`{name}`'s share"),
+        None => format!("the target `{}`", plan.metric.name),
+    };
     let amount = |units: u128| p.to_amount(units).to_string();
+    let fixed: Vec<u128> = set
+        .members
+        .iter()
+        .filter_map(|m| match m.share {
+            MemberShare::Fixed(a) => p.to_units(a),
+            MemberShare::Weight(_) => None,
+        })
+        .collect();
+    let terms: Vec<String> = fixed.iter().map(|units| amount(*units)).collect();
+    let at = set.origin.clone();
+    let or_more = match parent {
+        Some(name) => format!("give `{name}` a larger share"),
+        None => "raise the target".to_string(),
+    };
     match e {
-        AllocError::FixedOverParent { fixed, parent: whole } => {
-            let terms: Vec<String> = set
-                .members
-                .iter()
-                .filter_map(|m| match m.share {
-                    MemberShare::Fixed(a) => Some(a.to_string()),
-                    MemberShare::Weight(_) => None,
-                })
-                .collect();
+        AllocError::FixedOverParent { fixed: sum, parent: whole } => {
+            let whole = exact_amount(&whole, p);
             Diagnostic::new(format!(
                 "split `{}`{under}: the fixed amounts add up to more than there is to share",
                 split.by
             ))
-            .at(set.origin.clone())
-            .note(format!("{} = {} > {}", terms.join(" + "), amount(fixed), exact_amount(&whole, p)))
-            .help("lower the fixed amounts, or raise the target above them")
+            .at(at)
+            .note(format!("{} = {}, but {whole_name} is {whole}", terms.join(" + "), amount(sum)))
+            .help(format!("lower the fixed amounts to {whole} or less in all, or {or_more}"))
         }
-        AllocError::NothingToWeigh { rest } => Diagnostic::new(format!(
-            "split `{}`{under}: {} is left after the fixed amounts, but every weight is zero",
-            split.by,
-            exact_amount(&rest, p)
-        ))
-        .at(set.origin.clone())
-        .help("give a member a positive weight, or fix amounts that use up the whole"),
+        AllocError::NothingToWeigh { rest } => {
+            let sum: u128 = fixed.iter().sum();
+            let whole = Exact::new(rest.num() + dashu_int::UBig::from(sum) * rest.den(), rest.den().clone());
+            let (whole, rest) = (exact_amount(&whole, p), exact_amount(&rest, p));
+            Diagnostic::new(format!(
+                "split `{}`{under}: {rest} is left after the fixed amounts, but no member has a positive weight to share it",
+                split.by
+            ))
+            .at(at)
+            .note(format!("{whole} ({whole_name}) - {} = {rest}", terms.join(" - ")))
+            .help(format!(
+                "give a member a positive weight in `weights`, or make the fixed amounts add up to {whole}"
+            ))
+        }
         AllocError::Overflow => {
             Diagnostic::new(format!("split `{}`{under}: the amounts are too large to compute exactly", split.by))
                 .at(set.origin.clone())
@@ -335,18 +359,55 @@ fn exact_amount(exact: &Exact, precision: Precision) -> String {
 
 fn calendar_errors(plan: &Plan, errors: Vec<CalendarError>) -> Error {
     let at = plan.time_origin.clone();
-    Error::Invalid(
-        errors
-            .into_iter()
-            .map(|e| {
-                let help = match &e {
-                    CalendarError::MonthWithoutDays { .. } => "give some day of that month a positive weight (check `weekdays` and `spread`), or give the month a weight of 0 in `months`",
-                    CalendarError::QuarterWithoutMonths { .. } => "give a month of that quarter a positive weight in `months`, or the quarter a weight of 0 in `quarters`",
-                    CalendarError::NothingToWeigh => "give some period a positive weight",
-                    _ => "check the [time] table",
-                };
-                Diagnostic::new(e.to_string()).at(at.clone()).help(help)
-            })
-            .collect(),
-    )
+    let spec = &plan.calendar;
+    // A day weighs its weekday coefficient, and 0 at weekends under "workdays".
+    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let workdays = spec.spread == crate::calendar::Spread::Workdays;
+    let day_weight = |i: usize| if workdays && i >= 5 { Decimal::ZERO } else { spec.weekdays[i] };
+    let days_note = (0..7).all(|i| day_weight(i).is_zero()).then(|| {
+        let coefficients: Vec<String> = names.iter().zip(spec.weekdays).map(|(n, w)| format!("{n} {w}")).collect();
+        let weekend = if workdays { ", and Saturdays and Sundays weigh 0 under spread = \"workdays\"" } else { "" };
+        format!("every day weighs 0: a day weighs its `weekdays` coefficient ({}){weekend}", coefficients.join(", "))
+    });
+    // Months without days are one problem, however many months it hits.
+    let empty_months: Vec<String> = errors
+        .iter()
+        .filter_map(|e| match e {
+            CalendarError::MonthWithoutDays { month, .. } => Some(month.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    if empty_months.len() > 1 {
+        let which = if empty_months.len() == 12 {
+            format!("every month ({} to {}) has", empty_months[0], empty_months[11])
+        } else {
+            format!("months {} have", empty_months.join(", "))
+        };
+        let mut d =
+            Diagnostic::new(format!("{which} a share of the target but no day with a positive weight")).at(at.clone());
+        if let Some(note) = &days_note {
+            d = d.note(note.clone());
+        }
+        diagnostics.push(d.help(
+            "give some weekday a positive weight in `weekdays` (check `spread` too), or give those months a weight of 0 in `months`",
+        ));
+    }
+    for e in errors {
+        let help = match &e {
+            CalendarError::MonthWithoutDays { .. } if empty_months.len() > 1 => continue,
+            CalendarError::MonthWithoutDays { .. } => "give some day of that month a positive weight (check `weekdays` and `spread`), or give the month a weight of 0 in `months`",
+            CalendarError::QuarterWithoutMonths { .. } => "give a month of that quarter a positive weight in `months`, or the quarter a weight of 0 in `quarters`",
+            CalendarError::NothingToWeigh => "give some weekday a positive weight in `weekdays`, and some month or quarter a positive weight in `months` or `quarters`",
+            _ => "check the [time] table",
+        };
+        let mut d = Diagnostic::new(e.to_string()).at(at.clone());
+        if matches!(e, CalendarError::MonthWithoutDays { .. } | CalendarError::NothingToWeigh) {
+            if let Some(note) = &days_note {
+                d = d.note(note.clone());
+            }
+        }
+        diagnostics.push(d.help(help));
+    }
+    Error::Invalid(diagnostics)
 }

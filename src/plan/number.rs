@@ -47,7 +47,15 @@ impl Number {
                 }
                 let float: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
                 // Rust prints an f64 as its shortest round-trip decimal, never with an exponent.
-                parse_plain(&format!("{float}")).map(Number::Plain)
+                // A float has at most 17 significant digits, so only its size can be refused;
+                // say so about the number as written, not its long expansion.
+                parse_plain(&format!("{float}")).map(Number::Plain).map_err(|_| {
+                    if float.abs() >= 1.0 {
+                        too_large(text)
+                    } else {
+                        too_many_decimals(text)
+                    }
+                })
             }
             DeValue::String(s) => Number::from_text(s),
             other => Err(format!("expected a number, found {}", describe(other))),
@@ -89,13 +97,13 @@ pub enum GroupProblem {
 }
 
 impl GroupProblem {
-    /// The problem as a sentence about `what` (`split `product`, weights`).
+    /// The problem as a sentence about `what`, a plural (`the weights of split `product``).
     pub fn message(&self, what: &str) -> String {
         match self {
             GroupProblem::Mixed { percent, plain } => {
-                format!("{what} mixes percentages ({percent}) and relative numbers ({plain})")
+                format!("{what} mix percentages ({percent}) and relative numbers ({plain})")
             }
-            GroupProblem::PercentSum { total, .. } => format!("{what}: the percentages add up to {total}, not 100%"),
+            GroupProblem::PercentSum { total, .. } => format!("{what} add up to {total}, not 100%"),
         }
     }
 
@@ -162,18 +170,35 @@ fn parse_plain(text: &str) -> Result<Decimal, String> {
     if !valid {
         return Err(format!("`{text}` is not a number"));
     }
-    let mantissa = clean.split(['e', 'E']).next().unwrap_or("");
+    let mut halves = clean.splitn(2, ['e', 'E']);
+    let mantissa = halves.next().unwrap_or("");
+    let exponent: i64 = match halves.next() {
+        None => 0,
+        Some(e) => e.parse().map_err(|_| format!("`{text}` is not a number"))?,
+    };
     let significant = mantissa.chars().filter(|c| c.is_ascii_digit()).skip_while(|c| *c == '0').count();
     if significant > MAX_DIGITS {
         return Err(format!(
             "`{text}` has {significant} significant digits; salesplit computes exactly with at most {MAX_DIGITS}"
         ));
     }
+    // Decimal places beyond 28 would be rounded away silently (1e-30 would
+    // become 0), so they are refused, not rounded.
+    let decimals = mantissa.split_once('.').map_or(0, |(_, f)| f.trim_end_matches('0').len()) as i64;
+    if significant > 0 && decimals.saturating_sub(exponent) > MAX_DIGITS as i64 {
+        return Err(too_many_decimals(text));
+    }
     let parsed = if clean.contains(['e', 'E']) { Decimal::from_scientific(&clean) } else { Decimal::from_str(&clean) };
     // `-0` becomes plain zero so that it is never shown with a sign.
-    parsed
-        .map(|d| if d.is_zero() { Decimal::ZERO } else { d })
-        .map_err(|_| format!("`{text}` is too large for exact arithmetic (the limit is about 7.9 × 10^28)"))
+    parsed.map(|d| if d.is_zero() { Decimal::ZERO } else { d }).map_err(|_| too_large(text))
+}
+
+fn too_large(text: &str) -> String {
+    format!("`{text}` is too large for exact arithmetic (the limit is about 7.9 × 10^28)")
+}
+
+fn too_many_decimals(text: &str) -> String {
+    format!("`{text}` has more than {MAX_DIGITS} decimal places; salesplit computes exactly with at most {MAX_DIGITS}")
 }
 
 /// A TOML value's kind in words, for "expected X, found Y".
@@ -221,9 +246,9 @@ mod tests {
         assert_eq!(check_group(&[pct("30"), pct("40"), pct("30")]), Ok(()));
         let err = check_group(&[pct("30"), pct("40"), pct("25")]).unwrap_err();
         assert_eq!(err.note(), Some("30% + 40% + 25% = 95%"));
-        assert_eq!(err.message("weights"), "weights: the percentages add up to 95%, not 100%");
+        assert_eq!(err.message("weights"), "weights add up to 95%, not 100%");
         let err = check_group(&[Number::Plain(dec("2")), pct("40")]).unwrap_err();
-        assert_eq!(err.message("weights"), "weights mixes percentages (40%) and relative numbers (2)");
+        assert_eq!(err.message("weights"), "weights mix percentages (40%) and relative numbers (2)");
         assert_eq!(check_group(&[Number::Plain(dec("2")), Number::Plain(dec("0"))]), Ok(()));
     }
 
@@ -236,5 +261,11 @@ mod tests {
         assert!(parse("x = \"99999999999999999999999999999\"").unwrap_err().contains("29 significant digits"));
         assert_eq!(parse("x = true"), Err("expected a number, found a boolean".to_string()));
         assert_eq!(parse("x = 0xff"), Err("write the number in decimal digits, not base 16".to_string()));
+        // Too small to keep is refused, not rounded to zero.
+        assert!(parse("x = 1e-30").unwrap_err().contains("`1e-30` has more than 28 decimal places"));
+        assert!(parse("x = \"1e-29\"").unwrap_err().contains("more than 28 decimal places"));
+        assert!(parse("x = \"0.0000000000000000000000000000001\"").unwrap_err().contains("decimal places"));
+        assert_eq!(parse("x = \"1e-28\""), Ok(Number::Plain(dec("0.0000000000000000000000000001"))));
+        assert!(parse("x = 1e30").unwrap_err().contains("`1e30` is too large"));
     }
 }

@@ -19,10 +19,15 @@ use crate::error::{Error, Result};
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
 type Value<'i> = Spanned<DeValue<'i>>;
+/// A weight, where it is written, what to call it (`the weight of `East``)
+/// and who it is for (`` `East` ``), for messages.
+type Labelled = (Number, Range<usize>, String, String);
 
 /// Names a split may not take, because outputs and `--by` use them already.
 const RESERVED: [&str; 8] = ["period", "start", "end", "year", "quarter", "month", "week", "day"];
 const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const PRECISION_EXAMPLE: &str = "a rounding unit such as \"0.01\", \"1\", \"100\" or \"1000\"";
+const WEIGHT_EXAMPLE: &str = "a relative weight such as 1 or 1.2, or a percentage such as \"30%\"";
 
 pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -36,7 +41,7 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
             return Err(Error::invalid(
                 Diagnostic::new(format!("this is not valid TOML: {message}"))
                     .at(Location::from_span(file, text, span))
-                    .help("fix the syntax; see the plan format in README.md"),
+                    .help(syntax_help(&message)),
             ));
         }
     };
@@ -80,19 +85,26 @@ impl<'a> Reader<'a> {
         self.errors.push(d);
     }
 
-    /// Reports keys of `table` that are not in `allowed`, suggesting the nearest.
-    fn known_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) {
+    /// Reports keys of `table` that are not in `allowed`, suggesting the
+    /// nearest. Returns the keys suggested, so that a typo (`wieghts`) is not
+    /// reported a second time as a missing key.
+    fn known_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) -> Vec<String> {
+        let mut suggested = Vec::new();
         for (key, _) in table.iter() {
             let k = key.get_ref().as_ref();
             if allowed.contains(&k) {
                 continue;
             }
             let help = match suggest(k, allowed.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
+                Some(s) => {
+                    suggested.push(s.to_string());
+                    format!("did you mean `{s}`?")
+                }
                 None => format!("the keys allowed here are: {}", allowed.join(", ")),
             };
             self.error(key.span(), format!("unknown key `{k}` in {place}"), help);
         }
+        suggested
     }
 
     fn table<'t>(&mut self, value: &'t Value<'_>, what: &str) -> Option<&'t DeTable<'t>>
@@ -128,24 +140,35 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn number(&mut self, value: &Value<'_>, what: &str) -> Option<Number> {
+    /// Reads a number; `example` is what a right value looks like here
+    /// ("an amount such as 10_000_000"), for the help.
+    fn number(&mut self, value: &Value<'_>, what: &str, example: &str) -> Option<Number> {
         match Number::from_toml(value.get_ref()) {
             Ok(n) => Some(n),
             Err(why) => {
-                self.error(
-                    value.span(),
-                    format!("{what}: {why}"),
-                    "write a plain number such as 1.5 or a percentage such as \"30%\"",
-                );
+                let help = if why.contains("significant digits") {
+                    "write it with at most 28 significant digits".to_string()
+                } else if why.contains("decimal places") {
+                    "write it with at most 28 decimal places".to_string()
+                } else if why.contains("too large") {
+                    "write a smaller number, at most 28 digits long".to_string()
+                } else if why.contains("NaN") || why.contains("infinity") {
+                    format!("write a finite number: {example}")
+                } else {
+                    format!("write {example}")
+                };
+                self.error(value.span(), format!("{what}: {why}"), help);
                 None
             }
         }
     }
 
     fn plan(&mut self, root: &DeTable<'_>) -> Option<Plan> {
-        self.known_keys(root, &["plan", "target", "time", "split"], "the plan file");
+        let typos = self.known_keys(root, &["plan", "target", "time", "split"], "the plan file");
+        let typo = |key: &str| typos.iter().any(|t| t == key);
         let header = match get(root, "plan") {
             Some((_, v)) => self.table(v, "[plan]").and_then(|t| self.plan_table(t, v.span())),
+            None if typo("plan") => None,
             None => {
                 self.push(
                     Diagnostic::new("the plan has no [plan] table")
@@ -158,6 +181,7 @@ impl<'a> Reader<'a> {
         let precision = header.as_ref().map(|h| h.precision);
         let metric = match get(root, "target") {
             Some((_, v)) => self.table(v, "[target]").and_then(|t| self.target(t, v.span(), precision)),
+            None if typo("target") => None,
             None => {
                 self.push(
                     Diagnostic::new("the plan has no [target] table")
@@ -198,7 +222,7 @@ impl<'a> Reader<'a> {
     }
 
     fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
-        self.known_keys(t, &["name", "currency", "year", "start", "precision"], "[plan]");
+        let typos = self.known_keys(t, &["name", "currency", "year", "start", "precision"], "[plan]");
         let default_name =
             Path::new(self.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let name =
@@ -228,6 +252,7 @@ impl<'a> Reader<'a> {
                     None
                 }
             },
+            None if typos.iter().any(|k| k == "year") => None,
             None => {
                 self.error(span.clone(), "[plan] has no year", "add the year the plan covers, e.g. `year = 2026`");
                 None
@@ -260,24 +285,20 @@ impl<'a> Reader<'a> {
         };
         let precision = match get(t, "precision") {
             None => Precision::new(Decimal::new(1, 2)),
-            Some((_, v)) => self.number(v, "precision").and_then(|n| match n {
+            Some((_, v)) => self.number(v, "precision", PRECISION_EXAMPLE).and_then(|n| match n {
                 Number::Plain(d) => match Precision::new(d) {
                     Some(p) => Some(p),
                     None => {
                         self.error(
                             v.span(),
                             format!("precision {d} is not a power of ten"),
-                            "use a rounding unit such as \"0.01\", \"1\", \"100\" or \"1000\"",
+                            format!("use {PRECISION_EXAMPLE}"),
                         );
                         None
                     }
                 },
                 Number::Percent(_) => {
-                    self.error(
-                        v.span(),
-                        "precision cannot be a percentage",
-                        "use a rounding unit such as \"0.01\", \"1\", \"100\" or \"1000\"",
-                    );
+                    self.error(v.span(), "precision cannot be a percentage", format!("use {PRECISION_EXAMPLE}"));
                     None
                 }
             }),
@@ -335,17 +356,18 @@ impl<'a> Reader<'a> {
             );
         }
         let name = key.get_ref().to_string();
-        let total = match self.number(value, &format!("target `{name}`"))? {
-            Number::Plain(d) => d,
-            Number::Percent(_) => {
-                self.error(
-                    value.span(),
-                    format!("target `{name}` is a percentage; it must be an amount"),
-                    format!("write the annual total, e.g. `{name} = 10_000_000`"),
-                );
-                return None;
-            }
-        };
+        let total =
+            match self.number(value, &format!("target `{name}`"), "an amount such as 10_000_000 or \"1250000.50\"")? {
+                Number::Plain(d) => d,
+                Number::Percent(_) => {
+                    self.error(
+                        value.span(),
+                        format!("target `{name}` is a percentage; it must be an amount"),
+                        format!("write the annual total, e.g. `{name} = 10_000_000`"),
+                    );
+                    return None;
+                }
+            };
         if total.is_sign_negative() {
             self.error(
                 value.span(),
@@ -356,11 +378,11 @@ impl<'a> Reader<'a> {
         }
         if let Some(p) = precision {
             if p.to_units(total).is_none() {
-                let down = (total / p.unit()).floor() * p.unit();
+                let (down, up) = neighbours(total, p);
                 self.error(
                     value.span(),
                     format!("target `{name}` = {total} is not a multiple of the precision {p}"),
-                    format!("round the total to a multiple of {p} (e.g. {down}), or use a finer precision"),
+                    format!("round the total to a multiple of {p}, such as {down} or {up}, or use a finer precision"),
                 );
                 return None;
             }
@@ -438,9 +460,13 @@ impl<'a> Reader<'a> {
 
     /// A non-negative plain weight.
     fn weight(&mut self, v: &Value<'_>, what: &str) -> Option<Decimal> {
-        match self.number(v, what)? {
+        match self.number(v, what, "a relative weight such as 1 or 1.2")? {
             Number::Plain(d) if d.is_sign_negative() => {
-                self.error(v.span(), format!("{what} is negative ({d})"), "weights must be zero or more");
+                self.error(
+                    v.span(),
+                    format!("{what} is negative ({d})"),
+                    "write a weight of 0 or more (0 gives that day no share)",
+                );
                 None
             }
             Number::Plain(d) => Some(d),
@@ -456,7 +482,7 @@ impl<'a> Reader<'a> {
             let found = describe(v.get_ref());
             self.error(
                 v.span(),
-                format!("{what} must be an array of {len} numbers, found {found}"),
+                format!("`{what}` must be an array of {len} numbers, found {found}"),
                 format!("write {len} weights, {meaning}"),
             );
             return None;
@@ -464,36 +490,49 @@ impl<'a> Reader<'a> {
         if items.len() != len {
             self.error(
                 v.span(),
-                format!("{what} has {} numbers; it needs exactly {len}", items.len()),
+                format!("`{what}` has {} numbers; it needs exactly {len}", items.len()),
                 format!("write {len} weights, {meaning}"),
             );
             return None;
         }
         let before = self.errors.len();
         let numbers: Vec<(Number, Range<usize>)> =
-            items.iter().filter_map(|item| self.number(item, what).map(|n| (n, item.span()))).collect();
+            items.iter().filter_map(|item| self.number(item, what, WEIGHT_EXAMPLE).map(|n| (n, item.span()))).collect();
         if self.errors.len() > before {
             return None;
         }
-        self.relative_weights(&numbers, v.span(), what)
+        let one = what.trim_end_matches('s');
+        let labelled: Vec<Labelled> = numbers
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, sp))| (n, sp, format!("weight {} of {len}", i + 1), format!("that {one}")))
+            .collect();
+        self.relative_weights(&labelled, v.span(), &format!("`{what}`"), &format!("the `{what}` weights"))
     }
 
     /// Checks one group of weights: all plain or all percentages adding up to
     /// 100%, none negative. Returns the weights (a percentage keeps its number).
+    /// `place` names the group in messages about one weight (`split `region``),
+    /// `what` names the weights together (`the weights of split `region``).
     fn relative_weights(
         &mut self,
-        numbers: &[(Number, Range<usize>)],
+        numbers: &[Labelled],
         span: Range<usize>,
+        place: &str,
         what: &str,
     ) -> Option<Vec<Decimal>> {
         let mut ok = true;
-        for (n, sp) in numbers {
+        for (n, sp, label, who) in numbers {
             if n.value().is_sign_negative() && !n.value().is_zero() {
-                self.error(sp.clone(), format!("{what}: weight {n} is negative"), "weights must be zero or more");
+                self.error(
+                    sp.clone(),
+                    format!("{place}: {label} is negative ({n})"),
+                    format!("write a weight of 0 or more (0 gives {who} no share)"),
+                );
                 ok = false;
             }
         }
-        let plain: Vec<Number> = numbers.iter().map(|(n, _)| *n).collect();
+        let plain: Vec<Number> = numbers.iter().map(|(n, ..)| *n).collect();
         if let Err(problem) = check_group(&plain) {
             let mut d = Diagnostic::new(problem.message(what)).at(self.loc(span)).help(problem.help());
             if let Some(note) = problem.note() {
@@ -502,7 +541,7 @@ impl<'a> Reader<'a> {
             self.push(d);
             return None;
         }
-        ok.then(|| numbers.iter().map(|(n, _)| n.value()).collect())
+        ok.then(|| numbers.iter().map(|(n, ..)| n.value()).collect())
     }
 
     fn splits(&mut self, v: &Value<'_>, precision: Option<Precision>, metric: Option<&Metric>) -> Vec<Split> {
@@ -546,9 +585,11 @@ impl<'a> Reader<'a> {
         metric: Option<&Metric>,
     ) -> Option<Split> {
         let prev = earlier.last();
-        self.known_keys(t, &["by", "weights", "fixed", "within", "roster"], "[[split]]");
+        let typos = self.known_keys(t, &["by", "weights", "fixed", "within", "roster"], "[[split]]");
         let Some((_, by_v)) = get(t, "by") else {
-            self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
+            if !typos.iter().any(|k| k == "by") {
+                self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
+            }
             return None;
         };
         let by = self.string(by_v, "by", "by = \"region\"")?.trim().to_string();
@@ -597,13 +638,7 @@ impl<'a> Reader<'a> {
                 }
             };
             let split = Split::new(by, default, within, origin, parent);
-            self.missing_children(
-                &split,
-                parent.map(|i| &earlier[i]),
-                metric,
-                &format!("no row in {path}"),
-                &format!("add rows for it to {path}, or give it a weight of 0"),
-            );
+            self.missing_children(&split, parent.map(|i| &earlier[i]), metric, Some(path), &[]);
             return Some(split);
         }
         let default = if get(t, "weights").is_some() || get(t, "fixed").is_some() {
@@ -612,6 +647,9 @@ impl<'a> Reader<'a> {
             None
         };
         let mut within = Vec::new();
+        // Parents that `within` names, even where their table has errors
+        // (those are reported already, not again as missing members).
+        let mut named: Vec<String> = Vec::new();
         if let Some((wk, wv)) = get(t, "within") {
             match prev {
                 None => self.error(
@@ -625,9 +663,10 @@ impl<'a> Reader<'a> {
                         for (pk, pv) in wt.iter() {
                             let parent = pk.get_ref().to_string();
                             if !names.contains(&parent.as_str()) {
+                                let list = names.join(", ");
                                 let help = match suggest(&parent, names.iter().copied()) {
-                                    Some(s) => format!("did you mean `{s}`?"),
-                                    None => format!("the members of `{}` are: {}", p.by, names.join(", ")),
+                                    Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", p.by),
+                                    None => format!("write one of the members of `{}`: {list}", p.by),
                                 };
                                 self.error(
                                     pk.span(),
@@ -636,8 +675,14 @@ impl<'a> Reader<'a> {
                                 );
                                 continue;
                             }
+                            named.push(parent.clone());
                             if let Some(pt) = self.table(pv, &format!("within.\"{parent}\"")) {
-                                self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
+                                let typos =
+                                    self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
+                                let members = get(pt, "weights").is_some() || get(pt, "fixed").is_some();
+                                if !members && !typos.is_empty() {
+                                    continue;
+                                }
                                 if let Some(set) = self.member_set(pt, pk.span(), &by, precision, Some(&parent)) {
                                     within.push((parent, set));
                                 }
@@ -647,7 +692,11 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        if default.is_none() && within.is_empty() && get(t, "weights").is_none() && get(t, "fixed").is_none() {
+        if default.is_none() && named.is_empty() && get(t, "weights").is_none() && get(t, "fixed").is_none() {
+            if typos.iter().any(|k| matches!(k.as_str(), "weights" | "fixed" | "roster" | "within")) {
+                // The unknown key's "did you mean" already says what is missing.
+                return None;
+            }
             self.error(
                 span,
                 format!("split `{by}` has no members"),
@@ -657,39 +706,49 @@ impl<'a> Reader<'a> {
         }
         let split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
         if split.default.is_none() {
-            self.missing_children(
-                &split,
-                prev,
-                metric,
-                "no members in this split",
-                "add `weights` for every parent, or a [split.within] table for it",
-            );
+            self.missing_children(&split, prev, metric, None, &named);
         }
         Some(split)
     }
 
     /// A parent member that can receive part of the target needs children,
     /// or its money would vanish.
+    /// `roster` is the roster file the split's members come from, if any;
+    /// parents in `reported` have had their own errors reported already.
     fn missing_children(
         &mut self,
         split: &Split,
         prev: Option<&Split>,
         metric: Option<&Metric>,
-        what: &str,
-        help: &str,
+        roster: Option<&str>,
+        reported: &[String],
     ) {
         if metric.is_some_and(|m| m.total.is_zero()) {
             return;
         }
         let Some(prev) = prev else { return };
         for parent in prev.receiving_names() {
-            if split.members_for(Some(parent)).is_none() {
-                let d = Diagnostic::new(format!(
-                    "{} `{parent}` has a share of the target but {what} for split `{}`",
-                    prev.by, split.by
-                ))
-                .at(split.origin.clone())
-                .help(help.to_string());
+            if split.members_for(Some(parent)).is_none() && !reported.iter().any(|r| r == parent) {
+                let (pby, by) = (&prev.by, &split.by);
+                let (message, help) = match roster {
+                    Some(path) => (
+                        format!("{pby} `{parent}` has a share of the target but no {by} in {path}"),
+                        format!(
+                            "add a row with {pby} `{parent}` to {path}, or give `{parent}` a weight of 0 in split `{pby}`"
+                        ),
+                    ),
+                    None => (
+                        format!("{pby} `{parent}` has a share of the target but split `{by}` has no members for it"),
+                        format!(
+                            "add `weights` to split `{by}` for every {pby}, or a [split.within.\"{parent}\"] table, \
+                             or give `{parent}` a weight of 0 in split `{pby}`"
+                        ),
+                    ),
+                };
+                let d = Diagnostic::new(message)
+                    .at(split.origin.clone())
+                    .note(format!("with nobody to share it, `{parent}`'s share of the target would be lost"))
+                    .help(help);
                 self.push(d);
             }
         }
@@ -715,12 +774,14 @@ impl<'a> Reader<'a> {
                 let mut numbers = Vec::new();
                 let mut keys = Vec::new();
                 for (k, v) in wt.iter() {
-                    if let Some(n) = self.number(v, &format!("{place}, weight of `{}`", k.get_ref())) {
-                        numbers.push((n, v.span()));
+                    if let Some(n) = self.number(v, &format!("{place}, weight of `{}`", k.get_ref()), WEIGHT_EXAMPLE) {
+                        let who = format!("`{}`", k.get_ref());
+                        numbers.push((n, v.span(), format!("the weight of {who}"), who));
                         keys.push(k);
                     }
                 }
-                if let Some(ws) = self.relative_weights(&numbers, wv.span(), &format!("{place}, weights")) {
+                let what = format!("the weights of {place}");
+                if let Some(ws) = self.relative_weights(&numbers, wv.span(), &place, &what) {
                     for (k, w) in keys.iter().zip(ws) {
                         let m = Member {
                             name: k.get_ref().to_string(),
@@ -736,7 +797,11 @@ impl<'a> Reader<'a> {
             if let Some(ft) = self.table(fv, "fixed") {
                 for (k, v) in ft.iter() {
                     let name = k.get_ref().to_string();
-                    let Some(n) = self.number(v, &format!("{place}, fixed amount of `{name}`")) else { continue };
+                    let Some(n) =
+                        self.number(v, &format!("{place}, fixed amount of `{name}`"), "an amount such as 3_000_000")
+                    else {
+                        continue;
+                    };
                     let amount = match n {
                         Number::Percent(_) => {
                             self.error(
@@ -758,7 +823,14 @@ impl<'a> Reader<'a> {
                     };
                     if let Some(p) = precision {
                         if p.to_units(amount).is_none() {
-                            self.error(v.span(), format!("{place}: the fixed amount of `{name}` = {amount} is not a multiple of the precision {p}"), format!("round it to a multiple of {p}"));
+                            let (down, up) = neighbours(amount, p);
+                            self.error(
+                                v.span(),
+                                format!(
+                                    "{place}: the fixed amount of `{name}` = {amount} is not a multiple of the precision {p}"
+                                ),
+                                format!("round it to a multiple of {p}, such as {down} or {up}"),
+                            );
                             continue;
                         }
                     }
@@ -796,7 +868,12 @@ impl<'a> Reader<'a> {
             return None;
         }
         members.sort_by_key(|(pos, _)| *pos);
-        Some(MemberSet { members: members.into_iter().map(|(_, m)| m).collect(), origin: self.loc(span) })
+        // Sharing can only fail over fixed amounts, so point there when there are some.
+        let origin = match get(t, "fixed") {
+            Some((_, fv)) if has_fixed => self.loc(fv.span()),
+            _ => self.loc(span),
+        };
+        Some(MemberSet { members: members.into_iter().map(|(_, m)| m).collect(), origin })
     }
 }
 
@@ -807,6 +884,29 @@ fn get<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<(&'t Key<'i>, &'t Value<
 fn parse_weekday(s: &str) -> Option<Weekday> {
     // chrono reads "fri" and "friday" alike, in any case.
     s.trim().parse::<Weekday>().ok()
+}
+
+/// The multiples of `p` just below and just above `amount`.
+fn neighbours(amount: Decimal, p: Precision) -> (Decimal, Decimal) {
+    let down = (amount / p.unit()).floor() * p.unit();
+    let up = down.checked_add(p.unit()).unwrap_or(down);
+    (down.round_dp(p.decimals()), up.round_dp(p.decimals()))
+}
+
+/// What would fix a TOML syntax error, from the parser's message.
+fn syntax_help(message: &str) -> String {
+    if message.contains("duplicate key") {
+        return "a key may appear once in a table; remove or rename one of the two".to_string();
+    }
+    if message.contains("string values must be quoted") {
+        return "write a value after `=`: a number such as 10_000_000, or text in quotes such as \"East\"".to_string();
+    }
+    match message.rsplit_once("expected ") {
+        Some((_, token)) if token.starts_with('`') && token.ends_with('`') && token.matches('`').count() == 2 => {
+            format!("add the missing {token} where the caret points")
+        }
+        _ => "fix the syntax where the caret points; a plan is a TOML file (https://toml.io)".to_string(),
+    }
 }
 
 fn did_you_mean(word: &str, allowed: &[&str]) -> String {

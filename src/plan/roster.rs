@@ -33,6 +33,16 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let lines: Vec<&str> = text.lines().collect();
     let line_text = |n: u64| lines.get((n as usize).saturating_sub(1)).copied().unwrap_or("");
+    // The csv crate starts a row after a CRLF (as Excel writes them) at its
+    // `\n`, one line too early, so a row's line is counted from its first byte.
+    let line_of = |p: &csv::Position| {
+        let bytes = text.as_bytes();
+        let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        bytes[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    };
     let mut errors = Vec::new();
 
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
@@ -44,10 +54,8 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
             ))
         }
     };
-    let parent_index = earlier
-        .iter()
-        .rposition(|(n, _)| headers.iter().any(|h| h == n))
-        .or(earlier.len().checked_sub(1));
+    let parent_index =
+        earlier.iter().rposition(|(n, _)| headers.iter().any(|h| h == n)).or(earlier.len().checked_sub(1));
     let parents: Option<(&str, &[&str])> = parent_index.map(|i| (earlier[i].0, earlier[i].1.as_slice()));
     let expected: Vec<&str> = match parents {
         Some((parent, _)) => vec!["name", parent, "weight"],
@@ -59,15 +67,21 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
             Some(i) => columns.push(i),
             None => {
                 let near = suggest(want, headers.iter().map(String::as_str));
+                let header = expected.join(",");
                 let help = match near {
-                    Some(n) => format!("rename column `{n}` to `{want}`; the header must name {}", expected.join(",")),
-                    None => format!("add a `{want}` column; the header must name {}", expected.join(",")),
+                    Some(n) => format!("rename column `{n}` to `{want}`; the roster's header is {header}"),
+                    None => format!("add a `{want}` column; the roster's header is {header}"),
                 };
-                errors.push(
-                    Diagnostic::new(format!("the roster has no `{want}` column"))
-                        .at(Location::csv_line(&file, 1, line_text(1), 0..line_text(1).len()))
-                        .help(help),
-                );
+                let mut d = Diagnostic::new(format!("the roster has no `{want}` column")).at(Location::csv_line(
+                    &file,
+                    1,
+                    line_text(1),
+                    0..line_text(1).len(),
+                ));
+                if let Some((parent, _)) = parents.filter(|(p, _)| p == want) {
+                    d = d.note(format!("each row names the member of split `{parent}` that the person belongs to"));
+                }
+                errors.push(d.help(help));
             }
         }
     }
@@ -89,7 +103,7 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, line_of);
                 errors.push(
                     Diagnostic::new(format!("this row is not valid CSV: {e}"))
                         .at(Location::csv_line(&file, line as usize, line_text(line), 0..0))
@@ -98,13 +112,18 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, line_of);
         let raw = line_text(line);
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
         let at = |i: usize| {
             let value = record.get(i).unwrap_or("");
             let start = field_offset(raw, &record, i);
-            Location::csv_line(&file, line as usize, raw, start..start + value.len())
+            let mut loc = Location::csv_line(&file, line as usize, raw, start..start + value.len());
+            if value.is_empty() {
+                // An empty field: point at where it should be.
+                loc.column = Some(raw[..start.min(raw.len())].chars().count() + 1);
+            }
+            loc
         };
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -121,14 +140,15 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
         let parent = parent_col.map(field).unwrap_or_default();
         if let (Some((pname, members)), Some(col)) = (parents, parent_col) {
             if !members.contains(&parent.as_str()) {
+                let list = members.join(", ");
                 let help = match suggest(&parent, members.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("the members of `{pname}` are: {}", members.join(", ")),
+                    Some(s) => format!("did you mean `{s}`? The members of `{pname}` are: {list}"),
+                    None => format!("write one of the members of `{pname}`: {list}"),
                 };
                 let what = if parent.is_empty() {
                     format!("`{name}` has no {pname}")
                 } else {
-                    format!("{pname} `{parent}` of `{name}` is not a member of split `{pname}`")
+                    format!("`{name}`'s {pname} `{parent}` is not a member of split `{pname}`")
                 };
                 errors.push(Diagnostic::new(what).at(at(col)).help(help));
                 continue;
@@ -140,22 +160,24 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
                 errors.push(
                     Diagnostic::new(format!("the weight of `{name}` is negative ({weight_text})"))
                         .at(at(weight_col))
-                        .help("weights must be zero or more"),
+                        .help(format!("write a weight of 0 or more (0 gives `{name}` no target)")),
                 );
                 continue;
             }
             Ok(n) => n,
             Err(why) => {
-                let msg = if weight_text.is_empty() {
-                    format!("`{name}` has an empty weight")
+                let (msg, help) = if weight_text.is_empty() {
+                    (
+                        format!("`{name}` has an empty weight"),
+                        format!("write a weight for `{name}`, such as 1 or 1.2, or 0 to give `{name}` no target"),
+                    )
                 } else {
-                    format!("the weight of `{name}` is not usable: {why}")
+                    (
+                        format!("the weight of `{name}` is not usable: {why}"),
+                        "write a relative weight such as 1 or 1.2, or a percentage such as 30%".to_string(),
+                    )
                 };
-                errors.push(
-                    Diagnostic::new(msg)
-                        .at(at(weight_col))
-                        .help("write a relative weight such as 1 or 1.2, or a percentage such as \"30%\""),
-                );
+                errors.push(Diagnostic::new(msg).at(at(weight_col)).help(help));
                 continue;
             }
         };
@@ -232,10 +254,15 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
     }
 }
 
-/// Byte offset of field `i` in the raw line, found by walking the fields in order.
+/// Byte offset of field `i` in the raw line, found by walking the fields in
+/// order (each after the comma that ends the one before, so that an empty
+/// field is placed after its comma).
 fn field_offset(raw: &str, record: &csv::StringRecord, i: usize) -> usize {
     let mut cursor = 0;
     for (j, f) in record.iter().enumerate() {
+        if j > 0 {
+            cursor = raw.get(cursor..).and_then(|rest| rest.find(',')).map_or(raw.len(), |p| cursor + p + 1);
+        }
         let found = raw.get(cursor..).and_then(|rest| rest.find(f)).map(|p| cursor + p).unwrap_or(cursor);
         if j == i {
             return found;
