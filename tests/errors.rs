@@ -618,6 +618,44 @@ weights = { A = "30%", B = "40%", C = "25%" }
     );
 }
 
+#[test]
+fn an_error_in_one_split_does_not_hide_the_next_splits_errors() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 1_000
+
+[[split]]
+by = "region"
+weights = { East = -1, West = 2 }
+
+[[split]]
+by = "product"
+weights = { A = "60%", B = "60%" }
+"#,
+        &lines(&[
+            "error: split `region`: the weight of `East` is negative (-1)",
+            "  --> plan.toml:9:20",
+            "  |",
+            "9 | weights = { East = -1, West = 2 }",
+            "  |                    ^^",
+            "  = help: write a weight of 0 or more (0 gives `East` no share)",
+            "",
+            "error: the weights of split `product` add up to 120%, not 100%",
+            "   --> plan.toml:13:11",
+            "   |",
+            "13 | weights = { A = \"60%\", B = \"60%\" }",
+            "   |           ^^^^^^^^^^^^^^^^^^^^^^^^",
+            "   = note: 60% + 60% = 120%",
+            "   = help: make the percentages add up to exactly 100%, or write relative weights without %",
+            "",
+            "2 problems found; nothing was computed",
+        ]),
+    );
+}
+
 // ----------------------------------------------------------------- reps.csv
 
 #[test]

@@ -45,7 +45,7 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
             ));
         }
     };
-    let mut r = Reader { file, text, offset, base, errors: Vec::new() };
+    let mut r = Reader { file, text, offset, base, errors: Vec::new(), parents_unknown: false };
     let plan = r.plan(doc.get_ref());
     match plan {
         Some(plan) if r.errors.is_empty() => Ok(plan),
@@ -60,6 +60,9 @@ struct Reader<'a> {
     offset: usize,
     base: &'a Path,
     errors: Vec<Diagnostic>,
+    /// A split failed, so member names of earlier splits are not all known:
+    /// checks that name them are skipped rather than reported falsely.
+    parents_unknown: bool,
 }
 
 /// What [`Reader::plan_table`] found.
@@ -568,9 +571,9 @@ impl<'a> Reader<'a> {
                         splits.push(s);
                     }
                 }
-                // Later splits refer to this one; stop rather than pile up
-                // errors that only repeat this one.
-                _ => break,
+                // Later splits may name this one's members: keep checking
+                // what does not depend on them, but not what does.
+                _ => self.parents_unknown = true,
             }
         }
         splits
@@ -614,6 +617,9 @@ impl<'a> Reader<'a> {
                 }
             }
             let path = self.string(roster_v, "roster", "roster = \"reps.csv\"")?;
+            if self.parents_unknown {
+                return None;
+            }
             let parents: Vec<(&str, Vec<&str>)> = earlier.iter().map(|p| (p.by.as_str(), p.member_names())).collect();
             let result = roster::read(self.base, path, &parents);
             let (default, within, parent) = match result {
@@ -662,7 +668,7 @@ impl<'a> Reader<'a> {
                         let names = p.member_names();
                         for (pk, pv) in wt.iter() {
                             let parent = pk.get_ref().to_string();
-                            if !names.contains(&parent.as_str()) {
+                            if !self.parents_unknown && !names.contains(&parent.as_str()) {
                                 let list = names.join(", ");
                                 let help = match suggest(&parent, names.iter().copied()) {
                                     Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", p.by),
@@ -705,7 +711,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         let split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
-        if split.default.is_none() {
+        if split.default.is_none() && !self.parents_unknown {
             self.missing_children(&split, prev, metric, None, &named);
         }
         Some(split)
