@@ -1,0 +1,157 @@
+//! Throughput of `salesplit decompose` through the library, in cells per second.
+//!
+//! Plans come from the same generator as `cargo run --example generate`
+//! (included below), written to a temporary folder:
+//!
+//! * `small_5_regions_month`: 5 regions by month (60 cells);
+//! * `day_200x3`: 10 regions, 200 salespeople x 3 products, by day (219,000 cells);
+//! * `day_2000x3`: the same with 2,000 salespeople (2,190,000 cells).
+//!
+//! For each plan: `end_to_end_csv` reads the plan and roster, builds the
+//! engine and writes CSV to `io::sink()` (what the CLI does, minus the file);
+//! the large plans also time `run_csv`, `run_json` and `run_count` (a sink
+//! that only counts, i.e. the cascade alone) on an engine built once, and
+//! `prepare/<plan>/read+engine_new` (read + `Engine::new`, no cells).
+//!
+//! ```text
+//! cargo bench --bench decompose                  # everything, a few minutes on 2 cores
+//! cargo bench --bench decompose -- day_200x3     # one plan
+//! ```
+
+#[path = "../examples/generate.rs"]
+mod generate;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
+use rust_decimal::Decimal;
+use salesplit::engine::{Cell, CellSink, Engine, Header};
+use salesplit::plan::Plan;
+use salesplit::render::{CsvSink, JsonSink};
+
+use generate::Spec;
+
+/// Counts cells and drops them.
+#[derive(Default)]
+struct CountingSink {
+    cells: u64,
+}
+
+impl CellSink for CountingSink {
+    fn begin(&mut self, _header: &Header) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
+        std::hint::black_box(cell);
+        self.cells += 1;
+        Ok(())
+    }
+
+    fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()> {
+        std::hint::black_box(totals);
+        Ok(())
+    }
+}
+
+/// A plan written to disk, and how many cells its default breakdown has.
+struct Case {
+    name: &'static str,
+    path: PathBuf,
+    cells: u64,
+}
+
+fn case(root: &Path, name: &'static str, spec: Spec) -> Case {
+    let path = generate::write_plan(&root.join(name), &spec).expect("write the generated plan");
+    let plan = Plan::read(&path).unwrap_or_else(|e| panic!("generated plan {name} is invalid: {e}"));
+    let engine = Engine::new(&plan).unwrap_or_else(|e| panic!("generated plan {name} does not run: {e}"));
+    let breakdown = engine.breakdown(None, None).expect("default breakdown");
+    let mut counter = CountingSink::default();
+    engine.run(&breakdown, &mut counter).expect("counting never fails");
+    assert_eq!(counter.cells, spec.cells() as u64, "{name}: cells counted vs. expected");
+    Case { name, path, cells: counter.cells }
+}
+
+/// Read, prepare and write CSV to nowhere: what `decompose --format csv` does.
+fn end_to_end_csv(path: &Path) -> u64 {
+    let plan = Plan::read(path).expect("valid plan");
+    let engine = Engine::new(&plan).expect("runnable plan");
+    let breakdown = engine.breakdown(None, None).expect("default breakdown");
+    let mut sink = CsvSink::new(std::io::sink());
+    engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+    plan.splits.len() as u64
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let small = Spec { reps: 0, products: 0, regions: 5, level: "month".into(), ..Spec::default() };
+    let mid = Spec { reps: 200, products: 3, regions: 10, ..Spec::default() };
+    let large = Spec { reps: 2000, ..mid.clone() };
+    let cases = [
+        case(dir.path(), "small_5_regions_month", small),
+        case(dir.path(), "day_200x3", mid),
+        case(dir.path(), "day_2000x3", large),
+    ];
+
+    for case in &cases {
+        let big = case.cells > 1_000_000;
+        let mut group = c.benchmark_group(format!("decompose/{}", case.name));
+        group.sample_size(10).warm_up_time(Duration::from_secs(1));
+        if case.cells > 1000 {
+            // Each iteration takes long enough: time equal batches, not a ramp.
+            group.sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(if big { 8 } else { 3 }));
+        } else {
+            group.measurement_time(Duration::from_secs(2));
+        }
+
+        group.throughput(Throughput::Elements(case.cells));
+        group.bench_with_input(BenchmarkId::from_parameter("end_to_end_csv"), &case.path, |b, path| {
+            b.iter(|| end_to_end_csv(path))
+        });
+        if case.cells <= 1000 {
+            group.finish();
+            continue;
+        }
+
+        let plan = Plan::read(&case.path).expect("valid plan");
+        let engine = Engine::new(&plan).expect("runnable plan");
+        let breakdown = engine.breakdown(None, None).expect("default breakdown");
+        group.bench_function("run_csv", |b| {
+            b.iter(|| {
+                let mut sink = CsvSink::new(std::io::sink());
+                engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+            })
+        });
+        group.bench_function("run_json", |b| {
+            b.iter(|| {
+                let mut sink = JsonSink::new(std::io::sink());
+                engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+            })
+        });
+        group.bench_function("run_count", |b| {
+            b.iter(|| {
+                let mut sink = CountingSink::default();
+                engine.run(&breakdown, &mut sink).expect("counting never fails");
+                sink.cells
+            })
+        });
+
+        group.finish();
+
+        // Reading the plan and sharing the org tree: no cells, so no throughput.
+        let mut group = c.benchmark_group(format!("prepare/{}", case.name));
+        group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(2));
+        group.bench_function("read+engine_new", |b| {
+            b.iter(|| {
+                let plan = Plan::read(&case.path).expect("valid plan");
+                let engine = Engine::new(&plan).expect("runnable plan");
+                std::hint::black_box(engine.calendar().level(salesplit::calendar::Level::Day).len())
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(decompose, benches);
+criterion_main!(decompose);
