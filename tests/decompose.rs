@@ -290,6 +290,29 @@ fn output_is_written_atomically_and_kept_on_error() {
     assert_eq!(leftovers, vec![std::ffi::OsString::from("march.csv")]);
 }
 
+#[cfg(unix)]
+#[test]
+fn an_overwritten_output_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("plan.csv");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let plan = std::fs::canonicalize("examples/even-year.toml").unwrap();
+    salesplit()
+        .args(["decompose", plan.to_str().unwrap(), "-f", "csv", "-o", target.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
+    // A new file is readable by others as a plain write would make it (not private 0600).
+    let fresh = dir.path().join("fresh.csv");
+    salesplit()
+        .args(["decompose", plan.to_str().unwrap(), "-f", "csv", "-o", fresh.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_ne!(std::fs::metadata(&fresh).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
 #[test]
 fn a_closed_pipe_ends_quietly() {
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("salesplit"))

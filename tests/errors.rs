@@ -850,6 +850,26 @@ fn period_finer_than_the_breakdown() {
     );
 }
 
+#[test]
+fn a_table_too_large_for_a_terminal_suggests_csv() {
+    // Two regions by day: 2 x 365 = 730 cells is fine; a third of the
+    // limit's cells per region times 365 days is not.
+    let many: Vec<String> = (1..=60).map(|i| format!("R{i} = 1")).collect();
+    let plan = format!(
+        "[plan]\nyear = 2026\n[target]\nsales = 1_000_000\n[[split]]\nby = \"region\"\nweights = {{ {} }}\n",
+        many.join(", ")
+    );
+    fails_with(
+        1,
+        &[("plan.toml", &plan)],
+        &["decompose", "plan.toml", "--by", "region,day"],
+        &lines(&[
+            "error: the table would have 21,900 cells, too many to read in a terminal",
+            " = help: write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period",
+        ]),
+    );
+}
+
 // ------------------------------------------------------------ usage errors
 
 #[test]

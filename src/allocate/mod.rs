@@ -11,14 +11,13 @@
 //! the children add up to the parent exactly, a zero share gets zero and a
 //! larger weight never gets less than a smaller one.
 
+mod apportioner;
 mod exact;
 mod share;
 
+pub use apportioner::Apportioner;
 pub use exact::Exact;
 pub use share::{integer_weights, Share};
-
-use dashu_int::ops::DivRem;
-use dashu_int::UBig;
 
 /// One child's result.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,59 +52,15 @@ pub enum AllocError {
 /// `parent_units` must be the floor or the ceiling of `parent`. On success
 /// `out` holds one [`Part`] per share, in order, and their units add up to
 /// `parent_units`. `out` is cleared first, so one buffer can serve a whole run.
+/// For many calls, keep an [`Apportioner`] instead: it reuses its buffers.
 pub fn apportion(parent_units: u128, parent: &Exact, shares: &[Share], out: &mut Vec<Part>) -> Result<(), AllocError> {
-    out.clear();
-    let mut fixed: u128 = 0;
-    let mut weight_sum = UBig::ZERO;
-    for share in shares {
-        match share {
-            Share::Fixed(units) => fixed = fixed.checked_add(*units).ok_or(AllocError::Overflow)?,
-            Share::Weight(w) => weight_sum += w,
-        }
-    }
-    let fixed_scaled = UBig::from(fixed) * parent.den();
-    if &fixed_scaled > parent.num() {
-        return Err(AllocError::FixedOverParent { fixed, parent: parent.clone() });
-    }
-    // What the weighted children share, over the parent's denominator.
-    let rest_num = parent.num() - &fixed_scaled;
-    if weight_sum.is_zero() && !rest_num.is_zero() {
-        return Err(AllocError::NothingToWeigh { rest: Exact::new(rest_num, parent.den().clone()) });
-    }
-    // Every child's exact value is `num / den` over this one denominator, so
-    // fractional parts compare as plain integers.
-    let den = if weight_sum.is_zero() { parent.den().clone() } else { parent.den() * &weight_sum };
-
-    let mut remainders: Vec<UBig> = Vec::with_capacity(shares.len());
-    let mut floors_sum: u128 = 0;
-    for share in shares {
-        let num = match share {
-            Share::Fixed(units) => UBig::from(*units) * &den,
-            Share::Weight(w) => &rest_num * w,
-        };
-        let (floor, rem) = (&num).div_rem(&den);
-        let units = u128::try_from(&floor).map_err(|_| AllocError::Overflow)?;
-        floors_sum = floors_sum.checked_add(units).ok_or(AllocError::Overflow)?;
-        out.push(Part { units, exact: Exact::new(num, den.clone()) });
-        remainders.push(rem);
-    }
-
-    let leftover = parent_units.checked_sub(floors_sum).ok_or(AllocError::Overflow)?;
-    if leftover > 0 {
-        let mut order: Vec<usize> = (0..shares.len()).filter(|&i| !remainders[i].is_zero()).collect();
-        debug_assert!(leftover as usize <= order.len(), "parent rounded outside floor/ceil of its exact value");
-        // Largest fraction first; the stable sort keeps the written order for ties.
-        order.sort_by(|&a, &b| remainders[b].cmp(&remainders[a]));
-        for &i in order.iter().take(leftover as usize) {
-            out[i].units += 1;
-        }
-    }
-    Ok(())
+    Apportioner::default().parts(parent_units, parent, shares, out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dashu_int::UBig;
 
     fn w(x: u64) -> Share {
         Share::Weight(UBig::from(x))
@@ -147,6 +102,19 @@ mod tests {
         assert_eq!(out[0].exact, Exact::new(UBig::from(5u8), UBig::from(3u8)));
         apportion(3, &parent, &[w(1), w(1)], &mut out).unwrap();
         assert_eq!(out.iter().map(|p| p.units).collect::<Vec<_>>(), vec![2, 1]);
+    }
+
+    #[test]
+    fn units_alone_match_the_parts() {
+        let parent = Exact::new(UBig::from(1000u32), UBig::from(7u8));
+        let shares = [w(3), Share::Fixed(20), w(0), w(5), w(5)];
+        let mut parts = Vec::new();
+        let mut units = Vec::new();
+        let mut a = Apportioner::default();
+        a.parts(143, &parent, &shares, &mut parts).unwrap();
+        a.units(143, &parent, &shares, &mut units).unwrap();
+        assert_eq!(parts.iter().map(|p| p.units).collect::<Vec<_>>(), units);
+        assert_eq!(units.iter().sum::<u128>(), 143);
     }
 
     #[test]

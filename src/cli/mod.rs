@@ -16,10 +16,14 @@ use std::io::Write;
 
 use clap::Parser;
 
+use crate::diagnostic::Diagnostic;
 use crate::engine::{Engine, Pivot};
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::render::{render_table, CsvSink, JsonSink};
+use crate::render::{render_table, thousands, CsvSink, JsonSink};
+
+/// The most cells a terminal table shows; larger runs are for CSV or JSON.
+pub const TABLE_LIMIT: u64 = 20_000;
 
 /// Runs the command line with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
@@ -58,6 +62,20 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
     let breakdown = engine.breakdown(args.by.as_deref(), args.period.as_deref())?;
+    if args.format == Format::Table {
+        let cells = engine.cell_count(&breakdown);
+        if cells > TABLE_LIMIT {
+            return Err(Error::invalid(
+                Diagnostic::new(format!(
+                    "the table would have {} cells, too many to read in a terminal",
+                    thousands(cells.into())
+                ))
+                .help(
+                    "write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period",
+                ),
+            ));
+        }
+    }
     let mut output = Output::open(args.output.as_deref())?;
     let result = match args.format {
         Format::Csv => {

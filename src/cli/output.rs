@@ -30,11 +30,27 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".salesplit-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|source| Error::Io { path: path.to_path_buf(), action: "create", source })?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".salesplit-").suffix(".tmp");
+        // A temporary file is private by default; the result should get the
+        // mode a plain write would give it: the old file's, or 0666 less the umask.
+        match std::fs::metadata(path) {
+            Ok(meta) => {
+                builder.permissions(meta.permissions());
+            }
+            #[cfg(unix)]
+            Err(_) => {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            #[cfg(not(unix))]
+            Err(_) => {}
+        }
+        let temp = builder.tempfile_in(dir).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            action: "create",
+            source,
+        })?;
         Ok(Output::File { temp: BufWriter::with_capacity(1 << 16, temp), path: path.to_path_buf() })
     }
 

@@ -23,7 +23,7 @@ pub use pivot::{Pivot, PivotRow};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::allocate::{apportion, integer_weights, AllocError, Exact, Part, Share};
+use crate::allocate::{apportion, integer_weights, AllocError, Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, CalendarError, Level};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -35,6 +35,14 @@ struct Leaf<'p> {
     path: Vec<&'p str>,
     units: u128,
     exact: Exact,
+}
+
+/// Buffers for one level of the time tree, reused for every leaf.
+#[derive(Debug, Default)]
+struct LevelScratch {
+    apportioner: Apportioner,
+    parts: Vec<Part>,
+    units: Vec<u128>,
 }
 
 /// A plan made ready to run: its calendar built and its org tree shared.
@@ -99,6 +107,24 @@ impl<'p> Engine<'p> {
         }
     }
 
+    /// How many cells the breakdown prints (member combinations times
+    /// periods kept), without computing them.
+    pub fn cell_count(&self, breakdown: &Breakdown) -> u64 {
+        let periods = self.calendar.level(breakdown.level);
+        let kept = periods
+            .iter()
+            .filter(|p| breakdown.period.is_none_or(|(l, i)| self.calendar.period(l, i).contains(p)))
+            .count() as u64;
+        let combinations = if breakdown.splits.len() == self.plan.splits.len() {
+            self.leaves.len()
+        } else {
+            let keys: std::collections::HashSet<Vec<&str>> =
+                self.leaves.iter().map(|leaf| breakdown.splits.iter().map(|&s| leaf.path[s]).collect()).collect();
+            keys.len()
+        };
+        combinations as u64 * kept
+    }
+
     /// Runs the breakdown into `sink`. Errors here are output errors only.
     pub fn run(&self, breakdown: &Breakdown, sink: &mut dyn CellSink) -> std::io::Result<()> {
         let header = self.header(breakdown);
@@ -111,12 +137,12 @@ impl<'p> Engine<'p> {
         let precision = self.plan.precision;
         let mut total: u128 = 0;
         let mut series: Vec<u128> = Vec::with_capacity(periods.len());
-        let mut parts: Vec<Vec<Part>> = vec![Vec::new(); 5];
+        let mut scratch: Vec<LevelScratch> = (0..Level::ALL.len()).map(|_| LevelScratch::default()).collect();
         let every_split = breakdown.splits.len() == self.plan.splits.len();
         let mut groups: IndexMap<Vec<&str>, Vec<u128>> = IndexMap::new();
         for leaf in &self.leaves {
             series.clear();
-            self.spread(Level::Year, 0, leaf.units, &leaf.exact, breakdown.level, &mut series, &mut parts);
+            self.spread(Level::Year, 0, leaf.units, &leaf.exact, breakdown.level, &mut series, &mut scratch);
             if every_split {
                 for (i, units) in series.iter().enumerate() {
                     if keep[i] {
@@ -154,19 +180,26 @@ impl<'p> Engine<'p> {
         exact: &Exact,
         level: Level,
         out: &mut Vec<u128>,
-        parts: &mut [Vec<Part>],
+        scratch: &mut [LevelScratch],
     ) {
         if at == level {
             out.push(units);
             return;
         }
         let shares = &self.time_shares[at.index()][index];
-        let (mine, deeper) = parts.split_first_mut().expect("one buffer per level");
-        // The calendar guarantees every period with a share has days to carry it.
-        apportion(units, exact, shares, mine).expect("calendar shares are valid");
-        let first_child = self.calendar.period(at, index).children.start;
+        let (mine, deeper) = scratch.split_first_mut().expect("one buffer per level");
         let finer = at.finer().expect("a level above the target has children");
-        for (offset, part) in mine.iter().enumerate() {
+        // The calendar guarantees every period with a share has days to
+        // carry it, so these cannot fail.
+        if finer == level {
+            // The last step needs no exact values: skip building them.
+            mine.apportioner.units(units, exact, shares, &mut mine.units).expect("calendar shares are valid");
+            out.extend_from_slice(&mine.units);
+            return;
+        }
+        mine.apportioner.parts(units, exact, shares, &mut mine.parts).expect("calendar shares are valid");
+        let first_child = self.calendar.period(at, index).children.start;
+        for (offset, part) in mine.parts.iter().enumerate() {
             self.spread(finer, first_child + offset, part.units, &part.exact, level, out, deeper);
         }
     }

@@ -2,22 +2,29 @@
 //! cell: the split columns, `period`, `start`, `end`, then one column per
 //! metric. Quoting follows RFC 4180, only where needed.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use rust_decimal::Decimal;
 
+use super::PeriodDates;
 use crate::engine::{Cell, CellSink, Header};
 
 /// Writes cells as CSV to `W` as they arrive.
 pub struct CsvSink<W: Write> {
     out: csv::Writer<W>,
-    record: Vec<String>,
+    dates: PeriodDates,
+    number: String,
 }
 
 impl<W: Write> CsvSink<W> {
     /// A sink writing to `out` (buffer it: rows are written one by one).
     pub fn new(out: W) -> CsvSink<W> {
-        CsvSink { out: csv::WriterBuilder::new().from_writer(out), record: Vec::new() }
+        CsvSink {
+            out: csv::WriterBuilder::new().from_writer(out),
+            dates: PeriodDates::default(),
+            number: String::new(),
+        }
     }
 
     /// The underlying writer, flushed.
@@ -45,13 +52,20 @@ impl<W: Write> CellSink for CsvSink<W> {
     }
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
-        self.record.clear();
-        self.record.extend(cell.members.iter().map(|m| m.to_string()));
-        self.record.push(cell.period.label.clone());
-        self.record.push(cell.period.start.to_string());
-        self.record.push(cell.period.end.to_string());
-        self.record.extend(cell.values.iter().map(Decimal::to_string));
-        self.out.write_record(&self.record).map_err(io)
+        // Field by field, so that no row allocates.
+        for member in cell.members {
+            self.out.write_field(member).map_err(io)?;
+        }
+        self.out.write_field(&cell.period.label).map_err(io)?;
+        let (start, end) = self.dates.of(cell.period);
+        self.out.write_field(start).map_err(io)?;
+        self.out.write_field(end).map_err(io)?;
+        for value in cell.values {
+            self.number.clear();
+            write!(self.number, "{value}").expect("writing to a String cannot fail");
+            self.out.write_field(&self.number).map_err(io)?;
+        }
+        self.out.write_record(None::<&[u8]>).map_err(io)
     }
 
     fn finish(&mut self, _totals: &[Decimal]) -> std::io::Result<()> {

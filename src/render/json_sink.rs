@@ -7,19 +7,23 @@ use std::io::Write;
 
 use rust_decimal::Decimal;
 
+use super::PeriodDates;
 use crate::engine::{Cell, CellSink, Header};
 
 /// Writes cells as one JSON document to `W` as they arrive.
 pub struct JsonSink<W: Write> {
     out: W,
-    header: Option<Header>,
+    /// `"region": ` and so on, escaped once at `begin`.
+    split_keys: Vec<String>,
+    metric_keys: Vec<String>,
+    dates: PeriodDates,
     rows: usize,
 }
 
 impl<W: Write> JsonSink<W> {
     /// A sink writing to `out` (buffer it: rows are written one by one).
     pub fn new(out: W) -> JsonSink<W> {
-        JsonSink { out, header: None, rows: 0 }
+        JsonSink { out, split_keys: Vec::new(), metric_keys: Vec::new(), dates: PeriodDates::default(), rows: 0 }
     }
 
     /// The underlying writer.
@@ -50,29 +54,33 @@ impl<W: Write> CellSink for JsonSink<W> {
             list(h.metrics.iter()),
             dimensions
         )?;
-        self.header = Some(h.clone());
+        self.split_keys = h.splits.iter().map(|n| format!("{}: ", string(n))).collect();
+        self.metric_keys = h.metrics.iter().map(|n| format!(", {}: ", string(n))).collect();
         Ok(())
     }
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
-        let h = self.header.as_ref().expect("begin comes first");
-        let sep = if self.rows == 0 { "\n" } else { ",\n" };
+        let sep = if self.rows == 0 { "\n{" } else { ",\n{" };
         self.rows += 1;
-        write!(self.out, "{sep}{{")?;
-        for (name, member) in h.splits.iter().zip(cell.members) {
-            write!(self.out, "{}: {}, ", string(name), string(member))?;
+        self.out.write_all(sep.as_bytes())?;
+        for (key, member) in self.split_keys.iter().zip(cell.members) {
+            self.out.write_all(key.as_bytes())?;
+            serde_json::to_writer(&mut self.out, member)?;
+            self.out.write_all(b", ")?;
         }
-        let p = cell.period;
-        write!(self.out, "\"period\": {}, \"start\": \"{}\", \"end\": \"{}\"", string(&p.label), p.start, p.end)?;
-        for (name, value) in h.metrics.iter().zip(cell.values) {
-            write!(self.out, ", {}: {value}", string(name))?;
+        self.out.write_all(b"\"period\": ")?;
+        serde_json::to_writer(&mut self.out, &cell.period.label)?;
+        let (start, end) = self.dates.of(cell.period);
+        write!(self.out, ", \"start\": \"{start}\", \"end\": \"{end}\"")?;
+        for (key, value) in self.metric_keys.iter().zip(cell.values) {
+            write!(self.out, "{key}{value}")?;
         }
-        write!(self.out, "}}")
+        self.out.write_all(b"}")
     }
 
     fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()> {
-        let h = self.header.as_ref().expect("begin comes first");
-        let totals: Vec<String> = h.metrics.iter().zip(totals).map(|(n, v)| format!("{}: {v}", string(n))).collect();
+        let totals: Vec<String> =
+            self.metric_keys.iter().zip(totals).map(|(k, v)| format!("{}{v}", k.trim_start_matches(", "))).collect();
         let close = if self.rows == 0 { "]" } else { "\n]" };
         writeln!(self.out, "{close}, \"total\": {{{}}}}}", totals.join(", "))?;
         self.out.flush()

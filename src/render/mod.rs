@@ -7,8 +7,10 @@
 
 mod csv_sink;
 mod json_sink;
+mod period_dates;
 mod table;
 
 pub use csv_sink::CsvSink;
 pub use json_sink::JsonSink;
+pub use period_dates::PeriodDates;
 pub use table::{render_table, thousands};

@@ -1,0 +1,115 @@
+//! Stage `allocate`: the rounding rule itself, with buffers kept between
+//! calls so that a run of millions of cells allocates little.
+
+use dashu_int::ops::DivRem;
+use dashu_int::UBig;
+
+use super::{AllocError, Exact, Part, Share};
+
+/// Shares parents among children by the brief's rounding rule: floors of
+/// the exact values, then one leftover unit each to the largest fractional
+/// parts, ties to the child listed first. Holds scratch buffers only; every
+/// call is independent of the ones before.
+#[derive(Debug, Default)]
+pub struct Apportioner {
+    units: Vec<u128>,
+    nums: Vec<UBig>,
+    rems: Vec<UBig>,
+    order: Vec<usize>,
+}
+
+impl Apportioner {
+    /// The children's rounded and exact values, in `out` (cleared first).
+    /// `parent_units` must be the floor or the ceiling of `parent`.
+    pub fn parts(
+        &mut self,
+        parent_units: u128,
+        parent: &Exact,
+        shares: &[Share],
+        out: &mut Vec<Part>,
+    ) -> Result<(), AllocError> {
+        let den = self.round(parent_units, parent, shares)?;
+        out.clear();
+        out.extend(
+            self.units
+                .iter()
+                .zip(self.nums.drain(..))
+                .map(|(&units, num)| Part { units, exact: Exact::new(num, den.clone()) }),
+        );
+        Ok(())
+    }
+
+    /// The children's rounded values only, in `out` (cleared first): for the
+    /// last level of a cascade, where exact values are not needed further.
+    pub fn units(
+        &mut self,
+        parent_units: u128,
+        parent: &Exact,
+        shares: &[Share],
+        out: &mut Vec<u128>,
+    ) -> Result<(), AllocError> {
+        self.round(parent_units, parent, shares)?;
+        out.clear();
+        out.extend_from_slice(&self.units);
+        Ok(())
+    }
+
+    /// Fills `units` (rounded) and `nums` (exact numerators over the
+    /// returned common denominator), one per share.
+    fn round(&mut self, parent_units: u128, parent: &Exact, shares: &[Share]) -> Result<UBig, AllocError> {
+        let mut fixed: u128 = 0;
+        let mut weight_sum = UBig::ZERO;
+        for share in shares {
+            match share {
+                Share::Fixed(units) => fixed = fixed.checked_add(*units).ok_or(AllocError::Overflow)?,
+                Share::Weight(w) => weight_sum += w,
+            }
+        }
+        let fixed_scaled = UBig::from(fixed) * parent.den();
+        if &fixed_scaled > parent.num() {
+            return Err(AllocError::FixedOverParent { fixed, parent: parent.clone() });
+        }
+        // What the weighted children share, over the parent's denominator.
+        let rest_num = parent.num() - &fixed_scaled;
+        if weight_sum.is_zero() && !rest_num.is_zero() {
+            return Err(AllocError::NothingToWeigh { rest: Exact::new(rest_num, parent.den().clone()) });
+        }
+        // Every child's exact value is `num / den` over this one denominator,
+        // so fractional parts compare as plain integers.
+        let den = if weight_sum.is_zero() { parent.den().clone() } else { parent.den() * &weight_sum };
+
+        self.units.clear();
+        self.nums.clear();
+        self.rems.clear();
+        let mut floors_sum: u128 = 0;
+        for share in shares {
+            let num = match share {
+                Share::Fixed(units) => UBig::from(*units) * &den,
+                Share::Weight(w) => &rest_num * w,
+            };
+            let (floor, rem) = (&num).div_rem(&den);
+            let units = u128::try_from(&floor).map_err(|_| AllocError::Overflow)?;
+            floors_sum = floors_sum.checked_add(units).ok_or(AllocError::Overflow)?;
+            self.units.push(units);
+            self.nums.push(num);
+            self.rems.push(rem);
+        }
+
+        let leftover = parent_units.checked_sub(floors_sum).ok_or(AllocError::Overflow)?;
+        if leftover > 0 {
+            let rems = &self.rems;
+            self.order.clear();
+            self.order.extend((0..shares.len()).filter(|&i| !rems[i].is_zero()));
+            debug_assert!(
+                leftover as usize <= self.order.len(),
+                "parent rounded outside floor/ceil of its exact value"
+            );
+            // Largest fraction first; the stable sort keeps the written order for ties.
+            self.order.sort_by(|&a, &b| rems[b].cmp(&rems[a]));
+            for &i in self.order.iter().take(leftover as usize) {
+                self.units[i] += 1;
+            }
+        }
+        Ok(den)
+    }
+}
