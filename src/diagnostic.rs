@@ -103,12 +103,19 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// What would fix it.
     pub help: Option<String>,
+    /// Whether this stops the run (an error) or only deserves a second look.
+    pub warning: bool,
 }
 
 impl Diagnostic {
     /// A problem with no place yet; add one with [`Diagnostic::at`].
     pub fn new(message: impl Into<String>) -> Diagnostic {
-        Diagnostic { message: message.into(), location: None, notes: Vec::new(), help: None }
+        Diagnostic { message: message.into(), location: None, notes: Vec::new(), help: None, warning: false }
+    }
+
+    /// Something to look at twice that does not stop the run; printed as `warning:`.
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic { warning: true, ..Diagnostic::new(message) }
     }
 
     /// Sets where the problem is.
@@ -132,7 +139,8 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let kind = if self.warning { "warning" } else { "error" };
+        writeln!(f, "{kind}: {}", self.message)?;
         let mut gutter = 1;
         if let Some(loc) = &self.location {
             let number = loc.line.to_string();

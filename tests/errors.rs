@@ -812,7 +812,7 @@ fn unknown_by_name() {
         &["--by", "regoin,month"],
         &lines(&[
             "error: --by names `regoin`, which is not a split of this plan or a time level",
-            " = help: did you mean `region`? This plan's names are: region, year, quarter, month, week, day",
+            " = help: did you mean `region`? This plan's names are: region, year, quarter, month, week, day, iso-week",
         ]),
     );
 }
@@ -823,7 +823,7 @@ fn malformed_period() {
         &["--period", "2026-13"],
         &lines(&[
             "error: --period `2026-13` is not a period",
-            " = help: write a period such as 2026, 2026-Q1, 2026-01, 2026-01-W1 or 2026-01-01",
+            " = help: write a period such as 2026, 2026-Q1, 2026-01, 2026-01-W1 or 2026-01-01, or one of today, tomorrow, this-week, next-week, this-month, next-month, this-quarter, next-quarter",
         ]),
     );
 }

@@ -4,7 +4,7 @@
 use dashu_int::ops::DivRem;
 use dashu_int::UBig;
 
-use super::{AllocError, Exact, Part, Share};
+use super::{AllocError, Exact, Part, Share, TableRow};
 
 /// Shares parents among children by the brief's rounding rule: floors of
 /// the exact values, then one leftover unit each to the largest fractional
@@ -52,6 +52,31 @@ impl Apportioner {
         out.clear();
         out.extend_from_slice(&self.units);
         Ok(())
+    }
+
+    /// As [`Apportioner::parts`], and also the children as a row of a table
+    /// for [`controlled_round`](super::controlled_round): each child's floor
+    /// and the rank of its fractional part (largest first, ties to the
+    /// earlier child; `None` for an exact child).
+    pub fn table_row(
+        &mut self,
+        parent_units: u128,
+        parent: &Exact,
+        shares: &[Share],
+        out: &mut Vec<Part>,
+    ) -> Result<TableRow, AllocError> {
+        self.parts(parent_units, parent, shares, out)?;
+        let rems = &self.rems;
+        let mut order: Vec<usize> = (0..rems.len()).filter(|&i| !rems[i].is_zero()).collect();
+        order.sort_by(|&a, &b| rems[b].cmp(&rems[a]));
+        let mut cells: Vec<(u128, Option<usize>)> = out
+            .iter()
+            .map(|p| (u128::try_from(&p.exact.floor_rem().0).expect("a child fits when its parent does"), None))
+            .collect();
+        for (rank, &i) in order.iter().enumerate() {
+            cells[i].1 = Some(rank);
+        }
+        Ok(TableRow { total: parent_units, cells })
     }
 
     /// Fills `units` (rounded) and `nums` (exact numerators over the

@@ -12,10 +12,12 @@
 //! larger weight never gets less than a smaller one.
 
 mod apportioner;
+mod controlled;
 mod exact;
 mod share;
 
 pub use apportioner::Apportioner;
+pub use controlled::{controlled_round, TableRow};
 pub use exact::Exact;
 pub use share::{integer_weights, Share};
 

@@ -1,7 +1,9 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 
-use super::{CalendarError, Spread};
+use std::collections::BTreeMap;
+
+use super::{CalendarError, CalendarKind, Spread};
 
 /// Everything [`Calendar::build`](super::Calendar::build) needs: the `[plan]`
 /// year and start, and the `[time]` weights, already parsed.
@@ -24,8 +26,21 @@ pub struct CalendarSpec {
     pub quarters: Option<Vec<Decimal>>,
     /// Weekday coefficients, Monday first (`weekdays[6]` is Sunday); 1 where the plan gives none.
     pub weekdays: [Decimal; 7],
-    /// The weekday on which a new week begins inside a month.
+    /// The weekday on which a new week begins inside a month (Gregorian only;
+    /// retail weeks start the day after the year end's weekday).
     pub week_start: Weekday,
+    /// Gregorian months from `start`, or a retail 4-4-5 year.
+    pub kind: CalendarKind,
+    /// Which weekdays are worked under [`Spread::Workdays`], Monday first.
+    pub workweek: [bool; 7],
+    /// Holidays by date: `true` for an off day, `false` for a make-up working
+    /// day (a weekend day that is worked). Only [`Spread::Workdays`] reads them.
+    pub holidays: BTreeMap<NaiveDate, bool>,
+    /// Special days: a day's weight, replacing the computed one (`[time.days]`).
+    pub days: BTreeMap<NaiveDate, Decimal>,
+    /// Parts of a day (`[[time.slots]]`): name and relative share, in order.
+    /// Empty when the plan has no slots; then days have no children.
+    pub slots: Vec<(String, Decimal)>,
 }
 
 impl CalendarSpec {
@@ -41,6 +56,11 @@ impl CalendarSpec {
             quarters: None,
             weekdays: [Decimal::ONE; 7],
             week_start: Weekday::Mon,
+            kind: CalendarKind::Gregorian,
+            workweek: [true, true, true, true, true, false, false],
+            holidays: BTreeMap::new(),
+            days: BTreeMap::new(),
+            slots: Vec::new(),
         })
     }
 
@@ -49,7 +69,7 @@ impl CalendarSpec {
     /// failure, in field order.
     pub fn validate(&self) -> Result<(), Vec<CalendarError>> {
         let mut errors = Vec::new();
-        if self.start.day() != 1 {
+        if self.kind == CalendarKind::Gregorian && self.start.day() != 1 {
             errors.push(CalendarError::StartNotFirstOfMonth { start: self.start });
         }
         for (what, values, expected) in [("months", &self.months, 12), ("quarters", &self.quarters, 4)] {
@@ -67,20 +87,31 @@ impl CalendarSpec {
     }
 
     /// Whether the year starts on another day than 1 January, so that its year
-    /// and quarter labels take the `FY` prefix.
+    /// and quarter labels take the `FY` prefix (always, on a retail calendar).
     pub fn is_fiscal(&self) -> bool {
-        (self.start.month(), self.start.day()) != (1, 1)
+        matches!(self.kind, CalendarKind::Retail { .. }) || (self.start.month(), self.start.day()) != (1, 1)
     }
 
-    /// The weight of one day, before any month or quarter weight applies: its
-    /// weekday coefficient, or 0 on a weekend under [`Spread::Workdays`].
+    /// Whether `date` is worked: a listed make-up working day, or a day of the
+    /// workweek that is not an off day.
+    pub fn is_workday(&self, date: NaiveDate) -> bool {
+        match self.holidays.get(&date) {
+            Some(&off) => !off,
+            None => self.workweek[date.weekday().num_days_from_monday() as usize],
+        }
+    }
+
+    /// The weight of one day, before any month or quarter weight applies: a
+    /// special day's weight if `days` lists it; else its weekday coefficient,
+    /// or 0 under [`Spread::Workdays`] on a day that is not worked.
     pub fn day_weight(&self, date: NaiveDate) -> Decimal {
-        let weekday = date.weekday();
-        let weekend = matches!(weekday, Weekday::Sat | Weekday::Sun);
-        if weekend && self.spread == Spread::Workdays {
+        if let Some(weight) = self.days.get(&date) {
+            return *weight;
+        }
+        if self.spread == Spread::Workdays && !self.is_workday(date) {
             Decimal::ZERO
         } else {
-            self.weekdays[weekday.num_days_from_monday() as usize]
+            self.weekdays[date.weekday().num_days_from_monday() as usize]
         }
     }
 }

@@ -1,6 +1,6 @@
 use std::fmt;
 
-/// A level of the time tree, from coarse to fine: `Year < Quarter < Month < Week < Day`.
+/// A level of the time tree, from coarse to fine: `Year < Quarter < Month < Week < Day < Slot`.
 ///
 /// Every period of one level lies inside exactly one period of the coarser level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -9,17 +9,21 @@ pub enum Level {
     Year,
     /// Three consecutive fiscal months.
     Quarter,
-    /// One calendar month.
+    /// One calendar month, or a retail period (4 or 5 whole weeks) on a
+    /// 4-4-5 / 4-5-4 / 5-4-4 calendar.
     Month,
-    /// A run of days inside one month, cut at the plan's `week_start` weekday.
+    /// A run of days inside one month, cut at the plan's `week_start` weekday
+    /// (a whole week on a retail calendar).
     Week,
     /// One calendar day.
     Day,
+    /// A part of a day (shop hours, `[[time.slots]]`); only when the plan has slots.
+    Slot,
 }
 
 impl Level {
     /// Every level, coarse to fine; `Level::ALL[l.index()] == l`.
-    pub const ALL: [Level; 5] = [Level::Year, Level::Quarter, Level::Month, Level::Week, Level::Day];
+    pub const ALL: [Level; 6] = [Level::Year, Level::Quarter, Level::Month, Level::Week, Level::Day, Level::Slot];
 
     /// The lower-case name used in plan files and on the command line: `"year"` .. `"day"`.
     pub fn name(self) -> &'static str {
@@ -29,6 +33,7 @@ impl Level {
             Level::Month => "month",
             Level::Week => "week",
             Level::Day => "day",
+            Level::Slot => "slot",
         }
     }
 
@@ -37,12 +42,12 @@ impl Level {
         Level::ALL.into_iter().find(|level| level.name() == s)
     }
 
-    /// Position in [`Level::ALL`]: 0 for `Year` .. 4 for `Day`.
+    /// Position in [`Level::ALL`]: 0 for `Year` .. 5 for `Slot`.
     pub fn index(self) -> usize {
         self as usize
     }
 
-    /// The next finer level, or `None` for `Day`.
+    /// The next finer level, or `None` for `Slot`.
     pub fn finer(self) -> Option<Level> {
         Level::ALL.get(self.index() + 1).copied()
     }
@@ -102,7 +107,8 @@ mod tests {
     fn finer_and_coarser() {
         assert_eq!(Level::Year.finer(), Some(Level::Quarter));
         assert_eq!(Level::Week.finer(), Some(Level::Day));
-        assert_eq!(Level::Day.finer(), None);
+        assert_eq!(Level::Day.finer(), Some(Level::Slot));
+        assert_eq!(Level::Slot.finer(), None);
         assert_eq!(Level::Year.coarser(), None);
         assert_eq!(Level::Quarter.coarser(), Some(Level::Year));
         assert_eq!(Level::Day.coarser(), Some(Level::Week));

@@ -5,12 +5,14 @@
 //! no clock, no floating point.
 
 mod calendar_error;
+mod calendar_kind;
 mod calendar_spec;
 mod level;
 mod period;
 mod spread;
 
 pub use calendar_error::CalendarError;
+pub use calendar_kind::{CalendarKind, RetailPattern, RetailYearEnd};
 pub use calendar_spec::CalendarSpec;
 pub use level::Level;
 pub use period::Period;
@@ -18,7 +20,7 @@ pub use spread::Spread;
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 /// The time tree of one plan year, with every period's weight.
@@ -27,12 +29,17 @@ use rust_decimal::Decimal;
 /// without gaps or overlaps; every period has exactly one parent one level up
 /// (none for the year) and its `children` range selects exactly the periods
 /// of the next level inside it; there are 1 year, 4 quarters, 12 months, and
-/// one day per date; the year's weight is not 0.
+/// one day per date, and as many slots per day as the plan names (none
+/// without slots); the year's weight is not 0. ISO weeks are a separate view
+/// over the days, outside the tree.
 #[derive(Clone, Debug)]
 pub struct Calendar {
-    levels: [Vec<Period>; 5],
+    levels: [Vec<Period>; 6],
+    iso_weeks: Vec<Period>,
     by_label: HashMap<String, (Level, usize)>,
+    iso_by_label: HashMap<String, usize>,
     fiscal: bool,
+    retail: bool,
 }
 
 impl Calendar {
@@ -42,7 +49,7 @@ impl Calendar {
         spec.validate()?;
         let mut errors = Vec::new();
         match grow(spec, &mut errors) {
-            Ok(levels) if errors.is_empty() => Ok(Calendar::index(levels, spec.is_fiscal())),
+            Ok(levels) if errors.is_empty() => Ok(Calendar::index(levels, spec)),
             Ok(_) => Err(errors),
             Err(fatal) => {
                 errors.push(fatal);
@@ -51,14 +58,18 @@ impl Calendar {
         }
     }
 
-    fn index(levels: [Vec<Period>; 5], fiscal: bool) -> Calendar {
+    fn index(levels: [Vec<Period>; 6], spec: &CalendarSpec) -> Calendar {
+        let iso_weeks = iso_weeks(&levels[Level::Day.index()]);
+        let iso_by_label = iso_weeks.iter().enumerate().map(|(i, w)| (w.label.clone(), i)).collect();
+        let fiscal = spec.is_fiscal();
+        let retail = matches!(spec.kind, CalendarKind::Retail { .. });
         let by_label = Level::ALL
             .into_iter()
             .flat_map(|level| {
                 levels[level.index()].iter().enumerate().map(move |(i, period)| (period.label.clone(), (level, i)))
             })
             .collect();
-        Calendar { levels, by_label, fiscal }
+        Calendar { levels, iso_weeks, by_label, iso_by_label, fiscal, retail }
     }
 
     /// All periods of `level`, in time order.
@@ -77,7 +88,8 @@ impl Calendar {
     }
 
     /// The periods of the next finer level inside the `index`-th period of
-    /// `level`, in time order; empty for `Day`. Panics if `index` is out of range.
+    /// `level`, in time order; empty for `Slot`, and for `Day` without slots.
+    /// Panics if `index` is out of range.
     pub fn children(&self, level: Level, index: usize) -> &[Period] {
         let range = self.period(level, index).children.clone();
         match level.finer() {
@@ -97,6 +109,59 @@ impl Calendar {
         self.fiscal
     }
 
+    /// Whether this is a retail 4-4-5 / 4-5-4 / 5-4-4 year (months are periods).
+    pub fn is_retail(&self) -> bool {
+        self.retail
+    }
+
+    /// Whether days are split into slots (shop hours).
+    pub fn has_slots(&self) -> bool {
+        !self.levels[Level::Slot.index()].is_empty()
+    }
+
+    /// The levels this calendar has, coarse to fine (`Slot` only with slots).
+    pub fn levels(&self) -> impl Iterator<Item = Level> + '_ {
+        Level::ALL.into_iter().filter(|l| !self.levels[l.index()].is_empty())
+    }
+
+    /// What users call `level` on this calendar: `period` for a retail
+    /// calendar's months, else [`Level::name`].
+    pub fn level_name(&self, level: Level) -> &'static str {
+        match level {
+            Level::Month if self.retail => "period",
+            other => other.name(),
+        }
+    }
+
+    /// The level a user means by `name` (`period` is a retail calendar's
+    /// month level; `month` is accepted there too), if this calendar has it.
+    pub fn parse_level(&self, name: &str) -> Option<Level> {
+        let level = match name {
+            "period" if self.retail => Level::Month,
+            other => Level::parse(other)?,
+        };
+        (level != Level::Slot || self.has_slots()).then_some(level)
+    }
+
+    /// The index of the period of `level` that contains `date`, if the plan
+    /// year does.
+    pub fn containing(&self, level: Level, date: NaiveDate) -> Option<usize> {
+        let periods = self.level(level);
+        let i = periods.partition_point(|p| p.end < date);
+        periods.get(i).filter(|p| p.start <= date).map(|_| i)
+    }
+
+    /// ISO 8601 weeks (`2026-W01`, Monday to Sunday) over the plan's days,
+    /// clipped to the plan year; each week's `children` index its days.
+    pub fn iso_weeks(&self) -> &[Period] {
+        &self.iso_weeks
+    }
+
+    /// The index of the ISO week labelled `label`, if the plan year has it.
+    pub fn find_iso_week(&self, label: &str) -> Option<usize> {
+        self.iso_by_label.get(label).copied()
+    }
+
     /// First day of the plan year, inclusive.
     pub fn start(&self) -> NaiveDate {
         self.year().start
@@ -112,20 +177,55 @@ fn add(a: Decimal, b: Decimal) -> Result<Decimal, CalendarError> {
     a.checked_add(b).ok_or(CalendarError::Overflow)
 }
 
-/// The first and last day of fiscal month `fiscal_index`.
-fn month_bounds(start: NaiveDate, fiscal_index: u32) -> Result<(NaiveDate, NaiveDate), CalendarError> {
-    let first = start.checked_add_months(Months::new(fiscal_index));
-    let next = start.checked_add_months(Months::new(fiscal_index + 1));
-    let last = next.and_then(|next| next.pred_opt());
-    first.zip(last).ok_or(CalendarError::Overflow)
+/// The 12 month-level periods of the year (first day, last day, label),
+/// the weekday weeks start on, and how a week is labelled from its year-wide
+/// and in-month numbers.
+struct Layout {
+    months: Vec<(NaiveDate, NaiveDate, String)>,
+    week_start: chrono::Weekday,
+    retail: bool,
 }
 
-/// Builds all five levels. Share errors go to `errors` and building goes on so
+fn layout(spec: &CalendarSpec) -> Result<Layout, CalendarError> {
+    match spec.kind {
+        CalendarKind::Gregorian => {
+            let months = (0..12u32)
+                .map(|i| {
+                    let first = spec.start.checked_add_months(Months::new(i));
+                    let last = spec.start.checked_add_months(Months::new(i + 1)).and_then(|n| n.pred_opt());
+                    let (first, last) = first.zip(last).ok_or(CalendarError::Overflow)?;
+                    Ok((first, last, format!("{:04}-{:02}", first.year(), first.month())))
+                })
+                .collect::<Result<_, _>>()?;
+            Ok(Layout { months, week_start: spec.week_start, retail: false })
+        }
+        CalendarKind::Retail { pattern, year_end } => {
+            let (start, end) = year_end.bounds(spec.year).ok_or(CalendarError::Overflow)?;
+            let weeks_in_year = ((end - start).num_days() + 1) as u64 / 7;
+            let mut months = Vec::with_capacity(12);
+            let mut first = start;
+            for i in 0..12 {
+                let mut weeks = pattern.weeks()[i % 3];
+                if i == 11 {
+                    // The 53rd week of a long year joins the last period.
+                    weeks += weeks_in_year - 52;
+                }
+                let last = first.checked_add_days(Days::new(weeks * 7 - 1)).ok_or(CalendarError::Overflow)?;
+                months.push((first, last, format!("FY{}-P{:02}", spec.year, i + 1)));
+                first = last.succ_opt().ok_or(CalendarError::Overflow)?;
+            }
+            Ok(Layout { months, week_start: start.weekday(), retail: true })
+        }
+    }
+}
+
+/// Builds all levels. Share errors go to `errors` and building goes on so
 /// that all are reported; an `Err` is fatal (weights can no longer be summed).
-fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Period>; 5], CalendarError> {
+fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Period>; 6], CalendarError> {
     let fy = if spec.is_fiscal() { "FY" } else { "" };
-    let mut levels: [Vec<Period>; 5] = Default::default();
-    let [_, quarters, months, weeks, days] = &mut levels;
+    let layout = layout(spec)?;
+    let mut levels: [Vec<Period>; 6] = Default::default();
+    let [_, quarters, months, weeks, days, slots] = &mut levels;
     let mut year_weight = Decimal::ZERO;
 
     for q in 0..4 {
@@ -136,20 +236,23 @@ fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Per
         let mut months_weight = Decimal::ZERO;
 
         for fiscal_index in 3 * q..3 * q + 3 {
-            let (month_start, month_end) = month_bounds(spec.start, fiscal_index as u32)?;
-            let month_label = format!("{:04}-{:02}", month_start.year(), month_start.month());
+            let (month_start, month_end, month_label) = layout.months[fiscal_index].clone();
             let month_index = months.len();
             let first_week = weeks.len();
             let mut days_weight = Decimal::ZERO;
             let mut any_positive_day = false;
 
             for date in month_start.iter_days().take_while(|d| *d <= month_end) {
-                let new_week = date == month_start || date.weekday() == spec.week_start;
+                let new_week = date == month_start || date.weekday() == layout.week_start;
                 if new_week {
-                    let number = weeks.len() - first_week + 1;
+                    let label = if layout.retail {
+                        format!("FY{}-W{:02}", spec.year, weeks.len() + 1)
+                    } else {
+                        format!("{month_label}-W{}", weeks.len() - first_week + 1)
+                    };
                     weeks.push(Period {
                         level: Level::Week,
-                        label: format!("{month_label}-W{number}"),
+                        label,
                         start: date,
                         end: date,
                         weight: Decimal::ZERO,
@@ -165,6 +268,19 @@ fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Per
                 week.children.end += 1;
                 days_weight = add(days_weight, weight)?;
                 any_positive_day |= weight > Decimal::ZERO;
+                let day_index = days.len();
+                let first_slot = slots.len();
+                for (name, share) in &spec.slots {
+                    slots.push(Period {
+                        level: Level::Slot,
+                        label: format!("{date} {name}"),
+                        start: date,
+                        end: date,
+                        weight: *share,
+                        parent: Some(day_index),
+                        children: 0..0,
+                    });
+                }
                 days.push(Period {
                     level: Level::Day,
                     label: date.to_string(),
@@ -172,7 +288,7 @@ fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Per
                     end: date,
                     weight,
                     parent: Some(week_index),
-                    children: 0..0,
+                    children: first_slot..slots.len(),
                 });
             }
 
@@ -237,6 +353,33 @@ fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Per
     Ok(levels)
 }
 
+/// ISO 8601 weeks over the plan's days (`2026-W01`), clipped to the plan
+/// year: each week's `children` are the indices of its days.
+fn iso_weeks(days: &[Period]) -> Vec<Period> {
+    let mut weeks: Vec<Period> = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        let iso = day.start.iso_week();
+        let label = format!("{}-W{:02}", iso.year(), iso.week());
+        match weeks.last_mut() {
+            Some(week) if week.label == label => {
+                week.end = day.end;
+                week.children.end = i + 1;
+                week.weight += day.weight;
+            }
+            _ => weeks.push(Period {
+                level: Level::Week,
+                label,
+                start: day.start,
+                end: day.end,
+                weight: day.weight,
+                parent: None,
+                children: i..i + 1,
+            }),
+        }
+    }
+    weeks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,17 +430,17 @@ mod tests {
         assert_eq!(calendar.level(Level::Quarter).len(), 4);
         assert_eq!(calendar.level(Level::Month).len(), 12);
         assert_eq!(calendar.year().parent, None);
-        for level in Level::ALL {
+        for level in calendar.levels() {
             let periods = calendar.level(level);
             for (i, period) in periods.iter().enumerate() {
                 assert_eq!(period.level, level);
                 assert!(period.start <= period.end, "{}", period.label);
                 assert_eq!(calendar.find(&period.label), Some((level, i)));
-                if let Some(next) = periods.get(i + 1) {
+                if let Some(next) = periods.get(i + 1).filter(|_| level != Level::Slot) {
                     assert_eq!(period.end.succ_opt(), Some(next.start), "gap after {}", period.label);
                 }
             }
-            let Some(finer) = level.finer() else {
+            let Some(finer) = level.finer().filter(|f| calendar.levels().any(|l| l == *f)) else {
                 assert!(periods.iter().all(|p| p.children.is_empty()));
                 continue;
             };

@@ -41,14 +41,22 @@ pub struct DecomposeArgs {
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Breakdown: split names and at most one time level (year, quarter,
-    /// month, week, day), comma-separated, e.g. `region,quarter`.
+    /// month, week, day, slot; period on retail calendars; iso-week for ISO
+    /// 8601 weeks), comma-separated, e.g. `region,quarter`.
     /// Default: every split and the plan's [time].level.
     #[arg(long, value_name = "NAMES")]
     pub by: Option<String>,
     /// Only the cells inside this period: 2026, 2026-Q1, 2026-03,
-    /// 2026-03-W2, 2026-03-15 (FY2026, FY2026-Q1 for fiscal plans).
+    /// 2026-03-W2, 2026-03-15 (FY2026, FY2026-Q1 for fiscal plans; FY2026-P01,
+    /// FY2026-W01 for retail ones; 2026-W05 for ISO weeks), or for cron jobs
+    /// today, tomorrow, this-week, next-week, this-month, next-month,
+    /// this-quarter, next-quarter.
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
+    /// The date that `today`, `this-month` and the like are taken from
+    /// (default: the local date), so that scripts and tests can pin it.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<chrono::NaiveDate>,
     /// Write to this file instead of stdout (atomically: a temporary file
     /// renamed into place, so an error never leaves it half written).
     #[arg(long, short, value_name = "FILE")]

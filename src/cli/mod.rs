@@ -61,7 +61,12 @@ pub fn run(args: &Args) -> Result<(), Error> {
 pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let breakdown = engine.breakdown(args.by.as_deref(), args.period.as_deref())?;
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let breakdown = engine.breakdown_on(args.by.as_deref(), args.period.as_deref(), today)?;
+    for warning in engine.warnings() {
+        // A warning must not stop the run; if stderr is gone there is no one to tell.
+        let _ = write!(std::io::stderr(), "{warning}");
+    }
     if args.format == Format::Table {
         let cells = engine.cell_count(&breakdown);
         if cells > TABLE_LIMIT {

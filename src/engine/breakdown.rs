@@ -1,118 +1,234 @@
-//! Stage `engine`: what a run shows — which splits, which time level, which
-//! period — resolved from the user's `--by` and `--period` against a plan.
+//! Stage `engine`: what a run shows — which splits, which time level (or the
+//! ISO-week view), which period — resolved from the user's `--by` and
+//! `--period` against a plan and its calendar.
 
-use crate::calendar::{Calendar, Level};
-use crate::diagnostic::Diagnostic;
+use chrono::{Days, NaiveDate};
+
+use crate::calendar::{Calendar, Level, Period};
+use crate::diagnostic::{suggest, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 
+/// How time is shown: a level of the time tree, or ISO 8601 weeks, a view
+/// over days in which each week is the sum of its days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeView {
+    /// Periods of one level of the tree.
+    Tree(Level),
+    /// ISO weeks (`2026-W01`), clipped to the plan year.
+    IsoWeek,
+}
+
+impl TimeView {
+    /// The tree level the engine computes for this view.
+    pub fn level(self) -> Level {
+        match self {
+            TimeView::Tree(level) => level,
+            TimeView::IsoWeek => Level::Day,
+        }
+    }
+
+    /// How fine the view's periods are, to compare with a `--period`.
+    fn grain(self) -> Level {
+        match self {
+            TimeView::Tree(level) => level,
+            TimeView::IsoWeek => Level::Week,
+        }
+    }
+}
+
+/// The words `--period` understands besides labels, for cron jobs.
+const RELATIVE: [&str; 8] =
+    ["today", "tomorrow", "this-week", "next-week", "this-month", "next-month", "this-quarter", "next-quarter"];
+
 /// A resolved request. Invariants: `splits` are indices of the plan's splits
 /// in cascade order without repeats; `period`, if any, is a period of the
-/// calendar at `level` or coarser.
+/// calendar no finer than the view.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Breakdown {
     /// Split indices kept, in cascade order.
     pub splits: Vec<usize>,
-    /// Time level of the cells.
-    pub level: Level,
-    /// Only cells inside this period: (its level, its index in that level).
-    pub period: Option<(Level, usize)>,
+    /// How time is shown.
+    pub time: TimeView,
+    /// Only cells whose period lies inside this one.
+    pub period: Option<Period>,
 }
 
 impl Breakdown {
     /// Resolves `--by` (comma-separated split names and at most one time
-    /// level; `None` means every split and the plan's level) and `--period`
-    /// (a period label of this plan).
-    pub fn resolve(plan: &Plan, calendar: &Calendar, by: Option<&str>, period: Option<&str>) -> Result<Breakdown> {
+    /// level or `iso-week`; `None` means every split and the plan's level)
+    /// and `--period` (a period label of this plan, or `today`, `this-month`
+    /// and the like, taken relative to `today`).
+    pub fn resolve(
+        plan: &Plan,
+        calendar: &Calendar,
+        by: Option<&str>,
+        period: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Breakdown> {
         let names: Vec<&str> = plan.splits.iter().map(|s| s.by.as_str()).collect();
-        let (splits, level) = match by {
-            None => ((0..names.len()).collect(), plan.level),
-            Some(text) => by_list(text, &names)?,
+        let (splits, time) = match by {
+            None => ((0..names.len()).collect(), TimeView::Tree(plan.level)),
+            Some(text) => by_list(text, &names, calendar)?,
         };
         let period = match period {
             None => None,
-            Some(label) => {
-                let kept: Vec<&str> = splits.iter().map(|&i| names[i]).collect();
-                Some(find_period(calendar, label.trim(), level, &kept)?)
+            Some(text) => {
+                let text = text.trim();
+                let (found, grain) = if RELATIVE.contains(&text) {
+                    relative(calendar, text, today, time)?
+                } else {
+                    find_period(calendar, text)?
+                };
+                if grain > time.grain() {
+                    let kept: Vec<&str> = splits.iter().map(|&i| names[i]).collect();
+                    return Err(Error::invalid(finer(calendar, &found, grain, time, &kept)));
+                }
+                Some(found)
             }
         };
-        Ok(Breakdown { splits, level, period })
+        Ok(Breakdown { splits, time, period })
     }
 }
 
-fn by_list(text: &str, names: &[&str]) -> Result<(Vec<usize>, Level)> {
+fn time_names(calendar: &Calendar) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = calendar.levels().map(|l| calendar.level_name(l)).collect();
+    names.push("iso-week");
+    names
+}
+
+fn by_list(text: &str, names: &[&str], calendar: &Calendar) -> Result<(Vec<usize>, TimeView)> {
     let mut splits = Vec::new();
-    let mut level: Option<Level> = None;
+    let mut time: Option<TimeView> = None;
     let mut errors = Vec::new();
-    let all: Vec<&str> = names.iter().copied().chain(Level::ALL.iter().map(|l| l.name())).collect();
+    let all: Vec<&str> = names.iter().copied().chain(time_names(calendar)).collect();
     for raw in text.split(',') {
         let name = raw.trim();
+        let view = match name {
+            "iso-week" => Some(TimeView::IsoWeek),
+            other => calendar.parse_level(other).map(TimeView::Tree),
+        };
         if name.is_empty() {
             errors.push(
                 Diagnostic::new(format!("--by `{text}` has an empty name"))
                     .help("separate names with single commas, e.g. --by region,month"),
             );
-        } else if let Some(l) = Level::parse(name) {
-            match level {
-                Some(first) if first != l => errors.push(
-                    Diagnostic::new(format!("--by names two time levels, {first} and {l}"))
-                        .help("keep one time level; a coarser level is the sum of the finer one"),
+        } else if let Some(v) = view {
+            match time {
+                Some(first) if first != v => errors.push(
+                    Diagnostic::new(format!(
+                        "--by names two time levels, {} and {}",
+                        view_name(calendar, first),
+                        view_name(calendar, v)
+                    ))
+                    .help("keep one time level; a coarser level is the sum of the finer one"),
                 ),
-                _ => level = Some(l),
+                _ => time = Some(v),
             }
         } else if let Some(i) = names.iter().position(|n| *n == name) {
             if !splits.contains(&i) {
                 splits.push(i);
             }
         } else {
-            let help = match crate::diagnostic::suggest(name, all.iter().copied()) {
+            let help = match suggest(name, all.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`? This plan's names are: {}", all.join(", ")),
                 None => format!("this plan's names are: {}", all.join(", ")),
             };
-            errors.push(
-                Diagnostic::new(format!("--by names `{name}`, which is not a split of this plan or a time level"))
-                    .help(help),
-            );
+            let what = if name == "slot" {
+                "a time level of this plan (it has no [[time.slots]])"
+            } else {
+                "a split of this plan or a time level"
+            };
+            errors.push(Diagnostic::new(format!("--by names `{name}`, which is not {what}")).help(help));
         }
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
     splits.sort_unstable();
-    Ok((splits, level.unwrap_or(Level::Year)))
+    Ok((splits, time.unwrap_or(TimeView::Tree(Level::Year))))
 }
 
-/// `kept` are the splits the breakdown shows, for the suggested `--by`.
-fn find_period(calendar: &Calendar, label: &str, level: Level, kept: &[&str]) -> Result<(Level, usize)> {
-    let found = calendar.find(label).or_else(|| calendar.find(&label.to_ascii_uppercase()));
-    let (plevel, index) = match found {
-        Some(f) => f,
-        None => return Err(Error::invalid(missing_period(calendar, label))),
-    };
-    if plevel > level {
-        let by: Vec<&str> = kept.iter().copied().chain([plevel.name()]).collect();
-        return Err(Error::invalid(
-            Diagnostic::new(format!("--period {label} is a {plevel}, finer than the breakdown's {level} level"))
-                .help(format!("ask for {plevel}s with --by {}, or for a period of a {level} or coarser", by.join(","))),
-        ));
+/// The user's word for a view: `month`, `period` (retail), `iso-week`.
+pub fn view_name(calendar: &Calendar, view: TimeView) -> &'static str {
+    match view {
+        TimeView::Tree(level) => calendar.level_name(level),
+        TimeView::IsoWeek => "iso-week",
     }
-    Ok((plevel, index))
+}
+
+fn finer(calendar: &Calendar, period: &Period, grain: Level, time: TimeView, kept: &[&str]) -> Diagnostic {
+    let want = calendar.level_name(grain);
+    let have = view_name(calendar, time);
+    let by: Vec<&str> = kept.iter().copied().chain([want]).collect();
+    Diagnostic::new(format!("--period {} is a {want}, finer than the breakdown's {have} level", period.label))
+        .help(format!("ask for {want}s with --by {}, or for a period of a {have} or coarser", by.join(",")))
+}
+
+/// A period label of this plan: a node of the tree or an ISO week.
+fn find_period(calendar: &Calendar, label: &str) -> Result<(Period, Level)> {
+    let upper = label.to_ascii_uppercase();
+    if let Some((level, i)) = calendar.find(label).or_else(|| calendar.find(&upper)) {
+        return Ok((calendar.period(level, i).clone(), level));
+    }
+    if let Some(i) = calendar.find_iso_week(&upper) {
+        return Ok((calendar.iso_weeks()[i].clone(), Level::Week));
+    }
+    Err(Error::invalid(missing_period(calendar, label)))
+}
+
+/// `today`, `next-month` and the like: the period containing `today` (or
+/// the one after it).
+fn relative(calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -> Result<(Period, Level)> {
+    let (which, unit) = word.split_once('-').unwrap_or((word, "day"));
+    let date = if word == "tomorrow" { today.checked_add_days(Days::new(1)).unwrap_or(today) } else { today };
+    let outside = |date: NaiveDate| {
+        Error::invalid(
+            Diagnostic::new(format!(
+                "--period {word}: {date} is not in this plan, which covers {} to {}",
+                calendar.start(),
+                calendar.end()
+            ))
+            .help("pass --today YYYY-MM-DD to pick a date inside the plan, or use the plan of the current year"),
+        )
+    };
+    let level = match unit {
+        "week" => Level::Week,
+        "month" => Level::Month,
+        "quarter" => Level::Quarter,
+        _ => Level::Day,
+    };
+    let iso = level == Level::Week && time == TimeView::IsoWeek;
+    let periods: &[Period] = if iso { calendar.iso_weeks() } else { calendar.level(level) };
+    let i = periods.partition_point(|p| p.end < date);
+    if periods.get(i).is_none_or(|p| p.start > date) {
+        return Err(outside(date));
+    }
+    let i = if which == "next" { i + 1 } else { i };
+    match periods.get(i) {
+        Some(p) => Ok((p.clone(), level)),
+        None => Err(Error::invalid(
+            Diagnostic::new(format!(
+                "--period {word}: the {} after {} is past the end of this plan ({})",
+                calendar.level_name(level),
+                periods[i - 1].label,
+                calendar.end()
+            ))
+            .help("use the next year's plan for it"),
+        )),
+    }
 }
 
 /// Explains why a label is not a period of this plan: malformed, or outside it.
 fn missing_period(calendar: &Calendar, label: &str) -> Diagnostic {
     let year = calendar.year();
     let first_quarter = &calendar.level(Level::Quarter)[0].label;
-    let examples = format!(
-        "{}, {first_quarter}, {}, {}-W1 or {}",
-        year.label,
-        calendar.level(Level::Month)[0].label,
-        calendar.level(Level::Month)[0].label,
-        calendar.start()
-    );
+    let month = &calendar.level(Level::Month)[0].label;
+    let week = &calendar.level(Level::Week)[0].label;
+    let examples = format!("{}, {first_quarter}, {month}, {week} or {}", year.label, calendar.start());
     if !well_formed(label) {
         return Diagnostic::new(format!("--period `{label}` is not a period"))
-            .help(format!("write a period such as {examples}"));
+            .help(format!("write a period such as {examples}, or one of {}", RELATIVE.join(", ")));
     }
     let fiscal_hint = if calendar.is_fiscal()
         && !label.to_ascii_uppercase().starts_with("FY")
@@ -133,9 +249,14 @@ fn missing_period(calendar: &Calendar, label: &str) -> Diagnostic {
 }
 
 /// Whether a label has one of the shapes `2026`, `FY2026`, `2026-Q1`,
-/// `FY2026-Q1`, `2026-03`, `2026-03-W2` or `2026-03-15`.
+/// `FY2026-Q1`, `2026-03`, `2026-03-W2`, `2026-03-15`, `2026-W05` (ISO
+/// week), `FY2026-P01` and `FY2026-W01` (retail), or a day and a slot name.
 fn well_formed(label: &str) -> bool {
     let upper = label.to_ascii_uppercase();
+    let (upper, slot) = match upper.split_once(' ') {
+        Some((day, _)) => (day.to_string(), true),
+        None => (upper, false),
+    };
     let body = upper.strip_prefix("FY").unwrap_or(&upper);
     let fiscal = body.len() != upper.len();
     let parts: Vec<&str> = body.split('-').collect();
@@ -144,15 +265,19 @@ fn well_formed(label: &str) -> bool {
     if parts.is_empty() || !digits(parts[0], 4) {
         return false;
     }
+    let is_day = |m: &str, d: &str| digits(m, 2) && digits(d, 2) && NaiveDate::parse_from_str(body, "%Y-%m-%d").is_ok();
+    if slot {
+        return !fiscal && matches!(parts.as_slice(), [_, m, d] if is_day(m, d));
+    }
     match parts.as_slice() {
         [_] => true,
         [_, q] if q.starts_with('Q') => number_in(&q[1..], 1, 4) && q.len() == 2,
+        [_, w] if w.starts_with('W') => digits(&w[1..], 2) && number_in(&w[1..], 1, 53),
+        [_, p] if fiscal && p.starts_with('P') => digits(&p[1..], 2) && number_in(&p[1..], 1, 12),
         [_, _] if fiscal => false,
         [_, m] => digits(m, 2) && number_in(m, 1, 12),
         [_, m, w] if !fiscal && w.starts_with('W') => digits(m, 2) && number_in(m, 1, 12) && number_in(&w[1..], 1, 6),
-        [_, m, d] if !fiscal => {
-            digits(m, 2) && digits(d, 2) && chrono::NaiveDate::parse_from_str(body, "%Y-%m-%d").is_ok()
-        }
+        [_, m, d] if !fiscal => is_day(m, d),
         _ => false,
     }
 }
@@ -163,10 +288,36 @@ mod tests {
 
     #[test]
     fn knows_the_shapes_of_period_labels() {
-        for ok in ["2026", "FY2026", "2026-Q1", "fy2026-q4", "2026-03", "2026-03-W2", "2026-03-15", "2027-02-28"] {
+        for ok in [
+            "2026",
+            "FY2026",
+            "2026-Q1",
+            "fy2026-q4",
+            "2026-03",
+            "2026-03-W2",
+            "2026-03-15",
+            "2027-02-28",
+            "2026-W53",
+            "FY2026-P12",
+            "FY2026-W01",
+            "2026-03-15 10:00-14:00",
+        ] {
             assert!(well_formed(ok), "{ok}");
         }
-        for bad in ["26", "2026-Q5", "2026-13", "2026-3", "2026-03-W9", "2026-02-30", "FY2026-03", "march", "2026/03"] {
+        for bad in [
+            "26",
+            "2026-Q5",
+            "2026-13",
+            "2026-3",
+            "2026-03-W9",
+            "2026-02-30",
+            "FY2026-03",
+            "march",
+            "2026/03",
+            "2026-W54",
+            "2026-P01",
+            "FY2026-P13",
+        ] {
             assert!(!well_formed(bad), "{bad}");
         }
     }

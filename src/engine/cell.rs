@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::calendar::{Level, Period};
+use crate::calendar::Period;
 use crate::plan::Precision;
 
 /// Facts about a run that every output shows once.
@@ -22,8 +22,9 @@ pub struct Header {
     /// The split dimensions kept by the breakdown, in cascade order
     /// (the `period` dimension comes after them).
     pub splits: Vec<String>,
-    /// The breakdown's time level.
-    pub level: Level,
+    /// The breakdown's time level as users call it (`month`, `period`,
+    /// `iso-week`).
+    pub time: String,
 }
 
 /// One row of output: a combination of members, a period, and its figures.

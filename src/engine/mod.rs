@@ -13,18 +13,22 @@
 mod breakdown;
 mod cell;
 mod cell_sink;
+mod holds;
 mod pivot;
 
-pub use breakdown::Breakdown;
+pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{Cell, Header};
 pub use cell_sink::CellSink;
 pub use pivot::{Pivot, PivotRow};
 
+use holds::{HeldCells, Holds};
+
+use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use crate::allocate::{apportion, integer_weights, AllocError, Apportioner, Exact, Part, Share};
-use crate::calendar::{Calendar, CalendarError, Level};
+use crate::calendar::{Calendar, CalendarError, Level, Period};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::plan::{MemberSet, MemberShare, Plan, Precision, Split};
@@ -51,8 +55,13 @@ pub struct Engine<'p> {
     plan: &'p Plan,
     calendar: Calendar,
     leaves: Vec<Leaf<'p>>,
-    /// Per level (year..week) and period, the shares of its children.
+    /// Per level (year..day) and period, the shares of its children, with
+    /// holds already turned into exact weights.
     time_shares: Vec<Vec<Vec<Share>>>,
+    /// Groups of periods with a hold, rounded for all leaves together.
+    held_cells: HeldCells,
+    /// Things to look at twice that do not stop the run.
+    warnings: Vec<Diagnostic>,
 }
 
 impl<'p> Engine<'p> {
@@ -62,21 +71,30 @@ impl<'p> Engine<'p> {
     pub fn new(plan: &'p Plan) -> Result<Engine<'p>> {
         let calendar = Calendar::build(&plan.calendar).map_err(|errors| calendar_errors(plan, errors))?;
         let leaves = org_leaves(plan)?;
-        let time_shares = Level::ALL[..4]
+        let mut time_shares: Vec<Vec<Vec<Share>>> = Level::ALL
             .iter()
             .map(|&level| {
-                calendar
-                    .level(level)
-                    .iter()
-                    .enumerate()
-                    .map(|(i, _)| {
+                (0..calendar.level(level).len())
+                    .map(|i| {
                         let weights: Vec<Decimal> = calendar.children(level, i).iter().map(|c| c.weight).collect();
                         integer_weights(&weights).into_iter().map(Share::Weight).collect()
                     })
                     .collect()
             })
             .collect();
-        Ok(Engine { plan, calendar, leaves, time_shares })
+        let holds = Holds::new(plan, &calendar)?;
+        holds.apply(&mut time_shares)?;
+        let amounts: Vec<(u128, Exact)> = leaves.iter().map(|l| (l.units, l.exact.clone())).collect();
+        let (held_cells, hold_warnings) = holds.cells(&amounts, &time_shares);
+        let mut warnings = warnings(plan, &calendar);
+        warnings.extend(hold_warnings);
+        Ok(Engine { plan, calendar, leaves, time_shares, held_cells, warnings })
+    }
+
+    /// Things about the plan to look at twice (say, dates that no holiday
+    /// calendar covers); they do not stop the run.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
     }
 
     /// The plan year's calendar.
@@ -89,9 +107,29 @@ impl<'p> Engine<'p> {
         self.plan
     }
 
-    /// Resolves `--by` and `--period` for this plan (see [`Breakdown::resolve`]).
+    /// Resolves `--by` and `--period` for this plan, with relative periods
+    /// (`today`, `next-month`) taken from `today` (see [`Breakdown::resolve`]).
+    pub fn breakdown_on(&self, by: Option<&str>, period: Option<&str>, today: NaiveDate) -> Result<Breakdown> {
+        Breakdown::resolve(self.plan, &self.calendar, by, period, today)
+    }
+
+    /// As [`Engine::breakdown_on`], with relative periods taken from the
+    /// machine's local date.
     pub fn breakdown(&self, by: Option<&str>, period: Option<&str>) -> Result<Breakdown> {
-        Breakdown::resolve(self.plan, &self.calendar, by, period)
+        self.breakdown_on(by, period, chrono::Local::now().date_naive())
+    }
+
+    /// The periods a breakdown's cells have, in time order.
+    fn periods(&self, breakdown: &Breakdown) -> &[Period] {
+        match breakdown.time {
+            TimeView::Tree(level) => self.calendar.level(level),
+            TimeView::IsoWeek => self.calendar.iso_weeks(),
+        }
+    }
+
+    /// Which of [`Engine::periods`] the breakdown's `--period` keeps.
+    fn kept(&self, breakdown: &Breakdown) -> Vec<bool> {
+        self.periods(breakdown).iter().map(|p| breakdown.period.as_ref().is_none_or(|f| f.contains(p))).collect()
     }
 
     /// The header every output of this breakdown starts with.
@@ -103,18 +141,14 @@ impl<'p> Engine<'p> {
             precision: self.plan.precision,
             metrics: vec![self.plan.metric.name.clone()],
             splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
-            level: breakdown.level,
+            time: view_name(&self.calendar, breakdown.time).to_string(),
         }
     }
 
     /// How many cells the breakdown prints (member combinations times
     /// periods kept), without computing them.
     pub fn cell_count(&self, breakdown: &Breakdown) -> u64 {
-        let periods = self.calendar.level(breakdown.level);
-        let kept = periods
-            .iter()
-            .filter(|p| breakdown.period.is_none_or(|(l, i)| self.calendar.period(l, i).contains(p)))
-            .count() as u64;
+        let kept = self.kept(breakdown).iter().filter(|k| **k).count() as u64;
         let combinations = if breakdown.splits.len() == self.plan.splits.len() {
             self.leaves.len()
         } else {
@@ -129,20 +163,36 @@ impl<'p> Engine<'p> {
     pub fn run(&self, breakdown: &Breakdown, sink: &mut dyn CellSink) -> std::io::Result<()> {
         let header = self.header(breakdown);
         sink.begin(&header)?;
-        let periods = self.calendar.level(breakdown.level);
-        let keep: Vec<bool> = periods
-            .iter()
-            .map(|p| breakdown.period.is_none_or(|(l, i)| self.calendar.period(l, i).contains(p)))
-            .collect();
+        let periods = self.periods(breakdown);
+        let keep = self.kept(breakdown);
         let precision = self.plan.precision;
         let mut total: u128 = 0;
         let mut series: Vec<u128> = Vec::with_capacity(periods.len());
+        let mut days: Vec<u128> = Vec::new();
         let mut scratch: Vec<LevelScratch> = (0..Level::ALL.len()).map(|_| LevelScratch::default()).collect();
         let every_split = breakdown.splits.len() == self.plan.splits.len();
         let mut groups: IndexMap<Vec<&str>, Vec<u128>> = IndexMap::new();
-        for leaf in &self.leaves {
+        for (leaf_index, leaf) in self.leaves.iter().enumerate() {
             series.clear();
-            self.spread(Level::Year, 0, leaf.units, &leaf.exact, breakdown.level, &mut series, &mut scratch);
+            match breakdown.time {
+                TimeView::Tree(level) => {
+                    self.spread(leaf_index, Level::Year, 0, leaf.units, &leaf.exact, level, &mut series, &mut scratch);
+                }
+                TimeView::IsoWeek => {
+                    days.clear();
+                    self.spread(
+                        leaf_index,
+                        Level::Year,
+                        0,
+                        leaf.units,
+                        &leaf.exact,
+                        Level::Day,
+                        &mut days,
+                        &mut scratch,
+                    );
+                    series.extend(periods.iter().map(|week| days[week.children.clone()].iter().sum::<u128>()));
+                }
+            }
             if every_split {
                 for (i, units) in series.iter().enumerate() {
                     if keep[i] {
@@ -169,11 +219,12 @@ impl<'p> Engine<'p> {
         sink.finish(&[precision.to_amount(total)])
     }
 
-    /// Shares a node of the time tree down to `level`, pushing the units of
-    /// each period of `level` under it, in time order.
+    /// Shares a node of org leaf `leaf`'s time tree down to `level`, pushing
+    /// the units of each period of `level` under it, in time order.
     #[allow(clippy::too_many_arguments)]
     fn spread(
         &self,
+        leaf: usize,
         at: Level,
         index: usize,
         units: u128,
@@ -191,16 +242,27 @@ impl<'p> Engine<'p> {
         let finer = at.finer().expect("a level above the target has children");
         // The calendar guarantees every period with a share has days to
         // carry it, so these cannot fail.
-        if finer == level {
+        let held = self.held_cells.get(&(at, index)).map(|rows| &rows[leaf]);
+        if finer == level && held.is_none() {
             // The last step needs no exact values: skip building them.
             mine.apportioner.units(units, exact, shares, &mut mine.units).expect("calendar shares are valid");
             out.extend_from_slice(&mine.units);
             return;
         }
         mine.apportioner.parts(units, exact, shares, &mut mine.parts).expect("calendar shares are valid");
+        if let Some(rounded) = held {
+            // Rounded with every other leaf so that held periods keep their holds.
+            for (part, units) in mine.parts.iter_mut().zip(rounded) {
+                part.units = *units;
+            }
+        }
+        if finer == level {
+            out.extend(mine.parts.iter().map(|p| p.units));
+            return;
+        }
         let first_child = self.calendar.period(at, index).children.start;
         for (offset, part) in mine.parts.iter().enumerate() {
-            self.spread(finer, first_child + offset, part.units, &part.exact, level, out, deeper);
+            self.spread(leaf, finer, first_child + offset, part.units, &part.exact, level, out, deeper);
         }
     }
 }
@@ -443,4 +505,37 @@ fn calendar_errors(plan: &Plan, errors: Vec<CalendarError>) -> Error {
         diagnostics.push(d.help(help));
     }
     Error::Invalid(diagnostics)
+}
+
+/// Warnings about the plan as a whole: holiday calendars that do not cover
+/// the plan's dates, or that no spread reads.
+fn warnings(plan: &Plan, calendar: &Calendar) -> Vec<Diagnostic> {
+    let Some((years, at)) = &plan.holiday_years else { return Vec::new() };
+    let mut out = Vec::new();
+    if plan.calendar.spread != crate::calendar::Spread::Workdays {
+        out.push(
+            Diagnostic::warning(format!(
+                "holidays only change the figures under spread = \"workdays\"; this plan spreads by {}",
+                plan.calendar.spread.name()
+            ))
+            .at(at.clone())
+            .help("set `spread = \"workdays\"`, or give special days their weights in [time.days]"),
+        );
+    }
+    let (start, end) = (calendar.start(), calendar.end());
+    for year in start.year()..=end.year() {
+        if years.contains(&year) {
+            continue;
+        }
+        let from = start.max(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start));
+        let to = end.min(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(end));
+        out.push(
+            Diagnostic::warning(format!(
+                "no holiday calendar covers {year}: this plan's days from {from} to {to} follow the workweek only"
+            ))
+            .at(at.clone())
+            .help(format!("add a calendar for {year} to `holidays` (a shipped one, or a CSV file of your own)")),
+        );
+    }
+    out
 }

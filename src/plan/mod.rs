@@ -9,12 +9,14 @@
 //! members, a calendar that can carry the target — or the read fails with
 //! every independent problem reported at once.
 
+mod holidays;
 mod number;
 mod precision;
 mod reader;
 mod roster;
 mod split;
 
+pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub use precision::Precision;
 pub use split::{Member, MemberSet, MemberShare, Split};
@@ -35,6 +37,18 @@ pub struct Metric {
     pub name: String,
     /// The annual total in the plan's currency; a multiple of the precision.
     pub total: Decimal,
+    /// Where it is written, for messages.
+    pub origin: Location,
+}
+
+/// A period whose figure is fixed (`[time.fixed]`): the breakback rule keeps
+/// it and shares the rest of its parent among its siblings by weight.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hold {
+    /// The period's label as written (`2026-02`, `2026-Q4`, `2026-03-08`).
+    pub label: String,
+    /// The amount, a multiple of the precision.
+    pub amount: Decimal,
     /// Where it is written, for messages.
     pub origin: Location,
 }
@@ -60,6 +74,11 @@ pub struct Plan {
     pub time_origin: Location,
     /// Default output time level.
     pub level: Level,
+    /// Periods held at fixed amounts, in the order written.
+    pub holds: Vec<Hold>,
+    /// With `holidays`: the years the named calendars cover, and where
+    /// `holidays` is written (for the warning about uncovered dates).
+    pub holiday_years: Option<(std::collections::BTreeSet<i32>, Location)>,
     /// The organisational cascade, in order.
     pub splits: Vec<Split>,
 }

@@ -10,10 +10,13 @@ use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+mod time;
+
+use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
 use super::{Member, MemberSet, MemberShare, Metric, Plan, Precision, Split};
-use crate::calendar::{CalendarSpec, Level, Spread};
+use crate::calendar::{CalendarKind, CalendarSpec};
 use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
 
@@ -71,6 +74,8 @@ struct Header {
     currency: String,
     year: i32,
     start: NaiveDate,
+    /// Where `start` is written, if it is.
+    start_at: Option<Range<usize>>,
     precision: Precision,
 }
 
@@ -198,9 +203,9 @@ impl<'a> Reader<'a> {
             Some((k, _)) => self.loc(k.span()),
             None => metric.as_ref().map(|m| m.origin.clone()).unwrap_or_else(|| self.loc(0..0)),
         };
-        let (spread, level, months, quarters, weekdays, week_start) = match get(root, "time") {
-            Some((_, v)) => self.table(v, "[time]").map(|t| self.time(t))?,
-            None => (Spread::Even, Level::Month, None, None, [Decimal::ONE; 7], Weekday::Mon),
+        let time = match get(root, "time") {
+            Some((_, v)) => self.table(v, "[time]").map(|t| self.time(t, precision))?,
+            None => TimeSettings::default(),
         };
         let splits = match get(root, "split") {
             Some((_, v)) => self.splits(v, precision, metric.as_ref()),
@@ -208,24 +213,100 @@ impl<'a> Reader<'a> {
         };
         let header = header?;
         let metric = metric?;
-        let calendar =
-            CalendarSpec { year: header.year, start: header.start, spread, months, quarters, weekdays, week_start };
+        let start = self.year_start(&header, &time)?;
+        let calendar = CalendarSpec {
+            year: header.year,
+            start,
+            spread: time.spread,
+            months: time.months,
+            quarters: time.quarters,
+            weekdays: time.weekdays,
+            week_start: time.week_start,
+            kind: time.kind,
+            workweek: time.workweek,
+            holidays: time.holidays.as_ref().map(|(h, _)| h.days.clone()).unwrap_or_default(),
+            days: time.days.iter().map(|(d, (w, _))| (*d, *w)).collect(),
+            slots: time.slots,
+        };
         Some(Plan {
             name: header.name,
             currency: header.currency,
             year: header.year,
-            start: header.start,
+            start,
             precision: header.precision,
             metric,
             calendar,
             time_origin,
-            level,
+            level: time.level,
+            holds: time.holds,
+            holiday_years: time.holidays.map(|(h, at)| (h.years, at)),
             splits,
         })
     }
 
+    /// The first day of the plan year, checking what depends on `[plan]` and
+    /// `[time]` together: a retail year sets its own start and week, and
+    /// special days must fall inside the year.
+    fn year_start(&mut self, header: &Header, time: &TimeSettings) -> Option<NaiveDate> {
+        let start = match time.kind {
+            CalendarKind::Gregorian => header.start,
+            CalendarKind::Retail { year_end, .. } => {
+                let mut ok = true;
+                if let Some(at) = header.start_at.clone() {
+                    self.error(
+                        at,
+                        "a retail calendar sets its own start",
+                        "remove `start`; the year ends on the Saturday set by `retail_year_end`",
+                    );
+                    ok = false;
+                }
+                if let Some(at) = time.week_start_at.clone() {
+                    self.error(at, "a retail calendar's weeks start the day after its year end", "remove `week_start`");
+                    ok = false;
+                }
+                let (start, _) = year_end.bounds(header.year)?;
+                if !ok {
+                    return None;
+                }
+                start
+            }
+        };
+        let end = match time.kind {
+            CalendarKind::Gregorian => start.checked_add_months(chrono::Months::new(12))?.pred_opt()?,
+            CalendarKind::Retail { year_end, .. } => year_end.bounds(header.year)?.1,
+        };
+        let mut ok = true;
+        for (date, (_, at)) in &time.days {
+            if *date < start || *date > end {
+                self.push(
+                    Diagnostic::new(format!("special day {date} is not in the plan year ({start} to {end})"))
+                        .at(at.clone())
+                        .help("remove it, or give a date inside the plan year"),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(start)
+    }
+
     fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
-        let typos = self.known_keys(t, &["name", "currency", "year", "start", "precision"], "[plan]");
+        let typos = self.known_keys(t, &["name", "currency", "year", "start", "precision", "fy_label"], "[plan]");
+        let fy_end = match get(t, "fy_label") {
+            None => false,
+            Some((_, v)) => match self.string(v, "fy_label", "fy_label = \"start\"") {
+                Some("start") => false,
+                Some("end") => true,
+                Some(other) => {
+                    self.error(
+                        v.span(),
+                        format!("fy_label `{other}` is not start or end"),
+                        "write \"start\" (FY2026 starts in 2026) or \"end\" (FY2026 ends in 2026)",
+                    );
+                    false
+                }
+                None => false,
+            },
+        };
         let default_name =
             Path::new(self.file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let name =
@@ -262,6 +343,7 @@ impl<'a> Reader<'a> {
             }
         };
         let start = get(t, "start").and_then(|(_, v)| self.date(v, "start"));
+        let start_at = start.as_ref().map(|(_, sp)| sp.clone());
         let start = match (year, start) {
             (Some(y), None) => NaiveDate::from_ymd_opt(y, 1, 1),
             (Some(y), Some((d, sp))) => {
@@ -273,11 +355,26 @@ impl<'a> Reader<'a> {
                         format!("a fiscal year starts on the 1st of a month, e.g. `start = \"{first}\"`"),
                     );
                     None
-                } else if d.year() != y {
+                } else if !fy_end && d.year() != y {
                     self.error(
                         sp,
                         format!("start {d} is not in the plan's year {y}"),
-                        format!("start the year in {y}, e.g. `start = \"{y}-{:02}-01\"`, or change `year`", d.month()),
+                        format!("start the year in {y}, e.g. `start = \"{y}-{:02}-01\"`, or change `year` (with `fy_label = \"end\"`, FY{y} ends in {y})", d.month()),
+                    );
+                    None
+                } else if fy_end && d.checked_add_months(chrono::Months::new(11)).map(|e| e.year()) != Some(y) {
+                    let end_year = d.checked_add_months(chrono::Months::new(11)).map_or(y, |e| e.year());
+                    self.error(
+                        sp,
+                        format!(
+                            "with fy_label = \"end\", FY{y} must end in {y}, but a year from {d} ends in {end_year}"
+                        ),
+                        format!(
+                            "start FY{y} in {}, e.g. `start = \"{}-{:02}-01\"`, or change `year`",
+                            y - 1,
+                            y - 1,
+                            d.month()
+                        ),
                     );
                     None
                 } else {
@@ -311,6 +408,7 @@ impl<'a> Reader<'a> {
             currency: currency.unwrap_or_default(),
             year: year?,
             start: start?,
+            start_at,
             precision: precision?,
         })
     }
@@ -394,73 +492,6 @@ impl<'a> Reader<'a> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn time(
-        &mut self,
-        t: &DeTable<'_>,
-    ) -> (Spread, Level, Option<Vec<Decimal>>, Option<Vec<Decimal>>, [Decimal; 7], Weekday) {
-        self.known_keys(t, &["spread", "level", "months", "quarters", "weekdays", "week_start"], "[time]");
-        let spread = get(t, "spread")
-            .and_then(|(_, v)| {
-                let s = self.string(v, "spread", "spread = \"even\"")?;
-                let parsed = Spread::parse(s);
-                if parsed.is_none() {
-                    self.error(
-                        v.span(),
-                        format!("spread `{s}` is not one of even, days, workdays"),
-                        did_you_mean(s, &["even", "days", "workdays"]),
-                    );
-                }
-                parsed
-            })
-            .unwrap_or(Spread::Even);
-        let level = get(t, "level")
-            .and_then(|(_, v)| {
-                let s = self.string(v, "level", "level = \"month\"")?;
-                let parsed = Level::parse(s);
-                if parsed.is_none() {
-                    let names: Vec<&str> = Level::ALL.iter().map(|l| l.name()).collect();
-                    self.error(
-                        v.span(),
-                        format!("level `{s}` is not one of {}", names.join(", ")),
-                        did_you_mean(s, &names),
-                    );
-                }
-                parsed
-            })
-            .unwrap_or(Level::Month);
-        let months = get(t, "months")
-            .and_then(|(_, v)| self.weight_list(v, "months", 12, "one per fiscal month, in fiscal order"));
-        let quarters = get(t, "quarters").and_then(|(_, v)| self.weight_list(v, "quarters", 4, "one per quarter"));
-        let mut weekdays = [Decimal::ONE; 7];
-        if let Some((_, v)) = get(t, "weekdays") {
-            if let Some(table) = self.table(v, "weekdays") {
-                self.known_keys(table, &WEEKDAYS, "weekdays");
-                for (i, day) in WEEKDAYS.iter().enumerate() {
-                    if let Some((_, dv)) = get(table, day) {
-                        if let Some(w) = self.weight(dv, &format!("weekday `{day}`")) {
-                            weekdays[i] = w;
-                        }
-                    }
-                }
-            }
-        }
-        let week_start = get(t, "week_start")
-            .and_then(|(_, v)| {
-                let s = self.string(v, "week_start", "week_start = \"mon\"")?;
-                let parsed = parse_weekday(s);
-                if parsed.is_none() {
-                    self.error(
-                        v.span(),
-                        format!("week_start `{s}` is not a day of the week"),
-                        "write one of mon, tue, wed, thu, fri, sat, sun",
-                    );
-                }
-                parsed
-            })
-            .unwrap_or(Weekday::Mon);
-        (spread, level, months, quarters, weekdays, week_start)
-    }
-
     /// A non-negative plain weight.
     fn weight(&mut self, v: &Value<'_>, what: &str) -> Option<Decimal> {
         match self.number(v, what, "a relative weight such as 1 or 1.2")? {

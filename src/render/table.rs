@@ -19,7 +19,7 @@ pub fn render_table(pivot: &Pivot) -> String {
     let Some(h) = &pivot.header else { return String::new() };
     let metric = h.metrics.first().map(String::as_str).unwrap_or("");
     let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
-    let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, by_words(&h.splits, h.level.name()));
+    let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, by_words(&h.splits, &h.time));
     let table = if pivot.periods.len() <= MAX_ACROSS {
         across(pivot, &h.splits, metric)
     } else if pivot.rows.len() <= MAX_ACROSS {

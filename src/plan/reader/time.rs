@@ -1,0 +1,375 @@
+//! Stage `plan`: the `[time]` table — spread, level, seasonality, weekdays,
+//! weeks, workweek, holidays, special days, holds, retail calendars and
+//! shop-hour slots.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::{NaiveDate, Weekday};
+use rust_decimal::Decimal;
+use toml::de::{DeTable, DeValue};
+
+use super::{did_you_mean, get, parse_weekday, Reader, Value, WEEKDAYS};
+use crate::calendar::{CalendarKind, Level, RetailPattern, RetailYearEnd, Spread};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::plan::holidays::Holidays;
+use crate::plan::number::{check_group, Number};
+use crate::plan::{Hold, Precision};
+
+const TIME_KEYS: [&str; 14] = [
+    "spread",
+    "level",
+    "months",
+    "quarters",
+    "weekdays",
+    "week_start",
+    "workweek",
+    "holidays",
+    "days",
+    "fixed",
+    "calendar",
+    "retail_year_end",
+    "slots",
+    "fy_label",
+];
+
+/// What `[time]` says, parsed and checked on its own.
+pub(super) struct TimeSettings {
+    pub spread: Spread,
+    pub level: Level,
+    pub months: Option<Vec<Decimal>>,
+    pub quarters: Option<Vec<Decimal>>,
+    pub weekdays: [Decimal; 7],
+    pub week_start: Weekday,
+    /// Where `week_start` is written, if it is (a retail calendar forbids it).
+    pub week_start_at: Option<Range<usize>>,
+    pub kind: CalendarKind,
+    pub workweek: [bool; 7],
+    /// The merged holiday calendars, and where `holidays` is written.
+    pub holidays: Option<(Holidays, Location)>,
+    /// Special days: weight and where each is written.
+    pub days: BTreeMap<NaiveDate, (Decimal, Location)>,
+    pub holds: Vec<Hold>,
+    pub slots: Vec<(String, Decimal)>,
+}
+
+impl Default for TimeSettings {
+    fn default() -> TimeSettings {
+        TimeSettings {
+            spread: Spread::Even,
+            level: Level::Month,
+            months: None,
+            quarters: None,
+            weekdays: [Decimal::ONE; 7],
+            week_start: Weekday::Mon,
+            week_start_at: None,
+            kind: CalendarKind::Gregorian,
+            workweek: [true, true, true, true, true, false, false],
+            holidays: None,
+            days: BTreeMap::new(),
+            holds: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+}
+
+impl Reader<'_> {
+    pub(super) fn time(&mut self, t: &DeTable<'_>, precision: Option<Precision>) -> TimeSettings {
+        self.known_keys(t, &TIME_KEYS, "[time]");
+        let mut s = TimeSettings::default();
+        if let Some(spread) = self.choice(t, "spread", &["even", "days", "workdays"]) {
+            s.spread = Spread::parse(&spread).expect("one of the choices");
+        }
+        s.months = get(t, "months")
+            .and_then(|(_, v)| self.weight_list(v, "months", 12, "one per fiscal month, in fiscal order"));
+        s.quarters = get(t, "quarters").and_then(|(_, v)| self.weight_list(v, "quarters", 4, "one per quarter"));
+        if let Some((_, v)) = get(t, "weekdays") {
+            if let Some(table) = self.table(v, "weekdays") {
+                self.known_keys(table, &WEEKDAYS, "weekdays");
+                for (i, day) in WEEKDAYS.iter().enumerate() {
+                    if let Some((_, dv)) = get(table, day) {
+                        if let Some(w) = self.weight(dv, &format!("weekday `{day}`")) {
+                            s.weekdays[i] = w;
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((_, v)) = get(t, "week_start") {
+            s.week_start_at = Some(v.span());
+            if let Some(text) = self.string(v, "week_start", "week_start = \"mon\"") {
+                match parse_weekday(text) {
+                    Some(d) => s.week_start = d,
+                    None => self.error(
+                        v.span(),
+                        format!("week_start `{text}` is not a day of the week"),
+                        "write one of mon, tue, wed, thu, fri, sat, sun",
+                    ),
+                }
+            }
+        }
+        if let Some((_, v)) = get(t, "workweek") {
+            if let Some(days) = self.workweek(v) {
+                s.workweek = days;
+            }
+        }
+        s.kind = self.calendar_kind(t);
+        if let Some((k, v)) = get(t, "holidays") {
+            let at = self.loc(k.span().start..v.span().end);
+            s.holidays = self.holidays(v).map(|h| (h, at));
+        }
+        if let Some((_, v)) = get(t, "days") {
+            s.days = self.special_days(v);
+        }
+        if let Some((_, v)) = get(t, "fixed") {
+            s.holds = self.holds(v, precision);
+        }
+        if let Some((_, v)) = get(t, "slots") {
+            s.slots = self.slots(v);
+        }
+        if let Some((_, v)) = get(t, "level") {
+            if let Some(level) = self.level(v, &s) {
+                s.level = level;
+            }
+        }
+        s
+    }
+
+    /// A string key that must be one of `choices`.
+    fn choice(&mut self, t: &DeTable<'_>, key: &str, choices: &[&str]) -> Option<String> {
+        let (_, v) = get(t, key)?;
+        let text = self.string(v, key, &format!("{key} = \"{}\"", choices[0]))?;
+        if choices.contains(&text) {
+            return Some(text.to_string());
+        }
+        self.error(
+            v.span(),
+            format!("{key} `{text}` is not one of {}", choices.join(", ")),
+            did_you_mean(text, choices),
+        );
+        None
+    }
+
+    fn level(&mut self, v: &Value<'_>, s: &TimeSettings) -> Option<Level> {
+        let text = self.string(v, "level", "level = \"month\"")?;
+        let retail = matches!(s.kind, CalendarKind::Retail { .. });
+        let parsed = match text {
+            "period" if retail => Some(Level::Month),
+            "slot" if s.slots.is_empty() => {
+                self.error(
+                    v.span(),
+                    "level `slot` needs [[time.slots]]",
+                    "add the day's slots, or pick day or coarser",
+                );
+                return None;
+            }
+            other => Level::parse(other),
+        };
+        if parsed.is_none() {
+            let mut names = vec!["year", "quarter", if retail { "period" } else { "month" }, "week", "day"];
+            if !s.slots.is_empty() {
+                names.push("slot");
+            }
+            self.error(
+                v.span(),
+                format!("level `{text}` is not one of {}", names.join(", ")),
+                did_you_mean(text, &names),
+            );
+        }
+        parsed
+    }
+
+    fn workweek(&mut self, v: &Value<'_>) -> Option<[bool; 7]> {
+        let example = "write the worked days, e.g. `workweek = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]`";
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(v.span(), "workweek must be an array of weekdays", example);
+            return None;
+        };
+        let mut days = [false; 7];
+        let mut ok = true;
+        for item in items.iter() {
+            match item.get_ref().as_str().and_then(parse_weekday) {
+                Some(d) => days[d.num_days_from_monday() as usize] = true,
+                None => {
+                    self.error(item.span(), "workweek names something that is not a day of the week", example);
+                    ok = false;
+                }
+            }
+        }
+        if ok && !days.contains(&true) {
+            self.error(v.span(), "workweek is empty, so no day is ever worked", example);
+            return None;
+        }
+        ok.then_some(days)
+    }
+
+    fn calendar_kind(&mut self, t: &DeTable<'_>) -> CalendarKind {
+        let pattern = self.choice(t, "calendar", &["gregorian", "4-4-5", "4-5-4", "5-4-4"]);
+        let year_end = self.choice(t, "retail_year_end", &["nearest-sat-jan31", "last-sat-jan"]);
+        match pattern.as_deref().and_then(RetailPattern::parse) {
+            Some(pattern) => CalendarKind::Retail {
+                pattern,
+                year_end: year_end
+                    .as_deref()
+                    .and_then(RetailYearEnd::parse)
+                    .unwrap_or(RetailYearEnd::NearestSaturdayJan31),
+            },
+            None => {
+                if year_end.is_some() {
+                    if let Some((k, _)) = get(t, "retail_year_end") {
+                        self.error(
+                            k.span(),
+                            "retail_year_end only applies to a retail calendar",
+                            "add `calendar = \"4-4-5\"` (or 4-5-4, 5-4-4), or remove retail_year_end",
+                        );
+                    }
+                }
+                CalendarKind::Gregorian
+            }
+        }
+    }
+
+    fn holidays(&mut self, v: &Value<'_>) -> Option<Holidays> {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(
+                v.span(),
+                "holidays must be an array of calendar names or files",
+                "write e.g. `holidays = [\"cn-2026\"]` or `holidays = [\"cn-2026\", \"our-days.csv\"]`",
+            );
+            return None;
+        };
+        let mut holidays = Holidays::default();
+        let mut ok = true;
+        for item in items.iter() {
+            let Some(entry) = self.string(item, "a holidays entry", "holidays = [\"cn-2026\"]") else {
+                ok = false;
+                continue;
+            };
+            let at = self.loc(item.span());
+            if let Err(ds) = holidays.add(entry, self.base, &at) {
+                self.errors.extend(ds);
+                ok = false;
+            }
+        }
+        ok.then_some(holidays)
+    }
+
+    fn special_days(&mut self, v: &Value<'_>) -> BTreeMap<NaiveDate, (Decimal, Location)> {
+        let mut days = BTreeMap::new();
+        let Some(table) = self.table(v, "[time.days]") else { return days };
+        for (k, dv) in table.iter() {
+            let Some(date) = self.date_key(k.get_ref(), k.span(), "[time.days]") else { continue };
+            if let Some(w) = self.weight(dv, &format!("the weight of {date}")) {
+                days.insert(date, (w, self.loc(k.span().start..dv.span().end)));
+            }
+        }
+        days
+    }
+
+    fn date_key(&mut self, text: &str, span: Range<usize>, place: &str) -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.error(
+                    span,
+                    format!("`{text}` in {place} is not a date"),
+                    "write the date as YYYY-MM-DD in quotes, e.g. `\"2026-11-11\" = 5`",
+                );
+                None
+            }
+        }
+    }
+
+    fn holds(&mut self, v: &Value<'_>, precision: Option<Precision>) -> Vec<Hold> {
+        let mut holds = Vec::new();
+        let Some(table) = self.table(v, "[time.fixed]") else { return holds };
+        for (k, hv) in table.iter() {
+            let label = k.get_ref().trim().to_string();
+            let example = "an amount such as 500_000";
+            let Some(n) = self.number(hv, &format!("the hold of {label}"), example) else { continue };
+            let amount = match n {
+                Number::Plain(d) if !d.is_sign_negative() || d.is_zero() => d,
+                _ => {
+                    self.error(
+                        hv.span(),
+                        format!("the hold of {label} must be an amount of 0 or more"),
+                        format!("write {example}"),
+                    );
+                    continue;
+                }
+            };
+            if let Some(p) = precision {
+                if p.to_units(amount).is_none() {
+                    self.error(
+                        hv.span(),
+                        format!("the hold of {label} = {amount} is not a multiple of the precision {p}"),
+                        format!("round it to a multiple of {p}"),
+                    );
+                    continue;
+                }
+            }
+            holds.push(Hold { label, amount, origin: self.loc(k.span().start..hv.span().end) });
+        }
+        holds
+    }
+
+    fn slots(&mut self, v: &Value<'_>) -> Vec<(String, Decimal)> {
+        let example = "write each slot as [[time.slots]] with `name = \"10:00-14:00\"` and `share = \"30%\"`";
+        let DeValue::Array(items) = v.get_ref() else {
+            self.error(v.span(), "slots must be an array of tables", example);
+            return Vec::new();
+        };
+        let mut slots: Vec<(String, Decimal)> = Vec::new();
+        let mut numbers = Vec::new();
+        let before = self.errors.len();
+        for item in items.iter() {
+            let Some(t) = self.table(item, "[[time.slots]]") else { continue };
+            self.known_keys(t, &["name", "share"], "[[time.slots]]");
+            let name = get(t, "name")
+                .and_then(|(_, nv)| self.string(nv, "name", "name = \"10:00-14:00\"").map(str::to_string));
+            let share = get(t, "share").and_then(|(_, sv)| self.number(sv, "share", "a percentage such as \"30%\""));
+            match (name, share) {
+                (Some(name), Some(share)) => {
+                    if name.trim().is_empty() || slots.iter().any(|(n, _)| *n == name) {
+                        self.error(
+                            item.span(),
+                            format!("slot name `{name}` is empty or used twice"),
+                            "give each slot its own name",
+                        );
+                        continue;
+                    }
+                    if share.value().is_sign_negative() && !share.value().is_zero() {
+                        self.error(item.span(), format!("slot `{name}` has a negative share"), "shares are 0% or more");
+                        continue;
+                    }
+                    numbers.push(share);
+                    slots.push((name, share.value()));
+                }
+                (None, _) | (_, None) => {
+                    if self.errors.len() == before {
+                        self.error(item.span(), "a slot needs a `name` and a `share`", example);
+                    }
+                }
+            }
+        }
+        if self.errors.len() > before {
+            return Vec::new();
+        }
+        let all_percent = numbers.iter().all(|n| matches!(n, Number::Percent(_)));
+        let problem = check_group(&numbers).err();
+        if !all_percent || problem.is_some() {
+            let mut d = Diagnostic::new(match &problem {
+                Some(p) => p.message("the shares of the slots"),
+                None => "the shares of the slots must be percentages".to_string(),
+            })
+            .at(self.loc(v.span()))
+            .help("give each slot a percentage of its day, adding up to exactly 100%");
+            if let Some(note) = problem.as_ref().and_then(|p| p.note()) {
+                d = d.note(note);
+            }
+            self.push(d);
+            return Vec::new();
+        }
+        slots
+    }
+}
