@@ -184,9 +184,41 @@ pub fn suggest<'w>(word: &str, allowed: impl Iterator<Item = &'w str>) -> Option
         .map(|(_, a)| a)
 }
 
+/// Why text shaped like a date (`2026-11-31`, `2026-13-01`) is not one:
+/// the month has fewer days, or there is no such month. `None` for text of
+/// another shape, or a real date.
+pub fn why_not_a_date(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return None };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day) = (y.parse::<i32>().ok()?, m.parse::<u32>().ok()?, d.parse::<u32>().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}; months run from 01 to 12"));
+    }
+    let first = chrono::NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    let days = (next - first).num_days();
+    if day == 0 || i64::from(day) > days {
+        return Some(format!("{year}-{month:02} has {days} days"));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn says_why_a_date_shaped_text_is_not_a_date() {
+        assert_eq!(why_not_a_date("2026-11-31").as_deref(), Some("2026-11 has 30 days"));
+        assert_eq!(why_not_a_date("2026-02-29").as_deref(), Some("2026-02 has 28 days"));
+        assert_eq!(why_not_a_date("2026-13-01").as_deref(), Some("there is no month 13; months run from 01 to 12"));
+        assert_eq!(why_not_a_date("2028-02-29"), None);
+        assert_eq!(why_not_a_date("11-11"), None);
+        assert_eq!(why_not_a_date("2026/11/11"), None);
+    }
 
     #[test]
     fn renders_line_column_and_caret_under_wide_characters() {

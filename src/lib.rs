@@ -22,5 +22,6 @@ pub mod engine;
 pub mod error;
 pub mod plan;
 pub mod render;
+pub mod track;
 
 pub use error::{Error, Result};

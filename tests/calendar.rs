@@ -252,6 +252,9 @@ fn cron_periods_follow_today() {
     assert_eq!(with(&["--by", "week", "--period", "this-week"]), ["2026-03-W3"]);
     assert_eq!(with(&["--by", "week", "--period", "next-week"]), ["2026-03-W4"]);
     assert_eq!(with(&["--by", "iso-week", "--period", "this-week"]), ["2026-W11"]);
+    // On Christmas, next month's targets come from next year's plan.
+    let christmas = ["examples/even-year.toml", "--format", "csv", "--today", "2025-12-25"];
+    assert_eq!(month(&[&christmas[..], &["--by", "month", "--period", "next-month"]].concat()), ["2026-01"]);
     // On a fiscal plan from April, 2026-03-15 is not in FY2026.
     let out = salesplit()
         .args([

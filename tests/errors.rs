@@ -49,6 +49,24 @@ fn request_fails(args: &[&str], expected: &str) {
     fails_with(1, &[("plan.toml", TWO_REGIONS)], &all, expected);
 }
 
+/// As [`plan_fails`], with `csv` as our-days.csv (a company's holiday calendar) beside the plan.
+#[track_caller]
+fn holidays_fail(plan: &str, csv: &str, expected: &str) {
+    fails_with(1, &[("plan.toml", plan), ("our-days.csv", csv)], &["decompose", "plan.toml"], expected);
+}
+
+/// Asserts that `decompose plan.toml` plus `args` over `plan` succeeds, prints
+/// its figures on stdout and exactly `expected` (the warnings) on stderr.
+#[track_caller]
+fn warns(plan: &str, args: &[&str], expected: &str) {
+    let mut all = vec!["decompose", "plan.toml"];
+    all.extend_from_slice(args);
+    let (status, stdout, stderr) = run_in(&[("plan.toml", plan)], &all);
+    assert_eq!(stderr, expected, "stderr of salesplit {all:?}");
+    assert!(!stdout.is_empty(), "stdout of salesplit {all:?} is empty");
+    assert_eq!(status, Some(0), "exit code of salesplit {all:?}");
+}
+
 /// The expected text: one line each, every line ending in a line break.
 fn lines(lines: &[&str]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
@@ -903,6 +921,720 @@ fn missing_plan_argument_is_a_usage_error() {
             "Usage: salesplit decompose <PLAN>",
             "",
             "For more information, try '--help'.",
+        ]),
+    );
+}
+
+// ------------------------------------------------- [time]: days and holidays
+
+#[test]
+fn special_day_that_is_not_a_date() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time.days]
+"2026-11-31" = 5
+"#,
+        &lines(&[
+            "error: `2026-11-31` in [time.days] is not a date",
+            "  --> plan.toml:8:1",
+            "  |",
+            "8 | \"2026-11-31\" = 5",
+            "  | ^^^^^^^^^^^^",
+            "  = note: 2026-11 has 30 days",
+            "  = help: write the date as YYYY-MM-DD in quotes, e.g. `\"2026-11-11\" = 5`",
+        ]),
+    );
+}
+
+#[test]
+fn special_day_outside_the_plan_year() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time.days]
+"2026-11-11" = 5
+"2027-11-11" = 5
+"#,
+        &lines(&[
+            "error: special day 2027-11-11 is not in the plan year (2026-01-01 to 2026-12-31)",
+            "  --> plan.toml:9:1",
+            "  |",
+            "9 | \"2027-11-11\" = 5",
+            "  | ^^^^^^^^^^^^",
+            "  = help: correct the date, or move it to the plan that covers 2027-11-11; this plan can only weigh its own days",
+        ]),
+    );
+}
+
+#[test]
+fn unknown_holiday_calendar_suggests_a_shipped_one() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+spread = "workdays"
+holidays = ["cn-2062"]
+"#,
+        &lines(&[
+            "error: unknown holiday calendar `cn-2062`",
+            "  --> plan.toml:9:13",
+            "  |",
+            "9 | holidays = [\"cn-2062\"]",
+            "  |             ^^^^^^^^^",
+            "  = help: did you mean `cn-2026`? Shipped calendars: cn-2024, cn-2025, cn-2026; or name a CSV file (date,name,is_off_day)",
+        ]),
+    );
+}
+
+/// A plan that reads the shipped cn-2026 calendar and the company's own days.
+const WITH_OUR_DAYS: &str = r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+spread = "workdays"
+holidays = ["cn-2026", "our-days.csv"]
+"#;
+
+#[test]
+fn missing_holiday_file() {
+    plan_fails(
+        WITH_OUR_DAYS,
+        &lines(&[
+            "error: cannot read holiday calendar our-days.csv: no such file",
+            "  --> plan.toml:9:24",
+            "  |",
+            "9 | holidays = [\"cn-2026\", \"our-days.csv\"]",
+            "  |                        ^^^^^^^^^^^^^^",
+            "  = help: check the path; it is read relative to the plan file's folder",
+        ]),
+    );
+}
+
+#[test]
+fn holiday_file_with_a_bad_date() {
+    holidays_fail(
+        WITH_OUR_DAYS,
+        "date,name,is_off_day\n2026-06-18,Anniversary,true\n2026-02-29,Leap day,true\n",
+        &lines(&[
+            "error: `2026-02-29` in column date is not a date",
+            "  --> our-days.csv line 3",
+            "  |",
+            "3 | 2026-02-29,Leap day,true",
+            "  | ^^^^^^^^^^",
+            "  = note: 2026-02 has 28 days",
+            "  = help: write dates as YYYY-MM-DD, e.g. 2026-10-01",
+        ]),
+    );
+}
+
+#[test]
+fn holiday_file_with_a_bad_is_off_day_saved_by_excel() {
+    // CRLF line ends, and a value (`2`) that also appears earlier in the line:
+    // the caret must still be on line 3, under the last field.
+    holidays_fail(
+        WITH_OUR_DAYS,
+        "date,name,is_off_day\r\n2026-06-18,Anniversary,true\r\n2026-06-20,Make-up day,2\r\n",
+        &lines(&[
+            "error: is_off_day `2` for 2026-06-20 is not true or false",
+            "  --> our-days.csv line 3",
+            "  |",
+            "3 | 2026-06-20,Make-up day,2",
+            "  |                        ^",
+            "  = help: write true for a day off, or false for a make-up working day (a weekend day that is worked)",
+        ]),
+    );
+}
+
+#[test]
+fn empty_workweek() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+spread = "workdays"
+workweek = []
+"#,
+        &lines(&[
+            "error: workweek is empty, so no day would ever be worked",
+            "  --> plan.toml:9:12",
+            "  |",
+            "9 | workweek = []",
+            "  |            ^^",
+            "  = help: write the worked days, e.g. `workweek = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]`",
+        ]),
+    );
+}
+
+#[test]
+fn workweek_entry_that_is_not_a_weekday() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+spread = "workdays"
+workweek = ["mon", "tue", "wed", "thu", "fri", "sa"]
+"#,
+        &lines(&[
+            "error: workweek names `sa`, which is not a day of the week",
+            "  --> plan.toml:9:48",
+            "  |",
+            "9 | workweek = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sa\"]",
+            "  |                                                ^^^^",
+            "  = help: did you mean `sat`? Write days as mon, tue, wed, thu, fri, sat, sun",
+        ]),
+    );
+}
+
+// ------------------------------------------------------ [time.fixed]: holds
+
+#[test]
+fn hold_on_a_period_that_is_not_in_the_plan() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 12_000_000
+
+[time.fixed]
+"2025-02" = 500_000
+"#,
+        &lines(&[
+            "error: [time.fixed] names 2025-02, which is not a period of this plan",
+            "  --> plan.toml:8:1",
+            "  |",
+            "8 | \"2025-02\" = 500_000",
+            "  | ^^^^^^^^^^^^^^^^^^^",
+            "  = note: this plan covers 2026-01-01 to 2026-12-31: the year 2026, quarters 2026-Q1 to 2026-Q4, months 2026-01 to 2026-12, weeks such as 2026-01-W1 and days 2026-01-01 to 2026-12-31",
+            "  = help: did you mean `2026-02`?",
+        ]),
+    );
+}
+
+#[test]
+fn hold_on_a_calendar_quarter_of_a_fiscal_plan_is_not_guessed() {
+    // 2026-Q4 (October to December) is FY2026-Q3 here: suggesting FY2026-Q4 would mislead.
+    plan_fails(
+        r#"[plan]
+year = 2026
+start = "2026-04-01"
+
+[target]
+sales = 12_000_000
+
+[time.fixed]
+"2026-Q4" = 3_500_000
+"#,
+        &lines(&[
+            "error: [time.fixed] names 2026-Q4, which is not a period of this plan",
+            "  --> plan.toml:9:1",
+            "  |",
+            "9 | \"2026-Q4\" = 3_500_000",
+            "  | ^^^^^^^^^^^^^^^^^^^^^",
+            "  = note: this plan covers 2026-04-01 to 2027-03-31: the year FY2026, quarters FY2026-Q1 to FY2026-Q4, months 2026-04 to 2027-03, weeks such as 2026-04-W1 and days 2026-04-01 to 2027-03-31",
+            "  = help: this is a fiscal plan, so its year is FY2026 and its quarters FY2026-Q1 to FY2026-Q4; hold the period you mean by its label here",
+        ]),
+    );
+}
+
+#[test]
+fn hold_on_the_whole_year() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 12_000_000
+
+[time.fixed]
+"2026" = 12_000_000
+"#,
+        &lines(&[
+            "error: [time.fixed] holds the whole year 2026",
+            "  --> plan.toml:8:1",
+            "  |",
+            "8 | \"2026\" = 12_000_000",
+            "  | ^^^^^^^^^^^^^^^^^^^",
+            "  = help: the year's figure is the target `sales`; hold a quarter, month, week or day instead",
+        ]),
+    );
+}
+
+#[test]
+fn holds_larger_than_their_parent_show_the_arithmetic() {
+    // Under spread = "even" 2026-Q1 is 12_000_000 × 3/12 = 3_000_000.
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 12_000_000
+
+[time.fixed]
+"2026-01" = 2_000_000
+"2026-02" = 1_500_000
+"#,
+        &lines(&[
+            "error: the holds inside 2026-Q1 add up to 3500000.00, more than 2026-Q1 itself",
+            "  --> plan.toml:8:1",
+            "  |",
+            "8 | \"2026-01\" = 2_000_000",
+            "  | ^^^^^^^^^^^^^^^^^^^^^",
+            "  = note: 2000000.00 (2026-01) + 1500000.00 (2026-02) = 3500000.00, but 2026-Q1's share of the target `sales` is 3000000.00",
+            "  = help: lower the holds inside 2026-Q1 to 3000000.00 or less in all, or give 2026-Q1 a larger share (or hold it too, at 3500000.00 or more)",
+        ]),
+    );
+}
+
+#[test]
+fn holds_that_leave_money_to_days_that_weigh_nothing() {
+    // Every month weighs 1, so 2026-02 is 1_000_000; February has 20 workdays
+    // and 2026-02-W2 (Mon 2 to Sun 8) 5 of them: 250_000. Its five workdays
+    // are held at 200_000 in all, and the 50_000 left has only the weekend,
+    // which weighs 0 under spread = "workdays".
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 12_000_000
+
+[time]
+spread = "workdays"
+months = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+
+[time.fixed]
+"2026-02-02" = 40_000
+"2026-02-03" = 40_000
+"2026-02-04" = 40_000
+"2026-02-05" = 40_000
+"2026-02-06" = 40_000
+"#,
+        &lines(&[
+            "error: the holds inside 2026-02-W2 leave 50000.00 for periods that all weigh 0",
+            "   --> plan.toml:12:1",
+            "   |",
+            "12 | \"2026-02-02\" = 40_000",
+            "   | ^^^^^^^^^^^^^^^^^^^^^",
+            "   = note: 2026-02-W2's share of the target `sales` is 250000.00; the holds take 40000.00 (2026-02-02) + 40000.00 (2026-02-03) + 40000.00 (2026-02-04) + 40000.00 (2026-02-05) + 40000.00 (2026-02-06) = 200000.00, leaving 50000.00",
+            "   = note: 2026-02-07 and 2026-02-08 weigh 0: under spread = \"workdays\" a day outside the workweek (mon, tue, wed, thu, fri) weighs 0",
+            "   = help: make the holds inside 2026-02-W2 add up to exactly 250000.00, or give 2026-02-07 or 2026-02-08 a weight in [time.days]",
+        ]),
+    );
+}
+
+#[test]
+fn holds_of_every_week_but_one_that_weighs_nothing() {
+    // 2026-02 is 1_000_000; its first week is Sunday 1 February alone, and Sundays weigh 0.
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 12_000_000
+
+[time]
+weekdays = { sat = 0, sun = 0 }
+
+[time.fixed]
+"2026-02-W2" = 200_000
+"2026-02-W3" = 200_000
+"2026-02-W4" = 200_000
+"2026-02-W5" = 200_000
+"#,
+        &lines(&[
+            "error: the holds inside 2026-02 leave 200000.00 for periods that all weigh 0",
+            "   --> plan.toml:11:1",
+            "   |",
+            "11 | \"2026-02-W2\" = 200_000",
+            "   | ^^^^^^^^^^^^^^^^^^^^^^",
+            "   = note: 2026-02's share of the target `sales` is 1000000.00; the holds take 200000.00 (2026-02-W2) + 200000.00 (2026-02-W3) + 200000.00 (2026-02-W4) + 200000.00 (2026-02-W5) = 800000.00, leaving 200000.00",
+            "   = note: 2026-02-W1 weighs 0: all of its days weigh 0",
+            "   = help: make the holds inside 2026-02 add up to exactly 1000000.00, or give a day of 2026-02-W1 a weight in `weekdays` or [time.days]",
+        ]),
+    );
+}
+
+#[test]
+fn hold_not_a_multiple_of_the_precision() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+precision = "100"
+
+[target]
+sales = 12_000_000
+
+[time.fixed]
+"2026-02" = 500_050
+"#,
+        &lines(&[
+            "error: the hold of 2026-02 = 500050 is not a multiple of the precision 100",
+            "  --> plan.toml:9:13",
+            "  |",
+            "9 | \"2026-02\" = 500_050",
+            "  |             ^^^^^^^",
+            "  = help: round it to a multiple of 100, such as 500000 or 500100",
+        ]),
+    );
+}
+
+// ------------------------------------------------- [[time.slots]]: shop hours
+
+#[test]
+fn slot_shares_that_miss_100_percent_show_the_sum() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[[time.slots]]
+name = "open-10:00"
+share = "10%"
+
+[[time.slots]]
+name = "10:00-14:00"
+share = "30%"
+
+[[time.slots]]
+name = "14:00-close"
+share = "50%"
+"#,
+        &lines(&[
+            "error: the shares of the slots add up to 90%, not 100%",
+            "  --> plan.toml:7:1",
+            "  |",
+            "7 | [[time.slots]]",
+            "  | ^^^^^^^^^^^^^^",
+            "  = note: 10% + 30% + 50% = 90%",
+            "  = help: make the slots' percentages add up to exactly 100% of the day (these are 10% short)",
+        ]),
+    );
+}
+
+#[test]
+fn slot_shares_written_as_plain_numbers() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[[time.slots]]
+name = "open-10:00"
+share = 1
+
+[[time.slots]]
+name = "10:00-14:00"
+share = 3
+
+[[time.slots]]
+name = "14:00-close"
+share = 6
+"#,
+        &lines(&[
+            "error: the shares of the slots are plain numbers (1, 3, 6), not percentages of the day",
+            "  --> plan.toml:9:9",
+            "  |",
+            "9 | share = 1",
+            "  |         ^",
+            "  = note: as shares of the day, 1 : 3 : 6 are 10%, 30%, 60%",
+            "  = help: give each slot a percentage of its day, e.g. `share = \"30%\"`, adding up to exactly 100%",
+        ]),
+    );
+}
+
+#[test]
+fn slot_level_without_slots() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+level = "slot"
+"#,
+        &lines(&[
+            "error: level `slot` needs shop-hour slots, and this plan has no [[time.slots]]",
+            "  --> plan.toml:8:9",
+            "  |",
+            "8 | level = \"slot\"",
+            "  |         ^^^^^^",
+            "  = help: add a [[time.slots]] table per part of the day (`name = \"10:00-14:00\"`, `share = \"30%\"`), or set level to day or coarser",
+        ]),
+    );
+}
+
+#[test]
+fn by_slot_on_a_plan_without_slots() {
+    request_fails(
+        &["--by", "region,slot"],
+        &lines(&[
+            "error: --by names `slot`, which is not a time level of this plan: it has no [[time.slots]]",
+            " = help: add [[time.slots]] to the plan to split each day into shop hours, or ask for days with --by region,day",
+        ]),
+    );
+}
+
+// ------------------------------------------------ retail and fiscal years
+
+#[test]
+fn unknown_retail_pattern_shows_the_weeks() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+calendar = "4-4-6"
+"#,
+        &lines(&[
+            "error: calendar `4-4-6` is not one of gregorian, 4-4-5, 4-5-4, 5-4-4",
+            "  --> plan.toml:8:12",
+            "  |",
+            "8 | calendar = \"4-4-6\"",
+            "  |            ^^^^^^^",
+            "  = note: 4 + 4 + 6 = 14 weeks, but a retail quarter has 13: periods of 4, 4 and 5 weeks in some order",
+            "  = help: did you mean `4-4-5`?",
+        ]),
+    );
+}
+
+#[test]
+fn retail_year_end_without_a_retail_calendar() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+retail_year_end = "last-sat-jan"
+"#,
+        &lines(&[
+            "error: retail_year_end only applies to a retail calendar",
+            "  --> plan.toml:8:1",
+            "  |",
+            "8 | retail_year_end = \"last-sat-jan\"",
+            "  | ^^^^^^^^^^^^^^^",
+            "  = help: add `calendar = \"4-4-5\"` (or 4-5-4, 5-4-4), or remove retail_year_end",
+        ]),
+    );
+}
+
+#[test]
+fn start_given_with_a_retail_calendar() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+start = "2026-02-01"
+
+[target]
+sales = 10_000_000
+
+[time]
+calendar = "4-4-5"
+"#,
+        &lines(&[
+            "error: a retail calendar sets its own start, so `start` cannot be given",
+            "  --> plan.toml:3:9",
+            "  |",
+            "3 | start = \"2026-02-01\"",
+            "  |         ^^^^^^^^^^^^",
+            "  = note: with this retail calendar, FY2026 runs from 2026-02-01 to 2027-01-30, ending on the Saturday nearest 31 January",
+            "  = help: remove `start`; to move the year, choose `retail_year_end` (nearest-sat-jan31 or last-sat-jan)",
+        ]),
+    );
+}
+
+#[test]
+fn week_start_given_with_a_retail_calendar() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 10_000_000
+
+[time]
+calendar = "4-5-4"
+week_start = "mon"
+"#,
+        &lines(&[
+            "error: a retail calendar's weeks start the day after its year end, so `week_start` cannot be given",
+            "  --> plan.toml:9:14",
+            "  |",
+            "9 | week_start = \"mon\"",
+            "  |              ^^^^^",
+            "  = note: FY2026 runs from 2026-02-01 to 2027-01-30, ending on the Saturday nearest 31 January, so its weeks run Sunday to Saturday",
+            "  = help: remove `week_start`",
+        ]),
+    );
+}
+
+#[test]
+fn fy_label_that_is_neither_start_nor_end() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+fy_label = "middle"
+
+[target]
+sales = 10_000_000
+"#,
+        &lines(&[
+            "error: fy_label `middle` is not start or end",
+            "  --> plan.toml:3:12",
+            "  |",
+            "3 | fy_label = \"middle\"",
+            "  |            ^^^^^^^^",
+            "  = help: write \"start\" (FY2026 starts in 2026) or \"end\" (FY2026 ends in 2026)",
+        ]),
+    );
+}
+
+#[test]
+fn fy_label_end_with_a_year_that_ends_after_year() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+start = "2026-04-01"
+fy_label = "end"
+
+[target]
+sales = 10_000_000
+"#,
+        &lines(&[
+            "error: with fy_label = \"end\", FY2026 must end in 2026, but a year from 2026-04-01 ends on 2027-03-31",
+            "  --> plan.toml:3:9",
+            "  |",
+            "3 | start = \"2026-04-01\"",
+            "  |         ^^^^^^^^^^^^",
+            "  = help: start FY2026 in 2025, e.g. `start = \"2025-04-01\"`, or change `year`",
+        ]),
+    );
+}
+
+// ------------------------------------------------- --period with --today
+
+#[test]
+fn period_today_outside_the_plan() {
+    request_fails(
+        &["--period", "today", "--today", "2027-01-05"],
+        &lines(&[
+            "error: --period today is 2027-01-05, outside this plan, which covers 2026-01-01 to 2026-12-31",
+            " = help: run the plan that covers 2027-01-05, or pass a date inside this one with --today (e.g. --today 2026-01-01)",
+        ]),
+    );
+}
+
+#[test]
+fn next_quarter_in_the_last_quarter() {
+    request_fails(
+        &["--by", "region,quarter", "--period", "next-quarter", "--today", "2026-11-20"],
+        &lines(&[
+            "error: --period next-quarter: today, 2026-11-20, is in 2026-Q4, the last quarter of this plan, so there is no next quarter",
+            " = note: this plan ends on 2026-12-31",
+            " = help: run next year's plan for the quarter after 2026-Q4, or ask for --period this-quarter",
+        ]),
+    );
+}
+
+#[test]
+fn malformed_today_is_a_usage_error() {
+    fails_with(
+        2,
+        &[("plan.toml", TWO_REGIONS)],
+        &["decompose", "plan.toml", "--period", "today", "--today", "2026-13-01"],
+        &lines(&[
+            "error: invalid value '2026-13-01' for '--today <YYYY-MM-DD>': it is not a date (there is no month 13; months run from 01 to 12)",
+            "",
+            "For more information, try '--help'.",
+        ]),
+    );
+}
+
+// ------------------------------------------ warnings: the run goes on (exit 0)
+
+#[test]
+fn holidays_under_an_even_spread_are_ignored_with_a_warning() {
+    warns(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = 12_000_000
+
+[time]
+holidays = ["cn-2026"]
+"#,
+        &["--by", "quarter", "--format", "csv"],
+        &lines(&[
+            "warning: holidays change the figures only under spread = \"workdays\", and this plan has spread = \"even\", so they are ignored",
+            "  --> plan.toml:8:1",
+            "  |",
+            "8 | holidays = [\"cn-2026\"]",
+            "  | ^^^^^^^^^^^^^^^^^^^^^^",
+            "  = help: set `spread = \"workdays\"` to take holidays off and count make-up working days, or remove `holidays`",
+        ]),
+    );
+}
+
+#[test]
+fn fiscal_plan_reaching_into_a_year_no_calendar_covers() {
+    warns(
+        r#"[plan]
+year = 2026
+start = "2026-07-01"
+
+[target]
+sales = 12_000_000
+
+[time]
+spread = "workdays"
+holidays = ["cn-2026"]
+"#,
+        &["--by", "quarter", "--format", "csv"],
+        &lines(&[
+            "warning: no holiday calendar covers 2027: this plan's days from 2027-01-01 to 2027-06-30 follow the workweek only",
+            "   --> plan.toml:10:1",
+            "   |",
+            "10 | holidays = [\"cn-2026\"]",
+            "   | ^^^^^^^^^^^^^^^^^^^^^^",
+            "   = note: the plan runs from 2026-07-01 to 2027-06-30; the calendars in `holidays` cover 2026",
+            "   = help: salesplit ships no calendar for 2027; add a CSV file of your own with 2027's holidays (date,name,is_off_day) to `holidays`",
         ]),
     );
 }

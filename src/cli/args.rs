@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::diagnostic::why_not_a_date;
+
 /// salesplit: decompose an annual sales target into exact targets by
 /// organisation and time.
 #[derive(Debug, Parser)]
@@ -55,10 +57,18 @@ pub struct DecomposeArgs {
     pub period: Option<String>,
     /// The date that `today`, `this-month` and the like are taken from
     /// (default: the local date), so that scripts and tests can pin it.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<chrono::NaiveDate>,
     /// Write to this file instead of stdout (atomically: a temporary file
     /// renamed into place, so an error never leaves it half written).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// A date written YYYY-MM-DD; the error says why another text is not one.
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    text.parse::<chrono::NaiveDate>().map_err(|_| match why_not_a_date(text) {
+        Some(why) => format!("it is not a date ({why})"),
+        None => "it is not a date; write it as YYYY-MM-DD, e.g. --today 2026-03-15".to_string(),
+    })
 }

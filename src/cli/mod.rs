@@ -63,9 +63,10 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let engine = Engine::new(&plan)?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let breakdown = engine.breakdown_on(args.by.as_deref(), args.period.as_deref(), today)?;
-    for warning in engine.warnings() {
+    for (i, warning) in engine.warnings().iter().enumerate() {
         // A warning must not stop the run; if stderr is gone there is no one to tell.
-        let _ = write!(std::io::stderr(), "{warning}");
+        let gap = if i > 0 { "\n" } else { "" };
+        let _ = write!(std::io::stderr(), "{gap}{warning}");
     }
     if args.format == Format::Table {
         let cells = engine.cell_count(&breakdown);

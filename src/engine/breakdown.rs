@@ -82,7 +82,8 @@ impl Breakdown {
                 };
                 if grain > time.grain() {
                     let kept: Vec<&str> = splits.iter().map(|&i| names[i]).collect();
-                    return Err(Error::invalid(finer(calendar, &found, grain, time, &kept)));
+                    let relative = RELATIVE.contains(&text).then_some(text);
+                    return Err(Error::invalid(finer(calendar, &found, grain, time, &kept, relative)));
                 }
                 Some(found)
             }
@@ -134,10 +135,16 @@ fn by_list(text: &str, names: &[&str], calendar: &Calendar) -> Result<(Vec<usize
                 Some(s) => format!("did you mean `{s}`? This plan's names are: {}", all.join(", ")),
                 None => format!("this plan's names are: {}", all.join(", ")),
             };
-            let what = if name == "slot" {
-                "a time level of this plan (it has no [[time.slots]])"
+            let (what, help) = if name == "slot" {
+                (
+                    "a time level of this plan: it has no [[time.slots]]",
+                    format!(
+                        "add [[time.slots]] to the plan to split each day into shop hours, or ask for days with --by {}",
+                        by_days(text)
+                    ),
+                )
             } else {
-                "a split of this plan or a time level"
+                ("a split of this plan or a time level", help)
             };
             errors.push(Diagnostic::new(format!("--by names `{name}`, which is not {what}")).help(help));
         }
@@ -149,6 +156,12 @@ fn by_list(text: &str, names: &[&str], calendar: &Calendar) -> Result<(Vec<usize
     Ok((splits, time.unwrap_or(TimeView::Tree(Level::Year))))
 }
 
+/// `--by region,slot` with `slot` replaced by `day`.
+fn by_days(text: &str) -> String {
+    let names: Vec<&str> = text.split(',').map(|n| if n.trim() == "slot" { "day" } else { n.trim() }).collect();
+    names.join(",")
+}
+
 /// The user's word for a view: `month`, `period` (retail), `iso-week`.
 pub fn view_name(calendar: &Calendar, view: TimeView) -> &'static str {
     match view {
@@ -157,12 +170,41 @@ pub fn view_name(calendar: &Calendar, view: TimeView) -> &'static str {
     }
 }
 
-fn finer(calendar: &Calendar, period: &Period, grain: Level, time: TimeView, kept: &[&str]) -> Diagnostic {
+/// `relative` is the word the user wrote (`today`), if the period came from one.
+fn finer(
+    calendar: &Calendar,
+    period: &Period,
+    grain: Level,
+    time: TimeView,
+    kept: &[&str],
+    relative: Option<&str>,
+) -> Diagnostic {
     let want = calendar.level_name(grain);
     let have = view_name(calendar, time);
     let by: Vec<&str> = kept.iter().copied().chain([want]).collect();
-    Diagnostic::new(format!("--period {} is a {want}, finer than the breakdown's {have} level", period.label))
-        .help(format!("ask for {want}s with --by {}, or for a period of a {have} or coarser", by.join(",")))
+    match relative {
+        None => {
+            Diagnostic::new(format!("--period {} is a {want}, finer than the breakdown's {have} level", period.label))
+                .help(format!("ask for {want}s with --by {}, or for a period of a {have} or coarser", by.join(",")))
+        }
+        Some(word) => {
+            let coarser = match time {
+                TimeView::Tree(Level::Week) | TimeView::IsoWeek => Some("this-week"),
+                TimeView::Tree(Level::Month) => Some("this-month"),
+                TimeView::Tree(Level::Quarter) => Some("this-quarter"),
+                _ => None,
+            };
+            let instead = match coarser {
+                Some(c) => format!("--period {c}"),
+                None => format!("a period of a {have} or coarser"),
+            };
+            Diagnostic::new(format!(
+                "--period {word} is a {want} ({}), finer than the breakdown's {have} level",
+                period.label
+            ))
+            .help(format!("ask for {want}s with --by {}, or for {instead}", by.join(",")))
+        }
+    }
 }
 
 /// A period label of this plan: a node of the tree or an ISO week.
@@ -183,13 +225,21 @@ fn relative(calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -
     let (which, unit) = word.split_once('-').unwrap_or((word, "day"));
     let date = if word == "tomorrow" { today.checked_add_days(Days::new(1)).unwrap_or(today) } else { today };
     let outside = |date: NaiveDate| {
+        let what = match word {
+            "today" | "tomorrow" => format!("is {date}"),
+            _ => format!("is the {} of {date}", word.split_once('-').map_or(word, |(_, unit)| unit)),
+        };
+        let from = if word == "tomorrow" { format!(", the day after {today}") } else { String::new() };
         Error::invalid(
             Diagnostic::new(format!(
-                "--period {word}: {date} is not in this plan, which covers {} to {}",
+                "--period {word} {what}{from}, outside this plan, which covers {} to {}",
                 calendar.start(),
                 calendar.end()
             ))
-            .help("pass --today YYYY-MM-DD to pick a date inside the plan, or use the plan of the current year"),
+            .help(format!(
+                "run the plan that covers {date}, or pass a date inside this one with --today (e.g. --today {})",
+                calendar.start()
+            )),
         )
     };
     let level = match unit {
@@ -201,22 +251,48 @@ fn relative(calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -
     let iso = level == Level::Week && time == TimeView::IsoWeek;
     let periods: &[Period] = if iso { calendar.iso_weeks() } else { calendar.level(level) };
     let i = periods.partition_point(|p| p.end < date);
+    if which == "next" && i == 0 && date < calendar.start() && date >= just_before(calendar, level, &periods[0]) {
+        // A cron job in the last period before this plan asking for the
+        // plan's first one (next month's targets on 25 December).
+        return Ok((periods[0].clone(), level));
+    }
     if periods.get(i).is_none_or(|p| p.start > date) {
         return Err(outside(date));
     }
     let i = if which == "next" { i + 1 } else { i };
     match periods.get(i) {
         Some(p) => Ok((p.clone(), level)),
-        None => Err(Error::invalid(
-            Diagnostic::new(format!(
-                "--period {word}: the {} after {} is past the end of this plan ({})",
-                calendar.level_name(level),
-                periods[i - 1].label,
-                calendar.end()
+        None => {
+            let unit = calendar.level_name(level);
+            let last = &periods[i - 1];
+            Err(Error::invalid(
+                Diagnostic::new(format!(
+                    "--period {word}: today, {date}, is in {}, the last {unit} of this plan, so there is no next {unit}",
+                    last.label
+                ))
+                .note(format!("this plan ends on {}", calendar.end()))
+                .help(format!(
+                    "run next year's plan for the {unit} after {}, or ask for --period this-{}",
+                    last.label,
+                    word.split_once('-').map_or(unit, |(_, u)| u)
+                )),
             ))
-            .help("use the next year's plan for it"),
-        )),
+        }
     }
+}
+
+/// The first day of the period of `level` that ends the day before `first`
+/// (the plan's first period of that level) begins.
+fn just_before(calendar: &Calendar, level: Level, first: &Period) -> NaiveDate {
+    let start = first.start;
+    let back = |months: u32| start.checked_sub_months(chrono::Months::new(months));
+    let day = match level {
+        Level::Month if !calendar.is_retail() => back(1),
+        Level::Quarter if !calendar.is_retail() => back(3),
+        Level::Week | Level::Month | Level::Quarter => start.checked_sub_days(Days::new(first.days() as u64)),
+        _ => start.pred_opt(),
+    };
+    day.unwrap_or(start)
 }
 
 /// Explains why a label is not a period of this plan: malformed, or outside it.
@@ -251,7 +327,7 @@ fn missing_period(calendar: &Calendar, label: &str) -> Diagnostic {
 /// Whether a label has one of the shapes `2026`, `FY2026`, `2026-Q1`,
 /// `FY2026-Q1`, `2026-03`, `2026-03-W2`, `2026-03-15`, `2026-W05` (ISO
 /// week), `FY2026-P01` and `FY2026-W01` (retail), or a day and a slot name.
-fn well_formed(label: &str) -> bool {
+pub(super) fn well_formed(label: &str) -> bool {
     let upper = label.to_ascii_uppercase();
     let (upper, slot) = match upper.split_once(' ') {
         Some((day, _)) => (day.to_string(), true),

@@ -8,11 +8,13 @@
 
 use std::collections::HashMap;
 
+use chrono::Datelike;
 use dashu_int::ops::Gcd;
 use dashu_int::UBig;
 
+use super::breakdown::well_formed;
 use crate::allocate::{controlled_round, AllocError, Apportioner, Exact, Part, Share};
-use crate::calendar::{Calendar, Level};
+use crate::calendar::{Calendar, Level, Spread};
 use crate::diagnostic::{suggest, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::{Hold, Plan};
@@ -51,28 +53,7 @@ impl<'a> Holds<'a> {
                         );
                     }
                 }
-                None => {
-                    let labels = calendar.levels().flat_map(|l| calendar.level(l).iter().map(|p| p.label.as_str()));
-                    let help = match suggest(&hold.label, labels) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "hold a period of the plan year ({} to {}), written like {}, {} or {}",
-                            calendar.start(),
-                            calendar.end(),
-                            calendar.level(Level::Quarter)[0].label,
-                            calendar.level(Level::Month)[1].label,
-                            calendar.start()
-                        ),
-                    };
-                    errors.push(
-                        Diagnostic::new(format!(
-                            "[time.fixed] names {}, which is not a period of this plan",
-                            hold.label
-                        ))
-                        .at(hold.origin.clone())
-                        .help(help),
-                    );
-                }
+                None => errors.push(not_a_period(calendar, hold)),
             }
         }
         if errors.is_empty() {
@@ -145,7 +126,7 @@ impl<'a> Holds<'a> {
     ) -> Diagnostic {
         let finer = level.finer().expect("has children");
         let parent = &self.calendar.period(level, index).label;
-        let holds: Vec<&Hold> = children.filter_map(|c| self.held.get(&(finer, c)).map(|(_, h)| *h)).collect();
+        let holds: Vec<&Hold> = children.clone().filter_map(|c| self.held.get(&(finer, c)).map(|(_, h)| *h)).collect();
         let first = holds.first().expect("a group that fails has a hold");
         let p = self.plan.precision;
         let amount = |e: &Exact| {
@@ -157,27 +138,187 @@ impl<'a> Holds<'a> {
                 format!("{shown}…")
             }
         };
-        let terms: Vec<String> = holds.iter().map(|h| format!("{} {}", h.label, h.amount)).collect();
+        let hold_amount = |h: &Hold| p.to_units(h.amount).map_or(h.amount.to_string(), |u| p.to_amount(u).to_string());
+        let terms: Vec<String> = holds.iter().map(|h| format!("{} ({})", hold_amount(h), h.label)).collect();
+        // What the parent is: held itself, or its share of the target.
+        let parent_is = match self.held.get(&(level, index)) {
+            Some(_) => format!("{parent} is held at {}", amount(value)),
+            None if level == Level::Year => format!("the target `{}` is {}", self.plan.metric.name, amount(value)),
+            None => format!("{parent}'s share of the target `{}` is {}", self.plan.metric.name, amount(value)),
+        };
         match e {
-            AllocError::FixedOverParent { fixed, .. } => {
-                Diagnostic::new(format!("the holds inside {parent} add up to more than {parent} itself"))
-                    .at(first.origin.clone())
-                    .note(format!("{} = {} > {} ({parent})", terms.join(" + "), p.to_amount(fixed), amount(value)))
-                    .help(format!("lower the holds, or hold {parent} too with enough room for them"))
-            }
-            AllocError::NothingToWeigh { rest } => Diagnostic::new(format!(
-                "the holds inside {parent} leave {} for periods that all weigh 0",
-                amount(&rest)
+            AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(format!(
+                "the holds inside {parent} add up to {}, more than {}",
+                p.to_amount(fixed),
+                if level == Level::Year {
+                    format!("the target `{}`", self.plan.metric.name)
+                } else {
+                    format!("{parent} itself")
+                }
             ))
             .at(first.origin.clone())
-            .note(format!("{} ({parent}) - ({}) = {}", amount(value), terms.join(" + "), amount(&rest)))
-            .help(format!("hold every period of {parent} so that they add up to it, or give an unheld one a weight")),
+            .note(format!("{} = {}, but {parent_is}", terms.join(" + "), p.to_amount(fixed)))
+            .help(if level == Level::Year {
+                format!(
+                    "lower the holds to {} or less in all, or raise the target `{}`",
+                    amount(value),
+                    self.plan.metric.name
+                )
+            } else {
+                format!(
+                    "lower the holds inside {parent} to {} or less in all, or give {parent} a larger share (or hold it too, at {} or more)",
+                    amount(value),
+                    p.to_amount(fixed)
+                )
+            }),
+            AllocError::NothingToWeigh { rest } => {
+                let unheld: Vec<usize> = children.filter(|c| !self.held.contains_key(&(finer, *c))).collect();
+                let names: Vec<&str> = unheld.iter().map(|&c| self.calendar.period(finer, c).label.as_str()).collect();
+                let reasons: Vec<(String, String)> = unheld.iter().map(|&c| self.zero_reason(finer, c)).collect();
+                let weigh = if names.len() == 1 { "weighs" } else { "weigh" };
+                let (why, fix) = if reasons.iter().all(|r| *r == reasons[0]) {
+                    (format!("{} {weigh} 0: {}", list(&names, "and"), reasons[0].0), reasons[0].1.clone())
+                } else {
+                    let each: Vec<String> = names.iter().zip(&reasons).map(|(n, r)| format!("{n} ({})", r.0)).collect();
+                    (format!("{} {weigh} 0", list(&each, "and")), "give {names} a weight".to_string())
+                };
+                let held = holds.iter().filter_map(|h| p.to_units(h.amount)).fold(0u128, u128::saturating_add);
+                Diagnostic::new(format!("the holds inside {parent} leave {} for periods that all weigh 0", amount(&rest)))
+                    .at(first.origin.clone())
+                    .note(format!(
+                        "{parent_is}; the holds take {} = {}, leaving {}",
+                        terms.join(" + "),
+                        p.to_amount(held),
+                        amount(&rest)
+                    ))
+                    .note(why)
+                    .help(format!(
+                        "make the holds inside {parent} add up to exactly {}, or {}",
+                        amount(value),
+                        fix.replace("{names}", &list(&names, "or"))
+                    ))
+            }
             AllocError::Overflow => {
                 Diagnostic::new(format!("the holds inside {parent} are too large to compute exactly"))
                     .at(first.origin.clone())
                     .help("lower the holds or the target")
             }
         }
+    }
+
+    /// Why a period has no weight, and how to give it one, in words.
+    fn zero_reason(&self, level: Level, index: usize) -> (String, String) {
+        let period = self.calendar.period(level, index);
+        let spec = &self.plan.calendar;
+        let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+        let day_fix = "give {names} a weight in [time.days]".to_string();
+        let days_fix = "give a day of {names} a weight in `weekdays` or [time.days]".to_string();
+        match level {
+            Level::Day => {
+                let date = period.start;
+                let weekday = weekdays[date.weekday().num_days_from_monday() as usize];
+                if spec.days.contains_key(&date) {
+                    (
+                        "[time.days] sets that weight".to_string(),
+                        "give {names} a positive weight in [time.days]".to_string(),
+                    )
+                } else if spec.spread == Spread::Workdays && spec.holidays.get(&date) == Some(&true) {
+                    ("under spread = \"workdays\" a holiday weighs 0".to_string(), day_fix)
+                } else if spec.spread == Spread::Workdays && !spec.is_workday(date) {
+                    let worked: Vec<&str> =
+                        weekdays.iter().zip(spec.workweek).filter(|(_, w)| *w).map(|(d, _)| *d).collect();
+                    (
+                        format!(
+                            "under spread = \"workdays\" a day outside the workweek ({}) weighs 0",
+                            worked.join(", ")
+                        ),
+                        day_fix,
+                    )
+                } else {
+                    (format!("`weekdays` gives {weekday} 0"), day_fix)
+                }
+            }
+            Level::Month if spec.months.is_some() => {
+                ("`months` gives it 0".to_string(), "give {names} a weight in `months`".to_string())
+            }
+            Level::Quarter if spec.quarters.is_some() => {
+                ("`quarters` gives it 0".to_string(), "give {names} a weight in `quarters`".to_string())
+            }
+            Level::Slot => {
+                ("its share of the day is 0%".to_string(), "give {names} a share in [[time.slots]]".to_string())
+            }
+            _ => ("all of its days weigh 0".to_string(), days_fix),
+        }
+    }
+}
+
+/// Why a hold's label is not a period of the plan: a did-you-mean where a
+/// label is close, and what the plan's periods are called.
+fn not_a_period(calendar: &Calendar, hold: &Hold) -> Diagnostic {
+    let label = hold.label.as_str();
+    let shape = |s: &str| -> String {
+        s.chars().map(|c| if c.is_ascii_digit() { '9' } else { c.to_ascii_uppercase() }).collect()
+    };
+    let labels: Vec<&str> =
+        calendar.levels().flat_map(|l| calendar.level(l).iter().map(|p| p.label.as_str())).collect();
+    let same: Vec<&str> = labels.iter().copied().filter(|l| shape(l) == shape(label)).collect();
+    let upper = label.to_ascii_uppercase();
+    let calendar_quarter = {
+        let parts: Vec<&str> = upper.split('-').collect();
+        matches!(parts.as_slice(), [y] | [y, _] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+            && (parts.len() == 1 || parts[1].starts_with('Q'))
+    };
+    let suggestion = if calendar.is_fiscal() && calendar_quarter {
+        // `2026-Q4` on a plan from April: FY2026-Q4 is another quarter; do not guess.
+        None
+    } else if same.is_empty() {
+        suggest(label, labels.iter().copied())
+    } else if well_formed(label) {
+        suggest(label, same.iter().copied())
+    } else {
+        // Right shape, impossible value (`2026-13`): no guess.
+        None
+    };
+    let level = |l: Level| calendar.level(l);
+    let (q, m, w, d) = (level(Level::Quarter), level(Level::Month), level(Level::Week), level(Level::Day));
+    let note = format!(
+        "this plan covers {} to {}: the year {}, quarters {} to {}, {}s {} to {}, weeks such as {} and days {} to {}",
+        calendar.start(),
+        calendar.end(),
+        calendar.year().label,
+        q[0].label,
+        q[q.len() - 1].label,
+        calendar.level_name(Level::Month),
+        m[0].label,
+        m[m.len() - 1].label,
+        w[0].label,
+        d[0].label,
+        d[d.len() - 1].label
+    );
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if calendar.is_fiscal() && calendar_quarter => format!(
+            "this is a fiscal plan, so its year is {} and its quarters {} to {}; hold the period you mean by its label here",
+            calendar.year().label,
+            q[0].label,
+            q[q.len() - 1].label
+        ),
+        None => "hold a period of the plan year by its label, as in the output's period column".to_string(),
+    };
+    Diagnostic::new(format!("[time.fixed] names {label}, which is not a period of this plan"))
+        .at(hold.origin.clone())
+        .note(note)
+        .help(help)
+}
+
+/// `a`, `a and b`, `a, b and c`; long lists end with `and 5 more`.
+fn list(items: &[impl AsRef<str>], and: &str) -> String {
+    let shown: Vec<&str> = items.iter().take(4).map(AsRef::as_ref).collect();
+    match (items.len(), shown.as_slice()) {
+        (_, []) => String::new(),
+        (1, [one]) => one.to_string(),
+        (n, _) if n > 4 => format!("{} {and} {} more", shown.join(", "), n - 4),
+        (_, [init @ .., last]) => format!("{} {and} {last}", init.join(", ")),
     }
 }
 

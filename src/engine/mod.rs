@@ -507,34 +507,50 @@ fn calendar_errors(plan: &Plan, errors: Vec<CalendarError>) -> Error {
     Error::Invalid(diagnostics)
 }
 
-/// Warnings about the plan as a whole: holiday calendars that do not cover
-/// the plan's dates, or that no spread reads.
+/// Warnings about the plan as a whole: holiday calendars that the spread
+/// does not read (then nothing else about them matters), or that do not
+/// cover the plan's dates.
 fn warnings(plan: &Plan, calendar: &Calendar) -> Vec<Diagnostic> {
     let Some((years, at)) = &plan.holiday_years else { return Vec::new() };
     let mut out = Vec::new();
     if plan.calendar.spread != crate::calendar::Spread::Workdays {
+        // Holidays change nothing here, so neither do the years they cover.
         out.push(
             Diagnostic::warning(format!(
-                "holidays only change the figures under spread = \"workdays\"; this plan spreads by {}",
+                "holidays change the figures only under spread = \"workdays\", and this plan has spread = \"{}\", so they are ignored",
                 plan.calendar.spread.name()
             ))
             .at(at.clone())
-            .help("set `spread = \"workdays\"`, or give special days their weights in [time.days]"),
+            .help("set `spread = \"workdays\"` to take holidays off and count make-up working days, or remove `holidays`"),
         );
+        return out;
     }
     let (start, end) = (calendar.start(), calendar.end());
+    let covered: Vec<String> = years.iter().map(i32::to_string).collect();
     for year in start.year()..=end.year() {
         if years.contains(&year) {
             continue;
         }
         let from = start.max(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start));
         let to = end.min(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(end));
+        let shipped = crate::plan::SHIPPED_HOLIDAYS.iter().find(|(name, _)| name.ends_with(&format!("-{year}")));
+        let help = match shipped {
+            Some((name, _)) => format!("add \"{name}\" to `holidays`"),
+            None => format!(
+                "salesplit ships no calendar for {year}; add a CSV file of your own with {year}'s holidays \
+                 (date,name,is_off_day) to `holidays`"
+            ),
+        };
         out.push(
             Diagnostic::warning(format!(
                 "no holiday calendar covers {year}: this plan's days from {from} to {to} follow the workweek only"
             ))
             .at(at.clone())
-            .help(format!("add a calendar for {year} to `holidays` (a shipped one, or a CSV file of your own)")),
+            .note(format!(
+                "the plan runs from {start} to {end}; the calendars in `holidays` cover {}",
+                if covered.is_empty() { "no year".to_string() } else { covered.join(", ") }
+            ))
+            .help(help),
         );
     }
     out

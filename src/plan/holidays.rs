@@ -8,7 +8,8 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::plan::roster::field_offset;
 
 /// Calendars shipped with salesplit: name and CSV text.
 pub const SHIPPED: [(&str, &str); 3] = [
@@ -66,6 +67,16 @@ impl Holidays {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines: Vec<&str> = text.lines().collect();
         let line_text = |n: usize| lines.get(n.saturating_sub(1)).copied().unwrap_or("");
+        // The csv crate starts a row after a CRLF (as Excel writes them) at its
+        // `\n`, one line too early, so a row's line is counted from its first byte.
+        let line_of = |p: &csv::Position| {
+            let bytes = text.as_bytes();
+            let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+            while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
+        };
         let mut errors = Vec::new();
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
         let headers: Vec<String> = match reader.headers() {
@@ -84,7 +95,7 @@ impl Holidays {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line()) as usize;
+                    let line = e.position().map_or(0, line_of);
                     errors.push(Diagnostic::new(format!("this row is not valid CSV: {e}")).at(Location::csv_line(
                         file,
                         line,
@@ -94,31 +105,45 @@ impl Holidays {
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| p.line()) as usize;
+            let line = record.position().map_or(0, line_of);
             let raw = line_text(line);
             let at = |i: usize| {
                 let value = record.get(i).unwrap_or("");
-                let start = raw.find(value).unwrap_or(0);
-                Location::csv_line(file, line, raw, start..start + value.len())
+                let start = field_offset(raw, &record, i);
+                let mut loc = Location::csv_line(file, line, raw, start..start + value.len());
+                if value.is_empty() {
+                    // An empty field: point at where it should be.
+                    loc.column = Some(raw[..start.min(raw.len())].chars().count() + 1);
+                }
+                loc
             };
             let date_text = record.get(date_col).unwrap_or("").trim();
             let Ok(date) = NaiveDate::parse_from_str(date_text, "%Y-%m-%d") else {
-                errors.push(
-                    Diagnostic::new(format!("`{date_text}` is not a date"))
-                        .at(at(date_col))
-                        .help("write dates as YYYY-MM-DD, e.g. 2026-10-01"),
-                );
+                let message = if date_text.is_empty() {
+                    "a holiday row has no date".to_string()
+                } else {
+                    format!("`{date_text}` in column date is not a date")
+                };
+                let mut d = Diagnostic::new(message).at(at(date_col));
+                if let Some(why) = why_not_a_date(date_text) {
+                    d = d.note(why);
+                }
+                errors.push(d.help("write dates as YYYY-MM-DD, e.g. 2026-10-01"));
                 continue;
             };
-            let off = match record.get(off_col).unwrap_or("").trim().to_ascii_lowercase().as_str() {
+            let off_text = record.get(off_col).unwrap_or("").trim();
+            let off = match off_text.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" => false,
-                other => {
-                    errors.push(
-                        Diagnostic::new(format!("is_off_day `{other}` is not true or false"))
-                            .at(at(off_col))
-                            .help("write true for a day off, false for a make-up working day"),
-                    );
+                _ => {
+                    let message = if off_text.is_empty() {
+                        format!("the holiday row for {date} has no is_off_day")
+                    } else {
+                        format!("is_off_day `{off_text}` for {date} is not true or false")
+                    };
+                    errors.push(Diagnostic::new(message).at(at(off_col)).help(
+                        "write true for a day off, or false for a make-up working day (a weekend day that is worked)",
+                    ));
                     continue;
                 }
             };

@@ -16,7 +16,7 @@ use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
 use super::{Member, MemberSet, MemberShare, Metric, Plan, Precision, Split};
-use crate::calendar::{CalendarKind, CalendarSpec};
+use crate::calendar::{CalendarKind, CalendarSpec, RetailYearEnd};
 use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
 
@@ -82,6 +82,11 @@ struct Header {
 impl<'a> Reader<'a> {
     fn loc(&self, span: Range<usize>) -> Location {
         Location::from_span(self.file, self.text, span.start + self.offset..span.end + self.offset)
+    }
+
+    /// The text of the plan at `span`, as written.
+    fn source(&self, span: Range<usize>) -> Option<&'a str> {
+        self.text.get(span.start + self.offset..span.end + self.offset)
     }
 
     fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
@@ -251,20 +256,33 @@ impl<'a> Reader<'a> {
         let start = match time.kind {
             CalendarKind::Gregorian => header.start,
             CalendarKind::Retail { year_end, .. } => {
+                let (start, end) = year_end.bounds(header.year)?;
+                let rule = match year_end {
+                    RetailYearEnd::NearestSaturdayJan31 => "the Saturday nearest 31 January",
+                    RetailYearEnd::LastSaturdayJan => "the last Saturday of January",
+                };
+                let year = format!("FY{} runs from {start} to {end}, ending on {rule}", header.year);
                 let mut ok = true;
                 if let Some(at) = header.start_at.clone() {
-                    self.error(
-                        at,
-                        "a retail calendar sets its own start",
-                        "remove `start`; the year ends on the Saturday set by `retail_year_end`",
+                    self.push(
+                        Diagnostic::new("a retail calendar sets its own start, so `start` cannot be given")
+                            .at(self.loc(at))
+                            .note(format!("with this retail calendar, {year}"))
+                            .help("remove `start`; to move the year, choose `retail_year_end` (nearest-sat-jan31 or last-sat-jan)"),
                     );
                     ok = false;
                 }
                 if let Some(at) = time.week_start_at.clone() {
-                    self.error(at, "a retail calendar's weeks start the day after its year end", "remove `week_start`");
+                    let first = weekday_name(start.weekday());
+                    let last = weekday_name(end.weekday());
+                    self.push(
+                        Diagnostic::new("a retail calendar's weeks start the day after its year end, so `week_start` cannot be given")
+                            .at(self.loc(at))
+                            .note(format!("{year}, so its weeks run {first} to {last}"))
+                            .help("remove `week_start`"),
+                    );
                     ok = false;
                 }
-                let (start, _) = year_end.bounds(header.year)?;
                 if !ok {
                     return None;
                 }
@@ -281,7 +299,9 @@ impl<'a> Reader<'a> {
                 self.push(
                     Diagnostic::new(format!("special day {date} is not in the plan year ({start} to {end})"))
                         .at(at.clone())
-                        .help("remove it, or give a date inside the plan year"),
+                        .help(format!(
+                            "correct the date, or move it to the plan that covers {date}; this plan can only weigh its own days"
+                        )),
                 );
                 ok = false;
             }
@@ -363,12 +383,10 @@ impl<'a> Reader<'a> {
                     );
                     None
                 } else if fy_end && d.checked_add_months(chrono::Months::new(11)).map(|e| e.year()) != Some(y) {
-                    let end_year = d.checked_add_months(chrono::Months::new(11)).map_or(y, |e| e.year());
+                    let end = d.checked_add_months(chrono::Months::new(12)).and_then(|e| e.pred_opt()).unwrap_or(d);
                     self.error(
                         sp,
-                        format!(
-                            "with fy_label = \"end\", FY{y} must end in {y}, but a year from {d} ends in {end_year}"
-                        ),
+                        format!("with fy_label = \"end\", FY{y} must end in {y}, but a year from {d} ends on {end}"),
                         format!(
                             "start FY{y} in {}, e.g. `start = \"{}-{:02}-01\"`, or change `year`",
                             y - 1,
@@ -916,6 +934,19 @@ impl<'a> Reader<'a> {
 
 fn get<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<(&'t Key<'i>, &'t Value<'i>)> {
     t.iter().find(|(k, _)| k.get_ref() == key)
+}
+
+/// A weekday's name in full, for messages.
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
 }
 
 fn parse_weekday(s: &str) -> Option<Weekday> {

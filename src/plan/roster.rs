@@ -257,7 +257,7 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
 /// Byte offset of field `i` in the raw line, found by walking the fields in
 /// order (each after the comma that ends the one before, so that an empty
 /// field is placed after its comma).
-fn field_offset(raw: &str, record: &csv::StringRecord, i: usize) -> usize {
+pub(super) fn field_offset(raw: &str, record: &csv::StringRecord, i: usize) -> usize {
     let mut cursor = 0;
     for (j, f) in record.iter().enumerate() {
         if j > 0 {

@@ -9,11 +9,11 @@ use chrono::{NaiveDate, Weekday};
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
-use super::{did_you_mean, get, parse_weekday, Reader, Value, WEEKDAYS};
+use super::{did_you_mean, get, neighbours, parse_weekday, Reader, Value, WEEKDAYS};
 use crate::calendar::{CalendarKind, Level, RetailPattern, RetailYearEnd, Spread};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::plan::holidays::Holidays;
-use crate::plan::number::{check_group, Number};
+use crate::plan::number::{check_group, describe, GroupProblem, Number};
 use crate::plan::{Hold, Precision};
 
 const TIME_KEYS: [&str; 14] = [
@@ -158,8 +158,9 @@ impl Reader<'_> {
             "slot" if s.slots.is_empty() => {
                 self.error(
                     v.span(),
-                    "level `slot` needs [[time.slots]]",
-                    "add the day's slots, or pick day or coarser",
+                    "level `slot` needs shop-hour slots, and this plan has no [[time.slots]]",
+                    "add a [[time.slots]] table per part of the day (`name = \"10:00-14:00\"`, `share = \"30%\"`), \
+                     or set level to day or coarser",
                 );
                 return None;
             }
@@ -191,20 +192,61 @@ impl Reader<'_> {
             match item.get_ref().as_str().and_then(parse_weekday) {
                 Some(d) => days[d.num_days_from_monday() as usize] = true,
                 None => {
-                    self.error(item.span(), "workweek names something that is not a day of the week", example);
+                    let (what, help) = match item.get_ref().as_str() {
+                        Some(text) => (
+                            format!("workweek names `{text}`, which is not a day of the week"),
+                            match suggest(text.trim(), WEEKDAYS.iter().copied()) {
+                                Some(s) => format!("did you mean `{s}`? Write days as {}", WEEKDAYS.join(", ")),
+                                None => format!("write days as {}", WEEKDAYS.join(", ")),
+                            },
+                        ),
+                        None => (
+                            match self.source(item.span()) {
+                                Some(text) => format!("workweek names `{text}`, which is not a day of the week"),
+                                None => format!(
+                                    "workweek names {}, which is not a day of the week",
+                                    describe(item.get_ref())
+                                ),
+                            },
+                            format!("write days by name, in quotes: {}", WEEKDAYS.join(", ")),
+                        ),
+                    };
+                    self.error(item.span(), what, help);
                     ok = false;
                 }
             }
         }
         if ok && !days.contains(&true) {
-            self.error(v.span(), "workweek is empty, so no day is ever worked", example);
+            self.error(v.span(), "workweek is empty, so no day would ever be worked", example);
             return None;
         }
         ok.then_some(days)
     }
 
     fn calendar_kind(&mut self, t: &DeTable<'_>) -> CalendarKind {
+        let before = self.errors.len();
         let pattern = self.choice(t, "calendar", &["gregorian", "4-4-5", "4-5-4", "5-4-4"]);
+        if self.errors.len() > before {
+            // `4-4-6`: show why it is not a retail pattern.
+            let text = get(t, "calendar").and_then(|(_, v)| v.get_ref().as_str()).unwrap_or("");
+            let weeks: Vec<u32> = text.split('-').filter_map(|w| w.trim().parse().ok()).collect();
+            if weeks.len() == 3 && text.split('-').count() == 3 {
+                let sum: u32 = weeks.iter().sum();
+                let terms: Vec<String> = weeks.iter().map(u32::to_string).collect();
+                let note = if sum == 13 {
+                    "a retail quarter's 13 weeks are cut into periods of 4, 4 and 5 weeks, in one of three orders"
+                        .to_string()
+                } else {
+                    format!(
+                        "{} = {sum} weeks, but a retail quarter has 13: periods of 4, 4 and 5 weeks in some order",
+                        terms.join(" + ")
+                    )
+                };
+                if let Some(d) = self.errors.last_mut() {
+                    d.notes.push(note);
+                }
+            }
+        }
         let year_end = self.choice(t, "retail_year_end", &["nearest-sat-jan31", "last-sat-jan"]);
         match pattern.as_deref().and_then(RetailPattern::parse) {
             Some(pattern) => CalendarKind::Retail {
@@ -260,7 +302,7 @@ impl Reader<'_> {
         for (k, dv) in table.iter() {
             let Some(date) = self.date_key(k.get_ref(), k.span(), "[time.days]") else { continue };
             if let Some(w) = self.weight(dv, &format!("the weight of {date}")) {
-                days.insert(date, (w, self.loc(k.span().start..dv.span().end)));
+                days.insert(date, (w, self.loc(k.span())));
             }
         }
         days
@@ -270,11 +312,11 @@ impl Reader<'_> {
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                self.error(
-                    span,
-                    format!("`{text}` in {place} is not a date"),
-                    "write the date as YYYY-MM-DD in quotes, e.g. `\"2026-11-11\" = 5`",
-                );
+                let mut d = Diagnostic::new(format!("`{text}` in {place} is not a date")).at(self.loc(span));
+                if let Some(why) = why_not_a_date(text) {
+                    d = d.note(why);
+                }
+                self.push(d.help("write the date as YYYY-MM-DD in quotes, e.g. `\"2026-11-11\" = 5`"));
                 None
             }
         }
@@ -300,10 +342,11 @@ impl Reader<'_> {
             };
             if let Some(p) = precision {
                 if p.to_units(amount).is_none() {
+                    let (down, up) = neighbours(amount, p);
                     self.error(
                         hv.span(),
                         format!("the hold of {label} = {amount} is not a multiple of the precision {p}"),
-                        format!("round it to a multiple of {p}"),
+                        format!("round it to a multiple of {p}, such as {down} or {up}"),
                     );
                     continue;
                 }
@@ -327,22 +370,24 @@ impl Reader<'_> {
             self.known_keys(t, &["name", "share"], "[[time.slots]]");
             let name = get(t, "name")
                 .and_then(|(_, nv)| self.string(nv, "name", "name = \"10:00-14:00\"").map(str::to_string));
+            let share_at = get(t, "share").map(|(_, sv)| sv.span());
             let share = get(t, "share").and_then(|(_, sv)| self.number(sv, "share", "a percentage such as \"30%\""));
             match (name, share) {
                 (Some(name), Some(share)) => {
                     if name.trim().is_empty() || slots.iter().any(|(n, _)| *n == name) {
-                        self.error(
-                            item.span(),
-                            format!("slot name `{name}` is empty or used twice"),
-                            "give each slot its own name",
-                        );
+                        let what = if name.trim().is_empty() {
+                            "a slot has an empty name".to_string()
+                        } else {
+                            format!("two slots are both named `{name}`")
+                        };
+                        self.error(item.span(), what, "give each slot its own name, such as `name = \"10:00-14:00\"`");
                         continue;
                     }
                     if share.value().is_sign_negative() && !share.value().is_zero() {
                         self.error(item.span(), format!("slot `{name}` has a negative share"), "shares are 0% or more");
                         continue;
                     }
-                    numbers.push(share);
+                    numbers.push((share, share_at.clone().unwrap_or(item.span())));
                     slots.push((name, share.value()));
                 }
                 (None, _) | (_, None) => {
@@ -355,21 +400,66 @@ impl Reader<'_> {
         if self.errors.len() > before {
             return Vec::new();
         }
-        let all_percent = numbers.iter().all(|n| matches!(n, Number::Percent(_)));
-        let problem = check_group(&numbers).err();
-        if !all_percent || problem.is_some() {
-            let mut d = Diagnostic::new(match &problem {
-                Some(p) => p.message("the shares of the slots"),
-                None => "the shares of the slots must be percentages".to_string(),
-            })
-            .at(self.loc(v.span()))
-            .help("give each slot a percentage of its day, adding up to exactly 100%");
-            if let Some(note) = problem.as_ref().and_then(|p| p.note()) {
-                d = d.note(note);
+        let first_plain = numbers.iter().position(|(n, _)| matches!(n, Number::Plain(_)));
+        let shares: Vec<Number> = numbers.iter().map(|(n, _)| *n).collect();
+        let help = "give each slot a percentage of its day, e.g. `share = \"30%\"`, adding up to exactly 100%";
+        let d = match (check_group(&shares), first_plain) {
+            (Ok(()), None) => return slots,
+            // A group that passes with a plain number in it is all plain numbers.
+            (Ok(()), Some(i)) => {
+                let written: Vec<String> = shares.iter().map(Number::to_string).collect();
+                let mut d = Diagnostic::new(format!(
+                    "the shares of the slots are plain numbers ({}), not percentages of the day",
+                    written.join(", ")
+                ))
+                .at(self.loc(numbers[i].1.clone()));
+                // 1, 3, 6 -> 10%, 30%, 60%, when that is exact.
+                let percents: Option<Vec<String>> = sum_of(&shares).filter(|sum| !sum.is_zero()).and_then(|sum| {
+                    shares
+                        .iter()
+                        .map(|n| {
+                            let scaled = n.value().checked_mul(Decimal::ONE_HUNDRED)?;
+                            let percent = scaled.checked_div(sum)?;
+                            (scaled.checked_rem(sum)?.is_zero()).then(|| format!("{}%", percent.normalize()))
+                        })
+                        .collect()
+                });
+                if let Some(percents) = percents {
+                    d = d.note(format!("as shares of the day, {} are {}", written.join(" : "), percents.join(", ")));
+                }
+                d.help(help)
             }
-            self.push(d);
-            return Vec::new();
-        }
-        slots
+            (Err(problem), _) => {
+                let at = match (&problem, first_plain) {
+                    (GroupProblem::Mixed { .. }, Some(i)) => numbers[i].1.clone(),
+                    _ => v.span(),
+                };
+                let mut d = Diagnostic::new(problem.message("the shares of the slots")).at(self.loc(at));
+                if let Some(note) = problem.note() {
+                    d = d.note(note);
+                }
+                match &problem {
+                    GroupProblem::PercentSum { .. } => {
+                        let gap = sum_of(&shares).and_then(|sum| {
+                            let gap = Decimal::ONE_HUNDRED.checked_sub(sum)?;
+                            let how = if gap.is_sign_positive() { "short" } else { "over" };
+                            Some(format!(" (these are {}% {how})", gap.abs().normalize()))
+                        });
+                        d.help(format!(
+                            "make the slots' percentages add up to exactly 100% of the day{}",
+                            gap.unwrap_or_default()
+                        ))
+                    }
+                    GroupProblem::Mixed { .. } => d.help(help),
+                }
+            }
+        };
+        self.push(d);
+        Vec::new()
     }
+}
+
+/// The sum of some numbers' values, if it fits.
+fn sum_of(numbers: &[Number]) -> Option<Decimal> {
+    numbers.iter().try_fold(Decimal::ZERO, |acc, n| acc.checked_add(n.value()))
 }

@@ -1,0 +1,12 @@
+//! Stage `track` (plan -> calendar -> allocate -> engine -> **track** ->
+//! render): actual sales against the engine's targets — to date and in
+//! full, attainment, pace and gap — and re-planning that carries a
+//! shortfall into the remaining periods.
+
+mod actuals;
+mod figures;
+mod replan;
+
+pub use actuals::{Actuals, ActualsShape, UNPLANNED};
+pub use figures::{Figures, Status};
+pub use replan::{replan, Carry};

@@ -1,0 +1,210 @@
+//! Stage `track`: re-planning. Down the time tree of one tracked node,
+//! each period's shortfall to date — over its children that are over by the
+//! as-of date — is carried into its remaining children in proportion to
+//! their original targets, rounded by the brief's rule, so that the new
+//! remaining targets plus the actuals to date equal the original target.
+
+use dashu_int::{IBig, UBig};
+use rust_decimal::Decimal;
+
+use crate::allocate::{Apportioner, Exact, Share};
+use crate::calendar::{Calendar, Level};
+use crate::plan::Precision;
+
+/// What to do with the difference between target and actual to date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Carry {
+    /// A shortfall raises the remaining targets; a surplus leaves them unchanged.
+    Shortfall,
+    /// A shortfall raises the remaining targets and a surplus lowers them.
+    Both,
+    /// The remaining targets stay as planned.
+    None,
+}
+
+impl Carry {
+    /// The policy named `shortfall`, `both` or `none`.
+    pub fn parse(s: &str) -> Option<Carry> {
+        match s {
+            "shortfall" => Some(Carry::Shortfall),
+            "both" => Some(Carry::Both),
+            "none" => Some(Carry::None),
+            _ => None,
+        }
+    }
+}
+
+/// Re-plans one node: `targets` (units) and `actuals` per day of the plan
+/// year, the first `done` days being on or before the as-of date. Returns
+/// the new target of every day (0 for days already done) and the amount,
+/// in units, that could not be carried because no remaining day has a target.
+pub fn replan(
+    calendar: &Calendar,
+    targets: &[u128],
+    actuals: &[Decimal],
+    done: usize,
+    carry: Carry,
+    precision: Precision,
+) -> (Vec<u128>, Exact) {
+    let mut r = Replanner {
+        calendar,
+        targets,
+        actuals,
+        done,
+        carry,
+        precision,
+        out: vec![0; targets.len()],
+        lost: Exact::from_units(0),
+        apportioner: Apportioner::default(),
+    };
+    let total: u128 = targets.iter().sum();
+    r.period(Level::Year, 0, total, Exact::from_units(total));
+    (r.out, r.lost)
+}
+
+struct Replanner<'a> {
+    calendar: &'a Calendar,
+    targets: &'a [u128],
+    actuals: &'a [Decimal],
+    done: usize,
+    carry: Carry,
+    precision: Precision,
+    out: Vec<u128>,
+    lost: Exact,
+    apportioner: Apportioner,
+}
+
+impl Replanner<'_> {
+    /// Day indices of a period.
+    fn days(&self, level: Level, index: usize) -> std::ops::Range<usize> {
+        let p = self.calendar.period(level, index);
+        let first = self.calendar.start();
+        (p.start - first).num_days() as usize..(p.end - first).num_days() as usize + 1
+    }
+
+    /// Shares a period's new total (`units` rounded, `exact`) among its days
+    /// after the as-of date.
+    fn period(&mut self, level: Level, index: usize, units: u128, exact: Exact) {
+        if level == Level::Day {
+            let day = self.days(level, index).start;
+            self.out[day] = units;
+            return;
+        }
+        let children = self.calendar.period(level, index).children.clone();
+        let finer = level.finer().expect("above days");
+        let ranges: Vec<_> = children.clone().map(|c| self.days(finer, c)).collect();
+        let (over, open): (Vec<usize>, Vec<usize>) = (0..ranges.len()).partition(|&k| ranges[k].end <= self.done);
+        let target_done: u128 = over.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum::<u128>()).sum();
+        let actual_done: Decimal = over.iter().map(|&k| self.actuals[ranges[k].clone()].iter().sum::<Decimal>()).sum();
+        let planned_done = self.precision.to_amount(target_done);
+        // What the periods that are over count for, by the carry policy.
+        let counted = match self.carry {
+            Carry::Both => actual_done,
+            Carry::None => planned_done,
+            Carry::Shortfall => actual_done.min(planned_done),
+        };
+        let rest = subtract(&exact, counted, self.precision);
+        let rest_units = match rest.floor_rem() {
+            (whole, rem) if rem.is_zero() => whole,
+            // An actual finer than the precision: round the rest to the nearer unit.
+            (whole, rem) => {
+                if rem * UBig::from(2u8) >= *rest.den() {
+                    whole + UBig::ONE
+                } else {
+                    whole
+                }
+            }
+        };
+        let rest_units = u128::try_from(&rest_units).unwrap_or(units);
+        if open.is_empty() {
+            self.lost = rest;
+            return;
+        }
+        let weights: Vec<u128> = open.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum()).collect();
+        if weights.iter().all(|w| *w == 0) {
+            if !rest.is_zero() {
+                self.lost = rest;
+            }
+            return;
+        }
+        let shares: Vec<Share> = weights.iter().map(|w| Share::Weight(UBig::from(*w))).collect();
+        let mut parts = Vec::new();
+        self.apportioner.parts(rest_units, &rest, &shares, &mut parts).expect("positive weights share any rest");
+        for (&k, part) in open.iter().zip(parts) {
+            self.period(finer, children.start + k, part.units, part.exact);
+        }
+    }
+}
+
+/// `exact - amount` in units, at least 0.
+fn subtract(exact: &Exact, amount: Decimal, precision: Precision) -> Exact {
+    // amount / unit as a fraction: mantissa / 10^scale / unit.
+    let units = amount / precision.unit();
+    let num = IBig::from(units.mantissa());
+    let den = UBig::from(10u8).pow(units.scale() as usize);
+    let a_num = IBig::from(exact.num().clone()) * IBig::from(den.clone()) - num * IBig::from(exact.den().clone());
+    let a_den = exact.den() * &den;
+    match UBig::try_from(a_num) {
+        Ok(n) => Exact::new(n, a_den),
+        Err(_) => Exact::from_units(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::CalendarSpec;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// February 2026 under an even spread: 28 days; weeks from Monday:
+    /// 02-01 (Sun) alone, then 02-02..08, 09..15, 16..22, 23..28.
+    fn setup() -> (Calendar, Vec<u128>, Precision) {
+        let spec = CalendarSpec::new(2026).unwrap();
+        let calendar = Calendar::build(&spec).unwrap();
+        // A target of 100 a day in February only.
+        let mut targets = vec![0u128; 365];
+        targets[31..59].fill(100);
+        (calendar, targets, Precision::new(Decimal::ONE).unwrap())
+    }
+
+    #[test]
+    fn a_shortfall_in_week_one_raises_the_remaining_weeks_by_their_weights() {
+        let (calendar, targets, p) = setup();
+        let mut actuals = vec![Decimal::ZERO; 365];
+        // Up to Sunday 02-08 (W1 and W2 over): 800 due, 500 sold.
+        actuals[31..39].fill(dec("62.5"));
+        let done = 39;
+        let (new, lost) = replan(&calendar, &targets, &actuals, done, Carry::Shortfall, p);
+        assert!(lost.is_zero());
+        // 300 short, carried over the 20 remaining days of 100: +15 a day.
+        assert!(new[39..59].iter().all(|d| *d == 115), "{:?}", &new[39..59]);
+        assert_eq!(new[39..59].iter().sum::<u128>() + 500, 2800);
+        assert!(new[..39].iter().all(|d| *d == 0));
+    }
+
+    #[test]
+    fn a_surplus_leaves_later_targets_unless_both_is_asked() {
+        let (calendar, targets, p) = setup();
+        let mut actuals = vec![Decimal::ZERO; 365];
+        actuals[31..39].fill(dec("150")); // 1,200 sold against 800
+        let (new, _) = replan(&calendar, &targets, &actuals, 39, Carry::Shortfall, p);
+        assert!(new[39..59].iter().all(|d| *d == 100));
+        let (new, _) = replan(&calendar, &targets, &actuals, 39, Carry::Both, p);
+        assert!(new[39..59].iter().all(|d| *d == 80)); // 400 over 20 days
+        let (new, _) = replan(&calendar, &targets, &actuals, 39, Carry::None, p);
+        assert!(new[39..59].iter().all(|d| *d == 100));
+    }
+
+    #[test]
+    fn what_cannot_be_carried_is_reported() {
+        let (calendar, targets, p) = setup();
+        let actuals = vec![Decimal::ZERO; 365];
+        // After February nothing has a target: the whole 2,800 is lost.
+        let (new, lost) = replan(&calendar, &targets, &actuals, 59, Carry::Shortfall, p);
+        assert!(new.iter().all(|d| *d == 0));
+        assert_eq!(lost, Exact::from_units(2800));
+    }
+}
