@@ -25,8 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
-use rust_decimal::Decimal;
-use salesplit::engine::{Cell, CellSink, Engine, Header};
+use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
 use salesplit::plan::Plan;
 use salesplit::render::{CsvSink, JsonSink};
 
@@ -49,7 +48,7 @@ impl CellSink for CountingSink {
         Ok(())
     }
 
-    fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()> {
+    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()> {
         std::hint::black_box(totals);
         Ok(())
     }

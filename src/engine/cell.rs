@@ -1,8 +1,7 @@
 //! Stage `engine`: what the engine hands to renderers — one header per run,
 //! then cells. Renderers only format these; every figure is final.
 
-use rust_decimal::Decimal;
-
+use super::{Column, Value};
 use crate::calendar::Period;
 use crate::plan::Precision;
 
@@ -17,8 +16,11 @@ pub struct Header {
     pub year: i32,
     /// Rounding unit; every amount has exactly its decimals.
     pub precision: Precision,
-    /// Metric names, in the order of [`Cell::values`].
+    /// The plan's metric names, in the order written.
     pub metrics: Vec<String>,
+    /// The value columns of every cell, in the order of [`Cell::values`]
+    /// (for `decompose`, one amount per metric).
+    pub columns: Vec<Column>,
     /// The split dimensions kept by the breakdown, in cascade order
     /// (the `period` dimension comes after them).
     pub splits: Vec<String>,
@@ -34,6 +36,7 @@ pub struct Cell<'a> {
     pub members: &'a [&'a str],
     /// The period, at the breakdown's level.
     pub period: &'a Period,
-    /// One amount per metric, with exactly the precision's decimals.
-    pub values: &'a [Decimal],
+    /// One value per [`Header::columns`] entry; amounts have exactly the
+    /// precision's decimals.
+    pub values: &'a [Value<'a>],
 }

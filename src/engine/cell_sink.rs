@@ -1,9 +1,7 @@
 //! Stage `engine`: the receiving end of a run. Renderers implement it, so
 //! cells flow out one at a time and memory does not grow with their number.
 
-use rust_decimal::Decimal;
-
-use super::{Cell, Header};
+use super::{Cell, Header, Value};
 
 /// Receives a run's output in order: `begin`, every `cell`, then `finish`.
 /// Output errors (a closed pipe, a full disk) stop the run.
@@ -12,6 +10,7 @@ pub trait CellSink {
     fn begin(&mut self, header: &Header) -> std::io::Result<()>;
     /// Called once per cell, in output order.
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()>;
-    /// Called once at the end with the sum of every cell's values, per metric.
-    fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()>;
+    /// Called once at the end with the totals of the run, one per column:
+    /// the sum of every cell's amounts, and for ratios the ratio of the sums.
+    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()>;
 }

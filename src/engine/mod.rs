@@ -15,11 +15,13 @@ mod cell;
 mod cell_sink;
 mod holds;
 mod pivot;
+mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{Cell, Header};
 pub use cell_sink::CellSink;
 pub use pivot::{Pivot, PivotRow};
+pub use value::{Column, ColumnKind, Value};
 
 use holds::{HeldCells, Holds};
 
@@ -140,6 +142,7 @@ impl<'p> Engine<'p> {
             year: self.plan.year,
             precision: self.plan.precision,
             metrics: vec![self.plan.metric.name.clone()],
+            columns: vec![Column { name: self.plan.metric.name.clone(), kind: ColumnKind::Amount }],
             splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
             time: view_name(&self.calendar, breakdown.time).to_string(),
         }
@@ -216,7 +219,7 @@ impl<'p> Engine<'p> {
                 }
             }
         }
-        sink.finish(&[precision.to_amount(total)])
+        sink.finish(&[Value::Amount(precision.to_amount(total))])
     }
 
     /// Shares a node of org leaf `leaf`'s time tree down to `level`, pushing
@@ -274,7 +277,7 @@ fn emit(
     units: u128,
     precision: Precision,
 ) -> std::io::Result<()> {
-    let values = [precision.to_amount(units)];
+    let values = [Value::Amount(precision.to_amount(units))];
     sink.cell(&Cell { members, period, values: &values })
 }
 

@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Cell, CellSink, Header};
+use super::{Cell, CellSink, Header, Value};
 use crate::calendar::Period;
 
 /// One row of a [`Pivot`]: a member combination and its figures per period.
@@ -60,7 +60,8 @@ impl CellSink for Pivot {
             let members = cell.members.iter().map(|s| s.to_string()).collect();
             self.rows.push(PivotRow { members, values: vec![None; self.periods.len()], total: Decimal::ZERO });
         }
-        let value = cell.values[0];
+        // A pivot shows the first column, an amount.
+        let value = cell.values.first().and_then(Value::amount).unwrap_or_default();
         let row = self.rows.last_mut().expect("a row was just ensured");
         row.values[col] = Some(value);
         row.total += value;
@@ -69,7 +70,7 @@ impl CellSink for Pivot {
         Ok(())
     }
 
-    fn finish(&mut self, _totals: &[Decimal]) -> std::io::Result<()> {
+    fn finish(&mut self, _totals: &[Value<'_>]) -> std::io::Result<()> {
         Ok(())
     }
 }

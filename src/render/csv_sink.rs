@@ -5,10 +5,9 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use rust_decimal::Decimal;
 
 use super::PeriodDates;
-use crate::engine::{Cell, CellSink, Header};
+use crate::engine::{Cell, CellSink, Header, Value};
 
 /// Writes cells as CSV to `W` as they arrive.
 pub struct CsvSink<W: Write> {
@@ -47,7 +46,7 @@ impl<W: Write> CellSink for CsvSink<W> {
             .iter()
             .map(String::as_str)
             .chain(["period", "start", "end"])
-            .chain(header.metrics.iter().map(String::as_str));
+            .chain(header.columns.iter().map(|c| c.name.as_str()));
         self.out.write_record(names).map_err(io)
     }
 
@@ -62,13 +61,17 @@ impl<W: Write> CellSink for CsvSink<W> {
         self.out.write_field(end).map_err(io)?;
         for value in cell.values {
             self.number.clear();
-            write!(self.number, "{value}").expect("writing to a String cannot fail");
+            match value {
+                Value::Amount(d) | Value::Ratio(d) => write!(self.number, "{d}").expect("writing to a String cannot fail"),
+                Value::Text(t) => self.number.push_str(t),
+                Value::Missing => {}
+            }
             self.out.write_field(&self.number).map_err(io)?;
         }
         self.out.write_record(None::<&[u8]>).map_err(io)
     }
 
-    fn finish(&mut self, _totals: &[Decimal]) -> std::io::Result<()> {
+    fn finish(&mut self, _totals: &[Value<'_>]) -> std::io::Result<()> {
         self.out.flush()
     }
 }

@@ -5,10 +5,9 @@
 
 use std::io::Write;
 
-use rust_decimal::Decimal;
 
 use super::PeriodDates;
-use crate::engine::{Cell, CellSink, Header};
+use crate::engine::{Cell, CellSink, Header, Value};
 
 /// Writes cells as one JSON document to `W` as they arrive.
 pub struct JsonSink<W: Write> {
@@ -41,6 +40,16 @@ fn list(items: impl Iterator<Item = impl AsRef<str>>) -> String {
     format!("[{}]", items.join(", "))
 }
 
+/// A value as JSON: numbers with their decimals as written, words as
+/// strings, a missing figure as `null`.
+fn write_value(out: &mut impl Write, value: &Value<'_>) -> std::io::Result<()> {
+    match value {
+        Value::Amount(d) | Value::Ratio(d) => write!(out, "{d}"),
+        Value::Text(t) => serde_json::to_writer(out, t).map_err(std::io::Error::from),
+        Value::Missing => out.write_all(b"null"),
+    }
+}
+
 impl<W: Write> CellSink for JsonSink<W> {
     fn begin(&mut self, h: &Header) -> std::io::Result<()> {
         let dimensions = list(h.splits.iter().map(String::as_str).chain(["period"]));
@@ -55,7 +64,7 @@ impl<W: Write> CellSink for JsonSink<W> {
             dimensions
         )?;
         self.split_keys = h.splits.iter().map(|n| format!("{}: ", string(n))).collect();
-        self.metric_keys = h.metrics.iter().map(|n| format!(", {}: ", string(n))).collect();
+        self.metric_keys = h.columns.iter().map(|c| format!(", {}: ", string(&c.name))).collect();
         Ok(())
     }
 
@@ -73,16 +82,21 @@ impl<W: Write> CellSink for JsonSink<W> {
         let (start, end) = self.dates.of(cell.period);
         write!(self.out, ", \"start\": \"{start}\", \"end\": \"{end}\"")?;
         for (key, value) in self.metric_keys.iter().zip(cell.values) {
-            write!(self.out, "{key}{value}")?;
+            self.out.write_all(key.as_bytes())?;
+            write_value(&mut self.out, value)?;
         }
         self.out.write_all(b"}")
     }
 
-    fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()> {
-        let totals: Vec<String> =
-            self.metric_keys.iter().zip(totals).map(|(k, v)| format!("{}{v}", k.trim_start_matches(", "))).collect();
+    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()> {
         let close = if self.rows == 0 { "]" } else { "\n]" };
-        writeln!(self.out, "{close}, \"total\": {{{}}}}}", totals.join(", "))?;
+        write!(self.out, "{close}, \"total\": {{")?;
+        for (i, (key, value)) in self.metric_keys.iter().zip(totals).enumerate() {
+            let key = if i == 0 { key.trim_start_matches(", ") } else { key };
+            self.out.write_all(key.as_bytes())?;
+            write_value(&mut self.out, value)?;
+        }
+        writeln!(self.out, "}}}}")?;
         self.out.flush()
     }
 }

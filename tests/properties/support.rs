@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use salesplit::engine::{Cell, CellSink, Engine, Header};
+use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
 
 use crate::model::Prec;
 
@@ -46,14 +46,14 @@ impl CellSink for Collect {
             label: cell.period.label.clone(),
             start: cell.period.start,
             end: cell.period.end,
-            value: cell.values[0],
+            value: cell.values[0].amount().expect("decompose cells are amounts"),
         });
         Ok(())
     }
 
-    fn finish(&mut self, totals: &[Decimal]) -> std::io::Result<()> {
+    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()> {
         assert!(self.totals.is_none(), "finish called twice");
-        self.totals = Some(totals.to_vec());
+        self.totals = Some(totals.iter().map(|v| v.amount().expect("decompose totals are amounts")).collect());
         Ok(())
     }
 }

@@ -1,0 +1,48 @@
+//! Stage `engine`: one figure of a cell, typed so that renderers know how to
+//! show it without computing anything.
+
+use rust_decimal::Decimal;
+
+/// One figure of a cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// Money or a count, with exactly the plan's decimals.
+    Amount(Decimal),
+    /// A fraction (0.9 = 90%), such as an attainment.
+    Ratio(Decimal),
+    /// A word, such as a status.
+    Text(&'a str),
+    /// No figure (an attainment when nothing was due yet).
+    Missing,
+}
+
+impl Value<'_> {
+    /// The amount, if this is one.
+    pub fn amount(&self) -> Option<Decimal> {
+        match self {
+            Value::Amount(d) => Some(*d),
+            _ => None,
+        }
+    }
+}
+
+/// What a column holds, for formats that care (the table shows ratios as
+/// percentages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// [`Value::Amount`]s: they add up.
+    Amount,
+    /// [`Value::Ratio`]s.
+    Ratio,
+    /// [`Value::Text`].
+    Text,
+}
+
+/// A value column of an output: its name and kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The column's name (`sales`, `target_to_date`).
+    pub name: String,
+    /// What it holds.
+    pub kind: ColumnKind,
+}
