@@ -21,6 +21,8 @@ pub struct Args {
 pub enum Command {
     /// Decompose a plan's annual target into the targets of every member and period.
     Decompose(DecomposeArgs),
+    /// Track actual sales against the plan's targets, or re-plan what is left.
+    Track(TrackArgs),
 }
 
 /// Output formats (`--format`).
@@ -39,13 +41,61 @@ pub enum Format {
 pub struct DecomposeArgs {
     /// The plan file (TOML).
     pub plan: PathBuf,
+    /// What to show and where.
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// Arguments of `salesplit track`.
+#[derive(Debug, clap::Args)]
+pub struct TrackArgs {
+    /// The plan file (TOML).
+    pub plan: PathBuf,
+    /// Actual sales: a CSV with a `date` column, the metric's column, and
+    /// any of the plan's split columns (one row per sale or pre-aggregated).
+    #[arg(long, value_name = "CSV")]
+    pub actuals: PathBuf,
+    /// The last day the actuals cover (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Print new targets for the periods after --as-of instead of the
+    /// report, carrying each shortfall into the remaining periods.
+    #[arg(long)]
+    pub replan: bool,
+    /// Re-planning policy: shortfall (a surplus leaves later targets
+    /// unchanged), both (a surplus lowers them) or none. Default: [track] carry.
+    #[arg(long, value_name = "POLICY", value_parser = ["shortfall", "both", "none"])]
+    pub carry: Option<String>,
+    /// The band around 100% attainment that counts as on track, e.g. 5%.
+    /// Default: [track] tolerance, else 5%.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub tolerance: Option<rust_decimal::Decimal>,
+    /// Exit with status 3 (after printing the report) when the attainment
+    /// to date of everything reported is below this, e.g. 90%.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    pub fail_below: Option<rust_decimal::Decimal>,
+    /// With --fail-below: also when any single cell is below it.
+    #[arg(long, requires = "fail_below")]
+    pub fail_below_any: bool,
+    /// Rows whose members are not in the plan are an error, not `(unplanned)`.
+    #[arg(long)]
+    pub strict: bool,
+    /// What to show and where.
+    #[command(flatten)]
+    pub view: ViewArgs,
+}
+
+/// The options `decompose` and `track` share: what to show and where.
+#[derive(Debug, clap::Args)]
+pub struct ViewArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Breakdown: split names and at most one time level (year, quarter,
     /// month, week, day, slot; period on retail calendars; iso-week for ISO
     /// 8601 weeks), comma-separated, e.g. `region,quarter`.
-    /// Default: every split and the plan's [time].level.
+    /// Default: every split (that the actuals have, for track) and the
+    /// plan's [time].level.
     #[arg(long, value_name = "NAMES")]
     pub by: Option<String>,
     /// Only the cells inside this period: 2026, 2026-Q1, 2026-03,
@@ -63,6 +113,15 @@ pub struct DecomposeArgs {
     /// renamed into place, so an error never leaves it half written).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// A percentage such as `90%` (or `90`), as a fraction (0.9).
+fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
+    let number = text.trim().trim_end_matches('%').trim();
+    match number.parse::<rust_decimal::Decimal>() {
+        Ok(d) if !d.is_sign_negative() => Ok(d / rust_decimal::Decimal::ONE_HUNDRED),
+        _ => Err(format!("`{text}` is not a percentage; write it like 90%")),
+    }
 }
 
 /// A date written YYYY-MM-DD; the error says why another text is not one.

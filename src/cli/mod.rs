@@ -4,12 +4,14 @@
 //!
 //! * 0 — done (also when the reader of stdout went away, as with `| head`);
 //! * 1 — bad input (plan, roster, `--by`, `--period`) or a file error;
-//! * 2 — bad usage (unknown flag, missing argument).
+//! * 2 — bad usage (unknown flag, missing argument);
+//! * 3 — `track --fail-below`: attainment below the threshold (the report
+//!   is printed first).
 
 mod args;
 mod output;
 
-pub use args::{Args, Command, DecomposeArgs, Format};
+pub use args::{Args, Command, DecomposeArgs, Format, TrackArgs, ViewArgs};
 pub use output::Output;
 
 use std::io::Write;
@@ -17,13 +19,17 @@ use std::io::Write;
 use clap::Parser;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{Engine, Pivot};
+use crate::engine::{CellSink, Engine, Listing, Pivot};
 use crate::error::Error;
-use crate::plan::Plan;
-use crate::render::{render_table, thousands, CsvSink, JsonSink};
+use crate::plan::{Carry, Plan};
+use crate::render::{render_listing, render_table, thousands, CsvSink, JsonSink};
+use crate::track::Tracker;
 
 /// The most cells a terminal table shows; larger runs are for CSV or JSON.
 pub const TABLE_LIMIT: u64 = 20_000;
+
+/// The exit status of `track --fail-below` when attainment is below it.
+pub const EXIT_BELOW: i32 = 3;
 
 /// Runs the command line with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
@@ -36,7 +42,7 @@ pub fn main() -> i32 {
         }
     };
     match run(&args) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
             let _ = write!(std::io::stderr(), "{e}");
@@ -49,54 +55,135 @@ fn is_broken_pipe(e: &Error) -> bool {
     matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-/// Runs parsed arguments.
-pub fn run(args: &Args) -> Result<(), Error> {
+/// Runs parsed arguments; returns the exit code.
+pub fn run(args: &Args) -> Result<i32, Error> {
     match &args.command {
-        Command::Decompose(d) => decompose(d),
+        Command::Decompose(d) => decompose(d).map(|()| 0),
+        Command::Track(t) => track(t),
     }
+}
+
+/// Prints warnings to stderr, a blank line apart. A warning must not stop
+/// the run; if stderr is gone there is no one to tell.
+fn warn(warnings: &[Diagnostic]) {
+    for (i, warning) in warnings.iter().enumerate() {
+        let gap = if i > 0 { "\n" } else { "" };
+        let _ = write!(std::io::stderr(), "{gap}{warning}");
+    }
+}
+
+/// Refuses a terminal table of more than [`TABLE_LIMIT`] cells.
+fn check_table(view: &ViewArgs, cells: u64) -> Result<(), Error> {
+    if view.format != Format::Table || cells <= TABLE_LIMIT {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        Diagnostic::new(format!(
+            "the table would have {} cells, too many to read in a terminal",
+            thousands(cells.into())
+        ))
+        .help("write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period"),
+    ))
+}
+
+/// How a terminal table lays cells out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// Members down the side, periods across (one figure per cell).
+    Pivot,
+    /// One line per cell with every column (several figures per cell).
+    Listing,
+}
+
+/// Writes a run in the asked format to stdout or, atomically, to the output
+/// file; `run` feeds the cells to the sink it is given.
+fn write<R>(
+    view: &ViewArgs,
+    layout: Layout,
+    run: impl FnOnce(&mut dyn CellSink) -> std::io::Result<R>,
+) -> Result<R, Error> {
+    let mut output = Output::open(view.output.as_deref())?;
+    let result = match (view.format, layout) {
+        (Format::Csv, _) => run(&mut CsvSink::new(output.writer())),
+        (Format::Json, _) => run(&mut JsonSink::new(output.writer())),
+        (Format::Table, Layout::Pivot) => {
+            let mut pivot = Pivot::default();
+            run(&mut pivot).and_then(|r| output.writer().write_all(render_table(&pivot).as_bytes()).map(|()| r))
+        }
+        (Format::Table, Layout::Listing) => {
+            let mut listing = Listing::default();
+            run(&mut listing).and_then(|r| output.writer().write_all(render_listing(&listing).as_bytes()).map(|()| r))
+        }
+    };
+    let value = result.map_err(|source| output.error(source))?;
+    output.commit()?;
+    Ok(value)
+}
+
+fn today(view: &ViewArgs) -> chrono::NaiveDate {
+    view.today.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// `salesplit decompose`: reads the plan, checks the request, then writes
 /// the breakdown. Nothing is written before every check has passed.
 pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
+    let view = &args.view;
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
-    let breakdown = engine.breakdown_on(args.by.as_deref(), args.period.as_deref(), today)?;
-    for (i, warning) in engine.warnings().iter().enumerate() {
-        // A warning must not stop the run; if stderr is gone there is no one to tell.
-        let gap = if i > 0 { "\n" } else { "" };
-        let _ = write!(std::io::stderr(), "{gap}{warning}");
+    let breakdown = engine.breakdown_on(view.by.as_deref(), view.period.as_deref(), today(view))?;
+    warn(engine.warnings());
+    check_table(view, engine.cell_count(&breakdown))?;
+    write(view, Layout::Pivot, |sink| engine.run(&breakdown, sink))
+}
+
+/// `salesplit track`: reads the plan and the actuals, then writes the
+/// report (or, with `--replan`, the new targets). Returns [`EXIT_BELOW`]
+/// when `--fail-below` is not met.
+pub fn track(args: &TrackArgs) -> Result<i32, Error> {
+    let view = &args.view;
+    let plan = Plan::read(&args.plan)?;
+    let engine = Engine::new(&plan)?;
+    let file = std::fs::File::open(&args.actuals).map_err(|source| Error::Io {
+        path: args.actuals.clone(),
+        action: "read",
+        source,
+    })?;
+    let tracker = Tracker::new(&engine, file, &args.actuals.display().to_string(), args.strict)?;
+    let today = today(view);
+    let as_of = args.as_of.unwrap_or(today);
+    let breakdown = tracker.breakdown(view.by.as_deref(), view.period.as_deref(), today)?;
+    warn(engine.warnings());
+    warn(tracker.warnings());
+    check_table(view, engine.cell_count(&breakdown))?;
+    if args.replan {
+        let carry = args.carry.as_deref().and_then(Carry::parse).unwrap_or(plan.track.carry);
+        let lost = write(view, Layout::Pivot, |sink| tracker.replan(&breakdown, as_of, carry, sink))?;
+        warn(&lost);
+        return Ok(0);
     }
-    if args.format == Format::Table {
-        let cells = engine.cell_count(&breakdown);
-        if cells > TABLE_LIMIT {
-            return Err(Error::invalid(
-                Diagnostic::new(format!(
-                    "the table would have {} cells, too many to read in a terminal",
-                    thousands(cells.into())
-                ))
-                .help(
-                    "write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period",
-                ),
-            ));
+    let tolerance = args.tolerance.unwrap_or(plan.track.tolerance);
+    let summary = write(view, Layout::Listing, |sink| tracker.report(&breakdown, as_of, tolerance, sink))?;
+    if let Some(threshold) = args.fail_below {
+        let below = |a: Option<rust_decimal::Decimal>| a.is_some_and(|a| a < threshold);
+        let company = below(summary.attainment);
+        let any = args.fail_below_any && summary.lowest.as_ref().is_some_and(|(a, _)| *a < threshold);
+        if company || any {
+            let pct = |d: rust_decimal::Decimal| {
+                format!("{}%", (d * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2).normalize())
+            };
+            let what = if company {
+                format!("attainment to date is {}", summary.attainment.map(pct).unwrap_or_default())
+            } else {
+                let (a, cell) = summary.lowest.clone().expect("checked");
+                format!("{cell} is at {}", pct(a))
+            };
+            let _ = writeln!(
+                std::io::stderr(),
+                "salesplit: {what}, below the --fail-below threshold of {}",
+                pct(threshold)
+            );
+            return Ok(EXIT_BELOW);
         }
     }
-    let mut output = Output::open(args.output.as_deref())?;
-    let result = match args.format {
-        Format::Csv => {
-            let mut sink = CsvSink::new(output.writer());
-            engine.run(&breakdown, &mut sink)
-        }
-        Format::Json => {
-            let mut sink = JsonSink::new(output.writer());
-            engine.run(&breakdown, &mut sink)
-        }
-        Format::Table => {
-            let mut pivot = Pivot::default();
-            engine.run(&breakdown, &mut pivot).and_then(|()| output.writer().write_all(render_table(&pivot).as_bytes()))
-        }
-    };
-    result.map_err(|source| output.error(source))?;
-    output.commit()
+    Ok(0)
 }

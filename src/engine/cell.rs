@@ -38,5 +38,5 @@ pub struct Cell<'a> {
     pub period: &'a Period,
     /// One value per [`Header::columns`] entry; amounts have exactly the
     /// precision's decimals.
-    pub values: &'a [Value<'a>],
+    pub values: &'a [Value],
 }

@@ -12,5 +12,5 @@ pub trait CellSink {
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()>;
     /// Called once at the end with the totals of the run, one per column:
     /// the sum of every cell's amounts, and for ratios the ratio of the sums.
-    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()>;
+    fn finish(&mut self, totals: &[Value]) -> std::io::Result<()>;
 }

@@ -14,12 +14,14 @@ mod breakdown;
 mod cell;
 mod cell_sink;
 mod holds;
+mod listing;
 mod pivot;
 mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{Cell, Header};
 pub use cell_sink::CellSink;
+pub use listing::{Listing, ListingRow};
 pub use pivot::{Pivot, PivotRow};
 pub use value::{Column, ColumnKind, Value};
 
@@ -145,6 +147,18 @@ impl<'p> Engine<'p> {
             columns: vec![Column { name: self.plan.metric.name.clone(), kind: ColumnKind::Amount }],
             splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
             time: view_name(&self.calendar, breakdown.time).to_string(),
+        }
+    }
+
+    /// Calls `f` with every org leaf's member path and its figures (in
+    /// rounding units) for each period of `level`, leaves in cascade order.
+    pub fn for_each_leaf(&self, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
+        let mut scratch: Vec<LevelScratch> = (0..Level::ALL.len()).map(|_| LevelScratch::default()).collect();
+        let mut series = Vec::with_capacity(self.calendar.level(level).len());
+        for (i, leaf) in self.leaves.iter().enumerate() {
+            series.clear();
+            self.spread(i, Level::Year, 0, leaf.units, &leaf.exact, level, &mut series, &mut scratch);
+            f(&leaf.path, &series);
         }
     }
 

@@ -70,7 +70,7 @@ impl CellSink for Pivot {
         Ok(())
     }
 
-    fn finish(&mut self, _totals: &[Value<'_>]) -> std::io::Result<()> {
+    fn finish(&mut self, _totals: &[Value]) -> std::io::Result<()> {
         Ok(())
     }
 }

@@ -5,18 +5,18 @@ use rust_decimal::Decimal;
 
 /// One figure of a cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Value<'a> {
+pub enum Value {
     /// Money or a count, with exactly the plan's decimals.
     Amount(Decimal),
     /// A fraction (0.9 = 90%), such as an attainment.
     Ratio(Decimal),
     /// A word, such as a status.
-    Text(&'a str),
+    Text(&'static str),
     /// No figure (an attainment when nothing was due yet).
     Missing,
 }
 
-impl Value<'_> {
+impl Value {
     /// The amount, if this is one.
     pub fn amount(&self) -> Option<Decimal> {
         match self {

@@ -15,11 +15,13 @@ mod precision;
 mod reader;
 mod roster;
 mod split;
+mod track_settings;
 
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub use precision::Precision;
 pub use split::{Member, MemberSet, MemberShare, Split};
+pub use track_settings::{Carry, TrackSettings};
 
 use std::path::Path;
 
@@ -79,6 +81,8 @@ pub struct Plan {
     /// With `holidays`: the years the named calendars cover, and where
     /// `holidays` is written (for the warning about uncovered dates).
     pub holiday_years: Option<(std::collections::BTreeSet<i32>, Location)>,
+    /// How `track` judges and re-plans (`[track]`).
+    pub track: TrackSettings,
     /// The organisational cascade, in order.
     pub splits: Vec<Split>,
 }

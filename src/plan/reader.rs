@@ -15,7 +15,7 @@ mod time;
 use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
-use super::{Member, MemberSet, MemberShare, Metric, Plan, Precision, Split};
+use super::{Carry, Member, MemberSet, MemberShare, Metric, Plan, Precision, Split, TrackSettings};
 use crate::calendar::{CalendarKind, CalendarSpec, RetailYearEnd};
 use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -177,7 +177,7 @@ impl<'a> Reader<'a> {
     }
 
     fn plan(&mut self, root: &DeTable<'_>) -> Option<Plan> {
-        let typos = self.known_keys(root, &["plan", "target", "time", "split"], "the plan file");
+        let typos = self.known_keys(root, &["plan", "target", "time", "split", "track"], "the plan file");
         let typo = |key: &str| typos.iter().any(|t| t == key);
         let header = match get(root, "plan") {
             Some((_, v)) => self.table(v, "[plan]").and_then(|t| self.plan_table(t, v.span())),
@@ -216,6 +216,10 @@ impl<'a> Reader<'a> {
             Some((_, v)) => self.splits(v, precision, metric.as_ref()),
             None => Vec::new(),
         };
+        let track = match get(root, "track") {
+            Some((_, v)) => self.table(v, "[track]").map(|t| self.track(t)).unwrap_or_default(),
+            None => TrackSettings::default(),
+        };
         let header = header?;
         let metric = metric?;
         let start = self.year_start(&header, &time)?;
@@ -245,6 +249,7 @@ impl<'a> Reader<'a> {
             level: time.level,
             holds: time.holds,
             holiday_years: time.holidays.map(|(h, at)| (h.years, at)),
+            track,
             splits,
         })
     }
@@ -510,6 +515,38 @@ impl<'a> Reader<'a> {
     }
 
     #[allow(clippy::type_complexity)]
+    /// `[track]`: `carry` and `tolerance`.
+    fn track(&mut self, t: &DeTable<'_>) -> TrackSettings {
+        self.known_keys(t, &["carry", "tolerance"], "[track]");
+        let mut settings = TrackSettings::default();
+        if let Some((_, v)) = get(t, "carry") {
+            if let Some(text) = self.string(v, "carry", "carry = \"shortfall\"") {
+                match Carry::parse(text) {
+                    Some(c) => settings.carry = c,
+                    None => self.error(
+                        v.span(),
+                        format!("carry `{text}` is not one of {}", Carry::NAMES.join(", ")),
+                        did_you_mean(text, &Carry::NAMES),
+                    ),
+                }
+            }
+        }
+        if let Some((_, v)) = get(t, "tolerance") {
+            match self.number(v, "tolerance", "a percentage such as \"5%\"") {
+                Some(Number::Percent(p)) if !p.is_sign_negative() && p < Decimal::ONE_HUNDRED => {
+                    settings.tolerance = p / Decimal::ONE_HUNDRED;
+                }
+                Some(_) => self.error(
+                    v.span(),
+                    "tolerance must be a percentage from 0% to under 100%",
+                    "write the band around 100% that counts as on track, e.g. `tolerance = \"5%\"`",
+                ),
+                None => {}
+            }
+        }
+        settings
+    }
+
     /// A non-negative plain weight.
     fn weight(&mut self, v: &Value<'_>, what: &str) -> Option<Decimal> {
         match self.number(v, what, "a relative weight such as 1 or 1.2")? {

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-
 use super::PeriodDates;
 use crate::engine::{Cell, CellSink, Header, Value};
 
@@ -62,7 +61,9 @@ impl<W: Write> CellSink for CsvSink<W> {
         for value in cell.values {
             self.number.clear();
             match value {
-                Value::Amount(d) | Value::Ratio(d) => write!(self.number, "{d}").expect("writing to a String cannot fail"),
+                Value::Amount(d) | Value::Ratio(d) => {
+                    write!(self.number, "{d}").expect("writing to a String cannot fail")
+                }
                 Value::Text(t) => self.number.push_str(t),
                 Value::Missing => {}
             }
@@ -71,7 +72,7 @@ impl<W: Write> CellSink for CsvSink<W> {
         self.out.write_record(None::<&[u8]>).map_err(io)
     }
 
-    fn finish(&mut self, _totals: &[Value<'_>]) -> std::io::Result<()> {
+    fn finish(&mut self, _totals: &[Value]) -> std::io::Result<()> {
         self.out.flush()
     }
 }

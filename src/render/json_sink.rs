@@ -5,7 +5,6 @@
 
 use std::io::Write;
 
-
 use super::PeriodDates;
 use crate::engine::{Cell, CellSink, Header, Value};
 
@@ -42,7 +41,7 @@ fn list(items: impl Iterator<Item = impl AsRef<str>>) -> String {
 
 /// A value as JSON: numbers with their decimals as written, words as
 /// strings, a missing figure as `null`.
-fn write_value(out: &mut impl Write, value: &Value<'_>) -> std::io::Result<()> {
+fn write_value(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
     match value {
         Value::Amount(d) | Value::Ratio(d) => write!(out, "{d}"),
         Value::Text(t) => serde_json::to_writer(out, t).map_err(std::io::Error::from),
@@ -88,7 +87,7 @@ impl<W: Write> CellSink for JsonSink<W> {
         self.out.write_all(b"}")
     }
 
-    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()> {
+    fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
         let close = if self.rows == 0 { "]" } else { "\n]" };
         write!(self.out, "{close}, \"total\": {{")?;
         for (i, (key, value)) in self.metric_keys.iter().zip(totals).enumerate() {

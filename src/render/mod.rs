@@ -13,4 +13,4 @@ mod table;
 pub use csv_sink::CsvSink;
 pub use json_sink::JsonSink;
 pub use period_dates::PeriodDates;
-pub use table::{render_table, thousands};
+pub use table::{render_listing, render_table, thousands};

@@ -6,7 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
-use crate::engine::{Pivot, PivotRow};
+use crate::engine::{ColumnKind, Listing, Pivot, PivotRow, Value};
 
 /// Period columns that still fit beside the members on a wide terminal.
 const MAX_ACROSS: usize = 13;
@@ -143,6 +143,50 @@ fn long(pivot: &Pivot, splits: &[String], metric: &str) -> Table {
     cells.push(thousands(pivot.total));
     table.add_row(cells);
     table
+}
+
+/// Formats a finished listing (one line per cell, every column, then the
+/// totals) as text ending with a newline.
+pub fn render_listing(listing: &Listing) -> String {
+    let Some(h) = &listing.header else { return String::new() };
+    let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
+    let mut out = format!("{} — {}{currency}, by {}\n", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
+    let mut head: Vec<String> = h.splits.clone();
+    head.push("period".to_string());
+    head.extend(h.columns.iter().map(|c| c.name.clone()));
+    let mut table = new_table(head, h.splits.len() + 1);
+    for (i, column) in h.columns.iter().enumerate() {
+        if column.kind == ColumnKind::Text {
+            if let Some(col) = table.column_mut(h.splits.len() + 1 + i) {
+                col.set_cell_alignment(CellAlignment::Left);
+            }
+        }
+    }
+    for row in &listing.rows {
+        let mut cells = row.members.clone();
+        cells.push(row.period.clone());
+        cells.extend(row.values.iter().map(shown));
+        table.add_row(cells);
+    }
+    if !listing.totals.is_empty() {
+        let mut cells = vec!["Total".to_string()];
+        cells.extend(std::iter::repeat_n(String::new(), h.splits.len()));
+        cells.extend(listing.totals.iter().map(shown));
+        table.add_row(cells);
+    }
+    out.push_str(&table.to_string());
+    out.push('\n');
+    out
+}
+
+/// A value for people: amounts with separators, ratios as percentages.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Amount(d) => thousands(*d),
+        Value::Ratio(r) => format!("{}%", (r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2).normalize()),
+        Value::Text(t) => t.to_string(),
+        Value::Missing => "–".to_string(),
+    }
 }
 
 fn by_words(splits: &[String], level: &str) -> String {

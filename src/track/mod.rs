@@ -6,7 +6,9 @@
 mod actuals;
 mod figures;
 mod replan;
+mod tracker;
 
 pub use actuals::{Actuals, ActualsShape, UNPLANNED};
 pub use figures::{Figures, Status};
-pub use replan::{replan, Carry};
+pub use replan::replan;
+pub use tracker::{ReportSummary, Tracker, REPORT_COLUMNS};

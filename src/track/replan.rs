@@ -9,30 +9,7 @@ use rust_decimal::Decimal;
 
 use crate::allocate::{Apportioner, Exact, Share};
 use crate::calendar::{Calendar, Level};
-use crate::plan::Precision;
-
-/// What to do with the difference between target and actual to date.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Carry {
-    /// A shortfall raises the remaining targets; a surplus leaves them unchanged.
-    Shortfall,
-    /// A shortfall raises the remaining targets and a surplus lowers them.
-    Both,
-    /// The remaining targets stay as planned.
-    None,
-}
-
-impl Carry {
-    /// The policy named `shortfall`, `both` or `none`.
-    pub fn parse(s: &str) -> Option<Carry> {
-        match s {
-            "shortfall" => Some(Carry::Shortfall),
-            "both" => Some(Carry::Both),
-            "none" => Some(Carry::None),
-            _ => None,
-        }
-    }
-}
+use crate::plan::{Carry, Precision};
 
 /// Re-plans one node: `targets` (units) and `actuals` per day of the plan
 /// year, the first `done` days being on or before the as-of date. Returns
