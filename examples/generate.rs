@@ -14,7 +14,8 @@
 //! Options: `--reps N` (0 leaves the salesperson split out), `--products N`
 //! (0 leaves the product split out), `--regions N` (at least 1),
 //! `--level year|quarter|month|week|day`, `--total AMOUNT` (a multiple of
-//! 0.01), `--seed N`, `--out DIR` (required; created if missing).
+//! 0.01), `--seed N`, `--transactions N` (also writes `DIR/sales.csv` with N
+//! sales for `salesplit track`), `--out DIR` (required; created if missing).
 //!
 //! The benchmark `benches/decompose.rs` includes this file with `#[path]` and
 //! calls [`write_plan`], so both measure the same plans.
@@ -37,6 +38,8 @@ pub struct Spec {
     pub total: String,
     /// Seed of the pseudo-random weights.
     pub seed: u64,
+    /// Transactions to write to `sales.csv` for `salesplit track` (0: none).
+    pub transactions: usize,
 }
 
 impl Default for Spec {
@@ -48,6 +51,7 @@ impl Default for Spec {
             level: "day".to_string(),
             total: "1_234_567_890.12".to_string(),
             seed: 2026,
+            transactions: 0,
         }
     }
 }
@@ -204,9 +208,62 @@ pub fn write_plan(dir: &Path, spec: &Spec) -> std::io::Result<PathBuf> {
     Ok(path)
 }
 
+/// Writes `dir/sales.csv`: `spec.transactions` sales from 1 January to 30
+/// June 2026, each a salesperson (with their region) selling one product for
+/// 10.00 to 999.99, in the column order `date,region,salesperson,product,sales`.
+/// Returns the file's path and its total, in cents.
+pub fn write_transactions(dir: &Path, spec: &Spec) -> std::io::Result<(PathBuf, u128)> {
+    use std::io::Write as _;
+    let (_, roster) = render(spec);
+    let people: Vec<(String, String)> = roster
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            Some((f.next()?.to_string(), f.next()?.to_string()))
+        })
+        .collect();
+    let products: Vec<String> = (0..spec.products.max(1)).map(product_name).collect();
+    let path = dir.join("sales.csv");
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+    writeln!(out, "date,region,salesperson,product,sales")?;
+    let mut rng = Lcg::new(spec.seed ^ 0xACE);
+    let first = 20_454; // days from 1970-01-01 to 2026-01-01
+    let mut total: u128 = 0;
+    for _ in 0..spec.transactions {
+        let day = first + rng.below(181) as i64;
+        let date = chrono_free_date(day);
+        let (name, region) = if people.is_empty() {
+            (String::new(), region_name(rng.below(spec.regions as u64) as usize))
+        } else {
+            people[rng.below(people.len() as u64) as usize].clone()
+        };
+        let product = &products[rng.below(products.len() as u64) as usize];
+        let cents = 1_000 + rng.below(99_000);
+        total += u128::from(cents);
+        writeln!(out, "{date},{region},{name},{product},{}.{:02}", cents / 100, cents % 100)?;
+    }
+    out.flush()?;
+    Ok((path, total))
+}
+
+/// `YYYY-MM-DD` of a day number since 1970-01-01 (civil-from-days), so the
+/// generator needs no date crate.
+fn chrono_free_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 #[allow(dead_code)]
-const USAGE: &str =
-    "usage: generate --out DIR [--reps N] [--products N] [--regions N] [--level LEVEL] [--total AMOUNT] [--seed N]";
+const USAGE: &str = "usage: generate --out DIR [--reps N] [--products N] [--regions N] [--level LEVEL] [--total AMOUNT] [--seed N] [--transactions N]";
 
 #[allow(dead_code)]
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(Spec, PathBuf), String> {
@@ -222,6 +279,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<(Spec, PathBuf),
             "--level" => spec.level = value,
             "--total" => spec.total = value,
             "--seed" => spec.seed = value.parse().map_err(|e| format!("--seed {value}: {e}"))?,
+            "--transactions" => spec.transactions = count(&value)?,
             "--out" => out = Some(PathBuf::from(value)),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
@@ -252,6 +310,17 @@ fn main() {
         Err(e) => {
             eprintln!("cannot write to {}: {e}", out.display());
             std::process::exit(1);
+        }
+    }
+    if spec.transactions > 0 {
+        match write_transactions(&out, &spec) {
+            Ok((path, cents)) => {
+                println!("wrote {} ({} sales, total {}.{:02})", path.display(), spec.transactions, cents / 100, cents % 100)
+            }
+            Err(e) => {
+                eprintln!("cannot write to {}: {e}", out.display());
+                std::process::exit(1);
+            }
         }
     }
 }

@@ -64,12 +64,25 @@ impl Figures {
     /// that counts as on track (0.05 for ±5%).
     pub fn of(targets: &[u128], actuals: &[Decimal], done: usize, precision: Precision, tolerance: Decimal) -> Figures {
         let amount = |units: u128| precision.to_amount(units);
-        let round = |d: Decimal| d.round_dp_with_strategy(precision.decimals(), RoundingStrategy::MidpointAwayFromZero);
+        let dp = precision.decimals();
+        // Derived figures get exactly the plan's decimals.
+        let round = |d: Decimal| {
+            let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+            r.rescale(dp);
+            r
+        };
+        // Actuals keep every decimal they have, and at least the plan's.
+        let pad = |mut d: Decimal| {
+            if d.scale() < dp {
+                d.rescale(dp);
+            }
+            d
+        };
         let target_units: u128 = targets.iter().sum();
         let due_units: u128 = targets[..done].iter().sum();
         let target = amount(target_units);
         let target_to_date = amount(due_units);
-        let actual_to_date: Decimal = actuals[..done].iter().sum();
+        let actual_to_date = pad(actuals[..done].iter().sum());
         let attainment = (due_units > 0).then(|| {
             (actual_to_date / target_to_date)
                 .round_dp_with_strategy(RATIO_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
@@ -90,8 +103,8 @@ impl Figures {
             target_to_date,
             actual_to_date,
             attainment,
-            gap: target_to_date - actual_to_date,
-            remaining,
+            gap: pad(target_to_date - actual_to_date),
+            remaining: pad(remaining),
             run_rate,
             projected,
             status,
