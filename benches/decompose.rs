@@ -13,6 +13,9 @@
 //! that only counts, i.e. the cascade alone) on an engine built once, and
 //! `prepare/<plan>/read+engine_new` (read + `Engine::new`, no cells).
 //!
+//! `track/200x3_1M_rows` reads a generated file of a million sales against
+//! the 200-salesperson plan and reports by region and month.
+//!
 //! ```text
 //! cargo bench --bench decompose                  # everything, a few minutes on 2 cores
 //! cargo bench --bench decompose -- day_200x3     # one plan
@@ -152,5 +155,32 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(decompose, benches);
+/// `track` of the 200-salesperson plan against a generated transaction
+/// file of one million rows (reading, summing and reporting by region and
+/// month), in rows per second. The README gives the command for ten million.
+fn track(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let spec =
+        Spec { reps: 200, products: 3, regions: 10, level: "month".into(), transactions: 1_000_000, ..Spec::default() };
+    let path = generate::write_plan(dir.path(), &spec).expect("write the generated plan");
+    let (sales, _) = generate::write_transactions(dir.path(), &spec).expect("write the transactions");
+    let plan = Plan::read(&path).expect("valid plan");
+    let engine = Engine::new(&plan).expect("runnable plan");
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).expect("a date");
+    let mut group = c.benchmark_group("track/200x3_1M_rows");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(8));
+    group.throughput(Throughput::Elements(spec.transactions as u64));
+    group.bench_function("report_by_region_month", |b| {
+        b.iter(|| {
+            let file = std::fs::File::open(&sales).expect("the transactions");
+            let tracker = salesplit::track::Tracker::new(&engine, file, "sales.csv", false).expect("valid actuals");
+            let breakdown = tracker.breakdown(Some("region,month"), None, as_of).expect("breakdown");
+            let mut sink = CsvSink::new(std::io::sink());
+            tracker.report(&breakdown, as_of, plan.track.tolerance, &mut sink).expect("io::sink never fails")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(decompose, benches, track);
 criterion_main!(decompose);
