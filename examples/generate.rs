@@ -315,7 +315,13 @@ fn main() {
     if spec.transactions > 0 {
         match write_transactions(&out, &spec) {
             Ok((path, cents)) => {
-                println!("wrote {} ({} sales, total {}.{:02})", path.display(), spec.transactions, cents / 100, cents % 100)
+                println!(
+                    "wrote {} ({} sales, total {}.{:02})",
+                    path.display(),
+                    spec.transactions,
+                    cents / 100,
+                    cents % 100
+                )
             }
             Err(e) => {
                 eprintln!("cannot write to {}: {e}", out.display());

@@ -1638,3 +1638,240 @@ holidays = ["cn-2026"]
         ]),
     );
 }
+
+// ------------------------------------------------- track: the actual sales
+
+/// reps.csv for [`WITH_ROSTER`]: Ann in East, Bob in West.
+const REPS: &str = "name,region,weight\nAnn,East,1\nBob,West,1\n";
+
+/// `track plan.toml --actuals sales.csv` plus `args`, over [`WITH_ROSTER`],
+/// [`REPS`] and `sales` as sales.csv, must fail with `code` and say exactly `expected`.
+#[track_caller]
+fn track_fails(code: i32, sales: &str, args: &[&str], expected: &str) {
+    let mut all = vec!["track", "plan.toml", "--actuals", "sales.csv"];
+    all.extend_from_slice(args);
+    fails_with(code, &[("plan.toml", WITH_ROSTER), ("reps.csv", REPS), ("sales.csv", sales)], &all, expected);
+}
+
+#[test]
+fn actuals_without_the_metric_column_suggest_the_near_one() {
+    track_fails(
+        1,
+        "date,region,salesperson,sale\n2026-01-05,East,Ann,100\n",
+        &["--as-of", "2026-03-15"],
+        &lines(&[
+            "error: the actuals have no `sales` column",
+            "  --> sales.csv line 1",
+            "  |",
+            "1 | date,region,salesperson,sale",
+            "  |                         ^^^^",
+            "  = note: the columns are: date, region, salesperson, sale",
+            "  = help: did you mean `sale`? Rename it to `sales`, the plan's metric",
+        ]),
+    );
+}
+
+#[test]
+fn actuals_without_a_metric_column_or_anything_like_it() {
+    // `amount` is too far from `sales` to guess.
+    track_fails(
+        1,
+        "date,region,amount\n2026-01-05,East,100\n",
+        &["--as-of", "2026-03-15"],
+        &lines(&[
+            "error: the actuals have no `sales` column",
+            "  --> sales.csv line 1",
+            "  |",
+            "1 | date,region,amount",
+            "  | ^^^^^^^^^^^^^^^^^^",
+            "  = note: the columns are: date, region, amount",
+            "  = help: add a `sales` column with the amount of each sale (it is named after the plan's metric)",
+        ]),
+    );
+}
+
+#[test]
+fn actuals_without_a_date_column() {
+    track_fails(
+        1,
+        "day,region,sales\n2026-01-05,East,100\n",
+        &["--as-of", "2026-03-15"],
+        &lines(&[
+            "error: the actuals have no `date` column",
+            "  --> sales.csv line 1",
+            "  |",
+            "1 | day,region,sales",
+            "  | ^^^^^^^^^^^^^^^^",
+            "  = note: the columns are: day, region, sales",
+            "  = help: add a `date` column with the day of each sale (YYYY-MM-DD)",
+        ]),
+    );
+}
+
+#[test]
+fn actuals_row_with_a_day_the_month_does_not_have() {
+    track_fails(
+        1,
+        "date,region,sales\n2026-01-05,East,100\n2026-02-30,West,250\n",
+        &["--as-of", "2026-03-15"],
+        &lines(&[
+            "error: `2026-02-30` is not a date: 2026-02 has 28 days",
+            "  --> sales.csv line 3",
+            "  |",
+            "3 | 2026-02-30,West,250",
+            "  | ^^^^^^^^^^",
+            "  = help: write dates as YYYY-MM-DD, e.g. 2026-03-15 (a time after the date, such as 2026-03-15 10:30:00, is fine)",
+        ]),
+    );
+}
+
+#[test]
+fn actuals_row_with_an_amount_that_is_not_a_number() {
+    track_fails(
+        1,
+        "date,region,sales\n2026-01-05,East,100\r\n2026-01-06,West,12O.50\r\n",
+        &["--as-of", "2026-03-15"],
+        &lines(&[
+            "error: `12O.50` is not a number",
+            "  --> sales.csv line 3",
+            "  |",
+            "3 | 2026-01-06,West,12O.50",
+            "  |                 ^^^^^^",
+            "  = help: write the amount as a plain number such as 1234.50 (\"1,234.50\" in quotes is fine)",
+        ]),
+    );
+}
+
+#[test]
+fn missing_actuals_file() {
+    fails_with(
+        1,
+        &[("plan.toml", TWO_REGIONS)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-15"],
+        &lines(&[
+            "error: cannot read actuals sales.csv: no such file",
+            " = help: check the --actuals path; a relative path is read from the folder salesplit runs in",
+        ]),
+    );
+}
+
+#[test]
+fn strict_refuses_rows_of_members_not_in_the_plan() {
+    // Bob is in West, not East; North is no region. The first is underlined.
+    track_fails(
+        1,
+        "date,region,salesperson,sales\n2026-01-05,East,Ann,100\n2026-01-06,East,Bob,7.50\n2026-01-07,North,Ann,3\n",
+        &["--as-of", "2026-03-15", "--strict"],
+        &lines(&[
+            "error: 2 rows (10.50 in all) name members that are not in the plan",
+            "  --> sales.csv line 3",
+            "  |",
+            "3 | 2026-01-06,East,Bob,7.50",
+            "  |                 ^^^",
+            "  = note: the first, on line 3: salesperson `Bob` is not in the plan under region `East`",
+            "  = help: add those members to the plan, or fix their names in the actuals (without --strict they are reported under `(unplanned)`)",
+        ]),
+    );
+}
+
+#[test]
+fn strict_suggests_a_member_with_a_near_name() {
+    track_fails(
+        1,
+        "date,region,salesperson,sales\n2026-01-05,Esat,Ann,100\n",
+        &["--as-of", "2026-03-15", "--strict"],
+        &lines(&[
+            "error: 1 row (100 in all) names members that are not in the plan",
+            "  --> sales.csv line 2",
+            "  |",
+            "2 | 2026-01-05,Esat,Ann,100",
+            "  |            ^^^^",
+            "  = note: the first, on line 2: region `Esat` is not in the plan (did you mean `East`?)",
+            "  = help: add those members to the plan, or fix their names in the actuals (without --strict they are reported under `(unplanned)`)",
+        ]),
+    );
+}
+
+#[test]
+fn by_deeper_than_the_actuals_go() {
+    track_fails(
+        1,
+        "date,region,sales\n2026-01-05,East,100\n",
+        &["--as-of", "2026-03-15", "--by", "salesperson,month"],
+        &lines(&[
+            "error: the actuals have no `salesperson` column, so they cannot be tracked by salesperson",
+            "  --> sales.csv",
+            "  = help: track by region (e.g. --by region,month), or add a `salesperson` column to sales.csv",
+        ]),
+    );
+}
+
+#[test]
+fn by_a_split_below_a_missing_column() {
+    // Salespeople come under regions: without a region they cannot be placed.
+    track_fails(
+        1,
+        "date,salesperson,sales\n2026-01-05,Ann,100\n",
+        &["--as-of", "2026-03-15", "--by", "salesperson"],
+        &lines(&[
+            "error: the actuals have no `region` column, so they cannot be tracked by salesperson",
+            "  --> sales.csv",
+            "  = help: track the company as a whole (e.g. --by month), or add a `region` column to sales.csv (salesperson comes under region in the plan)",
+        ]),
+    );
+}
+
+#[test]
+fn unknown_carry_policy_is_a_usage_error() {
+    track_fails(
+        2,
+        "date,region,sales\n2026-01-05,East,100\n",
+        &["--as-of", "2026-03-15", "--replan", "--carry", "shorfall"],
+        &lines(&[
+            "error: invalid value 'shorfall' for '--carry <POLICY>'",
+            "  [possible values: shortfall, both, none]",
+            "",
+            "  tip: a similar value exists: 'shortfall'",
+            "",
+            "For more information, try '--help'.",
+        ]),
+    );
+}
+
+#[test]
+fn malformed_fail_below_is_a_usage_error() {
+    track_fails(
+        2,
+        "date,region,sales\n2026-01-05,East,100\n",
+        &["--as-of", "2026-03-15", "--fail-below", "ninety"],
+        &lines(&[
+            "error: invalid value 'ninety' for '--fail-below <PERCENT>': `ninety` is not a percentage; write it like 90%",
+            "",
+            "For more information, try '--help'.",
+        ]),
+    );
+}
+
+#[test]
+fn malformed_as_of_is_a_usage_error() {
+    track_fails(
+        2,
+        "date,region,sales\n2026-01-05,East,100\n",
+        &["--as-of", "2026-02-29"],
+        &lines(&[
+            "error: invalid value '2026-02-29' for '--as-of <YYYY-MM-DD>': it is not a date (2026-02 has 28 days)",
+            "",
+            "For more information, try '--help'.",
+        ]),
+    );
+    track_fails(
+        2,
+        "date,region,sales\n2026-01-05,East,100\n",
+        &["--as-of", "15/03/2026"],
+        &lines(&[
+            "error: invalid value '15/03/2026' for '--as-of <YYYY-MM-DD>': it is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
+            "",
+            "For more information, try '--help'.",
+        ]),
+    );
+}

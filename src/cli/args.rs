@@ -128,6 +128,6 @@ fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     text.parse::<chrono::NaiveDate>().map_err(|_| match why_not_a_date(text) {
         Some(why) => format!("it is not a date ({why})"),
-        None => "it is not a date; write it as YYYY-MM-DD, e.g. --today 2026-03-15".to_string(),
+        None => "it is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15".to_string(),
     })
 }

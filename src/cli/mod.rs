@@ -143,17 +143,22 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let view = &args.view;
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let file = std::fs::File::open(&args.actuals).map_err(|source| Error::Io {
-        path: args.actuals.clone(),
-        action: "read",
-        source,
+    let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::invalid(
+            Diagnostic::new(format!("cannot read actuals {}: no such file", args.actuals.display()))
+                .help("check the --actuals path; a relative path is read from the folder salesplit runs in"),
+        ),
+        _ => Error::Io { path: args.actuals.clone(), action: "read", source },
     })?;
     let tracker = Tracker::new(&engine, file, &args.actuals.display().to_string(), args.strict)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
     let breakdown = tracker.breakdown(view.by.as_deref(), view.period.as_deref(), today)?;
-    warn(engine.warnings());
-    warn(tracker.warnings());
+    // One list, so that every warning is a blank line from the next.
+    let mut warnings = engine.warnings().to_vec();
+    warnings.extend(tracker.warnings().iter().cloned());
+    warnings.extend(tracker.after(as_of));
+    warn(&warnings);
     check_table(view, engine.cell_count(&breakdown))?;
     if args.replan {
         let carry = args.carry.as_deref().and_then(Carry::parse).unwrap_or(plan.track.carry);

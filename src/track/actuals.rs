@@ -15,7 +15,7 @@ use std::io::Read;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// The member name that stands for members the plan does not have.
@@ -44,6 +44,11 @@ pub struct Actuals {
     pub unplanned: Vec<Vec<String>>,
     /// Rows and amount that went to `(unplanned)` nodes.
     pub unplanned_rows: (u64, Decimal),
+    /// The first row that went to an `(unplanned)` node: where it is (the
+    /// unknown member underlined) and what is unknown about it, for messages.
+    pub first_unplanned: Option<(Location, String)>,
+    /// Rows per day of the plan year (planned or not).
+    pub day_rows: Vec<u64>,
     /// Rows and amount dated outside the plan year, left out.
     pub outside_rows: (u64, Decimal),
     /// Every row's amount, in and outside the plan year.
@@ -75,7 +80,7 @@ impl Actuals {
         first: NaiveDate,
         days: usize,
     ) -> Result<(Actuals, ActualsShape)> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Lines::new(input));
         let headers: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').trim().to_string()).collect(),
             Err(e) => return Err(Error::invalid(header_error(file, &e.to_string()))),
@@ -83,15 +88,30 @@ impl Actuals {
         let header_line = headers.join(",");
         let find = |name: &str| headers.iter().position(|h| h == name);
         let mut missing = Vec::new();
-        for (name, what) in [("date", "the day of each sale (YYYY-MM-DD)"), (metric, "the amount of each sale")] {
+        // Where column `i` is in the header line, for the caret.
+        let span = |i: usize| {
+            let start: usize = headers[..i].iter().map(|h| h.len() + 1).sum();
+            start..start + headers[i].len()
+        };
+        let taken = |h: &str| h == "date" || h == metric || splits.iter().any(|s| s == h);
+        let columns = [
+            ("date", "add a `date` column with the day of each sale (YYYY-MM-DD)".to_string(), ""),
+            (
+                metric,
+                format!("add a `{metric}` column with the amount of each sale (it is named after the plan's metric)"),
+                ", the plan's metric",
+            ),
+        ];
+        for (name, add, what) in columns {
             if find(name).is_none() {
-                let help = match suggest(name, headers.iter().map(String::as_str)) {
-                    Some(s) => format!("rename column `{s}` to `{name}`: it holds {what}"),
-                    None => format!("add a `{name}` column with {what}"),
+                let near = suggest(name, headers.iter().map(String::as_str).filter(|h| !taken(h)));
+                let (underline, help) = match near.and_then(&find) {
+                    Some(i) => (span(i), format!("did you mean `{}`? Rename it to `{name}`{what}", headers[i])),
+                    None => (0..header_line.len(), add),
                 };
                 missing.push(
                     Diagnostic::new(format!("the actuals have no `{name}` column"))
-                        .at(Location::csv_line(file, 1, &header_line, 0..header_line.len()))
+                        .at(Location::csv_line(file, 1, &header_line, underline))
                         .note(format!("the columns are: {}", headers.join(", ")))
                         .help(help),
                 );
@@ -117,7 +137,7 @@ impl Actuals {
                 known[k].insert(&path[..k]);
             }
         }
-        let mut actuals = Actuals::default();
+        let mut actuals = Actuals { day_rows: vec![0; days], ..Actuals::default() };
         let mut unplanned_index: HashMap<Vec<String>, usize> = HashMap::new();
         let mut errors: Vec<Diagnostic> = Vec::new();
         let mut more_errors = 0u64;
@@ -128,7 +148,7 @@ impl Actuals {
                 Ok(false) => break,
                 Ok(true) => {}
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line()) as usize;
+                    let line = e.position().map_or(0, |p| reader.get_mut().line_of(p.byte())) as usize;
                     push_error(
                         &mut errors,
                         &mut more_errors,
@@ -142,7 +162,7 @@ impl Actuals {
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            let line = record.position().map_or(0, |p| p.line()) as usize;
+            let line = record.position().map_or(0, |p| reader.get_mut().line_of(p.byte())) as usize;
             let row_text = || record.iter().collect::<Vec<_>>().join(",");
             let field_at = |i: usize| {
                 let text = row_text();
@@ -155,16 +175,19 @@ impl Actuals {
                 push_error(
                     &mut errors,
                     &mut more_errors,
-                    Diagnostic::new(format!("`{date_text}` is not a date"))
-                        .at(field_at(columns.date))
-                        .help("write dates as YYYY-MM-DD (a time after the date is fine)"),
+                    Diagnostic::new(match why_not_a_date(date_text.split(['T', ' ']).next().unwrap_or("")) {
+                        Some(why) => format!("`{date_text}` is not a date: {why}"),
+                        None => format!("`{date_text}` is not a date"),
+                    })
+                    .at(field_at(columns.date))
+                    .help("write dates as YYYY-MM-DD, e.g. 2026-03-15 (a time after the date, such as 2026-03-15 10:30:00, is fine)"),
                 );
                 continue;
             };
             let amount_text = record.get(columns.metric).unwrap_or("").trim();
             let Some(amount) = parse_amount(amount_text) else {
                 let what = if amount_text.is_empty() {
-                    format!("the `{metric}` is empty")
+                    format!("this row has no `{metric}` amount")
                 } else {
                     format!("`{amount_text}` is not a number")
                 };
@@ -185,6 +208,7 @@ impl Actuals {
                 actuals.outside_rows.1 += amount;
                 continue;
             }
+            actuals.day_rows[day as usize] += 1;
             path.clear();
             path.extend(columns.splits.iter().map(|&c| record.get(c).unwrap_or("").trim().to_string()));
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -200,6 +224,25 @@ impl Actuals {
                         .collect();
                     actuals.unplanned_rows.0 += 1;
                     actuals.unplanned_rows.1 += amount;
+                    if actuals.first_unplanned.is_none() && known_len < depth {
+                        let k = known_len;
+                        let member = &path[k];
+                        let split = &splits[k];
+                        let under =
+                            if k == 0 { String::new() } else { format!(" under {} `{}`", splits[k - 1], path[k - 1]) };
+                        let siblings = nodes.iter().filter(|p| p[..k] == refs[..k]).map(|p| p[k]);
+                        let what = if member.is_empty() {
+                            format!("the first, on line {line}: the {split} is empty")
+                        } else {
+                            match suggest(member, siblings) {
+                                Some(near) => format!(
+                                    "the first, on line {line}: {split} `{member}` is not in the plan{under} (did you mean `{near}`?)"
+                                ),
+                                None => format!("the first, on line {line}: {split} `{member}` is not in the plan{under}"),
+                            }
+                        };
+                        actuals.first_unplanned = Some((field_at(columns.splits[k]), what));
+                    }
                     let next = nodes.len() + unplanned_index.len();
                     *unplanned_index.entry(unplanned.clone()).or_insert_with(|| {
                         actuals.unplanned.push(unplanned);
@@ -220,6 +263,59 @@ impl Actuals {
             return Err(Error::Invalid(errors));
         }
         Ok((actuals, ActualsShape { depth, unused }))
+    }
+}
+
+/// Passes the actuals through to the csv reader and remembers where the
+/// line breaks are, so that a row's line can be counted from its first
+/// byte: the csv crate starts a row that follows a CRLF (as Excel writes
+/// them) or a blank line at the break before it, a line or more too early.
+/// Only the breaks the reader has buffered but not yet passed are kept.
+struct Lines<R> {
+    inner: R,
+    /// Bytes read so far.
+    offset: u64,
+    /// Offsets of the `\r` and `\n` bytes not yet passed, and which is a `\n`.
+    breaks: std::collections::VecDeque<(u64, bool)>,
+    /// `\n` bytes already passed.
+    passed: u64,
+}
+
+impl<R> Lines<R> {
+    fn new(inner: R) -> Lines<R> {
+        Lines { inner, offset: 0, breaks: Default::default(), passed: 0 }
+    }
+
+    /// The 1-based line of the row whose csv position is byte `start`.
+    /// Rows must be asked for in file order.
+    fn line_of(&mut self, start: u64) -> u64 {
+        while let Some(&(at, newline)) = self.breaks.front() {
+            if at >= start {
+                break;
+            }
+            self.passed += u64::from(newline);
+            self.breaks.pop_front();
+        }
+        // Skip the run of line breaks the row starts with.
+        let skipped = (start..)
+            .zip(&self.breaks)
+            .take_while(|(next, (at, _))| at == next)
+            .filter(|(_, (_, newline))| *newline)
+            .count() as u64;
+        self.passed + skipped + 1
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, b) in buf[..n].iter().enumerate() {
+            if matches!(b, b'\r' | b'\n') {
+                self.breaks.push_back((self.offset + i as u64, *b == b'\n'));
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
     }
 }
 
@@ -290,6 +386,15 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_counted_from_a_row_s_first_byte_after_crlf_and_blank_lines() {
+        let text = "\u{feff}date,region,rep,sales\r\n2026-01-01,East,Ann,1\r\n\r\n2026-01-01,East,Ann,\"2\r\n\"\r\n2026-01-01,East,Ann,x\r\n";
+        let err = read(text).unwrap_err().to_string();
+        assert!(err.contains("`x` is not a number\n  --> sales.csv line 6"), "{err}");
+        let err = read("date,region,rep,sales\n\n\n2026-01-01,East,Ann,y\n").unwrap_err().to_string();
+        assert!(err.contains("`y` is not a number\n  --> sales.csv line 4"), "{err}");
+    }
+
+    #[test]
     fn a_missing_split_column_tracks_above_it() {
         let (_, shape) = read("date,rep,sales\n2026-01-05,Ann,1\n").unwrap();
         assert_eq!(shape.depth, 0);
@@ -300,7 +405,12 @@ mod tests {
     fn bad_rows_are_errors_with_their_line() {
         let err = read("date,region,rep,sales\n2026-13-01,East,Ann,1\n2026-01-01,East,Ann,abc\n").unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("`2026-13-01` is not a date\n  --> sales.csv line 2"), "{text}");
+        assert!(
+            text.contains(
+                "`2026-13-01` is not a date: there is no month 13; months run from 01 to 12\n  --> sales.csv line 2"
+            ),
+            "{text}"
+        );
         assert!(text.contains("`abc` is not a number\n  --> sales.csv line 3"), "{text}");
         let err = read("when,region,rep,amount\n").unwrap_err().to_string();
         assert!(err.contains("the actuals have no `date` column"), "{err}");

@@ -5,6 +5,7 @@
 //! remaining targets plus the actuals to date equal the original target.
 
 use dashu_int::{IBig, UBig};
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::allocate::{Apportioner, Exact, Share};
@@ -70,9 +71,20 @@ impl Replanner<'_> {
         let children = self.calendar.period(level, index).children.clone();
         let finer = level.finer().expect("above days");
         let ranges: Vec<_> = children.clone().map(|c| self.days(finer, c)).collect();
-        let (over, open): (Vec<usize>, Vec<usize>) = (0..ranges.len()).partition(|&k| ranges[k].end <= self.done);
+        // A child is over when it has no target left after the as-of date:
+        // its days are all done, or the ones left weigh nothing (a weekend
+        // under workdays). Carrying into such a child would lose the amount.
+        let left = |k: usize| -> u128 { self.targets[ranges[k].start.max(self.done)..ranges[k].end].iter().sum() };
+        let (over, open): (Vec<usize>, Vec<usize>) =
+            (0..ranges.len()).partition(|&k| ranges[k].end <= self.done || left(k) == 0);
         let target_done: u128 = over.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum::<u128>()).sum();
-        let actual_done: Decimal = over.iter().map(|&k| self.actuals[ranges[k].clone()].iter().sum::<Decimal>()).sum();
+        let actual_done: Decimal = over
+            .iter()
+            .map(|&k| {
+                let r = &ranges[k];
+                self.actuals[r.start..r.end.min(self.done).max(r.start)].iter().sum::<Decimal>()
+            })
+            .sum();
         let planned_done = self.precision.to_amount(target_done);
         // What the periods that are over count for, by the carry policy.
         let counted = match self.carry {
@@ -81,18 +93,22 @@ impl Replanner<'_> {
             Carry::Shortfall => actual_done.min(planned_done),
         };
         let rest = subtract(&exact, counted, self.precision);
-        let rest_units = match rest.floor_rem() {
-            (whole, rem) if rem.is_zero() => whole,
+        let (floor, rem) = rest.floor_rem();
+        let floor = u128::try_from(&floor).unwrap_or(units);
+        let ceil = if rem.is_zero() { floor } else { floor + 1 };
+        let counted_units = counted / self.precision.unit();
+        let rest_units = if counted_units.fract().is_zero() {
+            // The parent gave this period `units`, the floor or the ceiling
+            // of its exact value: keep that rounding, so that the children
+            // add up to what the parent counted on.
+            let kept = (Decimal::from(units) - counted_units).to_i128().unwrap_or(0).max(0) as u128;
+            kept.clamp(floor, ceil)
+        } else if rem * UBig::from(2u8) >= *rest.den() {
             // An actual finer than the precision: round the rest to the nearer unit.
-            (whole, rem) => {
-                if rem * UBig::from(2u8) >= *rest.den() {
-                    whole + UBig::ONE
-                } else {
-                    whole
-                }
-            }
+            ceil
+        } else {
+            floor
         };
-        let rest_units = u128::try_from(&rest_units).unwrap_or(units);
         if open.is_empty() {
             self.lost = rest;
             return;
@@ -173,6 +189,37 @@ mod tests {
         assert!(new[39..59].iter().all(|d| *d == 80)); // 400 over 20 days
         let (new, _) = replan(&calendar, &targets, &actuals, 39, Carry::None, p);
         assert!(new[39..59].iter().all(|d| *d == 100));
+    }
+
+    #[test]
+    fn each_period_keeps_the_rounding_its_parent_gave_it() {
+        let (calendar, targets, p) = setup();
+        let mut actuals = vec![Decimal::ZERO; 365];
+        actuals[31] = dec("510");
+        // 2,290 left for weeks of 700, 700, 600: 801.5, 801.5, 687; the
+        // unit left goes to the first tied .5. Each week then shares what
+        // it was given, not its exact value rounded again.
+        let (new, lost) = replan(&calendar, &targets, &actuals, 39, Carry::Shortfall, p);
+        assert!(lost.is_zero());
+        let week = |r: std::ops::Range<usize>| new[r].iter().sum::<u128>();
+        assert_eq!((week(39..46), week(46..53), week(53..59)), (802, 801, 687));
+        assert_eq!(new.iter().sum::<u128>(), 2290);
+    }
+
+    #[test]
+    fn a_period_with_only_weightless_days_left_counts_as_over() {
+        let (calendar, mut targets, p) = setup();
+        // The weekend of 02-09..15 weighs nothing; as of Friday 02-13 that
+        // week has nothing left to carry into, so its shortfall goes on.
+        targets[44] = 0;
+        targets[45] = 0;
+        let actuals = vec![Decimal::ZERO; 365];
+        let (new, lost) = replan(&calendar, &targets, &actuals, 44, Carry::Shortfall, p);
+        assert!(lost.is_zero());
+        // 2,600 in all, for weeks of 700 and 600.
+        assert_eq!(new[46..53].iter().sum::<u128>(), 1400);
+        assert_eq!(new[53..59].iter().sum::<u128>(), 1200);
+        assert_eq!(new.iter().sum::<u128>(), 2600);
     }
 
     #[test]

@@ -42,6 +42,28 @@ pub struct Tracker<'e, 'p> {
     actuals: Vec<Vec<Decimal>>,
     /// Things to look at twice, found while reading.
     warnings: Vec<Diagnostic>,
+    /// The actuals file as the user named it, for messages.
+    file: String,
+    /// Rows of the actuals per day of the plan year.
+    day_rows: Vec<u64>,
+}
+
+/// `1 row`, `2 rows`.
+fn rows(n: u64) -> String {
+    if n == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{n} rows")
+    }
+}
+
+/// The verb that goes with [`rows`]: `1 row names`, `2 rows name`.
+fn verb(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 impl<'e, 'p> Tracker<'e, 'p> {
@@ -107,29 +129,35 @@ impl<'e, 'p> Tracker<'e, 'p> {
         if actuals.outside_rows.0 > 0 {
             warnings.push(
                 Diagnostic::warning(format!(
-                    "{} rows ({} in all) are dated outside the plan year ({} to {}) and are left out",
-                    actuals.outside_rows.0,
+                    "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
+                    rows(actuals.outside_rows.0),
                     actuals.outside_rows.1,
+                    verb(actuals.outside_rows.0, "is", "are"),
                     calendar.start(),
-                    calendar.end()
+                    calendar.end(),
+                    verb(actuals.outside_rows.0, "is", "are"),
                 ))
                 .at(Location::file(file))
-                .help("check the file covers the plan's year"),
+                .help("track those rows with the plan of their year, or leave them out of the file"),
             );
         }
         if actuals.unplanned_rows.0 > 0 {
-            let d = Diagnostic::new(format!(
-                "{} rows ({} in all) name members that are not in the plan; they are reported under `{}`",
-                actuals.unplanned_rows.0,
-                actuals.unplanned_rows.1,
-                super::UNPLANNED
-            ))
-            .at(Location::file(file))
-            .note(format!("for example {}", actuals.unplanned.first().map(|u| u.join(" / ")).unwrap_or_default()));
+            let (n, amount) = actuals.unplanned_rows;
+            let what =
+                format!("{} ({amount} in all) {} members that are not in the plan", rows(n), verb(n, "names", "name"));
+            let (at, first) = actuals.first_unplanned.clone().unwrap_or_else(|| (Location::file(file), String::new()));
+            let unplanned = super::UNPLANNED;
             if strict {
-                return Err(Error::invalid(d.help("add those members to the plan, or fix their names in the actuals")));
+                return Err(Error::invalid(Diagnostic::new(what).at(at).note(first).help(format!(
+                    "add those members to the plan, or fix their names in the actuals (without --strict they are reported under `{unplanned}`)"
+                ))));
             }
-            warnings.push(Diagnostic { warning: true, ..d.help("pass --strict to make this an error") });
+            warnings.push(
+                Diagnostic::warning(format!("{what}; they are reported under `{unplanned}`"))
+                    .at(at)
+                    .note(first)
+                    .help("add those members to the plan, or fix their names in the actuals; pass --strict to make this an error"),
+            );
         }
         let mut paths: Vec<Vec<String>> = nodes.iter().map(|p| p.iter().map(|s| s.to_string()).collect()).collect();
         paths.extend(actuals.unplanned.iter().cloned());
@@ -137,12 +165,44 @@ impl<'e, 'p> Tracker<'e, 'p> {
         for ((node, day), amount) in &actuals.sums {
             daily[*node][*day] += amount;
         }
-        Ok(Tracker { engine, shape, paths, targets, actuals: daily, warnings })
+        Ok(Tracker {
+            engine,
+            shape,
+            paths,
+            targets,
+            actuals: daily,
+            warnings,
+            file: file.to_string(),
+            day_rows: actuals.day_rows,
+        })
     }
 
     /// Things to look at twice: rows left out or unplanned, unusable columns.
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
+    }
+
+    /// A warning when some actuals are dated after `as_of`: they are in the
+    /// file's total but not in the figures to date, so say so.
+    pub fn after(&self, as_of: NaiveDate) -> Option<Diagnostic> {
+        let done = self.done(as_of);
+        let n: u64 = self.day_rows[done..].iter().sum();
+        if n == 0 {
+            return None;
+        }
+        let amount: Decimal = self.actuals.iter().map(|a| a[done..].iter().sum::<Decimal>()).sum();
+        let last = self.day_rows.iter().rposition(|r| *r > 0).unwrap_or(0);
+        let last = self.engine.calendar().start() + chrono::Days::new(last as u64);
+        Some(
+            Diagnostic::warning(format!(
+                "{} ({amount} in all) {} dated after the as-of date, {as_of}, so {} not in the figures to date",
+                rows(n),
+                verb(n, "is", "are"),
+                verb(n, "it is", "they are"),
+            ))
+            .at(Location::file(&self.file))
+            .help(format!("pass --as-of {last} (the last date in the actuals) to count {}", verb(n, "it", "them"))),
+        )
     }
 
     /// How many splits, from the first, the actuals can be tracked by.
@@ -167,20 +227,20 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let breakdown = self.engine.breakdown_on(Some(by), period, today)?;
         if let Some(&deep) = breakdown.splits.iter().find(|&&s| s >= self.shape.depth) {
             let missing = &plan.splits[self.shape.depth].by;
+            let deep = &plan.splits[deep].by;
+            let add = if missing == deep {
+                format!("add a `{missing}` column to {}", self.file)
+            } else {
+                format!("add a `{missing}` column to {} ({deep} comes under {missing} in the plan)", self.file)
+            };
             return Err(Error::invalid(
-                Diagnostic::new(format!(
-                    "the actuals have no `{missing}` column, so they cannot be tracked by {}",
-                    plan.splits[deep].by
-                ))
-                .help(if tracked.is_empty() {
-                    "track the company as a whole (--by month, say), or add the column to the actuals".to_string()
-                } else {
-                    format!(
-                        "track by {} (e.g. --by {},month), or add the column to the actuals",
-                        tracked.join(", "),
-                        tracked.join(",")
-                    )
-                }),
+                Diagnostic::new(format!("the actuals have no `{missing}` column, so they cannot be tracked by {deep}"))
+                    .at(Location::file(&self.file))
+                    .help(if tracked.is_empty() {
+                        format!("track the company as a whole (e.g. --by month), or {add}")
+                    } else {
+                        format!("track by {} (e.g. --by {},month), or {add}", tracked.join(", "), tracked.join(","))
+                    }),
             ));
         }
         Ok(breakdown)
@@ -331,7 +391,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
         for (n, targets) in self.targets.iter().enumerate() {
             let (new, gone) = replan(calendar, targets, &self.actuals[n], done, carry, precision);
             if !gone.is_zero() {
-                lost.push((self.paths[n].join(" / "), gone));
+                let who = if self.paths[n].is_empty() { "the company".to_string() } else { self.paths[n].join(" / ") };
+                lost.push((who, gone));
             }
             fresh.insert(n, new);
         }
@@ -361,10 +422,11 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 let (whole, _) = gone.floor_rem();
                 let amount = precision.to_amount(u128::try_from(&whole).unwrap_or(0));
                 Diagnostic::warning(format!(
-                    "{} of {who}'s target cannot be carried: no later period has a target",
-                    amount
+                    "{amount} of {who}'s target cannot be carried: no day after {as_of} has a target for it"
                 ))
-                .help("the plan year has no remaining days with a target for it")
+                .help(
+                    "nothing is left this year to carry it into; add it to next year's plan if it is still to be sold",
+                )
             })
             .collect())
     }
