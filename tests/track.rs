@@ -519,6 +519,8 @@ fn rows_of_unknown_members_go_to_unplanned_with_a_warning() {
     assert_eq!(column(&rows, "actual_to_date"), ["100.00", "0.00", "40.00", "7.50", "3.00"]);
     assert_eq!(column(&rows, "attainment")[3..], ["", ""]);
     assert_eq!(column(&rows, "gap")[3..], ["-7.50", "-3.00"]);
+    // With nothing due, they are neither ahead nor behind.
+    assert_eq!(column(&rows, "status")[3..], ["no target", "no target"]);
     // Ann: 100 of 31 x 25 = 775 due.
     assert_eq!(rows[0]["target_to_date"], "775.00");
     // Every row is accounted for: 150.50 in all, in JSON too.
@@ -692,4 +694,18 @@ fn track_output_is_deterministic() {
     let args = track_args(&["--as-of", "2026-01-31", "--format", "json"]);
     let first = run_in(&files, &args);
     assert_eq!(run_in(&files, &args), first);
+}
+
+#[test]
+fn options_that_only_make_sense_together_are_usage_errors() {
+    let files = [("plan.toml", WITH_REPS), ("reps.csv", REPS), ("sales.csv", WITH_STRANGERS)];
+    for extra in
+        [&["--carry", "both"][..], &["--replan", "--fail-below", "90%"][..], &["--replan", "--tolerance", "5%"][..]]
+    {
+        let args = track_args(&[&["--as-of", "2026-01-31", "--format", "csv"][..], extra].concat());
+        let (code, stdout, stderr) = run_in(&files, &args);
+        assert_eq!(code, Some(2), "{extra:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains("--replan"), "{extra:?}: {stderr}");
+    }
 }

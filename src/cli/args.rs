@@ -64,15 +64,15 @@ pub struct TrackArgs {
     pub replan: bool,
     /// Re-planning policy: shortfall (a surplus leaves later targets
     /// unchanged), both (a surplus lowers them) or none. Default: [track] carry.
-    #[arg(long, value_name = "POLICY", value_parser = ["shortfall", "both", "none"])]
+    #[arg(long, value_name = "POLICY", value_parser = ["shortfall", "both", "none"], requires = "replan")]
     pub carry: Option<String>,
     /// The band around 100% attainment that counts as on track, e.g. 5%.
     /// Default: [track] tolerance, else 5%.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, conflicts_with = "replan")]
     pub tolerance: Option<rust_decimal::Decimal>,
     /// Exit with status 3 (after printing the report) when the attainment
     /// to date of everything reported is below this, e.g. 90%.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, conflicts_with = "replan")]
     pub fail_below: Option<rust_decimal::Decimal>,
     /// With --fail-below: also when any single cell is below it.
     #[arg(long, requires = "fail_below")]

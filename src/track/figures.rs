@@ -19,6 +19,9 @@ pub enum Status {
     Behind,
     /// The period has not started by the as-of date.
     Upcoming,
+    /// Nothing was due by the as-of date (a member the plan does not have,
+    /// or only days without a target so far).
+    NoTarget,
 }
 
 impl Status {
@@ -29,6 +32,7 @@ impl Status {
             Status::OnTrack => "on track",
             Status::Behind => "behind",
             Status::Upcoming => "upcoming",
+            Status::NoTarget => "no target",
         }
     }
 }
@@ -84,8 +88,10 @@ impl Figures {
         let target_to_date = amount(due_units);
         let actual_to_date = pad(actuals[..done].iter().sum());
         let attainment = (due_units > 0).then(|| {
+            // At most four decimals, and no trailing zeros: 0.9, 1, 1.0541.
             (actual_to_date / target_to_date)
                 .round_dp_with_strategy(RATIO_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
+                .normalize()
         });
         let remaining = target - actual_to_date;
         let days_left = targets[done..].iter().filter(|t| **t > 0).count();
@@ -93,7 +99,7 @@ impl Figures {
         let projected = (due_units > 0).then(|| round(actual_to_date * target / target_to_date));
         let status = match attainment {
             _ if done == 0 => Status::Upcoming,
-            None => Status::OnTrack,
+            None => Status::NoTarget,
             Some(a) if a < Decimal::ONE - tolerance => Status::Behind,
             Some(a) if a > Decimal::ONE + tolerance => Status::Ahead,
             Some(_) => Status::OnTrack,

@@ -90,8 +90,16 @@ impl<'e, 'p> Tracker<'e, 'p> {
             source,
         })?;
         let header = String::from_utf8_lossy(&first_line);
-        let columns: Vec<String> =
-            header.trim_start_matches('\u{feff}').split(',').map(|c| c.trim().trim_matches('"').to_string()).collect();
+        // Parse the header as CSV, as the reader will, so that a quoted name
+        // with a comma counts as one column.
+        let columns: Vec<String> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(header.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .next()
+            .and_then(|r| r.ok())
+            .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
+            .unwrap_or_default();
         let depth = split_names.iter().take_while(|s| columns.contains(s)).count();
         // Tracked nodes: leaf paths cut to `depth`, in first-appearance order.
         let mut node_index: IndexMap<Vec<&'p str>, usize> = IndexMap::new();
