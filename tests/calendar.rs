@@ -3,14 +3,11 @@
 //! Year, holds, special days, shop-hour slots and cron periods. Expected
 //! figures are worked out by hand in the comments.
 
-use std::collections::BTreeMap;
+mod common;
 
-use assert_cmd::Command;
+use common::{column, csv_rows, dec, salesplit};
+
 use rust_decimal::Decimal;
-
-fn salesplit() -> Command {
-    Command::cargo_bin("salesplit").unwrap()
-}
 
 /// Runs `decompose` with `args` in `dir`, expecting success; returns stdout and stderr.
 fn run_in(dir: &std::path::Path, args: &[&str]) -> (String, String) {
@@ -34,23 +31,6 @@ fn plan(text: &str) -> tempfile::TempDir {
     dir
 }
 
-fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
-        .collect()
-}
-
-fn col(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
-    rows.iter().map(|r| r[name].clone()).collect()
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
 #[test]
 fn working_days_of_2026_under_the_official_chinese_calendar() {
     // Mon-Fri weekdays per month, less holidays on weekdays, plus worked
@@ -58,12 +38,12 @@ fn working_days_of_2026_under_the_official_chinese_calendar() {
     // Mar 22, Apr 22-1, May 21-3+1 (May 9), Jun 22-1, Jul 23, Aug 21,
     // Sep 22-1+1 (Sep 20), Oct 22-5+1 (Oct 10), Nov 21, Dec 23: 248 days,
     // so 2,480,000 is exactly 10,000 a working day.
-    let months = rows(&run(&["examples/cn-workdays.toml", "--format", "csv"]));
+    let months = csv_rows(&run(&["examples/cn-workdays.toml", "--format", "csv"]));
     let days = [21, 16, 22, 21, 19, 21, 23, 21, 22, 18, 21, 23];
     let expected: Vec<String> = days.iter().map(|d| (d * 10_000).to_string()).collect();
-    assert_eq!(col(&months, "sales"), expected);
+    assert_eq!(column(&months, "sales"), expected);
     // A worked Saturday carries a day's target; a holiday Monday carries none.
-    let feb = rows(&run(&["examples/cn-workdays.toml", "--by", "day", "--period", "2026-02", "--format", "csv"]));
+    let feb = csv_rows(&run(&["examples/cn-workdays.toml", "--by", "day", "--period", "2026-02", "--format", "csv"]));
     let of = |d: &str| feb.iter().find(|r| r["period"] == d).unwrap()["sales"].clone();
     assert_eq!(of("2026-02-14"), "10000");
     assert_eq!(of("2026-02-16"), "0");
@@ -87,7 +67,7 @@ fn a_six_day_workweek_and_a_company_calendar() {
     assert_eq!(err, "");
     // Six-day weeks: January 2026 has 27 Mon-Sat days (31 less 4 Sundays),
     // March 26 (31 less 5 Sundays), -1 +1 for the company days.
-    let months = rows(&out);
+    let months = csv_rows(&out);
     let days: [u64; 12] = [27, 24, 26, 26, 26, 26, 27, 26, 26, 27, 25, 27];
     assert_eq!(days.iter().sum::<u64>(), 313);
     for (row, d) in months.iter().zip(days) {
@@ -96,7 +76,8 @@ fn a_six_day_workweek_and_a_company_calendar() {
         let floor = 270_000 * d / 313;
         assert!(got == floor || got == floor + 1, "{} got {got}, exact {floor}.x", row["period"]);
     }
-    let march = rows(&run_in(dir.path(), &["plan.toml", "--by", "day", "--period", "2026-03", "--format", "csv"]).0);
+    let march =
+        csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "day", "--period", "2026-03", "--format", "csv"]).0);
     let of = |d: &str| march.iter().find(|r| r["period"] == d).unwrap()["sales"].clone();
     assert_eq!(of("2026-03-02"), "0");
     assert_ne!(of("2026-03-08"), "0");
@@ -117,13 +98,13 @@ fn us_retail_years_start_and_end_where_the_nrf_calendar_says() {
         let dir = plan(&format!(
             "[plan]\nyear = {year}\nprecision = \"1\"\n[target]\nsales = 1_000_000\n[time]\ncalendar = \"4-5-4\"\nspread = \"days\"\n"
         ));
-        let y = rows(&run_in(dir.path(), &["plan.toml", "--by", "year", "--format", "csv"]).0);
-        assert_eq!(col(&y, "period"), [format!("FY{year}")]);
+        let y = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "year", "--format", "csv"]).0);
+        assert_eq!(column(&y, "period"), [format!("FY{year}")]);
         assert_eq!((y[0]["start"].as_str(), y[0]["end"].as_str()), (first, last), "FY{year}");
-        let w = rows(&run_in(dir.path(), &["plan.toml", "--by", "week", "--format", "csv"]).0);
+        let w = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "week", "--format", "csv"]).0);
         assert_eq!(w.len(), weeks, "FY{year}");
         assert_eq!(w[0]["period"], format!("FY{year}-W01"));
-        let p = rows(&run_in(dir.path(), &["plan.toml", "--by", "period", "--format", "csv"]).0);
+        let p = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "period", "--format", "csv"]).0);
         assert_eq!(p.len(), 12);
         assert_eq!(p[11]["period"], format!("FY{year}-P12"));
         assert_eq!(p[11]["end"], last);
@@ -138,7 +119,7 @@ fn us_retail_years_start_and_end_where_the_nrf_calendar_says() {
     let dir = plan(
         "[plan]\nyear = 2024\n[target]\nsales = 100\n[time]\ncalendar = \"4-4-5\"\nretail_year_end = \"last-sat-jan\"\n",
     );
-    let y = rows(&run_in(dir.path(), &["plan.toml", "--by", "year", "--format", "csv"]).0);
+    let y = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "year", "--format", "csv"]).0);
     assert_eq!((y[0]["start"].as_str(), y[0]["end"].as_str()), ("2024-01-28", "2025-01-25"));
 }
 
@@ -146,13 +127,20 @@ fn us_retail_years_start_and_end_where_the_nrf_calendar_says() {
 fn a_retail_year_shares_by_whole_weeks() {
     // 53,000,000 over 53 weeks of equal days: 1,000,000 a week, split
     // 5 : 3 : 2 by store; 4-4-5 periods of 4, 4, 5 weeks, P12 with 6.
-    let periods = rows(&run(&["examples/retail-445.toml", "--by", "period", "--format", "csv"]));
+    let periods = csv_rows(&run(&["examples/retail-445.toml", "--by", "period", "--format", "csv"]));
     let expected: Vec<String> =
         [4, 4, 5, 4, 4, 5, 4, 4, 5, 4, 4, 6].iter().map(|w| (w * 1_000_000).to_string()).collect();
-    assert_eq!(col(&periods, "sales"), expected);
-    let stores =
-        rows(&run(&["examples/retail-445.toml", "--by", "store,week", "--period", "FY2023-W53", "--format", "csv"]));
-    assert_eq!(col(&stores, "sales"), ["500000", "300000", "200000"]);
+    assert_eq!(column(&periods, "sales"), expected);
+    let stores = csv_rows(&run(&[
+        "examples/retail-445.toml",
+        "--by",
+        "store,week",
+        "--period",
+        "FY2023-W53",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(column(&stores, "sales"), ["500000", "300000", "200000"]);
 }
 
 #[test]
@@ -160,7 +148,7 @@ fn iso_weeks_around_new_year() {
     // 2026-01-01 is a Thursday: ISO week 2026-W01 runs from Monday
     // 2025-12-29, so the plan's part of it is 1-4 January. 2026 has 53 ISO
     // weeks; W53 starts Monday 2026-12-28.
-    let weeks = rows(&run(&["examples/even-year.toml", "--by", "iso-week", "--format", "csv"]));
+    let weeks = csv_rows(&run(&["examples/even-year.toml", "--by", "iso-week", "--format", "csv"]));
     assert_eq!(weeks.len(), 53);
     assert_eq!(
         (weeks[0]["period"].as_str(), weeks[0]["start"].as_str(), weeks[0]["end"].as_str()),
@@ -171,19 +159,19 @@ fn iso_weeks_around_new_year() {
         ("2026-W53", "2026-12-28", "2026-12-31")
     );
     // Each ISO week is the sum of its days, and the weeks sum to the year.
-    let days = rows(&run(&["examples/even-year.toml", "--by", "day", "--format", "csv"]));
+    let days = csv_rows(&run(&["examples/even-year.toml", "--by", "day", "--format", "csv"]));
     let first: Decimal = days[..4].iter().map(|r| dec(&r["sales"])).sum();
     assert_eq!(dec(&weeks[0]["sales"]), first);
     let total: Decimal = weeks.iter().map(|r| dec(&r["sales"])).sum();
     assert_eq!(total, dec("10000000.00"));
     // In 2027, 1 January is a Friday and still in ISO week 2026-W53.
     let dir = plan("[plan]\nyear = 2027\n[target]\nsales = 365\n");
-    let w = rows(&run_in(dir.path(), &["plan.toml", "--by", "iso-week", "--format", "csv"]).0);
+    let w = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "iso-week", "--format", "csv"]).0);
     assert_eq!((w[0]["period"].as_str(), w[0]["end"].as_str()), ("2026-W53", "2027-01-03"));
     assert_eq!((w[1]["period"].as_str(), w[1]["start"].as_str()), ("2027-W01", "2027-01-04"));
     let one =
-        rows(&run_in(dir.path(), &["plan.toml", "--by", "iso-week", "--period", "2027-W01", "--format", "csv"]).0);
-    assert_eq!(col(&one, "period"), ["2027-W01"]);
+        csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "iso-week", "--period", "2027-W01", "--format", "csv"]).0);
+    assert_eq!(column(&one, "period"), ["2027-W01"]);
 }
 
 #[test]
@@ -194,9 +182,9 @@ fn holds_keep_their_amounts_and_the_rest_follows_the_weights() {
     let text = "[plan]\nyear = 2026\n[target]\nsales = 10_000_000\n[time]\nspread = \"even\"\n\
                 [time.fixed]\n\"2026-02\" = 500_000\n\"2026-Q4\" = 3_000_000\n";
     let dir = plan(text);
-    let q = rows(&run_in(dir.path(), &["plan.toml", "--by", "quarter", "--format", "csv"]).0);
-    assert_eq!(col(&q, "sales"), ["2333333.34", "2333333.33", "2333333.33", "3000000.00"]);
-    let m = rows(&run_in(dir.path(), &["plan.toml", "--by", "month", "--format", "csv"]).0);
+    let q = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "quarter", "--format", "csv"]).0);
+    assert_eq!(column(&q, "sales"), ["2333333.34", "2333333.33", "2333333.33", "3000000.00"]);
+    let m = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "month", "--format", "csv"]).0);
     assert_eq!(m[1]["sales"], "500000.00");
     // January and March share 1,833,333.34 equally.
     assert_eq!(dec(&m[0]["sales"]) + dec(&m[2]["sales"]), dec("1833333.34"));
@@ -206,29 +194,31 @@ fn holds_keep_their_amounts_and_the_rest_follows_the_weights() {
     let dir = plan(&split);
     let (out, err) = run_in(dir.path(), &["plan.toml", "--by", "region,month", "--format", "csv"]);
     assert_eq!(err, "");
-    let feb: Vec<Decimal> = rows(&out).iter().filter(|r| r["period"] == "2026-02").map(|r| dec(&r["sales"])).collect();
+    let feb: Vec<Decimal> =
+        csv_rows(&out).iter().filter(|r| r["period"] == "2026-02").map(|r| dec(&r["sales"])).collect();
     assert_eq!(feb.iter().sum::<Decimal>(), dec("500000.00"));
     assert!(feb[0] == dec("166666.67") || feb[0] == dec("166666.66"), "{feb:?}");
-    let company = rows(&run_in(dir.path(), &["plan.toml", "--by", "month", "--format", "csv"]).0);
+    let company = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "month", "--format", "csv"]).0);
     assert_eq!(company[1]["sales"], "500000.00");
 }
 
 #[test]
 fn special_days_and_slots_shape_a_shops_day() {
-    let days = rows(&run(&["examples/shop-hours.toml", "--period", "2026-11", "--format", "csv"]));
+    let days = csv_rows(&run(&["examples/shop-hours.toml", "--period", "2026-11", "--format", "csv"]));
     let of = |d: &str| dec(&days.iter().find(|r| r["period"] == d).unwrap()["sales"]);
     // Double Eleven (a Wednesday) weighs 5 against an ordinary Wednesday's 1.
     let ratio = of("2026-11-11") / of("2026-11-04");
     assert!(ratio > dec("4.99") && ratio < dec("5.01"), "{ratio}");
-    let closed = rows(&run(&["examples/shop-hours.toml", "--period", "2026-02-16", "--format", "csv"]));
-    assert_eq!(col(&closed, "sales"), ["0"]);
+    let closed = csv_rows(&run(&["examples/shop-hours.toml", "--period", "2026-02-16", "--format", "csv"]));
+    assert_eq!(column(&closed, "sales"), ["0"]);
     // December is held at 400,000.
-    let months = rows(&run(&["examples/shop-hours.toml", "--by", "month", "--format", "csv"]));
+    let months = csv_rows(&run(&["examples/shop-hours.toml", "--by", "month", "--format", "csv"]));
     assert_eq!(months[11]["sales"], "400000");
     // Slots split each day 10 / 30 / 30 / 30 and add up to it.
-    let slots = rows(&run(&["examples/shop-hours.toml", "--by", "slot", "--period", "2026-11-11", "--format", "csv"]));
+    let slots =
+        csv_rows(&run(&["examples/shop-hours.toml", "--by", "slot", "--period", "2026-11-11", "--format", "csv"]));
     assert_eq!(
-        col(&slots, "period"),
+        column(&slots, "period"),
         ["2026-11-11 open-10:00", "2026-11-11 10:00-14:00", "2026-11-11 14:00-16:00", "2026-11-11 16:00-close"]
     );
     let sum: Decimal = slots.iter().map(|r| dec(&r["sales"])).sum();
@@ -239,7 +229,7 @@ fn special_days_and_slots_shape_a_shops_day() {
 
 #[test]
 fn cron_periods_follow_today() {
-    let month = |args: &[&str]| col(&rows(&run(args)), "period");
+    let month = |args: &[&str]| column(&csv_rows(&run(args)), "period");
     let base = ["examples/even-year.toml", "--format", "csv", "--today", "2026-03-15"];
     let with = |extra: &[&str]| -> Vec<String> { month(&[&base[..], extra].concat()) };
     assert_eq!(with(&["--by", "month", "--period", "this-month"]), ["2026-03"]);
@@ -271,13 +261,13 @@ fn cron_periods_follow_today() {
         ])
         .output()
         .unwrap();
-    assert_eq!(col(&rows(&String::from_utf8(out.stdout).unwrap()), "period"), ["2027-03"]);
+    assert_eq!(column(&csv_rows(&String::from_utf8(out.stdout).unwrap()), "period"), ["2027-03"]);
 }
 
 #[test]
 fn a_fiscal_year_labelled_by_its_end() {
     let dir = plan("[plan]\nyear = 2026\nstart = \"2025-10-01\"\nfy_label = \"end\"\n[target]\nsales = 4_000\n");
-    let q = rows(&run_in(dir.path(), &["plan.toml", "--by", "quarter", "--format", "csv"]).0);
-    assert_eq!(col(&q, "period"), ["FY2026-Q1", "FY2026-Q2", "FY2026-Q3", "FY2026-Q4"]);
+    let q = csv_rows(&run_in(dir.path(), &["plan.toml", "--by", "quarter", "--format", "csv"]).0);
+    assert_eq!(column(&q, "period"), ["FY2026-Q1", "FY2026-Q2", "FY2026-Q3", "FY2026-Q4"]);
     assert_eq!((q[0]["start"].as_str(), q[3]["end"].as_str()), ("2025-10-01", "2026-09-30"));
 }

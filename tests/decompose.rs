@@ -2,16 +2,15 @@
 //! the real binary on the shipped example plans. Expected figures are worked
 //! out by hand in the comments, never copied from the program's output.
 
+mod common;
+
+use common::{column, csv_rows, dec, salesplit};
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
 use rust_decimal::Decimal;
-
-fn salesplit() -> Command {
-    Command::cargo_bin("salesplit").unwrap()
-}
 
 /// Runs `decompose` with `args`, expecting success and nothing on stderr.
 fn run(args: &[&str]) -> String {
@@ -19,24 +18,6 @@ fn run(args: &[&str]) -> String {
     assert!(out.status.success(), "salesplit {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "unexpected stderr: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// CSV rows as maps from column name to text.
-fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
-        .collect()
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
-}
-
-fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
-    rows.iter().map(|r| r[name].clone()).collect()
 }
 
 #[test]

@@ -5,19 +5,9 @@
 //! when sums are off, and what would fix it — and checks that the run exits
 //! with code 1 (2 for usage errors) and prints nothing on stdout.
 
-use assert_cmd::Command;
+mod common;
 
-/// Writes `files` into a fresh folder, runs `salesplit` there with `args`
-/// (so messages name `plan.toml`, not a temporary path) and returns the exit
-/// code, stdout and stderr.
-fn run_in(files: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
-    let dir = tempfile::TempDir::new().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    let out = Command::cargo_bin("salesplit").unwrap().current_dir(dir.path()).args(args).output().unwrap();
-    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+use common::run_in;
 
 /// Asserts that running `args` over `files` fails with exit code `code`,
 /// nothing on stdout and exactly `expected` on stderr.

@@ -3,21 +3,13 @@
 //! worked out by hand in the comments, never copied from the program's
 //! output.
 
+mod common;
+
+use common::{column, csv_rows, dec, run_in};
+
 use std::collections::BTreeMap;
 
-use assert_cmd::Command;
 use rust_decimal::Decimal;
-
-/// Writes `files` into a fresh folder, runs `salesplit` there with `args`
-/// and returns the exit code, stdout and stderr.
-fn run_in(files: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
-    let dir = tempfile::TempDir::new().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    let out = Command::cargo_bin("salesplit").unwrap().current_dir(dir.path()).args(args).output().unwrap();
-    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
 
 /// `salesplit track plan.toml --actuals sales.csv` plus `args`, with `plan`
 /// and `sales` as those files: must succeed with nothing on stderr.
@@ -40,24 +32,6 @@ fn track_args<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["track", "plan.toml", "--actuals", "sales.csv"];
     all.extend_from_slice(args);
     all
-}
-
-/// CSV rows as maps from column name to text.
-fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
-        .collect()
-}
-
-fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
-    rows.iter().map(|r| r[name].clone()).collect()
-}
-
-fn dec(s: &str) -> Decimal {
-    s.parse().unwrap()
 }
 
 /// `(period, sales)` of a `--replan` CSV.

@@ -1,0 +1,45 @@
+//! Helpers the integration tests share: running the real binary and reading
+//! what it prints. Each test file uses some of them.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+
+/// The `salesplit` binary built by this crate.
+pub fn salesplit() -> Command {
+    Command::cargo_bin("salesplit").unwrap()
+}
+
+/// Writes `files` into a fresh folder, runs `salesplit` there with `args`
+/// (so messages name `plan.toml`, not a temporary path) and returns the exit
+/// code, stdout and stderr.
+pub fn run_in(files: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
+    let dir = tempfile::TempDir::new().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = salesplit().current_dir(dir.path()).args(args).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// CSV rows as maps from column name to text.
+pub fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect())
+        .collect()
+}
+
+/// One column of [`csv_rows`].
+pub fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
+    rows.iter().map(|r| r[name].clone()).collect()
+}
+
+/// A decimal from its text.
+pub fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
