@@ -23,6 +23,8 @@ pub enum Command {
     Decompose(DecomposeArgs),
     /// Track actual sales against the plan's targets, or re-plan what is left.
     Track(TrackArgs),
+    /// Explain how one figure was reached: every step from the total down.
+    Explain(ExplainArgs),
 }
 
 /// Output formats (`--format`).
@@ -44,6 +46,20 @@ pub struct DecomposeArgs {
     /// What to show and where.
     #[command(flatten)]
     pub view: ViewArgs,
+}
+
+/// Arguments of `salesplit explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The plan file (TOML).
+    pub plan: PathBuf,
+    /// The cell: split=member pairs and a period, comma-separated, e.g.
+    /// `region=华东,salesperson=张伟,period=2026-03` (no period: the year).
+    #[arg(long, value_name = "CELL")]
+    pub cell: String,
+    /// Output format: table (words) or json.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Arguments of `salesplit track`.

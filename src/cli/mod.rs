@@ -11,7 +11,7 @@
 mod args;
 mod output;
 
-pub use args::{Args, Command, DecomposeArgs, Format, TrackArgs, ViewArgs};
+pub use args::{Args, Command, DecomposeArgs, ExplainArgs, Format, TrackArgs, ViewArgs};
 pub use output::Output;
 
 use std::io::Write;
@@ -22,7 +22,7 @@ use crate::diagnostic::Diagnostic;
 use crate::engine::{CellSink, Engine, Listing, Pivot};
 use crate::error::Error;
 use crate::plan::{Carry, Plan};
-use crate::render::{render_listing, render_table, thousands, CsvSink, JsonSink};
+use crate::render::{explanation_json, render_explanation, render_listing, render_table, thousands, CsvSink, JsonSink};
 use crate::track::Tracker;
 
 /// The most cells a terminal table shows; larger runs are for CSV or JSON.
@@ -60,6 +60,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
     match &args.command {
         Command::Decompose(d) => decompose(d).map(|()| 0),
         Command::Track(t) => track(t),
+        Command::Explain(e) => explain(e).map(|()| 0),
     }
 }
 
@@ -134,6 +135,23 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     warn(engine.warnings());
     check_table(view, engine.cell_count(&breakdown))?;
     write(view, Layout::Pivot, |sink| engine.run(&breakdown, sink))
+}
+
+/// `salesplit explain`: how one figure was reached, in words or JSON.
+pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
+    let plan = Plan::read(&args.plan)?;
+    let engine = Engine::new(&plan)?;
+    let explanation = engine.explain(&args.cell)?;
+    let text = match args.format {
+        Format::Json => explanation_json(&explanation),
+        Format::Table | Format::Csv => render_explanation(&explanation),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|source| Error::Io {
+        path: "<stdout>".into(),
+        action: "write",
+        source,
+    })
 }
 
 /// `salesplit track`: reads the plan and the actuals, then writes the

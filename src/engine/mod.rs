@@ -13,6 +13,7 @@
 mod breakdown;
 mod cell;
 mod cell_sink;
+mod explanation;
 mod holds;
 mod listing;
 mod pivot;
@@ -20,6 +21,7 @@ mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{Cell, Header};
+pub use explanation::{Basis, Explanation, Rounding, Step};
 pub use cell_sink::CellSink;
 pub use listing::{Listing, ListingRow};
 pub use pivot::{Pivot, PivotRow};

@@ -6,11 +6,13 @@
 //! [`CellSink`]: crate::engine::CellSink
 
 mod csv_sink;
+mod explanation_text;
 mod json_sink;
 mod period_dates;
 mod table;
 
 pub use csv_sink::CsvSink;
+pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
 pub use period_dates::PeriodDates;
 pub use table::{render_listing, render_table, thousands};

@@ -1,0 +1,228 @@
+//! Stage `render`: an [`Explanation`] in words a sales manager follows, or
+//! as JSON for tools.
+
+use rust_decimal::Decimal;
+
+use super::thousands;
+use crate::allocate::Exact;
+use crate::engine::{Basis, Explanation, Rounding};
+use crate::plan::Precision;
+
+/// An exact number of units as an amount with up to six more decimals than
+/// the plan's, and `…` when it goes on (`284810.126582…`).
+fn exact_amount(exact: &Exact, p: Precision) -> String {
+    group(&exact_digits(exact, p))
+}
+
+/// As [`exact_amount`], without thousands separators (for JSON).
+fn exact_digits(exact: &Exact, p: Precision) -> String {
+    let unit = p.unit();
+    let factor = dashu_int::UBig::from(unit.mantissa().unsigned_abs());
+    let scale = dashu_int::UBig::from(10u8).pow(unit.scale() as usize);
+    let amount = Exact::new(exact.num() * &factor, exact.den() * &scale);
+    amount.to_decimal_string(p.decimals() as usize + 6)
+}
+
+/// Groups the whole part like the other figures: 284,810.126582…
+fn group(text: &str) -> String {
+    let (whole, rest) = text.split_once('.').map_or((text, None), |(w, r)| (w, Some(r)));
+    let grouped = thousands(whole.parse().expect("digits"));
+    match rest {
+        Some(r) => format!("{grouped}.{r}"),
+        None => grouped,
+    }
+}
+
+/// `the 3 leftover cents go to the 3 largest` / `the 1 leftover unit of 100 goes to the largest`.
+fn leftover_words(n: u128, p: Precision) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    let what = if p.unit() == Decimal::new(1, 2) {
+        format!("cent{plural}")
+    } else if p.unit() == Decimal::ONE {
+        format!("unit{plural}")
+    } else {
+        format!("unit{plural} of {}", p.unit())
+    };
+    match n {
+        0 => format!("no {what} were left over"),
+        1 => format!("the 1 leftover {what} goes to the largest"),
+        _ => format!("the {n} leftover {what} go to the {n} largest"),
+    }
+}
+
+/// `the largest`, `the 2nd largest`.
+fn rank_words(rank: usize) -> String {
+    if rank == 1 {
+        "the largest".to_string()
+    } else {
+        format!("the {} largest", ordinal(rank))
+    }
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn percent(part: Decimal, whole: Decimal) -> String {
+    if whole.is_zero() {
+        return "0%".to_string();
+    }
+    format!("{}%", (part / whole * Decimal::ONE_HUNDRED).round_dp(2).normalize())
+}
+
+/// The explanation as numbered lines of text (ends with a newline).
+pub fn render_explanation(e: &Explanation) -> String {
+    let p = e.precision;
+    let cell: Vec<String> = e.cell.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let currency = if e.currency.is_empty() { String::new() } else { format!(" {}", e.currency) };
+    let mut out = format!("{} for {}: {}{currency}\n", e.metric, cell.join(", "), thousands(e.figure));
+    if !e.sum_of.is_empty() {
+        out.push_str(&format!("\nThis figure is the sum of {} cells of the cascade:\n", e.sum_of.len()));
+        for (path, figure) in &e.sum_of {
+            out.push_str(&format!("  {:>16}  {}\n", thousands(*figure), path.join(" / ")));
+        }
+        out.push_str("\nExplain one of them with every split named, e.g. --cell ");
+        out.push_str(&format!("{}\n", e.sum_of[0].0.first().map(|m| m.as_str()).unwrap_or("")));
+        return out;
+    }
+    out.push('\n');
+    for (i, s) in e.steps.iter().enumerate() {
+        let n = i + 1;
+        let exact = exact_amount(&s.exact, p);
+        let how = match &s.basis {
+            Basis::Total => format!("{n}. The plan's total {} is {}.", s.member, thousands(s.figure)),
+            Basis::Weight { weight, siblings } => format!(
+                "{n}. {} {}: weight {} of {} ({}) of {} = {exact}",
+                s.level,
+                s.member,
+                weight.normalize(),
+                siblings.normalize(),
+                percent(*weight, *siblings),
+                exact_amount(&s.parent_exact, p)
+            ),
+            Basis::Fixed(a) => format!(
+                "{n}. {} {}: a fixed amount of {}, taken off the top of {}",
+                s.level,
+                s.member,
+                thousands(*a),
+                thousands(s.parent)
+            ),
+            Basis::Held(a) => format!(
+                "{n}. {} {}: held at {} for the whole plan; this share of it is {exact}",
+                s.level,
+                s.member,
+                thousands(*a)
+            ),
+        };
+        out.push_str(&how);
+        let why = match &s.rounding {
+            Rounding::Exact if matches!(s.basis, Basis::Total) => String::new(),
+            Rounding::Exact => " exactly.".to_string(),
+            Rounding::Up { rank, fractions, leftover } => format!(
+                ", rounded up to {}: its fraction is {} of {fractions}, and {}.",
+                thousands(s.figure),
+                rank_words(*rank),
+                leftover_words(*leftover, p)
+            ),
+            Rounding::Down { rank, fractions, leftover } => format!(
+                ", rounded down to {}: its fraction is {} of {fractions}, and {}.",
+                thousands(s.figure),
+                rank_words(*rank),
+                leftover_words(*leftover, p)
+            ),
+            Rounding::Held { up } => format!(
+                ", rounded {} to {} together with every other member so that the hold is kept exactly.",
+                if *up { "up" } else { "down" },
+                thousands(s.figure)
+            ),
+        };
+        out.push_str(&why);
+        out.push('\n');
+    }
+    out
+}
+
+/// A JSON object from fields whose values are already JSON text, so that
+/// decimals are written digit for digit rather than through a float.
+fn object(fields: &[(&str, String)]) -> String {
+    let inner: Vec<String> = fields.iter().map(|(k, v)| format!("{}: {v}", string(k))).collect();
+    format!("{{{}}}", inner.join(", "))
+}
+
+fn string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string always serialises")
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map_or_else(|| "null".to_string(), |v| v.to_string())
+}
+
+/// The explanation as one JSON document: amounts and weights are JSON
+/// numbers with their decimals as written; `exact` is a string because it
+/// may go on forever (`"284810.126582…"`).
+pub fn explanation_json(e: &Explanation) -> String {
+    let p = e.precision;
+    let steps: Vec<String> = e
+        .steps
+        .iter()
+        .map(|s| {
+            let (basis, weight, siblings, amount) = match &s.basis {
+                Basis::Total => ("total", None, None, None),
+                Basis::Weight { weight, siblings } => {
+                    ("weight", Some(weight.normalize()), Some(siblings.normalize()), None)
+                }
+                Basis::Fixed(a) => ("fixed", None, None, Some(*a)),
+                Basis::Held(a) => ("held", None, None, Some(*a)),
+            };
+            let (rounded, rank, fractions, leftover) = match &s.rounding {
+                Rounding::Exact => ("exact", None, None, None),
+                Rounding::Up { rank, fractions, leftover } => ("up", Some(*rank), Some(*fractions), Some(*leftover)),
+                Rounding::Down { rank, fractions, leftover } => {
+                    ("down", Some(*rank), Some(*fractions), Some(*leftover))
+                }
+                Rounding::Held { up } => (if *up { "up" } else { "down" }, None, None, None),
+            };
+            object(&[
+                ("level", string(&s.level)),
+                ("member", string(&s.member)),
+                ("basis", string(basis)),
+                ("weight", opt(weight)),
+                ("siblings", opt(siblings)),
+                ("amount", opt(amount)),
+                ("parent", s.parent.to_string()),
+                ("exact", string(&exact_digits(&s.exact, p))),
+                ("figure", s.figure.to_string()),
+                ("rounded", string(rounded)),
+                ("fraction_rank", opt(rank)),
+                ("fractions", opt(fractions)),
+                ("leftover_units", opt(leftover)),
+            ])
+        })
+        .collect();
+    let sum_of: Vec<String> = e
+        .sum_of
+        .iter()
+        .map(|(path, figure)| {
+            let members: Vec<String> = path.iter().map(|m| string(m)).collect();
+            object(&[("members", format!("[{}]", members.join(", "))), ("figure", figure.to_string())])
+        })
+        .collect();
+    let cell: Vec<(&str, String)> = e.cell.iter().map(|(k, v)| (k.as_str(), string(v))).collect();
+    let doc = object(&[
+        ("metric", string(&e.metric)),
+        ("currency", string(&e.currency)),
+        ("precision", string(&p.to_string())),
+        ("cell", object(&cell)),
+        ("figure", e.figure.to_string()),
+        ("steps", format!("[{}]", steps.join(", "))),
+        ("sum_of", format!("[{}]", sum_of.join(", "))),
+    ]);
+    format!("{doc}\n")
+}
