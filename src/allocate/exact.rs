@@ -49,6 +49,11 @@ impl Exact {
         &self.den
     }
 
+    /// The sum of two exact values.
+    pub fn plus(&self, other: &Exact) -> Exact {
+        Exact::new(&self.num * &other.den + &other.num * &self.den, &self.den * &other.den)
+    }
+
     /// Whether the value is zero.
     pub fn is_zero(&self) -> bool {
         self.num.is_zero()

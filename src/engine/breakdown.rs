@@ -76,7 +76,7 @@ impl Breakdown {
             Some(text) => {
                 let text = text.trim();
                 let (found, grain) = if RELATIVE.contains(&text) {
-                    relative(calendar, text, today, time)?
+                    relative(plan, calendar, text, today, time)?
                 } else {
                     find_period(calendar, text)?
                 };
@@ -89,6 +89,17 @@ impl Breakdown {
             }
         };
         Ok(Breakdown { splits, time, period })
+    }
+
+    /// Whether `--period` keeps a cell of period `p`: its dates lie inside
+    /// the filter — and, for a slot, it is that very slot (a day's slots
+    /// share its dates).
+    pub fn keeps(&self, p: &Period) -> bool {
+        match &self.period {
+            None => true,
+            Some(f) if f.level == Level::Slot => f.label == p.label,
+            Some(f) => f.contains(p),
+        }
     }
 }
 
@@ -221,7 +232,7 @@ fn find_period(calendar: &Calendar, label: &str) -> Result<(Period, Level)> {
 
 /// `today`, `next-month` and the like: the period containing `today` (or
 /// the one after it).
-fn relative(calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -> Result<(Period, Level)> {
+fn relative(plan: &Plan, calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -> Result<(Period, Level)> {
     let (which, unit) = word.split_once('-').unwrap_or((word, "day"));
     let date = if word == "tomorrow" { today.checked_add_days(Days::new(1)).unwrap_or(today) } else { today };
     let outside = |date: NaiveDate| {
@@ -251,10 +262,13 @@ fn relative(calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -
     let iso = level == Level::Week && time == TimeView::IsoWeek;
     let periods: &[Period] = if iso { calendar.iso_weeks() } else { calendar.level(level) };
     let i = periods.partition_point(|p| p.end < date);
-    if which == "next" && i == 0 && date < calendar.start() && date >= just_before(calendar, level, &periods[0]) {
+    if which == "next" && i == 0 && date < calendar.start() {
         // A cron job in the last period before this plan asking for the
-        // plan's first one (next month's targets on 25 December).
-        return Ok((periods[0].clone(), level));
+        // plan's first one (next month's targets on 25 December): look the
+        // date up in the year before, laid out by the same rules.
+        if let Some(first) = first_after_previous_year(plan, calendar, level, iso, date) {
+            return Ok((periods[first].clone(), level));
+        }
     }
     if periods.get(i).is_none_or(|p| p.start > date) {
         return Err(outside(date));
@@ -281,18 +295,27 @@ fn relative(calendar: &Calendar, word: &str, today: NaiveDate, time: TimeView) -
     }
 }
 
-/// The first day of the period of `level` that ends the day before `first`
-/// (the plan's first period of that level) begins.
-fn just_before(calendar: &Calendar, level: Level, first: &Period) -> NaiveDate {
-    let start = first.start;
-    let back = |months: u32| start.checked_sub_months(chrono::Months::new(months));
-    let day = match level {
-        Level::Month if !calendar.is_retail() => back(1),
-        Level::Quarter if !calendar.is_retail() => back(3),
-        Level::Week | Level::Month | Level::Quarter => start.checked_sub_days(Days::new(first.days() as u64)),
-        _ => start.pred_opt(),
-    };
-    day.unwrap_or(start)
+/// When `date` lies in the last period of `level` of the year before this
+/// plan's, the index of the period after it in this plan (the first, or the
+/// second when an ISO week is cut in two by the new year).
+fn first_after_previous_year(
+    plan: &Plan,
+    calendar: &Calendar,
+    level: Level,
+    iso: bool,
+    date: NaiveDate,
+) -> Option<usize> {
+    let mut spec = plan.calendar.clone();
+    spec.year -= 1;
+    spec.start = spec.start.checked_sub_months(chrono::Months::new(12))?;
+    let before = Calendar::build(&spec).ok()?;
+    let last = if iso { before.iso_weeks().last()? } else { before.level(level).last()? };
+    if date < last.start || date > last.end {
+        return None;
+    }
+    // The plan's first ISO week may be the rest of the same week.
+    let same_week = iso && calendar.iso_weeks().first().is_some_and(|w| w.label == last.label);
+    Some(usize::from(same_week))
 }
 
 /// Explains why a label is not a period of this plan: malformed, or outside it.

@@ -21,8 +21,8 @@ mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{Cell, Header};
-pub use explanation::{Basis, Explanation, Rounding, Step};
 pub use cell_sink::CellSink;
+pub use explanation::{Basis, Explanation, Rounding, Step};
 pub use listing::{Listing, ListingRow};
 pub use pivot::{Pivot, PivotRow};
 pub use value::{Column, ColumnKind, Value};
@@ -135,7 +135,7 @@ impl<'p> Engine<'p> {
 
     /// Which of [`Engine::periods`] the breakdown's `--period` keeps.
     fn kept(&self, breakdown: &Breakdown) -> Vec<bool> {
-        self.periods(breakdown).iter().map(|p| breakdown.period.as_ref().is_none_or(|f| f.contains(p))).collect()
+        self.periods(breakdown).iter().map(|p| breakdown.keeps(p)).collect()
     }
 
     /// The header every output of this breakdown starts with.

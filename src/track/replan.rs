@@ -6,7 +6,7 @@
 
 use dashu_int::{IBig, UBig};
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::allocate::{Apportioner, Exact, Share};
 use crate::calendar::{Calendar, Level};
@@ -16,6 +16,10 @@ use crate::plan::{Carry, Precision};
 /// year, the first `done` days being on or before the as-of date. Returns
 /// the new target of every day (0 for days already done) and the amount,
 /// in units, that could not be carried because no remaining day has a target.
+///
+/// Actuals are first turned into whole units so that every running total of
+/// them is rounded once (to the nearer unit): the new remaining targets plus
+/// the actuals to date then come to the original target to the unit.
 pub fn replan(
     calendar: &Calendar,
     targets: &[u128],
@@ -24,29 +28,46 @@ pub fn replan(
     carry: Carry,
     precision: Precision,
 ) -> (Vec<u128>, Exact) {
+    let mut running = Decimal::ZERO;
+    let mut before: i128 = 0;
+    let units: Vec<i128> = actuals
+        .iter()
+        .map(|a| {
+            running += a / precision.unit();
+            let now = running.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).to_i128().unwrap_or(0);
+            let day = now - before;
+            before = now;
+            day
+        })
+        .collect();
     let mut r = Replanner {
         calendar,
         targets,
-        actuals,
+        actuals: &units,
+        fine: actuals,
+        precision,
         done,
         carry,
-        precision,
         out: vec![0; targets.len()],
         lost: Exact::from_units(0),
         apportioner: Apportioner::default(),
     };
     let total: u128 = targets.iter().sum();
-    r.period(Level::Year, 0, total, Exact::from_units(total));
+    let overflow = r.period(Level::Year, 0, total, Exact::from_units(total));
+    debug_assert!(overflow == 0 || carry == Carry::Both, "only a surplus can overflow the year");
     (r.out, r.lost)
 }
 
 struct Replanner<'a> {
     calendar: &'a Calendar,
     targets: &'a [u128],
-    actuals: &'a [Decimal],
+    /// Actual sales per day, in whole units.
+    actuals: &'a [i128],
+    /// Actual sales per day as read, for reporting what is lost exactly.
+    fine: &'a [Decimal],
+    precision: Precision,
     done: usize,
     carry: Carry,
-    precision: Precision,
     out: Vec<u128>,
     lost: Exact,
     apportioner: Apportioner,
@@ -61,12 +82,14 @@ impl Replanner<'_> {
     }
 
     /// Shares a period's new total (`units` rounded, `exact`) among its days
-    /// after the as-of date.
-    fn period(&mut self, level: Level, index: usize, units: u128, exact: Exact) {
+    /// after the as-of date. Returns, in units, the surplus the period could
+    /// not absorb (its actuals beyond its new total, under `both`), which the
+    /// periods after it must take off their targets.
+    fn period(&mut self, level: Level, index: usize, units: u128, exact: Exact) -> u128 {
         if level == Level::Day {
             let day = self.days(level, index).start;
             self.out[day] = units;
-            return;
+            return 0;
         }
         let children = self.calendar.period(level, index).children.clone();
         let finer = level.finer().expect("above days");
@@ -78,69 +101,104 @@ impl Replanner<'_> {
         let (over, open): (Vec<usize>, Vec<usize>) =
             (0..ranges.len()).partition(|&k| ranges[k].end <= self.done || left(k) == 0);
         let target_done: u128 = over.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum::<u128>()).sum();
-        let actual_done: Decimal = over
+        let actual_done: i128 = over
             .iter()
             .map(|&k| {
                 let r = &ranges[k];
-                self.actuals[r.start..r.end.min(self.done).max(r.start)].iter().sum::<Decimal>()
+                self.actuals[r.start..r.end.min(self.done).max(r.start)].iter().sum::<i128>()
             })
             .sum();
-        let planned_done = self.precision.to_amount(target_done);
+        let planned_done = target_done as i128;
         // What the periods that are over count for, by the carry policy.
         let counted = match self.carry {
             Carry::Both => actual_done,
             Carry::None => planned_done,
             Carry::Shortfall => actual_done.min(planned_done),
         };
-        let rest = subtract(&exact, counted, self.precision);
-        let (floor, rem) = rest.floor_rem();
-        let floor = u128::try_from(&floor).unwrap_or(units);
-        let ceil = if rem.is_zero() { floor } else { floor + 1 };
-        let counted_units = counted / self.precision.unit();
-        let rest_units = if counted_units.fract().is_zero() {
-            // The parent gave this period `units`, the floor or the ceiling
-            // of its exact value: keep that rounding, so that the children
-            // add up to what the parent counted on.
-            let kept = (Decimal::from(units) - counted_units).to_i128().unwrap_or(0).max(0) as u128;
-            kept.clamp(floor, ceil)
-        } else if rem * UBig::from(2u8) >= *rest.den() {
-            // An actual finer than the precision: round the rest to the nearer unit.
-            ceil
-        } else {
-            floor
+        // The parent gave this period `units`, the floor or the ceiling of
+        // its exact value; the rest keeps that rounding.
+        let rest_units = units as i128 - counted;
+        let Some(rest) = minus(&exact, counted) else {
+            // More sold than this period's whole new target (under `both`):
+            // nothing is left for its remaining days, and everything it sold
+            // to date beyond its target goes off the periods after it.
+            let period = self.days(level, index);
+            let sold: i128 = self.actuals[period.start..period.end.min(self.done).max(period.start)].iter().sum();
+            return (sold - units as i128).max(0) as u128;
         };
-        if open.is_empty() {
-            self.lost = rest;
-            return;
-        }
+        let rest_units = rest_units.max(0) as u128;
         let weights: Vec<u128> = open.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum()).collect();
         if weights.iter().all(|w| *w == 0) {
             if !rest.is_zero() {
-                self.lost = rest;
+                // Report what is lost from the actuals as read, not rounded.
+                let sold: Decimal = over
+                    .iter()
+                    .map(|&k| {
+                        self.fine[ranges[k].start..ranges[k].end.min(self.done).max(ranges[k].start)]
+                            .iter()
+                            .sum::<Decimal>()
+                    })
+                    .sum();
+                let planned = self.precision.to_amount(target_done);
+                let counted = match self.carry {
+                    Carry::Both => sold,
+                    Carry::None => planned,
+                    Carry::Shortfall => sold.min(planned),
+                };
+                self.lost = subtract(&exact, counted, self.precision);
             }
-            return;
+            return 0;
         }
-        let shares: Vec<Share> = weights.iter().map(|w| Share::Weight(UBig::from(*w))).collect();
         let mut parts = Vec::new();
-        self.apportioner.parts(rest_units, &rest, &shares, &mut parts).expect("positive weights share any rest");
-        for (&k, part) in open.iter().zip(parts) {
-            self.period(finer, children.start + k, part.units, part.exact);
+        self.share(rest_units, &rest, &weights, &mut parts);
+        // Only the first open child can have days done: it may overflow,
+        // and then the children after it share what is left of the rest.
+        let mut k = 0;
+        while k < open.len() {
+            let overflow = self.period(finer, children.start + open[k], parts[k].units, parts[k].exact.clone());
+            if overflow > 0 {
+                // What the children so far took, their surplus included,
+                // comes off the rest; the children after share what is left.
+                let consumed: u128 = parts[..=k].iter().map(|p| p.units).sum::<u128>() + overflow;
+                let Some(left) = minus(&rest, consumed as i128).filter(|_| consumed <= rest_units) else {
+                    return consumed - rest_units;
+                };
+                let later = weights[k + 1..].to_vec();
+                if later.iter().all(|w| *w == 0) {
+                    if !left.is_zero() {
+                        self.lost = left;
+                    }
+                    return 0;
+                }
+                let mut again = Vec::new();
+                self.share(rest_units - consumed, &left, &later, &mut again);
+                parts.truncate(k + 1);
+                parts.extend(again);
+            }
+            k += 1;
         }
+        0
+    }
+
+    fn share(&mut self, units: u128, exact: &Exact, weights: &[u128], out: &mut Vec<crate::allocate::Part>) {
+        let shares: Vec<Share> = weights.iter().map(|w| Share::Weight(UBig::from(*w))).collect();
+        self.apportioner.parts(units, exact, &shares, out).expect("positive weights share any rest");
     }
 }
 
-/// `exact - amount` in units, at least 0.
+/// `exact - amount` in units, at least 0 (amounts may be finer than a unit).
 fn subtract(exact: &Exact, amount: Decimal, precision: Precision) -> Exact {
-    // amount / unit as a fraction: mantissa / 10^scale / unit.
     let units = amount / precision.unit();
     let num = IBig::from(units.mantissa());
     let den = UBig::from(10u8).pow(units.scale() as usize);
     let a_num = IBig::from(exact.num().clone()) * IBig::from(den.clone()) - num * IBig::from(exact.den().clone());
-    let a_den = exact.den() * &den;
-    match UBig::try_from(a_num) {
-        Ok(n) => Exact::new(n, a_den),
-        Err(_) => Exact::from_units(0),
-    }
+    UBig::try_from(a_num).map_or_else(|_| Exact::from_units(0), |n| Exact::new(n, exact.den() * &den))
+}
+
+/// `exact - units`, or `None` when that is negative.
+fn minus(exact: &Exact, units: i128) -> Option<Exact> {
+    let num = IBig::from(exact.num().clone()) - IBig::from(units) * IBig::from(exact.den().clone());
+    UBig::try_from(num).ok().map(|n| Exact::new(n, exact.den().clone()))
 }
 
 #[cfg(test)]

@@ -275,7 +275,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let first = calendar.start();
         periods
             .iter()
-            .filter(|p| breakdown.period.as_ref().is_none_or(|f| f.contains(p)))
+            .filter(|p| breakdown.keeps(p))
             .map(|p| (p, (p.start - first).num_days() as usize..(p.end - first).num_days() as usize + 1))
             .collect()
     }

@@ -3,8 +3,18 @@
 //! A [`PlanSpec`] is what a plan means, held exactly (every number is a
 //! decimal `mant / 10^scale` chosen here, never read back from the library),
 //! together with how it is written (integer, float, string or percentage).
-//! [`PlanSpec::toml`] and [`PlanSpec::files`] write it out as a plan file and
-//! its roster CSVs.
+//! [`PlanSpec::toml`] and [`PlanSpec::files`] write it out as a plan file,
+//! its roster CSVs and its own holiday CSVs.
+//!
+//! Calendar features come on at random: `holidays` (shipped `cn-2024..2026`,
+//! read here from `configs/holidays/` as data, and/or a company CSV of off
+//! days and make-up working days, with a BOM or CRLF sometimes), `workweek`,
+//! `[time.days]` (weight 0 included), `calendar = "4-4-5"` and friends with
+//! either year-end rule (years 2015-2030, so 53-week years occur),
+//! `[[time.slots]]`, `fy_label`, and `[time.fixed]` holds chosen with the
+//! reference calendar so that the plan stays valid (see
+//! [`crate::reference::choose_holds`]). A calendar the new day rules would
+//! make invalid is repaired ([`PlanSpec::repair_calendar`]).
 //!
 //! The proptest strategy is a set of shrinkable [`Knobs`] (how many splits,
 //! how many members, which features) plus a seed for the details, so that a
@@ -25,8 +35,42 @@ pub const LEAF_CAP: u64 = 36;
 /// The leaf cap of the long (ignored) run.
 pub const BIG_LEAF_CAP: u64 = 120;
 
-/// Time levels, coarse to fine, by their `--by` names.
-pub const LEVELS: [&str; 5] = ["year", "quarter", "month", "week", "day"];
+/// Time levels, coarse to fine, by their `--by` names (`slot` only for
+/// plans with `[[time.slots]]`; a retail plan also calls its months `period`).
+pub const LEVELS: [&str; 6] = ["year", "quarter", "month", "week", "day", "slot"];
+
+/// Level indices.
+pub const WEEK: usize = 3;
+pub const DAY: usize = 4;
+pub const SLOT: usize = 5;
+
+/// Weekday names as plans write them, Monday first.
+pub const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const WEEKDAY_LONG: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+
+/// The holiday calendars salesplit ships (read here as data files, the way a
+/// user would read them).
+pub const SHIPPED_HOLIDAYS: [(i32, &str); 3] = [
+    (2024, include_str!("../../configs/holidays/cn-2024.csv")),
+    (2025, include_str!("../../configs/holidays/cn-2025.csv")),
+    (2026, include_str!("../../configs/holidays/cn-2026.csv")),
+];
+
+/// A shipped calendar's days: date and whether it is an off day.
+pub fn shipped_days(year: i32) -> Vec<(NaiveDate, bool)> {
+    let (_, text) = SHIPPED_HOLIDAYS.iter().find(|(y, _)| *y == year).expect("a shipped year");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let date = NaiveDate::parse_from_str(f[0].trim(), "%Y-%m-%d").expect("a shipped date");
+            (date, f[2].trim() == "true")
+        })
+        .collect()
+}
 
 /// A small deterministic generator (splitmix64) for the details of a plan.
 pub struct Rng(u64);
@@ -353,11 +397,85 @@ impl SplitSpec {
     }
 }
 
+/// The rule that ends a retail year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum YearEnd {
+    /// The Saturday nearest 31 January.
+    NearestSatJan31,
+    /// The last Saturday of January.
+    LastSatJan,
+}
+
+/// `calendar = "4-4-5"` and friends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retail {
+    /// Weeks of the three periods of a quarter.
+    pub pattern: [u64; 3],
+    pub year_end: YearEnd,
+    /// Whether `retail_year_end` is written (the default is the nearest Saturday).
+    pub year_end_written: bool,
+}
+
+impl Retail {
+    pub fn pattern_name(&self) -> String {
+        format!("{}-{}-{}", self.pattern[0], self.pattern[1], self.pattern[2])
+    }
+}
+
+/// The last day of the retail year that ends in January (or early
+/// February) of `year`: a Saturday.
+pub fn retail_year_end(rule: YearEnd, year: i32) -> NaiveDate {
+    // The seven days Jan 28 .. Feb 3 hold exactly one Saturday, the one
+    // nearest Jan 31; Jan 25 .. Jan 31 hold the last Saturday of January.
+    let first = match rule {
+        YearEnd::NearestSatJan31 => NaiveDate::from_ymd_opt(year, 1, 28),
+        YearEnd::LastSatJan => NaiveDate::from_ymd_opt(year, 1, 25),
+    }
+    .expect("a date");
+    first.iter_days().take(7).find(|d| d.weekday() == Weekday::Sat).expect("a Saturday in seven days")
+}
+
+/// A company holiday calendar (a CSV file next to the plan).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnHolidays {
+    pub file: String,
+    /// Column order of the file (`date`, `name`, `is_off_day`, maybe `note`).
+    pub columns: Vec<&'static str>,
+    /// (date, name, off day?, how `is_off_day` is written).
+    pub rows: Vec<(NaiveDate, String, bool, &'static str)>,
+    /// Written with a byte-order mark, and with CRLF line ends.
+    pub bom: bool,
+    pub crlf: bool,
+}
+
+/// One entry of `holidays = [...]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HolidaySource {
+    /// `cn-2026` and friends.
+    Shipped(i32),
+    Own(OwnHolidays),
+}
+
+/// A `[time.fixed]` hold: the period (by level and index in the reference
+/// calendar), its label and amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HoldSpec {
+    pub level: usize,
+    pub index: usize,
+    pub label: String,
+    pub units: u128,
+    pub style: Style,
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct PlanSpec {
     pub name: Option<String>,
     pub currency: Option<String>,
     pub year: i32,
+    /// The calendar year of `start` (the plan year before it with `fy_label = "end"`).
+    pub start_year: i32,
+    /// `fy_label`: `Some(true)` = "end", `Some(false)` = "start", `None` = not written.
+    pub fy_label: Option<bool>,
     pub start_month: u32,
     /// 0: not written; 1: a string; 2: a TOML date.
     pub start_style: u8,
@@ -375,6 +493,18 @@ pub struct PlanSpec {
     /// Monday first; `None` = not written (1).
     pub weekdays: [Option<Num>; 7],
     pub week_start: Option<(Weekday, String)>,
+    pub retail: Option<Retail>,
+    /// `workweek` as written (weekday indices, Monday = 0, and whether long names are used).
+    pub workweek: Option<(Vec<usize>, bool)>,
+    pub holidays: Vec<HolidaySource>,
+    /// `[time.days]`: special days and their weights, in the order written.
+    pub days: Vec<(NaiveDate, Num)>,
+    /// Whether `[time.days]` is written as an inline table.
+    pub days_inline: bool,
+    /// `[time.fixed]`, in the order written.
+    pub holds: Vec<HoldSpec>,
+    /// `[[time.slots]]`: name and percentage share.
+    pub slots: Vec<(String, Num)>,
     pub splits: Vec<SplitSpec>,
 }
 
@@ -392,21 +522,134 @@ impl PlanSpec {
         self.week_start.as_ref().map_or(Weekday::Mon, |(w, _)| *w)
     }
 
-    pub fn start(&self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.start_month, 1).expect("valid start")
+    /// The `start` written in `[plan]` (Gregorian plans only).
+    pub fn written_start(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.start_year, self.start_month, 1).expect("valid start")
     }
 
+    /// First and last day of the plan year.
+    pub fn bounds(&self) -> (NaiveDate, NaiveDate) {
+        match &self.retail {
+            Some(r) => (
+                retail_year_end(r.year_end, self.year).succ_opt().expect("a date"),
+                retail_year_end(r.year_end, self.year + 1),
+            ),
+            None => {
+                let start = self.written_start();
+                let end =
+                    start.checked_add_months(chrono::Months::new(12)).expect("a date").pred_opt().expect("a date");
+                (start, end)
+            }
+        }
+    }
+
+    /// Whether year and quarter labels take `FY` (a retail year, or a year
+    /// that does not start on 1 January).
     pub fn fiscal(&self) -> bool {
-        self.start_month != 1
+        self.retail.is_some() || self.start_month != 1 || self.start_year != self.year
     }
 
-    /// The weight of a day before months and quarters apply.
-    pub fn day_weight(&self, date: NaiveDate) -> Dec {
-        let wd = date.weekday();
-        if self.spread() == Spread::Workdays && matches!(wd, Weekday::Sat | Weekday::Sun) {
+    pub fn has_slots(&self) -> bool {
+        !self.slots.is_empty()
+    }
+
+    /// How many time levels the plan has (5, or 6 with slots).
+    pub fn n_levels(&self) -> usize {
+        if self.has_slots() {
+            6
+        } else {
+            5
+        }
+    }
+
+    /// The worked weekdays, Monday first (Monday to Friday by default).
+    pub fn workweek_days(&self) -> [bool; 7] {
+        match &self.workweek {
+            None => [true, true, true, true, true, false, false],
+            Some((days, _)) => {
+                let mut w = [false; 7];
+                for &d in days {
+                    w[d] = true;
+                }
+                w
+            }
+        }
+    }
+
+    /// Every named holiday calendar merged: date -> off day?
+    pub fn holiday_map(&self) -> std::collections::BTreeMap<NaiveDate, bool> {
+        self.holiday_map_of(&self.holidays)
+    }
+
+    fn holiday_map_of(&self, sources: &[HolidaySource]) -> std::collections::BTreeMap<NaiveDate, bool> {
+        let mut map = std::collections::BTreeMap::new();
+        for source in sources {
+            match source {
+                HolidaySource::Shipped(y) => map.extend(shipped_days(*y)),
+                HolidaySource::Own(own) => map.extend(own.rows.iter().map(|(d, _, off, _)| (*d, *off))),
+            }
+        }
+        map
+    }
+
+    /// The years the named holiday calendars cover.
+    pub fn holiday_years(&self) -> std::collections::BTreeSet<i32> {
+        let mut years = std::collections::BTreeSet::new();
+        for source in &self.holidays {
+            match source {
+                HolidaySource::Shipped(y) => {
+                    years.insert(*y);
+                }
+                HolidaySource::Own(own) => years.extend(own.rows.iter().map(|(d, ..)| d.year())),
+            }
+        }
+        years
+    }
+
+    /// Whether `date` is worked: a make-up working day, or a workweek day
+    /// that is not an off day (`holidays` is the merged calendar).
+    pub fn worked(&self, date: NaiveDate, holidays: &std::collections::BTreeMap<NaiveDate, bool>) -> bool {
+        match holidays.get(&date) {
+            Some(off) => !off,
+            None => self.workweek_days()[date.weekday().num_days_from_monday() as usize],
+        }
+    }
+
+    /// The weight of a day before months and quarters apply: a special
+    /// day's weight; else its weekday coefficient (1 if none), or 0 under
+    /// `spread = "workdays"` on a day that is not worked.
+    pub fn day_weight(&self, date: NaiveDate, holidays: &std::collections::BTreeMap<NaiveDate, bool>) -> Dec {
+        if let Some((_, w)) = self.days.iter().find(|(d, _)| *d == date) {
+            return w.v;
+        }
+        if self.spread() == Spread::Workdays && !self.worked(date, holidays) {
             return Dec::int(0);
         }
-        self.weekdays[wd.num_days_from_monday() as usize].map_or(Dec::int(1), |n| n.v)
+        self.weekdays[date.weekday().num_days_from_monday() as usize].map_or(Dec::int(1), |n| n.v)
+    }
+
+    /// What the warnings the plan deserves say, in order (a phrase each
+    /// must contain), apart from holds missed by the members' rounding
+    /// (those only the run can tell): holidays under a spread that does not
+    /// read them (and then nothing more about them), else each year of the
+    /// plan that no named calendar covers.
+    pub fn expected_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.holidays.is_empty() {
+            return out;
+        }
+        if self.spread() != Spread::Workdays {
+            out.push(format!("spread = \"{}\"", self.spread().name()));
+            return out;
+        }
+        let (start, end) = self.bounds();
+        let years = self.holiday_years();
+        for y in start.year()..=end.year() {
+            if !years.contains(&y) {
+                out.push(format!("no holiday calendar covers {y}"));
+            }
+        }
+        out
     }
 
     /// The plan's title as the output shows it (the file stem by default).
@@ -431,12 +674,17 @@ impl PlanSpec {
         let _ = writeln!(t, "year = {}", self.year);
         match self.start_style {
             1 => {
-                let _ = writeln!(t, "start = \"{}\"", self.start());
+                let _ = writeln!(t, "start = \"{}\"", self.written_start());
             }
             2 => {
-                let _ = writeln!(t, "start = {}", self.start());
+                let _ = writeln!(t, "start = {}", self.written_start());
             }
             _ => {}
+        }
+        match self.fy_label {
+            Some(true) => t.push_str("fy_label = \"end\"\n"),
+            Some(false) => t.push_str("fy_label = \"start\"\n"),
+            None => {}
         }
         match (self.prec_style, self.prec) {
             (0, Prec::Cent) => {}
@@ -456,7 +704,8 @@ impl PlanSpec {
             let _ = writeln!(time, "spread = \"{}\"", s.name());
         }
         if let Some(l) = self.level {
-            let _ = writeln!(time, "level = \"{}\"", LEVELS[l]);
+            let word = if l == 2 && self.retail.is_some() && self.year % 2 == 0 { "period" } else { LEVELS[l] };
+            let _ = writeln!(time, "level = \"{word}\"");
         }
         if let Some(m) = &self.months {
             let items: Vec<String> = m.iter().map(|n| n.toml()).collect();
@@ -475,9 +724,59 @@ impl PlanSpec {
         if let Some((_, text)) = &self.week_start {
             let _ = writeln!(time, "week_start = {}", q(text));
         }
+        if let Some(r) = &self.retail {
+            let _ = writeln!(time, "calendar = \"{}\"", r.pattern_name());
+            if r.year_end_written {
+                let rule = match r.year_end {
+                    YearEnd::NearestSatJan31 => "nearest-sat-jan31",
+                    YearEnd::LastSatJan => "last-sat-jan",
+                };
+                let _ = writeln!(time, "retail_year_end = \"{rule}\"");
+            }
+        }
+        if let Some((days, long)) = &self.workweek {
+            let names: Vec<String> =
+                days.iter().map(|&d| q(if *long { WEEKDAY_LONG[d] } else { WEEKDAY_NAMES[d] })).collect();
+            let _ = writeln!(time, "workweek = [{}]", names.join(", "));
+        }
+        if !self.holidays.is_empty() {
+            let names: Vec<String> = self
+                .holidays
+                .iter()
+                .map(|h| match h {
+                    HolidaySource::Shipped(y) => q(&format!("cn-{y}")),
+                    HolidaySource::Own(own) => q(&own.file),
+                })
+                .collect();
+            let _ = writeln!(time, "holidays = [{}]", names.join(", "));
+        }
+        let days: Vec<String> = self.days.iter().map(|(d, w)| format!("\"{d}\" = {}", w.toml())).collect();
+        if !days.is_empty() && self.days_inline {
+            let _ = writeln!(time, "days = {{ {} }}", days.join(", "));
+        }
         if !time.is_empty() {
             t.push_str("\n[time]\n");
             t.push_str(&time);
+        }
+        if !days.is_empty() && !self.days_inline {
+            t.push_str("\n[time.days]\n");
+            for d in &days {
+                let _ = writeln!(t, "{d}");
+            }
+        }
+        if !self.holds.is_empty() {
+            t.push_str("\n[time.fixed]\n");
+            for h in &self.holds {
+                let _ = writeln!(
+                    t,
+                    "{} = {}",
+                    q(&h.label),
+                    Num { v: self.prec.amount_dec(h.units), style: h.style }.toml()
+                );
+            }
+        }
+        for (name, share) in &self.slots {
+            let _ = writeln!(t, "\n[[time.slots]]\nname = {}\nshare = {}", q(name), share.toml());
         }
 
         for split in &self.splits {
@@ -530,6 +829,27 @@ impl PlanSpec {
             }
             let text = String::from_utf8(w.into_inner().expect("csv")).expect("utf-8");
             out.push((r.file.clone(), text));
+        }
+        for source in &self.holidays {
+            let HolidaySource::Own(own) = source else { continue };
+            let terminator = if own.crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+            let mut w = csv::WriterBuilder::new().terminator(terminator).from_writer(Vec::new());
+            w.write_record(&own.columns).expect("csv");
+            for (date, name, _, off) in &own.rows {
+                let rec: Vec<String> = own
+                    .columns
+                    .iter()
+                    .map(|c| match *c {
+                        "date" => date.to_string(),
+                        "name" => name.clone(),
+                        "is_off_day" => off.to_string(),
+                        _ => "n/a, really".to_string(),
+                    })
+                    .collect();
+                w.write_record(&rec).expect("csv");
+            }
+            let text = String::from_utf8(w.into_inner().expect("csv")).expect("utf-8");
+            out.push((own.file.clone(), if own.bom { format!("\u{feff}{text}") } else { text }));
         }
         out
     }
@@ -679,6 +999,13 @@ pub struct Knobs {
     pub fancy: bool,
     pub fiscal: bool,
     pub ties: bool,
+    pub holidays: bool,
+    pub workweek: bool,
+    pub special_days: bool,
+    pub holds: bool,
+    pub retail: bool,
+    pub slots: bool,
+    pub fy_end: bool,
 }
 
 pub fn knobs(leaf_cap: u64) -> impl Strategy<Value = Knobs> {
@@ -688,8 +1015,9 @@ pub fn knobs(leaf_cap: u64) -> impl Strategy<Value = Knobs> {
         1u64..=6,
         prop_oneof![1 => Just(0u8), 5 => Just(1u8), 3 => Just(2u8), 3 => Just(3u8)],
         proptest::array::uniform9(any::<bool>()),
+        proptest::array::uniform7(proptest::bool::weighted(0.4)),
     )
-        .prop_map(move |(seed, splits, max_members, total_class, b)| Knobs {
+        .prop_map(move |(seed, splits, max_members, total_class, b, c)| Knobs {
             seed,
             leaf_cap,
             splits,
@@ -704,6 +1032,13 @@ pub fn knobs(leaf_cap: u64) -> impl Strategy<Value = Knobs> {
             fancy: b[6],
             fiscal: b[7],
             ties: b[8],
+            holidays: c[0],
+            workweek: c[1],
+            special_days: c[2],
+            holds: c[3],
+            retail: c[4],
+            slots: c[5],
+            fy_end: c[6],
         })
 }
 
@@ -715,6 +1050,14 @@ pub fn plan_spec() -> impl Strategy<Value = PlanSpec> {
 /// Random valid plans with at most `leaf_cap` org leaves.
 pub fn plan_spec_capped(leaf_cap: u64) -> impl Strategy<Value = PlanSpec> {
     knobs(leaf_cap).prop_map(|k| PlanSpec::generate(&k))
+}
+
+/// Random valid plans whose knobs `tweak` sets (say, always with holds).
+pub fn plan_spec_where(leaf_cap: u64, tweak: fn(&mut Knobs)) -> impl Strategy<Value = PlanSpec> {
+    knobs(leaf_cap).prop_map(move |mut k| {
+        tweak(&mut k);
+        PlanSpec::generate(&k)
+    })
 }
 
 const PLAIN_NAMES: [&str; 10] = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
@@ -746,9 +1089,36 @@ impl PlanSpec {
     pub fn generate(k: &Knobs) -> PlanSpec {
         let mut g = Gen { rng: Rng::new(k.seed), ties: k.ties };
         let rng = &mut g.rng;
-        let year = rng.range(2000, 2040) as i32;
-        let start_month = if k.fiscal { rng.range(2, 12) as u32 } else { 1 };
-        let start_style = if start_month == 1 { rng.range(0, 2) as u8 } else { rng.range(1, 2) as u8 };
+        let retail = k.retail.then(|| {
+            let pattern = rng.pick(&[[4, 4, 5], [4, 5, 4], [5, 4, 4]]);
+            let year_end = rng.pick(&[YearEnd::NearestSatJan31, YearEnd::LastSatJan]);
+            Retail { pattern, year_end, year_end_written: year_end == YearEnd::LastSatJan || rng.chance(1, 2) }
+        });
+        // Retail years 2015-2030 take in 53-week years (2017, 2022, 2023, 2028...);
+        // holiday plans sit near the shipped calendars.
+        let year = if retail.is_some() {
+            rng.range(2015, 2030)
+        } else if k.holidays {
+            rng.range(2023, 2027)
+        } else {
+            rng.range(2000, 2040)
+        } as i32;
+        let start_month = if k.fiscal && retail.is_none() { rng.range(2, 12) as u32 } else { 1 };
+        let fy_label = if k.fy_end && retail.is_none() {
+            Some(true)
+        } else if rng.chance(1, 10) {
+            Some(false)
+        } else {
+            None
+        };
+        let start_year = if fy_label == Some(true) && start_month > 1 { year - 1 } else { year };
+        let start_style = if retail.is_some() {
+            0
+        } else if start_month == 1 && start_year == year {
+            rng.range(0, 2) as u8
+        } else {
+            rng.range(1, 2) as u8
+        };
         let prec = rng.pick(&[Prec::Cent, Prec::One, Prec::Hundred]);
         let prec_style = rng.range(if prec == Prec::Cent { 0 } else { 1 }, 2) as u8;
         let total = match k.total_class {
@@ -768,8 +1138,13 @@ impl PlanSpec {
             }
         };
         let total_style = rng.pick(&[Style::Int, Style::Int, Style::Float, Style::Str]);
-        let spread = rng.pick(&[None, Some(Spread::Even), Some(Spread::Days), Some(Spread::Workdays)]);
-        let level = if rng.chance(1, 2) { Some(rng.below(5) as usize) } else { None };
+        let spread = if k.holidays && rng.chance(1, 2) {
+            Some(Spread::Workdays)
+        } else {
+            rng.pick(&[None, Some(Spread::Even), Some(Spread::Days), Some(Spread::Workdays)])
+        };
+        let levels = if k.slots { 6 } else { 5 };
+        let level = if rng.chance(1, 2) { Some(rng.below(levels) as usize) } else { None };
         let workdays = spread == Some(Spread::Workdays);
 
         let mut weekdays: [Option<Num>; 7] = [None; 7];
@@ -801,14 +1176,10 @@ impl PlanSpec {
                 weekdays[0] = Some(Num { v: Dec::int(1), style: Style::Int });
             }
         }
-        let week_start = if rng.chance(2, 3) {
-            let days =
-                [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-            let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-            let longs = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        let week_start = if retail.is_none() && rng.chance(2, 3) {
             let i = rng.below(7) as usize;
-            let text = if rng.chance(1, 4) { longs[i].to_string() } else { names[i].to_string() };
-            Some((days[i], text))
+            let text = if rng.chance(1, 4) { WEEKDAY_LONG[i] } else { WEEKDAY_NAMES[i] };
+            Some((WEEKDAYS[i], text.to_string()))
         } else {
             None
         };
@@ -856,12 +1227,15 @@ impl PlanSpec {
         };
         let currency = rng.pick(&[None, Some("CNY".to_string()), Some("USD".to_string())]);
 
+        // Slots multiply the cells of a day: fewer org leaves keep runs fast.
+        let slots = if k.slots { g.slots() } else { Vec::new() };
+        let leaf_cap = (k.leaf_cap / slots.len().max(1) as u64).max(1);
         let mut splits: Vec<SplitSpec> = Vec::new();
         // Number of org paths ending at each member name of the last split.
         let mut paths: Vec<(Option<String>, u64)> = vec![(None, 1)];
         for (s, by) in split_names.iter().copied().enumerate().take(k.splits) {
             let total_paths: u64 = paths.iter().map(|(_, c)| c).sum::<u64>().max(1);
-            let limit = (k.leaf_cap / total_paths).clamp(1, k.max_members);
+            let limit = (leaf_cap / total_paths).clamp(1, k.max_members);
             let is_roster = k.roster && s + 1 == k.splits && g.rng.chance(2, 3);
             let split = if is_roster {
                 g.roster_split(by, splits.last(), limit, reps)
@@ -886,6 +1260,8 @@ impl PlanSpec {
             name,
             currency,
             year,
+            start_year,
+            fy_label,
             start_month,
             start_style,
             prec,
@@ -899,16 +1275,102 @@ impl PlanSpec {
             quarters,
             weekdays,
             week_start,
+            retail,
+            workweek: None,
+            holidays: Vec::new(),
+            days: Vec::new(),
+            days_inline: false,
+            holds: Vec::new(),
+            slots,
             splits,
         };
+        let (start, end) = spec.bounds();
+        if k.workweek {
+            let mut days: Vec<usize> = (0..7).filter(|_| g.rng.chance(4, 7)).collect();
+            if days.is_empty() {
+                days.push(g.rng.below(7) as usize);
+            }
+            if g.rng.chance(1, 3) {
+                g.rng.shuffle(&mut days);
+            }
+            spec.workweek = Some((days, g.rng.chance(1, 4)));
+        }
+        if k.holidays {
+            spec.holidays = g.holidays(&spec, start, end);
+        }
+        if k.special_days {
+            let n = g.rng.range(1, 6);
+            let span = (end - start).num_days() as u64;
+            let pool = ["0", "5", "2.5", "0.1", "10", "1.25", "0", "3"];
+            for _ in 0..n {
+                let date = start + chrono::Days::new(g.rng.range(0, span));
+                if spec.days.iter().any(|(d, _)| *d == date) {
+                    continue;
+                }
+                let v = if g.rng.chance(2, 3) {
+                    parse_dec(g.rng.pick(&pool))
+                } else {
+                    Dec::new(g.rng.range(0, 999) as u128, g.rng.range(0, 2) as u32)
+                };
+                let style = if v.scale == 0 {
+                    g.rng.pick(&[Style::Int, Style::Str])
+                } else {
+                    g.rng.pick(&[Style::Float, Style::Str])
+                };
+                spec.days.push((date, Num { v, style }));
+            }
+            spec.days_inline = g.rng.chance(1, 3);
+        }
+        spec.repair_calendar();
+        if k.holds {
+            spec.holds = crate::reference::choose_holds(&spec, &mut g.rng);
+        }
         spec.settle_fixed();
         spec
+    }
+
+    /// Makes the calendar valid again when the new day rules leave a month
+    /// with a share but no day to carry it: drops special days of weight 0,
+    /// then the company's own off days, then the workweek, then zero
+    /// weekday coefficients, until the plan is valid.
+    fn repair_calendar(&mut self) {
+        for step in 0..5 {
+            if crate::reference::Calendar::build(self).is_ok() {
+                return;
+            }
+            match step {
+                0 => self.days.retain(|(_, w)| !w.v.is_zero()),
+                1 => {
+                    for h in &mut self.holidays {
+                        if let HolidaySource::Own(own) = h {
+                            own.rows.retain(|r| !r.2);
+                        }
+                    }
+                }
+                2 => self.workweek = None,
+                3 => {
+                    for w in self.weekdays.iter_mut().flatten() {
+                        if w.v.is_zero() {
+                            w.v = Dec::int(1);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Err(e) = crate::reference::Calendar::build(self) {
+            panic!("the generator made an invalid calendar: {e}\n{self:?}");
+        }
     }
 
     /// Writes the plan and its rosters into `dir`; returns the plan text.
     pub fn write_to(&self, dir: &std::path::Path) -> String {
         for (file, text) in self.files() {
-            std::fs::write(dir.join(file), text).expect("write roster");
+            let path = dir.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("a folder");
+            }
+            std::fs::write(path, text).expect("write roster");
         }
         let text = self.toml();
         std::fs::write(dir.join("plan.toml"), &text).expect("write plan");
@@ -929,7 +1391,74 @@ struct Gen {
     ties: bool,
 }
 
+const SLOT_NAMES: [&str; 8] =
+    ["opening-10:00", "10:00-14:00", "14:00-16:00", "16:00-close", "am", "pm", "夜 班", "late \"L\", x"];
+
 impl Gen {
+    /// `[[time.slots]]`: 1 to 4 slots with percentage shares adding up to 100%.
+    fn slots(&mut self) -> Vec<(String, Num)> {
+        let n = self.rng.range(1, 4) as usize;
+        let mut names = SLOT_NAMES.to_vec();
+        self.rng.shuffle(&mut names);
+        let pos = self.positivity(n);
+        let mut shares = self.group(&pos, true);
+        while shares.iter().any(|s| s.style != Style::Pct) {
+            shares = self.group(&pos, true);
+        }
+        names.into_iter().take(n).map(str::to_string).zip(shares).collect()
+    }
+
+    /// `holidays = [...]`: shipped calendars and/or a company file of off
+    /// days and make-up working days, mostly inside the plan year.
+    fn holidays(&mut self, spec: &PlanSpec, start: NaiveDate, end: NaiveDate) -> Vec<HolidaySource> {
+        let rng = &mut self.rng;
+        let mut out = Vec::new();
+        for y in [2024, 2025, 2026] {
+            if (start.year() <= y && y <= end.year() && rng.chance(2, 3)) || rng.chance(1, 8) {
+                out.push(HolidaySource::Shipped(y));
+            }
+        }
+        let own = out.is_empty() || rng.chance(1, 2);
+        if own {
+            let taken: Vec<NaiveDate> = spec.holiday_map_of(&out).keys().copied().collect();
+            let span = (end - start).num_days() as u64;
+            let workweek = spec.workweek_days();
+            let mut rows: Vec<(NaiveDate, String, bool, &'static str)> = Vec::new();
+            for _ in 0..rng.range(1, 8) {
+                let date = if rng.chance(1, 10) {
+                    end + chrono::Days::new(rng.range(1, 400))
+                } else {
+                    start + chrono::Days::new(rng.range(0, span))
+                };
+                if taken.contains(&date) || rows.iter().any(|r| r.0 == date) {
+                    continue;
+                }
+                // Off days on worked weekdays, make-up days on the others (mostly).
+                let weekday_worked = workweek[date.weekday().num_days_from_monday() as usize];
+                let off = if rng.chance(4, 5) { weekday_worked } else { !weekday_worked };
+                let text = if off {
+                    rng.pick(&["true", "TRUE", "1", "yes"])
+                } else {
+                    rng.pick(&["false", "False", "0", "no"])
+                };
+                let name = rng.pick(&["公司假期", "Founders' day", "stock-take, all hands", "补班"]).to_string();
+                rows.push((date, name, off, text));
+            }
+            let mut columns = vec!["date", "name", "is_off_day"];
+            if rng.chance(1, 3) {
+                columns.push("note");
+            }
+            if rng.chance(1, 3) {
+                rng.shuffle(&mut columns);
+            }
+            let file = rng.pick(&["our-days.csv", "假期 表.csv", "cal/own.csv"]).to_string();
+            let at = rng.below(out.len() as u64 + 1) as usize;
+            let (bom, crlf) = (rng.chance(1, 6), rng.chance(1, 4));
+            out.insert(at, HolidaySource::Own(OwnHolidays { file, columns, rows, bom, crlf }));
+        }
+        out
+    }
+
     /// One sibling group of weights: zero where `pos` is false, positive
     /// where true; all plain or (if allowed) all percentages adding up to 100.
     fn group(&mut self, pos: &[bool], pct_ok: bool) -> Vec<Num> {

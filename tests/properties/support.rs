@@ -51,7 +51,7 @@ impl CellSink for Collect {
         Ok(())
     }
 
-    fn finish(&mut self, totals: &[Value<'_>]) -> std::io::Result<()> {
+    fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
         assert!(self.totals.is_none(), "finish called twice");
         self.totals = Some(totals.iter().map(|v| v.amount().expect("decompose totals are amounts")).collect());
         Ok(())
@@ -66,9 +66,20 @@ impl Collect {
     }
 }
 
-/// Runs `--by by --period period` through the library.
+/// Runs `--by by --period period` through the library (no relative periods).
 pub fn run(engine: &Engine<'_>, by: Option<&str>, period: Option<&str>) -> Result<Collect, String> {
-    let breakdown = engine.breakdown(by, period).map_err(|e| format!("breakdown {by:?} {period:?}: {e}"))?;
+    run_on(engine, by, period, NaiveDate::from_ymd_opt(1999, 1, 1).expect("a date"))
+}
+
+/// Runs `--by by --period period --today today` through the library.
+pub fn run_on(
+    engine: &Engine<'_>,
+    by: Option<&str>,
+    period: Option<&str>,
+    today: NaiveDate,
+) -> Result<Collect, String> {
+    let breakdown =
+        engine.breakdown_on(by, period, today).map_err(|e| format!("breakdown {by:?} {period:?} on {today}: {e}"))?;
     let mut sink = Collect::default();
     engine.run(&breakdown, &mut sink).map_err(|e| format!("run: {e}"))?;
     if sink.header.is_none() || sink.totals.is_none() || sink.calls_after_finish > 0 {
