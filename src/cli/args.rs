@@ -25,6 +25,9 @@ pub enum Command {
     Track(TrackArgs),
     /// Explain how one figure was reached: every step from the total down.
     Explain(ExplainArgs),
+    /// Check a plan without writing its targets, and warn about what
+    /// deserves a second look.
+    Validate(ValidateArgs),
 }
 
 /// Output formats (`--format`).
@@ -46,6 +49,13 @@ pub struct DecomposeArgs {
     /// What to show and where.
     #[command(flatten)]
     pub view: ViewArgs,
+}
+
+/// Arguments of `salesplit validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// The plan file (TOML).
+    pub plan: PathBuf,
 }
 
 /// Arguments of `salesplit explain`.

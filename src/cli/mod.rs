@@ -11,7 +11,7 @@
 mod args;
 mod output;
 
-pub use args::{Args, Command, DecomposeArgs, ExplainArgs, Format, TrackArgs, ViewArgs};
+pub use args::{Args, Command, DecomposeArgs, ExplainArgs, Format, TrackArgs, ValidateArgs, ViewArgs};
 pub use output::Output;
 
 use std::io::Write;
@@ -61,6 +61,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         Command::Decompose(d) => decompose(d).map(|()| 0),
         Command::Track(t) => track(t),
         Command::Explain(e) => explain(e).map(|()| 0),
+        Command::Validate(v) => validate(v).map(|()| 0),
     }
 }
 
@@ -135,6 +136,37 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     warn(engine.warnings());
     check_table(view, engine.cell_count(&breakdown))?;
     write(view, Layout::Pivot, |sink| engine.run(&breakdown, sink))
+}
+
+/// `salesplit validate`: reads and checks the plan (and its rosters and
+/// calendars) as `decompose` would, without writing targets; prints a one-line
+/// summary and, on stderr, the warnings worth a second look. Exit 0 when valid.
+pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
+    let plan = Plan::read(&args.plan)?;
+    let engine = Engine::new(&plan)?;
+    let mut warnings = engine.warnings().to_vec();
+    warnings.extend(engine.review());
+    warn(&warnings);
+    let mut members = Vec::new();
+    for split in &plan.splits {
+        members.push(format!("{} {}", split.member_names().len(), split.by));
+    }
+    let currency = if plan.currency.is_empty() { String::new() } else { format!(" {}", plan.currency) };
+    let shape = if members.is_empty() { String::new() } else { format!(" by {}", members.join(", ")) };
+    let noted = match warnings.len() {
+        0 => String::new(),
+        1 => "; 1 warning".to_string(),
+        n => format!("; {n} warnings"),
+    };
+    let line = format!(
+        "{} is valid: {} {}{currency} for {}{shape}{noted}\n",
+        args.plan.display(),
+        thousands(plan.precision.to_amount(plan.total_units())),
+        plan.metric.name,
+        engine.calendar().year().label,
+    );
+    let mut out = std::io::stdout().lock();
+    out.write_all(line.as_bytes()).map_err(|source| Error::Io { path: "<stdout>".into(), action: "write", source })
 }
 
 /// `salesplit explain`: how one figure was reached, in words or JSON.

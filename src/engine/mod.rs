@@ -17,6 +17,7 @@ mod explanation;
 mod holds;
 mod listing;
 mod pivot;
+mod review;
 mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};

@@ -729,7 +729,8 @@ impl<'a> Reader<'a> {
                     return None;
                 }
             };
-            let split = Split::new(by, default, within, origin, parent);
+            let mut split = Split::new(by, default, within, origin, parent);
+            split.roster = Some(path.to_string());
             self.missing_children(&split, parent.map(|i| &earlier[i]), metric, Some(path), &[]);
             return Some(split);
         }

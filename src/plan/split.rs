@@ -51,6 +51,8 @@ pub struct Split {
     /// The earlier split whose members key `within` (the one just before,
     /// or the one a roster's parent column names); `None` for the first split.
     pub parent: Option<usize>,
+    /// The roster file the members come from, for a split of people.
+    pub roster: Option<String>,
     within_index: HashMap<String, usize>,
 }
 
@@ -64,7 +66,7 @@ impl Split {
         parent: Option<usize>,
     ) -> Split {
         let within_index = within.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
-        Split { by, default, within, origin, parent, within_index }
+        Split { by, default, within, origin, parent, roster: None, within_index }
     }
 
     /// The members under a parent (`None` for the first split).
