@@ -13,7 +13,7 @@ fn a_valid_plan_gets_a_one_line_summary() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "examples/company.toml is valid: 10,000,000.00 sales CNY for 2026 by 5 region, 3 product, 20 salesperson\n"
+        "examples/company.toml is valid: 10,000,000.00 sales CNY for 2026, split by region (5), product (3), salesperson (20)\n"
     );
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
 }
@@ -26,7 +26,7 @@ fn a_person_above_twice_the_team_average_is_a_warning() {
         &["validate", "plan.toml"],
     );
     assert_eq!(code, Some(0));
-    assert_eq!(out, "plan.toml is valid: 700,000.00 sales for 2026 by 1 region, 3 salesperson; 1 warning\n");
+    assert_eq!(out, "plan.toml is valid: 700,000.00 sales for 2026, split by region (1), salesperson (3); 1 warning\n");
     assert_eq!(
         err,
         [

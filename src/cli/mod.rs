@@ -149,10 +149,10 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
     warn(&warnings);
     let mut members = Vec::new();
     for split in &plan.splits {
-        members.push(format!("{} {}", split.member_names().len(), split.by));
+        members.push(format!("{} ({})", split.by, split.member_names().len()));
     }
     let currency = if plan.currency.is_empty() { String::new() } else { format!(" {}", plan.currency) };
-    let shape = if members.is_empty() { String::new() } else { format!(" by {}", members.join(", ")) };
+    let shape = if members.is_empty() { String::new() } else { format!(", split by {}", members.join(", ")) };
     let noted = match warnings.len() {
         0 => String::new(),
         1 => "; 1 warning".to_string(),
