@@ -1771,7 +1771,7 @@ fn strict_suggests_a_member_with_a_near_name() {
         "date,region,salesperson,sales\n2026-01-05,Esat,Ann,100\n",
         &["--as-of", "2026-03-15", "--strict"],
         &lines(&[
-            "error: 1 row (100 in all) names members that are not in the plan",
+            "error: 1 row (100.00 in all) names members that are not in the plan",
             "  --> sales.csv line 2",
             "  |",
             "2 | 2026-01-05,Esat,Ann,100",

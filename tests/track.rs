@@ -418,7 +418,7 @@ fn rows_after_the_as_of_date_are_named_and_left_out_of_the_figures_to_date() {
     assert_eq!(status, Some(0));
     assert_eq!(
         stderr,
-        "warning: 1 row (330 in all) is dated after the as-of date, 2026-03-14, so it is not in the figures to date\n  \
+        "warning: 1 row (330.00 in all) is dated after the as-of date, 2026-03-14, so it is not in the figures to date\n  \
          --> sales.csv\n  \
          = help: pass --as-of 2026-03-15 (the last date in the actuals) to count it\n"
     );
@@ -534,7 +534,7 @@ fn rows_outside_the_plan_year_are_warned_about_and_left_out() {
     assert_eq!(status, Some(0));
     assert_eq!(
         stderr,
-        "warning: 2 rows (1020 in all) are dated outside the plan year (2026-01-01 to 2026-12-31) and are left out\n  \
+        "warning: 2 rows (1,020.00 in all) are dated outside the plan year (2026-01-01 to 2026-12-31) and are left out\n  \
          --> sales.csv\n  \
          = help: track those rows with the plan of their year, or leave them out of the file\n"
     );

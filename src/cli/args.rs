@@ -143,7 +143,8 @@ pub struct ViewArgs {
 
 /// A percentage such as `90%` (or `90`), as a fraction (0.9).
 fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
-    let number = text.trim().trim_end_matches('%').trim();
+    let text_in = text.trim();
+    let number = text_in.strip_suffix('%').unwrap_or(text_in).trim();
     match number.parse::<rust_decimal::Decimal>() {
         Ok(d) if !d.is_sign_negative() => Ok(d / rust_decimal::Decimal::ONE_HUNDRED),
         _ => Err(format!("`{text}` is not a percentage; write it like 90%")),
