@@ -118,35 +118,37 @@ impl Replanner<'_> {
         // The parent gave this period `units`, the floor or the ceiling of
         // its exact value; the rest keeps that rounding.
         let rest_units = units as i128 - counted;
-        let Some(rest) = minus(&exact, counted) else {
+        if rest_units < 0 {
             // More sold than this period's whole new target (under `both`):
             // nothing is left for its remaining days, and everything it sold
             // to date beyond its target goes off the periods after it.
             let period = self.days(level, index);
             let sold: i128 = self.actuals[period.start..period.end.min(self.done).max(period.start)].iter().sum();
             return (sold - units as i128).max(0) as u128;
-        };
-        let rest_units = rest_units.max(0) as u128;
+        }
+        let rest_units = rest_units as u128;
+        // The rounded rest is 0 when the exact one is a hair below it: the
+        // parent rounded this period up by less than a unit.
+        let rest = minus(&exact, counted).unwrap_or_else(|| Exact::from_units(0));
         let weights: Vec<u128> = open.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum()).collect();
         if weights.iter().all(|w| *w == 0) {
-            if !rest.is_zero() {
-                // Report what is lost from the actuals as read, not rounded.
-                let sold: Decimal = over
-                    .iter()
-                    .map(|&k| {
-                        self.fine[ranges[k].start..ranges[k].end.min(self.done).max(ranges[k].start)]
-                            .iter()
-                            .sum::<Decimal>()
-                    })
-                    .sum();
-                let planned = self.precision.to_amount(target_done);
-                let counted = match self.carry {
-                    Carry::Both => sold,
-                    Carry::None => planned,
-                    Carry::Shortfall => sold.min(planned),
-                };
-                self.lost = subtract(&exact, counted, self.precision);
-            }
+            // Report what is lost from the actuals as read, not rounded
+            // (a rest that rounds to nothing may still be owed).
+            let sold: Decimal = over
+                .iter()
+                .map(|&k| {
+                    self.fine[ranges[k].start..ranges[k].end.min(self.done).max(ranges[k].start)]
+                        .iter()
+                        .sum::<Decimal>()
+                })
+                .sum();
+            let planned = self.precision.to_amount(target_done);
+            let counted = match self.carry {
+                Carry::Both => sold,
+                Carry::None => planned,
+                Carry::Shortfall => sold.min(planned),
+            };
+            self.lost = self.lost.plus(&subtract(&exact, counted, self.precision));
             return 0;
         }
         let mut parts = Vec::new();
@@ -166,7 +168,7 @@ impl Replanner<'_> {
                 let later = weights[k + 1..].to_vec();
                 if later.iter().all(|w| *w == 0) {
                     if !left.is_zero() {
-                        self.lost = left;
+                        self.lost = self.lost.plus(&left);
                     }
                     return 0;
                 }
@@ -288,5 +290,61 @@ mod tests {
         let (new, lost) = replan(&calendar, &targets, &actuals, 59, Carry::Shortfall, p);
         assert!(new.iter().all(|d| *d == 0));
         assert_eq!(lost, Exact::from_units(2800));
+    }
+}
+
+#[cfg(test)]
+mod lost_tests {
+    use super::*;
+    use crate::calendar::CalendarSpec;
+
+    #[test]
+    fn a_return_on_a_plan_of_nothing_is_reported_lost() {
+        let calendar = Calendar::build(&CalendarSpec::new(2026).unwrap()).unwrap();
+        let targets = vec![0u128; 365];
+        let mut actuals = vec![Decimal::ZERO; 365];
+        actuals[0] = "-0.15".parse().unwrap();
+        let p = Precision::new("0.01".parse().unwrap()).unwrap();
+        let (_, lost) = replan(&calendar, &targets, &actuals, 1, Carry::Both, p);
+        assert_eq!(lost, Exact::from_units(15));
+    }
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::*;
+    use crate::calendar::CalendarSpec;
+
+    #[test]
+    fn a_return_in_a_period_rounded_up_to_its_actuals_is_still_carried() {
+        // 178.00 even; Q2 gets 50.26 (150.77 / 3 rounded up) and April alone
+        // sold 50.26, then a 0.01 return in June: June's last days must
+        // re-sell that cent, so new remaining + actual = target exactly.
+        let calendar = Calendar::build(&CalendarSpec::new(2026).unwrap()).unwrap();
+        let p = Precision::new("0.01".parse().unwrap()).unwrap();
+        let mut targets = vec![0u128; 365];
+        // The daily targets of 178.00 even, as decompose rounds them.
+        let engine_total = 17_800u128;
+        let mut parts = Vec::new();
+        let mut a = Apportioner::default();
+        let months: Vec<Share> = (0..12).map(|_| Share::Weight(UBig::ONE)).collect();
+        a.parts(engine_total, &Exact::from_units(engine_total), &months, &mut parts).unwrap();
+        for (m, part) in parts.iter().enumerate() {
+            let month = calendar.period(Level::Month, m);
+            let first = (month.start - calendar.start()).num_days() as usize;
+            let days = month.days() as usize;
+            let shares: Vec<Share> = (0..days).map(|_| Share::Weight(UBig::ONE)).collect();
+            let mut d = Vec::new();
+            a.units(part.units, &part.exact, &shares, &mut d).unwrap();
+            targets[first..first + days].copy_from_slice(&d);
+        }
+        let mut actuals = vec![Decimal::ZERO; 365];
+        actuals[0] = "27.23".parse().unwrap();
+        actuals[90] = "50.26".parse().unwrap();
+        actuals[151] = "-0.01".parse().unwrap();
+        let done = 174;
+        let (new, lost) = replan(&calendar, &targets, &actuals, done, Carry::Both, p);
+        assert!(lost.is_zero());
+        assert_eq!(new.iter().sum::<u128>() + 2_723 + 5_026 - 1, 17_800);
     }
 }
