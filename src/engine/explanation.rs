@@ -22,6 +22,8 @@ pub enum Basis {
         weight: Decimal,
         /// The weights of the siblings sharing the same amount, this one included.
         siblings: Decimal,
+        /// `weight / siblings`, the share of what the siblings share (0 when they all weigh 0).
+        share: Decimal,
     },
     /// A fixed amount (`fixed`), taken off the top.
     Fixed(Decimal),
@@ -189,7 +191,7 @@ impl Engine<'_> {
             let weights: Decimal =
                 set.members.iter().map(|m| if let MemberShare::Weight(w) = m.share { w } else { Decimal::ZERO }).sum();
             let basis = match set.members[k].share {
-                MemberShare::Weight(w) => Basis::Weight { weight: w, siblings: weights },
+                MemberShare::Weight(w) => Basis::Weight { weight: w, siblings: weights, share: share_of(w, weights) },
                 MemberShare::Fixed(a) => Basis::Fixed(a),
             };
             steps.push(step(
@@ -223,7 +225,7 @@ impl Engine<'_> {
             let hold = plan.holds.iter().find(|h| h.label == child.label);
             let basis = match hold {
                 Some(h) => Basis::Held(h.amount),
-                None => Basis::Weight { weight: child.weight, siblings },
+                None => Basis::Weight { weight: child.weight, siblings, share: share_of(child.weight, siblings) },
             };
             let got = held.unwrap_or(parts[k].units);
             let r = if held.is_some() {
@@ -286,6 +288,15 @@ fn step(
         exact: exact.clone(),
         figure: p.to_amount(units),
         rounding,
+    }
+}
+
+/// `part / whole`, or 0 when the whole is 0.
+fn share_of(part: Decimal, whole: Decimal) -> Decimal {
+    if whole.is_zero() {
+        Decimal::ZERO
+    } else {
+        part / whole
     }
 }
 

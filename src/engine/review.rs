@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::Engine;
 use crate::diagnostic::Diagnostic;
-use crate::render::thousands;
+use crate::plan::thousands;
 
 impl Engine<'_> {
     /// Warnings about a valid plan: a person whose target is more than twice

@@ -19,7 +19,7 @@ mod track_settings;
 
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
-pub use precision::Precision;
+pub use precision::{thousands, Precision};
 pub use split::{Member, MemberSet, MemberShare, Split};
 pub use track_settings::{Carry, TrackSettings};
 

@@ -56,6 +56,35 @@ impl Precision {
     }
 }
 
+impl Precision {
+    /// An amount for people: at least this precision's decimals, and
+    /// thousands separators (`1020` at 0.01 -> `1,020.00`).
+    pub fn show(self, mut amount: Decimal) -> String {
+        if amount.scale() < self.decimals() {
+            amount.rescale(self.decimals());
+        }
+        thousands(amount)
+    }
+}
+
+/// An amount with thousands separators, keeping its decimals: `1234567.80` -> `1,234,567.80`.
+pub fn thousands(amount: Decimal) -> String {
+    let text = amount.to_string();
+    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
+    let (whole, frac) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 impl std::fmt::Display for Precision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.unit)
@@ -81,6 +110,18 @@ mod tests {
         }
         assert_eq!(p("0.010").unwrap().decimals(), 2);
         assert_eq!(p("1000").unwrap().decimals(), 0);
+    }
+
+    #[test]
+    fn groups_thousands_and_keeps_decimals() {
+        let t = |s: &str| thousands(Decimal::from_str(s).unwrap());
+        assert_eq!(t("1234567.80"), "1,234,567.80");
+        assert_eq!(t("999"), "999");
+        assert_eq!(t("1000"), "1,000");
+        assert_eq!(t("0.00"), "0.00");
+        assert_eq!(t("-1234.5"), "-1,234.5");
+        assert_eq!(t("10000000.00"), "10,000,000.00");
+        assert_eq!(p("0.01").unwrap().show(Decimal::from(1020)), "1,020.00");
     }
 
     #[test]

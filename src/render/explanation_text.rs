@@ -70,11 +70,9 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-fn percent(part: Decimal, whole: Decimal) -> String {
-    if whole.is_zero() {
-        return "0%".to_string();
-    }
-    format!("{}%", (part / whole * Decimal::ONE_HUNDRED).round_dp(2).normalize())
+/// A share as a percentage with up to two decimals (`0.2542…` -> `25.42%`).
+fn percent(share: Decimal) -> String {
+    format!("{}%", (share * Decimal::ONE_HUNDRED).round_dp(2).normalize())
 }
 
 /// The explanation as numbered lines of text (ends with a newline).
@@ -98,13 +96,13 @@ pub fn render_explanation(e: &Explanation) -> String {
         let exact = exact_amount(&s.exact, p);
         let how = match &s.basis {
             Basis::Total => format!("{n}. The plan's total {} is {}.", s.member, thousands(s.figure)),
-            Basis::Weight { weight, siblings } => format!(
+            Basis::Weight { weight, siblings, share } => format!(
                 "{n}. {} {}: weight {} of {} ({}) of {} = {exact}",
                 s.level,
                 s.member,
                 weight.normalize(),
                 siblings.normalize(),
-                percent(*weight, *siblings),
+                percent(*share),
                 exact_amount(&s.parent_exact, p)
             ),
             Basis::Fixed(a) => format!(
@@ -175,7 +173,7 @@ pub fn explanation_json(e: &Explanation) -> String {
         .map(|s| {
             let (basis, weight, siblings, amount) = match &s.basis {
                 Basis::Total => ("total", None, None, None),
-                Basis::Weight { weight, siblings } => {
+                Basis::Weight { weight, siblings, .. } => {
                     ("weight", Some(weight.normalize()), Some(siblings.normalize()), None)
                 }
                 Basis::Fixed(a) => ("fixed", None, None, Some(*a)),

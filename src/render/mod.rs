@@ -11,8 +11,10 @@ mod json_sink;
 mod period_dates;
 mod table;
 
+/// Amounts for people; defined beside [`Precision`](crate::plan::Precision) so every stage can use it.
+pub use crate::plan::thousands;
 pub use csv_sink::CsvSink;
 pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
 pub use period_dates::PeriodDates;
-pub use table::{render_listing, render_table, thousands};
+pub use table::{render_listing, render_table};

@@ -7,6 +7,7 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
 use crate::engine::{ColumnKind, Listing, Pivot, PivotRow, Value};
+use crate::plan::thousands;
 
 /// Period columns that still fit beside the members on a wide terminal.
 const MAX_ACROSS: usize = 13;
@@ -193,40 +194,4 @@ fn by_words(splits: &[String], level: &str) -> String {
     let mut words: Vec<&str> = splits.iter().map(String::as_str).collect();
     words.push(level);
     words.join(" × ")
-}
-
-/// An amount with thousands separators, keeping its decimals: `1234567.80` -> `1,234,567.80`.
-pub fn thousands(amount: Decimal) -> String {
-    let text = amount.to_string();
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
-    let (whole, frac) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
-    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-    use rust_decimal::Decimal;
-    use std::str::FromStr;
-
-    #[test]
-    fn groups_thousands_and_keeps_decimals() {
-        let t = |s: &str| thousands(Decimal::from_str(s).unwrap());
-        assert_eq!(t("1234567.80"), "1,234,567.80");
-        assert_eq!(t("999"), "999");
-        assert_eq!(t("1000"), "1,000");
-        assert_eq!(t("0.00"), "0.00");
-        assert_eq!(t("-1234.5"), "-1,234.5");
-        assert_eq!(t("10000000.00"), "10,000,000.00");
-    }
 }

@@ -139,7 +139,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 Diagnostic::warning(format!(
                     "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
                     rows(actuals.outside_rows.0),
-                    shown(actuals.outside_rows.1, plan.precision),
+                    plan.precision.show(actuals.outside_rows.1),
                     verb(actuals.outside_rows.0, "is", "are"),
                     calendar.start(),
                     calendar.end(),
@@ -151,7 +151,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         }
         if actuals.unplanned_rows.0 > 0 {
             let (n, amount) = actuals.unplanned_rows;
-            let amount = shown(amount, plan.precision);
+            let amount = plan.precision.show(amount);
             let what =
                 format!("{} ({amount} in all) {} members that are not in the plan", rows(n), verb(n, "names", "name"));
             let (at, first) = actuals.first_unplanned.clone().unwrap_or_else(|| (Location::file(file), String::new()));
@@ -200,7 +200,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
             return None;
         }
         let amount =
-            shown(self.actuals.iter().map(|a| a[done..].iter().sum::<Decimal>()).sum(), self.engine.plan().precision);
+            self.engine.plan().precision.show(self.actuals.iter().map(|a| a[done..].iter().sum::<Decimal>()).sum());
         let last = self.day_rows.iter().rposition(|r| *r > 0).unwrap_or(0);
         let last = self.engine.calendar().start() + chrono::Days::new(last as u64);
         Some(
@@ -455,13 +455,4 @@ fn values(f: &Figures) -> [Value; 9] {
         opt(f.projected, Value::Amount),
         Value::Text(f.status.word()),
     ]
-}
-
-/// An amount of actual sales for a message: thousands separators, and at
-/// least the plan's decimals.
-fn shown(mut amount: Decimal, precision: crate::plan::Precision) -> String {
-    if amount.scale() < precision.decimals() {
-        amount.rescale(precision.decimals());
-    }
-    crate::render::thousands(amount)
 }
