@@ -54,6 +54,55 @@ impl Exact {
         Exact::new(&self.num * &other.den + &other.num * &self.den, &self.den * &other.den)
     }
 
+    /// `num / den` units from machine integers, reduced. Panics if `den` is zero.
+    pub fn from_ratio(num: u128, den: u128) -> Exact {
+        assert!(den != 0, "an exact value needs a positive denominator");
+        Exact::new(UBig::from(num), UBig::from(den))
+    }
+
+    /// The product of two exact values (units times a unitless factor, or a
+    /// factor times a factor).
+    pub fn times(&self, other: &Exact) -> Exact {
+        Exact::new(&self.num * &other.num, &self.den * &other.den)
+    }
+
+    /// The quotient `self / other`.
+    ///
+    /// # Panics
+    ///
+    /// If `other` is zero: callers divide by weights and totals they have
+    /// already checked to be positive, so a zero here is a bug, not an input.
+    pub fn over(&self, other: &Exact) -> Exact {
+        assert!(!other.is_zero(), "division of an exact value by zero");
+        Exact::new(&self.num * &other.den, &self.den * &other.num)
+    }
+
+    /// The difference `self - other`, or `None` when it would be negative
+    /// (an `Exact` is never negative).
+    pub fn minus(&self, other: &Exact) -> Option<Exact> {
+        let (a, b) = (&self.num * &other.den, &other.num * &self.den);
+        if a < b {
+            None
+        } else {
+            Some(Exact::new(a - b, &self.den * &other.den))
+        }
+    }
+
+    /// The whole units at or below the value (its floor).
+    pub fn floor_units(&self) -> UBig {
+        &self.num / &self.den
+    }
+
+    /// The whole units at or above the value (its ceiling).
+    pub fn ceil_units(&self) -> UBig {
+        let (whole, rem) = self.floor_rem();
+        if rem.is_zero() {
+            whole
+        } else {
+            whole + UBig::ONE
+        }
+    }
+
     /// Whether the value is zero.
     pub fn is_zero(&self) -> bool {
         self.num.is_zero()
@@ -94,6 +143,9 @@ impl PartialOrd for Exact {
     }
 }
 
+/// Values compare exactly, by cross-multiplication. This agrees with the
+/// derived `Eq`: every `Exact` is kept reduced, so equal values have equal
+/// numerators and denominators.
 impl Ord for Exact {
     fn cmp(&self, other: &Self) -> Ordering {
         (&self.num * &other.den).cmp(&(&other.num * &self.den))
@@ -122,6 +174,37 @@ mod tests {
         let also = Exact::new(UBig::from(333_333_333_333_333_333_333_333_333u128), UBig::from(10u128.pow(27)));
         assert!(also < third, "28 digits of 1/3 are less than 1/3");
         assert_eq!(Exact::new(UBig::ZERO, UBig::from(7u8)), Exact::from_units(0));
+    }
+
+    #[test]
+    fn arithmetic_stays_exact_and_reduced() {
+        let third = Exact::from_ratio(1, 3);
+        let half = Exact::from_ratio(2, 4);
+        assert_eq!(half, Exact::new(UBig::ONE, UBig::from(2u8)));
+        assert_eq!(third.times(&half), Exact::from_ratio(1, 6));
+        assert_eq!(third.over(&half), Exact::from_ratio(2, 3));
+        assert_eq!(half.minus(&third), Some(Exact::from_ratio(1, 6)));
+        assert_eq!(third.minus(&half), None);
+        assert_eq!(third.minus(&third), Some(Exact::from_units(0)));
+        assert_eq!(Exact::from_ratio(6, 3).times(&third), Exact::from_ratio(2, 3));
+        // Equal values are equal however they were reached.
+        assert_eq!(third.plus(&third).plus(&third), Exact::from_units(1));
+        assert_eq!(third.plus(&third).cmp(&Exact::from_ratio(4, 6)), Ordering::Equal);
+    }
+
+    #[test]
+    fn floors_and_ceilings() {
+        assert_eq!(Exact::from_ratio(7, 2).floor_units(), UBig::from(3u8));
+        assert_eq!(Exact::from_ratio(7, 2).ceil_units(), UBig::from(4u8));
+        assert_eq!(Exact::from_units(5).floor_units(), UBig::from(5u8));
+        assert_eq!(Exact::from_units(5).ceil_units(), UBig::from(5u8));
+        assert_eq!(Exact::from_units(0).ceil_units(), UBig::ZERO);
+    }
+
+    #[test]
+    #[should_panic(expected = "division of an exact value by zero")]
+    fn dividing_by_zero_panics() {
+        let _ = Exact::from_units(1).over(&Exact::from_units(0));
     }
 
     #[test]

@@ -12,14 +12,16 @@
 //! larger weight never gets less than a smaller one.
 
 mod apportioner;
+mod capped;
 mod controlled;
 mod exact;
 mod share;
 
 pub use apportioner::Apportioner;
+pub use capped::{capped, Bounds, CapError};
 pub use controlled::{controlled_round, TableRow};
 pub use exact::Exact;
-pub use share::{integer_weights, Share};
+pub use share::{exact_weights, integer_weights, Share};
 
 /// One child's result.
 #[derive(Clone, Debug, PartialEq, Eq)]

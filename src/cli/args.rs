@@ -67,6 +67,9 @@ pub struct ExplainArgs {
     /// `region=华东,salesperson=张伟,period=2026-03` (no period: the year).
     #[arg(long, value_name = "CELL")]
     pub cell: String,
+    /// The metric to explain (default: the plan's first).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
     /// Output format: table (words) or json.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -19,10 +19,12 @@ use std::io::Write;
 use clap::Parser;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::{CellSink, Engine, Listing, Pivot};
+use crate::engine::{CellSink, Engine, Listing, Pivots};
 use crate::error::Error;
 use crate::plan::{Carry, Plan};
-use crate::render::{explanation_json, render_explanation, render_listing, render_table, thousands, CsvSink, JsonSink};
+use crate::render::{
+    explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, JsonSink,
+};
 use crate::track::Tracker;
 
 /// The most cells a terminal table shows; larger runs are for CSV or JSON.
@@ -109,8 +111,8 @@ fn write<R>(
         (Format::Csv, _) => run(&mut CsvSink::new(output.writer())),
         (Format::Json, _) => run(&mut JsonSink::new(output.writer())),
         (Format::Table, Layout::Pivot) => {
-            let mut pivot = Pivot::default();
-            run(&mut pivot).and_then(|r| output.writer().write_all(render_table(&pivot).as_bytes()).map(|()| r))
+            let mut pivots = Pivots::default();
+            run(&mut pivots).and_then(|r| output.writer().write_all(render_tables(&pivots).as_bytes()).map(|()| r))
         }
         (Format::Table, Layout::Listing) => {
             let mut listing = Listing::default();
@@ -162,7 +164,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
         "{} is valid: {} {}{currency} for {}{shape}{noted}\n",
         args.plan.display(),
         thousands(plan.precision.to_amount(plan.total_units())),
-        plan.metric.name,
+        plan.metric().name,
         engine.calendar().year().label,
     );
     let mut out = std::io::stdout().lock();
@@ -173,7 +175,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
 pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let explanation = engine.explain(&args.cell)?;
+    let explanation = engine.explain(&args.cell, args.metric.as_deref())?;
     let text = match args.format {
         Format::Json => explanation_json(&explanation),
         Format::Table | Format::Csv => render_explanation(&explanation),

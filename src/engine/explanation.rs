@@ -4,7 +4,8 @@
 
 use rust_decimal::Decimal;
 
-use super::{Engine, Leaf};
+use super::org_tree::chain;
+use super::{Engine, Source};
 use crate::allocate::{Apportioner, Exact, TableRow};
 use crate::calendar::Level;
 use crate::diagnostic::{suggest, Diagnostic};
@@ -29,6 +30,30 @@ pub enum Basis {
     Fixed(Decimal),
     /// A held period (`[time.fixed]`): this member's share of the hold.
     Held(Decimal),
+    /// A metric that follows the reference metric's mix across the org:
+    /// this member's share of the reference's exact amount under the parent.
+    Mix {
+        /// The reference metric's name.
+        metric: String,
+        /// The share, rounded to 28 digits for showing only.
+        share: Decimal,
+    },
+    /// `over_assign`: the parent's amount raised by this rate (0.1 = 10%)
+    /// before its members share it.
+    OverAssign(Decimal),
+    /// A period of a person in seat part of the year (or ramping up): its
+    /// share of their figure follows their days in seat (shown rounded).
+    InSeat(Decimal),
+    /// A person whose dates, ramp, cap or floor shaped their share.
+    Person {
+        /// Their weight in the roster.
+        weight: Decimal,
+        /// Their share of the parent from weight, days in seat and ramp,
+        /// before caps and floors (shown rounded; the exact value is exact).
+        share: Decimal,
+        /// What shaped it, in words (`in seat from 2026-05-18`, `capped at 500,000.00`).
+        reasons: Vec<String>,
+    },
 }
 
 /// How a step was rounded.
@@ -88,9 +113,38 @@ pub struct Explanation {
 
 impl Engine<'_> {
     /// Explains the cell named by `spec`: `region=华东,salesperson=张伟,period=2026-03`
-    /// (splits by name; `period` is any period label, default the year).
-    pub fn explain(&self, spec: &str) -> Result<Explanation> {
+    /// (splits by name; `period` is any period label, default the year), for
+    /// the column `metric` (default: the first metric).
+    pub fn explain(&self, spec: &str, metric: Option<&str>) -> Result<Explanation> {
         let plan = self.plan;
+        let column = match metric {
+            None => 0,
+            Some(name) => self.series.iter().position(|s| s.column.name == name).ok_or_else(|| {
+                let names: Vec<&str> = self.series.iter().map(|s| s.column.name.as_str()).collect();
+                let help = match suggest(name, names.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? The metrics are: {}", names.join(", ")),
+                    None => format!("the metrics are: {}", names.join(", ")),
+                };
+                Error::invalid(Diagnostic::new(format!("--metric `{name}` is not a column of this plan")).help(help))
+            })?,
+        };
+        let series = &self.series[column];
+        // A `_base` column is its metric before over-assignment.
+        let name = &series.column.name;
+        let base_of = name.strip_suffix("_base").and_then(|m| plan.metrics.iter().position(|x| x.name == m));
+        let (metric_index, assign) = match plan.metrics.iter().position(|m| &m.name == name) {
+            Some(i) => (Some(i), true),
+            None => (base_of, false),
+        };
+        if let Source::Level(_) = series.source {
+            return Err(Error::invalid(
+                Diagnostic::new(format!(
+                    "`{}` is a level: it is not shared, so there is nothing to explain",
+                    series.column.name
+                ))
+                .help("every member has the level of its period, as the plan's `value` and `path` say"),
+            ));
+        }
         let mut members: Vec<Option<String>> = vec![None; plan.splits.len()];
         let mut period_label: Option<String> = None;
         let names: Vec<&str> = plan.splits.iter().map(|s| s.by.as_str()).chain(["period"]).collect();
@@ -129,15 +183,15 @@ impl Engine<'_> {
                 ))
             })?,
         };
-        let matches = |leaf: &Leaf| members.iter().zip(&leaf.path).all(|(m, p)| m.as_ref().is_none_or(|m| m == p));
-        let found: Vec<usize> = (0..self.leaves.len()).filter(|&i| matches(&self.leaves[i])).collect();
+        let matches = |path: &[&str]| members.iter().zip(path).all(|(m, p)| m.as_ref().is_none_or(|m| m == p));
+        let found: Vec<usize> = (0..self.paths.len()).filter(|&i| matches(&self.paths[i])).collect();
         if found.is_empty() {
             return Err(Error::invalid(
                 Diagnostic::new(format!("no cell of this plan has {spec}"))
                     .help("check the member names; `salesplit decompose --format csv` lists every cell"),
             ));
         }
-        let p = plan.precision;
+        let p = series.precision;
         let mut cell: Vec<(String, String)> = plan
             .splits
             .iter()
@@ -149,56 +203,95 @@ impl Engine<'_> {
         let depth = members.iter().take_while(|m| m.is_some()).count();
         let is_node =
             members[depth..].iter().all(|m| m.is_none()) && (depth == plan.splits.len() || level == Level::Year);
+        let explanation = |figure, steps, sum_of| Explanation {
+            metric: series.column.name.clone(),
+            currency: if series.column.kind == super::ColumnKind::Amount {
+                plan.currency.clone()
+            } else {
+                String::new()
+            },
+            precision: p,
+            cell: cell.clone(),
+            figure,
+            steps,
+            sum_of,
+        };
         if !is_node || found.len() > 1 && level != Level::Year {
             let mut sum_of = Vec::new();
             let mut total = 0u128;
             for &i in &found {
-                let units = self.leaf_units_at(i, level, index);
+                let units = self.leaf_units_at(column, i, level, index);
                 total += units;
-                sum_of.push((self.leaves[i].path.iter().map(|s| s.to_string()).collect(), p.to_amount(units)));
+                sum_of.push((self.paths[i].iter().map(|s| s.to_string()).collect(), p.to_amount(units)));
             }
-            return Ok(Explanation {
-                metric: plan.metric.name.clone(),
-                currency: plan.currency.clone(),
-                precision: p,
-                cell,
-                figure: p.to_amount(total),
-                steps: Vec::new(),
-                sum_of,
-            });
+            return Ok(explanation(p.to_amount(total), Vec::new(), sum_of));
         }
+        let metric_index = metric_index.unwrap_or(0);
+        let total = plan.units_of(&plan.metrics[metric_index]);
         let mut steps = vec![Step {
             level: "total".to_string(),
-            member: plan.metric.name.clone(),
+            member: plan.metrics[metric_index].name.clone(),
             basis: Basis::Total,
-            parent: p.to_amount(plan.total_units()),
-            parent_exact: Exact::from_units(plan.total_units()),
-            exact: Exact::from_units(plan.total_units()),
-            figure: p.to_amount(plan.total_units()),
+            parent: p.to_amount(total),
+            parent_exact: Exact::from_units(total),
+            exact: Exact::from_units(total),
+            figure: p.to_amount(total),
             rounding: Rounding::Exact,
         }];
         let leaf = found[0];
-        let path = &self.leaves[leaf].path;
+        let path = &self.paths[leaf];
         let mut apportioner = Apportioner::default();
         let mut parts = Vec::new();
-        let (mut units, mut exact) = (plan.total_units(), Exact::from_units(plan.total_units()));
-        for (d, split) in plan.splits.iter().enumerate().take(depth) {
-            let parent = split.parent.map(|i| path[i]);
-            let set = split.members_for(parent).expect("a leaf's parents have members");
-            let shares = super::set_shares(set, p);
-            let row = apportioner.table_row(units, &exact, &shares, &mut parts).expect("the plan ran");
-            let k = set.members.iter().position(|m| m.name == path[d]).expect("the leaf's member");
-            let weights: Decimal =
-                set.members.iter().map(|m| if let MemberShare::Weight(w) = m.share { w } else { Decimal::ZERO }).sum();
-            let basis = match set.members[k].share {
-                MemberShare::Weight(w) => Basis::Weight { weight: w, siblings: weights, share: share_of(w, weights) },
-                MemberShare::Fixed(a) => Basis::Fixed(a),
+        let reference = &plan.metrics[plan.reference()].name;
+        let follows = metric_index != plan.reference();
+        let (mut units, mut exact) = (total, Exact::from_units(total));
+        for org in chain(plan, &self.people, &path[..depth], metric_index, assign)? {
+            let split = &plan.splits[org.split];
+            if org.parent.1 != exact {
+                // Over-assigned: the parent was raised before sharing.
+                let rate = split.over_assign.as_ref().map_or(Decimal::ZERO, |(r, _)| *r);
+                steps.push(step(
+                    &split.by,
+                    "(over-assigned)",
+                    Basis::OverAssign(rate),
+                    (units, &exact),
+                    &org.parent.1,
+                    org.parent.0,
+                    Rounding::Exact,
+                    p,
+                ));
+            }
+            let row =
+                apportioner.table_row(org.parent.0, &org.parent.1, &org.shares, &mut parts).expect("the plan ran");
+            let k = org.member;
+            let set = org.set;
+            let basis = if let (Some(people), false) = (&org.people, follows) {
+                let weight = if let MemberShare::Weight(w) = set.members[k].share { w } else { Decimal::ZERO };
+                Basis::Person {
+                    weight,
+                    share: exact_share(&people.uncapped[k], &Exact::from_units(1)),
+                    reasons: people.reasons[k].clone(),
+                }
+            } else if follows {
+                Basis::Mix { metric: reference.clone(), share: exact_share(&org.parts[k].exact, &org.parent.1) }
+            } else {
+                let weights: Decimal = set
+                    .members
+                    .iter()
+                    .map(|m| if let MemberShare::Weight(w) = m.share { w } else { Decimal::ZERO })
+                    .sum();
+                match set.members[k].share {
+                    MemberShare::Weight(w) => {
+                        Basis::Weight { weight: w, siblings: weights, share: share_of(w, weights) }
+                    }
+                    MemberShare::Fixed(a) => Basis::Fixed(a),
+                }
             };
             steps.push(step(
                 &split.by,
-                path[d],
+                path[org.split],
                 basis,
-                (units, &exact),
+                (org.parent.0, &org.parent.1),
                 &parts[k].exact,
                 parts[k].units,
                 rounding(&row, k, parts[k].units),
@@ -207,6 +300,9 @@ impl Engine<'_> {
             units = parts[k].units;
             exact = parts[k].exact.clone();
         }
+        let Source::Shared { tables, held, base, .. } = &series.source else { unreachable!("levels returned above") };
+        let table = &self.tables[tables[leaf]];
+        let in_seat = tables[leaf] != *base;
         // Down the time tree to the period.
         let mut chain = vec![(level, index)];
         while let Some(parent) = self.calendar.period(chain[chain.len() - 1].0, chain[chain.len() - 1].1).parent {
@@ -216,15 +312,20 @@ impl Engine<'_> {
         chain.reverse();
         for w in chain.windows(2) {
             let ((pl, pi), (cl, ci)) = (w[0], w[1]);
-            let shares = &self.time_shares[pl.index()][pi];
+            let shares = &table[pl.index()][pi];
             let row = apportioner.table_row(units, &exact, shares, &mut parts).expect("the plan ran");
             let k = ci - self.calendar.period(pl, pi).children.start;
-            let held = self.held_cells.get(&(pl, pi)).map(|rows| rows[leaf][k]);
+            let held = held.get(&(pl, pi)).map(|rows| rows[leaf][k]);
             let child = self.calendar.period(cl, ci);
             let siblings: Decimal = self.calendar.children(pl, pi).iter().map(|c| c.weight).sum();
-            let hold = plan.holds.iter().find(|h| h.label == child.label);
+            let hold = plan
+                .holds
+                .iter()
+                .find(|h| h.label == child.label)
+                .filter(|_| !plan.holds.is_empty() && metric_index == plan.reference());
             let basis = match hold {
                 Some(h) => Basis::Held(h.amount),
+                None if in_seat => Basis::InSeat(exact_share(&parts[k].exact, &exact)),
                 None => Basis::Weight { weight: child.weight, siblings, share: share_of(child.weight, siblings) },
             };
             let got = held.unwrap_or(parts[k].units);
@@ -246,26 +347,27 @@ impl Engine<'_> {
             units = got;
             exact = parts[k].exact.clone();
         }
-        Ok(Explanation {
-            metric: plan.metric.name.clone(),
-            currency: plan.currency.clone(),
-            precision: p,
-            cell,
-            figure: p.to_amount(units),
-            steps,
-            sum_of: Vec::new(),
-        })
+        Ok(explanation(p.to_amount(units), steps, Vec::new()))
     }
 
-    /// A leaf's rounded figure at one period.
-    fn leaf_units_at(&self, leaf: usize, level: Level, index: usize) -> u128 {
-        let mut scratch: Vec<super::LevelScratch> =
-            (0..Level::ALL.len()).map(|_| super::LevelScratch::default()).collect();
+    /// A leaf's rounded figure of one column at one period.
+    fn leaf_units_at(&self, column: usize, leaf: usize, level: Level, index: usize) -> u128 {
+        let mut scratch = super::scratch();
         let mut series = Vec::new();
-        let l = &self.leaves[leaf];
-        self.spread(leaf, Level::Year, 0, l.units, &l.exact, level, &mut series, &mut scratch);
+        self.spread_leaf(&self.series[column], leaf, level, &mut series, &mut scratch);
         series[index]
     }
+}
+
+/// `part / whole` of two exact values, as a decimal for showing.
+fn exact_share(part: &Exact, whole: &Exact) -> Decimal {
+    if whole.is_zero() {
+        return Decimal::ZERO;
+    }
+    // Twenty decimals, truncated: enough to show, and it fits a Decimal.
+    let ratio = part.over(whole);
+    let scaled = ratio.num() * dashu_int::UBig::from(10u8).pow(20) / ratio.den();
+    i128::try_from(&scaled).map(|n| Decimal::from_i128_with_scale(n, 20).normalize()).unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]

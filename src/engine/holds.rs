@@ -13,7 +13,9 @@ use dashu_int::ops::Gcd;
 use dashu_int::UBig;
 
 use super::breakdown::well_formed;
-use crate::allocate::{controlled_round, AllocError, Apportioner, Exact, Part, Share};
+use super::joint_rounding::round_jointly;
+pub(super) use super::joint_rounding::HeldCells;
+use crate::allocate::{AllocError, Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, Level, Spread};
 use crate::diagnostic::{suggest, Diagnostic};
 use crate::error::{Error, Result};
@@ -41,7 +43,7 @@ impl<'a> Holds<'a> {
                         .at(hold.origin.clone())
                         .help(format!(
                             "the year's figure is the target `{}`; hold a quarter, month, week or day instead",
-                            plan.metric.name
+                            plan.metrics[plan.reference()].name
                         )),
                 ),
                 Some(found) => {
@@ -74,7 +76,7 @@ impl<'a> Holds<'a> {
         let mut parts: Vec<Part> = Vec::new();
         let mut errors = Vec::new();
         // Exact values of the current level's periods, on the plan's total.
-        let total = self.plan.total_units();
+        let total = self.plan.units_of(&self.plan.metrics[self.plan.reference()]);
         let mut values = vec![Exact::from_units(total)];
         let mut level = Level::Year;
         while level < deepest {
@@ -143,15 +145,21 @@ impl<'a> Holds<'a> {
         // What the parent is: held itself, or its share of the target.
         let parent_is = match self.held.get(&(level, index)) {
             Some(_) => format!("{parent} is held at {}", amount(value)),
-            None if level == Level::Year => format!("the target `{}` is {}", self.plan.metric.name, amount(value)),
-            None => format!("{parent}'s share of the target `{}` is {}", self.plan.metric.name, amount(value)),
+            None if level == Level::Year => {
+                format!("the target `{}` is {}", self.plan.metrics[self.plan.reference()].name, amount(value))
+            }
+            None => format!(
+                "{parent}'s share of the target `{}` is {}",
+                self.plan.metrics[self.plan.reference()].name,
+                amount(value)
+            ),
         };
         match e {
             AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(format!(
                 "the holds inside {parent} add up to {}, more than {}",
                 p.to_amount(fixed),
                 if level == Level::Year {
-                    format!("the target `{}`", self.plan.metric.name)
+                    format!("the target `{}`", self.plan.metrics[self.plan.reference()].name)
                 } else {
                     format!("{parent} itself")
                 }
@@ -162,7 +170,7 @@ impl<'a> Holds<'a> {
                 format!(
                     "lower the holds to {} or less in all, or raise the target `{}`",
                     amount(value),
-                    self.plan.metric.name
+                    self.plan.metrics[self.plan.reference()].name
                 )
             } else {
                 format!(
@@ -322,21 +330,19 @@ fn list(items: &[impl AsRef<str>], and: &str) -> String {
     }
 }
 
-/// Per group of siblings with a hold (keyed by their parent), the children's
-/// rounded values of every org leaf, in leaf order.
-pub type HeldCells = HashMap<(Level, usize), Vec<Vec<u128>>>;
-
 impl Holds<'_> {
-    /// Rounds every group with a hold for all org leaves at once, so that
-    /// the leaves' figures of a held period add up to the hold exactly while
-    /// each stays the floor or ceiling of its exact share and each leaf's
-    /// periods add up to its parent period. `leaves` are the leaves' rounded
-    /// and exact amounts; `time_shares` the shares after [`Holds::apply`].
-    /// Where no such rounding exists (rare: a few members whose only
-    /// fractional cents all lie in held periods), the group keeps each
-    /// leaf's own rounding and a warning says by how much the hold is missed.
+    /// Rounds every group with a hold for all org leaves at once (see
+    /// [`round_jointly`]), so that the leaves' figures of a held period add
+    /// up to the hold exactly while each stays the floor or ceiling of its
+    /// exact share and each leaf's periods add up to its parent period.
+    /// `leaves` are the leaves' rounded and exact amounts; `time_shares` the
+    /// shares after [`Holds::apply`]. Where no such rounding exists (rare: a
+    /// few members whose only fractional cents all lie in held periods), the
+    /// group keeps each leaf's own rounding and a warning says by how much
+    /// the hold is missed.
     pub fn cells(&self, leaves: &[(u128, Exact)], time_shares: &[Vec<Vec<Share>>]) -> (HeldCells, Vec<Diagnostic>) {
-        let mut groups: Vec<(Level, usize)> = self
+        // The groups are the held periods' parents: a hold fixes a column of its siblings' table.
+        let groups: Vec<(Level, usize)> = self
             .held
             .keys()
             .map(|&(level, i)| {
@@ -346,89 +352,26 @@ impl Holds<'_> {
                 )
             })
             .collect();
-        groups.sort();
-        groups.dedup();
-        let mut cells: HeldCells = HashMap::new();
-        let mut warnings = Vec::new();
-        let mut apportioner = Apportioner::default();
-        let mut parts = Vec::new();
-        for (level, index) in groups {
-            let finer = level.finer().expect("a group has children");
-            let children = self.calendar.period(level, index).children.clone();
-            let shares = &time_shares[level.index()][index];
-            let mut rows = Vec::with_capacity(leaves.len());
-            let mut own: Vec<Vec<u128>> = Vec::with_capacity(leaves.len());
-            for (leaf, (units, exact)) in leaves.iter().enumerate() {
-                let (p_units, p_exact) =
-                    self.descend(leaf, *units, exact.clone(), (level, index), time_shares, &cells, &mut apportioner);
-                let row = apportioner
-                    .table_row(p_units, &p_exact, shares, &mut parts)
-                    .expect("shares were checked on the total");
-                own.push(parts.iter().map(|p| p.units).collect());
-                rows.push(row);
-            }
-            let columns: Vec<Option<u128>> =
-                children.clone().map(|c| self.held.get(&(finer, c)).map(|(u, _)| *u)).collect();
-            match controlled_round(&rows, &columns) {
-                Some(table) => {
-                    cells.insert((level, index), table);
-                }
-                None => {
-                    for (j, column) in columns.iter().enumerate() {
-                        let Some(hold_units) = column else { continue };
-                        let got: u128 = own.iter().map(|r| r[j]).sum();
-                        if got != *hold_units {
-                            let (_, hold) = self.held[&(finer, children.start + j)];
-                            let p = self.plan.precision;
-                            warnings.push(
-                                Diagnostic::warning(format!(
-                                    "the members' figures for {} add up to {}, not the hold {}",
-                                    hold.label,
-                                    p.to_amount(got),
-                                    p.to_amount(*hold_units)
-                                ))
-                                .at(hold.origin.clone())
-                                .note("no rounding of each member's exact share keeps both the members' totals and the hold")
-                                .help("use a finer precision, or hold a coarser period"),
-                            );
-                        }
-                    }
-                    cells.insert((level, index), own);
-                }
-            }
-        }
+        let (cells, misses) = round_jointly(self.calendar, leaves, time_shares, &groups, |level, i| {
+            self.held.get(&(level, i)).map(|(units, _)| *units)
+        });
+        let p = self.plan.precision;
+        let warnings = misses
+            .iter()
+            .map(|miss| {
+                let (_, hold) = self.held[&(miss.level, miss.index)];
+                Diagnostic::warning(format!(
+                    "the members' figures for {} add up to {}, not the hold {}",
+                    hold.label,
+                    p.to_amount(miss.got),
+                    p.to_amount(miss.wanted)
+                ))
+                .at(hold.origin.clone())
+                .note("no rounding of each member's exact share keeps both the members' totals and the hold")
+                .help("use a finer precision, or hold a coarser period")
+            })
+            .collect();
         (cells, warnings)
-    }
-
-    /// A leaf's rounded and exact value at `target`, going down from its
-    /// year through the groups already rounded together.
-    #[allow(clippy::too_many_arguments)]
-    fn descend(
-        &self,
-        leaf: usize,
-        units: u128,
-        exact: Exact,
-        target: (Level, usize),
-        time_shares: &[Vec<Vec<Share>>],
-        cells: &HeldCells,
-        apportioner: &mut Apportioner,
-    ) -> (u128, Exact) {
-        let mut chain = vec![target];
-        while let Some(parent) = self.calendar.period(chain[chain.len() - 1].0, chain[chain.len() - 1].1).parent {
-            let level = chain[chain.len() - 1].0.coarser().expect("has a parent level");
-            chain.push((level, parent));
-        }
-        chain.reverse();
-        let (mut units, mut exact) = (units, exact);
-        let mut parts = Vec::new();
-        for step in chain.windows(2) {
-            let ((level, index), (_, child)) = (step[0], step[1]);
-            apportioner.parts(units, &exact, &time_shares[level.index()][index], &mut parts).expect("checked shares");
-            let offset = child - self.calendar.period(level, index).children.start;
-            units = cells.get(&(level, index)).map_or(parts[offset].units, |rows| rows[leaf][offset]);
-            exact = parts[offset].exact.clone();
-        }
-        (units, exact)
     }
 }
 

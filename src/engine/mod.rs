@@ -15,8 +15,12 @@ mod cell;
 mod cell_sink;
 mod explanation;
 mod holds;
+mod joint_rounding;
 mod listing;
+mod org_tree;
+mod people;
 mod pivot;
+mod pivots;
 mod review;
 mod value;
 
@@ -26,27 +30,25 @@ pub use cell_sink::CellSink;
 pub use explanation::{Basis, Explanation, Rounding, Step};
 pub use listing::{Listing, ListingRow};
 pub use pivot::{Pivot, PivotRow};
+pub use pivots::{LevelRow, Pivots};
 pub use value::{Column, ColumnKind, Value};
 
 use holds::{HeldCells, Holds};
+use org_tree::{Amount, OrgTree};
+use people::People;
 
 use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::allocate::{apportion, integer_weights, AllocError, Apportioner, Exact, Part, Share};
+use crate::allocate::{integer_weights, Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, CalendarError, Level, Period};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::plan::{MemberSet, MemberShare, Plan, Precision, Split};
+use crate::plan::{Funnel, LevelTarget, MetricKind, Plan, Precision};
 
-/// One leaf of the org tree: a member of every split, and its amount.
-#[derive(Clone, Debug)]
-struct Leaf<'p> {
-    path: Vec<&'p str>,
-    units: u128,
-    exact: Exact,
-}
+/// Per level (year..day) and period, the shares of its children.
+type TimeTable = Vec<Vec<Vec<Share>>>;
 
 /// Buffers for one level of the time tree, reused for every leaf.
 #[derive(Debug, Default)]
@@ -56,17 +58,47 @@ struct LevelScratch {
     units: Vec<u128>,
 }
 
+/// How one output column gets its figures.
+#[derive(Debug)]
+enum Source<'p> {
+    /// A shared metric: each org leaf's amount, spread down a time table.
+    Shared {
+        /// Per org leaf: rounded units and exact value.
+        amounts: Vec<Amount>,
+        /// Per org leaf: the index of its time table in [`Engine::tables`].
+        tables: Vec<usize>,
+        /// The metric's own time table; a leaf with another follows a
+        /// person's days in seat.
+        base: usize,
+        /// Groups of periods with a hold, rounded for all leaves together.
+        held: HeldCells,
+    },
+    /// A level: every member inherits it, periods follow its path.
+    Level(&'p LevelTarget),
+}
+
+/// One value column of a run.
+#[derive(Debug)]
+struct Series<'p> {
+    column: Column,
+    precision: Precision,
+    source: Source<'p>,
+}
+
 /// A plan made ready to run: its calendar built and its org tree shared.
 #[derive(Debug)]
 pub struct Engine<'p> {
     plan: &'p Plan,
     calendar: Calendar,
-    leaves: Vec<Leaf<'p>>,
-    /// Per level (year..day) and period, the shares of its children, with
-    /// holds already turned into exact weights.
-    time_shares: Vec<Vec<Vec<Share>>>,
-    /// Groups of periods with a hold, rounded for all leaves together.
-    held_cells: HeldCells,
+    /// Each org leaf's member path, in cascade order.
+    paths: Vec<Vec<&'p str>>,
+    /// The output columns, in order: the metrics as written (each followed
+    /// by its `_base` column when over-assigned).
+    series: Vec<Series<'p>>,
+    /// Time tables: per metric's time weights (and, later, per person).
+    tables: Vec<TimeTable>,
+    /// The people of the roster splits (for explanations).
+    people: People<'p>,
     /// Things to look at twice that do not stop the run.
     warnings: Vec<Diagnostic>,
 }
@@ -77,25 +109,114 @@ impl<'p> Engine<'p> {
     /// amounts above their parent, a parent with nobody to share among).
     pub fn new(plan: &'p Plan) -> Result<Engine<'p>> {
         let calendar = Calendar::build(&plan.calendar).map_err(|errors| calendar_errors(plan, errors))?;
-        let leaves = org_leaves(plan)?;
-        let mut time_shares: Vec<Vec<Vec<Share>>> = Level::ALL
-            .iter()
-            .map(|&level| {
-                (0..calendar.level(level).len())
-                    .map(|i| {
-                        let weights: Vec<Decimal> = calendar.children(level, i).iter().map(|c| c.weight).collect();
-                        integer_weights(&weights).into_iter().map(Share::Weight).collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        let holds = Holds::new(plan, &calendar)?;
-        holds.apply(&mut time_shares)?;
-        let amounts: Vec<(u128, Exact)> = leaves.iter().map(|l| (l.units, l.exact.clone())).collect();
-        let (held_cells, hold_warnings) = holds.cells(&amounts, &time_shares);
+        let reference = plan.reference();
         let mut warnings = warnings(plan, &calendar);
-        warnings.extend(hold_warnings);
-        Ok(Engine { plan, calendar, leaves, time_shares, held_cells, warnings })
+        // One time table per shared metric (its own weights, holds on the reference).
+        let mut tables: Vec<TimeTable> = Vec::new();
+        let mut metric_table: Vec<Option<usize>> = vec![None; plan.metrics.len()];
+        let holds = if plan.holds.is_empty() { None } else { Some(Holds::new(plan, &calendar)?) };
+        for (i, metric) in plan.metrics.iter().enumerate() {
+            if !metric.is_shared() {
+                continue;
+            }
+            let mut table = if metric.time.is_some() {
+                let own = Calendar::build(&plan.calendar_of(metric)).map_err(|errors| calendar_errors(plan, errors))?;
+                time_table(&own)
+            } else {
+                time_table(&calendar)
+            };
+            if let (Some(holds), true) = (&holds, i == reference) {
+                holds.apply(&mut table)?;
+            }
+            tables.push(table);
+            metric_table[i] = Some(tables.len() - 1);
+        }
+        let base_table = metric_table[reference].map_or_else(|| time_table(&calendar), |t| tables[t].clone());
+        let people = People::new(plan, &calendar, &base_table)?;
+        if let (Some(d), Some(hold)) = (people.dated, plan.holds.first()) {
+            return Err(Error::invalid(
+                Diagnostic::new(format!(
+                    "[time.fixed] holds cannot be combined with the start dates, end dates, ramps or vacancies of split `{}`",
+                    plan.splits[d].by
+                ))
+                .at(hold.origin.clone())
+                .note("a hold is kept by rounding every member together, and people in seat part of the year each follow their own days")
+                .help("remove the holds, or the `start`, `end`, `ramp` and `vacancy` settings"),
+            ));
+        }
+        let tree = OrgTree::build(plan, &people)?;
+        let leaves = tree.paths.len();
+        // Per shared metric, each leaf's time table: a person in seat part of
+        // the year follows their own days.
+        let mut leaf_tables: Vec<Vec<usize>> = vec![Vec::new(); plan.metrics.len()];
+        for (i, t) in metric_table.iter().enumerate() {
+            let Some(t) = *t else { continue };
+            leaf_tables[i] = vec![t; leaves];
+            let Some(d) = people.dated else { continue };
+            let days = people::day_shares(&calendar, &tables[t]);
+            let mut made: std::collections::HashMap<Vec<&str>, usize> = std::collections::HashMap::new();
+            for (leaf, path) in tree.paths.iter().enumerate() {
+                let key = path[..=d].to_vec();
+                if let Some(&own) = made.get(&key) {
+                    leaf_tables[i][leaf] = own;
+                    continue;
+                }
+                let split = &plan.splits[d];
+                let set = split.members_for(split.parent.map(|p| path[p])).expect("a leaf's parent has members");
+                let member = set.members.iter().position(|m| m.name == path[d]).expect("a leaf's member");
+                let own = match people.profile(set, member, &days) {
+                    Some(weights) => {
+                        let own = people::table_from_days(&calendar, &tables[t], &weights);
+                        tables.push(own);
+                        tables.len() - 1
+                    }
+                    None => t,
+                };
+                made.insert(key, own);
+                leaf_tables[i][leaf] = own;
+            }
+        }
+        let mut series = Vec::new();
+        for (i, metric) in plan.metrics.iter().enumerate() {
+            let precision = plan.precision_of(metric);
+            let kind = match metric.kind {
+                MetricKind::Level(ref level) => {
+                    check_path(level, &calendar, &metric.name)?;
+                    series.push(Series {
+                        column: Column { name: metric.name.clone(), kind: level_kind(level) },
+                        precision,
+                        source: Source::Level(level),
+                    });
+                    continue;
+                }
+                MetricKind::Amount => ColumnKind::Amount,
+                MetricKind::Count => ColumnKind::Count,
+            };
+            let t = metric_table[i].expect("a shared metric has a table");
+            let mut held = HeldCells::default();
+            if let (Some(holds), true) = (&holds, i == reference) {
+                let (cells, hold_warnings) = holds.cells(&tree.amounts[i], &tables[t]);
+                held = cells;
+                warnings.extend(hold_warnings);
+            }
+            let mut columns = vec![(metric.name.clone(), &tree.amounts[i])];
+            if let Some(base) = &tree.base {
+                columns.push((format!("{}_base", metric.name), &base[i]));
+            }
+            for (name, amounts) in columns {
+                // A base column rounds on its own: the holds' joint rounding is for the assigned figures.
+                let held = if name == metric.name { held.clone() } else { HeldCells::default() };
+                series.push(Series {
+                    column: Column { name, kind },
+                    precision,
+                    source: Source::Shared { amounts: amounts.clone(), tables: leaf_tables[i].clone(), base: t, held },
+                });
+            }
+            if let Some(funnel) = plan.funnel.as_ref().filter(|f| f.metric == i) {
+                series.extend(funnel_series(plan, funnel, &tree, &leaf_tables[i], t)?);
+            }
+        }
+        Ok(Engine { plan, calendar, paths: tree.paths, series, tables, people, warnings })
     }
 
     /// Things about the plan to look at twice (say, dates that no holiday
@@ -141,28 +262,37 @@ impl<'p> Engine<'p> {
 
     /// The header every output of this breakdown starts with.
     pub fn header(&self, breakdown: &Breakdown) -> Header {
+        let columns: Vec<Column> = self.series.iter().map(|s| s.column.clone()).collect();
         Header {
             plan: self.plan.name.clone(),
             currency: self.plan.currency.clone(),
             year: self.plan.year,
             precision: self.plan.precision,
-            metrics: vec![self.plan.metric.name.clone()],
-            columns: vec![Column { name: self.plan.metric.name.clone(), kind: ColumnKind::Amount }],
+            metrics: columns.iter().map(|c| c.name.clone()).collect(),
+            columns,
             splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
             time: view_name(&self.calendar, breakdown.time).to_string(),
         }
     }
 
-    /// Calls `f` with every org leaf's member path and its figures (in
-    /// rounding units) for each period of `level`, leaves in cascade order.
+    /// Calls `f` with every org leaf's member path and the reference
+    /// metric's figures (in rounding units) for each period of `level`,
+    /// leaves in cascade order.
     pub fn for_each_leaf(&self, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
-        let mut scratch: Vec<LevelScratch> = (0..Level::ALL.len()).map(|_| LevelScratch::default()).collect();
-        let mut series = Vec::with_capacity(self.calendar.level(level).len());
-        for (i, leaf) in self.leaves.iter().enumerate() {
-            series.clear();
-            self.spread(i, Level::Year, 0, leaf.units, &leaf.exact, level, &mut series, &mut scratch);
-            f(&leaf.path, &series);
+        let mut scratch = scratch();
+        let mut out = Vec::with_capacity(self.calendar.level(level).len());
+        let series = self.reference_series();
+        for (i, path) in self.paths.iter().enumerate() {
+            out.clear();
+            self.spread_leaf(series, i, level, &mut out, &mut scratch);
+            f(path, &out);
         }
+    }
+
+    /// The column of the reference metric (the one tracking compares with).
+    fn reference_series(&self) -> &Series<'p> {
+        let name = &self.plan.metrics[self.plan.reference()].name;
+        self.series.iter().find(|s| &s.column.name == name).expect("the reference metric has a column")
     }
 
     /// How many cells the breakdown prints (member combinations times
@@ -170,10 +300,10 @@ impl<'p> Engine<'p> {
     pub fn cell_count(&self, breakdown: &Breakdown) -> u64 {
         let kept = self.kept(breakdown).iter().filter(|k| **k).count() as u64;
         let combinations = if breakdown.splits.len() == self.plan.splits.len() {
-            self.leaves.len()
+            self.paths.len()
         } else {
             let keys: std::collections::HashSet<Vec<&str>> =
-                self.leaves.iter().map(|leaf| breakdown.splits.iter().map(|&s| leaf.path[s]).collect()).collect();
+                self.paths.iter().map(|path| breakdown.splits.iter().map(|&s| path[s]).collect()).collect();
             keys.len()
         };
         combinations as u64 * kept
@@ -185,84 +315,173 @@ impl<'p> Engine<'p> {
         sink.begin(&header)?;
         let periods = self.periods(breakdown);
         let keep = self.kept(breakdown);
-        let precision = self.plan.precision;
-        let mut total: u128 = 0;
-        let mut series: Vec<u128> = Vec::with_capacity(periods.len());
+        let width = self.series.len();
+        let levels: Vec<Option<Vec<Value>>> = self
+            .series
+            .iter()
+            .map(|s| match &s.source {
+                Source::Level(target) => Some(periods.iter().map(|p| self.level_at(target, p)).collect()),
+                Source::Shared { .. } => None,
+            })
+            .collect();
+        let mut totals: Vec<u128> = vec![0; width];
+        // Per leaf: each shared column's figures, period-major (period i, column c at i * width + c).
+        let mut figures: Vec<u128> = vec![0; periods.len() * width];
+        let mut out: Vec<u128> = Vec::with_capacity(periods.len());
         let mut days: Vec<u128> = Vec::new();
-        let mut scratch: Vec<LevelScratch> = (0..Level::ALL.len()).map(|_| LevelScratch::default()).collect();
+        let mut scratch = scratch();
+        let mut values: Vec<Value> = vec![Value::Missing; width];
         let every_split = breakdown.splits.len() == self.plan.splits.len();
         let mut groups: IndexMap<Vec<&str>, Vec<u128>> = IndexMap::new();
-        for (leaf_index, leaf) in self.leaves.iter().enumerate() {
-            series.clear();
-            match breakdown.time {
-                TimeView::Tree(level) => {
-                    self.spread(leaf_index, Level::Year, 0, leaf.units, &leaf.exact, level, &mut series, &mut scratch);
+        for (leaf, path) in self.paths.iter().enumerate() {
+            for (c, series) in self.series.iter().enumerate() {
+                if levels[c].is_some() {
+                    continue;
                 }
-                TimeView::IsoWeek => {
-                    days.clear();
-                    self.spread(
-                        leaf_index,
-                        Level::Year,
-                        0,
-                        leaf.units,
-                        &leaf.exact,
-                        Level::Day,
-                        &mut days,
-                        &mut scratch,
-                    );
-                    series.extend(periods.iter().map(|week| days[week.children.clone()].iter().sum::<u128>()));
+                out.clear();
+                match breakdown.time {
+                    TimeView::Tree(level) => self.spread_leaf(series, leaf, level, &mut out, &mut scratch),
+                    TimeView::IsoWeek => {
+                        days.clear();
+                        self.spread_leaf(series, leaf, Level::Day, &mut days, &mut scratch);
+                        out.extend(periods.iter().map(|week| days[week.children.clone()].iter().sum::<u128>()));
+                    }
+                }
+                for (i, units) in out.iter().enumerate() {
+                    figures[i * width + c] = *units;
                 }
             }
             if every_split {
-                for (i, units) in series.iter().enumerate() {
+                for (i, period) in periods.iter().enumerate() {
                     if keep[i] {
-                        total += units;
-                        emit(sink, &leaf.path, &periods[i], *units, precision)?;
+                        self.emit(
+                            sink,
+                            path,
+                            period,
+                            i,
+                            &figures[i * width..(i + 1) * width],
+                            &levels,
+                            &mut totals,
+                            &mut values,
+                        )?;
                     }
                 }
             } else {
-                let key: Vec<&str> = breakdown.splits.iter().map(|&s| leaf.path[s]).collect();
-                let sums = groups.entry(key).or_insert_with(|| vec![0; periods.len()]);
-                for (sum, units) in sums.iter_mut().zip(&series) {
+                let key: Vec<&str> = breakdown.splits.iter().map(|&s| path[s]).collect();
+                let sums = groups.entry(key).or_insert_with(|| vec![0; figures.len()]);
+                for (sum, units) in sums.iter_mut().zip(&figures) {
                     *sum += units;
                 }
             }
         }
         for (key, sums) in &groups {
-            for (i, units) in sums.iter().enumerate() {
+            for (i, period) in periods.iter().enumerate() {
                 if keep[i] {
-                    total += units;
-                    emit(sink, key, &periods[i], *units, precision)?;
+                    self.emit(
+                        sink,
+                        key,
+                        period,
+                        i,
+                        &sums[i * width..(i + 1) * width],
+                        &levels,
+                        &mut totals,
+                        &mut values,
+                    )?;
                 }
             }
         }
-        sink.finish(&[Value::Amount(precision.to_amount(total))])
+        let totals: Vec<Value> = self
+            .series
+            .iter()
+            .zip(&totals)
+            .map(|(s, units)| match &s.source {
+                Source::Level(target) => level_value(target, target.value),
+                Source::Shared { .. } => Value::Amount(s.precision.to_amount(*units)),
+            })
+            .collect();
+        sink.finish(&totals)
     }
 
-    /// Shares a node of org leaf `leaf`'s time tree down to `level`, pushing
-    /// the units of each period of `level` under it, in time order.
+    /// Writes one cell: the shared columns' units and the levels of period `i`.
     #[allow(clippy::too_many_arguments)]
-    fn spread(
+    fn emit(
         &self,
+        sink: &mut dyn CellSink,
+        members: &[&str],
+        period: &Period,
+        i: usize,
+        units: &[u128],
+        levels: &[Option<Vec<Value>>],
+        totals: &mut [u128],
+        values: &mut [Value],
+    ) -> std::io::Result<()> {
+        for (c, series) in self.series.iter().enumerate() {
+            values[c] = match &levels[c] {
+                Some(by_period) => by_period[i],
+                None => {
+                    totals[c] += units[c];
+                    Value::Amount(series.precision.to_amount(units[c]))
+                }
+            };
+        }
+        sink.cell(&Cell { members, period, values })
+    }
+
+    /// A level's value for a period: the finest path entry containing it,
+    /// else the year's value.
+    fn level_at(&self, target: &LevelTarget, period: &Period) -> Value {
+        let mut best: Option<(Level, Decimal)> = None;
+        for (label, value, _) in &target.path {
+            if let Some((level, index)) = self.calendar.find(label) {
+                let p = self.calendar.period(level, index);
+                let inside = p.start <= period.start && period.end <= p.end;
+                if inside && best.is_none_or(|(l, _)| level > l) {
+                    best = Some((level, *value));
+                }
+            }
+        }
+        level_value(target, best.map_or(target.value, |(_, v)| v))
+    }
+
+    /// Spreads org leaf `leaf`'s figure of `series` down to `level`.
+    fn spread_leaf(
+        &self,
+        series: &Series<'p>,
         leaf: usize,
-        at: Level,
-        index: usize,
-        units: u128,
-        exact: &Exact,
         level: Level,
         out: &mut Vec<u128>,
         scratch: &mut [LevelScratch],
     ) {
+        let Source::Shared { amounts, tables, held, .. } = &series.source else { return };
+        let (units, exact) = &amounts[leaf];
+        let walk = Walk { table: &self.tables[tables[leaf]], held, leaf, level };
+        self.spread(&walk, Level::Year, 0, *units, exact, out, scratch);
+    }
+
+    /// Shares a node of an org leaf's time tree down to `walk.level`,
+    /// pushing the units of each period of that level under it, in time order.
+    #[allow(clippy::too_many_arguments)]
+    fn spread(
+        &self,
+        walk: &Walk<'_>,
+        at: Level,
+        index: usize,
+        units: u128,
+        exact: &Exact,
+        out: &mut Vec<u128>,
+        scratch: &mut [LevelScratch],
+    ) {
+        let level = walk.level;
         if at == level {
             out.push(units);
             return;
         }
-        let shares = &self.time_shares[at.index()][index];
+        let shares = &walk.table[at.index()][index];
         let (mine, deeper) = scratch.split_first_mut().expect("one buffer per level");
         let finer = at.finer().expect("a level above the target has children");
         // The calendar guarantees every period with a share has days to
         // carry it, so these cannot fail.
-        let held = self.held_cells.get(&(at, index)).map(|rows| &rows[leaf]);
+        let held = walk.held.get(&(at, index)).map(|rows| &rows[walk.leaf]);
         if finer == level && held.is_none() {
             // The last step needs no exact values: skip building them.
             mine.apportioner.units(units, exact, shares, &mut mine.units).expect("calendar shares are valid");
@@ -282,193 +501,117 @@ impl<'p> Engine<'p> {
         }
         let first_child = self.calendar.period(at, index).children.start;
         for (offset, part) in mine.parts.iter().enumerate() {
-            self.spread(leaf, finer, first_child + offset, part.units, &part.exact, level, out, deeper);
+            self.spread(walk, finer, first_child + offset, part.units, &part.exact, out, deeper);
         }
     }
 }
 
-fn emit(
-    sink: &mut dyn CellSink,
-    members: &[&str],
-    period: &crate::calendar::Period,
-    units: u128,
-    precision: Precision,
-) -> std::io::Result<()> {
-    let values = [Value::Amount(precision.to_amount(units))];
-    sink.cell(&Cell { members, period, values: &values })
+/// What one leaf's walk down the time tree reads.
+struct Walk<'a> {
+    table: &'a TimeTable,
+    held: &'a HeldCells,
+    leaf: usize,
+    level: Level,
 }
 
-/// Shares the total down every split, depth first, members in order.
-fn org_leaves(plan: &Plan) -> Result<Vec<Leaf<'_>>> {
-    let units = plan.total_units();
-    let mut leaves = Vec::new();
-    let mut errors = Vec::new();
-    let shares: Vec<ShareCache> = plan.splits.iter().map(|s| ShareCache::new(s, plan.precision)).collect();
-    let mut path = Vec::with_capacity(plan.splits.len());
-    descend(plan, &shares, 0, units, Exact::from_units(units), &mut path, &mut leaves, &mut errors);
-    if errors.is_empty() {
-        Ok(leaves)
-    } else {
-        Err(Error::Invalid(errors))
-    }
-}
-
-/// The integer shares of each member set of a split, computed once.
-struct ShareCache {
-    default: Option<Vec<Share>>,
-    within: Vec<Vec<Share>>,
-}
-
-impl ShareCache {
-    fn new(split: &Split, precision: Precision) -> ShareCache {
-        ShareCache {
-            default: split.default.as_ref().map(|s| set_shares(s, precision)),
-            within: split.within.iter().map(|(_, s)| set_shares(s, precision)).collect(),
+/// The funnel's activity columns: each org leaf's whole activities for its
+/// money (zero where `where` leaves it out), spread like a count over the
+/// money metric's time tables (`tables`, per leaf).
+fn funnel_series<'p>(
+    plan: &Plan,
+    funnel: &Funnel,
+    tree: &OrgTree<'p>,
+    tables: &[usize],
+    metric_table: usize,
+) -> Result<Vec<Series<'p>>> {
+    let precision = plan.precision_of(&plan.metrics[funnel.metric]);
+    let mut counts: Vec<Vec<Amount>> = vec![Vec::with_capacity(tree.paths.len()); funnel.stages.len()];
+    for (path, (units, _)) in tree.paths.iter().zip(&tree.amounts[funnel.metric]) {
+        let wanted = funnel.filter.iter().all(|(split, member)| path[*split] == member);
+        let amount = if wanted { precision.to_amount(*units) } else { Decimal::ZERO };
+        let needed = funnel.counts(amount).ok_or_else(|| {
+            Error::invalid(
+                Diagnostic::new(format!(
+                    "the funnel needs more activities than can be counted for {}",
+                    path.join(" / ")
+                ))
+                .at(funnel.origin.clone())
+                .help("raise `deal_size` or the stages' rates"),
+            )
+        })?;
+        for (stage, n) in counts.iter_mut().zip(needed) {
+            stage.push((n, Exact::from_units(n)));
         }
     }
-}
-
-fn set_shares(set: &MemberSet, precision: Precision) -> Vec<Share> {
-    let weights: Vec<Decimal> = set
-        .members
+    Ok(funnel
+        .stages
         .iter()
-        .map(|m| match m.share {
-            MemberShare::Weight(w) => w,
-            MemberShare::Fixed(_) => Decimal::ZERO,
+        .zip(counts)
+        .map(|((name, _), amounts)| Series {
+            column: Column { name: name.clone(), kind: ColumnKind::Count },
+            precision: Precision::UNIT,
+            source: Source::Shared { amounts, tables: tables.to_vec(), base: metric_table, held: HeldCells::default() },
         })
-        .collect();
-    let ints = integer_weights(&weights);
-    set.members
+        .collect())
+}
+
+fn scratch() -> Vec<LevelScratch> {
+    (0..Level::ALL.len()).map(|_| LevelScratch::default()).collect()
+}
+
+/// A calendar's shares of every period's children, as integer weights.
+fn time_table(calendar: &Calendar) -> TimeTable {
+    Level::ALL
         .iter()
-        .zip(ints)
-        .map(|(m, w)| match m.share {
-            MemberShare::Weight(_) => Share::Weight(w),
-            MemberShare::Fixed(amount) => {
-                Share::Fixed(precision.to_units(amount).expect("validated multiple of the precision"))
-            }
+        .map(|&level| {
+            (0..calendar.level(level).len())
+                .map(|i| {
+                    let weights: Vec<Decimal> = calendar.children(level, i).iter().map(|c| c.weight).collect();
+                    integer_weights(&weights).into_iter().map(Share::Weight).collect()
+                })
+                .collect()
         })
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn descend<'p>(
-    plan: &'p Plan,
-    cache: &[ShareCache],
-    depth: usize,
-    units: u128,
-    exact: Exact,
-    path: &mut Vec<&'p str>,
-    leaves: &mut Vec<Leaf<'p>>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    if depth == plan.splits.len() {
-        leaves.push(Leaf { path: path.clone(), units, exact });
-        return;
-    }
-    let split = &plan.splits[depth];
-    let parent = split.parent.map(|i| path[i]);
-    let (set, shares) = match parent.and_then(|p| split.within.iter().position(|(name, _)| name == p)) {
-        Some(i) => (&split.within[i].1, &cache[depth].within[i]),
-        None => match (&split.default, &cache[depth].default) {
-            (Some(set), Some(shares)) => (set, shares),
-            _ => {
-                if !exact.is_zero() {
-                    errors.push(
-                        Diagnostic::new(format!(
-                            "`{}` has a share of the target but split `{}` gives it no members",
-                            parent.unwrap_or("the company"),
-                            split.by
-                        ))
-                        .at(split.origin.clone())
-                        .note("with nobody to share it, that share of the target would be lost")
-                        .help(format!(
-                            "add `weights` to split `{}`, or a [split.within] table for `{}`",
-                            split.by,
-                            parent.unwrap_or("it")
-                        )),
-                    );
-                }
-                return;
-            }
-        },
-    };
-    let mut parts = Vec::new();
-    if let Err(e) = apportion(units, &exact, shares, &mut parts) {
-        errors.push(alloc_error(plan, split, set, parent, e));
-        return;
-    }
-    for (member, part) in set.members.iter().zip(parts) {
-        path.push(&member.name);
-        descend(plan, cache, depth + 1, part.units, part.exact, path, leaves, errors);
-        path.pop();
+/// How a level's values are shown: percentages as ratios, else as numbers.
+fn level_kind(target: &LevelTarget) -> ColumnKind {
+    if target.percent {
+        ColumnKind::Ratio
+    } else {
+        ColumnKind::Level
     }
 }
 
-fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>, e: AllocError) -> Diagnostic {
-    let p = plan.precision;
-    let under = parent.map(|p| format!(" under `{p}`")).unwrap_or_default();
-    // What the parent is: the whole target, or a member's share of it.
-    let whole_name = match parent {
-        Some(name) => format!("`{name}`'s share"),
-        None => format!("the target `{}`", plan.metric.name),
-    };
-    let amount = |units: u128| p.to_amount(units).to_string();
-    let fixed: Vec<u128> = set
-        .members
+fn level_value(target: &LevelTarget, value: Decimal) -> Value {
+    if target.percent {
+        Value::Ratio(value.normalize())
+    } else {
+        Value::Amount(value)
+    }
+}
+
+/// Every period of a level's path must be a period of the plan.
+fn check_path(target: &LevelTarget, calendar: &Calendar, name: &str) -> Result<()> {
+    let errors: Vec<Diagnostic> = target
+        .path
         .iter()
-        .filter_map(|m| match m.share {
-            MemberShare::Fixed(a) => p.to_units(a),
-            MemberShare::Weight(_) => None,
+        .filter(|(label, ..)| calendar.find(label).is_none())
+        .map(|(label, _, at)| {
+            Diagnostic::new(format!("the path of level `{name}` names {label}, which is not a period of this plan"))
+                .at(at.clone())
+                .help(format!(
+                    "use period labels such as {}, {} or {}",
+                    calendar.level(Level::Quarter)[0].label,
+                    calendar.level(Level::Month)[0].label,
+                    calendar.level(Level::Week)[0].label
+                ))
         })
         .collect();
-    let terms: Vec<String> = fixed.iter().map(|units| amount(*units)).collect();
-    let at = set.origin.clone();
-    let or_more = match parent {
-        Some(name) => format!("give `{name}` a larger share"),
-        None => "raise the target".to_string(),
-    };
-    match e {
-        AllocError::FixedOverParent { fixed: sum, parent: whole } => {
-            let whole = exact_amount(&whole, p);
-            Diagnostic::new(format!(
-                "split `{}`{under}: the fixed amounts add up to more than there is to share",
-                split.by
-            ))
-            .at(at)
-            .note(format!("{} = {}, but {whole_name} is {whole}", terms.join(" + "), amount(sum)))
-            .help(format!("lower the fixed amounts to {whole} or less in all, or {or_more}"))
-        }
-        AllocError::NothingToWeigh { rest } => {
-            let sum: u128 = fixed.iter().sum();
-            let whole = Exact::new(rest.num() + dashu_int::UBig::from(sum) * rest.den(), rest.den().clone());
-            let (whole, rest) = (exact_amount(&whole, p), exact_amount(&rest, p));
-            Diagnostic::new(format!(
-                "split `{}`{under}: {rest} is left after the fixed amounts, but no member has a positive weight to share it",
-                split.by
-            ))
-            .at(at)
-            .note(format!("{whole} ({whole_name}) - {} = {rest}", terms.join(" - ")))
-            .help(format!(
-                "give a member a positive weight in `weights`, or make the fixed amounts add up to {whole}"
-            ))
-        }
-        AllocError::Overflow => {
-            Diagnostic::new(format!("split `{}`{under}: the amounts are too large to compute exactly", split.by))
-                .at(set.origin.clone())
-                .help("lower the target or use a coarser precision")
-        }
-    }
-}
-
-/// An exact number of units as an amount (`2500000.00`, or `3333.33…`).
-fn exact_amount(exact: &Exact, precision: Precision) -> String {
-    let (whole, rem) = exact.floor_rem();
-    let units = u128::try_from(&whole).unwrap_or(u128::MAX);
-    let shown = precision.to_amount(units).to_string();
-    if rem.is_zero() {
-        shown
+    if errors.is_empty() {
+        Ok(())
     } else {
-        format!("{shown}…")
+        Err(Error::Invalid(errors))
     }
 }
 

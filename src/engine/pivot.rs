@@ -18,7 +18,7 @@ pub struct PivotRow {
     pub total: Decimal,
 }
 
-/// A two-way table of one metric. Invariants: every row total is the sum of
+/// A two-way table of one column (an amount or a count). Invariants: every row total is the sum of
 /// its values, every column total the sum of its column, and the grand total
 /// both the sum of the row totals and of the column totals.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub struct Pivot {
     pub column_totals: Vec<Decimal>,
     /// The grand total.
     pub total: Decimal,
+    /// Which of the header's columns the pivot shows.
+    pub column: usize,
 }
 
 impl CellSink for Pivot {
@@ -60,8 +62,7 @@ impl CellSink for Pivot {
             let members = cell.members.iter().map(|s| s.to_string()).collect();
             self.rows.push(PivotRow { members, values: vec![None; self.periods.len()], total: Decimal::ZERO });
         }
-        // A pivot shows the first column, an amount.
-        let value = cell.values.first().and_then(Value::amount).unwrap_or_default();
+        let value = cell.values.get(self.column).and_then(Value::amount).unwrap_or_default();
         let row = self.rows.last_mut().expect("a row was just ensured");
         row.values[col] = Some(value);
         row.total += value;

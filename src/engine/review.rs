@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use super::Engine;
+use super::{Engine, Source};
 use crate::diagnostic::Diagnostic;
 use crate::plan::thousands;
 
@@ -21,8 +21,9 @@ impl Engine<'_> {
             let Some(roster) = &split.roster else { continue };
             // team (the members above) -> person -> units
             let mut teams: IndexMap<Vec<&str>, IndexMap<&str, u128>> = IndexMap::new();
-            for leaf in &self.leaves {
-                *teams.entry(leaf.path[..d].to_vec()).or_default().entry(leaf.path[d]).or_default() += leaf.units;
+            let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
+            for (path, (units, _)) in self.paths.iter().zip(amounts) {
+                *teams.entry(path[..d].to_vec()).or_default().entry(path[d]).or_default() += units;
             }
             let origins: HashMap<(&str, &str), &crate::diagnostic::Location> = split
                 .within

@@ -16,6 +16,13 @@ pub enum Value {
     Missing,
 }
 
+impl ColumnKind {
+    /// Whether the column's figures add up (amounts and counts).
+    pub fn adds_up(self) -> bool {
+        matches!(self, ColumnKind::Amount | ColumnKind::Count)
+    }
+}
+
 impl Value {
     /// The amount, if this is one.
     pub fn amount(&self) -> Option<Decimal> {
@@ -30,10 +37,14 @@ impl Value {
 /// percentages).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColumnKind {
-    /// [`Value::Amount`]s: they add up.
+    /// [`Value::Amount`]s of money: they add up.
     Amount,
-    /// [`Value::Ratio`]s.
+    /// [`Value::Amount`]s that are whole counts: they add up.
+    Count,
+    /// [`Value::Ratio`]s (an attainment, a market share): they do not add up.
     Ratio,
+    /// [`Value::Amount`]s that are a level (a rating): they do not add up.
+    Level,
     /// [`Value::Text`].
     Text,
 }

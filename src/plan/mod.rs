@@ -9,18 +9,21 @@
 //! members, a calendar that can carry the target — or the read fails with
 //! every independent problem reported at once.
 
+mod baseline;
 mod holidays;
 mod number;
 mod precision;
 mod reader;
 mod roster;
+pub(crate) mod sales_csv;
 mod split;
 mod track_settings;
 
+pub use baseline::Baseline;
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub use precision::{thousands, Precision};
-pub use split::{Member, MemberSet, MemberShare, Split};
+pub use split::{Bound, Member, MemberSet, MemberShare, Person, Split, Vacancy, VACANT};
 pub use track_settings::{Carry, TrackSettings};
 
 use std::path::Path;
@@ -32,15 +35,100 @@ use crate::calendar::{CalendarSpec, Level};
 use crate::diagnostic::Location;
 use crate::error::{Error, Result};
 
-/// The metric the plan decomposes and its annual total.
+/// What kind of figure a metric is, which decides how it is shared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    /// Money, in the plan's currency, rounded to the plan's precision.
+    Amount,
+    /// Whole units (new customers, calls): shared like money at a unit of 1.
+    Count,
+    /// A level that does not add up (market share 5%): never split; every
+    /// member inherits it, and periods follow its path.
+    Level(LevelTarget),
+}
+
+/// A level metric's value for the year and, optionally, per period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelTarget {
+    /// The level for the year (a fraction when `percent`: 5% is 0.05).
+    pub value: Decimal,
+    /// Written as percentages (then values are fractions, shown as %).
+    pub percent: bool,
+    /// Period label (as written: `2026-Q1`, `2026-03`) -> level, with where
+    /// it is written; a period takes the value of the finest path entry
+    /// containing it, else `value`.
+    pub path: Vec<(String, Decimal, Location)>,
+}
+
+/// A metric's own time weights (`[target.<name>.time]`), overriding the
+/// plan's `[time]` for that metric only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetricTime {
+    /// `spread`, if given.
+    pub spread: Option<crate::calendar::Spread>,
+    /// `months`, if given (fiscal-month order).
+    pub months: Option<Vec<Decimal>>,
+    /// `quarters`, if given.
+    pub quarters: Option<Vec<Decimal>>,
+    /// `weekdays` (Monday first), if given.
+    pub weekdays: Option<[Decimal; 7]>,
+}
+
+/// One metric of `[target]` and its annual total.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Metric {
     /// Its name, the output column (`sales`).
     pub name: String,
-    /// The annual total in the plan's currency; a multiple of the precision.
+    /// Amount, count or level.
+    pub kind: MetricKind,
+    /// The annual total: an amount (a multiple of the precision) or a whole
+    /// count; zero for a level.
     pub total: Decimal,
+    /// Its own time weights, if any.
+    pub time: Option<MetricTime>,
+    /// How the total was derived (from a baseline and growth), to print.
+    pub derivation: Option<String>,
     /// Where it is written, for messages.
     pub origin: Location,
+}
+
+impl Metric {
+    /// Whether the metric is shared down the cascade (amounts and counts).
+    pub fn is_shared(&self) -> bool {
+        !matches!(self.kind, MetricKind::Level(_))
+    }
+}
+
+/// `[funnel]`: activity targets worked backwards from a money target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Funnel {
+    /// Index of the money metric in [`Plan::metrics`].
+    pub metric: usize,
+    /// `where`: (split index, member) pairs an org leaf must all have for
+    /// its money to need activities; empty: every leaf.
+    pub filter: Vec<(usize, String)>,
+    /// The average deal, in the plan's currency (positive).
+    pub deal_size: Decimal,
+    /// Stages in order, each with the rate (a fraction in (0, 1]) at which
+    /// it converts into the stage before it (the first into money by deals).
+    pub stages: Vec<(String, Decimal)>,
+    /// Where `[funnel]` is written, for messages.
+    pub origin: Location,
+}
+
+impl Funnel {
+    /// Whole activities a leaf needs for `amount` of money: the first stage
+    /// `ceil(amount / deal_size / rate)`, each later one `ceil(previous / rate)`;
+    /// nobody makes half a call. `None` if a count does not fit in 128 bits.
+    pub fn counts(&self, amount: Decimal) -> Option<Vec<u128>> {
+        let mut out = Vec::with_capacity(self.stages.len());
+        let mut need = amount.checked_div(self.deal_size)?;
+        for (_, rate) in &self.stages {
+            need = need.checked_div(*rate)?.ceil();
+            out.push(u128::try_from(need).ok()?);
+        }
+        Some(out)
+    }
 }
 
 /// A period whose figure is fixed (`[time.fixed]`): the breakback rule keeps
@@ -68,8 +156,8 @@ pub struct Plan {
     pub start: NaiveDate,
     /// Rounding unit of amounts.
     pub precision: Precision,
-    /// The metric and its annual total.
-    pub metric: Metric,
+    /// The metrics of `[target]`, in the order written (at least one).
+    pub metrics: Vec<Metric>,
     /// The time tree's weights.
     pub calendar: CalendarSpec,
     /// Where the time settings are written (`[time]`, else the target), for messages.
@@ -85,6 +173,8 @@ pub struct Plan {
     pub track: TrackSettings,
     /// The organisational cascade, in order.
     pub splits: Vec<Split>,
+    /// Activity targets worked backwards from a money target, if any.
+    pub funnel: Option<Funnel>,
 }
 
 impl Plan {
@@ -109,8 +199,55 @@ impl Plan {
         reader::read(file, text, base)
     }
 
-    /// The amount's total in rounding units.
+    /// The first metric: the one tracking and explanations use by default.
+    pub fn metric(&self) -> &Metric {
+        &self.metrics[0]
+    }
+
+    /// The index of the reference metric: the first amount, else the first
+    /// shared metric. Fixed amounts, holds, caps and floors are in its units,
+    /// and every other shared metric follows its mix across the org.
+    pub fn reference(&self) -> usize {
+        let first = |want: fn(&Metric) -> bool| self.metrics.iter().position(want);
+        first(|m| m.kind == MetricKind::Amount).or_else(|| first(Metric::is_shared)).unwrap_or(0)
+    }
+
+    /// The rounding unit of a metric: the plan's precision for amounts, 1 for counts.
+    pub fn precision_of(&self, metric: &Metric) -> Precision {
+        match metric.kind {
+            MetricKind::Amount => self.precision,
+            MetricKind::Count | MetricKind::Level(_) => Precision::UNIT,
+        }
+    }
+
+    /// A metric's annual total in its rounding units (zero for a level).
+    pub fn units_of(&self, metric: &Metric) -> u128 {
+        self.precision_of(metric).to_units(metric.total).expect("validated: the total is a multiple of its unit")
+    }
+
+    /// The first metric's total in rounding units.
     pub fn total_units(&self) -> u128 {
-        self.precision.to_units(self.metric.total).expect("validated: the total is a multiple of the precision")
+        self.units_of(self.metric())
+    }
+
+    /// The time weights a metric is spread by: the plan's, with the
+    /// metric's own `[target.<name>.time]` over them.
+    pub fn calendar_of(&self, metric: &Metric) -> CalendarSpec {
+        let mut spec = self.calendar.clone();
+        if let Some(t) = &metric.time {
+            if let Some(spread) = t.spread {
+                spec.spread = spread;
+            }
+            if let Some(m) = &t.months {
+                spec.months = Some(m.clone());
+            }
+            if let Some(q) = &t.quarters {
+                spec.quarters = Some(q.clone());
+            }
+            if let Some(w) = t.weekdays {
+                spec.weekdays = w;
+            }
+        }
+        spec
     }
 }

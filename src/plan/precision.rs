@@ -11,6 +11,9 @@ pub struct Precision {
 }
 
 impl Precision {
+    /// A unit of one: whole numbers, as counts are rounded.
+    pub const UNIT: Precision = Precision { unit: Decimal::ONE };
+
     /// The unit if it is a positive power of ten (`0.01`, `1`, `1000`), else `None`.
     pub fn new(unit: Decimal) -> Option<Precision> {
         if unit <= Decimal::ZERO {

@@ -15,7 +15,10 @@ mod time;
 use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
-use super::{Carry, Member, MemberSet, MemberShare, Metric, Plan, Precision, Split, TrackSettings};
+use super::{
+    Carry, Funnel, LevelTarget, Member, MemberSet, MemberShare, Metric, MetricKind, MetricTime, Plan, Precision, Split,
+    TrackSettings, Vacancy, VACANT,
+};
 use crate::calendar::{CalendarKind, CalendarSpec, RetailYearEnd};
 use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -177,7 +180,7 @@ impl<'a> Reader<'a> {
     }
 
     fn plan(&mut self, root: &DeTable<'_>) -> Option<Plan> {
-        let typos = self.known_keys(root, &["plan", "target", "time", "split", "track"], "the plan file");
+        let typos = self.known_keys(root, &["plan", "target", "time", "split", "track", "funnel"], "the plan file");
         let typo = |key: &str| typos.iter().any(|t| t == key);
         let header = match get(root, "plan") {
             Some((_, v)) => self.table(v, "[plan]").and_then(|t| self.plan_table(t, v.span())),
@@ -192,7 +195,7 @@ impl<'a> Reader<'a> {
             }
         };
         let precision = header.as_ref().map(|h| h.precision);
-        let metric = match get(root, "target") {
+        let metrics = match get(root, "target") {
             Some((_, v)) => self.table(v, "[target]").and_then(|t| self.target(t, v.span(), precision)),
             None if typo("target") => None,
             None => {
@@ -206,22 +209,28 @@ impl<'a> Reader<'a> {
         };
         let time_origin = match get(root, "time") {
             Some((k, _)) => self.loc(k.span()),
-            None => metric.as_ref().map(|m| m.origin.clone()).unwrap_or_else(|| self.loc(0..0)),
+            None => metrics.as_ref().map(|m| m[0].origin.clone()).unwrap_or_else(|| self.loc(0..0)),
         };
         let time = match get(root, "time") {
             Some((_, v)) => self.table(v, "[time]").map(|t| self.time(t, precision))?,
             None => TimeSettings::default(),
         };
         let splits = match get(root, "split") {
-            Some((_, v)) => self.splits(v, precision, metric.as_ref()),
+            Some((_, v)) => self.splits(v, precision, metrics.as_deref().unwrap_or_default()),
             None => Vec::new(),
         };
         let track = match get(root, "track") {
             Some((_, v)) => self.table(v, "[track]").map(|t| self.track(t)).unwrap_or_default(),
             None => TrackSettings::default(),
         };
+        let funnel = match (get(root, "funnel"), &metrics) {
+            (Some((k, v)), Some(metrics)) => {
+                self.table(v, "[funnel]").and_then(|t| self.funnel(t, k.span(), metrics, &splits))
+            }
+            _ => None,
+        };
         let header = header?;
-        let metric = metric?;
+        let metrics = metrics?;
         let start = self.year_start(&header, &time)?;
         let calendar = CalendarSpec {
             year: header.year,
@@ -243,7 +252,7 @@ impl<'a> Reader<'a> {
             year: header.year,
             start,
             precision: header.precision,
-            metric,
+            metrics,
             calendar,
             time_origin,
             level: time.level,
@@ -251,6 +260,7 @@ impl<'a> Reader<'a> {
             holiday_years: time.holidays.map(|(h, at)| (h.years, at)),
             track,
             splits,
+            funnel,
         })
     }
 
@@ -463,35 +473,402 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn target(&mut self, t: &DeTable<'_>, span: Range<usize>, precision: Option<Precision>) -> Option<Metric> {
-        let mut entries = t.iter();
-        let Some((key, value)) = entries.next() else {
+    /// `[target]`: one metric per key, in the order written — an amount
+    /// (`sales = 10_000_000`) or a table with a `kind`.
+    fn target(&mut self, t: &DeTable<'_>, span: Range<usize>, precision: Option<Precision>) -> Option<Vec<Metric>> {
+        if t.is_empty() {
             self.error(span, "[target] names no metric", "add the annual total, e.g. `sales = 10_000_000`");
             return None;
-        };
-        for (extra, _) in entries {
-            self.error(
-                extra.span(),
-                format!(
-                    "[target] has a second metric `{}`; this version decomposes one metric per plan",
-                    extra.get_ref()
-                ),
-                "keep one metric in [target] and move the other to its own plan",
-            );
         }
-        let name = key.get_ref().to_string();
-        let total =
-            match self.number(value, &format!("target `{name}`"), "an amount such as 10_000_000 or \"1250000.50\"")? {
-                Number::Plain(d) => d,
-                Number::Percent(_) => {
+        let mut metrics = Vec::new();
+        let mut ok = true;
+        for (key, value) in t.iter() {
+            let name = key.get_ref().to_string();
+            if RESERVED.contains(&name.as_str()) {
+                self.error(
+                    key.span(),
+                    format!("metric name `{name}` is already used by the output"),
+                    format!("choose another name; {} are taken", RESERVED.join(", ")),
+                );
+                ok = false;
+                continue;
+            }
+            let origin = self.loc(key.span().start..value.span().end);
+            let metric = match value.get_ref() {
+                DeValue::Table(table) => self.metric_table(&name, table, value.span(), origin, precision),
+                _ => self.amount_total(&name, value, precision).map(|total| Metric {
+                    name: name.clone(),
+                    kind: MetricKind::Amount,
+                    total,
+                    time: None,
+                    derivation: None,
+                    origin,
+                }),
+            };
+            match metric {
+                Some(m) => metrics.push(m),
+                None => ok = false,
+            }
+        }
+        ok.then_some(metrics)
+    }
+
+    /// A metric written as a table: `kind`, `total` or `value`, `path`, `time`.
+    fn metric_table(
+        &mut self,
+        name: &str,
+        t: &DeTable<'_>,
+        span: Range<usize>,
+        origin: Location,
+        precision: Option<Precision>,
+    ) -> Option<Metric> {
+        let place = format!("[target.{name}]");
+        self.known_keys(t, &["kind", "total", "value", "path", "time"], &place);
+        let kind = match get(t, "kind") {
+            None => "amount".to_string(),
+            Some((_, v)) => {
+                let text = self.string(v, "kind", "kind = \"count\"")?.to_string();
+                if !["amount", "count", "level"].contains(&text.as_str()) {
                     self.error(
-                        value.span(),
-                        format!("target `{name}` is a percentage; it must be an amount"),
-                        format!("write the annual total, e.g. `{name} = 10_000_000`"),
+                        v.span(),
+                        format!("{place}: kind `{text}` is not amount, count or level"),
+                        "write kind = \"amount\" (money), \"count\" (whole units such as new customers) or \"level\" (a rate that does not add up, such as a market share)",
                     );
                     return None;
                 }
-            };
+                text
+            }
+        };
+        let time = match get(t, "time") {
+            Some((_, v)) if kind != "level" => {
+                self.table(v, &format!("[target.{name}.time]")).map(|tt| self.metric_time(name, tt))
+            }
+            Some((k, _)) => {
+                self.error(
+                    k.span(),
+                    format!("{place}: a level has no time weights"),
+                    "a level is not shared over time; give it a `path` of per-period values instead",
+                );
+                None
+            }
+            None => None,
+        };
+        let wrong_key = |this: &mut Self, key: &str, why: &str, help: &str| {
+            if let Some((k, _)) = get(t, key) {
+                this.error(k.span(), format!("{place}: {why}"), help.to_string());
+                true
+            } else {
+                false
+            }
+        };
+        let (kind, total) = match kind.as_str() {
+            "level" => {
+                if wrong_key(
+                    self,
+                    "total",
+                    "a level has a `value`, not a `total`",
+                    "write the level for the year, e.g. `value = \"5%\"`",
+                ) {
+                    return None;
+                }
+                let Some((_, v)) = get(t, "value") else {
+                    self.error(
+                        span,
+                        format!("{place} has no `value`"),
+                        "write the level for the year, e.g. `value = \"5%\"`",
+                    );
+                    return None;
+                };
+                (MetricKind::Level(self.level_target(name, v, get(t, "path").map(|(_, p)| p))?), Decimal::ZERO)
+            }
+            other => {
+                let is_count = other == "count";
+                for key in ["value", "path"] {
+                    if wrong_key(
+                        self,
+                        key,
+                        &format!(
+                            "`{key}` is for levels, and this metric is {}",
+                            if is_count { "a count" } else { "an amount" }
+                        ),
+                        "write the annual total as `total`, or make it kind = \"level\"",
+                    ) {
+                        return None;
+                    }
+                }
+                let Some((_, v)) = get(t, "total") else {
+                    let example = if is_count { "total = 100" } else { "total = 10_000_000" };
+                    self.error(
+                        span,
+                        format!("{place} has no `total`"),
+                        format!("write the annual total, e.g. `{example}`"),
+                    );
+                    return None;
+                };
+                if is_count {
+                    (MetricKind::Count, self.count_total(name, v)?)
+                } else {
+                    (MetricKind::Amount, self.amount_total(name, v, precision)?)
+                }
+            }
+        };
+        Some(Metric { name: name.to_string(), kind, total, time, derivation: None, origin })
+    }
+
+    /// `[funnel]`: `metric`, `where`, `deal_size` and `stages`.
+    fn funnel(&mut self, t: &DeTable<'_>, span: Range<usize>, metrics: &[Metric], splits: &[Split]) -> Option<Funnel> {
+        let typos = self.known_keys(t, &["metric", "where", "deal_size", "stages"], "[funnel]");
+        let origin = self.loc(span.clone());
+        let mut ok = true;
+        let amounts: Vec<&str> =
+            metrics.iter().filter(|m| m.kind == MetricKind::Amount).map(|m| m.name.as_str()).collect();
+        let metric = match get(t, "metric") {
+            Some((_, v)) => {
+                let name = self.string(v, "metric", "metric = \"sales\"")?;
+                match metrics.iter().position(|m| m.name == name && m.kind == MetricKind::Amount) {
+                    Some(i) => Some(i),
+                    None => {
+                        self.error(
+                            v.span(),
+                            format!("[funnel] works back from `{name}`, which is not a money metric of [target]"),
+                            format!("name one of the amounts in [target]: {}", amounts.join(", ")),
+                        );
+                        None
+                    }
+                }
+            }
+            None => match amounts.as_slice() {
+                [_] => metrics.iter().position(|m| m.kind == MetricKind::Amount),
+                _ => {
+                    if !typos.iter().any(|k| k == "metric") {
+                        self.error(
+                            span.clone(),
+                            "[funnel] does not say which money metric it works back from",
+                            format!("add `metric = \"{}\"`", amounts.first().copied().unwrap_or("sales")),
+                        );
+                    }
+                    None
+                }
+            },
+        };
+        let mut filter = Vec::new();
+        if let Some((_, v)) = get(t, "where") {
+            if let Some(wt) = self.table(v, "where") {
+                for (k, mv) in wt.iter() {
+                    let by = k.get_ref().as_ref();
+                    let Some(member) = self.string(mv, &format!("where.{by}"), &format!("{by} = \"new\"")) else {
+                        ok = false;
+                        continue;
+                    };
+                    match splits.iter().position(|s| s.by == by) {
+                        Some(i) if splits[i].member_names().contains(&member) => filter.push((i, member.to_string())),
+                        Some(i) => {
+                            let names = splits[i].member_names();
+                            self.error(
+                                mv.span(),
+                                format!("[funnel] where: split `{by}` has no member `{member}`"),
+                                did_you_mean(member, &names),
+                            );
+                            ok = false;
+                        }
+                        None => {
+                            let names: Vec<&str> = splits.iter().map(|s| s.by.as_str()).collect();
+                            self.error(
+                                k.span(),
+                                format!("[funnel] where names `{by}`, which is not a split of this plan"),
+                                did_you_mean(by, &names),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+            }
+        }
+        let deal_size = match get(t, "deal_size") {
+            Some((_, v)) => match self.number(v, "deal_size", "an amount such as 10_000") {
+                Some(Number::Plain(d)) if d > Decimal::ZERO => Some(d),
+                Some(_) => {
+                    self.error(
+                        v.span(),
+                        "deal_size must be an amount above zero",
+                        "write the average deal, e.g. `deal_size = 10_000`",
+                    );
+                    None
+                }
+                None => None,
+            },
+            None => {
+                if !typos.iter().any(|k| k == "deal_size") {
+                    self.error(
+                        span.clone(),
+                        "[funnel] has no `deal_size`",
+                        "add the average deal in money, e.g. `deal_size = 10_000`",
+                    );
+                }
+                None
+            }
+        };
+        let mut stages: Vec<(String, Decimal)> = Vec::new();
+        match get(t, "stages") {
+            Some((_, v)) => match v.get_ref() {
+                DeValue::Array(items) if !items.is_empty() => {
+                    for item in items.iter() {
+                        let Some(st) = self.table(item, "a stage") else {
+                            ok = false;
+                            continue;
+                        };
+                        self.known_keys(st, &["name", "rate"], "a [funnel] stage");
+                        let name = get(st, "name").and_then(|(_, nv)| {
+                            self.string(nv, "a stage's name", "name = \"calls\"").map(|n| (n.to_string(), nv.span()))
+                        });
+                        let rate = get(st, "rate").and_then(|(_, rv)| match self.number(rv, "a stage's rate", "a percentage such as \"25%\"") {
+                            Some(Number::Percent(p)) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
+                            Some(_) => {
+                                self.error(
+                                    rv.span(),
+                                    "a stage's rate must be a percentage above 0% and at most 100%",
+                                    "write how many of this stage become one of the stage before, e.g. `rate = \"25%\"` (one deal in four prospects)",
+                                );
+                                None
+                            }
+                            None => None,
+                        });
+                        match (name, rate) {
+                            (Some((name, nspan)), Some(rate)) => {
+                                let taken = RESERVED.contains(&name.as_str())
+                                    || metrics.iter().any(|m| m.name == name)
+                                    || splits.iter().any(|s| s.by == name)
+                                    || stages.iter().any(|(n, _)| *n == name);
+                                if taken {
+                                    self.error(
+                                        nspan,
+                                        format!("funnel stage `{name}` is already a column of the output"),
+                                        "give each stage a name no metric, split or other stage has",
+                                    );
+                                    ok = false;
+                                } else {
+                                    stages.push((name, rate));
+                                }
+                            }
+                            (None, _) if get(st, "name").is_none() => {
+                                self.error(
+                                    item.span(),
+                                    "a [funnel] stage has no `name`",
+                                    "write each stage as `{ name = \"calls\", rate = \"20%\" }`",
+                                );
+                                ok = false;
+                            }
+                            (_, None) if get(st, "rate").is_none() => {
+                                self.error(
+                                    item.span(),
+                                    "a [funnel] stage has no `rate`",
+                                    "write each stage as `{ name = \"calls\", rate = \"20%\" }`",
+                                );
+                                ok = false;
+                            }
+                            _ => ok = false,
+                        }
+                    }
+                }
+                _ => {
+                    self.error(
+                        v.span(),
+                        "`stages` must be a list of stages",
+                        "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
+                    );
+                    ok = false;
+                }
+            },
+            None => {
+                if !typos.iter().any(|k| k == "stages") {
+                    self.error(
+                        span,
+                        "[funnel] has no `stages`",
+                        "list the stages from deals back to the first contact, e.g. `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
+                    );
+                }
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(Funnel { metric: metric?, filter, deal_size: deal_size?, stages, origin })
+    }
+
+    /// `[target.<name>.time]`: the time weights a metric may set for itself.
+    fn metric_time(&mut self, name: &str, t: &DeTable<'_>) -> MetricTime {
+        const ALLOWED: [&str; 4] = ["spread", "months", "quarters", "weekdays"];
+        self.known_keys(t, &ALLOWED, &format!("[target.{name}.time]"));
+        // The rest of [time] (calendar, holidays, level ...) is the plan's alone.
+        let mut own = DeTable::new();
+        for (k, v) in t.iter().filter(|(k, _)| ALLOWED.contains(&k.get_ref().as_ref())) {
+            own.insert(k.clone(), v.clone());
+        }
+        let settings = self.time(&own, None);
+        MetricTime {
+            spread: get(t, "spread").map(|_| settings.spread),
+            months: settings.months,
+            quarters: settings.quarters,
+            weekdays: get(t, "weekdays").map(|_| settings.weekdays),
+        }
+    }
+
+    /// A level's `value` and `path`.
+    fn level_target(&mut self, name: &str, value: &Value<'_>, path: Option<&Value<'_>>) -> Option<LevelTarget> {
+        let example = "a percentage such as \"5%\" or a number such as 4.5";
+        let read = |this: &mut Self, v: &Value<'_>, what: &str| match this.number(v, what, example)? {
+            Number::Percent(p) => Some((p / Decimal::ONE_HUNDRED, true)),
+            Number::Plain(d) => Some((d, false)),
+        };
+        let (year, percent) = read(self, value, &format!("level `{name}`"))?;
+        let mut entries = Vec::new();
+        let mut ok = true;
+        if let Some(pv) = path {
+            let table = self.table(pv, "path")?;
+            for (k, v) in table.iter() {
+                let label = k.get_ref().to_string();
+                let Some((level, p)) = read(self, v, &format!("level `{name}` in {label}")) else {
+                    ok = false;
+                    continue;
+                };
+                if p != percent {
+                    let (is, isnt) =
+                        if percent { ("percentages", "a plain number") } else { ("plain numbers", "a percentage") };
+                    self.error(
+                        v.span(),
+                        format!(
+                            "level `{name}` in {label} is {isnt}, but its `value` is written as a {}",
+                            is.trim_end_matches('s')
+                        ),
+                        format!("write every value of `{name}` as {is}"),
+                    );
+                    ok = false;
+                    continue;
+                }
+                entries.push((label, level, self.loc(k.span())));
+            }
+        }
+        ok.then_some(LevelTarget { value: year, percent, path: entries })
+    }
+
+    /// An amount's annual total: zero or more, a multiple of the precision.
+    fn amount_total(&mut self, name: &str, value: &Value<'_>, precision: Option<Precision>) -> Option<Decimal> {
+        let total = match self.number(
+            value,
+            &format!("target `{name}`"),
+            "an amount such as 10_000_000 or \"1250000.50\"",
+        )? {
+            Number::Plain(d) => d,
+            Number::Percent(_) => {
+                self.error(
+                        value.span(),
+                        format!("target `{name}` is a percentage; it must be an amount"),
+                        format!("write the annual total, e.g. `{name} = 10_000_000`, or make it a level: `[target.{name}] kind = \"level\"`"),
+                    );
+                return None;
+            }
+        };
         if total.is_sign_negative() {
             self.error(
                 value.span(),
@@ -511,7 +888,23 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
-        Some(Metric { name, total, origin: self.loc(key.span().start..value.span().end) })
+        Some(total)
+    }
+
+    /// A count's annual total: a whole number, zero or more.
+    fn count_total(&mut self, name: &str, value: &Value<'_>) -> Option<Decimal> {
+        let total = self.number(value, &format!("count `{name}`"), "a whole number such as 100")?;
+        match total {
+            Number::Plain(d) if !d.is_sign_negative() && d.fract().is_zero() => Some(d.trunc().normalize()),
+            _ => {
+                self.error(
+                    value.span(),
+                    format!("count `{name}` = {total} is not a whole number of zero or more"),
+                    "a count is whole units (customers, calls): write it as a whole number, e.g. `total = 100`",
+                );
+                None
+            }
+        }
     }
 
     #[allow(clippy::type_complexity)]
@@ -633,7 +1026,7 @@ impl<'a> Reader<'a> {
         ok.then(|| numbers.iter().map(|(n, ..)| n.value()).collect())
     }
 
-    fn splits(&mut self, v: &Value<'_>, precision: Option<Precision>, metric: Option<&Metric>) -> Vec<Split> {
+    fn splits(&mut self, v: &Value<'_>, precision: Option<Precision>, metrics: &[Metric]) -> Vec<Split> {
         let DeValue::Array(items) = v.get_ref() else {
             self.error(v.span(), "`split` must be an array of tables", "write each split as a [[split]] table");
             return Vec::new();
@@ -642,7 +1035,7 @@ impl<'a> Reader<'a> {
         for item in items.iter() {
             let Some(t) = self.table(item, "[[split]]") else { continue };
             let before = self.errors.len();
-            let split = self.split(t, item.span(), &splits, precision, metric);
+            let split = self.split(t, item.span(), &splits, precision, metrics);
             match split {
                 Some(s) if self.errors.len() == before => {
                     if let Some(other) = splits.iter().find(|o| o.by == s.by) {
@@ -671,10 +1064,11 @@ impl<'a> Reader<'a> {
         span: Range<usize>,
         earlier: &[Split],
         precision: Option<Precision>,
-        metric: Option<&Metric>,
+        metrics: &[Metric],
     ) -> Option<Split> {
         let prev = earlier.last();
-        let typos = self.known_keys(t, &["by", "weights", "fixed", "within", "roster"], "[[split]]");
+        let typos =
+            self.known_keys(t, &["by", "weights", "fixed", "within", "roster", "over_assign", "vacancy"], "[[split]]");
         let Some((_, by_v)) = get(t, "by") else {
             if !typos.iter().any(|k| k == "by") {
                 self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
@@ -682,12 +1076,12 @@ impl<'a> Reader<'a> {
             return None;
         };
         let by = self.string(by_v, "by", "by = \"region\"")?.trim().to_string();
-        if by.is_empty() || RESERVED.contains(&by.as_str()) || metric.is_some_and(|m| m.name == by) {
+        if by.is_empty() || RESERVED.contains(&by.as_str()) || metrics.iter().any(|m| m.name == by) {
             let why = if by.is_empty() { "is empty".to_string() } else { "is already used by the output".to_string() };
             self.error(
                 by_v.span(),
                 format!("split name `{by}` {why}"),
-                format!("choose another name; {} and the metric's name are taken", RESERVED.join(", ")),
+                format!("choose another name; {} and the metrics' names are taken", RESERVED.join(", ")),
             );
             return None;
         }
@@ -707,7 +1101,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let parents: Vec<(&str, Vec<&str>)> = earlier.iter().map(|p| (p.by.as_str(), p.member_names())).collect();
-            let result = roster::read(self.base, path, &parents);
+            let result = roster::read(self.base, path, &parents, precision);
             let (default, within, parent) = match result {
                 Ok(r) => r,
                 Err(Error::Invalid(ds)) => {
@@ -731,7 +1125,8 @@ impl<'a> Reader<'a> {
             };
             let mut split = Split::new(by, default, within, origin, parent);
             split.roster = Some(path.to_string());
-            self.missing_children(&split, parent.map(|i| &earlier[i]), metric, Some(path), &[]);
+            self.missing_children(&split, parent.map(|i| &earlier[i]), metrics, Some(path), &[]);
+            self.split_options(t, &mut split);
             return Some(split);
         }
         let default = if get(t, "weights").is_some() || get(t, "fixed").is_some() {
@@ -797,11 +1192,59 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        let split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
+        let mut split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {
-            self.missing_children(&split, prev, metric, None, &named);
+            self.missing_children(&split, prev, metrics, None, &named);
         }
+        self.split_options(t, &mut split);
         Some(split)
+    }
+
+    /// `over_assign` and `vacancy` of a split. Under `vacancy = "show"` every
+    /// member set gains a `(vacant)` member that carries unfilled seats.
+    fn split_options(&mut self, t: &DeTable<'_>, split: &mut Split) {
+        if let Some((k, v)) = get(t, "over_assign") {
+            match self.number(v, "over_assign", "a percentage such as \"10%\"") {
+                Some(Number::Percent(p)) if !p.is_sign_negative() => {
+                    split.over_assign = Some((p / Decimal::ONE_HUNDRED, self.loc(k.span().start..v.span().end)));
+                }
+                Some(_) => self.error(
+                    v.span(),
+                    "over_assign must be a percentage of 0% or more",
+                    "write how far the members' targets go above their parent's, e.g. `over_assign = \"10%\"` for 110%",
+                ),
+                None => {}
+            }
+        }
+        if let Some((_, v)) = get(t, "vacancy") {
+            let Some(text) = self.string(v, "vacancy", "vacancy = \"show\"") else { return };
+            match text {
+                "share" => split.vacancy = Vacancy::Share,
+                "show" if split.roster.is_none() => self.error(
+                    v.span(),
+                    format!("split `{}` has `vacancy` but no roster", split.by),
+                    "vacancies come from people's `start` and `end` dates in a roster; remove `vacancy`",
+                ),
+                "show" => {
+                    split.vacancy = Vacancy::Show;
+                    let sets = split.default.iter_mut().chain(split.within.iter_mut().map(|(_, set)| set));
+                    for set in sets {
+                        let origin = set.origin.clone();
+                        set.members.push(Member {
+                            name: VACANT.to_string(),
+                            share: MemberShare::Weight(Decimal::ZERO),
+                            origin,
+                            person: Default::default(),
+                        });
+                    }
+                }
+                other => self.error(
+                    v.span(),
+                    format!("vacancy `{other}` is not share or show"),
+                    "write \"share\" (whoever is in seat shares the target) or \"show\" (unfilled seats go to a (vacant) row)",
+                ),
+            }
+        }
     }
 
     /// A parent member that can receive part of the target needs children,
@@ -812,11 +1255,12 @@ impl<'a> Reader<'a> {
         &mut self,
         split: &Split,
         prev: Option<&Split>,
-        metric: Option<&Metric>,
+        metrics: &[Metric],
         roster: Option<&str>,
         reported: &[String],
     ) {
-        if metric.is_some_and(|m| m.total.is_zero()) {
+        // Only a shared total can be lost; levels are inherited, not shared.
+        if metrics.iter().all(|m| !m.is_shared() || m.total.is_zero()) {
             return;
         }
         let Some(prev) = prev else { return };
@@ -880,6 +1324,7 @@ impl<'a> Reader<'a> {
                             name: k.get_ref().to_string(),
                             share: MemberShare::Weight(w),
                             origin: self.loc(k.span()),
+                            person: Default::default(),
                         };
                         members.push((k.span().start, m));
                     }
@@ -937,7 +1382,12 @@ impl<'a> Reader<'a> {
                     }
                     members.push((
                         k.span().start,
-                        Member { name, share: MemberShare::Fixed(amount), origin: self.loc(k.span()) },
+                        Member {
+                            name,
+                            share: MemberShare::Fixed(amount),
+                            origin: self.loc(k.span()),
+                            person: Default::default(),
+                        },
                     ));
                 }
             }

@@ -1,15 +1,20 @@
 //! Stage `plan`: a roster CSV (`name,<parent split>,weight`), read into the
 //! member sets of a split. Each row names its parent member; rows keep their
-//! file order inside each parent.
+//! file order inside each parent. Optional columns say more about a person
+//! ([`Person`]): `start` and `end` (dates in seat), `ramp` (`25%|50%|75%`),
+//! and `max` and `min` (an amount, or a percentage of the parent's target).
+//! Other columns are ignored.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::number::{check_group, Number};
-use super::{Member, MemberSet, MemberShare};
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use super::{Bound, Member, MemberSet, MemberShare, Person, Precision};
+use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// The member sets a roster gives a split: one for all parents when the split
@@ -20,8 +25,14 @@ pub(super) type RosterSets = (Option<MemberSet>, Vec<(String, MemberSet)>, Optio
 /// Reads `path` (relative to `base`). `earlier` lists the splits before this
 /// one (name and member names); the roster's parent column names one of them
 /// (the nearest if several are present), so salespeople can belong to a
-/// region even when a product split comes in between.
-pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Result<RosterSets> {
+/// region even when a product split comes in between. Amounts in the `max`
+/// and `min` columns must be multiples of `precision` (unchecked when `None`).
+pub(super) fn read(
+    base: &Path,
+    path: &str,
+    earlier: &[(&str, Vec<&str>)],
+    precision: Option<Precision>,
+) -> Result<RosterSets> {
     let full = base.join(path);
     let file = full.display().to_string();
     let bytes = std::fs::read(&full).map_err(|source| Error::Io { path: full.clone(), action: "read", source })?;
@@ -90,12 +101,17 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
     }
     let (name_col, weight_col) = (columns[0], *columns.last().expect("weight column"));
     let parent_col = parents.map(|_| columns[1]);
+    let optional = |want: &str| headers.iter().position(|h| h == want).filter(|i| Some(*i) != parent_col);
+    let (start_col, end_col, ramp_col) = (optional("start"), optional("end"), optional("ramp"));
+    let (max_col, min_col) = (optional("max"), optional("min"));
+    let of_parent = parents.map_or_else(|| "the plan's target".to_string(), |(p, _)| format!("their {p}'s target"));
 
     struct Row {
         name: String,
         parent: String,
         weight: Number,
         location: Location,
+        person: Person,
     }
     let mut rows: Vec<Row> = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
@@ -115,16 +131,24 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
         let line = record.position().map_or(0, line_of);
         let raw = line_text(line);
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
-        let at = |i: usize| {
+        // Part `part` of field `i` (a byte range of the field's text); the
+        // whole field when the field is not written as is (escaped quotes).
+        let at_part = |i: usize, part: Range<usize>| {
             let value = record.get(i).unwrap_or("");
             let start = field_offset(raw, &record, i);
-            let mut loc = Location::csv_line(&file, line as usize, raw, start..start + value.len());
-            if value.is_empty() {
+            let range = if raw.get(start..start + value.len()) == Some(value) && part.end <= value.len() {
+                start + part.start..start + part.end
+            } else {
+                start..start + value.len()
+            };
+            let mut loc = Location::csv_line(&file, line as usize, raw, range.clone());
+            if range.is_empty() {
                 // An empty field: point at where it should be.
-                loc.column = Some(raw[..start.min(raw.len())].chars().count() + 1);
+                loc.column = Some(raw[..range.start.min(raw.len())].chars().count() + 1);
             }
             loc
         };
+        let at = |i: usize| at_part(i, 0..record.get(i).unwrap_or("").len());
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -137,6 +161,23 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
             );
             continue;
         }
+        // A comma in an unquoted amount (1,200,000) splits it into cells past
+        // the header, shifting the cells after it: the row's other cells
+        // cannot be trusted, so this is the one problem reported for it.
+        if let Some(extra) = (headers.len()..record.len()).find(|&i| !field(i).is_empty()) {
+            errors.push(
+                Diagnostic::new(format!(
+                    "the row of `{name}` has {} cells but the header has {} columns",
+                    record.len(),
+                    headers.len()
+                ))
+                .at(at(extra))
+                .help("a comma inside a value splits it in two: put the value in quotes (\"1,200,000\"), or name the extra column in the header"),
+            );
+            continue;
+        }
+        // Every bad cell of the row is reported; a row with any is left out.
+        let errors_before = errors.len();
         let parent = parent_col.map(field).unwrap_or_default();
         if let (Some((pname, members)), Some(col)) = (parents, parent_col) {
             if !members.contains(&parent.as_str()) {
@@ -151,7 +192,6 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
                     format!("`{name}`'s {pname} `{parent}` is not a member of split `{pname}`")
                 };
                 errors.push(Diagnostic::new(what).at(at(col)).help(help));
-                continue;
             }
         }
         let weight_text = field(weight_col);
@@ -162,9 +202,9 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
                         .at(at(weight_col))
                         .help(format!("write a weight of 0 or more (0 gives `{name}` no target)")),
                 );
-                continue;
+                None
             }
-            Ok(n) => n,
+            Ok(n) => Some(n),
             Err(why) => {
                 let (msg, help) = if weight_text.is_empty() {
                     (
@@ -178,9 +218,94 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
                     )
                 };
                 errors.push(Diagnostic::new(msg).at(at(weight_col)).help(help));
-                continue;
+                None
             }
         };
+
+        let mut person = Person::default();
+        let mut push = |col: usize, p: CellProblem| {
+            let loc = match p.part {
+                Some(part) => at_part(col, part),
+                None => at(col),
+            };
+            let mut d = Diagnostic::new(p.message).at(loc);
+            if let Some(note) = p.note {
+                d = d.note(note);
+            }
+            errors.push(d.help(p.help));
+        };
+        let given =
+            |col: Option<usize>| col.map(|i| (i, record.get(i).unwrap_or(""))).filter(|(_, t)| !t.trim().is_empty());
+        for (col, which, slot) in [(start_col, "start", &mut person.start), (end_col, "end", &mut person.end)] {
+            if let Some((i, text)) = given(col) {
+                match parse_date(&name, which, text) {
+                    Ok(d) => *slot = Some(d),
+                    Err(p) => push(i, p),
+                }
+            }
+        }
+        if let (Some(start), Some(end), Some((i, _))) = (person.start, person.end, given(end_col)) {
+            if end < start {
+                push(
+                    i,
+                    CellProblem::new(
+                        format!("`{name}`'s end {end} is before their start {start}"),
+                        format!(
+                            "the end is the last day in seat: write a date on or after {start}, or correct the start"
+                        ),
+                    ),
+                );
+            }
+        }
+        if let Some((i, text)) = given(ramp_col) {
+            match parse_ramp(&name, text) {
+                Ok(steps) => person.ramp = steps,
+                Err(p) => push(i, p),
+            }
+            if given(start_col).is_none() {
+                let help = if start_col.is_some() {
+                    format!("write `{name}`'s first day in seat in the `start` column (YYYY-MM-DD), or leave the ramp empty")
+                } else {
+                    format!(
+                        "add a `start` column with `{name}`'s first day in seat (YYYY-MM-DD), or leave the ramp empty"
+                    )
+                };
+                let problem = CellProblem::new(format!("`{name}` has a ramp but no start date"), help)
+                    .note("the ramp's steps are months in seat, counted from the start date");
+                push(i, problem);
+            }
+        }
+        for (col, which, slot) in [(max_col, "max", &mut person.max), (min_col, "min", &mut person.min)] {
+            if let Some((i, text)) = given(col) {
+                match parse_bound(&name, which, text, &of_parent, precision) {
+                    Ok(b) => *slot = Some(b),
+                    Err(p) => push(i, p),
+                }
+            }
+        }
+        if let (Some(max), Some(min), Some((_, max_text)), Some((i, min_text))) =
+            (person.max, person.min, given(max_col), given(min_col))
+        {
+            let above = match (min, max) {
+                (Bound::Amount(lo), Bound::Amount(hi)) | (Bound::Share(lo), Bound::Share(hi)) => lo > hi,
+                // An amount against a share depends on the parent's target.
+                _ => false,
+            };
+            if above {
+                let (min_text, max_text) = (min_text.trim(), max_text.trim());
+                push(
+                    i,
+                    CellProblem::new(
+                        format!("the min of `{name}` ({min_text}) is above their max ({max_text})"),
+                        format!("lower the min or raise the max: the min is a floor on `{name}`'s annual target, the max a cap"),
+                    ),
+                );
+            }
+        }
+        if errors.len() > errors_before {
+            continue;
+        }
+        let Some(weight) = weight else { continue };
         if let Some(first) = seen.insert((parent.clone(), name.clone()), line) {
             let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
             errors.push(
@@ -191,7 +316,7 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
             );
             continue;
         }
-        rows.push(Row { name, parent, weight, location: at(name_col) });
+        rows.push(Row { name, parent, weight, location: at(name_col), person });
     }
     if rows.is_empty() && errors.is_empty() {
         errors.push(
@@ -240,6 +365,7 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
                 name: r.name,
                 share: MemberShare::Weight(r.weight.value().max(Decimal::ZERO)),
                 origin: r.location,
+                person: r.person,
             })
             .collect();
         sets.push((parent, MemberSet { members, origin }));
@@ -252,6 +378,182 @@ pub(super) fn read(base: &Path, path: &str, earlier: &[(&str, Vec<&str>)]) -> Re
     } else {
         Ok((None, sets, parent_index))
     }
+}
+
+/// What is wrong with one cell, before it is given a place: the message, a
+/// supporting fact, the fix, and the part of the cell to underline (a byte
+/// range of the cell's text; the whole cell when `None`).
+#[derive(Debug, PartialEq, Eq)]
+struct CellProblem {
+    message: String,
+    note: Option<String>,
+    help: String,
+    part: Option<Range<usize>>,
+}
+
+impl CellProblem {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> CellProblem {
+        CellProblem { message: message.into(), note: None, help: help.into(), part: None }
+    }
+
+    fn note(mut self, note: impl Into<String>) -> CellProblem {
+        self.note = Some(note.into());
+        self
+    }
+
+    fn part(mut self, part: Range<usize>) -> CellProblem {
+        self.part = Some(part);
+        self
+    }
+}
+
+/// A `start` or `end` cell (`which`) of `name`'s row: a date `YYYY-MM-DD`.
+fn parse_date(name: &str, which: &str, text: &str) -> Result<NaiveDate, CellProblem> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        let (day, example) = if which == "start" { ("first", "2026-04-01") } else { ("last", "2026-09-30") };
+        let p = CellProblem::new(
+            format!("`{name}`'s {which} `{t}` is not a date"),
+            format!("write the {day} day in seat as YYYY-MM-DD, e.g. {example}"),
+        );
+        match why_not_a_date(t) {
+            Some(why) => p.note(why),
+            None => p,
+        }
+    })
+}
+
+/// A `ramp` cell: percentages separated by `|`, each above 0% and at most
+/// 100%, never decreasing; as fractions (`25%` is 0.25). A problem underlines
+/// the step at fault.
+fn parse_ramp(name: &str, text: &str) -> Result<Vec<Decimal>, CellProblem> {
+    const HOW: &str = "write the ramp as percentages separated by |, such as 25%|50%|75%";
+    let mut steps: Vec<Decimal> = Vec::new();
+    let mut previous: Option<&str> = None;
+    let mut offset = 0;
+    for (k, piece) in text.split('|').enumerate() {
+        let step = k + 1;
+        let lead = piece.len() - piece.trim_start().len();
+        let t = piece.trim();
+        let part = offset + lead..offset + lead + t.len();
+        offset += piece.len() + 1;
+        if t.is_empty() {
+            let p = CellProblem::new(
+                format!("step {step} of `{name}`'s ramp is empty"),
+                format!("remove the extra `|`; {HOW}"),
+            );
+            return Err(p.part(part));
+        }
+        let percent = match Number::from_text(t) {
+            Ok(Number::Percent(v)) => v,
+            Ok(Number::Plain(_)) | Err(_) => {
+                let p = CellProblem::new(format!("step {step} of `{name}`'s ramp, `{t}`, is not a percentage"), HOW);
+                return Err(p.part(part));
+            }
+        };
+        if percent <= Decimal::ZERO {
+            let p = CellProblem::new(
+                format!("step {step} of `{name}`'s ramp, {t}, is not above 0%"),
+                format!(
+                    "write each step above 0% and at most 100%; to give `{name}` no target in a month, start them a month later"
+                ),
+            );
+            return Err(p.part(part));
+        }
+        if percent > Decimal::ONE_HUNDRED {
+            let p = CellProblem::new(
+                format!("step {step} of `{name}`'s ramp, {t}, is above 100%"),
+                format!("write each step above 0% and at most 100%; after the ramp `{name}` counts in full"),
+            );
+            return Err(p.part(part));
+        }
+        let fraction = percent / Decimal::ONE_HUNDRED;
+        if let (Some(&last), Some(before)) = (steps.last(), previous) {
+            if fraction < last {
+                let p = CellProblem::new(
+                    format!("`{name}`'s ramp goes down at step {step} ({before} then {t})"),
+                    format!("a ramp never decreases: make step {step} at least {before}"),
+                );
+                return Err(p.part(part));
+            }
+        }
+        steps.push(fraction);
+        previous = Some(t);
+    }
+    Ok(steps)
+}
+
+/// A `max` or `min` cell (`which`): an amount (a multiple of `precision`,
+/// thousands separators allowed when quoted) or a percentage of the parent's
+/// target (`of_parent`, for messages), at most 100%. Neither is negative.
+fn parse_bound(
+    name: &str,
+    which: &str,
+    text: &str,
+    of_parent: &str,
+    precision: Option<Precision>,
+) -> Result<Bound, CellProblem> {
+    let t = text.trim();
+    let number = if t.ends_with('%') { Number::from_text(t) } else { parse_amount(t) };
+    let number = number.map_err(|why| {
+        CellProblem::new(
+            format!("the {which} of `{name}` is not usable: {why}"),
+            format!("write an amount such as 500000 or \"1,200,000.50\", or a percentage of {of_parent} such as 12%"),
+        )
+    })?;
+    let value = number.value();
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(CellProblem::new(
+            format!("the {which} of `{name}` is negative ({t})"),
+            format!("write an amount or a percentage of 0 or more, or leave the cell empty for no {which}"),
+        ));
+    }
+    match number {
+        Number::Percent(v) if v > Decimal::ONE_HUNDRED => Err(CellProblem::new(
+            format!("the {which} of `{name}` is {t}, more than 100% of {of_parent}"),
+            "write a percentage of at most 100%, or an amount",
+        )),
+        Number::Percent(v) => Ok(Bound::Share(v / Decimal::ONE_HUNDRED)),
+        Number::Plain(amount) => {
+            if let Some(p) = precision.filter(|p| p.to_units(amount).is_none()) {
+                let help = match nearest_multiples(amount, p) {
+                    Some((down, up)) => format!("round it to a multiple of {p}, such as {down} or {up}"),
+                    None => format!("write a smaller amount, a multiple of {p}"),
+                };
+                return Err(CellProblem::new(
+                    format!("the {which} of `{name}` = {t} is not a multiple of the precision {p}"),
+                    help,
+                ));
+            }
+            Ok(Bound::Amount(amount))
+        }
+    }
+}
+
+/// An amount as written in a roster cell: `500000`, `1200000.50`, or with a
+/// comma between thousands (`1,200,000.50`, quoted in the CSV).
+fn parse_amount(text: &str) -> std::result::Result<Number, String> {
+    if !text.contains(',') {
+        return Number::from_text(text);
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let whole = digits.split_once('.').map_or(digits, |(w, _)| w);
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && !digits[whole.len()..].contains(',');
+    if !grouped {
+        return Err(format!("`{text}` is not a number; a comma may only separate thousands, as in 1,200,000.50"));
+    }
+    Number::from_text(&text.replace(',', ""))
+}
+
+/// The multiples of `p` just below and just above `amount`, if they fit.
+fn nearest_multiples(amount: Decimal, p: Precision) -> Option<(Decimal, Decimal)> {
+    let down = amount.checked_div(p.unit())?.floor().checked_mul(p.unit())?;
+    let up = down.checked_add(p.unit())?;
+    Some((down.round_dp(p.decimals()), up.round_dp(p.decimals())))
 }
 
 /// Byte offset of field `i` in the raw line, found by walking the fields in
@@ -270,4 +572,170 @@ pub(super) fn field_offset(raw: &str, record: &csv::StringRecord, i: usize) -> u
         cursor = found + f.len();
     }
     cursor
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn cent() -> Option<Precision> {
+        Precision::new(dec("0.01"))
+    }
+
+    fn bound(which: &str, text: &str) -> Result<Bound, CellProblem> {
+        parse_bound("Bob", which, text, "their region's target", cent())
+    }
+
+    /// Reads `csv` as reps.csv under a split `region` of East and West.
+    fn read_csv(csv: &str) -> Result<RosterSets> {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join("reps.csv"), csv).unwrap();
+        read(dir.path(), "reps.csv", &[("region", vec!["East", "West"])], cent())
+    }
+
+    fn messages(result: Result<RosterSets>) -> Vec<String> {
+        match result {
+            Err(Error::Invalid(ds)) => ds.into_iter().map(|d| d.message).collect(),
+            Err(e) => panic!("unexpected error {e}"),
+            Ok(_) => panic!("the roster was accepted"),
+        }
+    }
+
+    #[test]
+    fn reads_dates() {
+        assert_eq!(parse_date("Bob", "start", " 2026-04-01 "), Ok(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()));
+        let p = parse_date("Bob", "end", "2026-02-30").unwrap_err();
+        assert_eq!(p.message, "`Bob`'s end `2026-02-30` is not a date");
+        assert_eq!(p.note.as_deref(), Some("2026-02 has 28 days"));
+        assert_eq!(p.help, "write the last day in seat as YYYY-MM-DD, e.g. 2026-09-30");
+        let p = parse_date("Bob", "start", "1 April").unwrap_err();
+        assert_eq!((p.message.as_str(), p.note), ("`Bob`'s start `1 April` is not a date", None));
+    }
+
+    #[test]
+    fn reads_ramps_as_fractions() {
+        assert_eq!(parse_ramp("Bob", "25%|50%|75%"), Ok(vec![dec("0.25"), dec("0.5"), dec("0.75")]));
+        assert_eq!(parse_ramp("Bob", " 50 % | 50% |100%"), Ok(vec![dec("0.5"), dec("0.5"), dec("1")]));
+        assert_eq!(parse_ramp("Bob", "12.5%"), Ok(vec![dec("0.125")]));
+    }
+
+    #[test]
+    fn refuses_bad_ramps_naming_the_step() {
+        let p = parse_ramp("Bob", "25%|0.5|75%").unwrap_err();
+        assert_eq!(p.message, "step 2 of `Bob`'s ramp, `0.5`, is not a percentage");
+        assert_eq!(p.part, Some(4..7));
+        let p = parse_ramp("Bob", "25%||75%").unwrap_err();
+        assert_eq!((p.message.as_str(), p.part), ("step 2 of `Bob`'s ramp is empty", Some(4..4)));
+        let p = parse_ramp("Bob", "0%|50%").unwrap_err();
+        assert_eq!(p.message, "step 1 of `Bob`'s ramp, 0%, is not above 0%");
+        let p = parse_ramp("Bob", "-5%").unwrap_err();
+        assert_eq!(p.message, "step 1 of `Bob`'s ramp, -5%, is not above 0%");
+        let p = parse_ramp("Bob", "50%|120%").unwrap_err();
+        assert_eq!((p.message.as_str(), p.part), ("step 2 of `Bob`'s ramp, 120%, is above 100%", Some(4..8)));
+        let p = parse_ramp("Bob", "25%|75%| 50%").unwrap_err();
+        assert_eq!(p.message, "`Bob`'s ramp goes down at step 3 (75% then 50%)");
+        assert_eq!(p.help, "a ramp never decreases: make step 3 at least 75%");
+        assert_eq!(p.part, Some(9..12));
+    }
+
+    #[test]
+    fn reads_bounds() {
+        assert_eq!(bound("max", "500000"), Ok(Bound::Amount(dec("500000"))));
+        assert_eq!(bound("max", "1,200,000.50"), Ok(Bound::Amount(dec("1200000.50"))));
+        assert_eq!(bound("min", "12%"), Ok(Bound::Share(dec("0.12"))));
+        assert_eq!(bound("min", "100%"), Ok(Bound::Share(dec("1"))));
+        assert_eq!(bound("min", "0"), Ok(Bound::Amount(dec("0"))));
+        assert_eq!(parse_bound("Bob", "max", "1000.5", "x", None), Ok(Bound::Amount(dec("1000.5"))));
+    }
+
+    #[test]
+    fn refuses_bad_bounds() {
+        let p = bound("max", "-500").unwrap_err();
+        assert_eq!(p.message, "the max of `Bob` is negative (-500)");
+        let p = bound("min", "-5%").unwrap_err();
+        assert_eq!(p.message, "the min of `Bob` is negative (-5%)");
+        let p = bound("max", "120%").unwrap_err();
+        assert_eq!(p.message, "the max of `Bob` is 120%, more than 100% of their region's target");
+        let p = bound("max", "1000.005").unwrap_err();
+        assert_eq!(p.message, "the max of `Bob` = 1000.005 is not a multiple of the precision 0.01");
+        assert_eq!(p.help, "round it to a multiple of 0.01, such as 1000.00 or 1000.01");
+        let p = parse_bound("Bob", "max", "1250", "x", Precision::new(dec("100"))).unwrap_err();
+        assert_eq!(p.help, "round it to a multiple of 100, such as 1200 or 1300");
+        let p = bound("max", "lots").unwrap_err();
+        assert_eq!(p.message, "the max of `Bob` is not usable: `lots` is not a number");
+        let p = bound("max", "12,00,000").unwrap_err();
+        assert_eq!(
+            p.message,
+            "the max of `Bob` is not usable: `12,00,000` is not a number; a comma may only separate thousands, as in 1,200,000.50"
+        );
+        assert!(bound("max", "1,200.000,5").is_err());
+        assert!(bound("max", ",200").is_err());
+    }
+
+    #[test]
+    fn a_roster_with_every_column_gives_each_member_a_person() {
+        let csv = "name,region,weight,start,end,ramp,max,min,note\n\
+                   Ann,East,1,2025-11-15,,50%|75%,\"1,200,000.50\",10%,anything\n\
+                   Bob,East,2,,2026-06-30,,,,\n\
+                   Cid,West,1\n";
+        let (_, sets, parent) = read_csv(csv).unwrap();
+        assert_eq!(parent, Some(0));
+        let east = &sets[0].1.members;
+        let ann = &east[0].person;
+        assert_eq!(ann.start, NaiveDate::from_ymd_opt(2025, 11, 15));
+        assert_eq!(ann.end, None);
+        assert_eq!(ann.ramp, vec![dec("0.5"), dec("0.75")]);
+        assert_eq!(ann.max, Some(Bound::Amount(dec("1200000.5"))));
+        assert_eq!(ann.min, Some(Bound::Share(dec("0.1"))));
+        assert_eq!(east[1].person, Person { end: NaiveDate::from_ymd_opt(2026, 6, 30), ..Person::default() });
+        assert_eq!(sets[1].1.members[0].person, Person::default());
+    }
+
+    #[test]
+    fn reports_every_bad_cell_at_once() {
+        let csv = "name,region,weight,start,end,ramp,max,min\n\
+                   Ann,Eats,-1,2026-02-30,,50%|25%,5%,10%\n\
+                   Bob,West,1,2026-05-01,2026-04-30,,1000,2000\n\
+                   Cid,West,1,,,50%,,\n\
+                   Dan,East,1,,,,,1,200,000\n\
+                   Eve,Eats,x,,,,,1,2\n";
+        assert_eq!(
+            messages(read_csv(csv)),
+            [
+                "`Ann`'s region `Eats` is not a member of split `region`",
+                "the weight of `Ann` is negative (-1)",
+                "`Ann`'s start `2026-02-30` is not a date",
+                "`Ann`'s ramp goes down at step 2 (50% then 25%)",
+                "the min of `Ann` (10%) is above their max (5%)",
+                "`Bob`'s end 2026-04-30 is before their start 2026-05-01",
+                "the min of `Bob` (2000) is above their max (1000)",
+                "`Cid` has a ramp but no start date",
+                "the row of `Dan` has 10 cells but the header has 8 columns",
+                "the row of `Eve` has 9 cells but the header has 8 columns",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_ramp_needs_a_start_column() {
+        let csv = "name,region,weight,ramp\nAnn,East,1,50%\nBob,West,1,\n";
+        let Err(Error::Invalid(ds)) = read_csv(csv) else { panic!("accepted") };
+        assert_eq!(ds.len(), 1);
+        assert_eq!(
+            ds[0].help.as_deref(),
+            Some("add a `start` column with `Ann`'s first day in seat (YYYY-MM-DD), or leave the ramp empty")
+        );
+    }
+
+    #[test]
+    fn min_and_max_of_different_kinds_are_left_to_the_engine() {
+        let csv = "name,region,weight,max,min\nAnn,East,1,10%,900000\nBob,West,1,,\n";
+        let (_, sets, _) = read_csv(csv).unwrap();
+        assert_eq!(sets[0].1.members[0].person.max, Some(Bound::Share(dec("0.1"))));
+        assert_eq!(sets[0].1.members[0].person.min, Some(Bound::Amount(dec("900000"))));
+    }
 }

@@ -3,9 +3,58 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::diagnostic::Location;
+
+/// A cap or a floor on a person's annual target (roster columns `max`, `min`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// An amount in the plan's currency (a multiple of the precision).
+    Amount(Decimal),
+    /// A fraction of the parent's target (`"10%"` is 0.1).
+    Share(Decimal),
+}
+
+/// What a roster says about a person beyond their weight; every field is
+/// optional (a default `Person` is someone in seat all year at full weight).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Person {
+    /// First day in seat (targets only from that day); `None`: before the year.
+    pub start: Option<NaiveDate>,
+    /// Last day in seat (inclusive); `None`: after the year.
+    pub end: Option<NaiveDate>,
+    /// Multipliers for the first months in seat, counted from `start`, as
+    /// fractions (`25%` is 0.25); each in (0, 1] and never decreasing; 1 after.
+    pub ramp: Vec<Decimal>,
+    /// Cap on the annual target.
+    pub max: Option<Bound>,
+    /// Floor on the annual target.
+    pub min: Option<Bound>,
+}
+
+impl Person {
+    /// Whether anything about this person changes how the amount is shared
+    /// over time (dates or a ramp).
+    pub fn is_dated(&self) -> bool {
+        self.start.is_some() || self.end.is_some() || !self.ramp.is_empty()
+    }
+}
+
+/// What happens to a team's target on days a roster member is absent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Vacancy {
+    /// Whoever is in seat that day shares it by weight.
+    #[default]
+    Share,
+    /// The absent person's part (and what a ramp holds back) goes to an
+    /// explicit `(vacant)` member.
+    Show,
+}
+
+/// The member name that carries unfilled seats under `vacancy = "show"`.
+pub const VACANT: &str = "(vacant)";
 
 /// How a member claims part of its parent's amount.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +74,8 @@ pub struct Member {
     pub share: MemberShare,
     /// Where it is written, for messages.
     pub origin: Location,
+    /// Dates, ramp, cap and floor, for a person from a roster.
+    pub person: Person,
 }
 
 /// The members sharing one parent's amount, in the order written.
@@ -53,6 +104,11 @@ pub struct Split {
     pub parent: Option<usize>,
     /// The roster file the members come from, for a split of people.
     pub roster: Option<String>,
+    /// `over_assign`: the members' targets add up to (1 + this) times their
+    /// parent's (0.1 for `"10%"`), and where it is written.
+    pub over_assign: Option<(Decimal, Location)>,
+    /// Who carries the target on days a person is absent.
+    pub vacancy: Vacancy,
     within_index: HashMap<String, usize>,
 }
 
@@ -66,7 +122,17 @@ impl Split {
         parent: Option<usize>,
     ) -> Split {
         let within_index = within.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect();
-        Split { by, default, within, origin, parent, roster: None, within_index }
+        Split {
+            by,
+            default,
+            within,
+            origin,
+            parent,
+            roster: None,
+            over_assign: None,
+            vacancy: Vacancy::Share,
+            within_index,
+        }
     }
 
     /// The members under a parent (`None` for the first split).

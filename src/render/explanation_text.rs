@@ -118,6 +118,37 @@ pub fn render_explanation(e: &Explanation) -> String {
                 s.member,
                 thousands(*a)
             ),
+            Basis::Mix { metric, share } => format!(
+                "{n}. {} {}: {} of the parent's {} (the share `{metric}` has here) = {exact}",
+                s.level,
+                s.member,
+                percent(*share),
+                exact_amount(&s.parent_exact, p)
+            ),
+            Basis::OverAssign(rate) => format!(
+                "{n}. {}: over-assigned by {}, so {} becomes {exact}",
+                s.level,
+                percent(*rate),
+                exact_amount(&s.parent_exact, p)
+            ),
+            Basis::InSeat(share) => format!(
+                "{n}. {} {}: {} of {}, as their days in seat weigh = {exact}",
+                s.level,
+                s.member,
+                percent(*share),
+                exact_amount(&s.parent_exact, p)
+            ),
+            Basis::Person { weight, share, reasons } => {
+                let why = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join("; ")) };
+                format!(
+                    "{n}. {} {}: weight {}{why}, {} of the days' targets of {} = {exact}",
+                    s.level,
+                    s.member,
+                    weight.normalize(),
+                    percent(*share),
+                    exact_amount(&s.parent_exact, p)
+                )
+            }
         };
         out.push_str(&how);
         let why = match &s.rounding {
@@ -178,6 +209,10 @@ pub fn explanation_json(e: &Explanation) -> String {
                 }
                 Basis::Fixed(a) => ("fixed", None, None, Some(*a)),
                 Basis::Held(a) => ("held", None, None, Some(*a)),
+                Basis::Mix { share, .. } => ("mix", Some(share.normalize()), None, None),
+                Basis::OverAssign(rate) => ("over_assign", Some(rate.normalize()), None, None),
+                Basis::Person { weight, .. } => ("person", Some(weight.normalize()), None, None),
+                Basis::InSeat(share) => ("in_seat", Some(share.normalize()), None, None),
             };
             let (rounded, rank, fractions, leftover) = match &s.rounding {
                 Rounding::Exact => ("exact", None, None, None),

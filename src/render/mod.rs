@@ -17,4 +17,4 @@ pub use csv_sink::CsvSink;
 pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
 pub use period_dates::PeriodDates;
-pub use table::{render_listing, render_table};
+pub use table::{render_listing, render_table, render_tables};

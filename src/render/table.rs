@@ -6,7 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
-use crate::engine::{ColumnKind, Listing, Pivot, PivotRow, Value};
+use crate::engine::{ColumnKind, Listing, Pivot, PivotRow, Pivots, Value};
 use crate::plan::thousands;
 
 /// Period columns that still fit beside the members on a wide terminal.
@@ -18,8 +18,10 @@ const MAX_ACROSS: usize = 13;
 /// across; when both are many, it becomes a long table, one line per cell.
 pub fn render_table(pivot: &Pivot) -> String {
     let Some(h) = &pivot.header else { return String::new() };
-    let metric = h.metrics.first().map(String::as_str).unwrap_or("");
-    let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
+    let column = h.columns.get(pivot.column);
+    let metric = column.map(|c| c.name.as_str()).unwrap_or("");
+    let money = column.is_some_and(|c| c.kind == ColumnKind::Amount);
+    let currency = if h.currency.is_empty() || !money { String::new() } else { format!(" ({})", h.currency) };
     let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, by_words(&h.splits, &h.time));
     let table = if pivot.periods.len() <= MAX_ACROSS {
         across(pivot, &h.splits, metric)
@@ -31,6 +33,17 @@ pub fn render_table(pivot: &Pivot) -> String {
     out.push_str(&table.to_string());
     out.push('\n');
     out
+}
+
+/// Formats every pivot of a run, one after another, then each level's value
+/// per period on one line.
+pub fn render_tables(pivots: &Pivots) -> String {
+    let mut parts: Vec<String> = pivots.pivots.iter().map(render_table).collect();
+    for row in &pivots.levels {
+        let values: Vec<String> = row.values.iter().map(|(label, v)| format!("{label} {}", shown(v))).collect();
+        parts.push(format!("{} (a level: every member has it) — {}\n", row.name, values.join(" · ")));
+    }
+    parts.join("\n")
 }
 
 fn new_table(head: Vec<String>, numbers_from: usize) -> Table {

@@ -15,14 +15,15 @@ use std::io::Read;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{suggest, Location};
 use crate::error::{Error, Result};
+use crate::plan::sales_csv::{Noun, SalesCsv};
 
 /// The member name that stands for members the plan does not have.
 pub const UNPLANNED: &str = "(unplanned)";
 
-/// The most row errors reported from one file before the rest are counted.
-const MAX_ROW_ERRORS: usize = 20;
+/// How messages name the file.
+const NOUN: Noun = Noun { the: "the actuals", has: "have", owner: "the actuals'" };
 
 /// What the file says about the plan's org tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,8 +69,9 @@ struct Columns {
 impl Actuals {
     /// Reads `input` (named `file` in messages). `splits` are the plan's
     /// split names in cascade order; `nodes` the member paths of the tracked
-    /// nodes (each `depth` long, `depth` from [`Actuals::shape`]); `first`
-    /// the plan year's first day and `days` its length.
+    /// nodes (each `depth` long: as many splits as the header has without a
+    /// gap, returned as [`ActualsShape::depth`]); `first` the plan year's
+    /// first day and `days` its length.
     #[allow(clippy::too_many_arguments)]
     pub fn read(
         input: impl Read,
@@ -80,53 +82,16 @@ impl Actuals {
         first: NaiveDate,
         days: usize,
     ) -> Result<(Actuals, ActualsShape)> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Lines::new(input));
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').trim().to_string()).collect(),
-            Err(e) => return Err(Error::invalid(header_error(file, &e.to_string()))),
-        };
-        let header_line = headers.join(",");
-        let find = |name: &str| headers.iter().position(|h| h == name);
-        let mut missing = Vec::new();
-        // Where column `i` is in the header line, for the caret.
-        let span = |i: usize| {
-            let start: usize = headers[..i].iter().map(|h| h.len() + 1).sum();
-            start..start + headers[i].len()
-        };
-        let taken = |h: &str| h == "date" || h == metric || splits.iter().any(|s| s == h);
-        let columns = [
-            ("date", "add a `date` column with the day of each sale (YYYY-MM-DD)".to_string(), ""),
-            (
-                metric,
-                format!("add a `{metric}` column with the amount of each sale (it is named after the plan's metric)"),
-                ", the plan's metric",
-            ),
-        ];
-        for (name, add, what) in columns {
-            if find(name).is_none() {
-                let near = suggest(name, headers.iter().map(String::as_str).filter(|h| !taken(h)));
-                let (underline, help) = match near.and_then(&find) {
-                    Some(i) => (span(i), format!("did you mean `{}`? Rename it to `{name}`{what}", headers[i])),
-                    None => (0..header_line.len(), add),
-                };
-                missing.push(
-                    Diagnostic::new(format!("the actuals have no `{name}` column"))
-                        .at(Location::csv_line(file, 1, &header_line, underline))
-                        .note(format!("the columns are: {}", headers.join(", ")))
-                        .help(help),
-                );
-            }
-        }
-        if !missing.is_empty() {
-            return Err(Error::Invalid(missing));
-        }
-        let present: Vec<Option<usize>> = splits.iter().map(|s| find(s)).collect();
+        let mut csv = SalesCsv::new(input, file, NOUN)?;
+        let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
+        let (date_column, metric_column) = csv.required(metric, &split_names)?;
+        let present: Vec<Option<usize>> = splits.iter().map(|s| csv.find(s)).collect();
         let depth = present.iter().take_while(|c| c.is_some()).count();
         let unused =
             splits.iter().zip(&present).skip(depth).filter(|(_, c)| c.is_some()).map(|(s, _)| s.clone()).collect();
         let columns = Columns {
-            date: find("date").expect("checked"),
-            metric: find(metric).expect("checked"),
+            date: date_column,
+            metric: metric_column,
             splits: present[..depth].iter().map(|c| c.expect("a prefix of present columns")).collect(),
         };
         let index: HashMap<&[&str], usize> = nodes.iter().enumerate().map(|(i, p)| (p.as_slice(), i)).collect();
@@ -139,67 +104,11 @@ impl Actuals {
         }
         let mut actuals = Actuals { day_rows: vec![0; days], ..Actuals::default() };
         let mut unplanned_index: HashMap<Vec<String>, usize> = HashMap::new();
-        let mut errors: Vec<Diagnostic> = Vec::new();
-        let mut more_errors = 0u64;
-        let mut record = csv::StringRecord::new();
         let mut path: Vec<String> = Vec::with_capacity(depth);
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| reader.get_mut().line_of(p.byte())) as usize;
-                    push_error(
-                        &mut errors,
-                        &mut more_errors,
-                        Diagnostic::new(format!("this row is not valid CSV: {e}"))
-                            .at(Location::csv_line(file, line, "", 0..0))
-                            .help("check the quotes on this line"),
-                    );
-                    continue;
-                }
-            }
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            let line = record.position().map_or(0, |p| reader.get_mut().line_of(p.byte())) as usize;
-            let row_text = || record.iter().collect::<Vec<_>>().join(",");
-            let field_at = |i: usize| {
-                let text = row_text();
-                let before: usize = record.iter().take(i).map(|f| f.len() + 1).sum();
-                let len = record.get(i).map_or(0, str::len);
-                Location::csv_line(file, line, &text, before..before + len)
-            };
-            let date_text = record.get(columns.date).unwrap_or("").trim();
-            let Some(date) = parse_date(date_text) else {
-                push_error(
-                    &mut errors,
-                    &mut more_errors,
-                    Diagnostic::new(match why_not_a_date(date_text.split(['T', ' ']).next().unwrap_or("")) {
-                        Some(why) => format!("`{date_text}` is not a date: {why}"),
-                        None => format!("`{date_text}` is not a date"),
-                    })
-                    .at(field_at(columns.date))
-                    .help("write dates as YYYY-MM-DD, e.g. 2026-03-15 (a time after the date, such as 2026-03-15 10:30:00, is fine)"),
-                );
-                continue;
-            };
-            let amount_text = record.get(columns.metric).unwrap_or("").trim();
-            let Some(amount) = parse_amount(amount_text) else {
-                let what = if amount_text.is_empty() {
-                    format!("this row has no `{metric}` amount")
-                } else {
-                    format!("`{amount_text}` is not a number")
-                };
-                push_error(
-                    &mut errors,
-                    &mut more_errors,
-                    Diagnostic::new(what)
-                        .at(field_at(columns.metric))
-                        .help("write the amount as a plain number such as 1234.50 (\"1,234.50\" in quotes is fine)"),
-                );
-                continue;
-            };
+        while csv.next_row() {
+            let Some(date) = csv.date(columns.date) else { continue };
+            let Some(amount) = csv.amount(columns.metric, metric) else { continue };
+            let line = csv.line();
             actuals.rows += 1;
             actuals.file_total += amount;
             let day = (date - first).num_days();
@@ -210,7 +119,7 @@ impl Actuals {
             }
             actuals.day_rows[day as usize] += 1;
             path.clear();
-            path.extend(columns.splits.iter().map(|&c| record.get(c).unwrap_or("").trim().to_string()));
+            path.extend(columns.splits.iter().map(|&c| csv.field(c).to_string()));
             let refs: Vec<&str> = path.iter().map(String::as_str).collect();
             let node = match index.get(refs.as_slice()) {
                 Some(&n) => n,
@@ -241,7 +150,7 @@ impl Actuals {
                                 None => format!("the first, on line {line}: {split} `{member}` is not in the plan{under}"),
                             }
                         };
-                        actuals.first_unplanned = Some((field_at(columns.splits[k]), what));
+                        actuals.first_unplanned = Some((csv.field_at(columns.splits[k]), what));
                     }
                     let next = nodes.len() + unplanned_index.len();
                     *unplanned_index.entry(unplanned.clone()).or_insert_with(|| {
@@ -252,100 +161,12 @@ impl Actuals {
             };
             *actuals.sums.entry((node, day as usize)).or_default() += amount;
         }
-        if more_errors > 0 {
-            errors.push(
-                Diagnostic::new(format!("{more_errors} more rows have problems like the ones above"))
-                    .at(Location::file(file))
-                    .help("fix the rows above, then run again to see the rest"),
-            );
-        }
+        let errors = csv.finish();
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
         Ok((actuals, ActualsShape { depth, unused }))
     }
-}
-
-/// Passes the actuals through to the csv reader and remembers where the
-/// line breaks are, so that a row's line can be counted from its first
-/// byte: the csv crate starts a row that follows a CRLF (as Excel writes
-/// them) or a blank line at the break before it, a line or more too early.
-/// Only the breaks the reader has buffered but not yet passed are kept.
-struct Lines<R> {
-    inner: R,
-    /// Bytes read so far.
-    offset: u64,
-    /// Offsets of the `\r` and `\n` bytes not yet passed, and which is a `\n`.
-    breaks: std::collections::VecDeque<(u64, bool)>,
-    /// `\n` bytes already passed.
-    passed: u64,
-}
-
-impl<R> Lines<R> {
-    fn new(inner: R) -> Lines<R> {
-        Lines { inner, offset: 0, breaks: Default::default(), passed: 0 }
-    }
-
-    /// The 1-based line of the row whose csv position is byte `start`.
-    /// Rows must be asked for in file order.
-    fn line_of(&mut self, start: u64) -> u64 {
-        while let Some(&(at, newline)) = self.breaks.front() {
-            if at >= start {
-                break;
-            }
-            self.passed += u64::from(newline);
-            self.breaks.pop_front();
-        }
-        // Skip the run of line breaks the row starts with.
-        let skipped = (start..)
-            .zip(&self.breaks)
-            .take_while(|(next, (at, _))| at == next)
-            .filter(|(_, (_, newline))| *newline)
-            .count() as u64;
-        self.passed + skipped + 1
-    }
-}
-
-impl<R: Read> Read for Lines<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for (i, b) in buf[..n].iter().enumerate() {
-            if matches!(b, b'\r' | b'\n') {
-                self.breaks.push_back((self.offset + i as u64, *b == b'\n'));
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-fn push_error(errors: &mut Vec<Diagnostic>, more: &mut u64, d: Diagnostic) {
-    if errors.len() < MAX_ROW_ERRORS {
-        errors.push(d);
-    } else {
-        *more += 1;
-    }
-}
-
-fn header_error(file: &str, why: &str) -> Diagnostic {
-    Diagnostic::new(format!("cannot read the actuals' header: {why}"))
-        .at(Location::file(file))
-        .help("the first line must name the columns, e.g. date,region,sales")
-}
-
-/// `2026-03-15`, `2026/03/15`, or either followed by a time.
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    let day = text.split(['T', ' ']).next()?;
-    NaiveDate::parse_from_str(day, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(day, "%Y/%m/%d")).ok()
-}
-
-/// A plain decimal number; thousands separators (`1,234.50`) are dropped.
-fn parse_amount(text: &str) -> Option<Decimal> {
-    let clean: String = text.chars().filter(|c| *c != ',' && *c != '_').collect();
-    if clean.is_empty() || clean.contains(['e', 'E']) {
-        return None;
-    }
-    clean.parse::<Decimal>().ok()
 }
 
 #[cfg(test)]

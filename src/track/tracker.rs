@@ -119,7 +119,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
         let input = std::io::Cursor::new(first_line).chain(reader);
         let (actuals, shape) =
-            Actuals::read(input, file, &plan.metric.name, &split_names, &nodes, calendar.start(), days)?;
+            Actuals::read(input, file, &plan.metric().name, &split_names, &nodes, calendar.start(), days)?;
         let mut warnings = Vec::new();
         if !shape.unused.is_empty() {
             let missing = &split_names[shape.depth];
@@ -390,7 +390,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
         let plan = self.engine.plan();
-        let metric = Column { name: plan.metric.name.clone(), kind: ColumnKind::Amount };
+        let metric = Column { name: plan.metric().name.clone(), kind: ColumnKind::Amount };
         sink.begin(&self.header(breakdown, vec![metric]))?;
         let precision = plan.precision;
         let done = self.done(as_of);

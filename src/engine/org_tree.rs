@@ -1,0 +1,404 @@
+//! Stage `engine`: the organisational half of the cascade. Every shared
+//! metric's total goes down the plan's splits in order (every member under
+//! every parent, depth first) to the org leaves.
+//!
+//! Contract: the reference metric (the first amount, else the first shared
+//! metric) is shared by the members' weights and fixed amounts with the
+//! brief's rounding rule; every other shared metric follows the reference's
+//! exact mix at every node, so a count splits across regions like the money
+//! does. Leaves come out in cascade order, with every independent problem
+//! (fixed amounts above their parent, a parent with nobody) reported at once.
+
+use dashu_int::UBig;
+use rust_decimal::Decimal;
+
+use super::people::{People, PeopleShares};
+use crate::allocate::{apportion, integer_weights, AllocError, Exact, Part, Share};
+use crate::diagnostic::Diagnostic;
+use crate::error::{Error, Result};
+use crate::plan::{MemberSet, MemberShare, Plan, Precision, Split};
+
+/// A leaf's figure for one metric: rounded units and the exact value.
+pub(super) type Amount = (u128, Exact);
+
+/// The org leaves of a plan and every shared metric's amount at each.
+#[derive(Debug)]
+pub(super) struct OrgTree<'p> {
+    /// Each leaf's member path, one member per split, in cascade order.
+    pub paths: Vec<Vec<&'p str>>,
+    /// Per metric of the plan (empty for levels), per leaf: the figure as
+    /// assigned (after any `over_assign`).
+    pub amounts: Vec<Vec<Amount>>,
+    /// With an `over_assign` split: the same before over-assignment, whose
+    /// leaves add up to the plan's totals.
+    pub base: Option<Vec<Vec<Amount>>>,
+}
+
+impl<'p> OrgTree<'p> {
+    /// Shares every shared metric down the splits.
+    pub fn build(plan: &'p Plan, people: &People<'p>) -> Result<OrgTree<'p>> {
+        let over_assigned = plan.splits.iter().any(|s| s.over_assign.is_some());
+        let (paths, amounts) = Descent::run(plan, people, true)?;
+        let base = if over_assigned { Some(Descent::run(plan, people, false)?.1) } else { None };
+        Ok(OrgTree { paths, amounts, base })
+    }
+}
+
+/// One walk down the splits.
+struct Descent<'a, 'p> {
+    plan: &'p Plan,
+    people: &'a People<'p>,
+    cache: Vec<ShareCache>,
+    /// Metrics that are shared, by index into the plan's metrics; the first is the reference.
+    shared: Vec<usize>,
+    /// Apply `over_assign`.
+    assign: bool,
+    paths: Vec<Vec<&'p str>>,
+    amounts: Vec<Vec<Amount>>,
+    errors: Vec<Diagnostic>,
+}
+
+impl<'a, 'p> Descent<'a, 'p> {
+    #[allow(clippy::type_complexity)]
+    fn run(plan: &'p Plan, people: &'a People<'p>, assign: bool) -> Result<(Vec<Vec<&'p str>>, Vec<Vec<Amount>>)> {
+        let r = plan.reference();
+        let mut shared = vec![r];
+        shared.extend((0..plan.metrics.len()).filter(|&i| i != r && plan.metrics[i].is_shared()));
+        shared.retain(|&i| plan.metrics[i].is_shared());
+        let precision = plan.precision_of(&plan.metrics[r]);
+        let mut d = Descent {
+            plan,
+            people,
+            cache: plan.splits.iter().map(|s| ShareCache::new(s, precision)).collect(),
+            shared: shared.clone(),
+            assign,
+            paths: Vec::new(),
+            amounts: vec![Vec::new(); plan.metrics.len()],
+            errors: Vec::new(),
+        };
+        let top: Vec<Amount> = shared
+            .iter()
+            .map(|&i| {
+                let units = plan.units_of(&plan.metrics[i]);
+                (units, Exact::from_units(units))
+            })
+            .collect();
+        let mut path = Vec::with_capacity(plan.splits.len());
+        d.descend(0, top, &mut path);
+        if d.errors.is_empty() {
+            Ok((d.paths, d.amounts))
+        } else {
+            Err(Error::Invalid(d.errors))
+        }
+    }
+
+    /// `node` holds one amount per entry of `shared`.
+    fn descend(&mut self, depth: usize, node: Vec<Amount>, path: &mut Vec<&'p str>) {
+        if depth == self.plan.splits.len() {
+            self.paths.push(path.clone());
+            for (k, amount) in self.shared.iter().zip(node) {
+                self.amounts[*k].push(amount);
+            }
+            return;
+        }
+        let Some(step) = self.share(depth, node, path) else { return };
+        for (m, member) in step.set.members.iter().enumerate() {
+            let child = step.parts.iter().map(|parts| (parts[m].units, parts[m].exact.clone())).collect();
+            path.push(&member.name);
+            self.descend(depth + 1, child, path);
+            path.pop();
+        }
+    }
+
+    /// Shares a node of split `depth`'s parent among its members, for every
+    /// shared metric; `None` (with the problem recorded) when it cannot.
+    fn share(&mut self, depth: usize, node: Vec<Amount>, path: &[&'p str]) -> Option<SplitStep<'p>> {
+        let plan = self.plan;
+        let split = &plan.splits[depth];
+        let parent = split.parent.map(|i| path[i]);
+        let (set, shares) = match parent.and_then(|p| split.within.iter().position(|(name, _)| name == p)) {
+            Some(i) => (&split.within[i].1, &self.cache[depth].within[i]),
+            None => match (&split.default, &self.cache[depth].default) {
+                (Some(set), Some(shares)) => (set, shares),
+                _ => {
+                    if node.iter().any(|(_, e)| !e.is_zero()) {
+                        self.errors.push(no_members(split, parent));
+                    }
+                    return None;
+                }
+            },
+        };
+        let node = match (&split.over_assign, self.assign) {
+            (Some((rate, _)), true) => node.iter().map(|(_, e)| over_assigned(e, *rate)).collect(),
+            _ => node,
+        };
+        let mut parts: Vec<Vec<Part>> = Vec::with_capacity(node.len());
+        let mut all_shares: Vec<Vec<Share>> = Vec::with_capacity(node.len());
+        let (ref_units, ref_exact) = &node[0];
+        // People with dates, ramps, caps or floors: their own exact shares.
+        let people = match self.people.shares(depth, set, ref_exact, parent.unwrap_or("the company")) {
+            Some(Ok(p)) => Some(p),
+            Some(Err(d)) => {
+                self.errors.push(d);
+                return None;
+            }
+            None => None,
+        };
+        let shares = people.as_ref().map_or(shares, |p| &p.shares);
+        let mut first = Vec::new();
+        if let Err(e) = apportion(*ref_units, ref_exact, shares, &mut first) {
+            self.errors.push(alloc_error(plan, split, set, parent, e));
+            return None;
+        }
+        // The other metrics follow the reference's exact mix; where it is
+        // zero there is no mix, so they fall back to the weights.
+        let follow: Vec<Share> = if node.len() == 1 {
+            Vec::new()
+        } else if ref_exact.is_zero() {
+            shares
+                .iter()
+                .map(|s| match s {
+                    Share::Weight(w) => Share::Weight(w.clone()),
+                    Share::Fixed(_) => Share::Weight(UBig::ZERO),
+                })
+                .collect()
+        } else {
+            exact_shares(&first)
+        };
+        parts.push(first);
+        all_shares.push(shares.clone());
+        for (units, exact) in &node[1..] {
+            let mut out = Vec::new();
+            if let Err(e) = apportion(*units, exact, &follow, &mut out) {
+                self.errors.push(alloc_error(plan, split, set, parent, e));
+                return None;
+            }
+            parts.push(out);
+            all_shares.push(follow.clone());
+        }
+        Some(SplitStep { set, node, shares: all_shares, parts, people })
+    }
+}
+
+/// One split's sharing of one parent node, for every shared metric (in the
+/// order of [`Descent::shared`]).
+struct SplitStep<'p> {
+    set: &'p MemberSet,
+    /// The parent's amounts, after any over-assignment.
+    node: Vec<Amount>,
+    /// The shares each metric was apportioned by.
+    shares: Vec<Vec<Share>>,
+    /// Each metric's children.
+    parts: Vec<Vec<Part>>,
+    /// For people with dates, ramps, caps or floors: how their shares came about.
+    people: Option<PeopleShares>,
+}
+
+/// One split on the way down to an org leaf, for explanations: what the
+/// parent had, how it was shared, and which member is followed.
+#[derive(Debug)]
+pub(super) struct OrgStep<'p> {
+    /// The split's index.
+    pub split: usize,
+    /// The members sharing the parent.
+    pub set: &'p MemberSet,
+    /// The member followed.
+    pub member: usize,
+    /// The parent's amount (after any over-assignment).
+    pub parent: Amount,
+    /// The shares used.
+    pub shares: Vec<Share>,
+    /// Every member's result.
+    pub parts: Vec<Part>,
+    /// For people with dates, ramps, caps or floors: how their shares came about.
+    pub people: Option<PeopleShares>,
+}
+
+/// The steps from the plan's total of metric `metric` down to the org node
+/// named by `path` (a prefix of a leaf's path), replaying exactly what
+/// [`OrgTree::build`] does; `assign` applies over-assignment.
+pub(super) fn chain<'p>(
+    plan: &'p Plan,
+    people: &People<'p>,
+    path: &[&'p str],
+    metric: usize,
+    assign: bool,
+) -> Result<Vec<OrgStep<'p>>> {
+    let r = plan.reference();
+    let shared: Vec<usize> = if metric == r { vec![r] } else { vec![r, metric] };
+    let precision = plan.precision_of(&plan.metrics[r]);
+    let mut d = Descent {
+        plan,
+        people,
+        cache: plan.splits.iter().map(|s| ShareCache::new(s, precision)).collect(),
+        shared: shared.clone(),
+        assign,
+        paths: Vec::new(),
+        amounts: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut node: Vec<Amount> = shared
+        .iter()
+        .map(|&i| {
+            let units = plan.units_of(&plan.metrics[i]);
+            (units, Exact::from_units(units))
+        })
+        .collect();
+    let which = shared.len() - 1;
+    let mut steps = Vec::new();
+    for (depth, name) in path.iter().enumerate() {
+        let Some(step) = d.share(depth, node, path) else { return Err(Error::Invalid(d.errors)) };
+        let member = step.set.members.iter().position(|m| m.name == *name).expect("a leaf's member");
+        node = step.parts.iter().map(|parts| (parts[member].units, parts[member].exact.clone())).collect();
+        steps.push(OrgStep {
+            split: depth,
+            set: step.set,
+            member,
+            parent: step.node[which].clone(),
+            shares: step.shares[which].clone(),
+            parts: step.parts[which].clone(),
+            people: step.people.clone(),
+        });
+    }
+    Ok(steps)
+}
+
+/// A parent's amount raised by an over-assignment rate: exact times
+/// (1 + rate), rounded to the nearer unit (halves up), so it stays the floor
+/// or the ceiling of its exact value.
+fn over_assigned(exact: &Exact, rate: Decimal) -> Amount {
+    let scale = UBig::from(10u8).pow(rate.scale() as usize);
+    let factor = &scale + UBig::from(rate.mantissa().unsigned_abs());
+    let scaled = Exact::new(exact.num() * factor, exact.den() * scale);
+    let (floor, rem) = scaled.floor_rem();
+    let floor = u128::try_from(&floor).unwrap_or(u128::MAX);
+    let up = !rem.is_zero() && rem * UBig::from(2u8) >= *scaled.den();
+    (if up { floor + 1 } else { floor }, scaled)
+}
+
+/// Integer weights in the ratio of the parts' exact values.
+fn exact_shares(parts: &[Part]) -> Vec<Share> {
+    let exact: Vec<Exact> = parts.iter().map(|p| p.exact.clone()).collect();
+    crate::allocate::exact_weights(&exact).into_iter().map(Share::Weight).collect()
+}
+
+/// The integer shares of each member set of a split, computed once.
+struct ShareCache {
+    default: Option<Vec<Share>>,
+    within: Vec<Vec<Share>>,
+}
+
+impl ShareCache {
+    fn new(split: &Split, precision: Precision) -> ShareCache {
+        ShareCache {
+            default: split.default.as_ref().map(|s| set_shares(s, precision)),
+            within: split.within.iter().map(|(_, s)| set_shares(s, precision)).collect(),
+        }
+    }
+}
+
+/// A member set's shares: weights scaled to integers, fixed amounts in units.
+pub(super) fn set_shares(set: &MemberSet, precision: Precision) -> Vec<Share> {
+    let weights: Vec<Decimal> = set
+        .members
+        .iter()
+        .map(|m| match m.share {
+            MemberShare::Weight(w) => w,
+            MemberShare::Fixed(_) => Decimal::ZERO,
+        })
+        .collect();
+    let ints = integer_weights(&weights);
+    set.members
+        .iter()
+        .zip(ints)
+        .map(|(m, w)| match m.share {
+            MemberShare::Weight(_) => Share::Weight(w),
+            MemberShare::Fixed(amount) => {
+                Share::Fixed(precision.to_units(amount).expect("validated multiple of the precision"))
+            }
+        })
+        .collect()
+}
+
+fn no_members(split: &Split, parent: Option<&str>) -> Diagnostic {
+    Diagnostic::new(format!(
+        "`{}` has a share of the target but split `{}` gives it no members",
+        parent.unwrap_or("the company"),
+        split.by
+    ))
+    .at(split.origin.clone())
+    .note("with nobody to share it, that share of the target would be lost")
+    .help(format!(
+        "add `weights` to split `{}`, or a [split.within] table for `{}`",
+        split.by,
+        parent.unwrap_or("it")
+    ))
+}
+
+fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>, e: AllocError) -> Diagnostic {
+    let p = plan.precision;
+    let under = parent.map(|p| format!(" under `{p}`")).unwrap_or_default();
+    // What the parent is: the whole target, or a member's share of it.
+    let whole_name = match parent {
+        Some(name) => format!("`{name}`'s share"),
+        None => format!("the target `{}`", plan.metrics[plan.reference()].name),
+    };
+    let amount = |units: u128| p.to_amount(units).to_string();
+    let fixed: Vec<u128> = set
+        .members
+        .iter()
+        .filter_map(|m| match m.share {
+            MemberShare::Fixed(a) => p.to_units(a),
+            MemberShare::Weight(_) => None,
+        })
+        .collect();
+    let terms: Vec<String> = fixed.iter().map(|units| amount(*units)).collect();
+    let at = set.origin.clone();
+    let or_more = match parent {
+        Some(name) => format!("give `{name}` a larger share"),
+        None => "raise the target".to_string(),
+    };
+    match e {
+        AllocError::FixedOverParent { fixed: sum, parent: whole } => {
+            let whole = exact_amount(&whole, p);
+            Diagnostic::new(format!(
+                "split `{}`{under}: the fixed amounts add up to more than there is to share",
+                split.by
+            ))
+            .at(at)
+            .note(format!("{} = {}, but {whole_name} is {whole}", terms.join(" + "), amount(sum)))
+            .help(format!("lower the fixed amounts to {whole} or less in all, or {or_more}"))
+        }
+        AllocError::NothingToWeigh { rest } => {
+            let sum: u128 = fixed.iter().sum();
+            let whole = Exact::new(rest.num() + UBig::from(sum) * rest.den(), rest.den().clone());
+            let (whole, rest) = (exact_amount(&whole, p), exact_amount(&rest, p));
+            Diagnostic::new(format!(
+                "split `{}`{under}: {rest} is left after the fixed amounts, but no member has a positive weight to share it",
+                split.by
+            ))
+            .at(at)
+            .note(format!("{whole} ({whole_name}) - {} = {rest}", terms.join(" - ")))
+            .help(format!(
+                "give a member a positive weight in `weights`, or make the fixed amounts add up to {whole}"
+            ))
+        }
+        AllocError::Overflow => {
+            Diagnostic::new(format!("split `{}`{under}: the amounts are too large to compute exactly", split.by))
+                .at(set.origin.clone())
+                .help("lower the target or use a coarser precision")
+        }
+    }
+}
+
+/// An exact number of units as an amount (`2500000.00`, or `3333.33…`).
+pub(super) fn exact_amount(exact: &Exact, precision: Precision) -> String {
+    let (whole, rem) = exact.floor_rem();
+    let units = u128::try_from(&whole).unwrap_or(u128::MAX);
+    let shown = precision.to_amount(units).to_string();
+    if rem.is_zero() {
+        shown
+    } else {
+        format!("{shown}…")
+    }
+}
