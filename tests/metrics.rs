@@ -127,3 +127,27 @@ fn explain_reaches_a_count_and_refuses_a_level() {
     assert_eq!(code, Some(1));
     assert!(err.contains("`share` is a level: it is not shared"), "{err}");
 }
+
+#[test]
+fn the_company_quarters_of_a_count_stay_its_own_cascade_across_members() {
+    let plan = format!(
+        "{HEAD}[target]\nsales = 1_000_000\n\n[target.new_customers]\nkind = \"count\"\ntotal = 100\n\n[target.new_customers.time]\nquarters = [20, 30, 40, 10]\n\n[[split]]\nby = \"region\"\nweights = {{ A = 3, B = 2, C = 2 }}\n"
+    );
+    let files = [("plan.toml", plan.as_str())];
+    let (code, out, err) = run_in(&files, &["decompose", "plan.toml", "--by", "quarter", "-f", "csv"]);
+    assert_eq!(code, Some(0), "{err}");
+    // Summed over the regions, the quarters are still 100 x 20/30/40/10.
+    assert_eq!(column(&csv_rows(&out), "new_customers"), ["20", "30", "40", "10"]);
+    let (_, out, _) = run_in(&files, &["decompose", "plan.toml", "--by", "region,quarter", "-f", "csv"]);
+    let rows = csv_rows(&out);
+    // Each region keeps its own year (43, 29, 28 of 100 by 3:2:2), each quarter within one of its exact share.
+    for (region, year) in [("A", 43), ("B", 29), ("C", 28)] {
+        let quarters: Vec<Decimal> =
+            rows.iter().filter(|r| r["region"] == region).map(|r| dec(&r["new_customers"])).collect();
+        assert_eq!(quarters.iter().sum::<Decimal>(), Decimal::from(year));
+        for (q, w) in quarters.iter().zip([20, 30, 40, 10]) {
+            let exact = Decimal::from(year * w) / Decimal::from(100);
+            assert!(*q == exact.floor() || *q == exact.ceil(), "{region}: {q} vs {exact}");
+        }
+    }
+}

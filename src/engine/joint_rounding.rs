@@ -119,7 +119,6 @@ pub(super) fn round_jointly(
 /// each leaf's own rounding; weeks and days are never in the result, so they
 /// stay rounded per leaf. `leaves` are the org leaves' rounded and exact
 /// amounts, and must add up to `total`.
-#[allow(dead_code)] // Engine::new is about to call it for count metrics.
 pub(super) fn count_cells(
     calendar: &Calendar,
     leaves: &[(u128, Exact)],

@@ -198,6 +198,8 @@ impl<'p> Engine<'p> {
                 let (cells, hold_warnings) = holds.cells(&tree.amounts[i], &tables[t]);
                 held = cells;
                 warnings.extend(hold_warnings);
+            } else if kind == ColumnKind::Count {
+                held = count_cells(&calendar, &tree.amounts[i], &tables, &leaf_tables[i], t);
             }
             let mut columns = vec![(metric.name.clone(), &tree.amounts[i])];
             if let Some(base) = &tree.base {
@@ -213,7 +215,13 @@ impl<'p> Engine<'p> {
                 });
             }
             if let Some(funnel) = plan.funnel.as_ref().filter(|f| f.metric == i) {
-                series.extend(funnel_series(plan, funnel, &tree, &leaf_tables[i], t)?);
+                let mut stages = funnel_series(plan, funnel, &tree, &leaf_tables[i], t)?;
+                for stage in &mut stages {
+                    if let Source::Shared { amounts, held, .. } = &mut stage.source {
+                        *held = count_cells(&calendar, amounts, &tables, &leaf_tables[i], t);
+                    }
+                }
+                series.extend(stages);
             }
         }
         Ok(Engine { plan, calendar, paths: tree.paths, series, tables, people, warnings })
@@ -553,6 +561,25 @@ fn funnel_series<'p>(
             source: Source::Shared { amounts, tables: tables.to_vec(), base: metric_table, held: HeldCells::default() },
         })
         .collect())
+}
+
+/// Whole counts are rounded for all leaves together at the quarters and
+/// months, so that the company's quarters and months are the count's own
+/// cascade (100 a year with weights 20/30/40/10 shows 20/30/40/10, not
+/// 21/30/39/10). Not for leaves on their own time tables (people in seat
+/// part of the year): their periods do not share one shape.
+fn count_cells(
+    calendar: &Calendar,
+    amounts: &[Amount],
+    tables: &[TimeTable],
+    leaf_tables: &[usize],
+    table: usize,
+) -> HeldCells {
+    if leaf_tables.iter().any(|&t| t != table) {
+        return HeldCells::default();
+    }
+    let total = amounts.iter().map(|(units, _)| units).sum();
+    joint_rounding::count_cells(calendar, amounts, &tables[table], total)
 }
 
 fn scratch() -> Vec<LevelScratch> {
