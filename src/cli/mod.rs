@@ -21,7 +21,7 @@ use clap::Parser;
 use crate::diagnostic::Diagnostic;
 use crate::engine::{CellSink, Engine, Listing, Pivots};
 use crate::error::Error;
-use crate::plan::{Carry, Plan};
+use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
     explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, JsonSink,
 };
@@ -135,9 +135,21 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
     let breakdown = engine.breakdown_on(view.by.as_deref(), view.period.as_deref(), today(view))?;
+    derivations(&plan);
     warn(engine.warnings());
     check_table(view, engine.cell_count(&breakdown))?;
     write(view, Layout::Pivot, |sink| engine.run(&breakdown, sink))
+}
+
+/// Prints, on stderr, how each total taken from a baseline was worked out.
+fn derivations(plan: &Plan) {
+    let mut err = std::io::stderr().lock();
+    for metric in &plan.metrics {
+        if let Some(words) = &metric.derivation {
+            // stderr is for people: a failure to write it changes nothing.
+            let _ = writeln!(err, "note: {words}");
+        }
+    }
 }
 
 /// `salesplit validate`: reads and checks the plan (and its rosters and
@@ -146,6 +158,7 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
 pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
+    derivations(&plan);
     let mut warnings = engine.warnings().to_vec();
     warnings.extend(engine.review());
     warn(&warnings);
@@ -160,11 +173,24 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
         1 => "; 1 warning".to_string(),
         n => format!("; {n} warnings"),
     };
+    let totals: Vec<String> = plan
+        .metrics
+        .iter()
+        .map(|m| match &m.kind {
+            MetricKind::Amount => {
+                format!("{} {}{currency}", thousands(plan.precision.to_amount(plan.units_of(m))), m.name)
+            }
+            MetricKind::Count => format!("{} {}", thousands(m.total), m.name),
+            MetricKind::Level(l) if l.percent => {
+                format!("{} at {}%", m.name, (l.value * rust_decimal::Decimal::ONE_HUNDRED).normalize())
+            }
+            MetricKind::Level(l) => format!("{} at {}", m.name, l.value.normalize()),
+        })
+        .collect();
     let line = format!(
-        "{} is valid: {} {}{currency} for {}{shape}{noted}\n",
+        "{} is valid: {} for {}{shape}{noted}\n",
         args.plan.display(),
-        thousands(plan.precision.to_amount(plan.total_units())),
-        plan.metric().name,
+        totals.join(", "),
         engine.calendar().year().label,
     );
     let mut out = std::io::stdout().lock();

@@ -175,6 +175,9 @@ pub struct Plan {
     pub splits: Vec<Split>,
     /// Activity targets worked backwards from a money target, if any.
     pub funnel: Option<Funnel>,
+    /// Every growth rate over a baseline: what grows (`sales`, `sales in Q2`,
+    /// `region 华东`), the rate (0.15 for 15%) and where it is written.
+    pub growth: Vec<(String, Decimal, Location)>,
 }
 
 impl Plan {

@@ -10,8 +10,10 @@ use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+mod history;
 mod time;
 
+use self::history::{History, MemberGrowth};
 use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
@@ -51,7 +53,19 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
             ));
         }
     };
-    let mut r = Reader { file, text, offset, base, errors: Vec::new(), parents_unknown: false };
+    let mut r = Reader {
+        file,
+        text,
+        offset,
+        base,
+        errors: Vec::new(),
+        parents_unknown: false,
+        histories: Vec::new(),
+        metric_months: Vec::new(),
+        member_growth: None,
+        history_fixed: Decimal::ZERO,
+        growth_rates: Vec::new(),
+    };
     let plan = r.plan(doc.get_ref());
     match plan {
         Some(plan) if r.errors.is_empty() => Ok(plan),
@@ -69,6 +83,17 @@ struct Reader<'a> {
     /// A split failed, so member names of earlier splits are not all known:
     /// checks that name them are skipped rather than reported falsely.
     parents_unknown: bool,
+    /// Metrics set from last year's actuals.
+    histories: Vec<History>,
+    /// `months = "history"` in a metric's own time, and where.
+    metric_months: Vec<(String, Range<usize>)>,
+    /// `[split.growth]`, if a split has it.
+    member_growth: Option<MemberGrowth>,
+    /// Fixed amounts of new members in a first split weighted by history:
+    /// they come on top of last year's grown sales.
+    history_fixed: Decimal,
+    /// Every growth rate written, for review: what it is, the rate, where.
+    growth_rates: Vec<(String, Decimal, Location)>,
 }
 
 /// What [`Reader::plan_table`] found.
@@ -215,10 +240,28 @@ impl<'a> Reader<'a> {
             Some((_, v)) => self.table(v, "[time]").map(|t| self.time(t, precision))?,
             None => TimeSettings::default(),
         };
+        let mut time = time;
+        if let (false, Some(h)) = (self.histories.is_empty(), &header) {
+            let mut histories = std::mem::take(&mut self.histories);
+            self.read_baselines(&mut histories, h, &split_names(root));
+            self.histories = histories;
+        }
+        for (name, at) in std::mem::take(&mut self.metric_months) {
+            match self.histories.iter_mut().find(|h| h.metric == name) {
+                Some(h) => h.months = Some(at),
+                None => self.check_metric_months(&[], &[(name, at)]),
+            }
+        }
         let splits = match get(root, "split") {
             Some((_, v)) => self.splits(v, precision, metrics.as_deref().unwrap_or_default()),
             None => Vec::new(),
         };
+        let mut metrics = metrics;
+        if let (Some(ms), Some(h)) = (metrics.as_mut(), &header) {
+            let histories = std::mem::take(&mut self.histories);
+            let member_growth = self.member_growth.take();
+            self.resolve_history(ms, &histories, member_growth.as_ref(), &mut time, h);
+        }
         let track = match get(root, "track") {
             Some((_, v)) => self.table(v, "[track]").map(|t| self.track(t)).unwrap_or_default(),
             None => TrackSettings::default(),
@@ -261,6 +304,7 @@ impl<'a> Reader<'a> {
             track,
             splits,
             funnel,
+            growth: std::mem::take(&mut self.growth_rates),
         })
     }
 
@@ -523,7 +567,7 @@ impl<'a> Reader<'a> {
         precision: Option<Precision>,
     ) -> Option<Metric> {
         let place = format!("[target.{name}]");
-        self.known_keys(t, &["kind", "total", "value", "path", "time"], &place);
+        self.known_keys(t, &["kind", "total", "value", "path", "time", "baseline", "growth"], &place);
         let kind = match get(t, "kind") {
             None => "amount".to_string(),
             Some((_, v)) => {
@@ -595,6 +639,28 @@ impl<'a> Reader<'a> {
                     ) {
                         return None;
                     }
+                }
+                let kind = if is_count { MetricKind::Count } else { MetricKind::Amount };
+                if get(t, "baseline").is_some() {
+                    let history = self.history(name, t, &kind)?;
+                    self.histories.push(history);
+                    // The total is worked out once the baseline is read.
+                    return Some(Metric {
+                        name: name.to_string(),
+                        kind,
+                        total: Decimal::ONE,
+                        time,
+                        derivation: None,
+                        origin,
+                    });
+                }
+                if let Some((k, _)) = get(t, "growth") {
+                    self.error(
+                        k.span(),
+                        format!("{place} has a `growth` but no `baseline` to grow from"),
+                        "add last year's actuals, e.g. `baseline = \"sales-2025.csv\"`, or remove `growth`",
+                    );
+                    return None;
                 }
                 let Some((_, v)) = get(t, "total") else {
                     let example = if is_count { "total = 100" } else { "total = 10_000_000" };
@@ -806,6 +872,9 @@ impl<'a> Reader<'a> {
             own.insert(k.clone(), v.clone());
         }
         let settings = self.time(&own, None);
+        if let Some(at) = settings.months_history.clone() {
+            self.metric_months.push((name.to_string(), at));
+        }
         MetricTime {
             spread: get(t, "spread").map(|_| settings.spread),
             months: settings.months,
@@ -1067,8 +1136,11 @@ impl<'a> Reader<'a> {
         metrics: &[Metric],
     ) -> Option<Split> {
         let prev = earlier.last();
-        let typos =
-            self.known_keys(t, &["by", "weights", "fixed", "within", "roster", "over_assign", "vacancy"], "[[split]]");
+        let typos = self.known_keys(
+            t,
+            &["by", "weights", "fixed", "within", "roster", "over_assign", "vacancy", "growth"],
+            "[[split]]",
+        );
         let Some((_, by_v)) = get(t, "by") else {
             if !typos.iter().any(|k| k == "by") {
                 self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
@@ -1128,6 +1200,11 @@ impl<'a> Reader<'a> {
             self.missing_children(&split, parent.map(|i| &earlier[i]), metrics, Some(path), &[]);
             self.split_options(t, &mut split);
             return Some(split);
+        }
+        let from_history =
+            matches!(get(t, "weights").map(|(_, v)| v.get_ref()), Some(DeValue::String(h)) if h.as_ref() == "history");
+        if from_history || get(t, "growth").is_some() {
+            return self.history_split(t, span, by, origin, earlier, precision, metrics, from_history);
         }
         let default = if get(t, "weights").is_some() || get(t, "fixed").is_some() {
             self.member_set(t, span.clone(), &by, precision, None)
@@ -1195,6 +1272,94 @@ impl<'a> Reader<'a> {
         let mut split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {
             self.missing_children(&split, prev, metrics, None, &named);
+        }
+        self.split_options(t, &mut split);
+        Some(split)
+    }
+
+    /// A split whose weights come from the baseline (`weights = "history"`,
+    /// or `[split.growth]`, which implies it).
+    #[allow(clippy::too_many_arguments)]
+    fn history_split(
+        &mut self,
+        t: &DeTable<'_>,
+        span: Range<usize>,
+        by: String,
+        origin: Location,
+        earlier: &[Split],
+        precision: Option<Precision>,
+        metrics: &[Metric],
+        from_history: bool,
+    ) -> Option<Split> {
+        if let Some((k, _)) = get(t, "within") {
+            self.error(
+                k.span(),
+                format!("split `{by}` takes its weights from history, so `within` has nothing to set"),
+                "remove `within`: each parent's members and weights come from last year's sales under it",
+            );
+            return None;
+        }
+        let mut growth = None;
+        if let Some((k, gv)) = get(t, "growth") {
+            if !from_history {
+                self.error(
+                    k.span(),
+                    format!("split `{by}` has growth per member but its weights are not from history"),
+                    "growth per member grows last year's sales: write `weights = \"history\"` instead of the weights",
+                );
+                return None;
+            }
+            if let Some(other) = &self.member_growth {
+                let other = other.by.clone();
+                self.error(
+                    k.span(),
+                    format!("splits `{other}` and `{by}` both grow by member"),
+                    "keep `[split.growth]` on one split",
+                );
+                return None;
+            }
+            let table = self.table(gv, "growth")?;
+            let mut rates = Vec::new();
+            for (mk, mv) in table.iter() {
+                let name = mk.get_ref().to_string();
+                if let Some(rate) = self.rate(mv, &format!("growth of `{name}`")) {
+                    self.growth_rates.push((format!("{by} `{name}`"), rate, self.loc(mv.span())));
+                    rates.push((name, rate, mk.span()));
+                }
+            }
+            growth = Some(MemberGrowth { by: by.clone(), rates });
+        }
+        let fixed = match get(t, "fixed") {
+            Some((fk, fv)) => {
+                let mut only = DeTable::new();
+                only.insert(fk.clone(), fv.clone());
+                self.member_set(&only, span.clone(), &by, precision, None)?.members
+            }
+            None => Vec::new(),
+        };
+        if earlier.is_empty() {
+            self.history_fixed = fixed
+                .iter()
+                .map(|m| match m.share {
+                    MemberShare::Fixed(a) => a,
+                    MemberShare::Weight(_) => Decimal::ZERO,
+                })
+                .sum();
+        }
+        let reference = metrics.iter().find(|m| m.kind == MetricKind::Amount).map(|m| m.name.clone());
+        let history = self.histories.iter().find(|h| Some(&h.metric) == reference.as_ref());
+        let default_growth = match history.map(|h| &h.growth) {
+            Some(self::history::Growth::Year(g, _)) => *g,
+            _ => Decimal::ZERO,
+        };
+        let baseline = history.and_then(|h| h.baseline.clone());
+        let depth = earlier.len();
+        let (default, within) =
+            self.history_members(&by, depth, span, baseline.as_ref(), growth.as_ref(), default_growth, fixed)?;
+        self.member_growth = growth.or(self.member_growth.take());
+        let mut split = Split::new(by, default, within, origin, depth.checked_sub(1));
+        if split.default.is_none() && !self.parents_unknown {
+            self.missing_children(&split, earlier.last(), metrics, None, &[]);
         }
         self.split_options(t, &mut split);
         Some(split)
@@ -1463,6 +1628,23 @@ fn syntax_help(message: &str) -> String {
         }
         _ => "fix the syntax where the caret points; a plan is a TOML file (https://toml.io)".to_string(),
     }
+}
+
+/// The `by` of every `[[split]]` as written, before the splits are read (a
+/// baseline's columns are found by them).
+fn split_names(root: &DeTable<'_>) -> Vec<String> {
+    let Some((_, v)) = get(root, "split") else { return Vec::new() };
+    let DeValue::Array(items) = v.get_ref() else { return Vec::new() };
+    items
+        .iter()
+        .filter_map(|item| match item.get_ref() {
+            DeValue::Table(t) => match get(t, "by").map(|(_, b)| b.get_ref()) {
+                Some(DeValue::String(by)) => Some(by.trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 fn did_you_mean(word: &str, allowed: &[&str]) -> String {

@@ -38,6 +38,8 @@ pub(super) struct TimeSettings {
     pub spread: Spread,
     pub level: Level,
     pub months: Option<Vec<Decimal>>,
+    /// `months = "history"`: where it is written (weights come from a baseline).
+    pub months_history: Option<Range<usize>>,
     pub quarters: Option<Vec<Decimal>>,
     pub weekdays: [Decimal; 7],
     pub week_start: Weekday,
@@ -59,6 +61,7 @@ impl Default for TimeSettings {
             spread: Spread::Even,
             level: Level::Month,
             months: None,
+            months_history: None,
             quarters: None,
             weekdays: [Decimal::ONE; 7],
             week_start: Weekday::Mon,
@@ -80,8 +83,14 @@ impl Reader<'_> {
         if let Some(spread) = self.choice(t, "spread", &["even", "days", "workdays"]) {
             s.spread = Spread::parse(&spread).expect("one of the choices");
         }
-        s.months = get(t, "months")
-            .and_then(|(_, v)| self.weight_list(v, "months", 12, "one per fiscal month, in fiscal order"));
+        s.months = match get(t, "months") {
+            Some((_, v)) if matches!(v.get_ref(), DeValue::String(h) if h.as_ref() == "history") => {
+                s.months_history = Some(v.span());
+                None
+            }
+            Some((_, v)) => self.weight_list(v, "months", 12, "one per fiscal month, in fiscal order"),
+            None => None,
+        };
         s.quarters = get(t, "quarters").and_then(|(_, v)| self.weight_list(v, "quarters", 4, "one per quarter"));
         if let Some((_, v)) = get(t, "weekdays") {
             if let Some(table) = self.table(v, "weekdays") {
