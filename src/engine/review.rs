@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
+use rust_decimal::Decimal;
 
 use super::{Engine, Source};
 use crate::diagnostic::Diagnostic;
@@ -22,7 +23,8 @@ impl Engine<'_> {
             // team (the members above) -> person -> units
             let mut teams: IndexMap<Vec<&str>, IndexMap<&str, u128>> = IndexMap::new();
             let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
-            for (path, (units, _)) in self.paths.iter().zip(amounts) {
+            // `(vacant)` is nobody: it is no one's team-mate and has no average to beat.
+            for (path, (units, _)) in self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT) {
                 *teams.entry(path[..d].to_vec()).or_default().entry(path[d]).or_default() += units;
             }
             let origins: HashMap<(&str, &str), &crate::diagnostic::Location> = split
@@ -61,6 +63,59 @@ impl Engine<'_> {
                         d = d.at((*at).clone());
                     }
                     out.push(d);
+                }
+            }
+        }
+        out.extend(self.review_models());
+        out
+    }
+
+    /// Growth above 50%, a ramp longer than a year, over-assignment above 30%.
+    fn review_models(&self) -> Vec<Diagnostic> {
+        let plan = self.plan;
+        let mut out = Vec::new();
+        let percent = |r: Decimal| format!("{}%", (r * Decimal::ONE_HUNDRED).normalize());
+        for (what, rate, at) in &plan.growth {
+            if *rate > Decimal::new(5, 1) {
+                out.push(
+                    Diagnostic::warning(format!("growth of {} for {what} is above 50%", percent(*rate)))
+                        .at(at.clone())
+                        .note("the target is last year's sales plus more than half again")
+                        .help("check the rate; if it is meant, say why in the plan's name or a comment"),
+                );
+            }
+        }
+        for split in &plan.splits {
+            if let Some((rate, at)) = &split.over_assign {
+                if *rate > Decimal::new(3, 1) {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "split `{}` is over-assigned by {}, more than 30%",
+                            split.by,
+                            percent(*rate)
+                        ))
+                        .at(at.clone())
+                        .note(format!(
+                            "the people's targets add up to {} of their parent's",
+                            percent(Decimal::ONE + rate)
+                        ))
+                        .help("over-assignment usually covers a few people missing their number; check the rate"),
+                    );
+                }
+            }
+            let sets = split.default.iter().chain(split.within.iter().map(|(_, s)| s));
+            for member in sets.flat_map(|s| &s.members) {
+                let months = member.person.ramp.len();
+                if months > 12 {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{} {}'s ramp lasts {months} months, more than a year",
+                            split.by, member.name
+                        ))
+                        .at(member.origin.clone())
+                        .note("each step of a ramp is one month in seat")
+                        .help("a ramp is for a new hire's first months; check the steps"),
+                    );
                 }
             }
         }

@@ -1291,14 +1291,6 @@ impl<'a> Reader<'a> {
         metrics: &[Metric],
         from_history: bool,
     ) -> Option<Split> {
-        if let Some((k, _)) = get(t, "within") {
-            self.error(
-                k.span(),
-                format!("split `{by}` takes its weights from history, so `within` has nothing to set"),
-                "remove `within`: each parent's members and weights come from last year's sales under it",
-            );
-            return None;
-        }
         let mut growth = None;
         if let Some((k, gv)) = get(t, "growth") {
             if !from_history {
@@ -1354,8 +1346,30 @@ impl<'a> Reader<'a> {
         };
         let baseline = history.and_then(|h| h.baseline.clone());
         let depth = earlier.len();
-        let (default, within) =
-            self.history_members(&by, depth, span, baseline.as_ref(), growth.as_ref(), default_growth, fixed)?;
+        let (default, mut within) =
+            self.history_members(&by, depth, span.clone(), baseline.as_ref(), growth.as_ref(), default_growth, fixed)?;
+        // `within` gives weights where history has none (a new parent), or
+        // overrides it for the parents it names.
+        if let Some((wk, wv)) = get(t, "within") {
+            if depth == 0 {
+                self.error(
+                    wk.span(),
+                    format!("split `{by}` is the first split, so `within` has no parent to name"),
+                    "remove `within`",
+                );
+                return None;
+            }
+            let wt = self.table(wv, "within")?;
+            for (pk, pv) in wt.iter() {
+                let parent = pk.get_ref().to_string();
+                let pt = self.table(pv, &format!("within.\"{parent}\""))?;
+                let set = self.member_set(pt, pk.span(), &by, precision, Some(&parent))?;
+                match within.iter_mut().find(|(p, _)| *p == parent) {
+                    Some((_, existing)) => *existing = set,
+                    None => within.push((parent, set)),
+                }
+            }
+        }
         self.member_growth = growth.or(self.member_growth.take());
         let mut split = Split::new(by, default, within, origin, depth.checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {

@@ -30,8 +30,8 @@ pub(super) enum Growth {
     None,
     /// One rate for the year (0.15 for `"15%"`), and where it is written.
     Year(Decimal, Range<usize>),
-    /// One rate per fiscal quarter.
-    Quarters([Decimal; 4], Range<usize>),
+    /// One rate per fiscal quarter, where each is written, and where the table is.
+    Quarters([Decimal; 4], [Range<usize>; 4], Range<usize>),
 }
 
 /// A metric set from last year's actuals, waiting for its baseline.
@@ -86,8 +86,8 @@ impl Reader<'_> {
         match &growth {
             Growth::None => {}
             Growth::Year(rate, at) => self.growth_rates.push((format!("`{name}`"), *rate, self.loc(at.clone()))),
-            Growth::Quarters(rates, at) => {
-                for (i, rate) in rates.iter().enumerate() {
+            Growth::Quarters(rates, spans, _) => {
+                for (i, (rate, at)) in rates.iter().zip(spans).enumerate() {
                     self.growth_rates.push((format!("`{name}` in Q{}", i + 1), *rate, self.loc(at.clone())));
                 }
             }
@@ -102,11 +102,15 @@ impl Reader<'_> {
                 let names = ["Q1", "Q2", "Q3", "Q4"];
                 self.known_keys(t, &names, "growth");
                 let mut rates = [Decimal::ZERO; 4];
+                let mut spans: [Range<usize>; 4] = Default::default();
                 let mut ok = true;
                 for (i, q) in names.iter().enumerate() {
                     match get(t, q) {
                         Some((_, v)) => match self.rate(v, &format!("growth of {q}")) {
-                            Some(r) => rates[i] = r,
+                            Some(r) => {
+                                rates[i] = r;
+                                spans[i] = v.span();
+                            }
                             None => ok = false,
                         },
                         None => {
@@ -119,7 +123,7 @@ impl Reader<'_> {
                         }
                     }
                 }
-                ok.then_some(Growth::Quarters(rates, g.span()))
+                ok.then_some(Growth::Quarters(rates, spans, g.span()))
             }
             _ => self.rate(g, "growth").map(|r| Growth::Year(r, g.span())),
         }
@@ -284,7 +288,7 @@ impl Reader<'_> {
             };
             let is_reference = reference.as_deref() == Some(h.metric.as_str());
             let (exact, words) = match (&h.growth, member_growth.filter(|_| is_reference)) {
-                (Growth::Quarters(_, at), Some(g)) => {
+                (Growth::Quarters(_, _, at), Some(g)) => {
                     self.error(
                         at.clone(),
                         format!("`{}` grows by quarter and split `{}` by member: choose one", h.metric, g.by),
@@ -292,7 +296,7 @@ impl Reader<'_> {
                     );
                     continue;
                 }
-                (Growth::Quarters(rates, _), None) => {
+                (Growth::Quarters(rates, ..), None) => {
                     let grown: Vec<Decimal> = quarters.iter().zip(rates).map(|(q, g)| q * (Decimal::ONE + g)).collect();
                     let terms: Vec<String> = quarters
                         .iter()
