@@ -53,6 +53,9 @@ pub enum Basis {
         share: Decimal,
         /// What shaped it, in words (`in seat from 2026-05-18`, `capped at 500,000.00`).
         reasons: Vec<String>,
+        /// What caps and floors then did (`capped at 500,000.00`, or the
+        /// team's common factor), if anything.
+        adjustment: Option<String>,
     },
 }
 
@@ -271,6 +274,7 @@ impl Engine<'_> {
                     weight,
                     share: exact_share(&people.uncapped[k], &Exact::from_units(1)),
                     reasons: people.reasons[k].clone(),
+                    adjustment: people.adjustments[k].clone(),
                 }
             } else if follows {
                 Basis::Mix { metric: reference.clone(), share: exact_share(&org.parts[k].exact, &org.parent.1) }

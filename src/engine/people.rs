@@ -28,6 +28,8 @@ pub(super) struct PeopleShares {
     pub shares: Vec<Share>,
     /// Per member, what shaped their share, in words (for explanations).
     pub reasons: Vec<Vec<String>>,
+    /// Per member, what caps and floors then did to it, in words (empty when nothing).
+    pub adjustments: Vec<Option<String>>,
     /// Per member, their share of the parent before caps and floors (a fraction).
     pub uncapped: Vec<Exact>,
 }
@@ -114,29 +116,15 @@ impl<'p> People<'p> {
             uncapped.iter().map(|a| a.times(parent)).collect()
         };
         let binding = amounts.iter().zip(&uncapped).any(|(x, a)| *x != a.times(parent));
-        let reasons = set
-            .members
+        let reasons = set.members.iter().map(|m| reasons(&m.person, &m.name)).collect();
+        let adjustments = amounts
             .iter()
-            .zip(&amounts)
             .zip(&bounds)
             .zip(&uncapped)
-            .map(|(((m, x), b), a)| {
-                let mut why = reasons(&m.person, &m.name, x, b, precision);
-                let plain = a.times(parent);
-                let at_bound = b.max.is_some_and(|c| Exact::from_units(c) == *x) || Exact::from_units(b.min) == *x;
-                if binding && !at_bound && !plain.is_zero() && *x != plain {
-                    let scale = x.over(&plain);
-                    let word = if *x > plain { "raised" } else { "lowered" };
-                    why.push(format!(
-                        "{word} by the team's common factor {} so that, with the caps and floors, the team adds up",
-                        scale.to_decimal_string(6)
-                    ));
-                }
-                why
-            })
+            .map(|((x, b), a)| adjustment(x, &a.times(parent), b, binding, precision))
             .collect();
         let shares = exact_weights(&amounts).into_iter().map(Share::Weight).collect();
-        Some(Ok(PeopleShares { shares, reasons, uncapped }))
+        Some(Ok(PeopleShares { shares, reasons, adjustments, uncapped }))
     }
 
     /// Each member's share of the year (fractions adding up to 1): the
@@ -337,8 +325,8 @@ pub(super) fn table_from_days(calendar: &Calendar, base: &TimeTable, days: &[Exa
     table
 }
 
-/// What shaped a person's figure, in words.
-fn reasons(person: &Person, name: &str, amount: &Exact, bounds: &Bounds, precision: Precision) -> Vec<String> {
+/// What shaped a person's share, in words: dates and ramp.
+fn reasons(person: &Person, name: &str) -> Vec<String> {
     let mut out = Vec::new();
     if name == VACANT {
         out.push("the seats nobody fills, and what ramps hold back".to_string());
@@ -354,13 +342,28 @@ fn reasons(person: &Person, name: &str, amount: &Exact, bounds: &Bounds, precisi
             person.ramp.iter().map(|r| format!("{}%", (r * Decimal::ONE_HUNDRED).normalize())).collect();
         out.push(format!("ramping up {} in their first months, then 100%", steps.join(" | ")));
     }
-    let units = |u: u128| thousands(precision.to_amount(u));
-    if bounds.max.is_some_and(|m| Exact::from_units(m) == *amount) {
-        out.push(format!("capped at {}", units(bounds.max.unwrap_or(0))));
-    } else if bounds.min > 0 && Exact::from_units(bounds.min) == *amount {
-        out.push(format!("raised to their floor of {}", units(bounds.min)));
-    }
     out
+}
+
+/// What caps and floors did to a person's amount: `x` is what they get,
+/// `plain` what their share alone would give; `binding` whether any cap or
+/// floor of the team binds (then everyone else moves by one common factor).
+fn adjustment(x: &Exact, plain: &Exact, bounds: &Bounds, binding: bool, precision: Precision) -> Option<String> {
+    let units = |u: u128| thousands(precision.to_amount(u));
+    if bounds.max.is_some_and(|m| Exact::from_units(m) == *x) && x != plain {
+        return Some(format!("capped at {}", units(bounds.max.unwrap_or(0))));
+    }
+    if bounds.min > 0 && Exact::from_units(bounds.min) == *x && x != plain {
+        return Some(format!("raised to their floor of {}", units(bounds.min)));
+    }
+    if !binding || plain.is_zero() || x == plain {
+        return None;
+    }
+    let word = if x > plain { "raised" } else { "lowered" };
+    Some(format!(
+        "{word} by the team's common factor {} so that, with the caps and floors, the team adds up",
+        x.over(plain).to_decimal_string(6)
+    ))
 }
 
 fn cap_error(

@@ -138,10 +138,11 @@ pub fn render_explanation(e: &Explanation) -> String {
                 percent(*share),
                 exact_amount(&s.parent_exact, p)
             ),
-            Basis::Person { weight, share, reasons } => {
+            Basis::Person { weight, share, reasons, adjustment } => {
                 let why = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join("; ")) };
+                let then = adjustment.as_ref().map(|a| format!(", then {a},")).unwrap_or_default();
                 format!(
-                    "{n}. {} {}: weight {}{why}, {} of the days' targets of {} = {exact}",
+                    "{n}. {} {}: weight {}{why}; over the year's days in seat that comes to {} of {}{then} = {exact}",
                     s.level,
                     s.member,
                     weight.normalize(),
