@@ -154,17 +154,22 @@ impl<'p> Engine<'p> {
             leaf_tables[i] = vec![t; leaves];
             let Some(d) = people.dated else { continue };
             let days = people::day_shares(&calendar, &tables[t]);
-            let mut made: std::collections::HashMap<Vec<&str>, usize> = std::collections::HashMap::new();
+            let split = &plan.splits[d];
+            let mut teams: std::collections::HashMap<&[&str], people::Team> = std::collections::HashMap::new();
+            // People of one team with the same dates and ramp follow the same days.
+            type Seat<'a> = (&'a [&'a str], Option<NaiveDate>, Option<NaiveDate>, &'a [Decimal], bool);
+            let mut made: std::collections::HashMap<Seat<'_>, usize> = std::collections::HashMap::new();
             for (leaf, path) in tree.paths.iter().enumerate() {
-                let key = path[..=d].to_vec();
+                let set = split.members_for(split.parent.map(|p| path[p])).expect("a leaf's parent has members");
+                let member = set.members.iter().position(|m| m.name == path[d]).expect("a leaf's member");
+                let m = &set.members[member];
+                let key = (&path[..d], m.person.start, m.person.end, &m.person.ramp[..], m.name == crate::plan::VACANT);
                 if let Some(&own) = made.get(&key) {
                     leaf_tables[i][leaf] = own;
                     continue;
                 }
-                let split = &plan.splits[d];
-                let set = split.members_for(split.parent.map(|p| path[p])).expect("a leaf's parent has members");
-                let member = set.members.iter().position(|m| m.name == path[d]).expect("a leaf's member");
-                let own = match people.profile(set, member, &days) {
+                let team = teams.entry(&path[..d]).or_insert_with(|| people.team(set));
+                let own = match people.profile(set, team, member, &days) {
                     Some(weights) => {
                         let own = people::table_from_days(&calendar, &tables[t], &weights);
                         tables.push(own);

@@ -189,36 +189,54 @@ impl<'p> People<'p> {
         runs
     }
 
-    /// Member `member`'s weight on each day of the year, for spreading its
-    /// figure over time, given the metric's own day shares `days`; `None`
-    /// when it is in seat every day with the team unchanged (its time tree
-    /// is then the metric's own).
-    pub fn profile(&self, set: &MemberSet, member: usize, days: &[Exact]) -> Option<Vec<Exact>> {
-        let split = &self.plan.splits[self.dated?];
+    /// A team's (one member set's) seated weight on each day: the sum of
+    /// weight times factor of who is in seat, and the whole roster's weight.
+    pub fn team(&self, set: &MemberSet) -> Team {
         let weights: Vec<Decimal> = set.members.iter().map(weight).collect();
-        let whole_roster: Decimal = weights.iter().sum();
+        let seated = self
+            .dates
+            .iter()
+            .map(|date| set.members.iter().zip(&weights).map(|(m, w)| w * factor(&m.person, *date)).sum())
+            .collect();
+        Team { seated, roster: weights.iter().sum() }
+    }
+
+    /// Member `member`'s weight on each day of the year, for spreading its
+    /// figure over time, given its team and the metric's own day shares
+    /// `days`; `None` when it is in seat every day with the team unchanged
+    /// (its time tree is then the metric's own). Only relative weights
+    /// matter, so people of one team with the same dates and ramp share one.
+    pub fn profile(&self, set: &MemberSet, team: &Team, member: usize, days: &[Exact]) -> Option<Vec<Exact>> {
+        let split = &self.plan.splits[self.dated?];
+        let person = &set.members[member].person;
         let vacant = set.members[member].name == VACANT && split.vacancy == Vacancy::Show;
         let mut out = Vec::with_capacity(days.len());
         let mut plain = true;
         let mut first_whole: Option<Decimal> = None;
         for (d, date) in self.dates.iter().enumerate() {
-            let factors: Vec<Decimal> = set.members.iter().map(|m| factor(&m.person, *date)).collect();
-            let seated: Decimal = weights.iter().zip(&factors).map(|(w, f)| w * f).sum();
+            let f = factor(person, *date);
             let (mine, whole) = match split.vacancy {
-                Vacancy::Share => (weights[member] * factors[member], seated),
-                Vacancy::Show if vacant => (whole_roster - seated, whole_roster),
-                Vacancy::Show => (weights[member] * factors[member], whole_roster),
+                Vacancy::Share => (f, team.seated[d]),
+                Vacancy::Show if vacant => (team.roster - team.seated[d], team.roster),
+                Vacancy::Show => (f, team.roster),
             };
             if whole.is_zero() || mine.is_zero() {
                 out.push(Exact::from_units(0));
                 plain &= days[d].is_zero();
                 continue;
             }
-            plain &= factors[member] == Decimal::ONE && !vacant && *first_whole.get_or_insert(whole) == whole;
+            plain &= f == Decimal::ONE && !vacant && *first_whole.get_or_insert(whole) == whole;
             out.push(days[d].times(&exact(mine).over(&exact(whole))));
         }
         (!plain).then_some(out)
     }
+}
+
+/// A team's seated weight per day of the year, and its whole roster's weight.
+#[derive(Debug)]
+pub(super) struct Team {
+    seated: Vec<Decimal>,
+    roster: Decimal,
 }
 
 /// A stretch of days with the same factors.
