@@ -203,17 +203,28 @@ pub fn explanation_json(e: &Explanation) -> String {
         .steps
         .iter()
         .map(|s| {
-            let (basis, weight, siblings, amount) = match &s.basis {
-                Basis::Total => ("total", None, None, None),
-                Basis::Weight { weight, siblings, .. } => {
-                    ("weight", Some(weight.normalize()), Some(siblings.normalize()), None)
+            let none: Option<Decimal> = None;
+            let (basis, weight, siblings, share, amount) = match &s.basis {
+                Basis::Total => ("total", none, none, none, none),
+                Basis::Weight { weight, siblings, share } => {
+                    ("weight", Some(weight.normalize()), Some(siblings.normalize()), Some(share.normalize()), None)
                 }
-                Basis::Fixed(a) => ("fixed", None, None, Some(*a)),
-                Basis::Held(a) => ("held", None, None, Some(*a)),
-                Basis::Mix { share, .. } => ("mix", Some(share.normalize()), None, None),
-                Basis::OverAssign(rate) => ("over_assign", Some(rate.normalize()), None, None),
-                Basis::Person { weight, .. } => ("person", Some(weight.normalize()), None, None),
-                Basis::InSeat(share) => ("in_seat", Some(share.normalize()), None, None),
+                Basis::Fixed(a) => ("fixed", None, None, None, Some(*a)),
+                Basis::Held(a) => ("held", None, None, None, Some(*a)),
+                Basis::Mix { share, .. } => ("mix", None, None, Some(share.normalize()), None),
+                Basis::OverAssign(rate) => ("over_assign", None, None, Some(rate.normalize()), None),
+                Basis::Person { weight, share, .. } => {
+                    ("person", Some(weight.normalize()), None, Some(share.normalize()), None)
+                }
+                Basis::InSeat(share) => ("in_seat", None, None, Some(share.normalize()), None),
+            };
+            // Words that shaped a person's figure: dates, ramp, then caps and floors.
+            let notes: Vec<String> = match &s.basis {
+                Basis::Person { reasons, adjustment, .. } => {
+                    reasons.iter().chain(adjustment.iter()).map(|r| string(r)).collect()
+                }
+                Basis::Mix { metric, .. } => vec![string(&format!("follows the mix of `{metric}`"))],
+                _ => Vec::new(),
             };
             let (rounded, rank, fractions, leftover) = match &s.rounding {
                 Rounding::Exact => ("exact", None, None, None),
@@ -229,7 +240,9 @@ pub fn explanation_json(e: &Explanation) -> String {
                 ("basis", string(basis)),
                 ("weight", opt(weight)),
                 ("siblings", opt(siblings)),
+                ("share", opt(share)),
                 ("amount", opt(amount)),
+                ("notes", format!("[{}]", notes.join(", "))),
                 ("parent", s.parent.to_string()),
                 ("exact", string(&exact_digits(&s.exact, p))),
                 ("figure", s.figure.to_string()),
