@@ -7,10 +7,10 @@ use rust_decimal::Decimal;
 use super::org_tree::chain;
 use super::{Engine, Source};
 use crate::allocate::{Apportioner, Exact, TableRow};
-use crate::calendar::Level;
+use crate::calendar::{Calendar, Level};
 use crate::diagnostic::{suggest, Diagnostic};
 use crate::error::{Error, Result};
-use crate::plan::{MemberShare, Precision};
+use crate::plan::{thousands, MemberShare, Precision};
 
 /// What a step's share rests on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +41,9 @@ pub enum Basis {
     /// `over_assign`: the parent's amount raised by this rate (0.1 = 10%)
     /// before its members share it.
     OverAssign(Decimal),
+    /// A funnel stage's year at an org leaf, worked back from its money: one
+    /// line per stage up to this one (`deals = ceil(300,000 sales / deal size 10,000 / 100%) = 30`).
+    Funnel(Vec<String>),
     /// A period of a person in seat part of the year (or ramping up): its
     /// share of their figure follows their days in seat (shown rounded).
     InSeat(Decimal),
@@ -71,6 +74,9 @@ pub enum Rounding {
     Down { rank: usize, fractions: usize, leftover: u128 },
     /// Rounded together with every other member so that a hold is kept.
     Held { up: bool },
+    /// A count rounded together with every other member so that the
+    /// company's quarters and months stay the count's own cascade.
+    Together { up: bool },
 }
 
 /// One step of the cascade.
@@ -204,8 +210,13 @@ impl Engine<'_> {
         cell.push(("period".to_string(), self.calendar.period(level, index).label.clone()));
         // A cascade node: every split named (or only a prefix, at the year).
         let depth = members.iter().take_while(|m| m.is_some()).count();
-        let is_node =
-            members[depth..].iter().all(|m| m.is_none()) && (depth == plan.splits.len() || level == Level::Year);
+        // A funnel stage is worked out per org leaf: anything coarser is a sum.
+        let stage = plan
+            .funnel
+            .as_ref()
+            .and_then(|f| f.stages.iter().position(|(n, _)| *n == series.column.name).map(|i| (f, i)));
+        let is_node = members[depth..].iter().all(|m| m.is_none())
+            && (depth == plan.splits.len() || level == Level::Year && stage.is_none());
         let explanation = |figure, steps, sum_of| Explanation {
             metric: series.column.name.clone(),
             currency: if series.column.kind == super::ColumnKind::Amount {
@@ -229,83 +240,104 @@ impl Engine<'_> {
             }
             return Ok(explanation(p.to_amount(total), Vec::new(), sum_of));
         }
-        let metric_index = metric_index.unwrap_or(0);
-        let total = plan.units_of(&plan.metrics[metric_index]);
-        let mut steps = vec![Step {
-            level: "total".to_string(),
-            member: plan.metrics[metric_index].name.clone(),
-            basis: Basis::Total,
-            parent: p.to_amount(total),
-            parent_exact: Exact::from_units(total),
-            exact: Exact::from_units(total),
-            figure: p.to_amount(total),
-            rounding: Rounding::Exact,
-        }];
         let leaf = found[0];
         let path = &self.paths[leaf];
         let mut apportioner = Apportioner::default();
         let mut parts = Vec::new();
-        let reference = &plan.metrics[plan.reference()].name;
-        let follows = metric_index != plan.reference();
-        let (mut units, mut exact) = (total, Exact::from_units(total));
-        for org in chain(plan, &self.people, &path[..depth], metric_index, assign)? {
-            let split = &plan.splits[org.split];
-            if org.parent.1 != exact {
-                // Over-assigned: the parent was raised before sharing.
-                let rate = split.over_assign.as_ref().map_or(Decimal::ZERO, |(r, _)| *r);
+        let metric_index = metric_index.unwrap_or(0);
+        let (mut steps, mut units, mut exact) = match stage {
+            Some((funnel, i)) => self.funnel_step(funnel, i, leaf),
+            None => (Vec::new(), 0, Exact::from_units(0)),
+        };
+        if stage.is_none() {
+            let total = plan.units_of(&plan.metrics[metric_index]);
+            steps = vec![Step {
+                level: "total".to_string(),
+                member: plan.metrics[metric_index].name.clone(),
+                basis: Basis::Total,
+                parent: p.to_amount(total),
+                parent_exact: Exact::from_units(total),
+                exact: Exact::from_units(total),
+                figure: p.to_amount(total),
+                rounding: Rounding::Exact,
+            }];
+            let reference = &plan.metrics[plan.reference()].name;
+            let follows = metric_index != plan.reference();
+            (units, exact) = (total, Exact::from_units(total));
+            for org in chain(plan, &self.people, &path[..depth], metric_index, assign)? {
+                let split = &plan.splits[org.split];
+                if org.parent.1 != exact {
+                    // Over-assigned: the parent was raised before sharing.
+                    let rate = split.over_assign.as_ref().map_or(Decimal::ZERO, |(r, _)| *r);
+                    steps.push(step(
+                        &split.by,
+                        "(over-assigned)",
+                        Basis::OverAssign(rate),
+                        (units, &exact),
+                        &org.parent.1,
+                        org.parent.0,
+                        Rounding::Exact,
+                        p,
+                    ));
+                }
+                let row =
+                    apportioner.table_row(org.parent.0, &org.parent.1, &org.shares, &mut parts).expect("the plan ran");
+                let k = org.member;
+                let set = org.set;
+                let basis = if let (Some(people), false) = (&org.people, follows) {
+                    let weight = if let MemberShare::Weight(w) = set.members[k].share { w } else { Decimal::ZERO };
+                    Basis::Person {
+                        weight,
+                        share: exact_share(&people.uncapped[k], &Exact::from_units(1)),
+                        reasons: people.reasons[k].clone(),
+                        adjustment: people.adjustments[k].clone(),
+                    }
+                } else if follows {
+                    Basis::Mix { metric: reference.clone(), share: exact_share(&org.parts[k].exact, &org.parent.1) }
+                } else {
+                    let weights: Decimal = set
+                        .members
+                        .iter()
+                        .map(|m| if let MemberShare::Weight(w) = m.share { w } else { Decimal::ZERO })
+                        .sum();
+                    match set.members[k].share {
+                        MemberShare::Weight(w) => {
+                            Basis::Weight { weight: w, siblings: weights, share: share_of(w, weights) }
+                        }
+                        MemberShare::Fixed(a) => Basis::Fixed(a),
+                    }
+                };
                 steps.push(step(
                     &split.by,
-                    "(over-assigned)",
-                    Basis::OverAssign(rate),
-                    (units, &exact),
-                    &org.parent.1,
-                    org.parent.0,
-                    Rounding::Exact,
+                    path[org.split],
+                    basis,
+                    (org.parent.0, &org.parent.1),
+                    &parts[k].exact,
+                    parts[k].units,
+                    rounding(&row, k, parts[k].units),
                     p,
                 ));
+                units = parts[k].units;
+                exact = parts[k].exact.clone();
             }
-            let row =
-                apportioner.table_row(org.parent.0, &org.parent.1, &org.shares, &mut parts).expect("the plan ran");
-            let k = org.member;
-            let set = org.set;
-            let basis = if let (Some(people), false) = (&org.people, follows) {
-                let weight = if let MemberShare::Weight(w) = set.members[k].share { w } else { Decimal::ZERO };
-                Basis::Person {
-                    weight,
-                    share: exact_share(&people.uncapped[k], &Exact::from_units(1)),
-                    reasons: people.reasons[k].clone(),
-                    adjustment: people.adjustments[k].clone(),
-                }
-            } else if follows {
-                Basis::Mix { metric: reference.clone(), share: exact_share(&org.parts[k].exact, &org.parent.1) }
-            } else {
-                let weights: Decimal = set
-                    .members
-                    .iter()
-                    .map(|m| if let MemberShare::Weight(w) = m.share { w } else { Decimal::ZERO })
-                    .sum();
-                match set.members[k].share {
-                    MemberShare::Weight(w) => {
-                        Basis::Weight { weight: w, siblings: weights, share: share_of(w, weights) }
-                    }
-                    MemberShare::Fixed(a) => Basis::Fixed(a),
-                }
-            };
-            steps.push(step(
-                &split.by,
-                path[org.split],
-                basis,
-                (org.parent.0, &org.parent.1),
-                &parts[k].exact,
-                parts[k].units,
-                rounding(&row, k, parts[k].units),
-                p,
-            ));
-            units = parts[k].units;
-            exact = parts[k].exact.clone();
         }
         let Source::Shared { tables, held, base, .. } = &series.source else { unreachable!("levels returned above") };
         let table = &self.tables[tables[leaf]];
+        // A metric with its own time weights (a funnel stage: its money's) is
+        // spread by its own calendar's weights.
+        let timed = match stage {
+            Some((funnel, _)) => &plan.metrics[funnel.metric],
+            None => &plan.metrics[metric_index],
+        };
+        let own = match timed.time {
+            Some(_) => Some(Calendar::build(&plan.calendar_of(timed)).map_err(|_| {
+                Error::invalid(
+                    Diagnostic::new("the metric's calendar cannot be built").help("run `salesplit validate`"),
+                )
+            })?),
+            None => None,
+        };
+        let weights = own.as_ref().unwrap_or(&self.calendar);
         let in_seat = tables[leaf] != *base;
         // Down the time tree to the period.
         let mut chain = vec![(level, index)];
@@ -320,8 +352,8 @@ impl Engine<'_> {
             let row = apportioner.table_row(units, &exact, shares, &mut parts).expect("the plan ran");
             let k = ci - self.calendar.period(pl, pi).children.start;
             let held = held.get(&(pl, pi)).map(|rows| rows[leaf][k]);
-            let child = self.calendar.period(cl, ci);
-            let siblings: Decimal = self.calendar.children(pl, pi).iter().map(|c| c.weight).sum();
+            let child = weights.period(cl, ci);
+            let siblings: Decimal = weights.children(pl, pi).iter().map(|c| c.weight).sum();
             let hold = plan
                 .holds
                 .iter()
@@ -333,8 +365,15 @@ impl Engine<'_> {
                 None => Basis::Weight { weight: child.weight, siblings, share: share_of(child.weight, siblings) },
             };
             let got = held.unwrap_or(parts[k].units);
-            let r = if held.is_some() {
-                Rounding::Held { up: got > u128::try_from(&parts[k].exact.floor_rem().0).unwrap_or(0) }
+            let (floor, rem) = parts[k].exact.floor_rem();
+            let up = got > u128::try_from(&floor).unwrap_or(0);
+            let holds_here = !plan.holds.is_empty() && metric_index == plan.reference() && stage.is_none();
+            let r = if held.is_some() && rem.is_zero() {
+                Rounding::Exact
+            } else if held.is_some() && holds_here {
+                Rounding::Held { up }
+            } else if held.is_some() {
+                Rounding::Together { up }
             } else {
                 rounding(&row, k, got)
             };
@@ -352,6 +391,56 @@ impl Engine<'_> {
             exact = parts[k].exact.clone();
         }
         Ok(explanation(p.to_amount(units), steps, Vec::new()))
+    }
+
+    /// The first step of a funnel stage's figure at org leaf `leaf`: the
+    /// leaf's money worked back through the stages up to stage `stage`.
+    fn funnel_step(&self, funnel: &crate::plan::Funnel, stage: usize, leaf: usize) -> (Vec<Step>, u128, Exact) {
+        let plan = self.plan;
+        let money = &plan.metrics[funnel.metric];
+        let money_series = self.series.iter().find(|s| s.column.name == money.name).expect("the money has a column");
+        let Source::Shared { amounts, .. } = &money_series.source else { unreachable!("money is shared") };
+        let path = &self.paths[leaf];
+        let wanted = funnel.filter.iter().all(|(split, member)| path[*split] == member);
+        let amount = if wanted { money_series.precision.to_amount(amounts[leaf].0) } else { Decimal::ZERO };
+        let counts = funnel.counts(amount).unwrap_or_default();
+        let mut words = Vec::new();
+        if !wanted {
+            let filter: Vec<String> =
+                funnel.filter.iter().map(|(s, m)| format!("{} = {m}", plan.splits[*s].by)).collect();
+            words.push(format!("the funnel covers only {}, so no activities here", filter.join(", ")));
+        }
+        for (i, ((name, rate), n)) in funnel.stages.iter().zip(&counts).enumerate().take(stage + 1) {
+            let pct = format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize());
+            words.push(if i == 0 {
+                format!(
+                    "{name} = ceil({} {} / deal size {} / {pct}) = {}",
+                    thousands(amount),
+                    money.name,
+                    thousands(funnel.deal_size),
+                    thousands(Decimal::from(*n))
+                )
+            } else {
+                let before = &funnel.stages[i - 1].0;
+                format!(
+                    "{name} = ceil({} {before} / {pct}) = {}",
+                    thousands(Decimal::from(counts[i - 1])),
+                    thousands(Decimal::from(*n))
+                )
+            });
+        }
+        let n = counts.get(stage).copied().unwrap_or(0);
+        let step = Step {
+            level: "funnel".to_string(),
+            member: funnel.stages[stage].0.clone(),
+            basis: Basis::Funnel(words),
+            parent: amount,
+            parent_exact: Exact::from_units(n),
+            exact: Exact::from_units(n),
+            figure: Decimal::from(n),
+            rounding: Rounding::Exact,
+        };
+        (vec![step], n, Exact::from_units(n))
     }
 
     /// A leaf's rounded figure of one column at one period.

@@ -546,7 +546,7 @@ fn funnel_series<'p>(
             Error::invalid(
                 Diagnostic::new(format!(
                     "the funnel needs more activities than can be counted for {}",
-                    path.join(" / ")
+                    if path.is_empty() { "the plan's total".to_string() } else { path.join(" / ") }
                 ))
                 .at(funnel.origin.clone())
                 .help("raise `deal_size` or the stages' rates"),

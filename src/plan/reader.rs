@@ -256,6 +256,9 @@ impl<'a> Reader<'a> {
             Some((_, v)) => self.splits(v, precision, metrics.as_deref().unwrap_or_default()),
             None => Vec::new(),
         };
+        if let (Some(ms), Some(split)) = (&metrics, splits.iter().find(|s| s.over_assign.is_some())) {
+            self.base_columns(ms, split);
+        }
         let mut metrics = metrics;
         if let (Some(ms), Some(h)) = (metrics.as_mut(), &header) {
             let histories = std::mem::take(&mut self.histories);
@@ -528,6 +531,15 @@ impl<'a> Reader<'a> {
         let mut ok = true;
         for (key, value) in t.iter() {
             let name = key.get_ref().to_string();
+            if name.trim().is_empty() {
+                self.error(
+                    key.span(),
+                    format!("metric name `{name}` is empty"),
+                    "give the metric a name, e.g. `orders = 5`",
+                );
+                ok = false;
+                continue;
+            }
             if RESERVED.contains(&name.as_str()) {
                 self.error(
                     key.span(),
@@ -607,6 +619,10 @@ impl<'a> Reader<'a> {
         };
         let (kind, total) = match kind.as_str() {
             "level" => {
+                if get(t, "baseline").is_some() {
+                    self.history(name, t, false);
+                    return None;
+                }
                 if wrong_key(
                     self,
                     "total",
@@ -642,7 +658,7 @@ impl<'a> Reader<'a> {
                 }
                 let kind = if is_count { MetricKind::Count } else { MetricKind::Amount };
                 if get(t, "baseline").is_some() {
-                    let history = self.history(name, t, &kind)?;
+                    let history = self.history(name, t, kind == MetricKind::Amount)?;
                     self.histories.push(history);
                     // The total is worked out once the baseline is read.
                     return Some(Metric {
@@ -705,6 +721,14 @@ impl<'a> Reader<'a> {
             }
             None => match amounts.as_slice() {
                 [_] => metrics.iter().position(|m| m.kind == MetricKind::Amount),
+                [] => {
+                    self.error(
+                        span.clone(),
+                        "[funnel] works back from a money metric, and [target] has none",
+                        "add the money target to [target], e.g. `sales = 10_000_000`, or remove [funnel]",
+                    );
+                    None
+                }
                 _ => {
                     if !typos.iter().any(|k| k == "metric") {
                         self.error(
@@ -777,7 +801,15 @@ impl<'a> Reader<'a> {
         let mut stages: Vec<(String, Decimal)> = Vec::new();
         match get(t, "stages") {
             Some((_, v)) => match v.get_ref() {
-                DeValue::Array(items) if !items.is_empty() => {
+                DeValue::Array(items) if items.is_empty() => {
+                    self.error(
+                        v.span(),
+                        "`stages` is empty: a funnel needs at least one stage",
+                        "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
+                    );
+                    ok = false;
+                }
+                DeValue::Array(items) => {
                     for item in items.iter() {
                         let Some(st) = self.table(item, "a stage") else {
                             ok = false;
@@ -800,11 +832,22 @@ impl<'a> Reader<'a> {
                             None => None,
                         });
                         match (name, rate) {
+                            (Some((name, nspan)), _) if name.trim().is_empty() => {
+                                self.error(
+                                    nspan,
+                                    "a [funnel] stage has an empty `name`",
+                                    "write each stage as `{ name = \"calls\", rate = \"20%\" }`",
+                                );
+                                ok = false;
+                            }
                             (Some((name, nspan)), Some(rate)) => {
+                                let base = splits.iter().any(|s| s.over_assign.is_some())
+                                    && metrics.iter().any(|m| m.is_shared() && format!("{}_base", m.name) == name);
                                 let taken = RESERVED.contains(&name.as_str())
                                     || metrics.iter().any(|m| m.name == name)
                                     || splits.iter().any(|s| s.by == name)
-                                    || stages.iter().any(|(n, _)| *n == name);
+                                    || stages.iter().any(|(n, _)| *n == name)
+                                    || base;
                                 if taken {
                                     self.error(
                                         nspan,
@@ -1346,8 +1389,17 @@ impl<'a> Reader<'a> {
         };
         let baseline = history.and_then(|h| h.baseline.clone());
         let depth = earlier.len();
-        let (default, mut within) =
-            self.history_members(&by, depth, span.clone(), baseline.as_ref(), growth.as_ref(), default_growth, fixed)?;
+        let names: Vec<&str> = earlier.iter().map(|s| s.by.as_str()).collect();
+        let (default, mut within) = self.history_members(
+            &by,
+            depth,
+            span.clone(),
+            baseline.as_ref(),
+            growth.as_ref(),
+            default_growth,
+            fixed,
+            &names,
+        )?;
         // `within` gives weights where history has none (a new parent), or
         // overrides it for the parents it names.
         if let Some((wk, wv)) = get(t, "within") {
@@ -1360,9 +1412,28 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let wt = self.table(wv, "within")?;
+            let prev = &earlier[depth - 1];
+            let parents = prev.member_names();
             for (pk, pv) in wt.iter() {
                 let parent = pk.get_ref().to_string();
+                if !self.parents_unknown && !parents.contains(&parent.as_str()) {
+                    let list = parents.join(", ");
+                    let help = match suggest(&parent, parents.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", prev.by),
+                        None => format!("write one of the members of `{}`: {list}", prev.by),
+                    };
+                    self.error(
+                        pk.span(),
+                        format!("`within` names `{parent}`, which is not a member of split `{}`", prev.by),
+                        help,
+                    );
+                    continue;
+                }
                 let pt = self.table(pv, &format!("within.\"{parent}\""))?;
+                let typos = self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
+                if get(pt, "weights").is_none() && get(pt, "fixed").is_none() && !typos.is_empty() {
+                    continue;
+                }
                 let set = self.member_set(pt, pk.span(), &by, precision, Some(&parent))?;
                 match within.iter_mut().find(|(p, _)| *p == parent) {
                     Some((_, existing)) => *existing = set,
@@ -1377,6 +1448,28 @@ impl<'a> Reader<'a> {
         }
         self.split_options(t, &mut split);
         Some(split)
+    }
+
+    /// `over_assign` adds a `<metric>_base` column per shared metric: no
+    /// metric may already have that name.
+    fn base_columns(&mut self, metrics: &[Metric], split: &Split) {
+        for m in metrics.iter().filter(|m| m.is_shared()) {
+            let base = format!("{}_base", m.name);
+            if let Some(clash) = metrics.iter().find(|o| o.name == base) {
+                // Underline the name only, not its value.
+                let mut at = clash.origin.clone();
+                at.underline = at.underline.start..at.underline.start + clash.name.len();
+                self.push(
+                    Diagnostic::new(format!("metric name `{base}` is already used by the output"))
+                        .at(at)
+                        .note(format!(
+                            "over_assign on split `{}` adds a `{base}` column: `{}` before over-assignment",
+                            split.by, m.name
+                        ))
+                        .help("choose another name for the metric"),
+                );
+            }
+        }
     }
 
     /// `over_assign` and `vacancy` of a split. Under `vacancy = "show"` every

@@ -131,6 +131,7 @@ pub fn render_explanation(e: &Explanation) -> String {
                 percent(*rate),
                 exact_amount(&s.parent_exact, p)
             ),
+            Basis::Funnel(words) => format!("{n}. The funnel at this cell: {}", words.join("; ")),
             Basis::InSeat(share) => format!(
                 "{n}. {} {}: {} of {}, as their days in seat weigh = {exact}",
                 s.level,
@@ -153,7 +154,7 @@ pub fn render_explanation(e: &Explanation) -> String {
         };
         out.push_str(&how);
         let why = match &s.rounding {
-            Rounding::Exact if matches!(s.basis, Basis::Total) => String::new(),
+            Rounding::Exact if matches!(s.basis, Basis::Total | Basis::Funnel(_)) => String::new(),
             Rounding::Exact => " exactly.".to_string(),
             Rounding::Up { rank, fractions, leftover } => format!(
                 ", rounded up to {}: its fraction is {} of {fractions}, and {}.",
@@ -171,6 +172,12 @@ pub fn render_explanation(e: &Explanation) -> String {
                 ", rounded {} to {} together with every other member so that the hold is kept exactly.",
                 if *up { "up" } else { "down" },
                 thousands(s.figure)
+            ),
+            Rounding::Together { up } => format!(
+                ", rounded {} to {} together with every other member so that the company's periods add up to its own {}.",
+                if *up { "up" } else { "down" },
+                thousands(s.figure),
+                s.level
             ),
         };
         out.push_str(&why);
@@ -217,6 +224,7 @@ pub fn explanation_json(e: &Explanation) -> String {
                     ("person", Some(weight.normalize()), None, Some(share.normalize()), None)
                 }
                 Basis::InSeat(share) => ("in_seat", None, None, Some(share.normalize()), None),
+                Basis::Funnel(_) => ("funnel", None, None, None, Some(s.parent)),
             };
             // Words that shaped a person's figure: dates, ramp, then caps and floors.
             let notes: Vec<String> = match &s.basis {
@@ -224,6 +232,7 @@ pub fn explanation_json(e: &Explanation) -> String {
                     reasons.iter().chain(adjustment.iter()).map(|r| string(r)).collect()
                 }
                 Basis::Mix { metric, .. } => vec![string(&format!("follows the mix of `{metric}`"))],
+                Basis::Funnel(words) => words.iter().map(|w| string(w)).collect(),
                 _ => Vec::new(),
             };
             let (rounded, rank, fractions, leftover) = match &s.rounding {
@@ -232,7 +241,9 @@ pub fn explanation_json(e: &Explanation) -> String {
                 Rounding::Down { rank, fractions, leftover } => {
                     ("down", Some(*rank), Some(*fractions), Some(*leftover))
                 }
-                Rounding::Held { up } => (if *up { "up" } else { "down" }, None, None, None),
+                Rounding::Held { up } | Rounding::Together { up } => {
+                    (if *up { "up" } else { "down" }, None, None, None)
+                }
             };
             object(&[
                 ("level", string(&s.level)),

@@ -60,10 +60,10 @@ pub(super) struct MemberGrowth {
 
 impl Reader<'_> {
     /// `baseline` and `growth` of a metric table, if it has a baseline.
-    pub(super) fn history(&mut self, name: &str, t: &DeTable<'_>, kind: &MetricKind) -> Option<History> {
+    pub(super) fn history(&mut self, name: &str, t: &DeTable<'_>, is_amount: bool) -> Option<History> {
         let (_, v) = get(t, "baseline")?;
         let path = self.string(v, "baseline", "baseline = \"sales-2025.csv\"")?.to_string();
-        if *kind != MetricKind::Amount {
+        if !is_amount {
             self.error(
                 v.span(),
                 format!("[target.{name}] is not an amount, so it cannot grow from a baseline of sales"),
@@ -185,6 +185,7 @@ impl Reader<'_> {
         growth: Option<&MemberGrowth>,
         default_growth: Decimal,
         fixed: Vec<Member>,
+        earlier: &[&str],
     ) -> Option<SplitSets> {
         let Some(b) = baseline else {
             self.error(
@@ -195,14 +196,28 @@ impl Reader<'_> {
             return None;
         };
         let Some(sums) = b.members.get(depth) else {
-            self.error(
-                span,
-                format!("split `{by}` takes its weights from history, but {} has no `{by}` column", b.file),
-                format!(
-                    "add a `{by}` column (and one for every split before it) to {}, or give the split `weights`",
-                    b.file
+            // The columns are read in the splits' order: the first missing one stops the rest.
+            match earlier.get(b.members.len()).filter(|_| b.members.len() < depth) {
+                Some(gap) => self.push(
+                    crate::diagnostic::Diagnostic::new(format!(
+                        "split `{by}` takes its weights from history, but {} has no `{gap}` column",
+                        b.file
+                    ))
+                    .at(self.loc(span))
+                    .note(format!(
+                        "a baseline's columns follow the splits in order: its `{by}` column is read under a `{gap}` column"
+                    ))
+                    .help(format!("add a `{gap}` column to {}, or give split `{by}` `weights`", b.file)),
                 ),
-            );
+                None => self.error(
+                    span,
+                    format!("split `{by}` takes its weights from history, but {} has no `{by}` column", b.file),
+                    format!(
+                        "add a `{by}` column (and one for every split before it) to {}, or give the split `weights`",
+                        b.file
+                    ),
+                ),
+            }
             return None;
         };
         let rate =
