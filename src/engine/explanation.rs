@@ -74,6 +74,8 @@ pub enum Rounding {
     Down { rank: usize, fractions: usize, leftover: u128 },
     /// Rounded together with every other member so that a hold is kept.
     Held { up: bool },
+    /// Rounded to the nearer unit, halves up (an over-assigned parent).
+    Nearest { up: bool },
     /// A count rounded together with every other member so that the
     /// company's quarters and months stay the count's own cascade.
     Together { up: bool },
@@ -276,7 +278,7 @@ impl Engine<'_> {
                         (units, &exact),
                         &org.parent.1,
                         org.parent.0,
-                        Rounding::Exact,
+                        nearest(&org.parent.1, org.parent.0),
                         p,
                     ));
                 }
@@ -449,6 +451,16 @@ impl Engine<'_> {
         let mut series = Vec::new();
         self.spread_leaf(&self.series[column], leaf, level, &mut series, &mut scratch);
         series[index]
+    }
+}
+
+/// How a value rounded to the nearer unit was rounded.
+fn nearest(exact: &Exact, units: u128) -> Rounding {
+    let (floor, rem) = exact.floor_rem();
+    if rem.is_zero() {
+        Rounding::Exact
+    } else {
+        Rounding::Nearest { up: units > u128::try_from(&floor).unwrap_or(0) }
     }
 }
 

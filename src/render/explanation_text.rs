@@ -33,15 +33,23 @@ fn group(text: &str) -> String {
     }
 }
 
+/// The rounding unit in words: `cent`, `unit`, `unit of 100`.
+fn unit_word(p: Precision) -> String {
+    if p.unit() == Decimal::new(1, 2) {
+        "cent".to_string()
+    } else if p.unit() == Decimal::ONE {
+        "unit".to_string()
+    } else {
+        format!("unit of {}", p.unit())
+    }
+}
+
 /// `the 3 leftover cents go to the 3 largest` / `the 1 leftover unit of 100 goes to the largest`.
 fn leftover_words(n: u128, p: Precision) -> String {
     let plural = if n == 1 { "" } else { "s" };
-    let what = if p.unit() == Decimal::new(1, 2) {
-        format!("cent{plural}")
-    } else if p.unit() == Decimal::ONE {
-        format!("unit{plural}")
-    } else {
-        format!("unit{plural} of {}", p.unit())
+    let what = match unit_word(p).split_once(' ') {
+        Some((unit, of)) => format!("{unit}{plural} {of}"),
+        None => format!("{}{plural}", unit_word(p)),
     };
     match n {
         0 => format!("no {what} were left over"),
@@ -173,6 +181,12 @@ pub fn render_explanation(e: &Explanation) -> String {
                 if *up { "up" } else { "down" },
                 thousands(s.figure)
             ),
+            Rounding::Nearest { up } => format!(
+                ", rounded {} to {}, the nearer {}.",
+                if *up { "up" } else { "down" },
+                thousands(s.figure),
+                unit_word(p)
+            ),
             Rounding::Together { up } => format!(
                 ", rounded {} to {} together with every other member so that the company's periods add up to its own {}.",
                 if *up { "up" } else { "down" },
@@ -241,7 +255,7 @@ pub fn explanation_json(e: &Explanation) -> String {
                 Rounding::Down { rank, fractions, leftover } => {
                     ("down", Some(*rank), Some(*fractions), Some(*leftover))
                 }
-                Rounding::Held { up } | Rounding::Together { up } => {
+                Rounding::Held { up } | Rounding::Together { up } | Rounding::Nearest { up } => {
                     (if *up { "up" } else { "down" }, None, None, None)
                 }
             };
