@@ -872,6 +872,7 @@ fn floor_amount_above_a_percentage_cap() {
             "  |",
             "2 | Ann,North,1,2000000,30%",
             "  | ^^^",
+            "  = note: the cap is 30% of `North`'s 5,000,000.00",
             "  = help: lower `min` or raise `max` for this person",
         ]),
     );
@@ -1386,4 +1387,19 @@ fn explain_a_funnel_stage_agrees_with_decompose_or_says_no() {
             assert!(stderr.starts_with("error: "), "{stderr}");
         }
     }
+}
+
+#[test]
+fn weights_misspelling_history() {
+    plan_fails(
+        "[plan]\nyear = 2026\n\n[target]\nsales = 100\n\n[[split]]\nby = \"region\"\nweights = \"histroy\"\n",
+        &lines(&[
+            "error: weights `histroy` is neither a table of weights nor \"history\"",
+            "  --> plan.toml:9:11",
+            "  |",
+            "9 | weights = \"histroy\"",
+            "  |           ^^^^^^^^^",
+            "  = help: did you mean `weights = \"history\"` (last year's shares)?",
+        ]),
+    );
 }

@@ -110,7 +110,7 @@ impl<'p> People<'p> {
         let amounts: Vec<Exact> = if bounded {
             match capped(parent, &uncapped, &bounds) {
                 Ok(x) => x,
-                Err(e) => return Some(Err(cap_error(split, set, team, &bounds, e, precision))),
+                Err(e) => return Some(Err(cap_error(split, set, team, parent, &bounds, e, precision))),
             }
         } else {
             uncapped.iter().map(|a| a.times(parent)).collect()
@@ -388,6 +388,7 @@ fn cap_error(
     split: &Split,
     set: &MemberSet,
     team: &str,
+    parent: &Exact,
     bounds: &[Bounds],
     e: CapError,
     precision: Precision,
@@ -407,14 +408,29 @@ fn cap_error(
         CapError::FloorOverCap { index } => {
             let m = &set.members[index];
             let b = bounds[index];
-            Diagnostic::new(format!(
+            // A bound written as a share of the parent: show what it comes to.
+            let shares: Vec<String> = [("floor", m.person.min), ("cap", m.person.max)]
+                .iter()
+                .filter_map(|(what, bound)| match bound {
+                    Some(Bound::Share(f)) => Some(format!(
+                        "the {what} is {}% of `{team}`'s {}",
+                        (f * Decimal::ONE_HUNDRED).normalize(),
+                        parent_amount(parent)
+                    )),
+                    _ => None,
+                })
+                .collect();
+            let mut d = Diagnostic::new(format!(
                 "{by} `{}` under `{team}` has a floor of {} above their cap of {}",
                 m.name,
                 units(b.min),
                 units(b.max.unwrap_or(0))
             ))
-            .at(m.origin.clone())
-            .help("lower `min` or raise `max` for this person")
+            .at(m.origin.clone());
+            if !shares.is_empty() {
+                d = d.note(shares.join("; "));
+            }
+            d.help("lower `min` or raise `max` for this person")
         }
         CapError::FloorsOverParent { floors, parent } => {
             let terms: Vec<String> = bounds.iter().filter(|b| b.min > 0).map(|b| units(b.min)).collect();

@@ -1246,6 +1246,21 @@ impl<'a> Reader<'a> {
         }
         let from_history =
             matches!(get(t, "weights").map(|(_, v)| v.get_ref()), Some(DeValue::String(h)) if h.as_ref() == "history");
+        if let Some((_, wv)) = get(t, "weights") {
+            if let DeValue::String(word) = wv.get_ref() {
+                if word.as_ref() != "history" {
+                    self.error(
+                        wv.span(),
+                        format!("weights `{word}` is neither a table of weights nor \"history\""),
+                        match suggest(word, ["history"].into_iter()) {
+                            Some(_) => "did you mean `weights = \"history\"` (last year's shares)?".to_string(),
+                            None => "write the weights as a table, e.g. `weights = { A = 1, B = 2 }`, or `weights = \"history\"` for last year's shares".to_string(),
+                        },
+                    );
+                    return None;
+                }
+            }
+        }
         if from_history || get(t, "growth").is_some() {
             return self.history_split(t, span, by, origin, earlier, precision, metrics, from_history);
         }

@@ -104,6 +104,7 @@ impl Reader<'_> {
                 let mut rates = [Decimal::ZERO; 4];
                 let mut spans: [Range<usize>; 4] = Default::default();
                 let mut ok = true;
+                let mut missing = Vec::new();
                 for (i, q) in names.iter().enumerate() {
                     match get(t, q) {
                         Some((_, v)) => match self.rate(v, &format!("growth of {q}")) {
@@ -113,15 +114,17 @@ impl Reader<'_> {
                             }
                             None => ok = false,
                         },
-                        None => {
-                            self.error(
-                                g.span(),
-                                format!("growth names no rate for {q}"),
-                                "give every quarter a rate, e.g. `growth = { Q1 = \"10%\", Q2 = \"12%\", Q3 = \"13%\", Q4 = \"15%\" }`",
-                            );
-                            ok = false;
-                        }
+                        None => missing.push(*q),
                     }
+                }
+                // One message for every quarter left out.
+                if !missing.is_empty() {
+                    self.error(
+                        g.span(),
+                        format!("growth names no rate for {}", missing.join(", ")),
+                        "give every quarter a rate, e.g. `growth = { Q1 = \"10%\", Q2 = \"12%\", Q3 = \"13%\", Q4 = \"15%\" }`",
+                    );
+                    ok = false;
                 }
                 ok.then_some(Growth::Quarters(rates, spans, g.span()))
             }
