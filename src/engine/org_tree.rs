@@ -59,23 +59,28 @@ struct Descent<'a, 'p> {
 }
 
 impl<'a, 'p> Descent<'a, 'p> {
+    /// A walk sharing the metrics `shared` (the reference first).
+    fn new(plan: &'p Plan, people: &'a People<'p>, shared: Vec<usize>, assign: bool) -> Descent<'a, 'p> {
+        let precision = plan.precision_of(&plan.metrics[shared[0]]);
+        Descent {
+            plan,
+            people,
+            cache: plan.splits.iter().map(|s| ShareCache::new(s, precision)).collect(),
+            shared,
+            assign,
+            paths: Vec::new(),
+            amounts: vec![Vec::new(); plan.metrics.len()],
+            errors: Vec::new(),
+        }
+    }
+
     #[allow(clippy::type_complexity)]
     fn run(plan: &'p Plan, people: &'a People<'p>, assign: bool) -> Result<(Vec<Vec<&'p str>>, Vec<Vec<Amount>>)> {
         let r = plan.reference();
         let mut shared = vec![r];
         shared.extend((0..plan.metrics.len()).filter(|&i| i != r && plan.metrics[i].is_shared()));
         shared.retain(|&i| plan.metrics[i].is_shared());
-        let precision = plan.precision_of(&plan.metrics[r]);
-        let mut d = Descent {
-            plan,
-            people,
-            cache: plan.splits.iter().map(|s| ShareCache::new(s, precision)).collect(),
-            shared: shared.clone(),
-            assign,
-            paths: Vec::new(),
-            amounts: vec![Vec::new(); plan.metrics.len()],
-            errors: Vec::new(),
-        };
+        let mut d = Descent::new(plan, people, shared.clone(), assign);
         let top: Vec<Amount> = shared
             .iter()
             .map(|&i| {
@@ -226,17 +231,7 @@ pub(super) fn chain<'p>(
 ) -> Result<Vec<OrgStep<'p>>> {
     let r = plan.reference();
     let shared: Vec<usize> = if metric == r { vec![r] } else { vec![r, metric] };
-    let precision = plan.precision_of(&plan.metrics[r]);
-    let mut d = Descent {
-        plan,
-        people,
-        cache: plan.splits.iter().map(|s| ShareCache::new(s, precision)).collect(),
-        shared: shared.clone(),
-        assign,
-        paths: Vec::new(),
-        amounts: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut d = Descent::new(plan, people, shared.clone(), assign);
     let mut node: Vec<Amount> = shared
         .iter()
         .map(|&i| {

@@ -1285,17 +1285,7 @@ impl<'a> Reader<'a> {
                         let names = p.member_names();
                         for (pk, pv) in wt.iter() {
                             let parent = pk.get_ref().to_string();
-                            if !self.parents_unknown && !names.contains(&parent.as_str()) {
-                                let list = names.join(", ");
-                                let help = match suggest(&parent, names.iter().copied()) {
-                                    Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", p.by),
-                                    None => format!("write one of the members of `{}`: {list}", p.by),
-                                };
-                                self.error(
-                                    pk.span(),
-                                    format!("`within` names `{parent}`, which is not a member of split `{}`", p.by),
-                                    help,
-                                );
+                            if !self.within_parent(p, &names, &parent, pk.span()) {
                                 continue;
                             }
                             named.push(parent.clone());
@@ -1431,17 +1421,7 @@ impl<'a> Reader<'a> {
             let parents = prev.member_names();
             for (pk, pv) in wt.iter() {
                 let parent = pk.get_ref().to_string();
-                if !self.parents_unknown && !parents.contains(&parent.as_str()) {
-                    let list = parents.join(", ");
-                    let help = match suggest(&parent, parents.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", prev.by),
-                        None => format!("write one of the members of `{}`: {list}", prev.by),
-                    };
-                    self.error(
-                        pk.span(),
-                        format!("`within` names `{parent}`, which is not a member of split `{}`", prev.by),
-                        help,
-                    );
+                if !self.within_parent(prev, &parents, &parent, pk.span()) {
                     continue;
                 }
                 let pt = self.table(pv, &format!("within.\"{parent}\""))?;
@@ -1463,6 +1443,21 @@ impl<'a> Reader<'a> {
         }
         self.split_options(t, &mut split);
         Some(split)
+    }
+
+    /// Whether `parent`, named by a `within` table, is a member of split
+    /// `prev` (whose members are `names`); reports it when not.
+    fn within_parent(&mut self, prev: &Split, names: &[&str], parent: &str, span: Range<usize>) -> bool {
+        if self.parents_unknown || names.contains(&parent) {
+            return true;
+        }
+        let list = names.join(", ");
+        let help = match suggest(parent, names.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", prev.by),
+            None => format!("write one of the members of `{}`: {list}", prev.by),
+        };
+        self.error(span, format!("`within` names `{parent}`, which is not a member of split `{}`", prev.by), help);
+        false
     }
 
     /// `over_assign` adds a `<metric>_base` column per shared metric: no
