@@ -19,7 +19,7 @@ mod share;
 
 pub use apportioner::Apportioner;
 pub use capped::{capped, Bounds, CapError};
-pub use controlled::{controlled_round, TableRow};
+pub use controlled::{controlled_round, controlled_round_nested, NestedRounding, NestedRow, TableRow};
 pub use exact::Exact;
 pub use share::{exact_weights, integer_weights, Share};
 

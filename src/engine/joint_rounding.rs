@@ -7,7 +7,10 @@
 //! should add up to the company's own quarters and months — a group of sibling
 //! periods is rounded for all leaves at once with [`controlled_round`]: rows
 //! are the leaves (each with its rounded value of the group's parent), columns
-//! are the children, and some columns have a total to keep.
+//! are the children, and some columns have a total to keep. A count's
+//! quarters and months are rounded together in one flow instead
+//! ([`controlled_round_nested`], see [`count_cells`]), falling back to the
+//! groups one by one.
 //!
 //! Contract: every figure of a jointly rounded group is still the floor or the
 //! ceiling of the leaf's exact share and each leaf's children still add up to
@@ -20,7 +23,7 @@
 
 use std::collections::HashMap;
 
-use crate::allocate::{controlled_round, Apportioner, Exact, Part, Share};
+use crate::allocate::{controlled_round, controlled_round_nested, Apportioner, Exact, NestedRow, Part, Share};
 use crate::calendar::{Calendar, Level};
 
 /// Per jointly rounded group of siblings (keyed by their parent period), the
@@ -115,10 +118,15 @@ pub(super) fn round_jointly(
 /// so that they add up to the company's own: `total` (the company's units)
 /// cascaded down `table` from the year by the brief's rule gives the target
 /// of every quarter (the year's group) and every month (each quarter's
-/// group). A group for which no controlled rounding meets those targets keeps
-/// each leaf's own rounding; weeks and days are never in the result, so they
-/// stay rounded per leaf. `leaves` are the org leaves' rounded and exact
-/// amounts, and must add up to `total`.
+/// group). Quarters and months are rounded in one go
+/// ([`controlled_round_nested`]): fixing the quarters first, blind to the
+/// months, can leave a quarter whose months have no controlled rounding.
+/// Where no rounding meets every month target, the groups are rounded one
+/// after the other as by [`round_jointly`], and a group for which no
+/// controlled rounding meets its targets keeps each leaf's own rounding.
+/// Weeks and days are never in the result, so they stay rounded per leaf.
+/// `leaves` are the org leaves' rounded and exact amounts, and must add up to
+/// `total`.
 pub(super) fn count_cells(
     calendar: &Calendar,
     leaves: &[(u128, Exact)],
@@ -137,6 +145,8 @@ pub(super) fn count_cells(
         .expect("calendar shares are valid");
     let first_quarter = calendar.period(year.0, year.1).children.start;
     let mut groups = vec![year];
+    // Every month's target, in time order (quarter by quarter).
+    let mut columns: Vec<Option<u128>> = Vec::new();
     for (offset, quarter) in quarters.iter().enumerate() {
         let q = first_quarter + offset;
         targets.insert((Level::Quarter, q), quarter.units);
@@ -145,7 +155,11 @@ pub(super) fn count_cells(
             .expect("calendar shares are valid");
         let first_month = calendar.period(Level::Quarter, q).children.start;
         targets.extend(months.iter().enumerate().map(|(k, &units)| ((Level::Month, first_month + k), units)));
+        columns.extend(months.iter().map(|&units| Some(units)));
         groups.push((Level::Quarter, q));
+    }
+    if let Some(cells) = nested_count_cells(calendar, leaves, table, &columns) {
+        return cells;
     }
     // The misses are dropped: for a count the company's quarters are a wish
     // (it is only a cross-cut), and leaving a group to each leaf's own
@@ -153,6 +167,46 @@ pub(super) fn count_cells(
     let (cells, _misses) =
         round_jointly(calendar, leaves, table, &groups, |level, i| targets.get(&(level, i)).copied());
     cells
+}
+
+/// The year's quarters and every quarter's months of each leaf, rounded in
+/// one flow so that the months add up over the leaves to `columns` (the
+/// company's months, in time order); `None` when no such rounding exists.
+fn nested_count_cells(
+    calendar: &Calendar,
+    leaves: &[(u128, Exact)],
+    table: &[Vec<Vec<Share>>],
+    columns: &[Option<u128>],
+) -> Option<HeldCells> {
+    let quarters = calendar.period(Level::Year, 0).children.clone();
+    let mut apportioner = Apportioner::default();
+    let (mut quarter_parts, mut month_parts) = (Vec::new(), Vec::new());
+    let mut rows = Vec::with_capacity(leaves.len());
+    for (units, exact) in leaves {
+        let groups = apportioner
+            .table_row(*units, exact, &table[Level::Year.index()][0], &mut quarter_parts)
+            .expect("shares were checked on the total");
+        // A quarter's months' floors and fractions depend only on its exact
+        // value, so the leaf's own rounding of the quarter serves as well as any.
+        let cells = quarters
+            .clone()
+            .zip(&quarter_parts)
+            .map(|(q, part)| {
+                let row = apportioner
+                    .table_row(part.units, &part.exact, &table[Level::Quarter.index()][q], &mut month_parts)
+                    .expect("shares were checked on the total");
+                row.cells
+            })
+            .collect();
+        rows.push(NestedRow { groups, cells });
+    }
+    let rounded = controlled_round_nested(&rows, columns)?;
+    let mut cells: HeldCells = HashMap::new();
+    cells.insert((Level::Year, 0), rounded.iter().map(|r| r.groups.clone()).collect());
+    for (offset, q) in quarters.enumerate() {
+        cells.insert((Level::Quarter, q), rounded.iter().map(|r| r.cells[offset].clone()).collect());
+    }
+    Some(cells)
 }
 
 /// A leaf's rounded and exact value at period `target`, going down from its
@@ -193,7 +247,7 @@ mod tests {
 
     use super::super::time_table;
     use super::*;
-    use crate::calendar::CalendarSpec;
+    use crate::calendar::{CalendarSpec, Spread};
 
     /// A 2026 calendar year with the given quarter weights, months even.
     fn calendar(quarters: [u32; 4]) -> Calendar {
@@ -334,6 +388,46 @@ mod tests {
                     assert_eq!(row.iter().sum::<u128>(), year[leaf][q], "leaf {leaf}'s months add up to its quarter");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn count_months_get_the_quarters_they_need() {
+        // 177 a year, quarters 5:4:4:2, months by days, over two leaves 3:9
+        // (44 and 133): the company's Jan-Mar are 20/19/20. Rounding the
+        // quarters first, blind to the months, gave 21/18/20.
+        let mut spec = CalendarSpec::new(2026).unwrap();
+        spec.quarters = Some([5u32, 4, 4, 2].iter().map(|&q| Decimal::from(q)).collect());
+        spec.spread = Spread::Days;
+        let calendar = Calendar::build(&spec).unwrap();
+        let table = time_table(&calendar);
+        let leaves = vec![(44, Exact::from_ratio(177 * 3, 12)), (133, Exact::from_ratio(177 * 9, 12))];
+        let cells = count_cells(&calendar, &leaves, &table, 177);
+        let (quarters, months) = company(&table, 177);
+        assert_eq!(months[0], vec![20, 19, 20]);
+        let year = &cells[&(Level::Year, 0)];
+        assert_eq!((0..4).map(|q| year.iter().map(|r| r[q]).sum::<u128>()).collect::<Vec<_>>(), quarters);
+        for (leaf, (units, exact)) in leaves.iter().enumerate() {
+            assert_eq!(year[leaf].iter().sum::<u128>(), *units);
+            let mut parts = Vec::new();
+            Apportioner::default().parts(*units, exact, &table[0][0], &mut parts).unwrap();
+            for (q, part) in parts.iter().enumerate() {
+                assert!(floor_or_ceiling(year[leaf][q], &part.exact), "leaf {leaf} Q{}", q + 1);
+                let mut month_parts = Vec::new();
+                Apportioner::default()
+                    .parts(year[leaf][q], &part.exact, &table[Level::Quarter.index()][q], &mut month_parts)
+                    .unwrap();
+                let rounded = &cells[&(Level::Quarter, q)][leaf];
+                assert_eq!(rounded.iter().sum::<u128>(), year[leaf][q]);
+                for (m, month) in month_parts.iter().enumerate() {
+                    assert!(floor_or_ceiling(rounded[m], &month.exact), "leaf {leaf} Q{} month {m}", q + 1);
+                }
+            }
+        }
+        for (q, company_months) in months.iter().enumerate() {
+            let quarter = &cells[&(Level::Quarter, q)];
+            let sums: Vec<u128> = (0..3).map(|m| quarter.iter().map(|r| r[m]).sum()).collect();
+            assert_eq!(&sums, company_months, "Q{}", q + 1);
         }
     }
 
