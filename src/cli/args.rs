@@ -28,6 +28,57 @@ pub enum Command {
     /// Check a plan without writing its targets, and warn about what
     /// deserves a second look.
     Validate(ValidateArgs),
+    /// Write a commented starter plan (and its roster) that runs as written.
+    Init(InitArgs),
+    /// Print shell completions for bash, zsh, fish or powershell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `salesplit man > salesplit.1`.
+    Man,
+}
+
+/// Starter plans for `salesplit init`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    /// A company: regions, products and salespeople from a roster, by month.
+    Company,
+    /// A shop: a week from Friday, weekday coefficients, opening hours.
+    Shop,
+    /// A sales team: people with start dates, ramps and caps, over-assigned.
+    Team,
+}
+
+/// Arguments of `salesplit init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Which starter plan.
+    #[arg(long, value_enum, default_value_t = Template::Company)]
+    pub template: Template,
+    /// Where to write the plan (default: plan.toml); a roster goes beside it.
+    pub file: Option<PathBuf>,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Shells `salesplit completions` knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
+
+/// Arguments of `salesplit completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: Shell,
 }
 
 /// Output formats (`--format`).
@@ -39,6 +90,11 @@ pub enum Format {
     Csv,
     /// One JSON document with one row per cell.
     Json,
+    /// One JSON object per line, one line per cell: streams any size.
+    Jsonl,
+    /// An Excel workbook (needs --output): a summary pivot with live SUM
+    /// totals and a detail sheet with one row per cell.
+    Xlsx,
 }
 
 /// Arguments of `salesplit decompose`.
@@ -71,8 +127,18 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "NAME")]
     pub metric: Option<String>,
     /// Output format: table (words) or json.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, short, value_enum, default_value_t = ExplainFormat::Table)]
+    pub format: ExplainFormat,
+}
+
+/// How `explain` prints (`--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Numbered steps in words (`csv` is taken as this too).
+    #[value(alias = "csv")]
+    Table,
+    /// One JSON document, for tools.
+    Json,
 }
 
 /// Arguments of `salesplit track`.
@@ -142,6 +208,26 @@ pub struct ViewArgs {
     /// renamed into place, so an error never leaves it half written).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --format csv: a file Excel and WPS open safely — UTF-8 with a
+    /// BOM, CRLF line ends, and text that starts with = + - @ tab or CR
+    /// neutralised (so it is never run as a formula).
+    #[arg(long)]
+    pub excel: bool,
+    /// Table only: the dimensions down the side, e.g. `region,salesperson`
+    /// (default: the splits of the breakdown).
+    #[arg(long, value_name = "NAMES")]
+    pub rows: Option<String>,
+    /// Table only: the dimension across, e.g. `quarter` (default: the
+    /// breakdown's periods).
+    #[arg(long, value_name = "NAME")]
+    pub cols: Option<String>,
+    /// Table only: show amounts in this unit: 万 (10,000), 千, 百万, 亿, k or M.
+    /// CSV, JSON and xlsx keep exact figures.
+    #[arg(long, value_name = "UNIT")]
+    pub unit: Option<String>,
+    /// No colour in the terminal (also when NO_COLOR is set).
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 /// A percentage such as `90%` (or `90`), as a fraction (0.9).

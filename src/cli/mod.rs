@@ -9,9 +9,13 @@
 //!   is printed first).
 
 mod args;
+mod init;
 mod output;
 
-pub use args::{Args, Command, DecomposeArgs, ExplainArgs, Format, TrackArgs, ValidateArgs, ViewArgs};
+pub use args::{
+    Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, Shell, Template,
+    TrackArgs, ValidateArgs, ViewArgs,
+};
 pub use output::Output;
 
 use std::io::Write;
@@ -23,7 +27,8 @@ use crate::engine::{CellSink, Engine, Listing, Pivots};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
-    explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, JsonSink,
+    explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, JsonSink, JsonlSink,
+    XlsxSink,
 };
 use crate::track::Tracker;
 
@@ -35,7 +40,7 @@ pub const EXIT_BELOW: i32 = 3;
 
 /// Runs the command line with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
-    let args = match Args::try_parse() {
+    let args = match Args::try_parse().and_then(|a| check_usage(&a).map(|()| a)) {
         Ok(a) => a,
         Err(e) => {
             let code = e.exit_code();
@@ -53,6 +58,31 @@ pub fn main() -> i32 {
     }
 }
 
+/// Options that only make sense together, checked as usage errors (exit 2).
+fn check_usage(args: &Args) -> Result<(), clap::Error> {
+    use clap::CommandFactory;
+    let view = match &args.command {
+        Command::Decompose(d) => &d.view,
+        Command::Track(t) => &t.view,
+        _ => return Ok(()),
+    };
+    let fail = |message: &str| Err(Args::command().error(clap::error::ErrorKind::ArgumentConflict, message));
+    if view.excel && view.format != Format::Csv {
+        return fail("--excel is for --format csv (a CSV that Excel and WPS open safely)");
+    }
+    if view.format == Format::Xlsx && view.output.is_none() {
+        return fail("--format xlsx writes a workbook file: add --output FILE.xlsx");
+    }
+    let table_only =
+        [("--rows", view.rows.is_some()), ("--cols", view.cols.is_some()), ("--unit", view.unit.is_some())];
+    if let Some((flag, _)) = table_only.iter().find(|(_, given)| *given).filter(|_| view.format != Format::Table) {
+        return fail(&format!(
+            "{flag} shapes the terminal table; CSV, JSON and xlsx always keep one row per cell and exact figures"
+        ));
+    }
+    Ok(())
+}
+
 fn is_broken_pipe(e: &Error) -> bool {
     matches!(e, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
@@ -64,6 +94,9 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         Command::Track(t) => track(t),
         Command::Explain(e) => explain(e).map(|()| 0),
         Command::Validate(v) => validate(v).map(|()| 0),
+        Command::Init(i) => init::init(i).map(|()| 0),
+        Command::Completions(c) => init::completions(c).map(|()| 0),
+        Command::Man => init::man().map(|()| 0),
     }
 }
 
@@ -108,8 +141,11 @@ fn write<R>(
 ) -> Result<R, Error> {
     let mut output = Output::open(view.output.as_deref())?;
     let result = match (view.format, layout) {
+        (Format::Csv, _) if view.excel => run(&mut CsvSink::excel(output.writer())),
         (Format::Csv, _) => run(&mut CsvSink::new(output.writer())),
         (Format::Json, _) => run(&mut JsonSink::new(output.writer())),
+        (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
+        (Format::Xlsx, _) => run(&mut XlsxSink::new(output.writer())),
         (Format::Table, Layout::Pivot) => {
             let mut pivots = Pivots::default();
             run(&mut pivots).and_then(|r| output.writer().write_all(render_tables(&pivots).as_bytes()).map(|()| r))
@@ -203,8 +239,8 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     let engine = Engine::new(&plan)?;
     let explanation = engine.explain(&args.cell, args.metric.as_deref())?;
     let text = match args.format {
-        Format::Json => explanation_json(&explanation),
-        Format::Table | Format::Csv => render_explanation(&explanation),
+        ExplainFormat::Json => explanation_json(&explanation),
+        ExplainFormat::Table => render_explanation(&explanation),
     };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|source| Error::Io {

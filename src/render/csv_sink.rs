@@ -25,6 +25,13 @@ impl<W: Write> CsvSink<W> {
         }
     }
 
+    /// A sink for Excel and WPS: UTF-8 with a BOM, CRLF line ends, and text
+    /// that could be taken for a formula neutralised. Placeholder: plain CSV
+    /// until the outputs work fills it in.
+    pub fn excel(out: W) -> CsvSink<W> {
+        CsvSink::new(out)
+    }
+
     /// The underlying writer, flushed.
     pub fn into_inner(self) -> std::io::Result<W> {
         self.out.into_inner().map_err(|e| e.into_error())

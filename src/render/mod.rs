@@ -8,13 +8,17 @@
 mod csv_sink;
 mod explanation_text;
 mod json_sink;
+mod jsonl_sink;
 mod period_dates;
 mod table;
+mod xlsx_sink;
 
 /// Amounts for people; defined beside [`Precision`](crate::plan::Precision) so every stage can use it.
 pub use crate::plan::thousands;
 pub use csv_sink::CsvSink;
 pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
+pub use jsonl_sink::JsonlSink;
 pub use period_dates::PeriodDates;
 pub use table::{render_listing, render_table, render_tables};
+pub use xlsx_sink::XlsxSink;
