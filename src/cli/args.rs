@@ -223,11 +223,19 @@ pub struct ViewArgs {
     pub cols: Option<String>,
     /// Table only: show amounts in this unit: 万 (10,000), 千, 百万, 亿, k or M.
     /// CSV, JSON and xlsx keep exact figures.
-    #[arg(long, value_name = "UNIT")]
+    #[arg(long, value_name = "UNIT", value_parser = parse_unit)]
     pub unit: Option<String>,
     /// No colour in the terminal (also when NO_COLOR is set).
     #[arg(long)]
     pub no_color: bool,
+}
+
+/// A display unit salesplit knows (`万`, `k` ...).
+fn parse_unit(text: &str) -> Result<String, String> {
+    match crate::render::DisplayUnit::parse(text) {
+        Some(u) => Ok(u.name),
+        None => Err(format!("`{text}` is not a unit; use one of {}", crate::render::DisplayUnit::NAMES.join(", "))),
+    }
 }
 
 /// A percentage such as `90%` (or `90`), as a fraction (0.9).

@@ -27,8 +27,8 @@ use crate::engine::{CellSink, Engine, Listing, Pivots};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
-    explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, JsonSink, JsonlSink,
-    XlsxSink,
+    explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit, JsonSink,
+    JsonlSink, TableStyle, XlsxSink,
 };
 use crate::track::Tracker;
 
@@ -147,17 +147,86 @@ fn write<R>(
         (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
         (Format::Xlsx, _) => run(&mut XlsxSink::new(output.writer())),
         (Format::Table, Layout::Pivot) => {
-            let mut pivots = Pivots::default();
-            run(&mut pivots).and_then(|r| output.writer().write_all(render_tables(&pivots).as_bytes()).map(|()| r))
+            let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
+            let style = table_style(view);
+            run(&mut pivots)
+                .and_then(|r| output.writer().write_all(render_tables(&pivots, &style).as_bytes()).map(|()| r))
         }
         (Format::Table, Layout::Listing) => {
             let mut listing = Listing::default();
-            run(&mut listing).and_then(|r| output.writer().write_all(render_listing(&listing).as_bytes()).map(|()| r))
+            let style = table_style(view);
+            run(&mut listing)
+                .and_then(|r| output.writer().write_all(render_listing(&listing, &style).as_bytes()).map(|()| r))
         }
     };
     let value = result.map_err(|source| output.error(source))?;
     output.commit()?;
     Ok(value)
+}
+
+/// A comma-separated list of names.
+fn list(names: Option<&str>) -> Option<Vec<String>> {
+    names.map(|n| n.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+}
+
+/// How to draw a terminal table: colour on a terminal (or with
+/// `CLICOLOR_FORCE`) unless `--no-color` or `NO_COLOR` says otherwise; the
+/// terminal's width (`COLUMNS` wins, for scripts and tests); `--unit`.
+fn table_style(view: &ViewArgs) -> TableStyle {
+    use std::io::IsTerminal;
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    let terminal = view.output.is_none() && std::io::stdout().is_terminal();
+    let no_color = view.no_color || set("NO_COLOR");
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    let width = columns.or_else(|| terminal.then(|| comfy_table::Table::new().width().map(usize::from)).flatten());
+    TableStyle {
+        color: (terminal || set("CLICOLOR_FORCE")) && !no_color,
+        width,
+        unit: view.unit.as_deref().and_then(DisplayUnit::parse),
+    }
+}
+
+/// The breakdown a table asks for: `--by`, or else what `--rows` and
+/// `--cols` name.
+fn by_of(view: &ViewArgs) -> Option<String> {
+    if view.by.is_some() || (view.rows.is_none() && view.cols.is_none()) {
+        return view.by.clone();
+    }
+    let mut names = list(view.rows.as_deref()).unwrap_or_default();
+    names.extend(view.cols.iter().cloned());
+    names.retain(|n| n != "period");
+    Some(names.join(","))
+}
+
+/// `--rows` and `--cols` must name dimensions of the breakdown, each once.
+fn check_layout(view: &ViewArgs, engine: &Engine, breakdown: &crate::engine::Breakdown) -> Result<(), Error> {
+    let header = engine.header(breakdown);
+    let mut names = list(view.rows.as_deref()).unwrap_or_default();
+    names.extend(view.cols.iter().cloned());
+    let dims: Vec<&str> = header.splits.iter().map(String::as_str).chain([header.time.as_str()]).collect();
+    let mut seen = Vec::new();
+    for name in &names {
+        let time = name == "period" || *name == header.time;
+        if !time && !dims.contains(&name.as_str()) {
+            let help = match crate::diagnostic::suggest(name, dims.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? The dimensions are: {}", dims.join(", ")),
+                None => format!("the dimensions of this breakdown are: {} (add others with --by)", dims.join(", ")),
+            };
+            return Err(Error::invalid(
+                Diagnostic::new(format!("--rows/--cols name `{name}`, which is not a dimension of the breakdown"))
+                    .help(help),
+            ));
+        }
+        let key = if time { header.time.as_str() } else { name.as_str() };
+        if seen.contains(&key) {
+            return Err(Error::invalid(
+                Diagnostic::new(format!("--rows/--cols name `{name}` twice"))
+                    .help("put each dimension either down the side (--rows) or across (--cols), once"),
+            ));
+        }
+        seen.push(key);
+    }
+    Ok(())
 }
 
 fn today(view: &ViewArgs) -> chrono::NaiveDate {
@@ -170,7 +239,8 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let view = &args.view;
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let breakdown = engine.breakdown_on(view.by.as_deref(), view.period.as_deref(), today(view))?;
+    let breakdown = engine.breakdown_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
+    check_layout(view, &engine, &breakdown)?;
     derivations(&plan);
     warn(engine.warnings());
     check_table(view, engine.cell_count(&breakdown))?;
@@ -267,7 +337,8 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let tracker = Tracker::new(&engine, file, &args.actuals.display().to_string(), args.strict)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
-    let breakdown = tracker.breakdown(view.by.as_deref(), view.period.as_deref(), today)?;
+    let breakdown = tracker.breakdown(by_of(view).as_deref(), view.period.as_deref(), today)?;
+    check_layout(view, &engine, &breakdown)?;
     // One list, so that every warning is a blank line from the next.
     let mut warnings = engine.warnings().to_vec();
     warnings.extend(tracker.warnings().iter().cloned());

@@ -13,6 +13,7 @@
 mod breakdown;
 mod cell;
 mod cell_sink;
+mod crosstab;
 mod explanation;
 mod holds;
 mod joint_rounding;
@@ -27,6 +28,7 @@ mod value;
 pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{Cell, Header};
 pub use cell_sink::CellSink;
+pub use crosstab::{CrossRow, Crosstab, Dim};
 pub use explanation::{Basis, Explanation, Rounding, Step};
 pub use listing::{Listing, ListingRow};
 pub use pivot::{Pivot, PivotRow};

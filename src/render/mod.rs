@@ -6,6 +6,7 @@
 //! [`CellSink`]: crate::engine::CellSink
 
 mod csv_sink;
+mod display_unit;
 mod explanation_text;
 mod json_sink;
 mod jsonl_sink;
@@ -16,9 +17,10 @@ mod xlsx_sink;
 /// Amounts for people; defined beside [`Precision`](crate::plan::Precision) so every stage can use it.
 pub use crate::plan::thousands;
 pub use csv_sink::CsvSink;
+pub use display_unit::DisplayUnit;
 pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
 pub use jsonl_sink::JsonlSink;
 pub use period_dates::PeriodDates;
-pub use table::{render_listing, render_table, render_tables};
+pub use table::{render_crosstab, render_listing, render_tables, TableStyle};
 pub use xlsx_sink::XlsxSink;

@@ -1,49 +1,122 @@
-//! Stage `render`: the terminal table, for people. A pivot with members down
-//! the side and periods across, row and column totals, thousands
-//! separators, and the plan's currency in the title.
+//! Stage `render`: the terminal table, for people. A crosstab with members
+//! down the side and periods across (or what `--rows`/`--cols` ask), row and
+//! column totals, each row's share of its parent with a small bar,
+//! thousands separators, the plan's currency (or `--unit`) in the title, and
+//! a layout that fits the terminal. Everything shown was computed by the
+//! engine; this only formats (scaling to a display unit included).
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
-use crate::engine::{ColumnKind, Listing, Pivot, PivotRow, Pivots, Value};
+use super::DisplayUnit;
+use crate::engine::{ColumnKind, CrossRow, Crosstab, Listing, Pivots, Value};
 use crate::plan::thousands;
 
-/// Period columns that still fit beside the members on a wide terminal.
+/// Columns that still fit beside the members on a wide terminal.
 const MAX_ACROSS: usize = 13;
 
-/// Formats a finished pivot as text (ends with a newline). Members go down
-/// the side and periods across; when there are too many periods to read
-/// across (weeks, days) the table turns, periods down the side and members
-/// across; when both are many, it becomes a long table, one line per cell.
-pub fn render_table(pivot: &Pivot) -> String {
-    let Some(h) = &pivot.header else { return String::new() };
-    let column = h.columns.get(pivot.column);
+/// Width of the share column's bar, in characters.
+const BAR: usize = 10;
+
+/// How a terminal table is drawn: colour, the terminal's width, and the
+/// unit money is shown in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableStyle {
+    /// Bold totals and coloured statuses (ANSI); off for files, pipes and NO_COLOR.
+    pub color: bool,
+    /// The terminal's width in characters, if known: wider tables turn or
+    /// become one line per cell.
+    pub width: Option<usize>,
+    /// `--unit`: money in 万, k and the like.
+    pub unit: Option<DisplayUnit>,
+}
+
+/// Formats every table of a run, one after another, then each level's
+/// value per period on one line.
+pub fn render_tables(pivots: &Pivots, style: &TableStyle) -> String {
+    let mut parts: Vec<String> = pivots.tables.iter().map(|t| render_crosstab(t, style)).collect();
+    for row in &pivots.levels {
+        let values: Vec<String> = row.values.iter().map(|(label, v)| format!("{label} {}", shown(v, None))).collect();
+        parts.push(format!("{} (a level: every member has it) — {}\n", row.name, values.join(" · ")));
+    }
+    parts.join("\n")
+}
+
+/// Formats one table as text (ends with a newline). Its rows go down the
+/// side and its columns across, with a share column when there are several
+/// rows; when there are too many columns to read across, or the table is
+/// wider than the terminal, it turns (columns down the side); when that does
+/// not fit either, it becomes a long table, one line per cell.
+pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
+    let Some(h) = &t.header else { return String::new() };
+    let column = h.columns.get(t.column);
     let metric = column.map(|c| c.name.as_str()).unwrap_or("");
     let money = column.is_some_and(|c| c.kind == ColumnKind::Amount);
-    let currency = if h.currency.is_empty() || !money { String::new() } else { format!(" ({})", h.currency) };
-    let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, by_words(&h.splits, &h.time));
-    let table = if pivot.periods.len() <= MAX_ACROSS {
-        across(pivot, &h.splits, metric)
-    } else if pivot.rows.len() <= MAX_ACROSS {
-        down(pivot, metric)
-    } else {
-        long(pivot, &h.splits, metric)
+    let unit = style.unit.as_ref().filter(|_| money);
+    let currency = match (unit, h.currency.is_empty() || !money) {
+        (Some(u), true) => format!(" (in {})", u.name),
+        (Some(u), false) => format!(" (in {} {})", u.name, h.currency),
+        (None, true) => String::new(),
+        (None, false) => format!(" ({})", h.currency),
     };
+    let mut dims: Vec<String> = t.row_dims.iter().map(|d| t.dim_name(*d)).collect();
+    dims.push(t.dim_name(t.col_dim));
+    let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, dims.join(" × "));
+    let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
+    let f = Figures { unit, color: style.color };
+    let mut table = None;
+    if t.columns.len() <= MAX_ACROSS {
+        table = Some(across(t, metric, &f)).filter(|x| fits(x));
+    }
+    if table.is_none() && t.rows.len() <= MAX_ACROSS {
+        table = Some(down(t, metric, &f)).filter(|x| fits(x));
+    }
+    let table = table.unwrap_or_else(|| long(t, metric, &f));
     out.push_str(&table.to_string());
     out.push('\n');
     out
 }
 
-/// Formats every pivot of a run, one after another, then each level's value
-/// per period on one line.
-pub fn render_tables(pivots: &Pivots) -> String {
-    let mut parts: Vec<String> = pivots.pivots.iter().map(render_table).collect();
-    for row in &pivots.levels {
-        let values: Vec<String> = row.values.iter().map(|(label, v)| format!("{label} {}", shown(v))).collect();
-        parts.push(format!("{} (a level: every member has it) — {}\n", row.name, values.join(" · ")));
+/// How figures are written in one table.
+struct Figures<'a> {
+    unit: Option<&'a DisplayUnit>,
+    color: bool,
+}
+
+impl Figures<'_> {
+    fn amount(&self, value: Decimal) -> String {
+        thousands(self.unit.map_or(value, |u| u.scale(value)))
     }
-    parts.join("\n")
+
+    fn cell(&self, value: &Option<Decimal>) -> String {
+        value.map(|v| self.amount(v)).unwrap_or_default()
+    }
+
+    /// A total: bold when colour is on.
+    fn total(&self, text: String) -> Cell {
+        let cell = Cell::new(text);
+        if self.color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }
+
+    fn table(&self, head: Vec<String>, numbers_from: usize) -> Table {
+        let mut table = new_table(head, numbers_from);
+        if self.color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        table
+    }
+}
+
+/// The longest line's width on screen (CJK characters count two).
+fn display_width(text: &str) -> usize {
+    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
 fn new_table(head: Vec<String>, numbers_from: usize) -> Table {
@@ -59,116 +132,146 @@ fn new_table(head: Vec<String>, numbers_from: usize) -> Table {
     table
 }
 
-fn side_names(splits: &[String], metric: &str) -> Vec<String> {
-    if splits.is_empty() {
+/// The names down the side: the row dimensions, or the metric for a table
+/// of one row with none.
+fn side_names(t: &Crosstab, metric: &str) -> Vec<String> {
+    if t.row_dims.is_empty() {
         vec![metric.to_string()]
     } else {
-        splits.to_vec()
+        t.row_dims.iter().map(|d| t.dim_name(*d)).collect()
     }
 }
 
-fn row_names(row: &PivotRow, metric: &str) -> Vec<String> {
-    if row.members.is_empty() {
+fn row_names(row: &CrossRow, metric: &str) -> Vec<String> {
+    if row.keys.is_empty() {
         vec![metric.to_string()]
     } else {
-        row.members.clone()
+        row.keys.clone()
     }
 }
 
-fn amount(value: &Option<Decimal>) -> String {
-    value.map(thousands).unwrap_or_default()
+/// A share as a percentage and a small bar: `37.50% ███▊`.
+fn share(share: Option<Decimal>) -> String {
+    let Some(s) = share else { return String::new() };
+    let percent = (s * Decimal::ONE_HUNDRED).round_dp(2);
+    let eighths = (s.clamp(Decimal::ZERO, Decimal::ONE) * Decimal::from(BAR * 8)).round();
+    let eighths = usize::try_from(eighths.mantissa() / 10i128.pow(eighths.scale())).unwrap_or(0);
+    let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8];
+    format!("{percent:.2}% {}{partial}", "█".repeat(eighths / 8))
 }
 
-/// Members down the side, periods across.
-fn across(pivot: &Pivot, splits: &[String], metric: &str) -> Table {
-    let side = side_names(splits, metric);
-    let many_periods = pivot.periods.len() > 1;
+/// Rows down the side, columns across; totals; each row's share of its parent.
+fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
+    let side = side_names(t, metric);
+    let many_columns = t.columns.len() > 1;
+    let shares = t.rows.len() > 1;
     let mut head = side.clone();
-    head.extend(pivot.periods.iter().map(|p| p.label.clone()));
-    if many_periods {
+    head.extend(t.columns.iter().cloned());
+    if many_columns {
         head.push("Total".to_string());
     }
-    let mut table = new_table(head, side.len());
-    for row in &pivot.rows {
-        let mut cells = row_names(row, metric);
-        cells.extend(row.values.iter().map(amount));
-        if many_periods {
-            cells.push(thousands(row.total));
+    if shares {
+        head.push("share".to_string());
+    }
+    let mut table = f.table(head, side.len());
+    if shares {
+        if let Some(col) = table.column_mut(side.len() + t.columns.len() + usize::from(many_columns)) {
+            col.set_cell_alignment(CellAlignment::Left);
+        }
+    }
+    for row in &t.rows {
+        let mut cells: Vec<Cell> = row_names(row, metric).into_iter().map(Cell::new).collect();
+        cells.extend(row.values.iter().map(|v| Cell::new(f.cell(v))));
+        if many_columns {
+            cells.push(f.total(f.amount(row.total)));
+        }
+        if shares {
+            cells.push(Cell::new(share(row.share)));
         }
         table.add_row(cells);
     }
-    if pivot.rows.len() > 1 {
-        let mut cells = vec!["Total".to_string()];
-        cells.extend(std::iter::repeat_n(String::new(), side.len() - 1));
-        cells.extend(pivot.column_totals.iter().copied().map(thousands));
-        if many_periods {
-            cells.push(thousands(pivot.total));
+    if t.rows.len() > 1 {
+        let mut cells = vec![f.total("Total".to_string())];
+        cells.extend(std::iter::repeat_n(Cell::new(""), side.len() - 1));
+        cells.extend(t.column_totals.iter().map(|v| f.total(f.amount(*v))));
+        if many_columns {
+            cells.push(f.total(f.amount(t.total)));
+        }
+        if shares {
+            cells.push(Cell::new(""));
         }
         table.add_row(cells);
     }
     table
 }
 
-/// Periods down the side, members across.
-fn down(pivot: &Pivot, metric: &str) -> Table {
-    let many_rows = pivot.rows.len() > 1;
-    let mut head = vec!["period".to_string()];
-    head.extend(pivot.rows.iter().map(|r| row_names(r, metric).join(" / ")));
+/// Columns down the side, rows across.
+fn down(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
+    let many_rows = t.rows.len() > 1;
+    let mut head = vec![t.dim_name(t.col_dim)];
+    head.extend(t.rows.iter().map(|r| row_names(r, metric).join(" / ")));
     if many_rows {
         head.push("Total".to_string());
     }
-    let mut table = new_table(head, 1);
-    for (i, period) in pivot.periods.iter().enumerate() {
-        let mut cells = vec![period.label.clone()];
-        cells.extend(pivot.rows.iter().map(|r| amount(&r.values[i])));
+    let mut table = f.table(head, 1);
+    for (i, label) in t.columns.iter().enumerate() {
+        let mut cells = vec![Cell::new(label)];
+        cells.extend(t.rows.iter().map(|r| Cell::new(f.cell(&r.values[i]))));
         if many_rows {
-            cells.push(thousands(pivot.column_totals[i]));
+            cells.push(f.total(f.amount(t.column_totals[i])));
         }
         table.add_row(cells);
     }
-    let mut cells = vec!["Total".to_string()];
-    cells.extend(pivot.rows.iter().map(|r| thousands(r.total)));
+    let mut cells = vec![f.total("Total".to_string())];
+    cells.extend(t.rows.iter().map(|r| f.total(f.amount(r.total))));
     if many_rows {
-        cells.push(thousands(pivot.total));
+        cells.push(f.total(f.amount(t.total)));
     }
     table.add_row(cells);
     table
 }
 
 /// One line per cell, and the grand total.
-fn long(pivot: &Pivot, splits: &[String], metric: &str) -> Table {
-    let side = side_names(splits, metric);
+fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
+    let side = side_names(t, metric);
     let mut head = side.clone();
-    head.push("period".to_string());
+    head.push(t.dim_name(t.col_dim));
     head.push(metric.to_string());
-    let mut table = new_table(head, side.len() + 1);
-    for row in &pivot.rows {
-        for (period, value) in pivot.periods.iter().zip(&row.values) {
+    let mut table = f.table(head, side.len() + 1);
+    for row in &t.rows {
+        for (label, value) in t.columns.iter().zip(&row.values) {
             if value.is_some() {
                 let mut cells = row_names(row, metric);
-                cells.push(period.label.clone());
-                cells.push(amount(value));
+                cells.push(label.clone());
+                cells.push(f.cell(value));
                 table.add_row(cells);
             }
         }
     }
-    let mut cells = vec!["Total".to_string()];
-    cells.extend(std::iter::repeat_n(String::new(), side.len()));
-    cells.push(thousands(pivot.total));
+    let mut cells = vec![f.total("Total".to_string())];
+    cells.extend(std::iter::repeat_n(Cell::new(""), side.len()));
+    cells.push(f.total(f.amount(t.total)));
     table.add_row(cells);
     table
 }
 
 /// Formats a finished listing (one line per cell, every column, then the
 /// totals) as text ending with a newline.
-pub fn render_listing(listing: &Listing) -> String {
+pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
     let Some(h) = &listing.header else { return String::new() };
-    let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
+    let unit = style.unit.as_ref();
+    let currency = match (unit, h.currency.is_empty()) {
+        (Some(u), true) => format!(" (in {})", u.name),
+        (Some(u), false) => format!(" (in {} {})", u.name, h.currency),
+        (None, true) => String::new(),
+        (None, false) => format!(" ({})", h.currency),
+    };
+    let f = Figures { unit, color: style.color };
     let mut out = format!("{} — {}{currency}, by {}\n", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
     let mut head: Vec<String> = h.splits.clone();
     head.push("period".to_string());
     head.extend(h.columns.iter().map(|c| c.name.clone()));
-    let mut table = new_table(head, h.splits.len() + 1);
+    let mut table = f.table(head, h.splits.len() + 1);
     for (i, column) in h.columns.iter().enumerate() {
         if column.kind == ColumnKind::Text {
             if let Some(col) = table.column_mut(h.splits.len() + 1 + i) {
@@ -176,16 +279,17 @@ pub fn render_listing(listing: &Listing) -> String {
             }
         }
     }
+    let scaled = |i: usize| unit.filter(|_| h.columns.get(i).is_some_and(|c| c.kind == ColumnKind::Amount));
     for row in &listing.rows {
-        let mut cells = row.members.clone();
-        cells.push(row.period.clone());
-        cells.extend(row.values.iter().map(shown));
+        let mut cells: Vec<Cell> = row.members.iter().map(Cell::new).collect();
+        cells.push(Cell::new(&row.period));
+        cells.extend(row.values.iter().enumerate().map(|(i, v)| status_cell(shown(v, scaled(i)), v, style.color)));
         table.add_row(cells);
     }
     if !listing.totals.is_empty() {
-        let mut cells = vec!["Total".to_string()];
-        cells.extend(std::iter::repeat_n(String::new(), h.splits.len()));
-        cells.extend(listing.totals.iter().map(shown));
+        let mut cells = vec![f.total("Total".to_string())];
+        cells.extend(std::iter::repeat_n(Cell::new(""), h.splits.len()));
+        cells.extend(listing.totals.iter().enumerate().map(|(i, v)| f.total(shown(v, scaled(i)))));
         table.add_row(cells);
     }
     out.push_str(&table.to_string());
@@ -193,10 +297,21 @@ pub fn render_listing(listing: &Listing) -> String {
     out
 }
 
-/// A value for people: amounts with separators, ratios as percentages.
-fn shown(value: &Value) -> String {
+/// A tracking status in colour: behind red, ahead green.
+fn status_cell(text: String, value: &Value, color: bool) -> Cell {
+    let cell = Cell::new(text);
     match value {
-        Value::Amount(d) => thousands(*d),
+        Value::Text("behind") if color => cell.fg(Color::Red),
+        Value::Text("ahead") if color => cell.fg(Color::Green),
+        _ => cell,
+    }
+}
+
+/// A value for people: amounts with separators (in `unit` if given),
+/// ratios as percentages.
+fn shown(value: &Value, unit: Option<&DisplayUnit>) -> String {
+    match value {
+        Value::Amount(d) => thousands(unit.map_or(*d, |u| u.scale(*d))),
         Value::Ratio(r) => format!("{}%", (r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2).normalize()),
         Value::Text(t) => t.to_string(),
         Value::Missing => "–".to_string(),

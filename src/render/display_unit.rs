@@ -1,0 +1,50 @@
+//! Stage `render`: the unit a terminal table shows money in (`--unit 万`).
+//! Display only: CSV, JSON and xlsx always carry exact figures.
+
+use rust_decimal::Decimal;
+
+/// A display unit: its name and how many currency units it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayUnit {
+    /// As written and shown in titles (`万`, `k`).
+    pub name: String,
+    /// Currency units per display unit (10,000 for 万).
+    pub factor: Decimal,
+}
+
+impl DisplayUnit {
+    /// The units salesplit knows, as written.
+    pub const NAMES: [&'static str; 6] = ["万", "千", "百万", "亿", "k", "M"];
+
+    /// The unit named `text`, if it is one of [`DisplayUnit::NAMES`].
+    pub fn parse(text: &str) -> Option<DisplayUnit> {
+        let power = match text.trim() {
+            "千" | "k" => 3,
+            "万" => 4,
+            "百万" | "M" => 6,
+            "亿" => 8,
+            _ => return None,
+        };
+        Some(DisplayUnit { name: text.trim().to_string(), factor: Decimal::from(10u64.pow(power)) })
+    }
+
+    /// An amount in this unit, with two decimals for reading (2,500,000.00
+    /// in 万 is 250.00): rounded half away from zero, for display only.
+    pub fn scale(&self, amount: Decimal) -> Decimal {
+        (amount / self.factor).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_to_two_decimals() {
+        let wan = DisplayUnit::parse("万").unwrap();
+        assert_eq!(wan.scale("2500000.00".parse().unwrap()).to_string(), "250.00");
+        assert_eq!(wan.scale("833333.34".parse().unwrap()).to_string(), "83.33");
+        assert_eq!(DisplayUnit::parse("亿").unwrap().factor, Decimal::from(100_000_000u64));
+        assert!(DisplayUnit::parse("lakh").is_none());
+    }
+}
