@@ -1,21 +1,419 @@
 //! Stage `cli`: `salesplit init` (starter plans), `completions` and `man`.
-//! Placeholder: filled in by the init/completions work.
+//!
+//! Starter plans live in `configs/templates/` and are embedded with
+//! `include_str!`, so an installed salesplit writes them without its sources.
+//! A template with a roster names it `{{roster}}`; init fills in a name
+//! derived from the plan's (`q.toml` -> `q-reps.csv`, the default `plan.toml`
+//! -> `reps.csv`) so that two plans in one folder never share a roster.
+//! `{{plan}}` in a template's comments becomes the plan's own file name, so
+//! the `salesplit validate` line it suggests can be pasted as is.
+//!
+//! init never overwrites a file unless asked to (`--force`): it checks the
+//! plan and the roster before writing either, and writes each through a
+//! temporary file renamed into place, so a refusal or a failure leaves the
+//! folder as it was.
 
-use super::args::{CompletionsArgs, InitArgs};
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+
+use super::args::{CompletionsArgs, InitArgs, Shell, Template};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 
-/// Writes a starter plan (and its roster) that runs as written.
-pub fn init(_args: &InitArgs) -> Result<(), Error> {
-    Err(Error::invalid(Diagnostic::new("`salesplit init` is not built yet")))
+/// Where a template names its roster file; init puts the derived name there.
+const ROSTER_PLACEHOLDER: &str = "{{roster}}";
+
+/// Where a template's comments name the plan file itself.
+const PLAN_PLACEHOLDER: &str = "{{plan}}";
+
+/// The plan file init writes when no FILE is given.
+const DEFAULT_PLAN: &str = "plan.toml";
+
+/// A starter plan as shipped: its TOML and, when it has one, its roster's CSV.
+struct Starter {
+    /// The plan, with [`PLAN_PLACEHOLDER`] and [`ROSTER_PLACEHOLDER`] to fill in.
+    plan: &'static str,
+    /// The roster, written beside the plan.
+    roster: Option<&'static str>,
 }
 
-/// Prints shell completions.
-pub fn completions(_args: &CompletionsArgs) -> Result<(), Error> {
-    Err(Error::invalid(Diagnostic::new("`salesplit completions` is not built yet")))
+/// The embedded files of `template`.
+fn starter(template: Template) -> Starter {
+    match template {
+        Template::Company => Starter {
+            plan: include_str!("../../configs/templates/company.toml"),
+            roster: Some(include_str!("../../configs/templates/company.csv")),
+        },
+        Template::Shop => Starter { plan: include_str!("../../configs/templates/shop.toml"), roster: None },
+        Template::Team => Starter {
+            plan: include_str!("../../configs/templates/team.toml"),
+            roster: Some(include_str!("../../configs/templates/team.csv")),
+        },
+    }
 }
 
-/// Prints the manual page.
+/// The roster's file name for a plan whose file stem is `stem`. The default
+/// plan keeps the short `reps.csv` that the README's examples use.
+fn roster_name(stem: &str) -> String {
+    if stem == "plan" {
+        "reps.csv".to_string()
+    } else {
+        format!("{stem}-reps.csv")
+    }
+}
+
+/// `salesplit init`: writes a commented starter plan (and its roster) that
+/// runs as written, then says on stdout what was written and what to try.
+pub fn init(args: &InitArgs) -> Result<(), Error> {
+    let plan = args.file.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_PLAN));
+    let starter = starter(args.template);
+    check_folder(&plan)?;
+    let Some(plan_name) = plan.file_name() else {
+        return Err(Error::invalid(
+            Diagnostic::new(format!("{} does not name a file", plan.display()))
+                .help(format!("name the plan file, e.g. salesplit init {DEFAULT_PLAN}")),
+        ));
+    };
+    let roster = match starter.roster {
+        Some(csv) => Some((plan.with_file_name(roster_name(utf8_stem(&plan)?)), csv)),
+        None => None,
+    };
+    let roster_path = roster.as_ref().map(|(path, _)| path.as_path());
+    if !args.force {
+        refuse_existing(&plan, roster_path, args.template)?;
+    }
+
+    let roster_file = roster_path.and_then(Path::file_name).map(|n| n.to_string_lossy()).unwrap_or_default();
+    let text = starter
+        .plan
+        .replace(PLAN_PLACEHOLDER, &comment_safe(&shell_word(&plan_name.to_string_lossy())))
+        .replace(ROSTER_PLACEHOLDER, &toml_escape(&roster_file));
+    let mut files: Vec<(&Path, &str)> = Vec::new();
+    // The roster first: a plan is never left naming a roster that is not there.
+    if let Some((path, csv)) = &roster {
+        files.push((path, csv));
+    }
+    files.push((&plan, &text));
+    write_all(&files, args.force)?;
+
+    // Said plan first: the plan is what the user asked for.
+    let written: Vec<String> = files.iter().rev().map(|(p, _)| p.display().to_string()).collect();
+    let shown = shell_word(&plan.display().to_string()).into_owned();
+    let line =
+        format!("wrote {}; try: salesplit validate {shown}; salesplit decompose {shown}\n", written.join(" and "));
+    to_stdout(line.as_bytes())
+}
+
+/// The plan's folder must exist: init makes files, not folders, so that a
+/// typo in a path does not quietly create a tree somewhere unexpected.
+fn check_folder(plan: &Path) -> Result<(), Error> {
+    if plan.is_dir() {
+        return Err(Error::invalid(Diagnostic::new(format!("{} is a folder, not a plan file", plan.display())).help(
+            format!(
+                "name the plan file inside it, e.g. salesplit init {}",
+                shell_word(&plan.join(DEFAULT_PLAN).display().to_string())
+            ),
+        )));
+    }
+    // `plans/` names a folder even when there is none; without this check
+    // the rename would fail with the system's bare "Not a directory".
+    let text = plan.as_os_str().to_string_lossy();
+    let folder = if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        plan
+    } else {
+        match plan.parent() {
+            Some(f) if !f.as_os_str().is_empty() => f,
+            _ => return Ok(()),
+        }
+    };
+    let (problem, help) = match std::fs::metadata(folder) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => (format!("{} is not a folder", folder.display()), "name a FILE in a folder that exists"),
+        Err(_) => (
+            format!("the folder {} does not exist", folder.display()),
+            "create the folder first, or name a FILE in a folder that exists",
+        ),
+    };
+    Err(Error::invalid(Diagnostic::new(format!("cannot write {}: {problem}", plan.display())).help(help)))
+}
+
+/// The plan's file stem as text: the roster's name is made from it and
+/// written into the plan, which is UTF-8.
+fn utf8_stem(plan: &Path) -> Result<&str, Error> {
+    plan.file_stem().and_then(|s| s.to_str()).ok_or_else(|| {
+        Error::invalid(
+            Diagnostic::new(format!("cannot name the roster of {}: its file name is not UTF-8 text", plan.display()))
+                .help("give the plan a file name in UTF-8 text, e.g. plan.toml"),
+        )
+    })
+}
+
+/// Whether something (a file, a folder, even a dangling link) is at `path`.
+fn taken(path: &Path) -> Result<bool, Error> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(Error::Io { path: path.to_path_buf(), action: "check", source }),
+    }
+}
+
+/// Refuses, before anything is written, when the plan or its roster exists;
+/// the help names a FILE whose plan and roster are both free.
+fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template) -> Result<(), Error> {
+    let plan_taken = taken(plan)?;
+    let roster_taken = match roster {
+        Some(r) if taken(r)? => Some(r),
+        _ => None,
+    };
+    let message = match (plan_taken, roster_taken) {
+        (false, None) => return Ok(()),
+        (true, None) => format!("{} already exists", plan.display()),
+        (false, Some(r)) => format!("{} already exists (it would be the roster of {})", r.display(), plan.display()),
+        (true, Some(r)) => format!("{} and {} already exist", plan.display(), r.display()),
+    };
+    let them = if plan_taken && roster_taken.is_some() { "them" } else { "it" };
+    let name = template.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    let mut help = format!("add --force to overwrite {them}");
+    if let Some((other, other_roster)) = free_name(plan, roster.is_some()) {
+        help.push_str(&format!(
+            ", or name another FILE: salesplit init --template {name} {}",
+            shell_word(&other.display().to_string())
+        ));
+        if let Some(r) = other_roster {
+            help.push_str(&format!(" (its roster: {})", r.display()));
+        }
+    }
+    Err(Error::invalid(Diagnostic::new(message).help(help)))
+}
+
+/// `plan-2.toml`, `plan-3.toml`…: the first plan name beside `plan` whose
+/// file (and roster, when there is one) does not exist yet.
+fn free_name(plan: &Path, with_roster: bool) -> Option<(PathBuf, Option<PathBuf>)> {
+    let stem = plan.file_stem()?.to_str()?;
+    let extension = plan.extension().and_then(|e| e.to_str()).map(|e| format!(".{e}")).unwrap_or_default();
+    (2..1000).find_map(|n| {
+        let other = plan.with_file_name(format!("{stem}-{n}{extension}"));
+        let other_roster = with_roster.then(|| other.with_file_name(roster_name(&format!("{stem}-{n}"))));
+        let free = !matches!(taken(&other), Ok(true)) && !matches!(other_roster.as_deref().map(taken), Some(Ok(true)));
+        free.then_some((other, other_roster))
+    })
+}
+
+/// Writes each file through a temporary file in its folder, renamed into
+/// place once complete. Without `force` the rename refuses to replace a file
+/// that appeared since the check; if a later file fails, the files this call
+/// created are removed again, so init writes all of its files or none.
+fn write_all(files: &[(&Path, &str)], force: bool) -> Result<(), Error> {
+    let mut temps = Vec::new();
+    for (path, text) in files {
+        let folder = match path.parent() {
+            Some(f) if !f.as_os_str().is_empty() => f,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".salesplit-").suffix(".tmp");
+        // A temporary file is private; a starter plan is an ordinary file
+        // (0666 less the umask), like one made with an editor.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let error = |source| Error::Io { path: path.to_path_buf(), action: "write", source };
+        let mut temp = builder.tempfile_in(folder).map_err(error)?;
+        temp.write_all(text.as_bytes()).and_then(|()| temp.flush()).map_err(error)?;
+        temps.push((*path, temp));
+    }
+    let mut created: Vec<&Path> = Vec::new();
+    for (path, temp) in temps {
+        let existed = force && matches!(taken(path), Ok(true));
+        let persisted = if force { temp.persist(path) } else { temp.persist_noclobber(path) };
+        if let Err(e) = persisted {
+            for done in created {
+                // Best effort: the error below is what the user must see.
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(Error::Io { path: path.to_path_buf(), action: "write", source: e.error });
+        }
+        if !existed {
+            created.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `text` as one shell word: as is when it is plain, else in single quotes,
+/// so that a suggested command can be pasted even for `my plan.toml`.
+fn shell_word(text: &str) -> Cow<'_, str> {
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || "_-./:+@%,=".contains(c));
+    if plain {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(format!("'{}'", text.replace('\'', r"'\''")))
+    }
+}
+
+/// `text` without line breaks or other control characters, which would end
+/// a TOML comment and break the plan.
+fn comment_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
+/// `text` escaped for a TOML basic string (`"…"`).
+fn toml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `salesplit completions SHELL`: the shell's completion script on stdout.
+pub fn completions(args: &CompletionsArgs) -> Result<(), Error> {
+    let shell = match args.shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+        Shell::Powershell => clap_complete::Shell::PowerShell,
+    };
+    let mut command = <crate::cli::Args as clap::CommandFactory>::command();
+    // Into memory first: clap_complete panics when a write fails, and a
+    // closed pipe (`| head`) must end quietly instead.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "salesplit", &mut script);
+    to_stdout(&script)
+}
+
+/// `salesplit man`: the roff manual page on stdout (`salesplit man > salesplit.1`).
+/// One page for the whole tool: after the usual sections, COMMANDS gives each
+/// subcommand's synopsis and options, since no `salesplit-decompose(1)` pages
+/// are installed for clap_mangen's default list to point to.
 pub fn man() -> Result<(), Error> {
-    Err(Error::invalid(Diagnostic::new("`salesplit man` is not built yet")))
+    let mut command = <crate::cli::Args as clap::CommandFactory>::command();
+    // Built, so that each subcommand's synopsis reads `salesplit decompose`.
+    command.build();
+    let page = clap_mangen::Man::new(command.clone());
+    let mut fragments: Vec<Vec<u8>> = Vec::new();
+    // Rendering into memory cannot fail; the map keeps the types honest.
+    let rendered: std::io::Result<()> = (|| {
+        let mut head = Vec::new();
+        page.render_title(&mut head)?;
+        page.render_name_section(&mut head)?;
+        page.render_synopsis_section(&mut head)?;
+        page.render_description_section(&mut head)?;
+        page.render_options_section(&mut head)?;
+        head.extend_from_slice(b".SH COMMANDS\n");
+        fragments.push(head);
+        for sub in command.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+            let name = sub.get_bin_name().unwrap_or_else(|| sub.get_name());
+            let part = clap_mangen::Man::new(sub.clone());
+            let mut section = format!(".SS \"{name}\"\n").into_bytes();
+            part.render_description_section(&mut section)?;
+            part.render_synopsis_section(&mut section)?;
+            part.render_options_section(&mut section)?;
+            fragments.push(demote_sections(&String::from_utf8_lossy(&section)).into_bytes());
+        }
+        let mut tail = Vec::new();
+        page.render_version_section(&mut tail)?;
+        fragments.push(tail);
+        Ok(())
+    })();
+    rendered.map_err(stdout_error)?;
+    to_stdout(one_preamble(&fragments).as_bytes())
+}
+
+/// clap_mangen starts every rendered section with the same two lines that
+/// define the apostrophe string `Aq`; the page needs them once, at the top.
+fn one_preamble(fragments: &[Vec<u8>]) -> String {
+    const PREAMBLE: [&str; 2] = [".ie \\n(.g .ds Aq \\(aq", ".el .ds Aq '"];
+    let mut page = format!("{}\n{}\n", PREAMBLE[0], PREAMBLE[1]);
+    for fragment in fragments {
+        for line in String::from_utf8_lossy(fragment).lines().filter(|l| !PREAMBLE.contains(l)) {
+            page.push_str(line);
+            page.push('\n');
+        }
+    }
+    page
+}
+
+/// A subcommand's sections as parts of its `.SS` entry: its DESCRIPTION and
+/// SYNOPSIS headings go (the entry's title says whose they are), and other
+/// headings such as OPTIONS become paragraphs headed in bold.
+fn demote_sections(roff: &str) -> String {
+    let mut out = String::with_capacity(roff.len());
+    for line in roff.lines() {
+        match line.strip_prefix(".SH ") {
+            Some("DESCRIPTION") => {}
+            Some("SYNOPSIS") => out.push_str(".PP\n"),
+            Some(heading) => {
+                let heading = heading.trim_matches('"');
+                out.push_str(&format!(".PP\n\\fB{}\\fR\n", title_case(heading)));
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `OPTIONS` -> `Options`.
+fn title_case(heading: &str) -> String {
+    let lower = heading.to_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Writes `bytes` to stdout. A failure is reported as a write to `<stdout>`,
+/// which `cli::main` turns into a quiet exit 0 when the pipe was closed.
+fn to_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(stdout_error)
+}
+
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io { path: "<stdout>".into(), action: "write", source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_roster_is_named_after_the_plan() {
+        assert_eq!(roster_name("plan"), "reps.csv");
+        assert_eq!(roster_name("q"), "q-reps.csv");
+        assert_eq!(roster_name("2026 计划"), "2026 计划-reps.csv");
+    }
+
+    #[test]
+    fn every_template_fills_its_placeholders() {
+        for template in [Template::Company, Template::Shop, Template::Team] {
+            let starter = starter(template);
+            assert!(starter.plan.contains(PLAN_PLACEHOLDER), "{template:?} names no plan");
+            assert_eq!(starter.plan.contains(ROSTER_PLACEHOLDER), starter.roster.is_some(), "{template:?}");
+            let filled = starter.plan.replace(PLAN_PLACEHOLDER, "p.toml").replace(ROSTER_PLACEHOLDER, "p-reps.csv");
+            assert!(!filled.contains("{{"), "{template:?} keeps a placeholder");
+        }
+    }
+
+    #[test]
+    fn odd_file_names_stay_valid_toml_and_shell_words() {
+        assert_eq!(toml_escape(r#"a"b\c"#), r#"a\"b\\c"#);
+        assert_eq!(toml_escape("a\nb"), "a\\u000Ab");
+        assert_eq!(shell_word("plans/q.toml"), "plans/q.toml");
+        assert_eq!(shell_word("计划.toml"), "计划.toml");
+        assert_eq!(shell_word("my plan.toml"), "'my plan.toml'");
+        assert_eq!(shell_word("it's.toml"), r"'it'\''s.toml'");
+        assert_eq!(comment_safe("a\nb"), "a?b");
+    }
 }
