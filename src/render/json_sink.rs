@@ -2,6 +2,9 @@
 //! per cell under `rows`, and `total`. Amounts are JSON numbers written with
 //! exactly the plan's decimals (`10000000.00`), never strings or floats. Each
 //! row sits on its own line, so the document streams and diffs well.
+//!
+//! [`RowWriter`] writes one row; `--format jsonl` uses it too, so that a line
+//! of JSON Lines and a row of the document can never drift apart.
 
 use std::io::Write;
 
@@ -11,22 +14,64 @@ use crate::engine::{Cell, CellSink, Header, Value};
 /// Writes cells as one JSON document to `W` as they arrive.
 pub struct JsonSink<W: Write> {
     out: W,
-    /// `"region": ` and so on, escaped once at `begin`.
-    split_keys: Vec<String>,
-    metric_keys: Vec<String>,
-    dates: PeriodDates,
+    row: RowWriter,
     rows: usize,
 }
 
 impl<W: Write> JsonSink<W> {
     /// A sink writing to `out` (buffer it: rows are written one by one).
     pub fn new(out: W) -> JsonSink<W> {
-        JsonSink { out, split_keys: Vec::new(), metric_keys: Vec::new(), dates: PeriodDates::default(), rows: 0 }
+        JsonSink { out, row: RowWriter::default(), rows: 0 }
     }
 
     /// The underlying writer.
     pub fn into_inner(self) -> W {
         self.out
+    }
+}
+
+/// Writes one cell as a JSON object on one line, without a line end:
+/// `{"region": "华东", "period": "2026-03", "start": "2026-03-01", "end":
+/// "2026-03-31", "sales": 48123.45}` — each dimension's member, the period
+/// and its dates, then one value per column. Shared by the rows of `--format
+/// json` and the lines of `--format jsonl`.
+#[derive(Debug, Default)]
+pub(super) struct RowWriter {
+    /// `"region": ` and so on, escaped once at `begin` rather than per row.
+    split_keys: Vec<String>,
+    /// `, "sales": ` and so on, escaped once at `begin` rather than per row.
+    metric_keys: Vec<String>,
+    dates: PeriodDates,
+}
+
+impl RowWriter {
+    /// A writer for the rows of a run with this header.
+    pub(super) fn new(h: &Header) -> RowWriter {
+        RowWriter {
+            split_keys: h.splits.iter().map(|n| format!("{}: ", string(n))).collect(),
+            metric_keys: h.columns.iter().map(|c| format!(", {}: ", string(&c.name))).collect(),
+            dates: PeriodDates::default(),
+        }
+    }
+
+    /// Writes `cell` as one JSON object, field by field so that no row
+    /// allocates.
+    pub(super) fn write(&mut self, out: &mut impl Write, cell: &Cell<'_>) -> std::io::Result<()> {
+        out.write_all(b"{")?;
+        for (key, member) in self.split_keys.iter().zip(cell.members) {
+            out.write_all(key.as_bytes())?;
+            serde_json::to_writer(&mut *out, member)?;
+            out.write_all(b", ")?;
+        }
+        out.write_all(b"\"period\": ")?;
+        serde_json::to_writer(&mut *out, &cell.period.label)?;
+        let (start, end) = self.dates.of(cell.period);
+        write!(out, ", \"start\": \"{start}\", \"end\": \"{end}\"")?;
+        for (key, value) in self.metric_keys.iter().zip(cell.values) {
+            out.write_all(key.as_bytes())?;
+            write_value(out, value)?;
+        }
+        out.write_all(b"}")
     }
 }
 
@@ -62,35 +107,21 @@ impl<W: Write> CellSink for JsonSink<W> {
             list(h.metrics.iter()),
             dimensions
         )?;
-        self.split_keys = h.splits.iter().map(|n| format!("{}: ", string(n))).collect();
-        self.metric_keys = h.columns.iter().map(|c| format!(", {}: ", string(&c.name))).collect();
+        self.row = RowWriter::new(h);
         Ok(())
     }
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
-        let sep = if self.rows == 0 { "\n{" } else { ",\n{" };
+        let sep = if self.rows == 0 { "\n" } else { ",\n" };
         self.rows += 1;
         self.out.write_all(sep.as_bytes())?;
-        for (key, member) in self.split_keys.iter().zip(cell.members) {
-            self.out.write_all(key.as_bytes())?;
-            serde_json::to_writer(&mut self.out, member)?;
-            self.out.write_all(b", ")?;
-        }
-        self.out.write_all(b"\"period\": ")?;
-        serde_json::to_writer(&mut self.out, &cell.period.label)?;
-        let (start, end) = self.dates.of(cell.period);
-        write!(self.out, ", \"start\": \"{start}\", \"end\": \"{end}\"")?;
-        for (key, value) in self.metric_keys.iter().zip(cell.values) {
-            self.out.write_all(key.as_bytes())?;
-            write_value(&mut self.out, value)?;
-        }
-        self.out.write_all(b"}")
+        self.row.write(&mut self.out, cell)
     }
 
     fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
         let close = if self.rows == 0 { "]" } else { "\n]" };
         write!(self.out, "{close}, \"total\": {{")?;
-        for (i, (key, value)) in self.metric_keys.iter().zip(totals).enumerate() {
+        for (i, (key, value)) in self.row.metric_keys.iter().zip(totals).enumerate() {
             let key = if i == 0 { key.trim_start_matches(", ") } else { key };
             self.out.write_all(key.as_bytes())?;
             write_value(&mut self.out, value)?;
