@@ -38,7 +38,14 @@ fn readme_console_examples_print_what_they_show() {
     let examples = examples(&readme);
     assert!(examples.len() >= 4, "README should show its commands with their output");
     for ex in examples {
-        let out = Command::cargo_bin("salesplit").unwrap().args(&ex.args).output().unwrap();
+        let out = Command::cargo_bin("salesplit")
+            .unwrap()
+            .env_remove("COLUMNS")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("NO_COLOR")
+            .args(&ex.args)
+            .output()
+            .unwrap();
         let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert_eq!(printed, ex.expected, "salesplit {}", ex.args.join(" "));
     }

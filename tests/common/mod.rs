@@ -7,9 +7,12 @@ use std::collections::BTreeMap;
 use assert_cmd::Command;
 use rust_decimal::Decimal;
 
-/// The `salesplit` binary built by this crate.
+/// The `salesplit` binary built by this crate, with the environment that
+/// changes terminal tables (width, colour) cleared so tables are reproducible.
 pub fn salesplit() -> Command {
-    Command::cargo_bin("salesplit").unwrap()
+    let mut cmd = Command::cargo_bin("salesplit").unwrap();
+    cmd.env_remove("COLUMNS").env_remove("CLICOLOR_FORCE").env_remove("NO_COLOR");
+    cmd
 }
 
 /// Writes `files` into a fresh folder, runs `salesplit` there with `args`
