@@ -341,53 +341,73 @@ impl<'p> Engine<'p> {
             .collect();
         let mut totals: Vec<u128> = vec![0; width];
         // Per leaf: each shared column's figures, period-major (period i, column c at i * width + c).
-        let mut figures: Vec<u128> = vec![0; periods.len() * width];
-        let mut out: Vec<u128> = Vec::with_capacity(periods.len());
-        let mut days: Vec<u128> = Vec::new();
-        let mut scratch = scratch();
+        let stride = periods.len() * width;
         let mut values: Vec<Value> = vec![Value::Missing; width];
         let every_split = breakdown.splits.len() == self.plan.splits.len();
         let mut groups: IndexMap<Vec<&str>, Vec<u128>> = IndexMap::new();
-        for (leaf, path) in self.paths.iter().enumerate() {
-            for (c, series) in self.series.iter().enumerate() {
-                if levels[c].is_some() {
-                    continue;
-                }
-                out.clear();
-                match breakdown.time {
-                    TimeView::Tree(level) => self.spread_leaf(series, leaf, level, &mut out, &mut scratch),
-                    TimeView::IsoWeek => {
-                        days.clear();
-                        self.spread_leaf(series, leaf, Level::Day, &mut days, &mut scratch);
-                        out.extend(periods.iter().map(|week| days[week.children.clone()].iter().sum::<u128>()));
-                    }
-                }
-                for (i, units) in out.iter().enumerate() {
-                    figures[i * width + c] = *units;
-                }
-            }
+        let mut consume = |leaf: usize, figures: &[u128]| -> std::io::Result<()> {
+            let path = &self.paths[leaf];
             if every_split {
                 for (i, period) in periods.iter().enumerate() {
                     if keep[i] {
-                        self.emit(
-                            sink,
-                            path,
-                            period,
-                            i,
-                            &figures[i * width..(i + 1) * width],
-                            &levels,
-                            &mut totals,
-                            &mut values,
-                        )?;
+                        let units = &figures[i * width..(i + 1) * width];
+                        self.emit(sink, path, period, i, units, &levels, &mut totals, &mut values)?;
                     }
                 }
             } else {
                 let key: Vec<&str> = breakdown.splits.iter().map(|&s| path[s]).collect();
-                let sums = groups.entry(key).or_insert_with(|| vec![0; figures.len()]);
-                for (sum, units) in sums.iter_mut().zip(&figures) {
+                let sums = groups.entry(key).or_insert_with(|| vec![0; stride]);
+                for (sum, units) in sums.iter_mut().zip(figures) {
                     *sum += units;
                 }
             }
+            Ok(())
+        };
+        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork| {
+            buffer.clear();
+            buffer.resize(leaves.len() * stride, 0);
+            for (k, leaf) in leaves.enumerate() {
+                self.leaf_figures(leaf, breakdown, periods, &levels, &mut buffer[k * stride..(k + 1) * stride], work);
+            }
+        };
+        let leaves = self.paths.len();
+        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if !two_cores || leaves < 2 * BATCH {
+            let mut work = LeafWork::default();
+            let mut buffer = Vec::new();
+            for leaf in 0..leaves {
+                compute(leaf..leaf + 1, &mut buffer, &mut work);
+                consume(leaf, &buffer)?;
+            }
+        } else {
+            // Two cores: one thread works out the figures, batch by batch,
+            // while this one writes them; batches come back in order, so the
+            // output is byte for byte that of one thread, and a bounded queue
+            // keeps memory flat.
+            std::thread::scope(|scope| -> std::io::Result<()> {
+                let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(4);
+                let (spent, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
+                scope.spawn(move || {
+                    let mut work = LeafWork::default();
+                    for start in (0..leaves).step_by(BATCH) {
+                        let mut buffer = reuse.try_recv().unwrap_or_default();
+                        compute(start..(start + BATCH).min(leaves), &mut buffer, &mut work);
+                        if batches.send((start, buffer)).is_err() {
+                            return; // the writer stopped (a closed pipe, a full disk)
+                        }
+                    }
+                });
+                let result = received.iter().try_for_each(|(start, buffer)| {
+                    for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(BATCH.min(leaves - start)) {
+                        consume(start + k, figures)?;
+                    }
+                    let _ = spent.send(buffer);
+                    Ok(())
+                });
+                // Dropping the receiver ends the worker if the writer failed.
+                drop(received);
+                result
+            })?;
         }
         for (key, sums) in &groups {
             for (i, period) in periods.iter().enumerate() {
@@ -415,6 +435,38 @@ impl<'p> Engine<'p> {
             })
             .collect();
         sink.finish(&totals)
+    }
+
+    /// One org leaf's figures for a breakdown: each shared column's units per
+    /// period, period-major (`figures[i * width + c]`); levels are left alone.
+    fn leaf_figures(
+        &self,
+        leaf: usize,
+        breakdown: &Breakdown,
+        periods: &[Period],
+        levels: &[Option<Vec<Value>>],
+        figures: &mut [u128],
+        work: &mut LeafWork,
+    ) {
+        let width = self.series.len();
+        for (c, series) in self.series.iter().enumerate() {
+            if levels[c].is_some() {
+                continue;
+            }
+            work.out.clear();
+            match breakdown.time {
+                TimeView::Tree(level) => self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch),
+                TimeView::IsoWeek => {
+                    work.days.clear();
+                    self.spread_leaf(series, leaf, Level::Day, &mut work.days, &mut work.scratch);
+                    let days = &work.days;
+                    work.out.extend(periods.iter().map(|week| days[week.children.clone()].iter().sum::<u128>()));
+                }
+            }
+            for (i, units) in work.out.iter().enumerate() {
+                figures[i * width + c] = *units;
+            }
+        }
     }
 
     /// Writes one cell: the shared columns' units and the levels of period `i`.
@@ -518,6 +570,24 @@ impl<'p> Engine<'p> {
         for (offset, part) in mine.parts.iter().enumerate() {
             self.spread(walk, finer, first_child + offset, part.units, &part.exact, out, deeper);
         }
+    }
+}
+
+/// Org leaves per batch when two threads share a run: big enough to keep
+/// the queue cheap, small enough that memory stays flat.
+const BATCH: usize = 32;
+
+/// Buffers one thread reuses for every leaf it works out.
+#[derive(Debug)]
+struct LeafWork {
+    out: Vec<u128>,
+    days: Vec<u128>,
+    scratch: Vec<LevelScratch>,
+}
+
+impl Default for LeafWork {
+    fn default() -> LeafWork {
+        LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch() }
     }
 }
 

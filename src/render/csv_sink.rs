@@ -12,7 +12,6 @@
 //! running it as a formula. Numbers and dates are never changed: a negative
 //! gap stays `-6879.34` and sums in the spreadsheet as a number.
 
-use std::fmt::Write as _;
 use std::io::Write;
 
 use super::PeriodDates;
@@ -140,7 +139,7 @@ impl<W: Write> CellSink for CsvSink<W> {
                 // A number is written as is: its `-` is a sign, not a formula.
                 Value::Amount(d) | Value::Ratio(d) => {
                     self.scratch.clear();
-                    write!(self.scratch, "{d}").expect("writing to a String cannot fail");
+                    super::push_decimal(&mut self.scratch, *d);
                     self.out.write_field(&self.scratch).map_err(io)?;
                 }
                 Value::Text(t) => write_text(&mut self.out, &mut self.scratch, self.excel, t)?,

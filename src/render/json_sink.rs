@@ -42,6 +42,8 @@ pub(super) struct RowWriter {
     /// `, "sales": ` and so on, escaped once at `begin` rather than per row.
     metric_keys: Vec<String>,
     dates: PeriodDates,
+    /// A number's text, reused for every value.
+    number: String,
 }
 
 impl RowWriter {
@@ -51,6 +53,7 @@ impl RowWriter {
             split_keys: h.splits.iter().map(|n| format!("{}: ", string(n))).collect(),
             metric_keys: h.columns.iter().map(|c| format!(", {}: ", string(&c.name))).collect(),
             dates: PeriodDates::default(),
+            number: String::new(),
         }
     }
 
@@ -66,10 +69,14 @@ impl RowWriter {
         out.write_all(b"\"period\": ")?;
         serde_json::to_writer(&mut *out, &cell.period.label)?;
         let (start, end) = self.dates.of(cell.period);
-        write!(out, ", \"start\": \"{start}\", \"end\": \"{end}\"")?;
+        for (key, date) in [(&b", \"start\": \""[..], start), (&b"\", \"end\": \""[..], end)] {
+            out.write_all(key)?;
+            out.write_all(date.as_bytes())?;
+        }
+        out.write_all(b"\"")?;
         for (key, value) in self.metric_keys.iter().zip(cell.values) {
             out.write_all(key.as_bytes())?;
-            write_value(out, value)?;
+            write_value(out, value, &mut self.number)?;
         }
         out.write_all(b"}")
     }
@@ -86,9 +93,13 @@ fn list(items: impl Iterator<Item = impl AsRef<str>>) -> String {
 
 /// A value as JSON: numbers with their decimals as written, words as
 /// strings, a missing figure as `null`.
-fn write_value(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
+fn write_value(out: &mut impl Write, value: &Value, number: &mut String) -> std::io::Result<()> {
     match value {
-        Value::Amount(d) | Value::Ratio(d) => write!(out, "{d}"),
+        Value::Amount(d) | Value::Ratio(d) => {
+            number.clear();
+            super::push_decimal(number, *d);
+            out.write_all(number.as_bytes())
+        }
         Value::Text(t) => serde_json::to_writer(out, t).map_err(std::io::Error::from),
         Value::Missing => out.write_all(b"null"),
     }
@@ -124,7 +135,7 @@ impl<W: Write> CellSink for JsonSink<W> {
         for (i, (key, value)) in self.row.metric_keys.iter().zip(totals).enumerate() {
             let key = if i == 0 { key.trim_start_matches(", ") } else { key };
             self.out.write_all(key.as_bytes())?;
-            write_value(&mut self.out, value)?;
+            write_value(&mut self.out, value, &mut String::new())?;
         }
         writeln!(self.out, "}}}}")?;
         self.out.flush()

@@ -6,6 +6,7 @@
 //! [`CellSink`]: crate::engine::CellSink
 
 mod csv_sink;
+mod decimal_text;
 mod display_unit;
 mod explanation_text;
 mod json_sink;
@@ -17,6 +18,7 @@ mod xlsx_sink;
 /// Amounts for people; defined beside [`Precision`](crate::plan::Precision) so every stage can use it.
 pub use crate::plan::thousands;
 pub use csv_sink::CsvSink;
+pub use decimal_text::push_decimal;
 pub use display_unit::DisplayUnit;
 pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
