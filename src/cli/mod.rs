@@ -28,7 +28,7 @@ use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
     explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit, JsonSink,
-    JsonlSink, TableStyle, XlsxSink,
+    JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
 use crate::track::Tracker;
 
@@ -109,8 +109,18 @@ fn warn(warnings: &[Diagnostic]) {
     }
 }
 
-/// Refuses a terminal table of more than [`TABLE_LIMIT`] cells.
+/// Refuses a terminal table of more than [`TABLE_LIMIT`] cells, and a
+/// workbook of more rows than an Excel sheet holds, before computing them.
 fn check_table(view: &ViewArgs, cells: u64) -> Result<(), Error> {
+    if view.format == Format::Xlsx && cells > XLSX_MAX_CELLS {
+        return Err(Error::invalid(
+            Diagnostic::new(format!(
+                "the breakdown has {} cells, more rows than an Excel sheet holds (1,048,576 with the header and total)",
+                thousands(cells.into())
+            ))
+            .help("use --format csv, or a coarser --by or a shorter --period"),
+        ));
+    }
     if view.format != Format::Table || cells <= TABLE_LIMIT {
         return Ok(());
     }

@@ -25,4 +25,4 @@ pub use json_sink::JsonSink;
 pub use jsonl_sink::JsonlSink;
 pub use period_dates::PeriodDates;
 pub use table::{render_crosstab, render_listing, render_tables, TableStyle};
-pub use xlsx_sink::XlsxSink;
+pub use xlsx_sink::{XlsxSink, XLSX_MAX_CELLS};

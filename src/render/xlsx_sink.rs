@@ -1,31 +1,536 @@
-//! Stage `render`: an Excel workbook. Placeholder: filled in by the xlsx work.
+//! Stage `render`: an Excel workbook (`--format xlsx`), for people who take
+//! the figures on in a spreadsheet.
+//!
+//! Contract: the workbook holds two sheets, built in memory as the cells
+//! arrive and written to the output in one piece by `finish` (so a failed run
+//! writes nothing).
+//!
+//! - **Summary** (first, active): a title row with the plan's name, currency
+//!   and breakdown; then a pivot of the first column that adds up — members
+//!   down the side, periods across — with a `Total` column and row made of
+//!   `=SUM(...)` formulas, so they still add up after a user edits a figure.
+//!   For a tracking report the pivot shows `actual_to_date`, followed by a
+//!   second pivot of `target_to_date` over the same members and periods: what
+//!   a sales director compares (their ratio is the report's attainment). A
+//!   pivot that would not fit a sheet (more than 16,384 columns or 1,048,576
+//!   rows) is left out with a note saying so; the Detail sheet has every cell.
+//! - **Detail**: the CSV's columns and rows (split columns, `period`, `start`,
+//!   `end`, then one column per value), a frozen header row, an autofilter, and
+//!   a `Total` row whose adding-up columns are `=SUBTOTAL(109, ...)` formulas:
+//!   the sum of the rows a filter leaves visible (all of them, unfiltered);
+//!   other columns show the run's total as the engine gives it.
+//!
+//! Every formula carries the engine's figure as its cached result, so a
+//! reader without a calculation engine sees the same numbers as the CSV.
+//! Numbers are numbers: amounts in a thousands format with exactly the plan's
+//! decimals (`#,##0.00` for 0.01, `#,##0` for 1 or coarser), counts `#,##0`,
+//! ratios `0.00%`, levels as Excel's General; `start`/`end` are dates shown
+//! `yyyy-mm-dd`; member names, periods and words are always text cells, so a
+//! name such as `=HYPERLINK("x")` is never read as a formula. In a tracking
+//! report, `attainment` and `status` are coloured by the status the engine
+//! worked out under the plan's tolerance: `behind` red, `on track` amber,
+//! `ahead` green, as conditional formats on the words, so the colours follow
+//! `--tolerance` exactly.
+//!
+//! A Detail sheet longer than Excel's 1,048,576 rows is refused with an error
+//! that points to `--format csv`, before anything is written. Building in
+//! memory costs about 1 GB per million cells at the sheet's limit; CSV streams. The workbook's
+//! creation date is fixed (1 January of the plan's year), so the same plan and
+//! data give byte-identical files.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
-use crate::engine::{Cell, CellSink, Header, Value};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    cell_range, column_number_to_name, ColNum, ConditionalFormatFormula, DocProperties, ExcelDateTime, Format,
+    FormatBorder, Formula, RowNum, Workbook, Worksheet, XlsxError,
+};
+use unicode_width::UnicodeWidthStr;
+
+use crate::engine::{Cell, CellSink, ColumnKind, Header, Pivot, Value};
+use crate::plan::Precision;
+
+/// Rows of an Excel sheet.
+const MAX_ROWS: u32 = 1_048_576;
+/// Columns of an Excel sheet.
+const MAX_COLS: u32 = 16_384;
+/// Cells the Detail sheet holds: its header and `Total` rows take two rows.
+const MAX_CELLS: u32 = MAX_ROWS - 2;
+
+/// The most cells a workbook can hold (one Detail row each), so that a run
+/// too long for Excel can be refused before it starts.
+pub const XLSX_MAX_CELLS: u64 = MAX_CELLS as u64;
+/// Widest column, in characters: longer text is cut at the column's edge
+/// rather than pushing every other column off screen.
+const MAX_WIDTH: usize = 60;
+/// Space around a column's widest text, in characters (Excel's autofit pads similarly).
+const PADDING: usize = 2;
 
 /// Collects cells into a workbook and writes it to `W` at the end.
 pub struct XlsxSink<W: Write> {
     out: W,
+    book: Option<Book>,
 }
 
 impl<W: Write> XlsxSink<W> {
-    /// A sink writing the finished workbook to `out`.
+    /// A sink writing the finished workbook to `out`. Nothing is written
+    /// before `finish`: the whole workbook is built in memory first.
     pub fn new(out: W) -> XlsxSink<W> {
-        XlsxSink { out }
+        XlsxSink { out, book: None }
     }
 }
 
-impl<W: Write> CellSink for XlsxSink<W> {
-    fn begin(&mut self, _header: &Header) -> std::io::Result<()> {
-        Err(std::io::Error::other("--format xlsx is not built yet"))
+/// The workbook under construction.
+struct Book {
+    header: Header,
+    detail: Worksheet,
+    styles: Styles,
+    /// The number format of each value column (`Header::columns`).
+    values: Vec<Format>,
+    /// The Detail sheet's column widths so far, in characters.
+    widths: Vec<usize>,
+    /// Cells written so far (the Detail sheet's data rows).
+    rows: u32,
+    /// The Summary sheet's pivots, fed every cell.
+    pivots: Vec<Pivot>,
+    /// Scratch text for converting decimals, reused so that no cell allocates for it.
+    scratch: String,
+}
+
+/// The formats shared by both sheets.
+struct Styles {
+    title: Format,
+    caption: Format,
+    head: Format,
+    total: Format,
+    date: Format,
+    note: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        Styles {
+            title: Format::new().set_bold().set_font_size(14),
+            caption: Format::new().set_bold(),
+            head: Format::new().set_bold().set_border_bottom(FormatBorder::Thin).set_background_color(0xF2F2F2),
+            total: Format::new().set_bold().set_border_top(FormatBorder::Thin),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            note: Format::new().set_italic(),
+        }
+    }
+}
+
+/// The number format of a column: amounts with exactly the plan's decimals.
+fn value_format(kind: ColumnKind, precision: Precision) -> Format {
+    match kind {
+        ColumnKind::Amount if precision.decimals() > 0 => {
+            Format::new().set_num_format(format!("#,##0.{}", "0".repeat(precision.decimals() as usize)))
+        }
+        ColumnKind::Amount | ColumnKind::Count => Format::new().set_num_format("#,##0"),
+        ColumnKind::Ratio => Format::new().set_num_format("0.00%"),
+        // A level keeps the decimals it was written with; General shows them as they are.
+        ColumnKind::Level | ColumnKind::Text => Format::new(),
+    }
+}
+
+/// The same format in bold with a rule above, for a `Total` row.
+fn total_format(format: &Format) -> Format {
+    format.clone().set_bold().set_border_top(FormatBorder::Thin)
+}
+
+fn xlsx(e: XlsxError) -> std::io::Error {
+    std::io::Error::other(format!("cannot build the workbook: {e}"))
+}
+
+/// The error for a breakdown longer than a sheet. `Output::error` shows it as
+/// "error: cannot write FILE: <this>".
+fn too_many_rows() -> std::io::Error {
+    std::io::Error::other(format!(
+        "the breakdown has more than {} cells, more rows than an Excel sheet holds ({} with the header and total); \
+         use --format csv, or a coarser --by or a shorter --period",
+        thousands_u32(MAX_CELLS),
+        thousands_u32(MAX_ROWS),
+    ))
+}
+
+fn thousands_u32(n: u32) -> String {
+    crate::plan::thousands(Decimal::from(n))
+}
+
+fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    // Plan years are four-digit, so these narrowings cannot truncate;
+    // `from_ymd` rejects anything Excel cannot show.
+    let year = u16::try_from(date.year()).map_err(|_| XlsxError::DateTimeRangeError(date.to_string()))?;
+    ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8)
+}
+
+/// Characters a number takes on screen in its column's format: digits,
+/// thousands separators, decimals, sign (an estimate that never allocates).
+fn number_width(value: &Value, kind: ColumnKind, decimals: u32) -> usize {
+    let (d, scale, percent) = match (value, kind) {
+        (Value::Ratio(d), _) => (*d * Decimal::ONE_HUNDRED, 2, 1),
+        (Value::Amount(d), ColumnKind::Amount) => (*d, decimals, 0),
+        (Value::Amount(d), ColumnKind::Count) => (*d, 0, 0),
+        (Value::Amount(d), _) => (*d, d.scale(), 0),
+        (Value::Text(t), _) => return t.width(),
+        (Value::Missing, _) => return 0,
+    };
+    let whole = d.abs().trunc().mantissa().unsigned_abs();
+    let digits = whole.checked_ilog10().map_or(1, |l| l as usize + 1);
+    let separators = if kind == ColumnKind::Level { 0 } else { (digits - 1) / 3 };
+    let fraction = if scale > 0 { scale as usize + 1 } else { 0 };
+    digits + separators + fraction + percent + usize::from(d.is_sign_negative())
+}
+
+fn widen(widths: &mut [usize], col: usize, width: usize) {
+    if let Some(w) = widths.get_mut(col) {
+        *w = (*w).max(width);
+    }
+}
+
+fn set_widths(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
+    for (col, width) in widths.iter().enumerate() {
+        let width = (width + PADDING).min(MAX_WIDTH);
+        sheet.set_column_width(col as ColNum, width as f64)?;
+    }
+    Ok(())
+}
+
+/// The columns the Summary pivots: for a tracking report `actual_to_date`
+/// then `target_to_date`, else the first column that adds up.
+fn summary_columns(header: &Header) -> Vec<usize> {
+    let find = |name: &str| header.columns.iter().position(|c| c.name == name && c.kind.adds_up());
+    match find("actual_to_date") {
+        Some(actual) => std::iter::once(actual).chain(find("target_to_date")).collect(),
+        None => header.columns.iter().position(|c| c.kind.adds_up()).into_iter().collect(),
+    }
+}
+
+impl Book {
+    fn new(header: &Header) -> Result<Book, XlsxError> {
+        let styles = Styles::new();
+        let mut detail = Worksheet::new();
+        detail.set_name("Detail")?;
+        let names: Vec<&str> = header
+            .splits
+            .iter()
+            .map(String::as_str)
+            .chain(["period", "start", "end"])
+            .chain(header.columns.iter().map(|c| c.name.as_str()))
+            .collect();
+        if names.len() > MAX_COLS as usize {
+            return Err(XlsxError::RowColumnLimitError);
+        }
+        let mut widths = vec![0; names.len()];
+        for (col, name) in names.iter().enumerate() {
+            detail.write_string_with_format(0, col as ColNum, *name, &styles.head)?;
+            widen(&mut widths, col, name.width());
+        }
+        // `start` and `end` are always ten characters; the `Total` label goes in the first column.
+        let dates = header.splits.len() + 1;
+        widen(&mut widths, dates, 10);
+        widen(&mut widths, dates + 1, 10);
+        widen(&mut widths, 0, "Total".len());
+        let values = header.columns.iter().map(|c| value_format(c.kind, header.precision)).collect();
+        let mut pivots = Vec::new();
+        for column in summary_columns(header) {
+            let mut pivot = Pivot { column, ..Pivot::default() };
+            // A pivot's `begin` only keeps the header: it cannot fail.
+            let _ = pivot.begin(header);
+            pivots.push(pivot);
+        }
+        Ok(Book { header: header.clone(), detail, styles, values, widths, rows: 0, pivots, scratch: String::new() })
     }
 
-    fn cell(&mut self, _cell: &Cell<'_>) -> std::io::Result<()> {
+    /// `d` as the nearest `f64`, by way of its decimal text (correctly
+    /// rounded, so `48123.45` reads back as `48123.45`).
+    fn number(&mut self, d: Decimal) -> f64 {
+        self.scratch.clear();
+        write!(self.scratch, "{d}").expect("writing to a String cannot fail");
+        self.scratch.parse().unwrap_or(f64::NAN)
+    }
+
+    fn cell(&mut self, cell: &Cell<'_>) -> Result<(), XlsxError> {
+        let row: RowNum = self.rows + 1;
+        let mut col = 0usize;
+        for member in cell.members {
+            self.detail.write_string(row, col as ColNum, *member)?;
+            widen(&mut self.widths, col, member.width());
+            col += 1;
+        }
+        self.detail.write_string(row, col as ColNum, &cell.period.label)?;
+        widen(&mut self.widths, col, cell.period.label.width());
+        col += 1;
+        for date in [cell.period.start, cell.period.end] {
+            self.detail.write_datetime_with_format(row, col as ColNum, excel_date(date)?, &self.styles.date)?;
+            col += 1;
+        }
+        let decimals = self.header.precision.decimals();
+        // One value per header column is the cell contract; `take` keeps a stray
+        // extra value from indexing past the column formats (nothing panics).
+        for (i, value) in cell.values.iter().enumerate().take(self.values.len()) {
+            let kind = self.header.columns[i].kind;
+            match *value {
+                Value::Amount(d) | Value::Ratio(d) => {
+                    let number = self.number(d);
+                    self.detail.write_number_with_format(row, col as ColNum, number, &self.values[i])?;
+                }
+                Value::Text(t) => {
+                    self.detail.write_string(row, col as ColNum, t)?;
+                }
+                Value::Missing => {}
+            }
+            widen(&mut self.widths, col, number_width(value, kind, decimals));
+            col += 1;
+        }
+        self.rows += 1;
         Ok(())
     }
 
-    fn finish(&mut self, _totals: &[Value]) -> std::io::Result<()> {
+    /// The Detail sheet's `Total` row, widths, filter, frozen header and colours.
+    fn finish_detail(&mut self, totals: &[Value]) -> Result<(), XlsxError> {
+        let total_row = self.rows + 1;
+        let first_value = self.header.splits.len() + 3;
+        let last_col = first_value + self.header.columns.len() - 1;
+        for col in 0..first_value {
+            self.detail.write_blank(total_row, col as ColNum, &self.styles.total)?;
+        }
+        self.detail.write_string_with_format(total_row, 0, "Total", &self.styles.total)?;
+        let decimals = self.header.precision.decimals();
+        for (i, column) in self.header.columns.clone().iter().enumerate() {
+            let col = (first_value + i) as ColNum;
+            let format = total_format(&self.values[i]);
+            let value = totals.get(i).copied().unwrap_or(Value::Missing);
+            widen(&mut self.widths, col as usize, number_width(&value, column.kind, decimals));
+            match value {
+                // SUBTOTAL(109) sums the rows a filter shows; with no filter, every row.
+                Value::Amount(d) if column.kind.adds_up() && self.rows > 0 => {
+                    let range = cell_range(1, col, self.rows, col);
+                    let formula = Formula::new(format!("SUBTOTAL(109,{range})")).set_result(d.to_string());
+                    self.detail.write_formula_with_format(total_row, col, formula, &format)?;
+                }
+                Value::Amount(d) | Value::Ratio(d) => {
+                    let number = self.number(d);
+                    self.detail.write_number_with_format(total_row, col, number, &format)?;
+                }
+                Value::Text(t) => {
+                    self.detail.write_string_with_format(total_row, col, t, &format)?;
+                }
+                Value::Missing => {
+                    self.detail.write_blank(total_row, col, &format)?;
+                }
+            }
+        }
+        self.colour_status(first_value, total_row)?;
+        set_widths(&mut self.detail, &self.widths)?;
+        self.detail.autofilter(0, 0, self.rows, last_col as ColNum)?;
+        self.detail.set_freeze_panes(1, 0)?;
+        Ok(())
+    }
+
+    /// Colours `attainment` and `status` by the status word, in every data
+    /// row and the `Total` row. The words carry the plan's tolerance, which
+    /// the header does not; a fixed 95%–105% band would contradict them.
+    fn colour_status(&mut self, first_value: usize, last_row: RowNum) -> Result<(), XlsxError> {
+        let find = |name: &str, kind: ColumnKind| {
+            self.header.columns.iter().position(|c| c.name == name && c.kind == kind).map(|i| first_value + i)
+        };
+        let (Some(status), attainment) = (find("status", ColumnKind::Text), find("attainment", ColumnKind::Ratio))
+        else {
+            return Ok(());
+        };
+        // Excel's own "light red / yellow / green fill with dark text" styles.
+        let bands = [("behind", 0xFFC7CE, 0x9C0006), ("on track", 0xFFEB9C, 0x9C5700), ("ahead", 0xC6EFCE, 0x006100)];
+        let status_letter = column_number_to_name(status as ColNum);
+        for (word, fill, text) in bands {
+            // Relative to the range's first row (2), absolute in the status column.
+            let rule = ConditionalFormatFormula::new()
+                .set_rule(Formula::new(format!("=${status_letter}2=\"{word}\"")))
+                .set_format(Format::new().set_background_color(fill).set_font_color(text));
+            for col in attainment.into_iter().chain([status]) {
+                self.detail.add_conditional_format(1, col as ColNum, last_row, col as ColNum, &rule)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The Summary sheet: a title, then one pivot per summary column.
+    fn summary(&self) -> Result<Worksheet, XlsxError> {
+        let h = &self.header;
+        let mut sheet = Worksheet::new();
+        sheet.set_name("Summary")?;
+        let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
+        let mut by: Vec<&str> = h.splits.iter().map(String::as_str).collect();
+        by.push(&h.time);
+        sheet.write_string_with_format(
+            0,
+            0,
+            format!("{}{currency}, by {}", h.plan, by.join(" × ")),
+            &self.styles.title,
+        )?;
+        let mut widths: Vec<usize> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        let mut row: RowNum = 2;
+        let mut frozen = false;
+        if self.pivots.is_empty() {
+            notes.push("No column adds up, so there is nothing to pivot: the Detail sheet has every figure.".into());
+        }
+        for pivot in &self.pivots {
+            let side = h.splits.len().max(1);
+            let columns = side + pivot.periods.len() + 1;
+            let rows = pivot.rows.len() as u64 + 3;
+            let name = h.columns.get(pivot.column).map_or("", |c| c.name.as_str());
+            if columns > MAX_COLS as usize || u64::from(row) + rows > u64::from(MAX_ROWS) {
+                notes.push(format!(
+                    "The {name} pivot ({} rows × {} periods) does not fit an Excel sheet and is left out: \
+                     the Detail sheet has every cell.",
+                    pivot.rows.len(),
+                    pivot.periods.len()
+                ));
+                continue;
+            }
+            if pivot.rows.is_empty() {
+                notes.push(format!("No cells, so no {name} pivot."));
+                continue;
+            }
+            if widths.len() < columns {
+                widths.resize(columns, 0);
+            }
+            let head = row + 1;
+            self.pivot(&mut sheet, pivot, row, &mut widths)?;
+            if !frozen {
+                sheet.set_freeze_panes(head + 1, side as ColNum)?;
+                frozen = true;
+            }
+            row = head + pivot.rows.len() as RowNum + 3;
+        }
+        for note in notes {
+            sheet.write_string_with_format(row, 0, note, &self.styles.note)?;
+            row += 1;
+        }
+        set_widths(&mut sheet, &widths)?;
+        Ok(sheet)
+    }
+
+    /// One pivot at `top`: a caption, a header row, a row per member
+    /// combination with a `Total` column, and a `Total` row — all totals
+    /// `SUM` formulas caching the pivot's own totals.
+    fn pivot(&self, sheet: &mut Worksheet, pivot: &Pivot, top: RowNum, widths: &mut [usize]) -> Result<(), XlsxError> {
+        let h = &self.header;
+        let Some(column) = h.columns.get(pivot.column) else { return Ok(()) };
+        let format = &self.values[pivot.column];
+        let total_style = total_format(format);
+        let decimals = h.precision.decimals();
+        let width = |d: Decimal| number_width(&Value::Amount(d), column.kind, decimals);
+        let money = column.kind == ColumnKind::Amount && !h.currency.is_empty();
+        let caption = if money { format!("{} ({})", column.name, h.currency) } else { column.name.clone() };
+        sheet.write_string_with_format(top, 0, caption, &self.styles.caption)?;
+
+        let head = top + 1;
+        let side_names: Vec<&str> = if h.splits.is_empty() {
+            vec![column.name.as_str()]
+        } else {
+            h.splits.iter().map(String::as_str).collect()
+        };
+        let side = side_names.len();
+        let first_period = side as ColNum;
+        let last_period = (side + pivot.periods.len() - 1) as ColNum;
+        let total_col = last_period + 1;
+        let labels = side_names.iter().copied().chain(pivot.periods.iter().map(|p| p.label.as_str())).chain(["Total"]);
+        for (col, label) in labels.enumerate() {
+            sheet.write_string_with_format(head, col as ColNum, label, &self.styles.head)?;
+            widen(widths, col, label.width());
+        }
+
+        let first_row = head + 1;
+        for (i, r) in pivot.rows.iter().enumerate() {
+            let row = first_row + i as RowNum;
+            let names: Vec<&str> = if r.members.is_empty() {
+                vec![column.name.as_str()]
+            } else {
+                r.members.iter().map(String::as_str).collect()
+            };
+            for (col, name) in names.iter().enumerate() {
+                sheet.write_string(row, col as ColNum, *name)?;
+                widen(widths, col, name.width());
+            }
+            for (j, value) in r.values.iter().enumerate() {
+                if let Some(d) = value {
+                    let col = first_period + j as ColNum;
+                    sheet.write_number_with_format(row, col, to_f64(*d), format)?;
+                    widen(widths, col as usize, width(*d));
+                }
+            }
+            let sum = Formula::new(format!("SUM({})", cell_range(row, first_period, row, last_period)))
+                .set_result(r.total.to_string());
+            sheet.write_formula_with_format(row, total_col, sum, format)?;
+            widen(widths, total_col as usize, width(r.total));
+        }
+
+        let last_row = first_row + pivot.rows.len() as RowNum - 1;
+        let total_row = last_row + 1;
+        for col in 0..side {
+            sheet.write_blank(total_row, col as ColNum, &total_style)?;
+        }
+        sheet.write_string_with_format(total_row, 0, "Total", &total_style)?;
+        widen(widths, 0, "Total".len());
+        let sums = pivot.column_totals.iter().chain([&pivot.total]);
+        for (j, total) in sums.enumerate() {
+            let col = first_period + j as ColNum;
+            let sum = Formula::new(format!("SUM({})", cell_range(first_row, col, last_row, col)))
+                .set_result(total.to_string());
+            sheet.write_formula_with_format(total_row, col, sum, &total_style)?;
+            widen(widths, col as usize, width(*total));
+        }
+        Ok(())
+    }
+
+    fn into_workbook(self) -> Result<Vec<u8>, XlsxError> {
+        let summary = self.summary()?;
+        let mut workbook = Workbook::new();
+        // A fixed creation date keeps the file byte-identical from run to run.
+        let created = ExcelDateTime::from_ymd(u16::try_from(self.header.year).unwrap_or(2000), 1, 1)
+            .or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
+        let properties = DocProperties::new().set_title(&self.header.plan).set_creation_datetime(&created);
+        workbook.set_properties(&properties);
+        workbook.push_worksheet(summary);
+        workbook.push_worksheet(self.detail);
+        workbook.save_to_buffer()
+    }
+}
+
+/// `d` as the nearest `f64` (see [`Book::number`]; this one allocates, for the
+/// Summary's few figures).
+fn to_f64(d: Decimal) -> f64 {
+    d.to_string().parse().unwrap_or(f64::NAN)
+}
+
+impl<W: Write> CellSink for XlsxSink<W> {
+    fn begin(&mut self, header: &Header) -> std::io::Result<()> {
+        self.book = Some(Book::new(header).map_err(xlsx)?);
+        Ok(())
+    }
+
+    fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
+        let book = self.book.as_mut().ok_or_else(|| std::io::Error::other("a cell arrived before the header"))?;
+        // Refused before anything is written: the workbook only reaches `out` in `finish`.
+        if book.rows >= MAX_CELLS {
+            return Err(too_many_rows());
+        }
+        book.cell(cell).map_err(xlsx)?;
+        for pivot in &mut book.pivots {
+            pivot.cell(cell)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
+        let mut book = self.book.take().ok_or_else(|| std::io::Error::other("the run ended before its header"))?;
+        book.finish_detail(totals).map_err(xlsx)?;
+        let bytes = book.into_workbook().map_err(xlsx)?;
+        self.out.write_all(&bytes)?;
         self.out.flush()
     }
 }

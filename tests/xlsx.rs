@@ -1,0 +1,515 @@
+//! `--format xlsx`: the workbook written by the real binary, read back with
+//! calamine (values, cached formula results, formula text) and, for what
+//! calamine does not expose (number formats, panes, filters, conditional
+//! formats), from the package's XML.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook, Data, Range, Reader, Xlsx};
+use common::{csv_rows, dec, salesplit};
+use rust_decimal::Decimal;
+
+const COMPANY: &str = "examples/company.toml";
+const TRACK: [&str; 6] = ["track", COMPANY, "--actuals", "examples/company-sales.csv", "--as-of", "2026-03-15"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs salesplit from the crate root with `args` plus `--format xlsx
+/// --output <dir>/out.xlsx`; returns the folder (kept alive) and the file.
+fn workbook(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("out.xlsx");
+    let out =
+        salesplit().current_dir(root()).args(args).args(["--format", "xlsx", "--output"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "a workbook run prints nothing on stdout");
+    (dir, path)
+}
+
+/// The same run as CSV text.
+fn csv_of(args: &[&str]) -> String {
+    let out = salesplit().current_dir(root()).args(args).args(["--format", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The same run's CSV header, in column order.
+fn csv_header(text: &str) -> Vec<String> {
+    text.lines().next().unwrap().split(',').map(str::to_string).collect()
+}
+
+fn open(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
+    open_workbook(path).unwrap()
+}
+
+fn text(range: &Range<Data>, row: u32, col: u32) -> String {
+    match range.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("expected text at ({row}, {col}), found {other:?}"),
+    }
+}
+
+/// A number cell (or a formula's cached number) as a decimal.
+fn number(range: &Range<Data>, row: u32, col: u32) -> Decimal {
+    match range.get_value((row, col)) {
+        Some(Data::Float(f)) => f.to_string().parse().unwrap(),
+        Some(Data::Int(i)) => Decimal::from(*i),
+        other => panic!("expected a number at ({row}, {col}), found {other:?}"),
+    }
+}
+
+/// Days since Excel's epoch (1899-12-30) of an ISO date.
+fn serial(iso: &str) -> f64 {
+    let date = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").unwrap();
+    (date - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()).num_days() as f64
+}
+
+/// Column letters of a 0-based column (enough for these sheets).
+fn letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        s.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap()
+}
+
+/// Every CSV row is the Detail row below it, figure for figure: text for
+/// members and periods, dates for `start`/`end`, numbers equal as decimals,
+/// empty where the CSV is empty; then a `Total` row.
+fn assert_detail_is_csv(path: &Path, csv: &str) {
+    let mut book = open(path);
+    let detail = book.worksheet_range("Detail").unwrap();
+    let header = csv_header(csv);
+    let rows = csv_rows(csv);
+    for (c, name) in header.iter().enumerate() {
+        assert_eq!(&text(&detail, 0, c as u32), name, "header of column {c}");
+    }
+    let period = header.iter().position(|h| h == "period").unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (c, name) in header.iter().enumerate() {
+            let (c, want) = (c as u32, &row[name]);
+            match (name.as_str(), detail.get_value((r, c))) {
+                (_, _) if (c as usize) <= period => assert_eq!(&text(&detail, r, c), want, "{name} of row {r}"),
+                ("start" | "end", Some(Data::DateTime(d))) => assert_eq!(d.as_f64(), serial(want), "{name} row {r}"),
+                ("start" | "end", other) => panic!("{name} of row {r} is not a date: {other:?}"),
+                (_, Some(Data::Empty) | None) => assert_eq!(want, "", "{name} of row {r} is empty"),
+                (_, Some(Data::String(s))) => assert_eq!(s, want, "{name} of row {r}"),
+                _ => assert_eq!(number(&detail, r, c), dec(want), "{name} of row {r}"),
+            }
+        }
+    }
+    let total = rows.len() as u32 + 1;
+    assert_eq!(text(&detail, total, 0), "Total");
+    assert_eq!(detail.end().unwrap().0, total, "nothing below the Total row");
+}
+
+// ----------------------------------------------------------------------------
+// Reading the package: a zip of XML parts. The test crate cannot name `zip`
+// (it is only a dependency of rust_xlsxwriter), so a small reader follows:
+// the central directory, and DEFLATE (RFC 1951) decoding.
+
+/// An xlsx file's XML parts.
+struct Package {
+    bytes: Vec<u8>,
+}
+
+impl Package {
+    fn read(path: &Path) -> Package {
+        Package { bytes: std::fs::read(path).unwrap() }
+    }
+
+    fn part(&self, name: &str) -> String {
+        use std::io::Read;
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&self.bytes)).unwrap();
+        let mut text = String::new();
+        archive.by_name(name).unwrap_or_else(|_| panic!("no part {name}")).read_to_string(&mut text).unwrap();
+        text
+    }
+
+    /// The XML of the sheet named `name`, found through the workbook's relationships.
+    fn sheet(&self, name: &str) -> String {
+        let workbook = self.part("xl/workbook.xml");
+        let entry = after(&workbook, &format!("<sheet name=\"{name}\""));
+        let id = attr(entry, "r:id");
+        let rels = self.part("xl/_rels/workbook.xml.rels");
+        let target = attr(after(&rels, &format!("Id=\"{id}\"")), "Target");
+        // Targets are relative to xl/ (or absolute from the package root).
+        let path = target.strip_prefix('/').map_or_else(|| format!("xl/{target}"), str::to_string);
+        self.part(&path)
+    }
+
+    /// The number format of the cell at `cell` (`G2`) in sheet `sheet`.
+    fn number_format(&self, sheet: &str, cell: &str) -> String {
+        let xml = self.sheet(sheet);
+        let tag = after(&xml, &format!("<c r=\"{cell}\""));
+        let tag = &tag[..tag.find('>').unwrap()];
+        let style: usize = if tag.contains(" s=\"") { attr(tag, "s").parse().unwrap() } else { 0 };
+        let styles = self.part("xl/styles.xml");
+        let xfs = after(&styles, "<cellXfs");
+        let xf = xfs.split("<xf").nth(style + 1).unwrap();
+        let id: u32 = attr(xf, "numFmtId").parse().unwrap();
+        match id {
+            0 => "General".to_string(),
+            3 => "#,##0".to_string(),
+            4 => "#,##0.00".to_string(),
+            10 => "0.00%".to_string(),
+            _ => attr(after(&styles, &format!("<numFmt numFmtId=\"{id}\"")), "formatCode").to_string(),
+        }
+    }
+}
+
+/// The text from the first `needle` on.
+fn after<'a>(haystack: &'a str, needle: &str) -> &'a str {
+    let at = haystack.find(needle).unwrap_or_else(|| panic!("{needle} not found"));
+    &haystack[at..]
+}
+
+/// The value of the first attribute `name` in `xml`.
+fn attr<'a>(xml: &'a str, name: &str) -> &'a str {
+    let key = format!(" {name}=\"");
+    let rest = &after(xml, &key)[key.len()..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+// ----------------------------------------------------------------------------
+
+#[test]
+fn the_summary_comes_first_then_the_detail() {
+    let (_dir, path) = workbook(&["decompose", COMPANY]);
+    assert_eq!(open(&path).sheet_names(), ["Summary", "Detail"]);
+    assert!(Package::read(&path).sheet("Summary").contains("tabSelected=\"1\""), "the workbook opens on the Summary");
+}
+
+#[test]
+fn the_detail_is_the_csv_figure_for_figure() {
+    let args = ["decompose", COMPANY];
+    let (_dir, path) = workbook(&args);
+    let csv = csv_of(&args);
+    assert_detail_is_csv(&path, &csv);
+    let rows = csv_rows(&csv);
+
+    // The Total row: a SUBTOTAL over every data row, caching the sum of the CSV's figures.
+    let mut book = open(&path);
+    let detail = book.worksheet_range("Detail").unwrap();
+    let formulas = book.worksheet_formula("Detail").unwrap();
+    let total = rows.len() as u32 + 1;
+    let sales = csv_header(&csv).iter().position(|h| h == "sales").unwrap() as u32;
+    let sum: Decimal = rows.iter().map(|r| dec(&r["sales"])).sum();
+    assert_eq!(sum, dec("10000000.00"));
+    assert_eq!(number(&detail, total, sales), sum);
+    let col = letters(sales);
+    assert_eq!(formulas.get_value((total, sales)).unwrap(), &format!("SUBTOTAL(109,{col}2:{col}{total})"));
+}
+
+#[test]
+fn the_track_report_detail_is_its_csv_figure_for_figure() {
+    let (_dir, path) = workbook(&TRACK);
+    let csv = csv_of(&TRACK);
+    assert!(csv.contains(",behind") && csv.contains(",ahead"), "the example has both ends of the band");
+    assert_detail_is_csv(&path, &csv);
+}
+
+#[test]
+fn the_summary_pivots_the_target_with_sum_formulas_that_add_up() {
+    let args = ["decompose", COMPANY];
+    let (_dir, path) = workbook(&args);
+    let rows = csv_rows(&csv_of(&args));
+    let mut book = open(&path);
+    let summary = book.worksheet_range("Summary").unwrap();
+    let formulas = book.worksheet_formula("Summary").unwrap();
+
+    let title = text(&summary, 0, 0);
+    assert!(title.contains("2026 年度销售计划") && title.contains("CNY"), "{title}");
+    assert_eq!(text(&summary, 2, 0), "sales (CNY)");
+    let head = 3;
+    let periods: Vec<String> = (3..15).map(|c| text(&summary, head, c)).collect();
+    assert_eq!(periods, (1..=12).map(|m| format!("2026-{m:02}")).collect::<Vec<_>>());
+    assert_eq!(text(&summary, head, 15), "Total");
+
+    // Each member row: its figures per month, and a SUM of them.
+    let mut by_cell: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for r in &rows {
+        let key = format!("{}/{}/{}", r["region"], r["product"], r["salesperson"]);
+        *by_cell.entry((key, r["period"].clone())).or_default() += dec(&r["sales"]);
+    }
+    let members = by_cell.len() / 12;
+    let first = head + 1;
+    let last = head + members as u32;
+    for row in first..=last {
+        let key = format!("{}/{}/{}", text(&summary, row, 0), text(&summary, row, 1), text(&summary, row, 2));
+        let mut sum = Decimal::ZERO;
+        for (c, period) in periods.iter().enumerate() {
+            let figure = number(&summary, row, 3 + c as u32);
+            assert_eq!(figure, by_cell[&(key.clone(), period.clone())], "{key} {period}");
+            sum += figure;
+        }
+        assert_eq!(number(&summary, row, 15), sum, "row total of {key}");
+        let excel_row = row + 1;
+        assert_eq!(formulas.get_value((row, 15)).unwrap(), &format!("SUM(D{excel_row}:O{excel_row})"));
+    }
+
+    // The Total row: a SUM down each month and down the Total column.
+    let total = last + 1;
+    assert_eq!(text(&summary, total, 0), "Total");
+    for (c, period) in periods.iter().enumerate() {
+        let col = 3 + c as u32;
+        let want: Decimal = rows.iter().filter(|r| &r["period"] == period).map(|r| dec(&r["sales"])).sum();
+        assert_eq!(number(&summary, total, col), want, "{period}");
+        let l = letters(col);
+        assert_eq!(formulas.get_value((total, col)).unwrap(), &format!("SUM({l}{}:{l}{})", first + 1, last + 1));
+    }
+    let detail_sum: Decimal = rows.iter().map(|r| dec(&r["sales"])).sum();
+    assert_eq!(number(&summary, total, 15), detail_sum);
+    assert_eq!(formulas.get_value((total, 15)).unwrap(), &format!("SUM(P{}:P{})", first + 1, last + 1));
+}
+
+#[test]
+fn the_package_has_number_formats_frozen_headers_and_a_filter() {
+    let (_dir, path) = workbook(&["decompose", COMPANY]);
+    let package = Package::read(&path);
+    assert!(package.part("xl/styles.xml").contains("formatCode=\"#,##0.00\""));
+    // G2 is the first sales figure, E2 and F2 its start and end.
+    assert_eq!(package.number_format("Detail", "G2"), "#,##0.00");
+    assert_eq!(package.number_format("Detail", "E2"), "yyyy-mm-dd");
+    assert_eq!(package.number_format("Detail", "F2"), "yyyy-mm-dd");
+    assert_eq!(package.number_format("Detail", "G722"), "#,##0.00", "the Total row too");
+    assert_eq!(package.number_format("Summary", "D5"), "#,##0.00");
+
+    let detail = package.sheet("Detail");
+    let pane = after(&detail, "<pane ");
+    assert!(pane.starts_with("<pane ySplit=\"1\"") && attr(pane, "state") == "frozen", "{}", &pane[..80]);
+    assert_eq!(attr(after(&detail, "<autoFilter"), "ref"), "A1:G721", "the header and every data row");
+    assert!(detail.contains("<f>SUBTOTAL(109,G2:G721)</f><v>10000000.00</v>"));
+
+    let summary = package.sheet("Summary");
+    let pane = after(&summary, "<pane ");
+    assert_eq!((attr(pane, "xSplit"), attr(pane, "ySplit"), attr(pane, "state")), ("3", "4", "frozen"));
+    assert!(summary.contains("<f>SUM("));
+}
+
+#[test]
+fn counts_ratios_and_whole_units_get_their_own_formats() {
+    // metrics.toml: sales at 0.01, new_customers a count, market_share a percentage level.
+    let args = ["decompose", "examples/metrics.toml"];
+    let csv = csv_of(&args);
+    assert_eq!(csv_header(&csv)[4..], ["sales", "new_customers", "market_share"]);
+    let (_dir, path) = workbook(&args);
+    let package = Package::read(&path);
+    assert_eq!(package.number_format("Detail", "E2"), "#,##0.00");
+    assert_eq!(package.number_format("Detail", "F2"), "#,##0");
+    assert_eq!(package.number_format("Detail", "G2"), "0.00%");
+    assert_detail_is_csv(&path, &csv);
+
+    // areas.toml has precision "1": no decimals anywhere.
+    let (_dir, path) = workbook(&["decompose", "examples/areas.toml"]);
+    let package = Package::read(&path);
+    assert_eq!(package.number_format("Detail", "E2"), "#,##0");
+    assert!(!package.part("xl/styles.xml").contains("#,##0.00"));
+}
+
+#[test]
+fn the_track_report_colours_attainment_by_status_and_sums_actuals() {
+    let (_dir, path) = workbook(&TRACK);
+    let csv = csv_of(&TRACK);
+    let header = csv_header(&csv);
+    let rows = csv_rows(&csv);
+    let column = |name: &str| letters(header.iter().position(|h| h == name).unwrap() as u32);
+    let (attainment, status) = (column("attainment"), column("status"));
+    let last = rows.len() + 2;
+
+    let package = Package::read(&path);
+    let detail = package.sheet("Detail");
+    for col in [&attainment, &status] {
+        let rules = after(&detail, &format!("<conditionalFormatting sqref=\"{col}2:{col}{last}\">"));
+        let rules = &rules[..rules.find("</conditionalFormatting>").unwrap()];
+        for word in ["behind", "on track", "ahead"] {
+            assert!(rules.contains(&format!("<formula>${status}2=\"{word}\"</formula>")), "{col}: {word}");
+        }
+    }
+    let styles = package.part("xl/styles.xml");
+    let dxfs = after(&styles, "<dxfs");
+    assert!(dxfs.contains("FFFFC7CE") && dxfs.contains("FFFFEB9C") && dxfs.contains("FFC6EFCE"), "red, amber, green");
+    assert_eq!(package.number_format("Detail", &format!("{attainment}2")), "0.00%");
+
+    // The Summary: actual_to_date, then target_to_date, each adding up to the report's total.
+    let mut book = open(&path);
+    let summary = book.worksheet_range("Summary").unwrap();
+    let formulas = book.worksheet_formula("Summary").unwrap();
+    let mut blocks = Vec::new();
+    for row in 0..summary.height() as u32 {
+        if let Some(Data::String(s)) = summary.get_value((row, 0)) {
+            if s.ends_with("(CNY)") && row > 0 {
+                blocks.push((row, s.clone()));
+            }
+        }
+    }
+    assert_eq!(
+        blocks.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        ["actual_to_date (CNY)", "target_to_date (CNY)"]
+    );
+    for (top, caption) in blocks {
+        let name = caption.trim_end_matches(" (CNY)");
+        let total_col = (summary.width() - 1) as u32;
+        assert_eq!(text(&summary, top + 1, total_col), "Total");
+        let total_row = (top + 2..).find(|&r| text(&summary, r, 0) == "Total").unwrap();
+        let want: Decimal = rows.iter().map(|r| dec(&r[name])).sum();
+        assert_eq!(number(&summary, total_row, total_col), want, "{name}");
+        let formula = formulas.get_value((total_row, total_col)).unwrap();
+        assert!(formula.starts_with("SUM("), "{formula}");
+    }
+}
+
+#[test]
+fn xlsx_without_output_is_a_usage_error() {
+    let out = salesplit().current_dir(root()).args(["decompose", COMPANY, "--format", "xlsx"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "no workbook on a terminal");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--output"));
+}
+
+const FORMULA_NAMES: [&str; 4] = ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)"];
+
+#[test]
+fn names_that_look_like_formulas_stay_text() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let members: Vec<String> = FORMULA_NAMES.iter().map(|n| format!("{n:?} = 1")).collect();
+    let plan = format!(
+        "[plan]\nname = \"=cmd|' /C calc'!A0\"\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 4000\n\
+         [time]\nlevel = \"year\"\n[[split]]\nby = \"=team\"\nweights = {{ {} }}\n",
+        members.join(", ")
+    );
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let path = dir.path().join("out.xlsx");
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "xlsx", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut book = open(&path);
+    for sheet in ["Detail", "Summary"] {
+        let range = book.worksheet_range(sheet).unwrap();
+        let formulas = book.worksheet_formula(sheet).unwrap();
+        let mut found = Vec::new();
+        for (r, c, value) in range.used_cells() {
+            if let Data::String(s) = value {
+                if FORMULA_NAMES.contains(&s.as_str()) || s.starts_with('=') {
+                    let (r, c) = (r as u32 + range.start().unwrap().0, c as u32 + range.start().unwrap().1);
+                    let formula = formulas.get_value((r, c)).map(String::as_str).unwrap_or("");
+                    assert_eq!(formula, "", "{sheet} ({r}, {c}) holds {s} as text, not a formula");
+                    found.push(s.clone());
+                }
+            }
+        }
+        for name in FORMULA_NAMES {
+            assert!(found.iter().any(|s| s == name), "{sheet} shows {name} as text: {found:?}");
+        }
+    }
+    let detail = Package::read(&path).sheet("Detail");
+    assert!(detail.contains("<c r=\"A1\" s=\"3\" t=\"s\">"), "the header =team is a shared string");
+    assert!(detail.contains("<c r=\"A2\" t=\"s\">"), "the first member is a shared string");
+    assert!(!detail.contains("<f>HYPERLINK") && !detail.contains("<f>=HYPERLINK"));
+}
+
+#[test]
+fn chinese_names_get_columns_wide_enough() {
+    // Eleven CJK characters take 22 columns on screen, not 11.
+    let name = "华东大区重点客户事业部";
+    let plan = format!(
+        "[plan]\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 1000\n[time]\nlevel = \"year\"\n\
+         [[split]]\nby = \"r\"\nweights = {{ \"{name}\" = 1, \"x\" = 1 }}\n"
+    );
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let path = dir.path().join("out.xlsx");
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "xlsx", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let package = Package::read(&path);
+    for sheet in ["Detail", "Summary"] {
+        let xml = package.sheet(sheet);
+        let width: f64 = attr(after(&xml, "<col min=\"1\" max=\"1\""), "width").parse().unwrap();
+        assert!(width >= 22.0, "{sheet}: column A is {width} wide");
+    }
+}
+
+#[test]
+fn the_same_plan_gives_the_same_bytes() {
+    let (_a, first) = workbook(&TRACK);
+    let (_b, second) = workbook(&TRACK);
+    assert!(std::fs::read(&first).unwrap() == std::fs::read(&second).unwrap(), "byte-identical workbooks");
+    // Two runs within a second would agree even with today's date in them: check the date itself.
+    let core = Package::read(&first).part("docProps/core.xml");
+    assert!(core.contains(">2026-01-01T00:00:00Z</dcterms:created>"), "a fixed creation date: {core}");
+}
+
+#[test]
+fn every_example_writes_a_workbook_whose_summary_adds_up_to_the_detail() {
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 10);
+    for plan in examples {
+        let plan = plan.to_str().unwrap();
+        let (_dir, path) = workbook(&["decompose", plan]);
+        let csv = csv_of(&["decompose", plan]);
+        assert_detail_is_csv(&path, &csv);
+        let header = csv_header(&csv);
+        let first_metric = &header[header.iter().position(|h| h == "end").unwrap() + 1];
+        let want: Decimal = csv_rows(&csv).iter().map(|r| dec(&r[first_metric])).sum();
+        let mut book = open(&path);
+        let summary = book.worksheet_range("Summary").unwrap();
+        let (end_row, end_col) = summary.end().unwrap();
+        assert_eq!(text(&summary, end_row, 0), "Total", "{plan}");
+        assert_eq!(number(&summary, end_row, end_col), want, "{plan}: the grand total");
+    }
+}
+
+#[test]
+fn more_rows_than_a_sheet_holds_is_refused_without_touching_the_file() {
+    // 400 × 219 members × 12 months = 1,051,200 cells: past Excel's 1,048,576 rows.
+    let a: Vec<String> = (0..400).map(|i| format!("a{i} = 1")).collect();
+    let b: Vec<String> = (0..219).map(|i| format!("b{i} = 1")).collect();
+    let plan = format!(
+        "[plan]\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 1_000_000_000\n[time]\nlevel = \"month\"\n\
+         [[split]]\nby = \"a\"\nweights = {{ {} }}\n[[split]]\nby = \"b\"\nweights = {{ {} }}\n",
+        a.join(", "),
+        b.join(", ")
+    );
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    std::fs::write(dir.path().join("big.xlsx"), "yesterday's workbook").unwrap();
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "xlsx", "--output", "big.xlsx"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: the breakdown has 1,051,200 cells, more rows than an Excel sheet holds"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1,048,576") && stderr.contains("--format csv"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("big.xlsx")).unwrap(), "yesterday's workbook");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no temporary file left behind: {left:?}");
+}
