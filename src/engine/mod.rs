@@ -20,7 +20,6 @@ mod joint_rounding;
 mod listing;
 mod org_tree;
 mod people;
-mod pivot;
 mod pivots;
 mod review;
 mod value;
@@ -31,7 +30,6 @@ pub use cell_sink::CellSink;
 pub use crosstab::{CrossRow, Crosstab, Dim};
 pub use explanation::{Basis, Explanation, Rounding, Step};
 pub use listing::{Listing, ListingRow};
-pub use pivot::{Pivot, PivotRow};
 pub use pivots::{LevelRow, Pivots};
 pub use value::{Column, ColumnKind, Value};
 

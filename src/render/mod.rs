@@ -1,7 +1,7 @@
 //! Stage `render` (plan -> calendar -> allocate -> engine -> **render**):
 //! formats what the engine computed. CSV and JSON are [`CellSink`]s that
-//! write each cell as it arrives; the table formats a finished
-//! [`Pivot`](crate::engine::Pivot). Renderers never compute a figure.
+//! write each cell as it arrives; the table formats finished
+//! [`Crosstab`](crate::engine::Crosstab)s. Renderers never compute a figure.
 //!
 //! [`CellSink`]: crate::engine::CellSink
 

@@ -49,7 +49,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::engine::{Cell, CellSink, ColumnKind, Header, Pivot, Value};
+use crate::engine::{Cell, CellSink, ColumnKind, Crosstab, Dim, Header, Value};
 use crate::plan::Precision;
 
 /// Rows of an Excel sheet.
@@ -94,7 +94,7 @@ struct Book {
     /// Cells written so far (the Detail sheet's data rows).
     rows: u32,
     /// The Summary sheet's pivots, fed every cell.
-    pivots: Vec<Pivot>,
+    pivots: Vec<Crosstab>,
     /// Scratch text for converting decimals, reused so that no cell allocates for it.
     scratch: String,
 }
@@ -236,7 +236,7 @@ impl Book {
         let values = header.columns.iter().map(|c| value_format(c.kind, header.precision)).collect();
         let mut pivots = Vec::new();
         for column in summary_columns(header) {
-            let mut pivot = Pivot { column, ..Pivot::default() };
+            let mut pivot = Crosstab::new(column, (0..header.splits.len()).map(Dim::Split).collect(), Dim::Period);
             // A pivot's `begin` only keeps the header: it cannot fail.
             let _ = pivot.begin(header);
             pivots.push(pivot);
@@ -379,7 +379,7 @@ impl Book {
         }
         for pivot in &self.pivots {
             let side = h.splits.len().max(1);
-            let columns = side + pivot.periods.len() + 1;
+            let columns = side + pivot.columns.len() + 1;
             let rows = pivot.rows.len() as u64 + 3;
             let name = h.columns.get(pivot.column).map_or("", |c| c.name.as_str());
             if columns > MAX_COLS as usize || u64::from(row) + rows > u64::from(MAX_ROWS) {
@@ -387,7 +387,7 @@ impl Book {
                     "The {name} pivot ({} rows × {} periods) does not fit an Excel sheet and is left out: \
                      the Detail sheet has every cell.",
                     pivot.rows.len(),
-                    pivot.periods.len()
+                    pivot.columns.len()
                 ));
                 continue;
             }
@@ -417,7 +417,13 @@ impl Book {
     /// One pivot at `top`: a caption, a header row, a row per member
     /// combination with a `Total` column, and a `Total` row — all totals
     /// `SUM` formulas caching the pivot's own totals.
-    fn pivot(&self, sheet: &mut Worksheet, pivot: &Pivot, top: RowNum, widths: &mut [usize]) -> Result<(), XlsxError> {
+    fn pivot(
+        &self,
+        sheet: &mut Worksheet,
+        pivot: &Crosstab,
+        top: RowNum,
+        widths: &mut [usize],
+    ) -> Result<(), XlsxError> {
         let h = &self.header;
         let Some(column) = h.columns.get(pivot.column) else { return Ok(()) };
         let format = &self.values[pivot.column];
@@ -436,9 +442,9 @@ impl Book {
         };
         let side = side_names.len();
         let first_period = side as ColNum;
-        let last_period = (side + pivot.periods.len() - 1) as ColNum;
+        let last_period = (side + pivot.columns.len() - 1) as ColNum;
         let total_col = last_period + 1;
-        let labels = side_names.iter().copied().chain(pivot.periods.iter().map(|p| p.label.as_str())).chain(["Total"]);
+        let labels = side_names.iter().copied().chain(pivot.columns.iter().map(String::as_str)).chain(["Total"]);
         for (col, label) in labels.enumerate() {
             sheet.write_string_with_format(head, col as ColNum, label, &self.styles.head)?;
             widen(widths, col, label.width());
@@ -447,10 +453,10 @@ impl Book {
         let first_row = head + 1;
         for (i, r) in pivot.rows.iter().enumerate() {
             let row = first_row + i as RowNum;
-            let names: Vec<&str> = if r.members.is_empty() {
+            let names: Vec<&str> = if r.keys.is_empty() {
                 vec![column.name.as_str()]
             } else {
-                r.members.iter().map(String::as_str).collect()
+                r.keys.iter().map(String::as_str).collect()
             };
             for (col, name) in names.iter().enumerate() {
                 sheet.write_string(row, col as ColNum, *name)?;
