@@ -1865,3 +1865,19 @@ fn malformed_as_of_is_a_usage_error() {
         ]),
     );
 }
+
+#[test]
+fn more_cells_than_max_cells_asks_to_narrow_the_breakdown() {
+    // 365 days x 3 regions = 1,095 cells.
+    let plan = "[plan]\nyear = 2026\n[target]\nsales = 1000\n[time]\nlevel = \"day\"\n[[split]]\nby = \"region\"\nweights = { A = 1, B = 1, C = 1 }\n";
+    fails_with(
+        1,
+        &[("plan.toml", plan)],
+        &["decompose", "plan.toml", "--format", "csv", "--max-cells", "1000"],
+        &lines(&[
+            "error: the breakdown has 1,095 cells, more than --max-cells 1,000",
+            " = note: at a few million cells a second that is a long run and a very large file",
+            " = help: narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it",
+        ]),
+    );
+}

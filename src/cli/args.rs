@@ -228,6 +228,10 @@ pub struct ViewArgs {
     /// No colour in the terminal (also when NO_COLOR is set).
     #[arg(long)]
     pub no_color: bool,
+    /// Refuse a breakdown of more cells than this (a run that would write
+    /// for an hour is more likely a `--by` too fine than what was meant).
+    #[arg(long, value_name = "N", default_value_t = 200_000_000)]
+    pub max_cells: u64,
 }
 
 /// A display unit salesplit knows (`万`, `k` ...).

@@ -109,9 +109,21 @@ fn warn(warnings: &[Diagnostic]) {
     }
 }
 
-/// Refuses a terminal table of more than [`TABLE_LIMIT`] cells, and a
-/// workbook of more rows than an Excel sheet holds, before computing them.
+/// Refuses, before computing them, a breakdown of more than `--max-cells`
+/// cells, a terminal table of more than [`TABLE_LIMIT`], and a workbook of
+/// more rows than an Excel sheet holds.
 fn check_table(view: &ViewArgs, cells: u64) -> Result<(), Error> {
+    if cells > view.max_cells {
+        return Err(Error::invalid(
+            Diagnostic::new(format!(
+                "the breakdown has {} cells, more than --max-cells {}",
+                thousands(cells.into()),
+                thousands(view.max_cells.into())
+            ))
+            .note("at a few million cells a second that is a long run and a very large file")
+            .help("narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it"),
+        ));
+    }
     if view.format == Format::Xlsx && cells > XLSX_MAX_CELLS {
         return Err(Error::invalid(
             Diagnostic::new(format!(
