@@ -30,7 +30,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
 use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
 use salesplit::plan::Plan;
-use salesplit::render::{CsvSink, JsonSink};
+use salesplit::render::{CsvSink, JsonSink, JsonlSink};
 
 use generate::Spec;
 
@@ -128,6 +128,12 @@ fn benches(c: &mut Criterion) {
         group.bench_function("run_json", |b| {
             b.iter(|| {
                 let mut sink = JsonSink::new(std::io::sink());
+                engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+            })
+        });
+        group.bench_function("run_jsonl", |b| {
+            b.iter(|| {
+                let mut sink = JsonlSink::new(std::io::sink());
                 engine.run(&breakdown, &mut sink).expect("io::sink never fails");
             })
         });

@@ -7,7 +7,7 @@
 //!
 //! The cascade is region -> salesperson (roster, parent column `region`) ->
 //! product (weights, with a different mix `within` a few salespeople), then
-//! time down to the day under `spread = "workdays"` with monthly seasonality
+//! time down to the day under `spread = "workdays"` (cn-2026 holidays) with monthly seasonality
 //! and weekday coefficients. A daily run has `reps * products * 365` cells
 //! (every region has at least one salesperson; weekend days are rows of 0).
 //!
@@ -155,7 +155,7 @@ pub fn render(spec: &Spec) -> (String, String) {
     );
     let _ = writeln!(w, "currency = \"CNY\"\nyear = 2026\nprecision = \"0.01\"\n");
     let _ = writeln!(w, "[target]\nsales = {}\n", spec.total);
-    let _ = writeln!(w, "[time]\nspread = \"workdays\"\nlevel = {}", quoted(&spec.level));
+    let _ = writeln!(w, "[time]\nspread = \"workdays\"\nholidays = [\"cn-2026\"]\nlevel = {}", quoted(&spec.level));
     let _ = writeln!(w, "months = [6, 5, 8, 8, 9, 8, 8, 8, 9, 10, 12, 9.5]");
     let _ = writeln!(w, "weekdays = {{ mon = 1, tue = 1, wed = 1, thu = 1.1, fri = 1.2, sat = 1.5, sun = 1.8 }}\n");
 
