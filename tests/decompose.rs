@@ -326,3 +326,55 @@ fn help_and_version_exit_zero_and_usage_errors_exit_two() {
     salesplit().args(["decompose"]).assert().code(2).stdout("");
     salesplit().args(["decompose", "examples/even-year.toml", "--format", "xml"]).assert().code(2).stdout("");
 }
+
+/// 12 regions x 12 products: enough org leaves for the two-thread run.
+fn wide_plan() -> String {
+    let names = |prefix: &str| (1..=12).map(|i| format!("{prefix}{i} = {}", 1 + i % 5)).collect::<Vec<_>>().join(", ");
+    format!(
+        "[plan]\nyear = 2026\n[target]\nsales = 98_765_432.10\n[time]\nspread = \"workdays\"\nlevel = \"day\"\n\
+         [[split]]\nby = \"region\"\nweights = {{ {} }}\n[[split]]\nby = \"product\"\nweights = {{ {} }}\n",
+        names("R"),
+        names("P")
+    )
+}
+
+#[test]
+fn two_threads_write_the_bytes_of_one() {
+    let plan = wide_plan();
+    for format in ["csv", "json", "jsonl"] {
+        let args = ["decompose", "plan.toml", "--format", format];
+        let one = salesplit_in(&plan, &args, "1");
+        let two = salesplit_in(&plan, &args, "2");
+        assert_eq!(one.len(), two.len(), "{format}");
+        assert!(one == two, "{format}: the two-thread output differs");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_while_two_threads_run() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), wide_plan()).unwrap();
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("salesplit"))
+        .current_dir(dir.path())
+        .env("SALESPLIT_THREADS", "2")
+        .args(["decompose", "plan.toml", "--format", "csv"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// Runs `args` on `plan` with SALESPLIT_THREADS set; returns stdout.
+fn salesplit_in(plan: &str, args: &[&str], threads: &str) -> Vec<u8> {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let out = salesplit().current_dir(dir.path()).env("SALESPLIT_THREADS", threads).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}

@@ -260,7 +260,11 @@ fn today(view: &ViewArgs) -> chrono::NaiveDate {
 pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let view = &args.view;
     let plan = Plan::read(&args.plan)?;
-    let engine = Engine::new(&plan)?;
+    let mut engine = Engine::new(&plan)?;
+    if let Some(n) = std::env::var("SALESPLIT_THREADS").ok().and_then(|n| n.trim().parse().ok()) {
+        // For comparing runs: one thread writes the same bytes as two.
+        engine.set_threads(n);
+    }
     let breakdown = engine.breakdown_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
     check_layout(view, &engine, &breakdown)?;
     derivations(&plan);

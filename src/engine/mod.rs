@@ -99,6 +99,8 @@ pub struct Engine<'p> {
     tables: Vec<TimeTable>,
     /// The people of the roster splits (for explanations).
     people: People<'p>,
+    /// Threads a run may use (1 or 2): see [`Engine::set_threads`].
+    threads: usize,
     /// Things to look at twice that do not stop the run.
     warnings: Vec<Diagnostic>,
 }
@@ -229,7 +231,15 @@ impl<'p> Engine<'p> {
                 series.extend(stages);
             }
         }
-        Ok(Engine { plan, calendar, paths: tree.paths, series, tables, people, warnings })
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        Ok(Engine { plan, calendar, paths: tree.paths, series, tables, people, threads, warnings })
+    }
+
+    /// How many threads a run may use: 1, or 2 to work out figures on one
+    /// while the other writes. The output is byte for byte the same either
+    /// way; the default is 2 on a machine with two cores or more.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.clamp(1, 2);
     }
 
     /// Things about the plan to look at twice (say, dates that no holiday
@@ -369,8 +379,7 @@ impl<'p> Engine<'p> {
             }
         };
         let leaves = self.paths.len();
-        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if !two_cores || leaves < 2 * BATCH {
+        if self.threads < 2 || leaves < 2 * BATCH {
             let mut work = LeafWork::default();
             let mut buffer = Vec::new();
             for leaf in 0..leaves {
