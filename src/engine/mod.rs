@@ -635,6 +635,18 @@ fn funnel_series<'p>(
             stage.push((n, Exact::from_units(n)));
         }
     }
+    // Each stage's cells add up to its total, which must be writable too.
+    for ((name, _), stage) in funnel.stages.iter().zip(&counts) {
+        let sum = stage.iter().try_fold(0u128, |sum, (n, _)| sum.checked_add(*n));
+        if sum.is_none_or(|s| s > Precision::UNIT.max_units()) {
+            return Err(Error::invalid(
+                Diagnostic::new(format!("the funnel needs more {name} in all than can be counted"))
+                    .at(funnel.origin.clone())
+                    .note(format!("a count is at most {}", Precision::UNIT.largest()))
+                    .help("raise `deal_size` or the stages' rates"),
+            ));
+        }
+    }
     Ok(funnel
         .stages
         .iter()

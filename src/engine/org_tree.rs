@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::people::{People, PeopleShares};
 use crate::allocate::{apportion, integer_weights, AllocError, Exact, Part, Share};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::plan::{MemberSet, MemberShare, Plan, Precision, Split};
 
@@ -56,6 +56,8 @@ struct Descent<'a, 'p> {
     paths: Vec<Vec<&'p str>>,
     amounts: Vec<Vec<Amount>>,
     errors: Vec<Diagnostic>,
+    /// Over-assignment raised a node beyond 128-bit units (reported once, by [`Descent::run`]).
+    overflowed: bool,
 }
 
 impl<'a, 'p> Descent<'a, 'p> {
@@ -71,6 +73,7 @@ impl<'a, 'p> Descent<'a, 'p> {
             paths: Vec::new(),
             amounts: vec![Vec::new(); plan.metrics.len()],
             errors: Vec::new(),
+            overflowed: false,
         }
     }
 
@@ -90,6 +93,18 @@ impl<'a, 'p> Descent<'a, 'p> {
             .collect();
         let mut path = Vec::with_capacity(plan.splits.len());
         d.descend(0, top, &mut path);
+        if assign {
+            // Over-assignment makes the leaves add up to more than the totals the
+            // plan reader checked: every figure, and their sum, must still be writable.
+            for &i in &shared {
+                let metric = &plan.metrics[i];
+                let limit = plan.precision_of(metric).max_units();
+                let sum = d.amounts[i].iter().try_fold(0u128, |sum, (units, _)| sum.checked_add(*units));
+                if d.overflowed || sum.is_none_or(|sum| sum > limit) {
+                    d.errors.push(too_large(plan, i, sum.filter(|_| !d.overflowed)));
+                }
+            }
+        }
         if d.errors.is_empty() {
             Ok((d.paths, d.amounts))
         } else {
@@ -134,7 +149,13 @@ impl<'a, 'p> Descent<'a, 'p> {
             },
         };
         let node = match (&split.over_assign, self.assign) {
-            (Some((rate, _)), true) => node.iter().map(|(_, e)| over_assigned(e, *rate)).collect(),
+            (Some((rate, _)), true) => match node.iter().map(|(_, e)| over_assigned(e, *rate)).collect() {
+                Some(raised) => raised,
+                None => {
+                    self.overflowed = true;
+                    return None;
+                }
+            },
             _ => node,
         };
         let mut parts: Vec<Vec<Part>> = Vec::with_capacity(node.len());
@@ -260,15 +281,85 @@ pub(super) fn chain<'p>(
 
 /// A parent's amount raised by an over-assignment rate: exact times
 /// (1 + rate), rounded to the nearer unit (halves up), so it stays the floor
-/// or the ceiling of its exact value.
-fn over_assigned(exact: &Exact, rate: Decimal) -> Amount {
-    let scale = UBig::from(10u8).pow(rate.scale() as usize);
-    let factor = &scale + UBig::from(rate.mantissa().unsigned_abs());
-    let scaled = Exact::new(exact.num() * factor, exact.den() * scale);
+/// or the ceiling of its exact value. `None` when that does not fit 128-bit units.
+fn over_assigned(exact: &Exact, rate: Decimal) -> Option<Amount> {
+    let scaled = exact.times(&raise(rate));
     let (floor, rem) = scaled.floor_rem();
-    let floor = u128::try_from(&floor).unwrap_or(u128::MAX);
+    let floor = u128::try_from(&floor).ok()?;
     let up = !rem.is_zero() && rem * UBig::from(2u8) >= *scaled.den();
-    (if up { floor + 1 } else { floor }, scaled)
+    Some((if up { floor.checked_add(1)? } else { floor }, scaled))
+}
+
+/// The factor `1 + rate` of an over-assignment, exactly.
+fn raise(rate: Decimal) -> Exact {
+    let scale = UBig::from(10u8).pow(rate.scale() as usize);
+    Exact::new(&scale + UBig::from(rate.mantissa().unsigned_abs()), scale)
+}
+
+/// Over-assignment makes metric `metric` add up to more than salesplit can
+/// write (an amount is a `Decimal`, at most 2^96 - 1 units of its last
+/// digit). `sum` is the leaves' sum in units when it was computed.
+fn too_large(plan: &Plan, metric: usize, sum: Option<u128>) -> Diagnostic {
+    let m = &plan.metrics[metric];
+    let precision = plan.precision_of(m);
+    let splits: Vec<(&Split, Decimal, &Location)> =
+        plan.splits.iter().filter_map(|s| s.over_assign.as_ref().map(|(rate, at)| (s, *rate, at))).collect();
+    let percent = |rate: Decimal| {
+        let factor = rate.checked_add(Decimal::ONE).and_then(|f| f.checked_mul(Decimal::ONE_HUNDRED));
+        factor.map_or_else(|| format!("(1 + {rate})"), |f| format!("{}%", f.normalize()))
+    };
+    let on = match &splits[..] {
+        [(split, rate, _)] => {
+            let written = rate.checked_mul(Decimal::ONE_HUNDRED).map_or(*rate, |p| p.normalize());
+            format!("over_assign = \"{written}%\" on split `{}`", split.by)
+        }
+        _ => {
+            let names: Vec<String> = splits.iter().map(|(s, r, _)| format!("`{}` ({})", s.by, percent(*r))).collect();
+            format!("over_assign on splits {}", names.join(", "))
+        }
+    };
+    let total = Exact::from_units(plan.units_of(m));
+    let exact = splits.iter().fold(total.clone(), |e, (_, rate, _)| e.times(&raise(*rate)));
+    let total = exact_amount(&total, precision);
+    let reached = match sum {
+        Some(units) => units_text(&UBig::from(units), precision),
+        None => exact_amount(&exact, precision),
+    };
+    let factors: Vec<String> = splits.iter().map(|(_, rate, _)| percent(*rate)).collect();
+    let what = match m.kind {
+        crate::plan::MetricKind::Count => "counts".to_string(),
+        _ => format!("at precision {precision} amounts"),
+    };
+    let verb = if splits.len() == 1 { "makes" } else { "make" };
+    let mut d = Diagnostic::new(format!(
+        "{on} {verb} `{}` add up to {reached}, more than salesplit can compute exactly",
+        m.name
+    ));
+    if let Some((_, _, at)) = splits.first() {
+        d = d.at((*at).clone());
+    }
+    d.note(format!(
+        "{total} × {} = {}, but {what} can be at most {}",
+        factors.join(" × "),
+        exact_amount(&exact, precision),
+        units_text(&UBig::from(precision.max_units()), precision)
+    ))
+    .help(format!("lower `over_assign` or the target `{}`, or use a coarser precision", m.name))
+}
+
+/// `units` of `precision` written out as an amount (`250000000` at 0.01 is
+/// `2500000.00`), however large.
+fn units_text(units: &UBig, precision: Precision) -> String {
+    let digits = units.to_string();
+    let decimals = precision.decimals() as usize;
+    if decimals == 0 {
+        // A unit of 1, 100 or 1000: append its zeros.
+        let zeros = precision.unit().mantissa().to_string().len() - 1;
+        return if units.is_zero() { digits } else { format!("{digits}{}", "0".repeat(zeros)) };
+    }
+    let padded = format!("{digits:0>width$}", width = decimals + 1);
+    let (whole, frac) = padded.split_at(padded.len() - decimals);
+    format!("{whole}.{frac}")
 }
 
 /// Integer weights in the ratio of the parts' exact values.
@@ -389,11 +480,45 @@ fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>
 /// An exact number of units as an amount (`2500000.00`, or `3333.33…`).
 pub(super) fn exact_amount(exact: &Exact, precision: Precision) -> String {
     let (whole, rem) = exact.floor_rem();
-    let units = u128::try_from(&whole).unwrap_or(u128::MAX);
-    let shown = precision.to_amount(units).to_string();
+    let shown = units_text(&whole, precision);
     if rem.is_zero() {
         shown
     } else {
         format!("{shown}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn p(unit: &str) -> Precision {
+        Precision::new(Decimal::from_str(unit).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn writes_units_of_any_size() {
+        let big = UBig::from(u128::MAX) * UBig::from(1000u32);
+        assert_eq!(units_text(&UBig::from(250_000_000u32), p("0.01")), "2500000.00");
+        assert_eq!(units_text(&UBig::from(5u8), p("0.01")), "0.05");
+        assert_eq!(units_text(&UBig::ZERO, p("0.01")), "0.00");
+        assert_eq!(units_text(&UBig::from(123u8), p("100")), "12300");
+        assert_eq!(units_text(&UBig::ZERO, p("1000")), "0");
+        assert_eq!(units_text(&big, p("1")), "340282366920938463463374607431768211455000");
+        assert_eq!(
+            exact_amount(&Exact::new(big, UBig::from(7u8)), p("0.01")),
+            "486117667029912090661963724902526016364.28…"
+        );
+    }
+
+    #[test]
+    fn over_assignment_beyond_128_bits_is_none() {
+        let rate = Decimal::from_str("0.1").unwrap();
+        assert_eq!(over_assigned(&Exact::from_units(100), rate), Some((110, Exact::from_units(110))));
+        assert_eq!(over_assigned(&Exact::from_ratio(5, 11), rate), Some((1, Exact::from_ratio(1, 2))));
+        assert_eq!(over_assigned(&Exact::from_units(u128::MAX), rate), None);
+        let huge = Decimal::from_str("9999999999999999999999999999").unwrap();
+        assert_eq!(over_assigned(&Exact::from_units(10u128.pow(12)), huge), None);
     }
 }

@@ -121,11 +121,27 @@ impl Funnel {
     /// `ceil(amount / deal_size / rate)`, each later one `ceil(previous / rate)`;
     /// nobody makes half a call. `None` if a count does not fit in 128 bits.
     pub fn counts(&self, amount: Decimal) -> Option<Vec<u128>> {
+        use dashu_int::UBig;
+        // Exact: a Decimal quotient would round before the ceiling.
+        let parts = |d: Decimal| (UBig::from(d.mantissa().unsigned_abs()), UBig::from(10u8).pow(d.scale() as usize));
+        let ceil = |num: UBig, den: UBig| {
+            let (q, r) = (&num / &den, &num % &den);
+            if r == UBig::ZERO {
+                q
+            } else {
+                q + UBig::ONE
+            }
+        };
+        let (a, a_den) = parts(amount);
+        let (d, d_den) = parts(self.deal_size);
+        // amount / deal_size, as a fraction.
+        let (mut num, mut den) = (a * d_den, a_den * d);
         let mut out = Vec::with_capacity(self.stages.len());
-        let mut need = amount.checked_div(self.deal_size)?;
         for (_, rate) in &self.stages {
-            need = need.checked_div(*rate)?.ceil();
-            out.push(u128::try_from(need).ok()?);
+            let (r, r_den) = parts(*rate);
+            let need = ceil(num * r_den, den * r);
+            out.push(u128::try_from(&need).ok().filter(|n| *n <= Precision::UNIT.max_units())?);
+            (num, den) = (need, UBig::ONE);
         }
         Some(out)
     }

@@ -20,6 +20,9 @@ pub enum Number {
 /// The most significant digits rust_decimal keeps exactly.
 const MAX_DIGITS: usize = 28;
 
+/// The most decimal places of a percentage: its fraction has two more.
+const PERCENT_DECIMALS: u32 = MAX_DIGITS as u32 - 2;
+
 impl Number {
     /// The number's value (for a percentage, the number before the `%`).
     pub fn value(self) -> Decimal {
@@ -49,13 +52,24 @@ impl Number {
                 // Rust prints an f64 as its shortest round-trip decimal, never with an exponent.
                 // A float has at most 17 significant digits, so only its size can be refused;
                 // say so about the number as written, not its long expansion.
-                parse_plain(&format!("{float}")).map(Number::Plain).map_err(|_| {
+                let shortest = parse_plain(&format!("{float}")).map_err(|_| {
                     if float.abs() >= 1.0 {
                         too_large(text)
                     } else {
                         too_many_decimals(text)
                     }
-                })
+                })?;
+                // A float keeps about 16 significant digits: one written with
+                // more (`0.12345678901234567890`, `1_000_000_000_000_000.01`)
+                // would silently lose the rest, so it is refused, not rounded.
+                if parse_plain(text).ok() != Some(shortest) {
+                    let digits: String = text.chars().filter(|c| *c != '_').collect();
+                    return Err(format!(
+                        "`{text}` has more digits than a TOML float keeps (it would be read as {shortest}); \
+                         write it in quotes, \"{digits}\", to keep every digit"
+                    ));
+                }
+                Ok(Number::Plain(shortest))
             }
             DeValue::String(s) => Number::from_text(s),
             other => Err(format!("expected a number, found {}", describe(other))),
@@ -69,9 +83,24 @@ impl Number {
             return Err("the value is empty; write a number".to_string());
         }
         if let Some(p) = t.strip_suffix('%') {
-            return parse_plain(p.trim())
-                .map(Number::Percent)
-                .map_err(|_| format!("`{text}` is not a percentage; write it like \"30%\""));
+            let percent = parse_plain(p.trim()).map_err(|why| {
+                if why.contains("significant digits") || why.contains("decimal places") || why.contains("too large") {
+                    why
+                } else {
+                    format!("`{text}` is not a percentage; write it like \"30%\"")
+                }
+            })?;
+            // A percentage is used as a fraction (30% is 0.3): two more decimal
+            // places, which must still be exact (0.0000000000000000000000000001%
+            // would silently become 0).
+            if percent.normalize().scale() > PERCENT_DECIMALS {
+                return Err(format!(
+                    "`{text}` has more than {PERCENT_DECIMALS} digits after the point, so as a fraction (÷ 100) it has \
+                     more than {MAX_DIGITS}; salesplit computes exactly with at most {MAX_DIGITS}: write a percentage \
+                     with at most {PERCENT_DECIMALS} digits after the point"
+                ));
+            }
+            return Ok(Number::Percent(percent));
         }
         parse_plain(t).map(Number::Plain)
     }
@@ -267,5 +296,39 @@ mod tests {
         assert!(parse("x = \"0.0000000000000000000000000000001\"").unwrap_err().contains("decimal places"));
         assert_eq!(parse("x = \"1e-28\""), Ok(Number::Plain(dec("0.0000000000000000000000000001"))));
         assert!(parse("x = 1e30").unwrap_err().contains("`1e30` is too large"));
+    }
+
+    #[test]
+    fn floats_keep_every_digit_written_or_are_refused() {
+        assert_eq!(parse("x = 0.30000000000000004"), Ok(Number::Plain(dec("0.30000000000000004"))));
+        assert_eq!(parse("x = 1_000.25"), Ok(Number::Plain(dec("1000.25"))));
+        assert_eq!(parse("x = 1e20"), Ok(Number::Plain(dec("100000000000000000000"))));
+        assert_eq!(parse("x = 1E-20"), Ok(Number::Plain(dec("0.00000000000000000001"))));
+        assert_eq!(parse("x = 1.000"), Ok(Number::Plain(dec("1"))));
+        assert_eq!(
+            parse("x = 1_000_000_000_000_000.01"),
+            Err("`1000000000000000.01` has more digits than a TOML float keeps (it would be read as \
+                 1000000000000000); write it in quotes, \"1000000000000000.01\", to keep every digit"
+                .to_string())
+        );
+        for dropped in ["0.12345678901234567890", "0.30000000000000001", "0.1234567890123456789012345678901"] {
+            let err = parse(&format!("x = {dropped}")).unwrap_err();
+            assert!(err.contains("more digits than a TOML float keeps"), "{dropped}: {err}");
+        }
+    }
+
+    #[test]
+    fn percentages_stay_exact_as_fractions() {
+        // 26 digits after the point: the fraction has 28, exactly.
+        let p = parse("x = \"12.34567890123456789012345678%\"").unwrap();
+        assert_eq!(p, Number::Percent(dec("12.34567890123456789012345678")));
+        assert_eq!(p.value() / Decimal::ONE_HUNDRED, dec("0.1234567890123456789012345678"));
+        assert_eq!(parse("x = \"1.000000000000000000000000000%\""), Ok(Number::Percent(dec("1"))));
+        for bad in ["0.0000000000000000000000000001%", "0.000000000000000000000000001%", "1e-27%"] {
+            let err = Number::from_text(bad).unwrap_err();
+            assert!(err.contains("more than 26 digits after the point"), "{bad}: {err}");
+        }
+        assert!(Number::from_text("1e-30%").unwrap_err().contains("more than 28 decimal places"));
+        assert!(Number::from_text("x%").unwrap_err().contains("is not a percentage"));
     }
 }

@@ -48,8 +48,27 @@ impl Precision {
         }
     }
 
+    /// The most units an amount of this precision can have: an amount is a
+    /// `Decimal` with exactly [`Precision::decimals`] decimals, and its digits
+    /// stop at 2^96 - 1 (79228162514264337593543950335), so at `0.01` the
+    /// largest amount is 792281625142643375935439503.35. Sums that may grow
+    /// beyond the plan's totals (over-assignment) are checked against this.
+    pub fn max_units(self) -> u128 {
+        const MAX_MANTISSA: u128 = (1 << 96) - 1;
+        match self.decimals() {
+            0 => MAX_MANTISSA / self.unit.mantissa().unsigned_abs(),
+            _ => MAX_MANTISSA,
+        }
+    }
+
+    /// The largest amount of this precision: [`Precision::max_units`] units.
+    pub fn largest(self) -> Decimal {
+        self.to_amount(self.max_units())
+    }
+
     /// `units` of this precision as an amount with exactly [`Precision::decimals`]
-    /// decimals. `units` must come from sharing an amount that fitted a Decimal.
+    /// decimals. `units` must be at most [`Precision::max_units`]: they come
+    /// from sharing an amount that fitted a Decimal, or were checked.
     pub fn to_amount(self, units: u128) -> Decimal {
         let scale = self.decimals();
         // For units of 1 or more (`100`), multiply out; the mantissa is then the amount.
@@ -138,5 +157,14 @@ mod tests {
         assert_eq!(hundreds.to_units(Decimal::from(12_300)), Some(123));
         assert_eq!(hundreds.to_units(Decimal::from(12_345)), None);
         assert_eq!(hundreds.to_amount(123).to_string(), "12300");
+    }
+
+    #[test]
+    fn knows_the_largest_amount_it_can_write() {
+        assert_eq!(p("0.01").unwrap().largest().to_string(), "792281625142643375935439503.35");
+        assert_eq!(p("1").unwrap().largest().to_string(), "79228162514264337593543950335");
+        assert_eq!(p("1000").unwrap().max_units(), 79_228_162_514_264_337_593_543_950);
+        assert_eq!(p("1000").unwrap().largest().to_string(), "79228162514264337593543950000");
+        assert_eq!(Precision::UNIT.max_units(), u128::from(u64::MAX) << 32 | u128::from(u32::MAX));
     }
 }

@@ -991,12 +991,8 @@ impl<'a> Reader<'a> {
         }
         if let Some(p) = precision {
             if p.to_units(total).is_none() {
-                let (down, up) = neighbours(total, p);
-                self.error(
-                    value.span(),
-                    format!("target `{name}` = {total} is not a multiple of the precision {p}"),
-                    format!("round the total to a multiple of {p}, such as {down} or {up}, or use a finer precision"),
-                );
+                let what = format!("target `{name}` = {total}");
+                self.not_a_multiple(value.span(), what, total, p, "the total", ", or use a finer precision");
                 return None;
             }
         }
@@ -1445,6 +1441,37 @@ impl<'a> Reader<'a> {
         Some(split)
     }
 
+    /// Reports an amount that is not a whole number of rounding units:
+    /// `what` is `target `sales` = 12.345`, `rounded` what to round (`the
+    /// total`, `it`), `or_else` a further way out. An amount with more digits
+    /// than the precision can carry is told so instead.
+    pub(super) fn not_a_multiple(
+        &mut self,
+        span: Range<usize>,
+        what: String,
+        amount: Decimal,
+        p: Precision,
+        rounded: &str,
+        or_else: &str,
+    ) {
+        if amount > p.largest() {
+            self.error(
+                span,
+                format!(
+                    "{what} is too large for the precision {p}: an amount at this precision is at most {}",
+                    p.largest()
+                ),
+                "use a coarser precision, such as \"1\" or \"1000\", or a smaller amount",
+            );
+            return;
+        }
+        let help = match neighbours(amount, p) {
+            Some((down, up)) => format!("round {rounded} to a multiple of {p}, such as {down} or {up}{or_else}"),
+            None => format!("round {rounded} down to a multiple of {p}{or_else}"),
+        };
+        self.error(span, format!("{what} is not a multiple of the precision {p}"), help);
+    }
+
     /// Whether `parent`, named by a `within` table, is a member of split
     /// `prev` (whose members are `names`); reports it when not.
     fn within_parent(&mut self, prev: &Split, names: &[&str], parent: &str, span: Range<usize>) -> bool {
@@ -1643,14 +1670,8 @@ impl<'a> Reader<'a> {
                     };
                     if let Some(p) = precision {
                         if p.to_units(amount).is_none() {
-                            let (down, up) = neighbours(amount, p);
-                            self.error(
-                                v.span(),
-                                format!(
-                                    "{place}: the fixed amount of `{name}` = {amount} is not a multiple of the precision {p}"
-                                ),
-                                format!("round it to a multiple of {p}, such as {down} or {up}"),
-                            );
+                            let what = format!("{place}: the fixed amount of `{name}` = {amount}");
+                            self.not_a_multiple(v.span(), what, amount, p, "it", "");
                             continue;
                         }
                     }
@@ -1725,10 +1746,11 @@ fn parse_weekday(s: &str) -> Option<Weekday> {
 }
 
 /// The multiples of `p` just below and just above `amount`.
-fn neighbours(amount: Decimal, p: Precision) -> (Decimal, Decimal) {
-    let down = (amount / p.unit()).floor() * p.unit();
-    let up = down.checked_add(p.unit()).unwrap_or(down);
-    (down.round_dp(p.decimals()), up.round_dp(p.decimals()))
+/// The multiples of `p` on either side of `amount`, if both can be written.
+fn neighbours(amount: Decimal, p: Precision) -> Option<(Decimal, Decimal)> {
+    let down = amount.checked_div(p.unit())?.floor().checked_mul(p.unit())?;
+    let up = down.checked_add(p.unit())?;
+    (up <= p.largest()).then(|| (down.round_dp(p.decimals()), up.round_dp(p.decimals())))
 }
 
 /// What would fix a TOML syntax error, from the parser's message.

@@ -9,7 +9,7 @@ use chrono::{NaiveDate, Weekday};
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
-use super::{did_you_mean, get, neighbours, parse_weekday, Reader, Value, WEEKDAYS};
+use super::{did_you_mean, get, parse_weekday, Reader, Value, WEEKDAYS};
 use crate::calendar::{CalendarKind, Level, RetailPattern, RetailYearEnd, Spread};
 use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::plan::holidays::Holidays;
@@ -351,12 +351,8 @@ impl Reader<'_> {
             };
             if let Some(p) = precision {
                 if p.to_units(amount).is_none() {
-                    let (down, up) = neighbours(amount, p);
-                    self.error(
-                        hv.span(),
-                        format!("the hold of {label} = {amount} is not a multiple of the precision {p}"),
-                        format!("round it to a multiple of {p}, such as {down} or {up}"),
-                    );
+                    let what = format!("the hold of {label} = {amount}");
+                    self.not_a_multiple(hv.span(), what, amount, p, "it", "");
                     continue;
                 }
             }
