@@ -44,7 +44,8 @@ impl Location {
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
-        let from = start - line_start;
+        // A span may start on the line's `\r`, which `line_text` leaves out.
+        let from = floor_char_boundary(line_text, (start - line_start).min(line_text.len()));
         let to = floor_char_boundary(line_text, span.end.saturating_sub(line_start).min(line_text.len())).max(from);
         Location {
             file: file.to_string(),
@@ -157,8 +158,9 @@ impl fmt::Display for Diagnostic {
                 // An empty range with a column points between characters (a
                 // missing `}` at the end of a line, an empty CSV field): one caret.
                 if !loc.underline.is_empty() || loc.column.is_some() {
-                    let before = UnicodeWidthStr::width(&loc.line_text[..loc.underline.start]);
-                    let width = UnicodeWidthStr::width(&loc.line_text[loc.underline.clone()]).max(1);
+                    // Locations are built in range, but a caret is never worth a panic.
+                    let before = loc.line_text.get(..loc.underline.start).map_or(0, UnicodeWidthStr::width);
+                    let width = loc.line_text.get(loc.underline.clone()).map_or(0, UnicodeWidthStr::width).max(1);
                     writeln!(f, "{pad}| {}{}", " ".repeat(before), "^".repeat(width))?;
                 }
             }
