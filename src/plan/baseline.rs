@@ -83,18 +83,24 @@ impl Baseline {
         let mut inside = 0u64;
         // One buffer per split, reused so that a row allocates only for a new member.
         let mut path: Vec<String> = vec![String::new(); depth];
-        while csv.next_row() {
+        // Sums past 28 digits cannot be kept exactly: stop and say so.
+        let mut overflow = false;
+        let add = |sum: &mut Decimal, amount: Decimal, overflow: &mut bool| match sum.checked_add(amount) {
+            Some(s) => *sum = s,
+            None => *overflow = true,
+        };
+        while csv.next_row() && !overflow {
             let Some(date) = csv.date(date_column) else { continue };
             let Some(amount) = csv.amount(metric_column, metric) else { continue };
             span = Some(span.map_or((date, date), |(a, b)| (a.min(date), b.max(date))));
             let day = (date - first).num_days();
             let Some(sum) = usize::try_from(day).ok().and_then(|d| baseline.days.get_mut(d)) else {
                 baseline.outside.0 += 1;
-                baseline.outside.1 += amount;
+                add(&mut baseline.outside.1, amount, &mut overflow);
                 continue;
             };
-            *sum += amount;
-            baseline.total += amount;
+            add(sum, amount, &mut overflow);
+            add(&mut baseline.total, amount, &mut overflow);
             inside += 1;
             for (member, &c) in path.iter_mut().zip(&split_columns) {
                 member.clear();
@@ -102,7 +108,7 @@ impl Baseline {
             }
             for (k, sums) in baseline.members.iter_mut().enumerate() {
                 match sums.get_mut(&path[..=k]) {
-                    Some(sum) => *sum += amount,
+                    Some(sum) => add(sum, amount, &mut overflow),
                     None => {
                         sums.insert(path[..=k].to_vec(), amount);
                     }
@@ -110,6 +116,16 @@ impl Baseline {
             }
         }
         let mut errors = csv.finish();
+        if overflow {
+            errors.push(
+                crate::diagnostic::Diagnostic::new(format!(
+                    "the amounts in {file} add up to more than salesplit can keep exactly (28 digits)"
+                ))
+                .at(Location::file(&file))
+                .help("check the file's amounts: a year of sales adds up to at most 79,228,162,514,264,337,593,543,950,335"),
+            );
+            return Err(Error::Invalid(errors));
+        }
         // With bad rows and no good one, the bad rows are the whole story.
         if inside == 0 && (errors.is_empty() || span.is_some()) {
             errors.push(no_rows_in_year(&file, span, first, last));

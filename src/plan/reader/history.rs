@@ -259,7 +259,9 @@ impl Reader<'_> {
                 let mut list: Vec<Member> = members
                     .into_iter()
                     .map(|(name, ly)| {
-                        let weight = (ly * (Decimal::ONE + rate(&name))).max(Decimal::ZERO);
+                        // Past 28 digits a weight saturates: shares among such giants barely move.
+                        let weight =
+                            ly.checked_mul(Decimal::ONE + rate(&name)).unwrap_or(Decimal::MAX).max(Decimal::ZERO);
                         Member {
                             share: MemberShare::Weight(weight),
                             origin: origin.clone(),
@@ -315,7 +317,12 @@ impl Reader<'_> {
                     continue;
                 }
                 (Growth::Quarters(rates, ..), None) => {
-                    let grown: Vec<Decimal> = quarters.iter().zip(rates).map(|(q, g)| q * (Decimal::ONE + g)).collect();
+                    let grown: Option<Vec<Decimal>> =
+                        quarters.iter().zip(rates).map(|(q, g)| q.checked_mul(Decimal::ONE + g)).collect();
+                    let Some(grown) = grown else {
+                        self.too_large(h, b);
+                        continue;
+                    };
                     let terms: Vec<String> = quarters
                         .iter()
                         .zip(rates)
@@ -323,20 +330,30 @@ impl Reader<'_> {
                         .map(|(i, (q, g))| format!("Q{} {} × {}", i + 1, thousands(*q), pct(Decimal::ONE + g)))
                         .collect();
                     metric.time.get_or_insert_with(MetricTime::default).quarters = Some(grown.clone());
-                    (grown.iter().sum(), terms.join(" + "))
+                    let Some(sum) = grown.iter().try_fold(Decimal::ZERO, |a, q| a.checked_add(*q)) else {
+                        self.too_large(h, b);
+                        continue;
+                    };
+                    (sum, terms.join(" + "))
                 }
                 (_, Some(g)) => {
-                    let lift: Decimal =
-                        g.rates.iter().map(|(name, rate, _)| member_sum(b, &g.by, name) * (rate - default)).sum();
-                    (
-                        b.total * (Decimal::ONE + default) + lift,
-                        format!("last year's {} by `{}`, each × its growth", thousands(b.total), g.by),
-                    )
+                    let lift = g.rates.iter().try_fold(Decimal::ZERO, |a, (name, rate, _)| {
+                        a.checked_add(member_sum(b, &g.by, name).checked_mul(rate - default)?)
+                    });
+                    let grown = lift.and_then(|l| b.total.checked_mul(Decimal::ONE + default)?.checked_add(l));
+                    let Some(grown) = grown else {
+                        self.too_large(h, b);
+                        continue;
+                    };
+                    (grown, format!("last year's {} by `{}`, each × its growth", thousands(b.total), g.by))
                 }
-                (Growth::Year(g, _), None) => (
-                    b.total * (Decimal::ONE + g),
-                    format!("last year's {} × {}", thousands(b.total), pct(Decimal::ONE + g)),
-                ),
+                (Growth::Year(g, _), None) => {
+                    let Some(grown) = b.total.checked_mul(Decimal::ONE + g) else {
+                        self.too_large(h, b);
+                        continue;
+                    };
+                    (grown, format!("last year's {} × {}", thousands(b.total), pct(Decimal::ONE + g)))
+                }
                 (Growth::None, None) => (b.total, format!("last year's {}", thousands(b.total))),
             };
             // New members of a first split weighted by history come on top.
@@ -349,8 +366,15 @@ impl Reader<'_> {
                 (exact, words)
             };
             let unit = precision.unit();
-            let total = ((exact / unit).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero) * unit)
-                .round_dp(precision.decimals());
+            let rounded = exact
+                .checked_div(unit)
+                .map(|u| u.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero))
+                .and_then(|u| u.checked_mul(unit))
+                .filter(|t| *t <= precision.largest());
+            let Some(total) = rounded.map(|t| t.round_dp(precision.decimals())) else {
+                self.too_large(h, b);
+                continue;
+            };
             if total.is_sign_negative() {
                 self.error(
                     h.span.clone(),
@@ -382,6 +406,18 @@ impl Reader<'_> {
                 ),
             }
         }
+    }
+
+    /// A target grown from a baseline that no longer fits 28 digits.
+    fn too_large(&mut self, h: &History, b: &Baseline) {
+        self.error(
+            h.span.clone(),
+            format!(
+                "the target `{}` grown from {} is too large to compute exactly (more than 28 digits)",
+                h.metric, b.file
+            ),
+            "check the baseline's amounts and the growth rates",
+        );
     }
 
     /// Every `months = "history"` without a baseline to read it from.
