@@ -107,6 +107,28 @@ impl<'p> People<'p> {
                 max: m.person.max.map(|b| bound_units(b, parent, precision, true)),
             })
             .collect();
+        // A floor needs days to carry it: someone in seat on no day of the
+        // plan year cannot be given one.
+        if dated {
+            for ((m, a), b) in set.members.iter().zip(&uncapped).zip(&bounds) {
+                // In seat on no day that carries any of the target.
+                let absent = || {
+                    self.dates
+                        .iter()
+                        .zip(&self.days)
+                        .all(|(d, share)| share.is_zero() || factor(&m.person, *d).is_zero())
+                };
+                if a.is_zero() && b.min > 0 && m.person.is_dated() && absent() {
+                    let floor = thousands(precision.to_amount(b.min));
+                    return Some(Err(Diagnostic::new(format!(
+                        "{} `{}` under `{team}` has a floor of {floor} but is in seat on no day of the plan year that carries a target",
+                        split.by, m.name
+                    ))
+                    .at(m.origin.clone())
+                    .help("correct the `start` and `end` dates, or leave `min` empty for this person")));
+                }
+            }
+        }
         let amounts: Vec<Exact> = if bounded {
             match capped(parent, &uncapped, &bounds) {
                 Ok(x) => x,

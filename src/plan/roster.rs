@@ -144,7 +144,8 @@ pub(super) fn read(
             let mut loc = Location::csv_line(&file, line as usize, raw, range.clone());
             if range.is_empty() {
                 // An empty field: point at where it should be.
-                loc.column = Some(raw[..range.start.min(raw.len())].chars().count() + 1);
+                let before = raw.get(..range.start.min(raw.len())).unwrap_or(raw);
+                loc.column = Some(before.chars().count() + 1);
             }
             loc
         };
