@@ -9,15 +9,17 @@
 //! Every row is accounted for: rows outside the plan year are counted and
 //! left out, rows whose members are not in the plan go to `(unplanned)`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::diagnostic::{suggest, Location};
+use super::daily::{DailyActuals, Total};
+use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::plan::sales_csv::{Noun, SalesCsv};
+use crate::plan::sales_csv::{Amount, Noun, SalesCsv};
 
 /// The member name that stands for members the plan does not have.
 pub const UNPLANNED: &str = "(unplanned)";
@@ -39,6 +41,7 @@ pub struct ActualsShape {
 pub struct Actuals {
     /// (node, day index) -> sum of the metric. Nodes are indices into the
     /// `nodes` given to [`Actuals::read`], then any `(unplanned)` nodes.
+    /// Filled by [`Actuals::read`]; the tracker keeps its sums compactly.
     pub sums: HashMap<(usize, usize), Decimal>,
     /// Member paths of the `(unplanned)` nodes, in order of first appearance;
     /// node `nodes.len() + i` is `unplanned[i]`.
@@ -58,12 +61,243 @@ pub struct Actuals {
     pub rows: u64,
 }
 
+/// Where the rows' amounts are summed, per node and day.
+pub(crate) trait Sums {
+    /// Adds `amount` to `node`'s sum on `day` (a node past the last is new);
+    /// `false`, adding nothing, when the sum would not fit a `Decimal`.
+    fn add(&mut self, node: usize, day: usize, amount: Amount) -> bool;
+
+    /// Adds the amounts of `rows` in order, pushing the index of each one
+    /// that cannot be added to `failed`.
+    fn add_all(&mut self, rows: &[Row], failed: &mut Vec<usize>) {
+        for (i, row) in rows.iter().enumerate() {
+            if !self.add(row.node, row.day, row.amount) {
+                failed.push(i);
+            }
+        }
+    }
+}
+
+/// A row read, waiting to be added to its node's day.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Row {
+    pub node: usize,
+    pub day: usize,
+    pub amount: Amount,
+    /// Its line, for messages.
+    pub line: usize,
+}
+
+/// Rows are added this many at a time: the days they add to are spread
+/// over memory, and looking them up together lets the processor fetch
+/// them at the same time rather than one after the other.
+const BATCH: usize = 512;
+
+impl Sums for HashMap<(usize, usize), Decimal> {
+    fn add(&mut self, node: usize, day: usize, amount: Amount) -> bool {
+        let sum = self.entry((node, day)).or_default();
+        sum.checked_add(amount.decimal()).map(|s| *sum = s).is_some()
+    }
+}
+
+impl Sums for DailyActuals {
+    fn add(&mut self, node: usize, day: usize, amount: Amount) -> bool {
+        DailyActuals::add(self, node, day, amount)
+    }
+
+    fn add_all(&mut self, rows: &[Row], failed: &mut Vec<usize>) {
+        self.touch(rows.iter().map(|r| (r.node, r.day)));
+        for (i, row) in rows.iter().enumerate() {
+            if !self.add(row.node, row.day, row.amount) {
+                failed.push(i);
+            }
+        }
+    }
+}
+
 /// Where things are in the file.
 struct Columns {
     date: usize,
     metric: usize,
     /// Column of each tracked split, in cascade order.
     splits: Vec<usize>,
+}
+
+/// A fast hash for the member paths of rows (the file is the user's own:
+/// no one is attacking the table).
+#[derive(Clone, Copy, Default)]
+struct PathHasher(u64);
+
+impl PathHasher {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(Self::K).rotate_left(29);
+    }
+}
+
+impl Hasher for PathHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The table takes its buckets from the low bits: mix the high ones in.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PathHasher>>;
+
+/// The nodes by their member paths, `depth` members long: each member
+/// name has a number per split, and each path prefix a number per length;
+/// a row's node is then found by a few lookups in small tables (which stay
+/// in the processor's cache) rather than by hashing and comparing its path.
+struct PathIndex {
+    /// Per split: member name -> number.
+    members: Vec<FastMap<Name, u32>>,
+    /// Per split: prefix of that length + 1 by (prefix, member); at the
+    /// last split, the node.
+    steps: Vec<Step>,
+    /// The node of the empty path (at depth 0).
+    root: Option<usize>,
+}
+
+/// A member name as a key: a short one (most are) held in three words,
+/// hashed and compared without reaching for memory elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Name {
+    /// Up to 23 bytes, zero-padded, the length in the last byte.
+    Short([u64; 3]),
+    Long(Box<str>),
+}
+
+impl Name {
+    #[inline]
+    fn of(name: &str) -> Name {
+        let bytes = name.as_bytes();
+        if bytes.len() < 24 {
+            let mut short = [0u8; 24];
+            short[..bytes.len()].copy_from_slice(bytes);
+            short[23] = bytes.len() as u8;
+            let word = |i: usize| u64::from_le_bytes(short[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            Name::Short([word(0), word(1), word(2)])
+        } else {
+            Name::Long(name.into())
+        }
+    }
+}
+
+/// One step down the paths: (prefix, member) -> longer prefix.
+enum Step {
+    /// `next[prefix * members + member]`, `u32::MAX` for none.
+    Dense { members: usize, next: Vec<u32> },
+    /// Keyed `prefix << 32 | member`.
+    Sparse(FastMap<u64, u32>),
+}
+
+impl Step {
+    #[inline]
+    fn get(&self, prefix: u32, member: u32) -> Option<u32> {
+        match self {
+            Step::Dense { members, next } => {
+                next.get(prefix as usize * members + member as usize).copied().filter(|n| *n != u32::MAX)
+            }
+            Step::Sparse(next) => next.get(&(u64::from(prefix) << 32 | u64::from(member))).copied(),
+        }
+    }
+}
+
+impl PathIndex {
+    fn new(nodes: &[Vec<&str>], depth: usize) -> PathIndex {
+        let mut members: Vec<FastMap<Name, u32>> = (0..depth).map(|_| FastMap::default()).collect();
+        let mut edges: Vec<FastMap<u64, u32>> = (0..depth).map(|_| FastMap::default()).collect();
+        let mut root = None;
+        for (i, path) in nodes.iter().enumerate() {
+            if path.len() != depth {
+                continue;
+            }
+            if depth == 0 {
+                root = Some(i);
+            }
+            let mut prefix = 0u32;
+            for (k, member) in path.iter().enumerate() {
+                let next_member = members[k].len() as u32;
+                let m = *members[k].entry(Name::of(member)).or_insert(next_member);
+                let key = u64::from(prefix) << 32 | u64::from(m);
+                prefix = if k + 1 == depth {
+                    // The last step gives the node (the last one, should a path come twice).
+                    edges[k].insert(key, i as u32);
+                    i as u32
+                } else {
+                    let next = edges[k].len() as u32;
+                    *edges[k].entry(key).or_insert(next)
+                };
+            }
+        }
+        // How many prefixes of each length there are (numbered from 0).
+        let prefixes: Vec<usize> = std::iter::once(1).chain(edges.iter().map(HashMap::len)).collect();
+        let steps = edges
+            .into_iter()
+            .enumerate()
+            .map(|(k, edges)| {
+                let prefixes = prefixes[k];
+                let width = members[k].len();
+                // A table as wide as every member under every prefix, unless that is mostly empty.
+                if prefixes.saturating_mul(width) <= (8 * edges.len()).max(1 << 16) {
+                    let mut next = vec![u32::MAX; prefixes * width];
+                    for (key, n) in edges {
+                        next[(key >> 32) as usize * width + (key & 0xffff_ffff) as usize] = n;
+                    }
+                    Step::Dense { members: width, next }
+                } else {
+                    Step::Sparse(edges)
+                }
+            })
+            .collect();
+        PathIndex { members, steps, root }
+    }
+
+    /// The node of the path whose member at split `k` is `member(k)`.
+    #[inline]
+    fn find<'a>(&self, member: impl Fn(usize) -> &'a str) -> Option<usize> {
+        if self.steps.is_empty() {
+            return self.root;
+        }
+        let mut prefix = 0u32;
+        for (k, step) in self.steps.iter().enumerate() {
+            let m = *self.members[k].get(&Name::of(member(k)))?;
+            prefix = step.get(prefix, m)?;
+        }
+        Some(prefix as usize)
+    }
+}
+
+/// Appends `member` to a path key: its length, then its bytes, so that no
+/// two paths share a key.
+fn push_member(key: &mut Vec<u8>, member: &str) {
+    key.extend_from_slice(&(member.len() as u32).to_le_bytes());
+    key.extend_from_slice(member.as_bytes());
 }
 
 impl Actuals {
@@ -82,6 +316,27 @@ impl Actuals {
         first: NaiveDate,
         days: usize,
     ) -> Result<(Actuals, ActualsShape)> {
+        let mut sums = HashMap::new();
+        let (mut actuals, shape) = Actuals::read_into(input, file, metric, splits, nodes, first, days, &mut sums)?;
+        actuals.sums = sums;
+        Ok((actuals, shape))
+    }
+
+    /// As [`Actuals::read`], summing the amounts into `sums` rather than
+    /// [`Actuals::sums`]. Streaming: memory grows with the nodes, not the
+    /// rows, and a row allocates nothing unless it names a member the plan
+    /// does not have, the first time.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn read_into(
+        input: impl Read,
+        file: &str,
+        metric: &str,
+        splits: &[String],
+        nodes: &[Vec<&str>],
+        first: NaiveDate,
+        days: usize,
+        sums: &mut impl Sums,
+    ) -> Result<(Actuals, ActualsShape)> {
         let mut csv = SalesCsv::new(input, file, NOUN)?;
         let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
         let (date_column, metric_column) = csv.required(metric, &split_names)?;
@@ -94,79 +349,149 @@ impl Actuals {
             metric: metric_column,
             splits: present[..depth].iter().map(|c| c.expect("a prefix of present columns")).collect(),
         };
-        let index: HashMap<&[&str], usize> = nodes.iter().enumerate().map(|(i, p)| (p.as_slice(), i)).collect();
-        // Known members at each depth under each parent prefix, for `(unplanned)`.
-        let mut known: Vec<std::collections::HashSet<&[&str]>> = vec![Default::default(); depth + 1];
-        for path in nodes {
-            for k in 0..=depth.min(path.len()) {
-                known[k].insert(&path[..k]);
-            }
-        }
+        let index = PathIndex::new(nodes, depth);
+        // Rows whose path is not a node, by path (written by `push_member`): their `(unplanned)` node.
+        let mut elsewhere: FastMap<Box<[u8]>, usize> = FastMap::default();
+        let mut key = Vec::new();
+        // Known members at each depth under each parent prefix, for
+        // `(unplanned)`: built at the first row the index does not know.
+        let mut known: Vec<HashSet<&[&str]>> = Vec::new();
         let mut actuals = Actuals { day_rows: vec![0; days], ..Actuals::default() };
+        let (mut file_total, mut outside, mut unplanned_amount) = (Total::ZERO, Total::ZERO, Total::ZERO);
         let mut unplanned_index: HashMap<Vec<String>, usize> = HashMap::new();
-        let mut path: Vec<String> = Vec::with_capacity(depth);
+        let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
+        let mut failed = Vec::new();
+        // Adds the rows read so far; a sum too large for a `Decimal` is an error at its row.
+        let mut flush = |batch: &mut Vec<Row>, csv: &mut SalesCsv<_>| {
+            sums.add_all(batch, &mut failed);
+            for i in failed.drain(..) {
+                let line = batch[i].line;
+                let d = Diagnostic::new(format!(
+                    "this row's {metric} cannot be added to the others of its day: their sum would be too large"
+                ))
+                .at(Location::csv_line(file, line, "", 0..0))
+                .help("check the amounts: a day's sum must stay within 28 digits");
+                csv.push_at(line, d);
+            }
+            batch.clear();
+        };
+        let first_day = i64::from(first.num_days_from_ce());
         while csv.next_row() {
             let Some(date) = csv.date(columns.date) else { continue };
-            let Some(amount) = csv.amount(columns.metric, metric) else { continue };
-            let line = csv.line();
+            let Some(amount) = csv.amount_parts(columns.metric, metric) else { continue };
             actuals.rows += 1;
-            actuals.file_total += amount;
-            let day = (date - first).num_days();
+            file_total = file_total.add(Total::of(amount));
+            let day = i64::from(date.num_days_from_ce()) - first_day;
             if day < 0 || day as usize >= days {
                 actuals.outside_rows.0 += 1;
-                actuals.outside_rows.1 += amount;
+                outside = outside.add(Total::of(amount));
                 continue;
             }
-            actuals.day_rows[day as usize] += 1;
-            path.clear();
-            path.extend(columns.splits.iter().map(|&c| csv.field(c).to_string()));
-            let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-            let node = match index.get(refs.as_slice()) {
-                Some(&n) => n,
+            let day = day as usize;
+            actuals.day_rows[day] += 1;
+            let found = index.find(|k| csv.field(columns.splits[k]));
+            let node = match found {
+                Some(n) => n,
                 None => {
-                    // Keep the known prefix; the first unknown member and all below become `(unplanned)`.
-                    let known_len = (0..=depth).rev().find(|&k| known[k].contains(&refs[..k])).unwrap_or(0);
-                    let unplanned: Vec<String> = path[..known_len]
-                        .iter()
-                        .cloned()
-                        .chain(std::iter::repeat_n(UNPLANNED.to_string(), depth - known_len))
-                        .collect();
-                    actuals.unplanned_rows.0 += 1;
-                    actuals.unplanned_rows.1 += amount;
-                    if actuals.first_unplanned.is_none() && known_len < depth {
-                        let k = known_len;
-                        let member = &path[k];
-                        let split = &splits[k];
-                        let under =
-                            if k == 0 { String::new() } else { format!(" under {} `{}`", splits[k - 1], path[k - 1]) };
-                        let siblings = nodes.iter().filter(|p| p[..k] == refs[..k]).map(|p| p[k]);
-                        let what = if member.is_empty() {
-                            format!("the first, on line {line}: the {split} is empty")
-                        } else {
-                            match suggest(member, siblings) {
-                                Some(near) => format!(
-                                    "the first, on line {line}: {split} `{member}` is not in the plan{under} (did you mean `{near}`?)"
-                                ),
-                                None => format!("the first, on line {line}: {split} `{member}` is not in the plan{under}"),
-                            }
-                        };
-                        actuals.first_unplanned = Some((csv.field_at(columns.splits[k]), what));
+                    key.clear();
+                    for &c in &columns.splits {
+                        push_member(&mut key, csv.field(c));
                     }
-                    let next = nodes.len() + unplanned_index.len();
-                    *unplanned_index.entry(unplanned.clone()).or_insert_with(|| {
-                        actuals.unplanned.push(unplanned);
-                        next
-                    })
+                    match elsewhere.get(key.as_slice()) {
+                        Some(&n) => n,
+                        None => {
+                            if known.is_empty() {
+                                known = vec![HashSet::new(); depth + 1];
+                                for path in nodes {
+                                    for k in 0..=depth.min(path.len()) {
+                                        known[k].insert(&path[..k]);
+                                    }
+                                }
+                            }
+                            let path: Vec<String> = columns.splits.iter().map(|&c| csv.field(c).to_string()).collect();
+                            let node = unplanned_node(
+                                &path,
+                                &mut actuals,
+                                &mut unplanned_index,
+                                &known,
+                                nodes,
+                                splits,
+                                &columns,
+                                &csv,
+                            );
+                            elsewhere.insert(key.as_slice().into(), node);
+                            node
+                        }
+                    }
                 }
             };
-            *actuals.sums.entry((node, day as usize)).or_default() += amount;
+            if node >= nodes.len() {
+                actuals.unplanned_rows.0 += 1;
+                unplanned_amount = unplanned_amount.add(Total::of(amount));
+            }
+            batch.push(Row { node, day, amount, line: csv.line() });
+            if batch.len() == BATCH {
+                flush(&mut batch, &mut csv);
+            }
         }
+        flush(&mut batch, &mut csv);
+        actuals.file_total = file_total.decimal();
+        actuals.outside_rows.1 = outside.decimal();
+        actuals.unplanned_rows.1 = unplanned_amount.decimal();
         let errors = csv.finish();
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
         Ok((actuals, ActualsShape { depth, unused }))
     }
+}
+
+/// The `(unplanned)` node of a row whose member `path` is not a node: the
+/// known prefix is kept, the first unknown member and all below become
+/// `(unplanned)`. The first such row is remembered for messages.
+#[allow(clippy::too_many_arguments)]
+fn unplanned_node<R: Read>(
+    path: &[String],
+    actuals: &mut Actuals,
+    unplanned_index: &mut HashMap<Vec<String>, usize>,
+    known: &[HashSet<&[&str]>],
+    nodes: &[Vec<&str>],
+    splits: &[String],
+    columns: &Columns,
+    csv: &SalesCsv<R>,
+) -> usize {
+    let depth = path.len();
+    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let known_len = (0..=depth).rev().find(|&k| known[k].contains(&refs[..k])).unwrap_or(0);
+    let unplanned: Vec<String> = path[..known_len]
+        .iter()
+        .cloned()
+        .chain(std::iter::repeat_n(UNPLANNED.to_string(), depth - known_len))
+        .collect();
+    if actuals.first_unplanned.is_none() && known_len < depth {
+        let line = csv.line();
+        let k = known_len;
+        let member = &path[k];
+        let split = &splits[k];
+        let under = if k == 0 { String::new() } else { format!(" under {} `{}`", splits[k - 1], path[k - 1]) };
+        let siblings = nodes.iter().filter(|p| p[..k] == refs[..k]).map(|p| p[k]);
+        let what = if member.is_empty() {
+            format!("the first, on line {line}: the {split} is empty")
+        } else {
+            match suggest(member, siblings) {
+                Some(near) => format!(
+                    "the first, on line {line}: {split} `{member}` is not in the plan{under} (did you mean `{near}`?)"
+                ),
+                None => format!("the first, on line {line}: {split} `{member}` is not in the plan{under}"),
+            }
+        };
+        actuals.first_unplanned = Some((csv.field_at(columns.splits[k]), what));
+    }
+    let next = nodes.len() + unplanned_index.len();
+    *unplanned_index.entry(unplanned.clone()).or_insert_with(|| {
+        actuals.unplanned.push(unplanned);
+        next
+    })
 }
 
 #[cfg(test)]

@@ -67,6 +67,26 @@ impl Figures {
     /// on or before the as-of date. `tolerance` is the band around 100%
     /// that counts as on track (0.05 for ±5%).
     pub fn of(targets: &[u128], actuals: &[Decimal], done: usize, precision: Precision, tolerance: Decimal) -> Figures {
+        let target_units: u128 = targets.iter().sum();
+        let due_units: u128 = targets[..done].iter().sum();
+        let days_left = targets[done..].iter().filter(|t| **t > 0).count();
+        let actual_to_date = actuals[..done].iter().sum();
+        Figures::from_sums(target_units, due_units, days_left, actual_to_date, done > 0, precision, tolerance)
+    }
+
+    /// As [`Figures::of`], from what it takes from the days: the period's
+    /// target and the target due by the as-of date (in rounding units), how
+    /// many days after it have a target, the actual sales to date (as their
+    /// `Decimal` sum), and whether the period has started.
+    pub(crate) fn from_sums(
+        target_units: u128,
+        due_units: u128,
+        days_left: usize,
+        actual_to_date: Decimal,
+        started: bool,
+        precision: Precision,
+        tolerance: Decimal,
+    ) -> Figures {
         let amount = |units: u128| precision.to_amount(units);
         let dp = precision.decimals();
         // Derived figures get exactly the plan's decimals.
@@ -82,11 +102,9 @@ impl Figures {
             }
             d
         };
-        let target_units: u128 = targets.iter().sum();
-        let due_units: u128 = targets[..done].iter().sum();
         let target = amount(target_units);
         let target_to_date = amount(due_units);
-        let actual_to_date = pad(actuals[..done].iter().sum());
+        let actual_to_date = pad(actual_to_date);
         let attainment = (due_units > 0).then(|| {
             // At most four decimals, and no trailing zeros: 0.9, 1, 1.0541.
             (actual_to_date / target_to_date)
@@ -94,11 +112,10 @@ impl Figures {
                 .normalize()
         });
         let remaining = target - actual_to_date;
-        let days_left = targets[done..].iter().filter(|t| **t > 0).count();
         let run_rate = (days_left > 0).then(|| round(remaining.max(Decimal::ZERO) / Decimal::from(days_left)));
         let projected = (due_units > 0).then(|| round(actual_to_date * target / target_to_date));
         let status = match attainment {
-            _ if done == 0 => Status::Upcoming,
+            _ if !started => Status::Upcoming,
             None => Status::NoTarget,
             Some(a) if a < Decimal::ONE - tolerance => Status::Behind,
             Some(a) if a > Decimal::ONE + tolerance => Status::Ahead,

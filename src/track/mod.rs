@@ -4,6 +4,7 @@
 //! shortfall into the remaining periods.
 
 mod actuals;
+mod daily;
 mod figures;
 mod replan;
 mod tracker;

@@ -8,6 +8,7 @@ use dashu_int::{IBig, UBig};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::daily::{pow10, Total};
 use crate::allocate::{Apportioner, Exact, Share};
 use crate::calendar::{Calendar, Level};
 use crate::plan::{Carry, Precision};
@@ -40,11 +41,103 @@ pub fn replan(
             day
         })
         .collect();
+    let ranges = DayRanges::new(calendar);
+    run(calendar, &ranges, targets, &units, Fine::Decimals(actuals), done, carry, precision)
+}
+
+/// The days of every period of a calendar, per level from the year to the
+/// day: worked out once for all the nodes re-planned.
+pub(crate) struct DayRanges(Vec<Vec<std::ops::Range<usize>>>);
+
+impl DayRanges {
+    pub fn new(calendar: &Calendar) -> DayRanges {
+        let first = calendar.start();
+        let day = |d: chrono::NaiveDate| (d - first).num_days() as usize;
+        let levels = [Level::Year, Level::Quarter, Level::Month, Level::Week, Level::Day];
+        DayRanges(
+            levels.iter().map(|&l| calendar.level(l).iter().map(|p| day(p.start)..day(p.end) + 1).collect()).collect(),
+        )
+    }
+
+    fn get(&self, level: Level, index: usize) -> std::ops::Range<usize> {
+        self.0[level.index()][index].clone()
+    }
+}
+
+/// As [`replan`], with the actuals of each day in units of 10^-`scale`
+/// (at least the plan's decimals): the same arithmetic, in integers. The
+/// actuals are exact either way, so the results are the same.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn replan_scaled(
+    calendar: &Calendar,
+    ranges: &DayRanges,
+    targets: &[u128],
+    actuals: &[i128],
+    scale: u32,
+    done: usize,
+    carry: Carry,
+    precision: Precision,
+) -> (Vec<u128>, Exact) {
+    // An amount of `a` x 10^-scale is a / (m x 10^(scale - decimals)) rounding units.
+    let unit = precision.unit();
+    let per_unit = unit.mantissa() * pow10(scale - unit.scale());
+    let mut running: i128 = 0;
+    let mut before: i128 = 0;
+    let units: Vec<i128> = actuals
+        .iter()
+        .map(|a| {
+            running += a;
+            // Rounded to the nearer unit, halves away from zero.
+            let now = if per_unit == 1 {
+                running
+            } else {
+                let (whole, rest) = (running / per_unit, running % per_unit);
+                whole + if 2 * rest.abs() >= per_unit { running.signum() } else { 0 }
+            };
+            let day = now - before;
+            before = now;
+            day
+        })
+        .collect();
+    run(calendar, ranges, targets, &units, Fine::Scaled(actuals, scale), done, carry, precision)
+}
+
+/// The actual sales per day as read, for reporting exactly what is lost.
+#[derive(Clone, Copy)]
+enum Fine<'a> {
+    Decimals(&'a [Decimal]),
+    /// In units of 10^-scale.
+    Scaled(&'a [i128], u32),
+}
+
+impl Fine<'_> {
+    /// The sales of the days in `days`.
+    fn sum(self, days: std::ops::Range<usize>) -> Decimal {
+        match self {
+            Fine::Decimals(d) => d[days].iter().sum(),
+            Fine::Scaled(units, scale) => Total { units: units[days].iter().sum(), scale }.decimal(),
+        }
+    }
+}
+
+/// Re-plans one node from its actuals in whole units per day (see [`replan`]).
+#[allow(clippy::too_many_arguments)]
+fn run(
+    calendar: &Calendar,
+    ranges: &DayRanges,
+    targets: &[u128],
+    units: &[i128],
+    fine: Fine<'_>,
+    done: usize,
+    carry: Carry,
+    precision: Precision,
+) -> (Vec<u128>, Exact) {
     let mut r = Replanner {
         calendar,
+        ranges,
         targets,
-        actuals: &units,
-        fine: actuals,
+        actuals: units,
+        fine,
         precision,
         done,
         carry,
@@ -60,11 +153,12 @@ pub fn replan(
 
 struct Replanner<'a> {
     calendar: &'a Calendar,
+    ranges: &'a DayRanges,
     targets: &'a [u128],
     /// Actual sales per day, in whole units.
     actuals: &'a [i128],
     /// Actual sales per day as read, for reporting what is lost exactly.
-    fine: &'a [Decimal],
+    fine: Fine<'a>,
     precision: Precision,
     done: usize,
     carry: Carry,
@@ -76,9 +170,7 @@ struct Replanner<'a> {
 impl Replanner<'_> {
     /// Day indices of a period.
     fn days(&self, level: Level, index: usize) -> std::ops::Range<usize> {
-        let p = self.calendar.period(level, index);
-        let first = self.calendar.start();
-        (p.start - first).num_days() as usize..(p.end - first).num_days() as usize + 1
+        self.ranges.get(level, index)
     }
 
     /// Shares a period's new total (`units` rounded, `exact`) among its days
@@ -89,6 +181,17 @@ impl Replanner<'_> {
         if level == Level::Day {
             let day = self.days(level, index).start;
             self.out[day] = units;
+            return 0;
+        }
+        // A period still to come whose new total is, exactly, what its days
+        // were planned to sell: sharing it by their targets gives each day
+        // its target back (no remainder to round), so skip the sharing.
+        let days = self.days(level, index);
+        if days.start >= self.done
+            && self.targets[days.clone()].iter().sum::<u128>() == units
+            && exact == Exact::from_units(units)
+        {
+            self.out[days.clone()].copy_from_slice(&self.targets[days]);
             return 0;
         }
         let children = self.calendar.period(level, index).children.clone();
@@ -136,11 +239,7 @@ impl Replanner<'_> {
             // (a rest that rounds to nothing may still be owed).
             let sold: Decimal = over
                 .iter()
-                .map(|&k| {
-                    self.fine[ranges[k].start..ranges[k].end.min(self.done).max(ranges[k].start)]
-                        .iter()
-                        .sum::<Decimal>()
-                })
+                .map(|&k| self.fine.sum(ranges[k].start..ranges[k].end.min(self.done).max(ranges[k].start)))
                 .sum();
             let planned = self.precision.to_amount(target_done);
             let counted = match self.carry {
