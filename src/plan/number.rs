@@ -193,6 +193,11 @@ fn parse_plain(text: &str) -> Result<Decimal, String> {
         return Err("infinity is not a number salesplit can share".to_string());
     }
     let clean: String = text.chars().filter(|c| *c != '_').collect();
+    // Decimal's parser recurses per digit: a number of thousands of digits
+    // (leading zeros, say) is refused before it can exhaust the stack.
+    if clean.len() > 100 {
+        return Err(format!("it has {} characters, more than any number salesplit can hold", clean.len()));
+    }
     let valid = !clean.is_empty()
         && clean.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
         && clean.chars().any(|c| c.is_ascii_digit());

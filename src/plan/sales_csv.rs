@@ -206,6 +206,15 @@ impl<R: Read> SalesCsv<R> {
     pub(crate) fn amount_parts(&mut self, col: usize, metric: &str) -> Option<Amount> {
         let text = self.field(col);
         if let Some(amount) = parse_amount_parts(text) {
+            // Sums of millions of rows, and paces and projections made from
+            // them, must stay within 28 digits: no one row may be absurd.
+            if amount.decimal().abs() > Decimal::from(MAX_ROW_AMOUNT) {
+                let d = Diagnostic::new(format!("the amount `{text}` is too large for one row of sales"))
+                    .at(self.field_at(col))
+                    .help("a row's amount is at most 1,000,000,000,000,000; check the column holds amounts, not codes or ids");
+                self.push(d);
+                return None;
+            }
             return Some(amount);
         }
         let message = if text.is_empty() {
@@ -323,6 +332,10 @@ impl Amount {
     }
 }
 
+/// The largest amount one row of sales may have (10^15), so that sums and
+/// projections of millions of rows stay well within 28 digits.
+const MAX_ROW_AMOUNT: u64 = 1_000_000_000_000_000;
+
 /// `text.trim()`, without its work for the usual field that has no space
 /// at either end.
 fn trim(text: &str) -> &str {
@@ -366,7 +379,8 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
 /// A plain decimal number; thousands separators (`1,234.50`) are dropped.
 fn parse_amount(text: &str) -> Option<Decimal> {
     let clean: String = text.chars().filter(|c| *c != ',' && *c != '_').collect();
-    if clean.is_empty() || clean.contains(['e', 'E']) {
+    // Decimal's parser recurses per digit: refuse thousands of them first.
+    if clean.is_empty() || clean.contains(['e', 'E']) || clean.len() > 100 {
         return None;
     }
     clean.parse::<Decimal>().ok()

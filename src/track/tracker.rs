@@ -95,13 +95,19 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let split_names: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
         // The file's header decides how deep tracking goes, so read it first.
         let mut reader = std::io::BufReader::new(input);
+        // Like the CSV reader, skip blank lines before the header; keep them
+        // in `first_line` so that the reader still counts every line.
         let mut first_line = Vec::new();
-        std::io::BufRead::read_until(&mut reader, b'\n', &mut first_line).map_err(|source| Error::Io {
-            path: file.into(),
-            action: "read",
-            source,
-        })?;
-        let header = String::from_utf8_lossy(&first_line);
+        let header_at = loop {
+            let start = first_line.len();
+            let read = std::io::BufRead::read_until(&mut reader, b'\n', &mut first_line)
+                .map_err(|source| Error::Io { path: file.into(), action: "read", source })?;
+            let line = String::from_utf8_lossy(&first_line[start..]);
+            if read == 0 || !line.trim_start_matches('\u{feff}').trim().is_empty() {
+                break start;
+            }
+        };
+        let header = String::from_utf8_lossy(&first_line[header_at..]);
         // Parse the header as CSV, as the reader will, so that a quoted name
         // with a comma counts as one column.
         let columns: Vec<String> = csv::ReaderBuilder::new()

@@ -1,0 +1,13 @@
+//! `cargo +nightly fuzz run baseline`: see `salesplit_fuzz::baseline` for the input layout.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(
+    init: salesplit_fuzz::init(),
+    |data: &[u8]| {
+        if let Err(message) = salesplit_fuzz::baseline(data) {
+            panic!("{message}");
+        }
+    }
+);
