@@ -31,7 +31,11 @@ impl DisplayUnit {
     /// An amount in this unit, with two decimals for reading (2,500,000.00
     /// in 万 is 250.00): rounded half away from zero, for display only.
     pub fn scale(&self, amount: Decimal) -> Decimal {
-        (amount / self.factor).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        let mut shown =
+            (amount / self.factor).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        // Always two decimals, zero included (`0.00`, not `0`), so columns line up.
+        shown.rescale(2);
+        shown
     }
 }
 
@@ -44,6 +48,8 @@ mod tests {
         let wan = DisplayUnit::parse("万").unwrap();
         assert_eq!(wan.scale("2500000.00".parse().unwrap()).to_string(), "250.00");
         assert_eq!(wan.scale("833333.34".parse().unwrap()).to_string(), "83.33");
+        assert_eq!(wan.scale("0.00".parse().unwrap()).to_string(), "0.00");
+        assert_eq!(wan.scale("150000".parse().unwrap()).to_string(), "15.00");
         assert_eq!(DisplayUnit::parse("亿").unwrap().factor, Decimal::from(100_000_000u64));
         assert!(DisplayUnit::parse("lakh").is_none());
     }
