@@ -7,17 +7,7 @@
 
 mod common;
 
-use common::run_in;
-
-/// Asserts that running `args` over `files` fails with exit code `code`,
-/// nothing on stdout and exactly `expected` on stderr.
-#[track_caller]
-fn fails_with(code: i32, files: &[(&str, &str)], args: &[&str], expected: &str) {
-    let (status, stdout, stderr) = run_in(files, args);
-    assert_eq!(stderr, expected, "stderr of salesplit {args:?}");
-    assert_eq!(stdout, "", "stdout of salesplit {args:?}");
-    assert_eq!(status, Some(code), "exit code of salesplit {args:?}");
-}
+use common::{fails_with, lines, run_in};
 
 /// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
 #[track_caller]
@@ -55,11 +45,6 @@ fn warns(plan: &str, args: &[&str], expected: &str) {
     assert_eq!(stderr, expected, "stderr of salesplit {all:?}");
     assert!(!stdout.is_empty(), "stdout of salesplit {all:?} is empty");
     assert_eq!(status, Some(0), "exit code of salesplit {all:?}");
-}
-
-/// The expected text: one line each, every line ending in a line break.
-fn lines(lines: &[&str]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// A valid plan, for the errors in the request rather than the plan.

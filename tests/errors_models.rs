@@ -7,16 +7,13 @@
 
 mod common;
 
-use common::run_in;
+use common::{lines, run_in};
 
 /// Asserts that running `args` over `files` fails with exit code 1, nothing
 /// on stdout and exactly `expected` on stderr.
 #[track_caller]
 fn fails_with(files: &[(&str, &str)], args: &[&str], expected: &str) {
-    let (status, stdout, stderr) = run_in(files, args);
-    assert_eq!(stderr, expected, "stderr of salesplit {args:?}");
-    assert_eq!(stdout, "", "stdout of salesplit {args:?}");
-    assert_eq!(status, Some(1), "exit code of salesplit {args:?}");
+    common::fails_with(1, files, args, expected);
 }
 
 /// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
@@ -35,11 +32,6 @@ fn roster_fails(plan: &str, roster: &str, expected: &str) {
 #[track_caller]
 fn baseline_fails(plan: &str, expected: &str) {
     fails_with(&[("plan.toml", plan), ("sales-2025.csv", BASELINE)], &["decompose", "plan.toml"], expected);
-}
-
-/// The expected text: one line each, every line ending in a line break.
-fn lines(lines: &[&str]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// Last year's actual sales (the plan year is 2026), by region.

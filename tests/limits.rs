@@ -17,7 +17,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use common::{csv_rows, run_in};
+use common::{csv_rows, lines, run_in};
 
 type Q = BigRational;
 type Row = BTreeMap<String, String>;
@@ -47,11 +47,6 @@ fn refused(plan: &str) -> String {
     assert!(stderr.contains("--> plan.toml:"), "the message names the file, line and column:\n{stderr}");
     assert!(stderr.contains("= help: "), "the message says what would fix it:\n{stderr}");
     stderr
-}
-
-/// The expected text: one line each, every line ending in a line break.
-fn lines(ls: &[&str]) -> String {
-    ls.iter().map(|l| format!("{l}\n")).collect()
 }
 
 // ---------------------------------------------------------------- exact numbers

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{column, csv_rows, run_in};
+use common::{column, csv_rows, lines, run_in};
 
 /// Salespeople from reps.csv under two regions, amounts to the cent.
 const PLAN: &str = r#"[plan]
@@ -28,16 +28,7 @@ roster = "reps.csv"
 /// exit code 1, nothing on stdout and exactly `expected` on stderr.
 #[track_caller]
 fn roster_fails(roster: &str, expected: &str) {
-    let args = ["decompose", "plan.toml"];
-    let (status, stdout, stderr) = run_in(&[("plan.toml", PLAN), ("reps.csv", roster)], &args);
-    assert_eq!(stderr, expected, "stderr of salesplit {args:?}");
-    assert_eq!(stdout, "", "stdout of salesplit {args:?}");
-    assert_eq!(status, Some(1), "exit code of salesplit {args:?}");
-}
-
-/// The expected text: one line each, every line ending in a line break.
-fn lines(lines: &[&str]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
+    common::fails_with(1, &[("plan.toml", PLAN), ("reps.csv", roster)], &["decompose", "plan.toml"], expected);
 }
 
 #[test]

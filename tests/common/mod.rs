@@ -46,3 +46,18 @@ pub fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
 pub fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
+
+/// Asserts that running `args` over `files` fails with exit code `code`,
+/// nothing on stdout and exactly `expected` on stderr (the error catalogues).
+#[track_caller]
+pub fn fails_with(code: i32, files: &[(&str, &str)], args: &[&str], expected: &str) {
+    let (status, stdout, stderr) = run_in(files, args);
+    assert_eq!(stderr, expected, "stderr of salesplit {args:?}");
+    assert_eq!(stdout, "", "stdout of salesplit {args:?}");
+    assert_eq!(status, Some(code), "exit code of salesplit {args:?}");
+}
+
+/// The expected text: one line each, every line ending in a line break.
+pub fn lines(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
