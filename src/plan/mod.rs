@@ -11,6 +11,7 @@
 
 mod baseline;
 mod holidays;
+mod line_index;
 mod number;
 mod precision;
 mod reader;

@@ -44,19 +44,8 @@ pub(super) fn read(
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let lines: Vec<&str> = text.lines().collect();
     let line_text = |n: u64| lines.get((n as usize).saturating_sub(1)).copied().unwrap_or("");
-    // The csv crate starts a row after a CRLF (as Excel writes them) at its
-    // `\n`, one line too early, so a row's line is counted from its first byte.
-    // Where each line ends, so that a row's line is found by a search, not
-    // by counting from the start of the file for every row.
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    let line_of = |p: &csv::Position| {
-        let bytes = text.as_bytes();
-        let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
-        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        newlines.partition_point(|&n| n < at) as u64 + 1
-    };
+    let index = super::line_index::LineIndex::new(text);
+    let line_of = |p: &csv::Position| index.line_of(p) as u64;
     let mut errors = Vec::new();
 
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
