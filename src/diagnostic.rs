@@ -2,10 +2,16 @@
 //! compiler would show it (file, line, column, the line itself, a caret, the
 //! arithmetic and a fix). Every stage reports bad input through this type so
 //! that users see one consistent format.
+//!
+//! Whatever a diagnostic quotes from an input is shown through
+//! [`terminal_text`]: control characters and escape sequences escaped, long
+//! names and lines shortened (the caret still under what it points at).
+
+pub mod terminal_text;
 
 use std::fmt;
 
-use unicode_width::UnicodeWidthStr;
+use terminal_text::{escaped, shown, ShownLine};
 
 /// Where a problem is: a file, a 1-based line, and optionally the byte range
 /// of the offending text inside that line (for the caret).
@@ -141,36 +147,37 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.warning { "warning" } else { "error" };
-        writeln!(f, "{kind}: {}", self.message)?;
+        writeln!(f, "{kind}: {}", shown(&self.message))?;
         let mut gutter = 1;
         if let Some(loc) = &self.location {
             let number = loc.line.to_string();
             gutter = number.len() + 1;
             let pad = " ".repeat(gutter);
+            let file = escaped(&loc.file);
             match (loc.style, loc.line, loc.column) {
-                (_, 0, _) => writeln!(f, "{pad}--> {}", loc.file)?,
-                (LocationStyle::Colon, line, Some(col)) => writeln!(f, "{pad}--> {}:{line}:{col}", loc.file)?,
-                (_, line, _) => writeln!(f, "{pad}--> {} line {line}", loc.file)?,
+                (_, 0, _) => writeln!(f, "{pad}--> {file}")?,
+                (LocationStyle::Colon, line, Some(col)) => writeln!(f, "{pad}--> {file}:{line}:{col}")?,
+                (_, line, _) => writeln!(f, "{pad}--> {file} line {line}")?,
             }
             if loc.line > 0 {
+                // Escaped and, when long, cut around the caret: the caret is
+                // worked out on the line as shown.
+                let line = ShownLine::new(&loc.line_text, loc.underline.clone());
                 writeln!(f, "{pad}|")?;
-                writeln!(f, "{number} | {}", loc.line_text)?;
+                writeln!(f, "{number} | {}", line.text)?;
                 // An empty range with a column points between characters (a
                 // missing `}` at the end of a line, an empty CSV field): one caret.
                 if !loc.underline.is_empty() || loc.column.is_some() {
-                    // Locations are built in range, but a caret is never worth a panic.
-                    let before = loc.line_text.get(..loc.underline.start).map_or(0, UnicodeWidthStr::width);
-                    let width = loc.line_text.get(loc.underline.clone()).map_or(0, UnicodeWidthStr::width).max(1);
-                    writeln!(f, "{pad}| {}{}", " ".repeat(before), "^".repeat(width))?;
+                    writeln!(f, "{pad}| {}{}", " ".repeat(line.caret_at), "^".repeat(line.caret_width))?;
                 }
             }
         }
         let pad = " ".repeat(gutter);
         for note in &self.notes {
-            writeln!(f, "{pad}= note: {note}")?;
+            writeln!(f, "{pad}= note: {}", shown(note))?;
         }
         if let Some(help) = &self.help {
-            writeln!(f, "{pad}= help: {help}")?;
+            writeln!(f, "{pad}= help: {}", shown(help))?;
         }
         Ok(())
     }

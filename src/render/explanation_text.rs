@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 
 use super::thousands;
 use crate::allocate::Exact;
+use crate::diagnostic::terminal_text;
 use crate::engine::{Basis, Explanation, Rounding};
 use crate::plan::Precision;
 
@@ -83,8 +84,16 @@ fn percent(share: Decimal) -> String {
     format!("{}%", (share * Decimal::ONE_HUNDRED).round_dp(2).normalize())
 }
 
-/// The explanation as numbered lines of text (ends with a newline).
+/// The explanation as numbered lines of text (ends with a newline), for a
+/// terminal: the names it quotes are shown escaped and, when very long,
+/// shortened ([`terminal_text::shown`]); `--format json` keeps them exact.
 pub fn render_explanation(e: &Explanation) -> String {
+    let text = explanation_lines(e);
+    let lines: Vec<String> = text.split('\n').map(|line| terminal_text::shown(line).into_owned()).collect();
+    lines.join("\n")
+}
+
+fn explanation_lines(e: &Explanation) -> String {
     let p = e.precision;
     let cell: Vec<String> = e.cell.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let currency = if e.currency.is_empty() { String::new() } else { format!(" {}", e.currency) };

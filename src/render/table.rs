@@ -3,13 +3,18 @@
 //! column totals, each row's share of its parent with a small bar,
 //! thousands separators, the plan's currency (or `--unit`) in the title, and
 //! a layout that fits the terminal. Everything shown was computed by the
-//! engine; this only formats (scaling to a display unit included).
+//! engine; this only formats (scaling to a display unit included). Every
+//! text — the title, names, labels — goes through
+//! [`terminal_text::shown`]: escape sequences and control characters in a
+//! member's name are shown escaped, never sent to the terminal, and a very
+//! long name is shortened.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
 use super::DisplayUnit;
+use crate::diagnostic::terminal_text::{self, shown as safe};
 use crate::engine::{ColumnKind, CrossRow, Crosstab, Listing, Pivots, Value};
 use crate::plan::thousands;
 
@@ -38,7 +43,8 @@ pub fn render_tables(pivots: &Pivots, style: &TableStyle) -> String {
     let mut parts: Vec<String> = pivots.tables.iter().map(|t| render_crosstab(t, style)).collect();
     for row in &pivots.levels {
         let values: Vec<String> = row.values.iter().map(|(label, v)| format!("{label} {}", shown(v, None))).collect();
-        parts.push(format!("{} (a level: every member has it) — {}\n", row.name, values.join(" · ")));
+        let line = format!("{} (a level: every member has it) — {}", row.name, values.join(" · "));
+        parts.push(format!("{}\n", safe(&line)));
     }
     parts.join("\n")
 }
@@ -62,7 +68,8 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     };
     let mut dims: Vec<String> = t.row_dims.iter().map(|d| t.dim_name(*d)).collect();
     dims.push(t.dim_name(t.col_dim));
-    let mut out = format!("{} — {metric}{currency}, by {}\n", h.plan, dims.join(" × "));
+    let title = format!("{} — {metric}{currency}, by {}", h.plan, dims.join(" × "));
+    let mut out = format!("{}\n", safe(&title));
     let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
     let f = Figures { unit, color: style.color };
     let mut table = None;
@@ -94,8 +101,8 @@ impl Figures<'_> {
     }
 
     /// A total: bold when colour is on.
-    fn total(&self, text: String) -> Cell {
-        let cell = Cell::new(text);
+    fn total(&self, figure: String) -> Cell {
+        let cell = text(figure);
         if self.color {
             cell.add_attribute(Attribute::Bold)
         } else {
@@ -114,6 +121,12 @@ impl Figures<'_> {
     }
 }
 
+/// A cell of text from the plan or its files (a name, a label), safe to
+/// show on a terminal; figures pass through unchanged.
+fn text(content: impl AsRef<str>) -> Cell {
+    Cell::new(terminal_text::shown(content.as_ref()))
+}
+
 /// The longest line's width on screen (CJK characters count two).
 fn display_width(text: &str) -> usize {
     text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
@@ -123,7 +136,7 @@ fn new_table(head: Vec<String>, numbers_from: usize) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
     let columns = head.len();
-    table.set_header(head);
+    table.set_header(head.iter().map(text));
     for i in numbers_from..columns {
         if let Some(col) = table.column_mut(i) {
             col.set_cell_alignment(CellAlignment::Right);
@@ -180,25 +193,25 @@ fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
         }
     }
     for row in &t.rows {
-        let mut cells: Vec<Cell> = row_names(row, metric).into_iter().map(Cell::new).collect();
-        cells.extend(row.values.iter().map(|v| Cell::new(f.cell(v))));
+        let mut cells: Vec<Cell> = row_names(row, metric).into_iter().map(text).collect();
+        cells.extend(row.values.iter().map(|v| text(f.cell(v))));
         if many_columns {
             cells.push(f.total(f.amount(row.total)));
         }
         if shares {
-            cells.push(Cell::new(share(row.share)));
+            cells.push(text(share(row.share)));
         }
         table.add_row(cells);
     }
     if t.rows.len() > 1 {
         let mut cells = vec![f.total("Total".to_string())];
-        cells.extend(std::iter::repeat_n(Cell::new(""), side.len() - 1));
+        cells.extend(std::iter::repeat_n(text(""), side.len() - 1));
         cells.extend(t.column_totals.iter().map(|v| f.total(f.amount(*v))));
         if many_columns {
             cells.push(f.total(f.amount(t.total)));
         }
         if shares {
-            cells.push(Cell::new(""));
+            cells.push(text(""));
         }
         table.add_row(cells);
     }
@@ -215,8 +228,8 @@ fn down(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     }
     let mut table = f.table(head, 1);
     for (i, label) in t.columns.iter().enumerate() {
-        let mut cells = vec![Cell::new(label)];
-        cells.extend(t.rows.iter().map(|r| Cell::new(f.cell(&r.values[i]))));
+        let mut cells = vec![text(label)];
+        cells.extend(t.rows.iter().map(|r| text(f.cell(&r.values[i]))));
         if many_rows {
             cells.push(f.total(f.amount(t.column_totals[i])));
         }
@@ -241,15 +254,15 @@ fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     for row in &t.rows {
         for (label, value) in t.columns.iter().zip(&row.values) {
             if value.is_some() {
-                let mut cells = row_names(row, metric);
-                cells.push(label.clone());
-                cells.push(f.cell(value));
+                let mut cells: Vec<Cell> = row_names(row, metric).iter().map(text).collect();
+                cells.push(text(label));
+                cells.push(text(f.cell(value)));
                 table.add_row(cells);
             }
         }
     }
     let mut cells = vec![f.total("Total".to_string())];
-    cells.extend(std::iter::repeat_n(Cell::new(""), side.len()));
+    cells.extend(std::iter::repeat_n(text(""), side.len()));
     cells.push(f.total(f.amount(t.total)));
     table.add_row(cells);
     table
@@ -267,7 +280,8 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
         (None, false) => format!(" ({})", h.currency),
     };
     let f = Figures { unit, color: style.color };
-    let mut out = format!("{} — {}{currency}, by {}\n", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
+    let title = format!("{} — {}{currency}, by {}", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
+    let mut out = format!("{}\n", safe(&title));
     let mut head: Vec<String> = h.splits.clone();
     head.push("period".to_string());
     head.extend(h.columns.iter().map(|c| c.name.clone()));
@@ -281,14 +295,14 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
     }
     let scaled = |i: usize| unit.filter(|_| h.columns.get(i).is_some_and(|c| c.kind == ColumnKind::Amount));
     for row in &listing.rows {
-        let mut cells: Vec<Cell> = row.members.iter().map(Cell::new).collect();
-        cells.push(Cell::new(&row.period));
+        let mut cells: Vec<Cell> = row.members.iter().map(text).collect();
+        cells.push(text(&row.period));
         cells.extend(row.values.iter().enumerate().map(|(i, v)| status_cell(shown(v, scaled(i)), v, style.color)));
         table.add_row(cells);
     }
     if !listing.totals.is_empty() {
         let mut cells = vec![f.total("Total".to_string())];
-        cells.extend(std::iter::repeat_n(Cell::new(""), h.splits.len()));
+        cells.extend(std::iter::repeat_n(text(""), h.splits.len()));
         cells.extend(listing.totals.iter().enumerate().map(|(i, v)| f.total(shown(v, scaled(i)))));
         table.add_row(cells);
     }
@@ -298,8 +312,8 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
 }
 
 /// A tracking status in colour: behind red, ahead green.
-fn status_cell(text: String, value: &Value, color: bool) -> Cell {
-    let cell = Cell::new(text);
+fn status_cell(shown: String, value: &Value, color: bool) -> Cell {
+    let cell = text(shown);
     match value {
         Value::Text("behind") if color => cell.fg(Color::Red),
         Value::Text("ahead") if color => cell.fg(Color::Green),
