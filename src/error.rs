@@ -2,8 +2,9 @@
 //! is an [`Error`]; the binary maps it to an exit code and prints it as is.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::diagnostic::terminal_text::escaped;
 use crate::diagnostic::Diagnostic;
 
 /// Everything that can go wrong in salesplit, by kind.
@@ -16,7 +17,9 @@ pub enum Error {
     Io {
         /// The file as the user named it.
         path: PathBuf,
-        /// What we were doing: "read", "write", "create".
+        /// What we were doing: "read" (an input), "write" (the output, or
+        /// data to it), "create" (a new file or the temporary file beside the
+        /// output, in its folder), "check". It decides the message's advice.
         action: &'static str,
         /// The operating system's reason.
         source: std::io::Error,
@@ -55,21 +58,126 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Io { path, action, source } => {
-                let reason = match source.kind() {
-                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                    std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                    _ => source.to_string(),
-                };
-                writeln!(f, "error: cannot {action} {}: {reason}", path.display())?;
-                if source.kind() == std::io::ErrorKind::NotFound && *action == "read" {
-                    writeln!(
-                        f,
-                        "  = help: check the file name; a relative path is read from the folder salesplit runs in"
-                    )?;
-                }
-                Ok(())
+                let (reason, help) = io_advice(path, action, source);
+                // Creating the temporary file is part of writing the output.
+                let verb = if *action == "create" { "write" } else { action };
+                let path = path.display().to_string();
+                writeln!(f, "error: cannot {verb} {}: {}", escaped(&path), escaped(&reason))?;
+                writeln!(f, "  = help: {}", escaped(&help))
             }
         }
+    }
+}
+
+/// Whether `action` puts something on disk (the output, its temporary file)
+/// rather than reading an input.
+fn writes(action: &str) -> bool {
+    matches!(action, "write" | "create")
+}
+
+/// The folder a path is in, as the user would write it (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    }
+}
+
+/// `path` as one shell word, for a command in a help: as is when plain,
+/// else in single quotes (`mkdir -p 'my reports'`).
+fn shell_word(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || "_-./:+@%,=".contains(c));
+    if plain {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// Why `action` on `path` failed, in words, and what would fix it. The
+/// common cases — a missing file or folder, a folder given as a file, a path
+/// through a file, no permission, a symbolic-link loop, a full or read-only
+/// disk — each get their own; anything else keeps the system's reason.
+fn io_advice(path: &Path, action: &str, source: &std::io::Error) -> (String, String) {
+    use std::io::ErrorKind;
+    let shown = shell_word(path);
+    let folder = folder_of(path);
+    let write = writes(action);
+    #[cfg(unix)]
+    if source.raw_os_error() == Some(libc::ELOOP) {
+        return (
+            "its symbolic links go round in a loop".to_string(),
+            format!("point the link at a real file (ls -l {shown} shows where it points)"),
+        );
+    }
+    #[cfg(unix)]
+    if source.raw_os_error() == Some(libc::ENAMETOOLONG) {
+        return ("the name is too long for the file system".to_string(), "use a shorter file name".to_string());
+    }
+    match source.kind() {
+        // A missing output folder, unless the folder is there (then the
+        // system's reason is the better one).
+        ErrorKind::NotFound if write && !folder.is_dir() => (
+            format!("the folder {} does not exist", folder.display()),
+            format!(
+                "create the folder first (mkdir -p {}), or write the output to a folder that exists",
+                shell_word(folder)
+            ),
+        ),
+        ErrorKind::NotFound if !write => (
+            "no such file or directory".to_string(),
+            "check the file name; a relative path is read from the folder salesplit runs in".to_string(),
+        ),
+        ErrorKind::IsADirectory => (
+            "it is a folder, not a file".to_string(),
+            if write {
+                format!("name a file inside it for the output, e.g. {}", path.join("out.csv").display())
+            } else {
+                format!("name a file inside it (ls {shown} lists them)")
+            },
+        ),
+        ErrorKind::NotADirectory => {
+            // The first part of the path that is a file, not a folder.
+            let file = path.ancestors().skip(1).find(|p| !p.as_os_str().is_empty() && p.is_file());
+            let reason = match file {
+                Some(file) => format!("{} is a file, not a folder", file.display()),
+                None => "a part of the path is a file, not a folder".to_string(),
+            };
+            (reason, "check the path: a file cannot have files inside it".to_string())
+        }
+        ErrorKind::PermissionDenied if action == "create" => (
+            format!("the folder {} cannot be written to (permission denied)", folder.display()),
+            "the output is written to a temporary file in its folder, then renamed into place: choose a folder \
+             you can write to, or ask for write access to this one"
+                .to_string(),
+        ),
+        ErrorKind::PermissionDenied if write => (
+            "the file is read-only (permission denied)".to_string(),
+            format!("make it writable (chmod u+w {shown}), or write the output to another file"),
+        ),
+        ErrorKind::PermissionDenied => (
+            "permission denied".to_string(),
+            format!("ask for read access, or copy the file somewhere you can read it (ls -l {shown} shows who may)"),
+        ),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => (
+            if source.kind() == ErrorKind::StorageFull { "the disk is full" } else { "the disk quota is used up" }
+                .to_string(),
+            "free some space on the disk, or write the output to another disk".to_string(),
+        ),
+        ErrorKind::ReadOnlyFilesystem => (
+            "the file system is read-only".to_string(),
+            "write the output to a folder on a disk that can be written".to_string(),
+        ),
+        ErrorKind::FileTooLarge => (
+            "the file would be larger than the file system allows".to_string(),
+            "write a smaller breakdown (a coarser --by or a shorter --period), or to another disk".to_string(),
+        ),
+        _ if write => (
+            source.to_string(),
+            "check that the output's folder exists and can be written to, or write the output elsewhere".to_string(),
+        ),
+        _ => (source.to_string(), "check that the file exists and that you can read it".to_string()),
     }
 }
 

@@ -82,6 +82,9 @@ pub fn init(args: &InitArgs) -> Result<(), Error> {
         None => None,
     };
     let roster_path = roster.as_ref().map(|(path, _)| path.as_path());
+    for path in [Some(plan.as_path()), roster_path].into_iter().flatten() {
+        refuse_special(path)?;
+    }
     if !args.force {
         refuse_existing(&plan, roster_path, args.template)?;
     }
@@ -160,6 +163,19 @@ fn taken(path: &Path) -> Result<bool, Error> {
     }
 }
 
+/// Refuses, even with `--force`, to write over a device, FIFO or socket
+/// (followed through links): renaming a starter plan onto `/dev/null` or a
+/// named pipe would replace it with a regular file.
+fn refuse_special(path: &Path) -> Result<(), Error> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(Error::invalid(
+            Diagnostic::new(format!("{} is not a regular file (a device, FIFO or socket)", path.display()))
+                .help(format!("name a new file for the plan, e.g. salesplit init {DEFAULT_PLAN}")),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses, before anything is written, when the plan or its roster exists;
 /// the help names a FILE whose plan and roster are both free.
 fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template) -> Result<(), Error> {
@@ -214,7 +230,9 @@ fn write_all(files: &[(&Path, &str)], force: bool) -> Result<(), Error> {
             _ => Path::new("."),
         };
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".salesplit-").suffix(".tmp");
+        // Named like the output's, so that a sweep knows whose it is.
+        let prefix = super::output::TempName::prefix();
+        builder.prefix(&prefix).suffix(super::output::TempName::suffix());
         // A temporary file is private; a starter plan is an ordinary file
         // (0666 less the umask), like one made with an editor.
         #[cfg(unix)]

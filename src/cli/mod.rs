@@ -16,9 +16,10 @@ pub use args::{
     Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, Shell, Template,
     TrackArgs, ValidateArgs, ViewArgs,
 };
-pub use output::Output;
+pub use output::{Output, Target};
 
 use std::io::Write;
+use std::path::Path;
 
 use clap::Parser;
 
@@ -40,6 +41,8 @@ pub const EXIT_BELOW: i32 = 3;
 
 /// Runs the command line with the process's arguments; returns the exit code.
 pub fn main() -> i32 {
+    // Before any output file exists: Ctrl-C, SIGTERM and SIGHUP remove it.
+    output::LiveTemps::install();
     let args = match Args::try_parse().and_then(|a| check_usage(&a).map(|()| a)) {
         Ok(a) => a,
         Err(e) => {
@@ -143,6 +146,21 @@ fn check_table(view: &ViewArgs, cells: u64) -> Result<(), Error> {
         ))
         .help("write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period"),
     ))
+}
+
+/// Refuses, before anything is computed, an `--output` that cannot be
+/// written (a folder, a missing or read-only folder, a read-only file…) or
+/// that is one of the run's `inputs` by any name.
+fn check_output<'a>(view: &ViewArgs, inputs: impl IntoIterator<Item = (&'a Path, &'a str)>) -> Result<(), Error> {
+    match view.output.as_deref() {
+        Some(path) => Target::resolve(path)?.refuse_inputs(inputs),
+        None => Ok(()),
+    }
+}
+
+/// The plan's files for [`check_output`]: the plan itself, then what it reads.
+fn plan_inputs(plan: &Plan) -> impl Iterator<Item = (&Path, &str)> {
+    plan.inputs.iter().enumerate().map(|(i, p)| (p.as_path(), if i == 0 { "the plan" } else { "" }))
 }
 
 /// How a terminal table lays cells out.
@@ -259,7 +277,9 @@ fn today(view: &ViewArgs) -> chrono::NaiveDate {
 /// the breakdown. Nothing is written before every check has passed.
 pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     let view = &args.view;
+    check_output(view, [(args.plan.as_path(), "the plan")])?;
     let plan = Plan::read(&args.plan)?;
+    check_output(view, plan_inputs(&plan))?;
     let mut engine = Engine::new(&plan)?;
     if let Some(n) = std::env::var("SALESPLIT_THREADS").ok().and_then(|n| n.trim().parse().ok()) {
         // For comparing runs: one thread writes the same bytes as two.
@@ -351,7 +371,10 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
 /// when `--fail-below` is not met.
 pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let view = &args.view;
+    let actuals = (args.actuals.as_path(), "the actuals");
+    check_output(view, [(args.plan.as_path(), "the plan"), actuals])?;
     let plan = Plan::read(&args.plan)?;
+    check_output(view, plan_inputs(&plan).chain([actuals]))?;
     let engine = Engine::new(&plan)?;
     let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(

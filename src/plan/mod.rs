@@ -195,6 +195,11 @@ pub struct Plan {
     /// Every growth rate over a baseline: what grows (`sales`, `sales in Q2`,
     /// `region 华东`), the rate (0.15 for 15%) and where it is written.
     pub growth: Vec<(String, Decimal, Location)>,
+    /// Every file the plan was read from, in the order read: the plan file
+    /// itself (when read by [`Plan::read`]), then its rosters, holiday
+    /// calendars and baselines, each as opened (relative to the plan's
+    /// folder). An output must never replace one of them.
+    pub inputs: Vec<std::path::PathBuf>,
 }
 
 impl Plan {
@@ -210,7 +215,9 @@ impl Plan {
             _ => Error::Io { path: path.to_path_buf(), action: "read", source },
         })?;
         let base = path.parent().unwrap_or_else(|| Path::new(""));
-        Plan::parse(&path.display().to_string(), &text, base)
+        let mut plan = Plan::parse(&path.display().to_string(), &text, base)?;
+        plan.inputs.insert(0, path.to_path_buf());
+        Ok(plan)
     }
 
     /// Parses and validates plan text; `file` names it in messages and

@@ -65,6 +65,7 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
         member_growth: None,
         history_fixed: Decimal::ZERO,
         growth_rates: Vec::new(),
+        inputs: Vec::new(),
     };
     let plan = r.plan(doc.get_ref());
     match plan {
@@ -94,6 +95,8 @@ struct Reader<'a> {
     history_fixed: Decimal,
     /// Every growth rate written, for review: what it is, the rate, where.
     growth_rates: Vec<(String, Decimal, Location)>,
+    /// The files read besides the plan (rosters, calendars, baselines): [`Plan::inputs`].
+    inputs: Vec<std::path::PathBuf>,
 }
 
 /// What [`Reader::plan_table`] found.
@@ -308,6 +311,7 @@ impl<'a> Reader<'a> {
             splits,
             funnel,
             growth: std::mem::take(&mut self.growth_rates),
+            inputs: std::mem::take(&mut self.inputs),
         })
     }
 
@@ -1212,6 +1216,7 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let parents: Vec<(&str, Vec<&str>)> = earlier.iter().map(|p| (p.by.as_str(), p.member_names())).collect();
+            self.inputs.push(self.base.join(path));
             let result = roster::read(self.base, path, &parents, precision);
             let (default, within, parent) = match result {
                 Ok(r) => r,

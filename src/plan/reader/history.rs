@@ -154,6 +154,7 @@ impl Reader<'_> {
         let last = header.start.pred_opt().unwrap_or(header.start);
         let names: Vec<&str> = splits.iter().map(String::as_str).collect();
         for h in histories.iter_mut() {
+            self.inputs.push(self.base.join(&h.path));
             match Baseline::read(self.base, &h.path, &h.metric, &names, first, last) {
                 Ok(b) => h.baseline = Some(b),
                 Err(Error::Invalid(ds)) => self.errors.extend(ds),

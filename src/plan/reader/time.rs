@@ -297,6 +297,9 @@ impl Reader<'_> {
                 continue;
             };
             let at = self.loc(item.span());
+            if !crate::plan::SHIPPED_HOLIDAYS.iter().any(|(name, _)| *name == entry) {
+                self.inputs.push(self.base.join(entry));
+            }
             if let Err(ds) = holidays.add(entry, self.base, &at) {
                 self.errors.extend(ds);
                 ok = false;
