@@ -293,6 +293,25 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     write(view, Layout::Pivot, |sink| engine.run(&breakdown, sink))
 }
 
+/// Refuses a track run too large for `--max-cells` (or a table, or a
+/// sheet) before the actuals are read, as `decompose` does before it
+/// computes: a breakdown named by `--by` (or `--rows`/`--cols`) is counted
+/// as the engine has it; without one, the default depends on the actuals'
+/// columns, so only its smallest possible form, the plan's level for the
+/// company, is counted here. Either count is at most the report's (which
+/// adds the `(unplanned)` members), so this never refuses a run that the
+/// check after reading would let through. A `--by` the engine cannot
+/// resolve is left to the tracker's own message.
+fn check_before_actuals(view: &ViewArgs, engine: &Engine) -> Result<(), Error> {
+    let plan = engine.plan();
+    let level = engine.calendar().level_name(plan.level).to_string();
+    let by = by_of(view).unwrap_or(level);
+    match engine.breakdown_on(Some(&by), view.period.as_deref(), today(view)) {
+        Ok(breakdown) => check_table(view, engine.cell_count(&breakdown)),
+        Err(_) => Ok(()),
+    }
+}
+
 /// Prints, on stderr, how each total taken from a baseline was worked out.
 fn derivations(plan: &Plan) {
     let mut err = std::io::stderr().lock();
@@ -376,6 +395,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let plan = Plan::read(&args.plan)?;
     check_output(view, plan_inputs(&plan).chain([actuals]))?;
     let engine = Engine::new(&plan)?;
+    check_before_actuals(view, &engine)?;
     let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(
             Diagnostic::new(format!("cannot read actuals {}: no such file", args.actuals.display()))
