@@ -32,6 +32,17 @@ impl Error {
         Error::Invalid(vec![d])
     }
 
+    /// For a file error: why it failed, in words (`it is a folder, not a
+    /// file`), and what would fix it — the two parts of its message, for a
+    /// stage that shows a file error at the place that names the file (a
+    /// roster named in the plan). `None` for bad input.
+    pub fn io_advice(&self) -> Option<(String, String)> {
+        match self {
+            Error::Io { path, action, source } => Some(io_advice(path, action, source)),
+            Error::Invalid(_) => None,
+        }
+    }
+
     /// The problems, when this is bad input.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -192,3 +203,38 @@ impl std::error::Error for Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn io(path: &str, action: &'static str, source: std::io::Error) -> String {
+        Error::Io { path: PathBuf::from(path), action, source }.to_string()
+    }
+
+    #[test]
+    fn a_file_error_says_why_and_what_would_fix_it() {
+        assert_eq!(
+            io("plans", "read", std::io::ErrorKind::IsADirectory.into()),
+            "error: cannot read plans: it is a folder, not a file\n  = help: name a file inside it (ls plans lists them)\n"
+        );
+        assert_eq!(
+            io("<stdout>", "write", std::io::ErrorKind::StorageFull.into()),
+            "error: cannot write <stdout>: the disk is full\n  = help: free some space on the disk, or write the output to another disk\n"
+        );
+        // A command in a help quotes a path that the shell would split.
+        assert_eq!(
+            io("my reports/q1.csv", "create", std::io::ErrorKind::NotFound.into()),
+            "error: cannot write my reports/q1.csv: the folder my reports does not exist\n  = help: create the folder \
+             first (mkdir -p 'my reports'), or write the output to a folder that exists\n"
+        );
+        // Escape sequences in a file name are shown escaped.
+        assert!(io("a\x1b[2J.toml", "read", std::io::ErrorKind::NotFound.into())
+            .starts_with("error: cannot read a\\u{1b}[2J.toml: no such file or directory\n"));
+        let e = Error::Io { path: "r.csv".into(), action: "read", source: std::io::ErrorKind::PermissionDenied.into() };
+        let (reason, help) = e.io_advice().unwrap();
+        assert_eq!(reason, "permission denied");
+        assert!(help.contains("ls -l r.csv"), "{help}");
+        assert_eq!(Error::Invalid(vec![]).io_advice(), None);
+    }
+}

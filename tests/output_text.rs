@@ -208,3 +208,12 @@ fn a_tracking_table_shows_names_escaped() {
     assert_raw_free(&stdout);
     assert!(stdout.contains("│ \\u{1b}[2JWang\\u{7} ┆ 2026"), "{stdout}");
 }
+
+#[test]
+fn validate_shows_split_names_escaped() {
+    let plan =
+        "[plan]\nyear = 2026\n[target]\nsales = 100\n[[split]]\nby = \"re\\u001b[5mgion\"\nweights = { A = 1 }\n";
+    let (code, stdout, stderr) = run_in(&[("plan.toml", plan)], &["validate", "plan.toml"]);
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    assert_eq!(stdout, "plan.toml is valid: 100.00 sales for 2026, split by re\\u{1b}[5mgion (1)\n");
+}

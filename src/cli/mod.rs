@@ -318,7 +318,7 @@ fn derivations(plan: &Plan) {
     for metric in &plan.metrics {
         if let Some(words) = &metric.derivation {
             // stderr is for people: a failure to write it changes nothing.
-            let _ = writeln!(err, "note: {words}");
+            let _ = writeln!(err, "note: {}", crate::diagnostic::terminal_text::escaped(words));
         }
     }
 }
@@ -359,11 +359,13 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
         })
         .collect();
     let line = format!(
-        "{} is valid: {} for {}{shape}{noted}\n",
+        "{} is valid: {} for {}{shape}{noted}",
         args.plan.display(),
         totals.join(", "),
         engine.calendar().year().label,
     );
+    // The split names and the path are the user's text: shown safely.
+    let line = format!("{}\n", crate::diagnostic::terminal_text::escaped(&line));
     let mut out = std::io::stdout().lock();
     out.write_all(line.as_bytes()).map_err(|source| Error::Io { path: "<stdout>".into(), action: "write", source })
 }
