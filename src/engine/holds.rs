@@ -19,7 +19,7 @@ use crate::allocate::{AllocError, Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, Level, Spread};
 use crate::diagnostic::{suggest, Diagnostic};
 use crate::error::{Error, Result};
-use crate::plan::{Hold, Plan};
+use crate::plan::{thousands, Hold, Plan};
 
 /// The plan's holds, resolved against its calendar.
 pub struct Holds<'a> {
@@ -66,12 +66,14 @@ impl<'a> Holds<'a> {
     }
 
     /// Replaces the shares of every sibling group that has a hold by the
-    /// exact values the breakback rule gives on the plan's total.
+    /// exact values the breakback rule gives on the plan's total. Goes down
+    /// to the days, so that a held period whose days all weigh 0 is an
+    /// error here, before anything is written, and not a failure while the
+    /// days are shared out.
     pub fn apply(&self, time_shares: &mut [Vec<Vec<Share>>]) -> Result<()> {
         if self.held.is_empty() {
             return Ok(());
         }
-        let deepest = self.held.keys().map(|(l, _)| *l).max().expect("some hold");
         let mut apportioner = Apportioner::default();
         let mut parts: Vec<Part> = Vec::new();
         let mut errors = Vec::new();
@@ -79,8 +81,8 @@ impl<'a> Holds<'a> {
         let total = self.plan.units_of(&self.plan.metrics[self.plan.reference()]);
         let mut values = vec![Exact::from_units(total)];
         let mut level = Level::Year;
-        while level < deepest {
-            let finer = level.finer().expect("above the deepest hold");
+        while level < Level::Day {
+            let finer = level.finer().expect("above the days");
             let mut next = Vec::with_capacity(self.calendar.level(finer).len());
             for (i, value) in values.iter().enumerate() {
                 let children = self.calendar.period(level, i).children.clone();
@@ -92,19 +94,32 @@ impl<'a> Holds<'a> {
                         None => share.clone(),
                     })
                     .collect();
-                let has_hold = children.clone().any(|c| self.held.contains_key(&(finer, c)));
+                let held = children.clone().filter(|c| self.held.contains_key(&(finer, *c))).count();
                 let (floor, _) = value.floor_rem();
                 let floor = u128::try_from(&floor).unwrap_or(u128::MAX);
-                match apportioner.parts(floor, value, &shares, &mut parts) {
+                let outcome = if held > 0 && held == children.len() {
+                    // Every child is held: nothing is shared by weight, so the holds must add up exactly.
+                    self.all_held(level, i, children.clone(), value)
+                } else {
+                    apportioner.parts(floor, value, &shares, &mut parts).map_err(|e| self.error(level, i, children.clone(), value, e))
+                };
+                match outcome {
                     Ok(()) => {
-                        if has_hold {
+                        if held == children.len() {
+                            parts.clear();
+                            parts.extend(children.clone().map(|c| {
+                                let units = self.held[&(finer, c)].0;
+                                Part { units, exact: Exact::from_units(units) }
+                            }));
+                        }
+                        if held > 0 {
                             time_shares[level.index()][i] = exact_weights(&parts);
                         }
                         next.extend(parts.iter().map(|p| p.exact.clone()));
                     }
-                    Err(e) => {
-                        errors.push(self.error(level, i, children, value, e));
-                        next.extend(std::iter::repeat_n(Exact::from_units(0), self.calendar.children(level, i).len()));
+                    Err(d) => {
+                        errors.push(d);
+                        next.extend(std::iter::repeat_n(Exact::from_units(0), children.len()));
                     }
                 }
             }
@@ -118,6 +133,63 @@ impl<'a> Holds<'a> {
         }
     }
 
+    /// Every child of a period is held: their holds must add up to the
+    /// period's exact value, or the difference would have nowhere to go.
+    fn all_held(
+        &self,
+        level: Level,
+        index: usize,
+        children: std::ops::Range<usize>,
+        value: &Exact,
+    ) -> std::result::Result<(), Diagnostic> {
+        let finer = level.finer().expect("has children");
+        let holds: Vec<(u128, &Hold)> = children.map(|c| self.held[&(finer, c)]).collect();
+        let sum = holds.iter().fold(0u128, |s, (u, _)| s.saturating_add(*u));
+        if Exact::from_units(sum) == *value {
+            return Ok(());
+        }
+        let p = self.plan.precision;
+        let shown = |units: u128| thousands(p.to_amount(units));
+        let parent = &self.calendar.period(level, index).label;
+        let metric = &self.plan.metrics[self.plan.reference()].name;
+        let whole = exact_thousands(value, p);
+        let what = match (level, self.held.get(&(level, index))) {
+            (Level::Year, _) => format!("the target `{metric}`"),
+            (_, Some(_)) => format!("the hold of {parent}"),
+            _ => format!("{parent}'s share of the target"),
+        };
+        let terms: Vec<String> = holds.iter().map(|(u, _)| shown(*u)).collect();
+        let labels: Vec<&str> = holds.iter().map(|(_, h)| h.label.as_str()).collect();
+        let (first, last) = (labels[0], labels[labels.len() - 1]);
+        let children_are = match finer {
+            Level::Quarter => "quarter",
+            Level::Month if self.calendar.is_retail() => "period",
+            Level::Month => "month",
+            Level::Week => "week",
+            Level::Day => "day",
+            _ => "part",
+        };
+        let fix = if level == Level::Year {
+            format!("make the holds add up to {whole}, or leave one {children_are} unheld so that it takes the rest")
+        } else if self.held.contains_key(&(level, index)) {
+            format!(
+                "make the holds of {first} to {last} add up to {whole}, hold {parent} at {}, or leave one {children_are} unheld so that it takes the rest",
+                shown(sum)
+            )
+        } else {
+            format!(
+                "make the holds of {first} to {last} add up to {whole}, or leave one {children_are} unheld so that it takes the rest"
+            )
+        };
+        Err(Diagnostic::new(format!(
+            "[time.fixed] holds every {children_are} of {parent}, and they add up to {}, not {whole}",
+            shown(sum)
+        ))
+        .at(holds[0].1.origin.clone())
+        .note(format!("{} = {}, not {whole} ({what})", terms.join(" + "), shown(sum)))
+        .help(fix))
+    }
+
     fn error(
         &self,
         level: Level,
@@ -129,7 +201,7 @@ impl<'a> Holds<'a> {
         let finer = level.finer().expect("has children");
         let parent = &self.calendar.period(level, index).label;
         let holds: Vec<&Hold> = children.clone().filter_map(|c| self.held.get(&(finer, c)).map(|(_, h)| *h)).collect();
-        let first = holds.first().expect("a group that fails has a hold");
+        let Some(first) = holds.first() else { return self.nothing_below(level, index, value) };
         let p = self.plan.precision;
         let amount = |e: &Exact| {
             let (whole, rem) = e.floor_rem();
@@ -212,6 +284,38 @@ impl<'a> Holds<'a> {
                     .help("lower the holds or the target")
             }
         }
+    }
+
+    /// A period with an amount (a hold) none of whose children weighs
+    /// anything: a week held on a lone Sunday under `spread = "workdays"`.
+    fn nothing_below(&self, level: Level, index: usize, value: &Exact) -> Diagnostic {
+        let finer = level.finer().expect("has children");
+        let period = self.calendar.period(level, index);
+        let label = &period.label;
+        let p = self.plan.precision;
+        let days = if finer == Level::Day { "days" } else { "parts" };
+        let reasons: Vec<(String, String)> = period.children.clone().map(|c| self.zero_reason(finer, c)).collect();
+        let children: Vec<&str> = self.calendar.children(level, index).iter().map(|c| c.label.as_str()).collect();
+        let (reason, fix) = match reasons.first() {
+            Some(first) if reasons.iter().all(|r| r == first) => {
+                (first.0.clone(), first.1.replace("{names}", &list(&children, "or")))
+            }
+            _ => self.zero_reason(level, index),
+        };
+        let dates = if period.start == period.end {
+            format!("{label} is {}", period.start)
+        } else {
+            format!("{label} runs from {} to {}", period.start, period.end)
+        };
+        let (what, at) = match self.held.get(&(level, index)) {
+            Some((_, hold)) => (format!("{label} is held at {}", exact_thousands(value, p)), hold.origin.clone()),
+            None => (format!("{label} has {} of the target", exact_thousands(value, p)), self.plan.time_origin.clone()),
+        };
+        let fix = fix.replace("{names}", label);
+        Diagnostic::new(format!("{what}, but none of its {days} has a positive weight to carry it"))
+            .at(at)
+            .note(format!("{dates}, and {reason}"))
+            .help(format!("hold another period, or {fix}"))
     }
 
     /// Why a period has no weight, and how to give it one, in words.
@@ -372,6 +476,18 @@ impl Holds<'_> {
             })
             .collect();
         (cells, warnings)
+    }
+}
+
+/// An exact amount in units of `p`, with thousands separators (`1,000,000.00`,
+/// or `333,333.33…` when it is not whole).
+fn exact_thousands(value: &Exact, p: crate::plan::Precision) -> String {
+    let (whole, rem) = value.floor_rem();
+    let shown = thousands(p.to_amount(u128::try_from(&whole).unwrap_or(u128::MAX).min(p.max_units())));
+    if rem.is_zero() {
+        shown
+    } else {
+        format!("{shown}…")
     }
 }
 

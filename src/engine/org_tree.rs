@@ -63,7 +63,8 @@ struct Descent<'a, 'p> {
 impl<'a, 'p> Descent<'a, 'p> {
     /// A walk sharing the metrics `shared` (the reference first).
     fn new(plan: &'p Plan, people: &'a People<'p>, shared: Vec<usize>, assign: bool) -> Descent<'a, 'p> {
-        let precision = plan.precision_of(&plan.metrics[shared[0]]);
+        // A plan of levels only shares nothing: its walk just lists the leaves.
+        let precision = shared.first().map_or(plan.precision, |&r| plan.precision_of(&plan.metrics[r]));
         Descent {
             plan,
             people,
@@ -148,6 +149,10 @@ impl<'a, 'p> Descent<'a, 'p> {
                 }
             },
         };
+        if node.is_empty() {
+            // Levels only: every member inherits the levels, so every member is a leaf.
+            return Some(SplitStep { set, node, shares: Vec::new(), parts: Vec::new(), people: None });
+        }
         let node = match (&split.over_assign, self.assign) {
             (Some((rate, _)), true) => match node.iter().map(|(_, e)| over_assigned(e, *rate)).collect() {
                 Some(raised) => raised,
