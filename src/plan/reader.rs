@@ -22,7 +22,7 @@ use super::{
     TrackSettings, Vacancy, VACANT,
 };
 use crate::calendar::{CalendarKind, CalendarSpec, RetailYearEnd};
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{name_list, suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
@@ -48,8 +48,8 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
             let message = e.message().trim().trim_end_matches('.').to_string();
             return Err(Error::invalid(
                 Diagnostic::new(format!("this is not valid TOML: {message}"))
-                    .at(Location::from_span(file, text, span))
-                    .help(syntax_help(&message)),
+                    .at(Location::from_span(file, text, span.clone()))
+                    .help(syntax_help(&message, text, span.start)),
             ));
         }
     };
@@ -156,11 +156,7 @@ impl<'a> Reader<'a> {
             DeValue::Table(t) => Some(t),
             other => {
                 let found = describe(other);
-                self.error(
-                    value.span(),
-                    format!("{what} must be a table, found {found}"),
-                    format!("write {what} as a table, e.g. `{what} = {{ A = 1, B = 2 }}`"),
-                );
+                self.error(value.span(), format!("{what} must be a table, found {found}"), table_help(what));
                 None
             }
         }
@@ -597,7 +593,7 @@ impl<'a> Reader<'a> {
         };
         let time = match get(t, "time") {
             Some((_, v)) if kind != "level" => {
-                self.table(v, &format!("[target.{name}.time]")).map(|tt| self.metric_time(name, tt))
+                self.table(v, &format!("[target.{}.time]", toml_key(name))).map(|tt| self.metric_time(name, tt))
             }
             Some((k, _)) => {
                 self.error(
@@ -1285,7 +1281,7 @@ impl<'a> Reader<'a> {
                                 continue;
                             }
                             named.push(parent.clone());
-                            if let Some(pt) = self.table(pv, &format!("within.\"{parent}\"")) {
+                            if let Some(pt) = self.table(pv, &format!("within.{}", toml_key(&parent))) {
                                 let typos =
                                     self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
                                 let members = get(pt, "weights").is_some() || get(pt, "fixed").is_some();
@@ -1420,7 +1416,7 @@ impl<'a> Reader<'a> {
                 if !self.within_parent(prev, &parents, &parent, pk.span()) {
                     continue;
                 }
-                let pt = self.table(pv, &format!("within.\"{parent}\""))?;
+                let pt = self.table(pv, &format!("within.{}", toml_key(&parent)))?;
                 let typos = self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
                 if get(pt, "weights").is_none() && get(pt, "fixed").is_none() && !typos.is_empty() {
                     continue;
@@ -1478,7 +1474,7 @@ impl<'a> Reader<'a> {
         if self.parents_unknown || names.contains(&parent) {
             return true;
         }
-        let list = names.join(", ");
+        let list = name_list(names);
         let help = match suggest(parent, names.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", prev.by),
             None => format!("write one of the members of `{}`: {list}", prev.by),
@@ -1723,6 +1719,57 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What a table named `what` (as [`Reader::table`] names it) looks like when
+/// written right: every snippet in backticks is TOML that parses.
+fn table_help(what: &str) -> String {
+    let keys = |example: &str| format!("write {what} as a table: a line `{what}` with its keys below it, e.g. `{example}`");
+    match what {
+        "[plan]" => keys("year = 2026"),
+        "[target]" => keys("sales = 10_000_000"),
+        "[time]" => keys("spread = \"workdays\""),
+        "[track]" => keys("tolerance = \"5%\""),
+        "[funnel]" => keys("deal_size = 10_000"),
+        "[time.days]" => keys("\"2026-11-11\" = 5"),
+        "[time.fixed]" => keys("\"2026-02\" = 500_000"),
+        "[[split]]" => "write each split as a `[[split]]` table with its keys below it, e.g. `by = \"region\"`".to_string(),
+        "[[time.slots]]" => {
+            "write each slot as a `[[time.slots]]` table with `name = \"10:00-14:00\"` and `share = \"30%\"` below it".to_string()
+        }
+        "a stage" => "write each stage as a table, e.g. `{ name = \"calls\", rate = \"20%\" }`".to_string(),
+        "where" => "write the members that need activities as a table, e.g. `where = { source = \"new\" }`".to_string(),
+        "path" => "write the levels by period as a table, e.g. `path = { \"2026-Q1\" = \"4.5%\", \"2026-Q2\" = \"5%\" }`".to_string(),
+        "growth" => "write the growth per member as a table, e.g. `growth = { \"East\" = \"20%\" }`".to_string(),
+        "weights" => "write the weights as a table, e.g. `weights = { A = 1, B = 2 }`".to_string(),
+        "fixed" => "write the fixed amounts as a table, e.g. `fixed = { \"Key account\" = 6_000_000 }`".to_string(),
+        "weekdays" => "write the weekday coefficients as a table, e.g. `weekdays = { fri = 1.2, sat = 1.5, sun = 1.8 }`".to_string(),
+        "within" => {
+            "write one table per member of the split before, e.g. `[split.within.\"East\"]` with `weights = { A = 1, B = 2 }` below it".to_string()
+        }
+        w if w.starts_with("within.") => {
+            let parent = &w["within.".len()..];
+            format!("write the members under {parent} as a table, e.g. `within.{parent} = {{ weights = {{ A = 1, B = 2 }} }}`")
+        }
+        w if w.starts_with('[') => keys("quarters = [20, 30, 40, 10]"),
+        _ => format!("write {what} as a table of keys and values, e.g. `{{ A = 1, B = 2 }}`"),
+    }
+}
+
+/// A TOML key as it must be written: bare when it is only A-Z a-z 0-9 - _,
+/// else in quotes (`东北` is written `"东北"`).
+pub(super) fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        name.to_string()
+    } else {
+        let escaped: String = name.chars().flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c => vec![c],
+        }).collect();
+        format!("\"{escaped}\"")
+    }
+}
+
 fn get<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<(&'t Key<'i>, &'t Value<'i>)> {
     t.iter().find(|(k, _)| k.get_ref() == key)
 }
@@ -1753,8 +1800,14 @@ fn neighbours(amount: Decimal, p: Precision) -> Option<(Decimal, Decimal)> {
     (up <= p.largest()).then(|| (down.round_dp(p.decimals()), up.round_dp(p.decimals())))
 }
 
-/// What would fix a TOML syntax error, from the parser's message.
-fn syntax_help(message: &str) -> String {
+/// What would fix a TOML syntax error, from the parser's message and the
+/// text at the caret (`at`, a byte offset into `text`).
+fn syntax_help(message: &str, text: &str, at: usize) -> String {
+    if message.contains("invalid unquoted key") {
+        if let Some(fix) = quote_key_help(text, at) {
+            return fix;
+        }
+    }
     if message.contains("duplicate key") {
         return "a key may appear once in a table; remove or rename one of the two".to_string();
     }
@@ -1767,6 +1820,31 @@ fn syntax_help(message: &str) -> String {
         }
         _ => "fix the syntax where the caret points; a plan is a TOML file (https://toml.io)".to_string(),
     }
+}
+
+/// For a key that TOML only takes in quotes (`东北 = 1`, which almost every
+/// Chinese plan has at first): the key at the caret, quoted, with its value.
+fn quote_key_help(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    let stop = |c: char| c.is_whitespace() || matches!(c, '=' | '.' | ',' | '{' | '}' | '[' | ']' | '"' | '\'' | '#');
+    let key: &str = &rest[..rest.find(stop).unwrap_or(rest.len())];
+    if key.is_empty() {
+        return None;
+    }
+    let after = rest[key.len()..].trim_start_matches([' ', '\t']);
+    // The value as written, up to the end of the inline table's entry or the line.
+    let value = after.strip_prefix('=').map(|v| {
+        let v = v.trim_start_matches([' ', '\t']);
+        let end = v.find([',', '}', '\n', '\r', '#']).unwrap_or(v.len());
+        v[..end].trim_end()
+    });
+    let quoted = toml_key(key);
+    let shown = match value {
+        // Only show the value when it is TOML on its own (a number, a string, a word such as true).
+        Some(v) if !v.is_empty() && toml::from_str::<toml::Table>(&format!("x = {v}")).is_ok() => format!("{quoted} = {v}"),
+        _ => quoted,
+    };
+    Some(format!("TOML keys other than A-Z a-z 0-9 - _ must be quoted: write `{shown}`"))
 }
 
 /// The `by` of every `[[split]]` as written, before the splits are read (a
@@ -1789,6 +1867,6 @@ fn split_names(root: &DeTable<'_>) -> Vec<String> {
 fn did_you_mean(word: &str, allowed: &[&str]) -> String {
     match suggest(word, allowed.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
-        None => format!("write one of: {}", allowed.join(", ")),
+        None => format!("write one of: {}", name_list(allowed)),
     }
 }
