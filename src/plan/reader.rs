@@ -1844,7 +1844,7 @@ fn quote_key_help(text: &str, at: usize) -> Option<String> {
         Some(v) if !v.is_empty() && toml::from_str::<toml::Table>(&format!("x = {v}")).is_ok() => format!("{quoted} = {v}"),
         _ => quoted,
     };
-    Some(format!("TOML keys other than A-Z a-z 0-9 - _ must be quoted: write `{shown}`"))
+    Some(format!("TOML keys other than A-Z a-z 0-9 - _ must be quoted: write `{shown}`, and so every such key"))
 }
 
 /// The `by` of every `[[split]]` as written, before the splits are read (a
