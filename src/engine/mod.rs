@@ -161,9 +161,15 @@ impl<'p> Engine<'p> {
             // People of one team with the same dates and ramp follow the same days.
             type Seat<'a> = (&'a [&'a str], Option<NaiveDate>, Option<NaiveDate>, &'a [Decimal], bool);
             let mut made: std::collections::HashMap<Seat<'_>, usize> = std::collections::HashMap::new();
+            // Each set's members by name, built once: a search per leaf would be quadratic in a team.
+            let mut positions: std::collections::HashMap<*const crate::plan::MemberSet, std::collections::HashMap<&str, usize>> =
+                std::collections::HashMap::new();
             for (leaf, path) in tree.paths.iter().enumerate() {
                 let set = split.members_for(split.parent.map(|p| path[p])).expect("a leaf's parent has members");
-                let member = set.members.iter().position(|m| m.name == path[d]).expect("a leaf's member");
+                let index = positions.entry(std::ptr::from_ref(set)).or_insert_with(|| {
+                    set.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), i)).collect()
+                });
+                let member = index[path[d]];
                 let m = &set.members[member];
                 let key = (&path[..d], m.person.start, m.person.end, &m.person.ramp[..], m.name == crate::plan::VACANT);
                 if let Some(&own) = made.get(&key) {

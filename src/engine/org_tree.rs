@@ -137,7 +137,7 @@ impl<'a, 'p> Descent<'a, 'p> {
         let plan = self.plan;
         let split = &plan.splits[depth];
         let parent = split.parent.map(|i| path[i]);
-        let (set, shares) = match parent.and_then(|p| split.within.iter().position(|(name, _)| name == p)) {
+        let (set, shares) = match parent.and_then(|p| split.within_position(p)) {
             Some(i) => (&split.within[i].1, &self.cache[depth].within[i]),
             None => match (&split.default, &self.cache[depth].default) {
                 (Some(set), Some(shares)) => (set, shares),

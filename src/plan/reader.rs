@@ -11,9 +11,11 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 mod history;
+mod locator;
 mod time;
 
 use self::history::{History, MemberGrowth};
+use self::locator::Locator;
 use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
@@ -56,6 +58,7 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
     let mut r = Reader {
         file,
         text,
+        locator: Locator::new(file, text),
         offset,
         base,
         errors: Vec::new(),
@@ -76,6 +79,8 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
 struct Reader<'a> {
     file: &'a str,
     text: &'a str,
+    /// Finds lines and columns for [`Reader::loc`] without rescanning the text.
+    locator: Locator<'a>,
     /// Bytes of a BOM skipped before parsing; spans are shifted back by it.
     offset: usize,
     base: &'a Path,
@@ -109,7 +114,7 @@ struct Header {
 
 impl<'a> Reader<'a> {
     fn loc(&self, span: Range<usize>) -> Location {
-        Location::from_span(self.file, self.text, span.start + self.offset..span.end + self.offset)
+        self.locator.locate(span.start + self.offset..span.end + self.offset)
     }
 
     /// The text of the plan at `span`, as written.
@@ -1637,6 +1642,8 @@ impl<'a> Reader<'a> {
             }
         }
         if let Some((_, fv)) = get(t, "fixed") {
+            // A set, not a search of the members: 50,000 SKUs with 5,000 fixed stay linear.
+            let weighted: std::collections::HashSet<String> = members.iter().map(|(_, m)| m.name.clone()).collect();
             if let Some(ft) = self.table(fv, "fixed") {
                 for (k, v) in ft.iter() {
                     let name = k.get_ref().to_string();
@@ -1671,7 +1678,7 @@ impl<'a> Reader<'a> {
                             continue;
                         }
                     }
-                    if members.iter().any(|(_, m)| m.name == name) {
+                    if weighted.contains(name.as_str()) {
                         self.error(
                             k.span(),
                             format!("{place}: `{name}` has both a weight and a fixed amount"),

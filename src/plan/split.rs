@@ -140,6 +140,12 @@ impl Split {
         parent.and_then(|p| self.within_index.get(p)).map(|&i| &self.within[i].1).or(self.default.as_ref())
     }
 
+    /// The index in [`Split::within`] of the members under `parent`, if
+    /// `within` names it (found by hash, not by a search of `within`).
+    pub fn within_position(&self, parent: &str) -> Option<usize> {
+        self.within_index.get(parent).copied()
+    }
+
     /// Every member name the split can produce, in order of first appearance.
     pub fn member_names(&self) -> Vec<&str> {
         self.names_where(|_| true)
