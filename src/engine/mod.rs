@@ -110,6 +110,7 @@ impl<'p> Engine<'p> {
     /// with every problem found (a month that cannot carry its share, fixed
     /// amounts above their parent, a parent with nobody to share among).
     pub fn new(plan: &'p Plan) -> Result<Engine<'p>> {
+        org_tree::check_size(plan)?;
         let calendar = Calendar::build(&plan.calendar).map_err(|errors| calendar_errors(plan, errors))?;
         let reference = plan.reference();
         let mut warnings = warnings(plan, &calendar);

@@ -1237,7 +1237,7 @@ impl<'a> Reader<'a> {
             };
             let mut split = Split::new(by, default, within, origin, parent);
             split.roster = Some(path.to_string());
-            self.missing_children(&split, parent.map(|i| &earlier[i]), metrics, Some(path), &[]);
+            self.missing_children(&split, earlier, parent, metrics, Some(path), &[]);
             self.split_options(t, &mut split);
             return Some(split);
         }
@@ -1316,7 +1316,7 @@ impl<'a> Reader<'a> {
         }
         let mut split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {
-            self.missing_children(&split, prev, metrics, None, &named);
+            self.missing_children(&split, earlier, earlier.len().checked_sub(1), metrics, None, &named);
         }
         self.split_options(t, &mut split);
         Some(split)
@@ -1436,7 +1436,7 @@ impl<'a> Reader<'a> {
         self.member_growth = growth.or(self.member_growth.take());
         let mut split = Split::new(by, default, within, origin, depth.checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {
-            self.missing_children(&split, earlier.last(), metrics, None, &[]);
+            self.missing_children(&split, earlier, depth.checked_sub(1), metrics, None, &[]);
         }
         self.split_options(t, &mut split);
         Some(split)
@@ -1564,7 +1564,8 @@ impl<'a> Reader<'a> {
     fn missing_children(
         &mut self,
         split: &Split,
-        prev: Option<&Split>,
+        earlier: &[Split],
+        parent: Option<usize>,
         metrics: &[Metric],
         roster: Option<&str>,
         reported: &[String],
@@ -1573,8 +1574,10 @@ impl<'a> Reader<'a> {
         if metrics.iter().all(|m| !m.is_shared() || m.total.is_zero()) {
             return;
         }
-        let Some(prev) = prev else { return };
-        for parent in prev.receiving_names() {
+        let Some(p) = parent else { return };
+        let prev = &earlier[p];
+        // Only members that can have a share need children: not one that every parent's `within` replaces.
+        for parent in Split::receiving_in(earlier, p) {
             if split.members_for(Some(parent)).is_none() && !reported.iter().any(|r| r == parent) {
                 let (pby, by) = (&prev.by, &split.by);
                 let (message, help) = match roster {
