@@ -528,7 +528,7 @@ weights = { A = 2, B = 1 }
             "   |",
             "14 | [split.within.\"华西\"]",
             "   |               ^^^^^^",
-            "   = help: did you mean `华东`? The members of `region` are: 华东, 华北",
+            "   = help: write one of the members of `region`: 华东, 华北",
         ]),
     );
 }

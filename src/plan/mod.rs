@@ -10,6 +10,7 @@
 //! every independent problem reported at once.
 
 mod baseline;
+mod breakback;
 mod holidays;
 mod line_index;
 mod number;
@@ -19,9 +20,12 @@ mod reader;
 mod roster;
 pub(crate) mod sales_csv;
 mod split;
+mod time_check;
 mod track_settings;
 
 pub use baseline::Baseline;
+pub use breakback::{time_shares, Breakback, TimeShares};
+pub(crate) use time_check::{calendar_diagnostics, path_diagnostics};
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub use plan_text::MAX_PLAN_BYTES;

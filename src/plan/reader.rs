@@ -64,12 +64,18 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
         errors: Vec::new(),
         parents_unknown: false,
         histories: Vec::new(),
+        history_metrics: Vec::new(),
         metric_months: Vec::new(),
         member_growth: None,
         history_fixed: Decimal::ZERO,
         growth_rates: Vec::new(),
     };
     let plan = r.plan(doc.get_ref());
+    if let Some(plan) = &plan {
+        // In the same run as every other problem: a typo elsewhere must not hide a calendar error.
+        let totals_known = plan.metrics.iter().all(|m| m.derivation.is_some() || !r.history_metrics.contains(&m.name));
+        r.errors.extend(super::time_check::check(plan, totals_known));
+    }
     match plan {
         Some(plan) if r.errors.is_empty() => Ok(plan),
         _ => Err(Error::Invalid(r.errors)),
@@ -90,6 +96,8 @@ struct Reader<'a> {
     parents_unknown: bool,
     /// Metrics set from last year's actuals.
     histories: Vec<History>,
+    /// The names of those metrics: their totals are known only once their baseline is read.
+    history_metrics: Vec<String>,
     /// `months = "history"` in a metric's own time, and where.
     metric_months: Vec<(String, Range<usize>)>,
     /// `[split.growth]`, if a split has it.
@@ -356,7 +364,6 @@ impl<'a> Reader<'a> {
             CalendarKind::Gregorian => start.checked_add_months(chrono::Months::new(12))?.pred_opt()?,
             CalendarKind::Retail { year_end, .. } => year_end.bounds(header.year)?.1,
         };
-        let mut ok = true;
         for (date, (_, at)) in &time.days {
             if *date < start || *date > end {
                 self.push(
@@ -366,10 +373,10 @@ impl<'a> Reader<'a> {
                             "correct the date, or move it to the plan that covers {date}; this plan can only weigh its own days"
                         )),
                 );
-                ok = false;
             }
         }
-        ok.then_some(start)
+        // Days outside the year are reported and never weighed: the rest of the calendar can still be checked.
+        Some(start)
     }
 
     fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
@@ -660,6 +667,7 @@ impl<'a> Reader<'a> {
                 let kind = if is_count { MetricKind::Count } else { MetricKind::Amount };
                 if get(t, "baseline").is_some() {
                     let history = self.history(name, t, kind == MetricKind::Amount)?;
+                    self.history_metrics.push(name.to_string());
                     self.histories.push(history);
                     // The total is worked out once the baseline is read.
                     return Some(Metric {
