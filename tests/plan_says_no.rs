@@ -310,3 +310,216 @@ fn endless_or_huge_plans_are_refused_within_a_gigabyte() {
     let _ = feeder.kill();
     let _ = feeder.wait();
 }
+
+#[test]
+fn every_problem_of_a_plan_comes_in_one_run_calendar_ones_included() {
+    // A key typo, a special day outside the year, a month (February, whose Sundays
+    // are all set to 0) with a share but no working day, a hold that names no
+    // period and slots that do not add up: five independent problems, one run.
+    let plan = r#"[plan]
+year = 2026
+
+[target]
+sales = 1_000_000
+
+[time]
+spread = "workdays"
+workweek = ["sun"]
+months = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+
+[time.days]
+"2027-01-05" = 2
+"2026-02-01" = 0
+"2026-02-08" = 0
+"2026-02-15" = 0
+"2026-02-22" = 0
+
+[time.fixed]
+"2026-13" = 5
+
+[[time.slots]]
+name = "am"
+share = "30%"
+
+[[split]]
+by = "region"
+wieghts = { East = 1 }
+"#;
+    let expected = lines(&[
+        "error: the shares of the slots add up to 30%, not 100%",
+        "   --> plan.toml:22:1",
+        "   |",
+        "22 | [[time.slots]]",
+        "   | ^^^^^^^^^^^^^^",
+        "   = note: 30% = 30%",
+        "   = help: make the slots' percentages add up to exactly 100% of the day (these are 70% short)",
+        "",
+        "error: unknown key `wieghts` in [[split]]",
+        "   --> plan.toml:28:1",
+        "   |",
+        "28 | wieghts = { East = 1 }",
+        "   | ^^^^^^^",
+        "   = help: did you mean `weights`?",
+        "",
+        "error: special day 2027-01-05 is not in the plan year (2026-01-01 to 2026-12-31)",
+        "   --> plan.toml:13:1",
+        "   |",
+        "13 | \"2027-01-05\" = 2",
+        "   | ^^^^^^^^^^^^",
+        "   = help: correct the date, or move it to the plan that covers 2027-01-05; this plan can only weigh its own days",
+        "",
+        "error: month 2026-02 has a share of the target but no day in it has a positive weight",
+        "  --> plan.toml:7:2",
+        "  |",
+        "7 | [time]",
+        "  |  ^^^^",
+        "  = help: give some day of that month a positive weight (check `weekdays`, `workweek`, `spread` and [time.days]), or give the month a weight of 0 in `months`",
+        "",
+        "error: [time.fixed] names 2026-13, which is not a period of this plan",
+        "   --> plan.toml:20:1",
+        "   |",
+        "20 | \"2026-13\" = 5",
+        "   | ^^^^^^^^^^^^^",
+        "   = note: this plan covers 2026-01-01 to 2026-12-31: the year 2026, quarters 2026-Q1 to 2026-Q4, months 2026-01 to 2026-12, weeks such as 2026-01-W1 and days 2026-01-01 to 2026-12-31",
+        "   = help: hold a period of the plan year by its label, as in the output's period column",
+        "",
+        "5 problems found; nothing was computed",
+    ]);
+    plan_fails("validate", plan, &expected);
+    plan_fails("decompose", plan, &expected);
+}
+
+#[test]
+fn a_hold_larger_than_the_target_is_reported_beside_a_hold_that_names_no_period() {
+    let plan = r#"[plan]
+year = 2026
+
+[target]
+sales = 1_000_000
+
+[time.fixed]
+"2026-13" = 5
+"2026-Q2" = 2_000_000
+"#;
+    let (status, stdout, stderr) = run_in(&[("plan.toml", plan)], &["validate", "plan.toml"]);
+    assert_eq!((status, stdout.as_str()), (Some(1), ""));
+    assert!(stderr.contains("error: [time.fixed] names 2026-13, which is not a period of this plan\n"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: the holds inside 2026 add up to 2,000,000.00, more than the target `sales`\n  --> plan.toml:9:1\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.ends_with("2 problems found; nothing was computed\n"), "{stderr}");
+}
+
+#[test]
+fn an_org_tree_too_large_to_hold_is_refused_from_the_member_counts() {
+    let members: Vec<String> = (1..=20).map(|i| format!("M{i} = 1")).collect();
+    let mut plan = "[plan]\nyear = 2026\n\n[target]\nsales = 1_000_000\n".to_string();
+    for i in 0..8 {
+        plan += &format!("\n[[split]]\nby = \"s{i}\"\nweights = {{ {} }}\n", members.join(", "));
+    }
+    let expected = lines(&[
+        "error: the plan's org tree has 25,600,000,000 leaves, more than the 10,000,000 salesplit can hold",
+        "   --> plan.toml:36:6",
+        "   |",
+        "36 | by = \"s7\"",
+        "   |      ^^^^",
+        "   = note: nodes after each split: s0 20, then s1 400, then s2 8,000, then s3 160,000, then s4 3,200,000, then s5 64,000,000, then s6 1,280,000,000, then s7 25,600,000,000",
+        "   = note: the tree is held in memory, about 200 bytes a leaf, before the first figure is written",
+        "   = help: split by fewer levels or members, or give each parent only its own members (a `[split.within.\"…\"]` table per parent, or a roster whose parent column names them)",
+    ]);
+    // At once: under a 1 GB limit, nothing of the 25.6 billion leaves is allocated.
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("plan.toml");
+    std::fs::write(&path, &plan).unwrap();
+    let (status, stdout, stderr) = under_one_gigabyte("decompose", path.to_str().unwrap());
+    assert_eq!((status, stdout.as_str()), (Some(1), ""));
+    assert!(stderr.ends_with(&expected[expected.find(" = note").unwrap() - 3..]), "{stderr}");
+    fails_with(1, &[("plan.toml", &plan)], &["validate", "plan.toml"], &expected);
+}
+
+#[test]
+fn a_roster_repeated_under_a_thousand_products_is_refused_before_it_is_shared() {
+    let products: Vec<String> = (1..=1000).map(|i| format!("P{i} = 1")).collect();
+    let plan = format!(
+        "[plan]\nyear = 2026\n\n[target]\nsales = 1_000_000\n\n[[split]]\nby = \"region\"\nweights = {{ A = 1, B = 1 }}\n\n\
+         [[split]]\nby = \"product\"\nweights = {{ {} }}\n\n[[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n",
+        products.join(", ")
+    );
+    let mut roster = String::from("name,region,weight\n");
+    for i in 0..20_000 {
+        roster += &format!("R{i},{},1\n", if i % 2 == 0 { "A" } else { "B" });
+    }
+    let (status, stdout, stderr) = run_in(&[("plan.toml", &plan), ("reps.csv", &roster)], &["decompose", "plan.toml"]);
+    assert_eq!((status, stdout.as_str()), (Some(1), ""));
+    assert!(
+        stderr.starts_with("error: the plan's org tree has 20,000,000 leaves, more than the 10,000,000 salesplit can hold\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("= note: nodes after each split: region 2, then product 2,000, then salesperson 20,000,000\n"));
+}
+
+#[test]
+fn a_roster_need_not_cover_a_member_that_every_within_table_replaces() {
+    // `referral` is in the split's own weights, but every region names its own
+    // segments without it: it has no share anywhere, so it needs no salesperson.
+    let plan = r#"[plan]
+year = 2026
+
+[target]
+sales = 1_000_000
+
+[[split]]
+by = "region"
+weights = { East = 1, West = 1 }
+
+[[split]]
+by = "segment"
+weights = { new = 1, existing = 1, referral = 1 }
+[split.within.East]
+weights = { new = 1, existing = 2 }
+[split.within.West]
+weights = { new = 2, existing = 1 }
+
+[[split]]
+by = "salesperson"
+roster = "reps.csv"
+"#;
+    let roster = "name,segment,weight\nAnn,new,1\nBob,existing,1\n";
+    let files = [("plan.toml", plan), ("reps.csv", roster)];
+    let out = runs(&files, &["decompose", "plan.toml", "--by", "region,segment,salesperson,year", "--format", "csv"]);
+    assert_eq!(
+        out,
+        lines(&[
+            "region,segment,salesperson,period,start,end,sales",
+            "East,new,Ann,2026,2026-01-01,2026-12-31,166666.67",
+            "East,existing,Bob,2026,2026-01-01,2026-12-31,333333.33",
+            "West,new,Ann,2026,2026-01-01,2026-12-31,333333.33",
+            "West,existing,Bob,2026,2026-01-01,2026-12-31,166666.67",
+        ])
+    );
+    // Where a region does use the default set, `referral` has a share and needs people.
+    let partly = plan.replace("[split.within.West]\nweights = { new = 2, existing = 1 }\n", "");
+    let (status, _, stderr) = run_in(&[("plan.toml", &partly), ("reps.csv", roster)], &["validate", "plan.toml"]);
+    assert_eq!(status, Some(1));
+    assert!(stderr.starts_with("error: segment `referral` has a share of the target but no salesperson in reps.csv\n"), "{stderr}");
+}
+
+#[test]
+fn a_split_of_tens_of_thousands_of_members_runs_in_little_memory() {
+    // Each member used to keep a copy of its whole line: 20,000 SKUs on one
+    // line took about 4 GB. Now the run fits well within 1 GB (a debug build).
+    let weights: Vec<String> = (0..20_000).map(|i| format!("SKU{i} = {}", 1 + i % 7)).collect();
+    let plan = format!(
+        "[plan]\nyear = 2026\n\n[target]\nsales = 100_000_000\n\n[[split]]\nby = \"sku\"\nweights = {{ {} }}\n",
+        weights.join(", ")
+    );
+    let dir = tempfile::TempDir::new().unwrap();
+    let path = dir.path().join("skus.toml");
+    std::fs::write(&path, plan).unwrap();
+    let (status, stdout, stderr) = under_one_gigabyte("validate", path.to_str().unwrap());
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stdout.ends_with("is valid: 100,000,000.00 sales for 2026, split by sku (20000)\n"), "{stdout}");
+}

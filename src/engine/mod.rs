@@ -120,7 +120,13 @@ impl<'p> Engine<'p> {
         // One time table per shared metric (its own weights, holds on the reference).
         let mut tables: Vec<TimeTable> = Vec::new();
         let mut metric_table: Vec<Option<usize>> = vec![None; plan.metrics.len()];
-        let holds = if plan.holds.is_empty() { None } else { Some(Breakback::new(plan, &calendar).map_err(Error::Invalid)?) };
+        let holds = match plan.holds.is_empty() {
+            true => None,
+            false => match Breakback::new(plan, &calendar) {
+                (holds, unknown) if unknown.is_empty() => Some(holds),
+                (_, unknown) => return Err(Error::Invalid(unknown)),
+            },
+        };
         for (i, metric) in plan.metrics.iter().enumerate() {
             if !metric.is_shared() {
                 continue;

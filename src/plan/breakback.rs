@@ -45,9 +45,10 @@ pub struct Breakback<'a> {
 }
 
 impl<'a> Breakback<'a> {
-    /// Finds each hold's period; every label that is not a period of the
-    /// plan (or is the year itself) is an error.
-    pub fn new(plan: &'a Plan, calendar: &'a Calendar) -> Result<Breakback<'a>, Vec<Diagnostic>> {
+    /// Finds each hold's period. Every label that is not a period of the
+    /// plan (or is the year itself, or held twice) is an error, returned
+    /// beside the holds that were found, so that those can still be checked.
+    pub fn new(plan: &'a Plan, calendar: &'a Calendar) -> (Breakback<'a>, Vec<Diagnostic>) {
         let mut held = HashMap::new();
         let mut errors = Vec::new();
         for hold in &plan.holds {
@@ -73,11 +74,7 @@ impl<'a> Breakback<'a> {
                 None => errors.push(not_a_period(calendar, hold)),
             }
         }
-        if errors.is_empty() {
-            Ok(Breakback { plan, calendar, held })
-        } else {
-            Err(errors)
-        }
+        (Breakback { plan, calendar, held }, errors)
     }
 
     /// The hold of a period, in rounding units, if it has one.
@@ -237,14 +234,14 @@ impl<'a> Breakback<'a> {
         let p = self.plan.precision;
         let amount = |e: &Exact| {
             let (whole, rem) = e.floor_rem();
-            let shown = p.to_amount(u128::try_from(&whole).unwrap_or(0));
+            let shown = thousands(p.to_amount(u128::try_from(&whole).unwrap_or(0)));
             if rem.is_zero() {
                 shown.to_string()
             } else {
                 format!("{shown}…")
             }
         };
-        let hold_amount = |h: &Hold| p.to_units(h.amount).map_or(h.amount.to_string(), |u| p.to_amount(u).to_string());
+        let hold_amount = |h: &Hold| p.to_units(h.amount).map_or(h.amount.to_string(), |u| thousands(p.to_amount(u)));
         let terms: Vec<String> = holds.iter().map(|h| format!("{} ({})", hold_amount(h), h.label)).collect();
         // What the parent is: held itself, or its share of the target.
         let parent_is = match self.held.get(&(level, index)) {
@@ -261,7 +258,7 @@ impl<'a> Breakback<'a> {
         match e {
             AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(format!(
                 "the holds inside {parent} add up to {}, more than {}",
-                p.to_amount(fixed),
+                thousands(p.to_amount(fixed)),
                 if level == Level::Year {
                     format!("the target `{}`", self.plan.metrics[self.plan.reference()].name)
                 } else {
@@ -269,7 +266,7 @@ impl<'a> Breakback<'a> {
                 }
             ))
             .at(first.origin.clone())
-            .note(format!("{} = {}, but {parent_is}", terms.join(" + "), p.to_amount(fixed)))
+            .note(format!("{} = {}, but {parent_is}", terms.join(" + "), thousands(p.to_amount(fixed))))
             .help(if level == Level::Year {
                 format!(
                     "lower the holds to {} or less in all, or raise the target `{}`",
@@ -280,7 +277,7 @@ impl<'a> Breakback<'a> {
                 format!(
                     "lower the holds inside {parent} to {} or less in all, or give {parent} a larger share (or hold it too, at {} or more)",
                     amount(value),
-                    p.to_amount(fixed)
+                    thousands(p.to_amount(fixed))
                 )
             }),
             AllocError::NothingToWeigh { rest } => {
@@ -300,7 +297,7 @@ impl<'a> Breakback<'a> {
                     .note(format!(
                         "{parent_is}; the holds take {} = {}, leaving {}",
                         terms.join(" + "),
-                        p.to_amount(held),
+                        thousands(p.to_amount(held)),
                         amount(&rest)
                     ))
                     .note(why)

@@ -45,18 +45,16 @@ pub(crate) fn check(plan: &Plan, totals_known: bool) -> Vec<Diagnostic> {
     if plan.holds.is_empty() || !plan.metrics.iter().any(|m| m.is_shared()) {
         return out;
     }
-    match Breakback::new(plan, &calendar) {
-        // The arithmetic needs the weights and the total.
-        Ok(holds) if weighed && totals_known => {
-            let spec = plan.calendar_of(&plan.metrics[plan.reference()]);
-            let Ok(own) = Calendar::build(&spec) else { return out }; // reported above
-            let mut shares = time_shares(&own);
-            if let Err(errors) = holds.apply(&mut shares) {
-                out.extend(errors);
-            }
+    let (holds, unknown) = Breakback::new(plan, &calendar);
+    out.extend(unknown);
+    // The arithmetic needs the weights and the total.
+    if weighed && totals_known {
+        let spec = plan.calendar_of(&plan.metrics[plan.reference()]);
+        let Ok(own) = Calendar::build(&spec) else { return out }; // reported above
+        let mut shares = time_shares(&own);
+        if let Err(errors) = holds.apply(&mut shares) {
+            out.extend(errors);
         }
-        Ok(_) => {}
-        Err(errors) => out.extend(errors),
     }
     out
 }
@@ -139,7 +137,7 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
     for e in errors {
         let help = match &e {
             CalendarError::MonthWithoutDays { .. } if empty_months.len() > 1 => continue,
-            CalendarError::MonthWithoutDays { .. } => "give some day of that month a positive weight (check `weekdays` and `spread`), or give the month a weight of 0 in `months`",
+            CalendarError::MonthWithoutDays { .. } => "give some day of that month a positive weight (check `weekdays`, `workweek`, `spread` and [time.days]), or give the month a weight of 0 in `months`",
             CalendarError::QuarterWithoutMonths { .. } => "give a month of that quarter a positive weight in `months`, or the quarter a weight of 0 in `quarters`",
             CalendarError::NothingToWeigh => "give some weekday a positive weight in `weekdays`, and some month or quarter a positive weight in `months` or `quarters`",
             _ => "check the [time] table",
