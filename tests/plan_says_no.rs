@@ -523,3 +523,86 @@ fn a_split_of_tens_of_thousands_of_members_runs_in_little_memory() {
     assert_eq!(status, Some(0), "{stderr}");
     assert!(stdout.ends_with("is valid: 100,000,000.00 sales for 2026, split by sku (20000)\n"), "{stdout}");
 }
+
+/// The snippets of TOML a help shows in backticks: those with ` = ` in them
+/// or that start with `[` (a table header).
+fn toml_snippets(help: &str) -> Vec<&str> {
+    help.split('`').skip(1).step_by(2).filter(|s| s.contains(" = ") || s.starts_with('[')).collect()
+}
+
+/// Whether a snippet parses as TOML: as a document (`year = 2026`,
+/// `[plan]`) or as a value (`{ name = "calls", rate = "20%" }`).
+fn parses(snippet: &str) -> bool {
+    snippet.parse::<toml::Table>().is_ok() || format!("x = {snippet}").parse::<toml::Table>().is_ok()
+}
+
+#[test]
+fn every_help_that_shows_toml_shows_toml_that_parses() {
+    const HEAD: &str = "[plan]\nyear = 2026\n";
+    let split = |rest: &str| format!("{HEAD}[target]\nsales = 1_000\n[[split]]\nby = \"region\"\n{rest}");
+    let plans: Vec<String> = vec![
+        "plan = 5\n[target]\nsales = 1\n".to_string(),
+        "[target]\nsales = 1\n".to_string(),
+        "[plan]\nname = \"x\"\n[target]\nsales = 1\n".to_string(),
+        "[plan]\nyear = \"2026\"\n[target]\nsales = 1\n".to_string(),
+        format!("{HEAD}start = \"2026-04-15\"\n[target]\nsales = 1\n"),
+        format!("{HEAD}start = \"soon\"\n[target]\nsales = 1\n"),
+        format!("{HEAD}fy_label = \"middle\"\n[target]\nsales = 1\n"),
+        HEAD.to_string(),
+        format!("{HEAD}[target]\n"),
+        format!("target = 5\n{HEAD}"),
+        format!("{HEAD}[target]\nsales = \"30%\"\n"),
+        format!("{HEAD}[target]\n\"销售额\" = \"30%\"\n"),
+        format!("{HEAD}[target]\nsales = 1\n[target.new]\nkind = \"count\"\n"),
+        format!("{HEAD}[target]\nsales = 1\n[target.new]\nkind = \"count\"\ntotal = 1.5\n"),
+        format!("{HEAD}[target.share]\nkind = \"level\"\n"),
+        format!("{HEAD}[target.share]\nkind = \"level\"\ntotal = 5\n"),
+        format!("{HEAD}[target.share]\nkind = \"level\"\nvalue = \"5%\"\npath = 5\n"),
+        format!("{HEAD}[target.share]\nkind = \"rate\"\nvalue = \"5%\"\n"),
+        format!("{HEAD}[target.sales]\ntotal = 1\ngrowth = \"5%\"\n"),
+        format!("{HEAD}[target.\"销售额\"]\ntotal = 1\ntime = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nweekdays = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nfixed = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\ndays = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nslots = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nworkweek = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nholidays = 5\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nlevel = \"slot\"\n"),
+        format!("{HEAD}[target]\nsales = 1\n[time]\nstart = \"x\"\n[time.days]\n\"2026-02-30\" = 1\n"),
+        format!("{HEAD}[target]\nsales = 1\n[[time.slots]]\nname = \"am\"\n"),
+        format!("time = 5\n{HEAD}[target]\nsales = 1\n"),
+        format!("{HEAD}[target]\nsales = 1\n[track]\ntolerance = 5\n"),
+        format!("track = 5\n{HEAD}[target]\nsales = 1\n"),
+        format!("split = [1]\n{HEAD}[target]\nsales = 1\n"),
+        split(""),
+        split("weights = 5\n"),
+        split("fixed = 5\n"),
+        split("weights = \"histroy\"\n"),
+        split("weights = { East = 1 }\n[[split]]\nby = \"product\"\nwithin = 5\n"),
+        split("weights = { East = 1 }\n[[split]]\nby = \"product\"\nwithin = { East = 5 }\n"),
+        split("weights = { \"华东\" = 1, \"华北\" = 1 }\n[[split]]\nby = \"product\"\n[split.within.\"华东\"]\nweights = { A = 1 }\n"),
+        split("weights = { East = 1 }\nover_assign = 5\n"),
+        split("weights = { East = 1 }\n[funnel]\ndeal_size = 10\n"),
+        split("weights = { East = 1 }\n[funnel]\nwhere = 5\ndeal_size = 10\nstages = []\n"),
+        split("weights = { East = 1 }\n[funnel]\ndeal_size = 10\nstages = [5]\n"),
+        split("weights = { East = 1 }\n[funnel]\ndeal_size = 0\nstages = [{ name = \"calls\" }]\n"),
+        format!("funnel = 5\n{HEAD}[target]\nsales = 1\n"),
+        format!("{HEAD}[target]\n\"销售额\" = 1\n\"回款\" = 1\n[funnel]\ndeal_size = 10\nstages = [{{ name = \"deals\", rate = \"100%\" }}]\n"),
+        split("weights = { 东北 = 1, 华北 = 2 }\n"),
+        format!("{HEAD}[target.sales]\nbaseline = \"none.csv\"\ngrowth = {{ Q1 = \"1%\" }}\n"),
+        format!("{HEAD}[target.sales]\nbaseline = \"none.csv\"\ngrowth = 5\n"),
+    ];
+    let mut shown = 0;
+    for plan in &plans {
+        let (status, _, stderr) = run_in(&[("plan.toml", plan)], &["validate", "plan.toml"]);
+        assert_eq!(status, Some(1), "{plan}\n{stderr}");
+        for help in stderr.lines().filter_map(|l| l.split_once("= help: ").map(|(_, h)| h)) {
+            for snippet in toml_snippets(help) {
+                shown += 1;
+                assert!(parses(snippet), "this help shows TOML that does not parse: `{snippet}`\n{plan}\n{stderr}");
+            }
+        }
+    }
+    // Not a vacuous pass: most of these helps show TOML.
+    assert!(shown >= 40, "only {shown} snippets of TOML were shown");
+}

@@ -743,7 +743,7 @@ impl<'a> Reader<'a> {
                         self.error(
                             span.clone(),
                             "[funnel] does not say which money metric it works back from",
-                            format!("add `metric = \"{}\"`", amounts.first().copied().unwrap_or("sales")),
+                            format!("add `metric = {}`", toml_string(amounts.first().copied().unwrap_or("sales"))),
                         );
                     }
                     None
@@ -985,7 +985,10 @@ impl<'a> Reader<'a> {
                 self.error(
                         value.span(),
                         format!("target `{name}` is a percentage; it must be an amount"),
-                        format!("write the annual total, e.g. `{name} = 10_000_000`, or make it a level: `[target.{name}] kind = \"level\"`"),
+                        format!(
+                            "write the annual total, e.g. `{key} = 10_000_000`, or make it a level: a `[target.{key}]` table with `kind = \"level\"`",
+                            key = toml_key(name)
+                        ),
                     );
                 return None;
             }
@@ -1318,7 +1321,7 @@ impl<'a> Reader<'a> {
             self.error(
                 span,
                 format!("split `{by}` has no members"),
-                "add `weights = { A = 1, B = 2 }`, `fixed = { ... }` or `roster = \"file.csv\"`",
+                "add `weights = { A = 1, B = 2 }`, `fixed = { \"Key account\" = 6_000_000 }` or `roster = \"file.csv\"`",
             );
             return None;
         }
@@ -1598,8 +1601,9 @@ impl<'a> Reader<'a> {
                     None => (
                         format!("{pby} `{parent}` has a share of the target but split `{by}` has no members for it"),
                         format!(
-                            "add `weights` to split `{by}` for every {pby}, or a [split.within.\"{parent}\"] table, \
-                             or give `{parent}` a weight of 0 in split `{pby}`"
+                            "add `weights` to split `{by}` for every {pby}, or a `[split.within.{key}]` table, \
+                             or give `{parent}` a weight of 0 in split `{pby}`",
+                            key = toml_string(parent)
                         ),
                     ),
                 };
@@ -1779,13 +1783,24 @@ pub(super) fn toml_key(name: &str) -> String {
     if bare {
         name.to_string()
     } else {
-        let escaped: String = name.chars().flat_map(|c| match c {
-            '"' => vec!['\\', '"'],
-            '\\' => vec!['\\', '\\'],
-            c => vec![c],
-        }).collect();
-        format!("\"{escaped}\"")
+        toml_string(name)
     }
+}
+
+/// Text as a TOML basic string, in quotes, with `"` and `\` escaped.
+pub(super) fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 fn get<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<(&'t Key<'i>, &'t Value<'i>)> {
