@@ -606,3 +606,115 @@ fn every_help_that_shows_toml_shows_toml_that_parses() {
     // Not a vacuous pass: most of these helps show TOML.
     assert!(shown >= 40, "only {shown} snippets of TOML were shown");
 }
+
+#[test]
+fn a_bare_number_where_a_percentage_belongs_is_refused_with_the_percentage_to_write() {
+    let track = "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[track]\ntolerance = 0.9\n";
+    plan_fails(
+        "validate",
+        track,
+        &lines(&[
+            "error: tolerance is 0.9, a bare number: it must be a percentage",
+            "  --> plan.toml:8:13",
+            "  |",
+            "8 | tolerance = 0.9",
+            "  |             ^^^",
+            "  = help: write it as a percentage in quotes: `tolerance = \"90%\"` (0.9 as a fraction), or `tolerance = \"0.9%\"` if you mean 0.9 percent",
+        ]),
+    );
+    plan_fails(
+        "validate",
+        &track.replace("0.9", "5"),
+        &lines(&[
+            "error: tolerance is 5, a bare number: it must be a percentage",
+            "  --> plan.toml:8:13",
+            "  |",
+            "8 | tolerance = 5",
+            "  |             ^",
+            "  = help: write it as a percentage in quotes: `tolerance = \"5%\"`",
+        ]),
+    );
+    let growth = "[plan]\nyear = 2026\n\n[target.sales]\nbaseline = \"sales-2025.csv\"\ngrowth = 0.15\n";
+    let baseline = "date,sales\n2025-03-01,100\n";
+    fails_with(
+        1,
+        &[("plan.toml", growth), ("sales-2025.csv", baseline)],
+        &["validate", "plan.toml"],
+        &lines(&[
+            "error: growth is 0.15, a bare number: it must be a percentage",
+            "  --> plan.toml:6:10",
+            "  |",
+            "6 | growth = 0.15",
+            "  |          ^^^^",
+            "  = help: write it as a percentage in quotes: `\"15%\"` (0.15 as a fraction), or `\"0.15%\"` if you mean 0.15 percent",
+        ]),
+    );
+    let funnel = "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[funnel]\ndeal_size = 10\nstages = [{ name = \"deals\", rate = 0.25 }]\n";
+    plan_fails(
+        "validate",
+        funnel,
+        &lines(&[
+            "error: a stage's rate is 0.25, a bare number: it must be a percentage",
+            "  --> plan.toml:9:36",
+            "  |",
+            "9 | stages = [{ name = \"deals\", rate = 0.25 }]",
+            "  |                                    ^^^^",
+            "  = help: write it as a percentage in quotes: `rate = \"25%\"` (0.25 as a fraction), or `rate = \"0.25%\"` if you mean 0.25 percent",
+        ]),
+    );
+    let over = "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[[split]]\nby = \"team\"\nweights = { A = 1 }\nover_assign = 0.1\n";
+    plan_fails(
+        "validate",
+        over,
+        &lines(&[
+            "error: over_assign is 0.1, a bare number: it must be a percentage",
+            "   --> plan.toml:10:15",
+            "   |",
+            "10 | over_assign = 0.1",
+            "   |               ^^^",
+            "   = help: write it as a percentage in quotes: `over_assign = \"10%\"` (0.1 as a fraction), or `over_assign = \"0.1%\"` if you mean 0.1 percent",
+        ]),
+    );
+}
+
+#[test]
+fn suggestions_mean_what_the_user_meant() {
+    let plan = |within: &str| {
+        format!(
+            "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[[split]]\nby = \"region\"\n\
+             weights = {{ N = 1, S = 1, \"东北\" = 1, \"华南\" = 1 }}\n\n[[split]]\nby = \"product\"\n\
+             weights = {{ A = 1 }}\n[split.within.\"{within}\"]\nweights = {{ B = 1 }}\n"
+        )
+    };
+    let help = |within: &str| {
+        let (status, _, stderr) = run_in(&[("plan.toml", &plan(within))], &["validate", "plan.toml"]);
+        assert_eq!(status, Some(1), "{stderr}");
+        stderr.lines().find_map(|l| l.split_once("= help: ").map(|(_, h)| h.to_string())).unwrap()
+    };
+    // Another case of a member, not the nearest spelling (`s` is one edit from `N` too).
+    assert_eq!(help("s"), "did you mean `S`? The members of `region` are: N, S, 东北, 华南");
+    // 西南 is another region than 华南: list the members rather than guess.
+    assert_eq!(help("西南"), "write one of the members of `region`: N, S, 东北, 华南");
+    // The same characters in another order is a slip.
+    assert_eq!(help("北东"), "did you mean `东北`? The members of `region` are: N, S, 东北, 华南");
+    // Never a Chinese name for a Latin typo.
+    assert_eq!(help("Nan"), "write one of the members of `region`: N, S, 东北, 华南");
+}
+
+#[test]
+fn a_long_list_of_members_is_shortened_in_a_help() {
+    let weights: Vec<String> = (1..=500).map(|i| format!("SKU{i} = 1")).collect();
+    let plan = format!(
+        "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[[split]]\nby = \"sku\"\nweights = {{ {} }}\n\n\
+         [[split]]\nby = \"store\"\nweights = {{ A = 1 }}\n[split.within.\"XYZ-9\"]\nweights = {{ B = 1 }}\n",
+        weights.join(", ")
+    );
+    let (status, _, stderr) = run_in(&[("plan.toml", &plan)], &["validate", "plan.toml"]);
+    assert_eq!(status, Some(1));
+    assert!(
+        stderr.contains(
+            "= help: write one of the members of `sku`: SKU1, SKU2, SKU3, SKU4, SKU5, SKU6, SKU7, SKU8, SKU9, SKU10 and 490 more\n"
+        ),
+        "{stderr}"
+    );
+}

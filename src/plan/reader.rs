@@ -830,6 +830,14 @@ impl<'a> Reader<'a> {
                         });
                         let rate = get(st, "rate").and_then(|(_, rv)| match self.number(rv, "a stage's rate", "a percentage such as \"25%\"") {
                             Some(Number::Percent(p)) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
+                            Some(Number::Plain(d)) => {
+                                self.error(
+                                    rv.span(),
+                                    format!("a stage's rate is {}, a bare number: it must be a percentage", d.normalize()),
+                                    bare_percent_help(d, |p| format!("rate = {p}")),
+                                );
+                                None
+                            }
                             Some(_) => {
                                 self.error(
                                     rv.span(),
@@ -1049,6 +1057,11 @@ impl<'a> Reader<'a> {
                 Some(Number::Percent(p)) if !p.is_sign_negative() && p < Decimal::ONE_HUNDRED => {
                     settings.tolerance = p / Decimal::ONE_HUNDRED;
                 }
+                Some(Number::Plain(d)) => self.error(
+                    v.span(),
+                    format!("tolerance is {}, a bare number: it must be a percentage", d.normalize()),
+                    bare_percent_help(d, |p| format!("tolerance = {p}")),
+                ),
                 Some(_) => self.error(
                     v.span(),
                     "tolerance must be a percentage from 0% to under 100%",
@@ -1529,6 +1542,21 @@ impl<'a> Reader<'a> {
                 Some(Number::Percent(p)) if !p.is_sign_negative() => {
                     split.over_assign = Some((p / Decimal::ONE_HUNDRED, self.loc(k.span().start..v.span().end)));
                 }
+                // 1.1 is most likely "110% of the parent": 10% over it.
+                Some(Number::Plain(d)) if d > Decimal::ONE && d < Decimal::TWO => self.error(
+                    v.span(),
+                    format!("over_assign is {}, a bare number: it must be a percentage", d.normalize()),
+                    format!(
+                        "write how far the members' targets go above their parent's: for {}% of it, `over_assign = \"{}%\"`",
+                        (d * Decimal::ONE_HUNDRED).normalize(),
+                        ((d - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                ),
+                Some(Number::Plain(d)) => self.error(
+                    v.span(),
+                    format!("over_assign is {}, a bare number: it must be a percentage", d.normalize()),
+                    bare_percent_help(d, |p| format!("over_assign = {p}")),
+                ),
                 Some(_) => self.error(
                     v.span(),
                     "over_assign must be a percentage of 0% or more",
@@ -1738,6 +1766,21 @@ impl<'a> Reader<'a> {
             _ => self.loc(span),
         };
         Some(MemberSet { members: members.into_iter().map(|(_, m)| m).collect(), origin })
+    }
+}
+
+/// What to write instead of a bare number where a percentage belongs:
+/// `0.9` as a fraction is `"90%"` (or `"0.9%"` if it means 0.9 percent);
+/// `5` is `"5%"`. `write` shows a value in place (`tolerance = "90%"`).
+fn bare_percent_help(d: Decimal, write: impl Fn(&str) -> String) -> String {
+    let plain = d.normalize();
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(scaled) if !d.is_zero() && d.abs() < Decimal::ONE => format!(
+            "write it as a percentage in quotes: `{}` ({plain} as a fraction), or `{}` if you mean {plain} percent",
+            write(&format!("\"{}%\"", scaled.normalize())),
+            write(&format!("\"{plain}%\""))
+        ),
+        _ => format!("write it as a percentage in quotes: `{}`", write(&format!("\"{plain}%\""))),
     }
 }
 

@@ -136,6 +136,14 @@ impl Reader<'_> {
     pub(super) fn rate(&mut self, v: &Value<'_>, what: &str) -> Option<Decimal> {
         match self.number(v, what, "a percentage such as \"15%\"")? {
             Number::Percent(p) if p > -Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
+            Number::Plain(d) => {
+                self.error(
+                    v.span(),
+                    format!("{what} is {}, a bare number: it must be a percentage", d.normalize()),
+                    super::bare_percent_help(d, str::to_string),
+                );
+                None
+            }
             _ => {
                 self.error(
                     v.span(),
