@@ -525,9 +525,13 @@ fn a_split_of_tens_of_thousands_of_members_runs_in_little_memory() {
 }
 
 /// The snippets of TOML a help shows in backticks: those with ` = ` in them
-/// or that start with `[` (a table header).
+/// or that are a table header (`[plan]`); a lone token such as `[` is not TOML.
 fn toml_snippets(help: &str) -> Vec<&str> {
-    help.split('`').skip(1).step_by(2).filter(|s| s.contains(" = ") || s.starts_with('[')).collect()
+    help.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains(" = ") || (s.len() > 2 && s.starts_with('[') && s.ends_with(']')))
+        .collect()
 }
 
 /// Whether a snippet parses as TOML: as a document (`year = 2026`,
