@@ -41,7 +41,8 @@ weights = { East = 1, West = 0 }
 #[test]
 fn a_plan_of_levels_only_gives_every_member_the_level() {
     // README: a level is not split, every member inherits it (a zero weight changes nothing).
-    let out = runs(&[("plan.toml", LEVELS_ONLY)], &["decompose", "plan.toml", "--by", "region,quarter", "--format", "csv"]);
+    let out =
+        runs(&[("plan.toml", LEVELS_ONLY)], &["decompose", "plan.toml", "--by", "region,quarter", "--format", "csv"]);
     assert_eq!(
         out,
         lines(&[
@@ -455,10 +456,14 @@ fn a_roster_repeated_under_a_thousand_products_is_refused_before_it_is_shared() 
     let (status, stdout, stderr) = run_in(&[("plan.toml", &plan), ("reps.csv", &roster)], &["decompose", "plan.toml"]);
     assert_eq!((status, stdout.as_str()), (Some(1), ""));
     assert!(
-        stderr.starts_with("error: the plan's org tree has 20,000,000 leaves, more than the 10,000,000 salesplit can hold\n"),
+        stderr.starts_with(
+            "error: the plan's org tree has 20,000,000 leaves, more than the 10,000,000 salesplit can hold\n"
+        ),
         "{stderr}"
     );
-    assert!(stderr.contains("= note: nodes after each split: region 2, then product 2,000, then salesperson 20,000,000\n"));
+    assert!(
+        stderr.contains("= note: nodes after each split: region 2, then product 2,000, then salesperson 20,000,000\n")
+    );
 }
 
 #[test]
@@ -504,7 +509,10 @@ roster = "reps.csv"
     let partly = plan.replace("[split.within.West]\nweights = { new = 2, existing = 1 }\n", "");
     let (status, _, stderr) = run_in(&[("plan.toml", &partly), ("reps.csv", roster)], &["validate", "plan.toml"]);
     assert_eq!(status, Some(1));
-    assert!(stderr.starts_with("error: segment `referral` has a share of the target but no salesperson in reps.csv\n"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: segment `referral` has a share of the target but no salesperson in reps.csv\n"),
+        "{stderr}"
+    );
 }
 
 #[test]

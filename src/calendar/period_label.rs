@@ -37,4 +37,3 @@ pub fn well_formed(label: &str) -> bool {
         _ => false,
     }
 }
-

@@ -45,7 +45,9 @@ use crate::allocate::{Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, Level, Period};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::plan::{calendar_diagnostics, path_diagnostics, Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision};
+use crate::plan::{
+    calendar_diagnostics, path_diagnostics, Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision,
+};
 
 /// Per level (year..day) and period, the shares of its children.
 type TimeTable = Vec<Vec<Vec<Share>>>;
@@ -133,8 +135,8 @@ impl<'p> Engine<'p> {
             }
             let mut table = if metric.time.is_some() {
                 let spec = plan.calendar_of(metric);
-                let own =
-                    Calendar::build(&spec).map_err(|errors| Error::Invalid(calendar_diagnostics(plan, &spec, errors)))?;
+                let own = Calendar::build(&spec)
+                    .map_err(|errors| Error::Invalid(calendar_diagnostics(plan, &spec, errors)))?;
                 time_table(&own)
             } else {
                 time_table(&calendar)
@@ -174,13 +176,15 @@ impl<'p> Engine<'p> {
             type Seat<'a> = (&'a [&'a str], Option<NaiveDate>, Option<NaiveDate>, &'a [Decimal], bool);
             let mut made: std::collections::HashMap<Seat<'_>, usize> = std::collections::HashMap::new();
             // Each set's members by name, built once: a search per leaf would be quadratic in a team.
-            let mut positions: std::collections::HashMap<*const crate::plan::MemberSet, std::collections::HashMap<&str, usize>> =
-                std::collections::HashMap::new();
+            let mut positions: std::collections::HashMap<
+                *const crate::plan::MemberSet,
+                std::collections::HashMap<&str, usize>,
+            > = std::collections::HashMap::new();
             for (leaf, path) in tree.paths.iter().enumerate() {
                 let set = split.members_for(split.parent.map(|p| path[p])).expect("a leaf's parent has members");
-                let index = positions.entry(std::ptr::from_ref(set)).or_insert_with(|| {
-                    set.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), i)).collect()
-                });
+                let index = positions
+                    .entry(std::ptr::from_ref(set))
+                    .or_insert_with(|| set.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), i)).collect());
                 let member = index[path[d]];
                 let m = &set.members[member];
                 let key = (&path[..d], m.person.start, m.person.end, &m.person.ramp[..], m.name == crate::plan::VACANT);

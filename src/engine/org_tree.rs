@@ -77,7 +77,11 @@ pub(super) fn nodes_per_split(plan: &Plan) -> Vec<u128> {
         for (key, count) in &groups {
             let parent = split.parent.and_then(|p| kept.iter().position(|&k| k == p)).map(|i| key[i]);
             let Some(set) = split.members_for(parent) else { continue };
-            let carried: Vec<&str> = next.iter().filter(|&&k| k != d).map(|&k| key[kept.iter().position(|&x| x == k).expect("kept")]).collect();
+            let carried: Vec<&str> = next
+                .iter()
+                .filter(|&&k| k != d)
+                .map(|&k| key[kept.iter().position(|&x| x == k).expect("kept")])
+                .collect();
             if next.contains(&d) {
                 for m in &set.members {
                     let mut k = carried.clone();

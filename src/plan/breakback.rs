@@ -29,7 +29,8 @@ pub fn time_shares(calendar: &Calendar) -> TimeShares {
         .map(|&level| {
             (0..calendar.level(level).len())
                 .map(|i| {
-                    let weights: Vec<rust_decimal::Decimal> = calendar.children(level, i).iter().map(|c| c.weight).collect();
+                    let weights: Vec<rust_decimal::Decimal> =
+                        calendar.children(level, i).iter().map(|c| c.weight).collect();
                     integer_weights(&weights).into_iter().map(Share::Weight).collect()
                 })
                 .collect()
@@ -128,9 +129,11 @@ impl<'a> Breakback<'a> {
                 let floor = u128::try_from(&floor).unwrap_or(u128::MAX);
                 let outcome = if held > 0 && held == children.len() {
                     // Every child is held: nothing is shared by weight, so the holds must add up exactly.
-                    self.all_held(level, i, children.clone(), value)
+                    self.all_held(level, i, children.clone(), value).map_or(Ok(()), Err)
                 } else {
-                    apportioner.parts(floor, value, &shares, &mut parts).map_err(|e| self.error(level, i, children.clone(), value, e))
+                    apportioner
+                        .parts(floor, value, &shares, &mut parts)
+                        .map_err(|e| self.error(level, i, children.clone(), value, e))
                 };
                 match outcome {
                     Ok(()) => {
@@ -163,19 +166,20 @@ impl<'a> Breakback<'a> {
     }
 
     /// Every child of a period is held: their holds must add up to the
-    /// period's exact value, or the difference would have nowhere to go.
+    /// period's exact value, or the difference would have nowhere to go:
+    /// the error when they do not.
     fn all_held(
         &self,
         level: Level,
         index: usize,
         children: std::ops::Range<usize>,
         value: &Exact,
-    ) -> std::result::Result<(), Diagnostic> {
+    ) -> Option<Diagnostic> {
         let finer = level.finer().expect("has children");
         let holds: Vec<(u128, &Hold)> = children.map(|c| self.held[&(finer, c)]).collect();
         let sum = holds.iter().fold(0u128, |s, (u, _)| s.saturating_add(*u));
         if Exact::from_units(sum) == *value {
-            return Ok(());
+            return None;
         }
         let p = self.plan.precision;
         let shown = |units: u128| thousands(p.to_amount(units));
@@ -210,13 +214,15 @@ impl<'a> Breakback<'a> {
                 "make the holds of {first} to {last} add up to {whole}, or leave one {children_are} unheld so that it takes the rest"
             )
         };
-        Err(Diagnostic::new(format!(
-            "[time.fixed] holds every {children_are} of {parent}, and they add up to {}, not {whole}",
-            shown(sum)
-        ))
-        .at(holds[0].1.origin.clone())
-        .note(format!("{} = {}, not {whole} ({what})", terms.join(" + "), shown(sum)))
-        .help(fix))
+        Some(
+            Diagnostic::new(format!(
+                "[time.fixed] holds every {children_are} of {parent}, and they add up to {}, not {whole}",
+                shown(sum)
+            ))
+            .at(holds[0].1.origin.clone())
+            .note(format!("{} = {}, not {whole} ({what})", terms.join(" + "), shown(sum)))
+            .help(fix),
+        )
     }
 
     fn error(

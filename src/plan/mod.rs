@@ -25,12 +25,12 @@ mod track_settings;
 
 pub use baseline::Baseline;
 pub use breakback::{time_shares, Breakback, TimeShares};
-pub(crate) use time_check::{calendar_diagnostics, path_diagnostics};
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision};
 pub use split::{Bound, Member, MemberSet, MemberShare, Person, Split, Vacancy, VACANT};
+pub(crate) use time_check::{calendar_diagnostics, path_diagnostics};
 pub use track_settings::{Carry, TrackSettings};
 
 use std::path::Path;

@@ -82,7 +82,8 @@ pub(super) fn read(path: &Path) -> Result<String> {
             break;
         }
     }
-    String::from_utf8(bytes).map_err(|_| refuse(Diagnostic::new("the plan is not UTF-8 text").help("save the file as UTF-8")))
+    String::from_utf8(bytes)
+        .map_err(|_| refuse(Diagnostic::new("the plan is not UTF-8 text").help("save the file as UTF-8")))
 }
 
 #[cfg(test)]

@@ -1787,7 +1787,8 @@ fn bare_percent_help(d: Decimal, write: impl Fn(&str) -> String) -> String {
 /// What a table named `what` (as [`Reader::table`] names it) looks like when
 /// written right: every snippet in backticks is TOML that parses.
 fn table_help(what: &str) -> String {
-    let keys = |example: &str| format!("write {what} as a table: a line `{what}` with its keys below it, e.g. `{example}`");
+    let keys =
+        |example: &str| format!("write {what} as a table: a line `{what}` with its keys below it, e.g. `{example}`");
     match what {
         "[plan]" => keys("year = 2026"),
         "[target]" => keys("sales = 10_000_000"),
@@ -1917,7 +1918,9 @@ fn quote_key_help(text: &str, at: usize) -> Option<String> {
     let quoted = toml_key(key);
     let shown = match value {
         // Only show the value when it is TOML on its own (a number, a string, a word such as true).
-        Some(v) if !v.is_empty() && toml::from_str::<toml::Table>(&format!("x = {v}")).is_ok() => format!("{quoted} = {v}"),
+        Some(v) if !v.is_empty() && toml::from_str::<toml::Table>(&format!("x = {v}")).is_ok() => {
+            format!("{quoted} = {v}")
+        }
         _ => quoted,
     };
     Some(format!("TOML keys other than A-Z a-z 0-9 - _ must be quoted: write `{shown}`, and so every such key"))

@@ -106,7 +106,9 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
             (true, off) if *off == ["sat", "sun"] => {
                 ", and Saturdays and Sundays weigh 0 under spread = \"workdays\"".to_string()
             }
-            (true, off) => format!(", and days outside the workweek ({}) weigh 0 under spread = \"workdays\"", off.join(", ")),
+            (true, off) => {
+                format!(", and days outside the workweek ({}) weigh 0 under spread = \"workdays\"", off.join(", "))
+            }
         };
         format!("every day weighs 0: a day weighs its `weekdays` coefficient ({}){weekend}", coefficients.join(", "))
     });
@@ -152,4 +154,3 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
     }
     diagnostics
 }
-
