@@ -288,7 +288,7 @@ fn refused_cleanly(command: &str, path: &str, says: &str) {
 
 #[test]
 fn endless_or_huge_plans_are_refused_within_a_gigabyte() {
-    refused_cleanly("decompose", "/dev/zero", "error: /dev/zero is longer than 64 MB: too large to be a plan");
+    refused_cleanly("decompose", "/dev/zero", "error: /dev/zero is longer than 16 MB: too large to be a plan");
     refused_cleanly("validate", "/dev/urandom", "error: the plan is not UTF-8 text");
     let dir = tempfile::TempDir::new().unwrap();
     let folder = dir.path().to_str().unwrap().to_string();
@@ -306,7 +306,7 @@ fn endless_or_huge_plans_are_refused_within_a_gigabyte() {
         .arg(&fifo)
         .spawn()
         .unwrap();
-    refused_cleanly("decompose", fifo.to_str().unwrap(), "plan.fifo is longer than 64 MB: too large to be a plan");
+    refused_cleanly("decompose", fifo.to_str().unwrap(), "plan.fifo is longer than 16 MB: too large to be a plan");
     // The feeder stops on a closed pipe; kill it in case it had not started writing.
     let _ = feeder.kill();
     let _ = feeder.wait();

@@ -588,6 +588,27 @@ mod tests {
     }
 
     #[test]
+    fn counts_the_leaves_from_the_member_counts() {
+        // region (2) -> product (3, but East has 1 of its own) -> salesperson (a roster under
+        // region, two splits up: 2 people in East, 3 in West, repeated under each product).
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(
+            dir.path().join("reps.csv"),
+            "name,region,weight\nA,East,1\nB,East,1\nC,West,1\nD,West,1\nE,West,1\n",
+        )
+        .unwrap();
+        let text = "[plan]\nyear = 2026\n[target]\nsales = 1000\n[[split]]\nby = \"region\"\nweights = { East = 1, West = 1 }\n\
+                    [[split]]\nby = \"product\"\nweights = { P = 1, Q = 1, R = 1 }\n[split.within.East]\nweights = { S = 1 }\n\
+                    [[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n";
+        let plan = Plan::parse("plan.toml", text, dir.path()).unwrap();
+        assert_eq!(nodes_per_split(&plan), vec![2, 4, 2 + 3 * 3]);
+        let calendar = crate::calendar::Calendar::build(&plan.calendar).unwrap();
+        let people = People::new(&plan, &calendar, &crate::plan::time_shares(&calendar)).unwrap();
+        let tree = OrgTree::build(&plan, &people).unwrap();
+        assert_eq!(tree.paths.len(), 11);
+    }
+
+    #[test]
     fn writes_units_of_any_size() {
         let big = UBig::from(u128::MAX) * UBig::from(1000u32);
         assert_eq!(units_text(&UBig::from(250_000_000u32), p("0.01")), "2500000.00");

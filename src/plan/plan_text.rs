@@ -1,8 +1,8 @@
 //! Stage `plan`: reading a plan file's text, bounded. A plan is a short
 //! TOML file; whatever is named as one — `/dev/zero`, `/dev/urandom`, a
 //! FIFO fed forever, a directory, a 1 GB export — is refused with a clear
-//! message after reading at most [`MAX_PLAN_BYTES`], never by running out
-//! of memory.
+//! message after reading at most [`MAX_PLAN_BYTES`] (16 MiB), never by
+//! running out of memory.
 
 use std::io::Read;
 use std::path::Path;
@@ -10,16 +10,18 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 
-/// The largest plan salesplit reads: 64 MiB. Real plans are far smaller —
-/// members and weights take about 30 bytes each, so even 50,000 SKUs
-/// written inline are under 2 MB, and long lists belong in a roster CSV —
-/// while parsing keeps a TOML tree of several times the text's size: at
-/// this bound a run still stays well under 1 GB. Anything longer is not a
-/// plan (a device, a stream, a data export named by mistake).
-pub const MAX_PLAN_BYTES: usize = 64 * 1024 * 1024;
+/// The largest plan salesplit reads: 16 MiB. Reading a plan costs about
+/// 1 KB of memory per member written inline (its TOML entry, its name,
+/// weight and place for messages, its org leaf), measured: 1,200,000 SKUs
+/// in 18 MB took 1.2 GB. At 16 MiB a run stays near 1 GB, while a real plan
+/// is kilobytes — 50,000 SKUs with long Chinese names are about 2 MB, and
+/// long lists of people belong in a roster CSV. Anything longer is not a
+/// plan (a device, a stream, a data export named by mistake) and is refused
+/// having read at most this much.
+pub const MAX_PLAN_BYTES: usize = 16 * 1024 * 1024;
 
 /// Bytes read at a time: validating UTF-8 as they come stops binary input
-/// (`/dev/urandom`) at its first bad byte rather than after 64 MiB.
+/// (`/dev/urandom`) at its first bad byte rather than after 16 MiB.
 const CHUNK: usize = 64 * 1024;
 
 /// The text of the plan at `path`: UTF-8, at most [`MAX_PLAN_BYTES`].
@@ -36,7 +38,7 @@ pub(super) fn read(path: &Path) -> Result<String> {
     }
     let too_large = |size: String| {
         refuse(
-            Diagnostic::new(format!("{file} is {size}: too large to be a plan, which is at most 64 MB"))
+            Diagnostic::new(format!("{file} is {size}: too large to be a plan, which is at most 16 MB"))
                 .note("a plan is a short TOML file: even 50,000 members written inline take about 2 MB")
                 .help("check that this is the plan file you mean; put long lists of people in a roster CSV (`roster = \"reps.csv\"`)"),
         )
@@ -62,7 +64,7 @@ pub(super) fn read(path: &Path) -> Result<String> {
         };
         bytes.truncate(start + n);
         if bytes.len() > MAX_PLAN_BYTES {
-            return Err(too_large("longer than 64 MB".to_string()));
+            return Err(too_large("longer than 16 MB".to_string()));
         }
         match std::str::from_utf8(&bytes[valid..]) {
             Ok(_) => valid = bytes.len(),

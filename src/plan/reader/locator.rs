@@ -11,10 +11,10 @@ use crate::diagnostic::{Location, LocationStyle};
 
 /// Bytes of a line a location keeps whole; a longer line is kept as a
 /// window of about this much around the span, marked with `…` where cut.
-const WHOLE_LINE: usize = 240;
+const WHOLE_LINE: usize = 160;
 
 /// Bytes kept before the span's start in a window of a long line.
-const BEFORE: usize = 80;
+const BEFORE: usize = 60;
 
 /// Finds lines by a search over where they end, and columns by counting
 /// on from the last location asked for on the same line (members are read
