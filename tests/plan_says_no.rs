@@ -352,7 +352,6 @@ wieghts = { East = 1 }
         "   |",
         "22 | [[time.slots]]",
         "   | ^^^^^^^^^^^^^^",
-        "   = note: 30% = 30%",
         "   = help: make the slots' percentages add up to exactly 100% of the day (these are 70% short)",
         "",
         "error: unknown key `wieghts` in [[split]]",
