@@ -729,3 +729,26 @@ fn a_long_list_of_members_is_shortened_in_a_help() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_unplanned_note_names_the_known_path_not_the_split_just_before() {
+    // The company's salespeople come under their region, with product in between:
+    // 王磊 is in 东北, so under 华东 he is unplanned, whatever the product.
+    let sales = "date,region,product,salesperson,sales\n2026-01-05,华东,A,王磊,100\n";
+    let dir = tempfile::TempDir::new().unwrap();
+    let actuals = dir.path().join("sales.csv");
+    std::fs::write(&actuals, sales).unwrap();
+    let out = common::salesplit()
+        .args(["track", "examples/company.toml", "--actuals", actuals.to_str().unwrap(), "--as-of", "2026-01-31"])
+        .args(["--by", "region", "--format", "csv"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "= note: the first, on line 2: salesperson `王磊` is not in the plan under region `华东`, product `A`\n"
+        ),
+        "{stderr}"
+    );
+}
