@@ -183,14 +183,93 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The allowed word nearest to `word`, if it is close enough to be a typo
-/// (`wieghts` -> `weights`). Used for "did you mean" help.
+/// The allowed word `word` most likely stands for, if one is close enough
+/// to be a slip rather than another name (`wieghts` -> `weights`), for "did
+/// you mean" help. In order: the same word in another case (`s` -> `S`);
+/// then, among words of the same script (a Latin typo never suggests a
+/// Chinese name, nor the other way round), the nearest close one:
+///
+/// * Latin and other alphabets: at most one edit in three characters (none
+///   for words of one or two characters, where one edit is another word);
+/// * Chinese, Japanese and Korean, where each character is a word of its
+///   own: the same characters in another order (`北华` -> `华北`), one name
+///   inside the other (`华东区` -> `华东`), or one character off in a name of
+///   five or more. `西南` is not a slip for `华南`: it is another region, so
+///   nothing is suggested and the caller lists the names instead (see
+///   [`name_list`]).
+///
+/// Ties go to the word written first.
 pub fn suggest<'w>(word: &str, allowed: impl Iterator<Item = &'w str>) -> Option<&'w str> {
-    allowed
-        .map(|a| (strsim::damerau_levenshtein(word, a), a))
-        .filter(|(d, a)| *d <= (a.chars().count() / 3).max(1))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
+    let word = word.trim();
+    let lower = word.to_lowercase();
+    let cjk = is_cjk(word);
+    let mut best: Option<(usize, &'w str)> = None;
+    for a in allowed {
+        let a_lower = a.to_lowercase();
+        if a_lower == lower {
+            return Some(a);
+        }
+        if word.is_empty() || is_cjk(a) != cjk {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(&lower, &a_lower);
+        let close = if cjk { cjk_close(&lower, &a_lower, d) } else { d <= latin_budget(a_lower.chars().count()) };
+        if close && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, a));
+        }
+    }
+    best.map(|(_, a)| a)
+}
+
+/// Edits a Latin-script word of `len` characters may be off by and still
+/// be a slip: one in three, none in a word of one or two characters.
+fn latin_budget(len: usize) -> usize {
+    if len < 3 {
+        0
+    } else {
+        (len / 3).max(1)
+    }
+}
+
+/// Whether two CJK names `d` edits apart are one name slipped, not two names.
+fn cjk_close(word: &str, name: &str, d: usize) -> bool {
+    let (w, n) = (word.chars().count(), name.chars().count());
+    let mut sorted_w: Vec<char> = word.chars().collect();
+    let mut sorted_n: Vec<char> = name.chars().collect();
+    sorted_w.sort_unstable();
+    sorted_n.sort_unstable();
+    let reordered = sorted_w == sorted_n;
+    let inside = w.min(n) >= 2 && (word.contains(name) || name.contains(word));
+    reordered || inside || (n >= 5 && d <= 1)
+}
+
+/// Whether text is written in Chinese, Japanese or Korean (any character of
+/// those scripts makes it so).
+fn is_cjk(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c as u32,
+            0x2E80..=0x2FDF      // CJK radicals
+            | 0x3040..=0x30FF    // Hiragana, Katakana
+            | 0x3400..=0x4DBF    // CJK Extension A
+            | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+            | 0xAC00..=0xD7AF    // Hangul syllables
+            | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+            | 0x20000..=0x3134F) // CJK Extensions B to G
+    })
+}
+
+/// How many names [`name_list`] shows before it says how many more there are.
+pub const NAMES_SHOWN: usize = 10;
+
+/// Names for a help line, in order: all of them when there are few
+/// (`东北, 华北, 华东`), else the first [`NAMES_SHOWN`] and how many more
+/// (`A1, A2, … A10 and 49,990 more`).
+pub fn name_list(names: &[&str]) -> String {
+    if names.len() <= NAMES_SHOWN + 1 {
+        return names.join(", ");
+    }
+    let more = crate::plan::thousands(rust_decimal::Decimal::from(names.len() - NAMES_SHOWN));
+    format!("{} and {more} more", names[..NAMES_SHOWN].join(", "))
 }
 
 /// Why text shaped like a date (`2026-11-31`, `2026-13-01`) is not one:
@@ -258,6 +337,38 @@ mod tests {
             d.to_string(),
             "error: unclosed\n  --> plan.toml:2:18\n  |\n2 | weights = { A = 1\n  |                  ^\n"
         );
+    }
+
+    #[test]
+    fn suggests_a_slip_of_the_same_script_only() {
+        let regions = ["东北", "华北", "华东", "华南", "华中"];
+        // Another case of the same name comes first, before any nearer spelling.
+        assert_eq!(suggest("s", ["N", "S", "E"].into_iter()), Some("S"));
+        assert_eq!(suggest("EAST", ["West", "East"].into_iter()), Some("East"));
+        // A one-letter name is never a slip for another one.
+        assert_eq!(suggest("s", ["N", "E", "W"].into_iter()), None);
+        assert_eq!(suggest("Q5", ["Q1", "Q2", "Q3", "Q4"].into_iter()), None);
+        assert_eq!(suggest("wieghts", ["weights", "fixed"].into_iter()), Some("weights"));
+        assert_eq!(suggest("Eats", ["East", "West"].into_iter()), Some("East"));
+        // 西南 is another region, not a slip for 华南.
+        assert_eq!(suggest("西南", regions.into_iter()), None);
+        assert_eq!(suggest("北华", regions.into_iter()), Some("华北"));
+        assert_eq!(suggest("华东区", regions.into_iter()), Some("华东"));
+        assert_eq!(suggest("华东大区一部", ["华东大区二部", "华北"].into_iter()), Some("华东大区二部"));
+        // Never across scripts.
+        assert_eq!(suggest("hua", ["华", "hub"].into_iter()), Some("hub"));
+        assert_eq!(suggest("hua", regions.into_iter()), None);
+        assert_eq!(suggest("东", ["E", "W"].into_iter()), None);
+    }
+
+    #[test]
+    fn long_lists_of_names_are_shortened() {
+        assert_eq!(name_list(&["A", "B", "C"]), "A, B, C");
+        let many: Vec<String> = (1..=50_000).map(|i| format!("SKU{i}")).collect();
+        let names: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(name_list(&names), "SKU1, SKU2, SKU3, SKU4, SKU5, SKU6, SKU7, SKU8, SKU9, SKU10 and 49,990 more");
+        // Eleven are shown whole: "and 1 more" would save nothing.
+        assert_eq!(name_list(&names[..11]).matches(", ").count(), 10);
     }
 
     #[test]

@@ -528,7 +528,7 @@ weights = { A = 2, B = 1 }
             "   |",
             "14 | [split.within.\"华西\"]",
             "   |               ^^^^^^",
-            "   = help: did you mean `华东`? The members of `region` are: 华东, 华北",
+            "   = help: write one of the members of `region`: 华东, 华北",
         ]),
     );
 }
@@ -1174,13 +1174,13 @@ sales = 12_000_000
 "2026-02" = 1_500_000
 "#,
         &lines(&[
-            "error: the holds inside 2026-Q1 add up to 3500000.00, more than 2026-Q1 itself",
+            "error: the holds inside 2026-Q1 add up to 3,500,000.00, more than 2026-Q1 itself",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2026-01\" = 2_000_000",
             "  | ^^^^^^^^^^^^^^^^^^^^^",
-            "  = note: 2000000.00 (2026-01) + 1500000.00 (2026-02) = 3500000.00, but 2026-Q1's share of the target `sales` is 3000000.00",
-            "  = help: lower the holds inside 2026-Q1 to 3000000.00 or less in all, or give 2026-Q1 a larger share (or hold it too, at 3500000.00 or more)",
+            "  = note: 2,000,000.00 (2026-01) + 1,500,000.00 (2026-02) = 3,500,000.00, but 2026-Q1's share of the target `sales` is 3,000,000.00",
+            "  = help: lower the holds inside 2026-Q1 to 3,000,000.00 or less in all, or give 2026-Q1 a larger share (or hold it too, at 3,500,000.00 or more)",
         ]),
     );
 }
@@ -1210,14 +1210,14 @@ months = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 "2026-02-06" = 40_000
 "#,
         &lines(&[
-            "error: the holds inside 2026-02-W2 leave 50000.00 for periods that all weigh 0",
+            "error: the holds inside 2026-02-W2 leave 50,000.00 for periods that all weigh 0",
             "   --> plan.toml:12:1",
             "   |",
             "12 | \"2026-02-02\" = 40_000",
             "   | ^^^^^^^^^^^^^^^^^^^^^",
-            "   = note: 2026-02-W2's share of the target `sales` is 250000.00; the holds take 40000.00 (2026-02-02) + 40000.00 (2026-02-03) + 40000.00 (2026-02-04) + 40000.00 (2026-02-05) + 40000.00 (2026-02-06) = 200000.00, leaving 50000.00",
+            "   = note: 2026-02-W2's share of the target `sales` is 250,000.00; the holds take 40,000.00 (2026-02-02) + 40,000.00 (2026-02-03) + 40,000.00 (2026-02-04) + 40,000.00 (2026-02-05) + 40,000.00 (2026-02-06) = 200,000.00, leaving 50,000.00",
             "   = note: 2026-02-07 and 2026-02-08 weigh 0: under spread = \"workdays\" a day outside the workweek (mon, tue, wed, thu, fri) weighs 0",
-            "   = help: make the holds inside 2026-02-W2 add up to exactly 250000.00, or give 2026-02-07 or 2026-02-08 a weight in [time.days]",
+            "   = help: make the holds inside 2026-02-W2 add up to exactly 250,000.00, or give 2026-02-07 or 2026-02-08 a weight in [time.days]",
         ]),
     );
 }
@@ -1242,14 +1242,14 @@ weekdays = { sat = 0, sun = 0 }
 "2026-02-W5" = 200_000
 "#,
         &lines(&[
-            "error: the holds inside 2026-02 leave 200000.00 for periods that all weigh 0",
+            "error: the holds inside 2026-02 leave 200,000.00 for periods that all weigh 0",
             "   --> plan.toml:11:1",
             "   |",
             "11 | \"2026-02-W2\" = 200_000",
             "   | ^^^^^^^^^^^^^^^^^^^^^^",
-            "   = note: 2026-02's share of the target `sales` is 1000000.00; the holds take 200000.00 (2026-02-W2) + 200000.00 (2026-02-W3) + 200000.00 (2026-02-W4) + 200000.00 (2026-02-W5) = 800000.00, leaving 200000.00",
+            "   = note: 2026-02's share of the target `sales` is 1,000,000.00; the holds take 200,000.00 (2026-02-W2) + 200,000.00 (2026-02-W3) + 200,000.00 (2026-02-W4) + 200,000.00 (2026-02-W5) = 800,000.00, leaving 200,000.00",
             "   = note: 2026-02-W1 weighs 0: all of its days weigh 0",
-            "   = help: make the holds inside 2026-02 add up to exactly 1000000.00, or give a day of 2026-02-W1 a weight in `weekdays` or [time.days]",
+            "   = help: make the holds inside 2026-02 add up to exactly 1,000,000.00, or give a day of 2026-02-W1 a weight in `weekdays` or [time.days]",
         ]),
     );
 }

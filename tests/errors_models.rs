@@ -403,7 +403,7 @@ share = "5%"
             "  |",
             "6 | share = \"5%\"",
             "  |         ^^^^",
-            "  = help: write the annual total, e.g. `share = 10_000_000`, or make it a level: `[target.share] kind = \"level\"`",
+            "  = help: write the annual total, e.g. `share = 10_000_000`, or make it a level: a `[target.share]` table with `kind = \"level\"`",
         ]),
     );
 }
@@ -749,12 +749,12 @@ fn over_assign_that_is_not_a_percentage() {
         &teams_with("over_assign = 1.1\n"),
         "name,team,weight\nAnn,North,1\nBob,South,1\n",
         &lines(&[
-            "error: over_assign must be a percentage of 0% or more",
+            "error: over_assign is 1.1, a bare number: it must be a percentage",
             "   --> plan.toml:14:15",
             "   |",
             "14 | over_assign = 1.1",
             "   |               ^^^",
-            "   = help: write how far the members' targets go above their parent's, e.g. `over_assign = \"10%\"` for 110%",
+            "   = help: write how far the members' targets go above their parent's: for 110% of it, `over_assign = \"10%\"`",
         ]),
     );
 }

@@ -1,7 +1,8 @@
 //! "Says no clearly" as a property: the shipped example plans, damaged at
 //! random (characters cut, tokens such as `nan`, `-1`, `"30%"` or a bad date
 //! pasted in), never make salesplit panic; a plan that is refused gets
-//! messages that start with `error:`, each naming the file, and a plan that
+//! messages that each start with `error:`, name the file and the line, and
+//! end with a `help:` whose TOML (if it shows some) parses; and a plan that
 //! is accepted runs to the end with totals that add up.
 
 use std::path::Path;
@@ -82,7 +83,7 @@ fn damage(text: &str, at: f64, cut: usize, token: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 768, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
     #[test]
     fn damaged_plans_are_refused_clearly_or_run_to_the_end(
         pick in 0usize..64,
@@ -110,11 +111,28 @@ proptest! {
         if let Err(e) = outcome {
             let message = e.to_string();
             prop_assert!(message.starts_with("error: "), "{}", message);
+            prop_assert!(!e.diagnostics().is_empty(), "a refusal of a plan is a list of problems:\n{}", message);
             for d in e.diagnostics() {
-                if let Some(at) = &d.location {
-                    prop_assert!(at.file.ends_with(".toml") || at.file.ends_with(".csv"), "{}", message);
+                let shown = d.to_string();
+                // Each problem on its own: an error, in a file at a line, with a fix.
+                prop_assert!(!d.warning && shown.starts_with("error: "), "{}", shown);
+                let at = d.location.as_ref();
+                prop_assert!(at.is_some(), "every problem says where it is:\n{}", shown);
+                let at = at.expect("checked");
+                prop_assert!(at.file.ends_with(".toml") || at.file.ends_with(".csv"), "{}", shown);
+                prop_assert!(at.line > 0, "every problem names its line:\n{}", shown);
+                prop_assert!(shown.contains(&format!("--> {}", at.file)), "{}", shown);
+                let help = d.help.as_deref();
+                prop_assert!(help.is_some_and(|h| !h.trim().is_empty()), "every refusal says what would fix it:\n{}", shown);
+                prop_assert!(shown.contains("= help: "), "{}", shown);
+                // TOML shown in a help is TOML that parses.
+                for snippet in help.expect("checked").split('`').skip(1).step_by(2) {
+                    if snippet.contains(" = ") || (snippet.len() > 2 && snippet.starts_with('[') && snippet.ends_with(']')) {
+                        let parses = snippet.parse::<toml::Table>().is_ok()
+                            || format!("x = {snippet}").parse::<toml::Table>().is_ok();
+                        prop_assert!(parses, "this help shows TOML that does not parse: `{}`\n{}", snippet, shown);
+                    }
                 }
-                prop_assert!(d.help.is_some(), "every refusal says what would fix it:\n{}", message);
             }
         }
     }

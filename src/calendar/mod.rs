@@ -9,6 +9,7 @@ mod calendar_kind;
 mod calendar_spec;
 mod level;
 mod period;
+mod period_label;
 mod spread;
 
 pub use calendar_error::CalendarError;
@@ -16,6 +17,7 @@ pub use calendar_kind::{CalendarKind, RetailPattern, RetailYearEnd};
 pub use calendar_spec::CalendarSpec;
 pub use level::Level;
 pub use period::Period;
+pub use period_label::well_formed;
 pub use spread::Spread;
 
 use std::collections::HashMap;

@@ -1,385 +1,55 @@
-//! Stage `engine`: holds (`[time.fixed]`), the breakback rule of planning
-//! tools. A held period keeps its amount and its siblings share the rest of
-//! their parent by their weights. Holds are worked out once on the plan's
-//! total, top down, as exact values; every group of siblings with a hold
-//! then gets those exact values as its weights, so each org member's time
-//! tree follows the same shape (its held periods are its exact share of the
-//! hold) and a plan without splits shows each hold exactly.
+//! Stage `engine`: rounding held periods for every org leaf together. The
+//! plan stage checks the holds and works out each group of siblings with a
+//! hold as exact weights ([`Breakback`]); here every such group is rounded
+//! for all org leaves at once, so that the leaves' figures of a held period
+//! add up to the hold exactly.
 
-use std::collections::HashMap;
-
-use chrono::Datelike;
-use dashu_int::ops::Gcd;
-use dashu_int::UBig;
-
-use super::breakdown::well_formed;
 use super::joint_rounding::round_jointly;
 pub(super) use super::joint_rounding::HeldCells;
-use crate::allocate::{AllocError, Apportioner, Exact, Part, Share};
-use crate::calendar::{Calendar, Level, Spread};
-use crate::diagnostic::{suggest, Diagnostic};
-use crate::error::{Error, Result};
-use crate::plan::{Hold, Plan};
+use crate::allocate::{Exact, Share};
+use crate::calendar::{Calendar, Level};
+use crate::diagnostic::Diagnostic;
+use crate::plan::{Breakback, Plan};
 
-/// The plan's holds, resolved against its calendar.
-pub struct Holds<'a> {
-    plan: &'a Plan,
-    calendar: &'a Calendar,
-    /// (level, index) -> (units, the hold as written).
-    held: HashMap<(Level, usize), (u128, &'a Hold)>,
-}
-
-impl<'a> Holds<'a> {
-    /// Finds each hold's period; every label that is not a period of the
-    /// plan (or is the year itself) is an error.
-    pub fn new(plan: &'a Plan, calendar: &'a Calendar) -> Result<Holds<'a>> {
-        let mut held = HashMap::new();
-        let mut errors = Vec::new();
-        for hold in &plan.holds {
-            let units = plan.precision.to_units(hold.amount).expect("validated: a multiple of the precision");
-            match calendar.find(&hold.label) {
-                Some((Level::Year, _)) => errors.push(
-                    Diagnostic::new(format!("[time.fixed] holds the whole year {}", hold.label))
-                        .at(hold.origin.clone())
-                        .help(format!(
-                            "the year's figure is the target `{}`; hold a quarter, month, week or day instead",
-                            plan.metrics[plan.reference()].name
-                        )),
-                ),
-                Some(found) => {
-                    if held.insert(found, (units, hold)).is_some() {
-                        errors.push(
-                            Diagnostic::new(format!("[time.fixed] holds {} twice", hold.label))
-                                .at(hold.origin.clone())
-                                .help("keep one hold per period"),
-                        );
-                    }
-                }
-                None => errors.push(not_a_period(calendar, hold)),
-            }
-        }
-        if errors.is_empty() {
-            Ok(Holds { plan, calendar, held })
-        } else {
-            Err(Error::Invalid(errors))
-        }
-    }
-
-    /// Replaces the shares of every sibling group that has a hold by the
-    /// exact values the breakback rule gives on the plan's total.
-    pub fn apply(&self, time_shares: &mut [Vec<Vec<Share>>]) -> Result<()> {
-        if self.held.is_empty() {
-            return Ok(());
-        }
-        let deepest = self.held.keys().map(|(l, _)| *l).max().expect("some hold");
-        let mut apportioner = Apportioner::default();
-        let mut parts: Vec<Part> = Vec::new();
-        let mut errors = Vec::new();
-        // Exact values of the current level's periods, on the plan's total.
-        let total = self.plan.units_of(&self.plan.metrics[self.plan.reference()]);
-        let mut values = vec![Exact::from_units(total)];
-        let mut level = Level::Year;
-        while level < deepest {
-            let finer = level.finer().expect("above the deepest hold");
-            let mut next = Vec::with_capacity(self.calendar.level(finer).len());
-            for (i, value) in values.iter().enumerate() {
-                let children = self.calendar.period(level, i).children.clone();
-                let shares: Vec<Share> = children
-                    .clone()
-                    .zip(&time_shares[level.index()][i])
-                    .map(|(c, share)| match self.held.get(&(finer, c)) {
-                        Some((units, _)) => Share::Fixed(*units),
-                        None => share.clone(),
-                    })
-                    .collect();
-                let has_hold = children.clone().any(|c| self.held.contains_key(&(finer, c)));
-                let (floor, _) = value.floor_rem();
-                let floor = u128::try_from(&floor).unwrap_or(u128::MAX);
-                match apportioner.parts(floor, value, &shares, &mut parts) {
-                    Ok(()) => {
-                        if has_hold {
-                            time_shares[level.index()][i] = exact_weights(&parts);
-                        }
-                        next.extend(parts.iter().map(|p| p.exact.clone()));
-                    }
-                    Err(e) => {
-                        errors.push(self.error(level, i, children, value, e));
-                        next.extend(std::iter::repeat_n(Exact::from_units(0), self.calendar.children(level, i).len()));
-                    }
-                }
-            }
-            values = next;
-            level = finer;
-        }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(errors))
-        }
-    }
-
-    fn error(
-        &self,
-        level: Level,
-        index: usize,
-        children: std::ops::Range<usize>,
-        value: &Exact,
-        e: AllocError,
-    ) -> Diagnostic {
-        let finer = level.finer().expect("has children");
-        let parent = &self.calendar.period(level, index).label;
-        let holds: Vec<&Hold> = children.clone().filter_map(|c| self.held.get(&(finer, c)).map(|(_, h)| *h)).collect();
-        let first = holds.first().expect("a group that fails has a hold");
-        let p = self.plan.precision;
-        let amount = |e: &Exact| {
-            let (whole, rem) = e.floor_rem();
-            let shown = p.to_amount(u128::try_from(&whole).unwrap_or(0));
-            if rem.is_zero() {
-                shown.to_string()
-            } else {
-                format!("{shown}…")
-            }
-        };
-        let hold_amount = |h: &Hold| p.to_units(h.amount).map_or(h.amount.to_string(), |u| p.to_amount(u).to_string());
-        let terms: Vec<String> = holds.iter().map(|h| format!("{} ({})", hold_amount(h), h.label)).collect();
-        // What the parent is: held itself, or its share of the target.
-        let parent_is = match self.held.get(&(level, index)) {
-            Some(_) => format!("{parent} is held at {}", amount(value)),
-            None if level == Level::Year => {
-                format!("the target `{}` is {}", self.plan.metrics[self.plan.reference()].name, amount(value))
-            }
-            None => format!(
-                "{parent}'s share of the target `{}` is {}",
-                self.plan.metrics[self.plan.reference()].name,
-                amount(value)
-            ),
-        };
-        match e {
-            AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(format!(
-                "the holds inside {parent} add up to {}, more than {}",
-                p.to_amount(fixed),
-                if level == Level::Year {
-                    format!("the target `{}`", self.plan.metrics[self.plan.reference()].name)
-                } else {
-                    format!("{parent} itself")
-                }
+/// Rounds every group with a hold for all org leaves at once (see
+/// [`round_jointly`]), so that the leaves' figures of a held period add
+/// up to the hold exactly while each stays the floor or ceiling of its
+/// exact share and each leaf's periods add up to its parent period.
+/// `leaves` are the leaves' rounded and exact amounts; `time_shares` the
+/// shares after [`Breakback::apply`]. Where no such rounding exists (rare: a
+/// few members whose only fractional cents all lie in held periods), the
+/// group keeps each leaf's own rounding and a warning says by how much
+/// the hold is missed.
+pub(super) fn cells(
+    plan: &Plan,
+    calendar: &Calendar,
+    holds: &Breakback<'_>,
+    leaves: &[(u128, Exact)],
+    time_shares: &[Vec<Vec<Share>>],
+) -> (HeldCells, Vec<Diagnostic>) {
+    // The groups are the held periods' parents: a hold fixes a column of its siblings' table.
+    let groups: Vec<(Level, usize)> = holds
+        .held_periods()
+        .map(|(level, i)| {
+            (level.coarser().expect("the year is never held"), calendar.period(level, i).parent.expect("has a parent"))
+        })
+        .collect();
+    let (cells, misses) = round_jointly(calendar, leaves, time_shares, &groups, |level, i| holds.hold(level, i));
+    let p = plan.precision;
+    let warnings = misses
+        .iter()
+        .filter_map(|miss| holds.written(miss.level, miss.index).map(|hold| (miss, hold)))
+        .map(|(miss, hold)| {
+            Diagnostic::warning(format!(
+                "the members' figures for {} add up to {}, not the hold {}",
+                hold.label,
+                p.to_amount(miss.got),
+                p.to_amount(miss.wanted)
             ))
-            .at(first.origin.clone())
-            .note(format!("{} = {}, but {parent_is}", terms.join(" + "), p.to_amount(fixed)))
-            .help(if level == Level::Year {
-                format!(
-                    "lower the holds to {} or less in all, or raise the target `{}`",
-                    amount(value),
-                    self.plan.metrics[self.plan.reference()].name
-                )
-            } else {
-                format!(
-                    "lower the holds inside {parent} to {} or less in all, or give {parent} a larger share (or hold it too, at {} or more)",
-                    amount(value),
-                    p.to_amount(fixed)
-                )
-            }),
-            AllocError::NothingToWeigh { rest } => {
-                let unheld: Vec<usize> = children.filter(|c| !self.held.contains_key(&(finer, *c))).collect();
-                let names: Vec<&str> = unheld.iter().map(|&c| self.calendar.period(finer, c).label.as_str()).collect();
-                let reasons: Vec<(String, String)> = unheld.iter().map(|&c| self.zero_reason(finer, c)).collect();
-                let weigh = if names.len() == 1 { "weighs" } else { "weigh" };
-                let (why, fix) = if reasons.iter().all(|r| *r == reasons[0]) {
-                    (format!("{} {weigh} 0: {}", list(&names, "and"), reasons[0].0), reasons[0].1.clone())
-                } else {
-                    let each: Vec<String> = names.iter().zip(&reasons).map(|(n, r)| format!("{n} ({})", r.0)).collect();
-                    (format!("{} {weigh} 0", list(&each, "and")), "give {names} a weight".to_string())
-                };
-                let held = holds.iter().filter_map(|h| p.to_units(h.amount)).fold(0u128, u128::saturating_add);
-                Diagnostic::new(format!("the holds inside {parent} leave {} for periods that all weigh 0", amount(&rest)))
-                    .at(first.origin.clone())
-                    .note(format!(
-                        "{parent_is}; the holds take {} = {}, leaving {}",
-                        terms.join(" + "),
-                        p.to_amount(held),
-                        amount(&rest)
-                    ))
-                    .note(why)
-                    .help(format!(
-                        "make the holds inside {parent} add up to exactly {}, or {}",
-                        amount(value),
-                        fix.replace("{names}", &list(&names, "or"))
-                    ))
-            }
-            AllocError::Overflow => {
-                Diagnostic::new(format!("the holds inside {parent} are too large to compute exactly"))
-                    .at(first.origin.clone())
-                    .help("lower the holds or the target")
-            }
-        }
-    }
-
-    /// Why a period has no weight, and how to give it one, in words.
-    fn zero_reason(&self, level: Level, index: usize) -> (String, String) {
-        let period = self.calendar.period(level, index);
-        let spec = &self.plan.calendar;
-        let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        let day_fix = "give {names} a weight in [time.days]".to_string();
-        let days_fix = "give a day of {names} a weight in `weekdays` or [time.days]".to_string();
-        match level {
-            Level::Day => {
-                let date = period.start;
-                let weekday = weekdays[date.weekday().num_days_from_monday() as usize];
-                if spec.days.contains_key(&date) {
-                    (
-                        "[time.days] sets that weight".to_string(),
-                        "give {names} a positive weight in [time.days]".to_string(),
-                    )
-                } else if spec.spread == Spread::Workdays && spec.holidays.get(&date) == Some(&true) {
-                    ("under spread = \"workdays\" a holiday weighs 0".to_string(), day_fix)
-                } else if spec.spread == Spread::Workdays && !spec.is_workday(date) {
-                    let worked: Vec<&str> =
-                        weekdays.iter().zip(spec.workweek).filter(|(_, w)| *w).map(|(d, _)| *d).collect();
-                    (
-                        format!(
-                            "under spread = \"workdays\" a day outside the workweek ({}) weighs 0",
-                            worked.join(", ")
-                        ),
-                        day_fix,
-                    )
-                } else {
-                    (format!("`weekdays` gives {weekday} 0"), day_fix)
-                }
-            }
-            Level::Month if spec.months.is_some() => {
-                ("`months` gives it 0".to_string(), "give {names} a weight in `months`".to_string())
-            }
-            Level::Quarter if spec.quarters.is_some() => {
-                ("`quarters` gives it 0".to_string(), "give {names} a weight in `quarters`".to_string())
-            }
-            Level::Slot => {
-                ("its share of the day is 0%".to_string(), "give {names} a share in [[time.slots]]".to_string())
-            }
-            _ => ("all of its days weigh 0".to_string(), days_fix),
-        }
-    }
-}
-
-/// Why a hold's label is not a period of the plan: a did-you-mean where a
-/// label is close, and what the plan's periods are called.
-fn not_a_period(calendar: &Calendar, hold: &Hold) -> Diagnostic {
-    let label = hold.label.as_str();
-    let shape = |s: &str| -> String {
-        s.chars().map(|c| if c.is_ascii_digit() { '9' } else { c.to_ascii_uppercase() }).collect()
-    };
-    let labels: Vec<&str> =
-        calendar.levels().flat_map(|l| calendar.level(l).iter().map(|p| p.label.as_str())).collect();
-    let same: Vec<&str> = labels.iter().copied().filter(|l| shape(l) == shape(label)).collect();
-    let upper = label.to_ascii_uppercase();
-    let calendar_quarter = {
-        let parts: Vec<&str> = upper.split('-').collect();
-        matches!(parts.as_slice(), [y] | [y, _] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
-            && (parts.len() == 1 || parts[1].starts_with('Q'))
-    };
-    let suggestion = if calendar.is_fiscal() && calendar_quarter {
-        // `2026-Q4` on a plan from April: FY2026-Q4 is another quarter; do not guess.
-        None
-    } else if same.is_empty() {
-        suggest(label, labels.iter().copied())
-    } else if well_formed(label) {
-        suggest(label, same.iter().copied())
-    } else {
-        // Right shape, impossible value (`2026-13`): no guess.
-        None
-    };
-    let level = |l: Level| calendar.level(l);
-    let (q, m, w, d) = (level(Level::Quarter), level(Level::Month), level(Level::Week), level(Level::Day));
-    let note = format!(
-        "this plan covers {} to {}: the year {}, quarters {} to {}, {}s {} to {}, weeks such as {} and days {} to {}",
-        calendar.start(),
-        calendar.end(),
-        calendar.year().label,
-        q[0].label,
-        q[q.len() - 1].label,
-        calendar.level_name(Level::Month),
-        m[0].label,
-        m[m.len() - 1].label,
-        w[0].label,
-        d[0].label,
-        d[d.len() - 1].label
-    );
-    let help = match suggestion {
-        Some(s) => format!("did you mean `{s}`?"),
-        None if calendar.is_fiscal() && calendar_quarter => format!(
-            "this is a fiscal plan, so its year is {} and its quarters {} to {}; hold the period you mean by its label here",
-            calendar.year().label,
-            q[0].label,
-            q[q.len() - 1].label
-        ),
-        None => "hold a period of the plan year by its label, as in the output's period column".to_string(),
-    };
-    Diagnostic::new(format!("[time.fixed] names {label}, which is not a period of this plan"))
-        .at(hold.origin.clone())
-        .note(note)
-        .help(help)
-}
-
-/// `a`, `a and b`, `a, b and c`; long lists end with `and 5 more`.
-fn list(items: &[impl AsRef<str>], and: &str) -> String {
-    let shown: Vec<&str> = items.iter().take(4).map(AsRef::as_ref).collect();
-    match (items.len(), shown.as_slice()) {
-        (_, []) => String::new(),
-        (1, [one]) => one.to_string(),
-        (n, _) if n > 4 => format!("{} {and} {} more", shown.join(", "), n - 4),
-        (_, [init @ .., last]) => format!("{} {and} {last}", init.join(", ")),
-    }
-}
-
-impl Holds<'_> {
-    /// Rounds every group with a hold for all org leaves at once (see
-    /// [`round_jointly`]), so that the leaves' figures of a held period add
-    /// up to the hold exactly while each stays the floor or ceiling of its
-    /// exact share and each leaf's periods add up to its parent period.
-    /// `leaves` are the leaves' rounded and exact amounts; `time_shares` the
-    /// shares after [`Holds::apply`]. Where no such rounding exists (rare: a
-    /// few members whose only fractional cents all lie in held periods), the
-    /// group keeps each leaf's own rounding and a warning says by how much
-    /// the hold is missed.
-    pub fn cells(&self, leaves: &[(u128, Exact)], time_shares: &[Vec<Vec<Share>>]) -> (HeldCells, Vec<Diagnostic>) {
-        // The groups are the held periods' parents: a hold fixes a column of its siblings' table.
-        let groups: Vec<(Level, usize)> = self
-            .held
-            .keys()
-            .map(|&(level, i)| {
-                (
-                    level.coarser().expect("the year is never held"),
-                    self.calendar.period(level, i).parent.expect("has a parent"),
-                )
-            })
-            .collect();
-        let (cells, misses) = round_jointly(self.calendar, leaves, time_shares, &groups, |level, i| {
-            self.held.get(&(level, i)).map(|(units, _)| *units)
-        });
-        let p = self.plan.precision;
-        let warnings = misses
-            .iter()
-            .map(|miss| {
-                let (_, hold) = self.held[&(miss.level, miss.index)];
-                Diagnostic::warning(format!(
-                    "the members' figures for {} add up to {}, not the hold {}",
-                    hold.label,
-                    p.to_amount(miss.got),
-                    p.to_amount(miss.wanted)
-                ))
-                .at(hold.origin.clone())
-                .note("no rounding of each member's exact share keeps both the members' totals and the hold")
-                .help("use a finer precision, or hold a coarser period")
-            })
-            .collect();
-        (cells, warnings)
-    }
-}
-
-/// Integer weights proportional to the parts' exact values.
-fn exact_weights(parts: &[Part]) -> Vec<Share> {
-    let den = parts.iter().fold(UBig::ONE, |acc, p| {
-        let g = (&acc).gcd(p.exact.den());
-        &acc / &g * p.exact.den()
-    });
-    parts.iter().map(|p| Share::Weight(p.exact.num() * (&den / p.exact.den()))).collect()
+            .at(hold.origin.clone())
+            .note("no rounding of each member's exact share keeps both the members' totals and the hold")
+            .help("use a finer precision, or hold a coarser period")
+        })
+        .collect();
+    (cells, warnings)
 }

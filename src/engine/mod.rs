@@ -33,7 +33,7 @@ pub use listing::{Listing, ListingRow};
 pub use pivots::{LevelRow, Pivots};
 pub use value::{Column, ColumnKind, Value};
 
-use holds::{HeldCells, Holds};
+use holds::HeldCells;
 use org_tree::{Amount, OrgTree};
 use people::People;
 
@@ -41,11 +41,13 @@ use chrono::{Datelike, NaiveDate};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::allocate::{integer_weights, Apportioner, Exact, Part, Share};
-use crate::calendar::{Calendar, CalendarError, Level, Period};
+use crate::allocate::{Apportioner, Exact, Part, Share};
+use crate::calendar::{Calendar, Level, Period};
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::plan::{Funnel, LevelTarget, MetricKind, Plan, Precision};
+use crate::plan::{
+    calendar_diagnostics, path_diagnostics, Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision,
+};
 
 /// Per level (year..day) and period, the shares of its children.
 type TimeTable = Vec<Vec<Vec<Share>>>;
@@ -110,25 +112,37 @@ impl<'p> Engine<'p> {
     /// with every problem found (a month that cannot carry its share, fixed
     /// amounts above their parent, a parent with nobody to share among).
     pub fn new(plan: &'p Plan) -> Result<Engine<'p>> {
-        let calendar = Calendar::build(&plan.calendar).map_err(|errors| calendar_errors(plan, errors))?;
+        org_tree::check_size(plan)?;
+        // The plan reader has checked all of this (see `plan::time_check`); a plan built
+        // another way still gets the same messages, never a panic.
+        let calendar = Calendar::build(&plan.calendar)
+            .map_err(|errors| Error::Invalid(calendar_diagnostics(plan, &plan.calendar, errors)))?;
         let reference = plan.reference();
         let mut warnings = warnings(plan, &calendar);
         // One time table per shared metric (its own weights, holds on the reference).
         let mut tables: Vec<TimeTable> = Vec::new();
         let mut metric_table: Vec<Option<usize>> = vec![None; plan.metrics.len()];
-        let holds = if plan.holds.is_empty() { None } else { Some(Holds::new(plan, &calendar)?) };
+        let holds = match plan.holds.is_empty() {
+            true => None,
+            false => match Breakback::new(plan, &calendar) {
+                (holds, unknown) if unknown.is_empty() => Some(holds),
+                (_, unknown) => return Err(Error::Invalid(unknown)),
+            },
+        };
         for (i, metric) in plan.metrics.iter().enumerate() {
             if !metric.is_shared() {
                 continue;
             }
             let mut table = if metric.time.is_some() {
-                let own = Calendar::build(&plan.calendar_of(metric)).map_err(|errors| calendar_errors(plan, errors))?;
+                let spec = plan.calendar_of(metric);
+                let own = Calendar::build(&spec)
+                    .map_err(|errors| Error::Invalid(calendar_diagnostics(plan, &spec, errors)))?;
                 time_table(&own)
             } else {
                 time_table(&calendar)
             };
             if let (Some(holds), true) = (&holds, i == reference) {
-                holds.apply(&mut table)?;
+                holds.apply(&mut table).map_err(Error::Invalid)?;
             }
             tables.push(table);
             metric_table[i] = Some(tables.len() - 1);
@@ -161,9 +175,17 @@ impl<'p> Engine<'p> {
             // People of one team with the same dates and ramp follow the same days.
             type Seat<'a> = (&'a [&'a str], Option<NaiveDate>, Option<NaiveDate>, &'a [Decimal], bool);
             let mut made: std::collections::HashMap<Seat<'_>, usize> = std::collections::HashMap::new();
+            // Each set's members by name, built once: a search per leaf would be quadratic in a team.
+            let mut positions: std::collections::HashMap<
+                *const crate::plan::MemberSet,
+                std::collections::HashMap<&str, usize>,
+            > = std::collections::HashMap::new();
             for (leaf, path) in tree.paths.iter().enumerate() {
                 let set = split.members_for(split.parent.map(|p| path[p])).expect("a leaf's parent has members");
-                let member = set.members.iter().position(|m| m.name == path[d]).expect("a leaf's member");
+                let index = positions
+                    .entry(std::ptr::from_ref(set))
+                    .or_insert_with(|| set.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), i)).collect());
+                let member = index[path[d]];
                 let m = &set.members[member];
                 let key = (&path[..d], m.person.start, m.person.end, &m.person.ramp[..], m.name == crate::plan::VACANT);
                 if let Some(&own) = made.get(&key) {
@@ -188,7 +210,10 @@ impl<'p> Engine<'p> {
             let precision = plan.precision_of(metric);
             let kind = match metric.kind {
                 MetricKind::Level(ref level) => {
-                    check_path(level, &calendar, &metric.name)?;
+                    let wrong = path_diagnostics(level, &calendar, &metric.name);
+                    if !wrong.is_empty() {
+                        return Err(Error::Invalid(wrong));
+                    }
                     series.push(Series {
                         column: Column { name: metric.name.clone(), kind: level_kind(level) },
                         precision,
@@ -202,7 +227,7 @@ impl<'p> Engine<'p> {
             let t = metric_table[i].expect("a shared metric has a table");
             let mut held = HeldCells::default();
             if let (Some(holds), true) = (&holds, i == reference) {
-                let (cells, hold_warnings) = holds.cells(&tree.amounts[i], &tables[t]);
+                let (cells, hold_warnings) = holds::cells(plan, &calendar, holds, &tree.amounts[i], &tables[t]);
                 held = cells;
                 warnings.extend(hold_warnings);
             } else if kind == ColumnKind::Count {
@@ -684,17 +709,7 @@ fn scratch() -> Vec<LevelScratch> {
 
 /// A calendar's shares of every period's children, as integer weights.
 fn time_table(calendar: &Calendar) -> TimeTable {
-    Level::ALL
-        .iter()
-        .map(|&level| {
-            (0..calendar.level(level).len())
-                .map(|i| {
-                    let weights: Vec<Decimal> = calendar.children(level, i).iter().map(|c| c.weight).collect();
-                    integer_weights(&weights).into_iter().map(Share::Weight).collect()
-                })
-                .collect()
-        })
-        .collect()
+    crate::plan::time_shares(calendar)
 }
 
 /// How a level's values are shown: percentages as ratios, else as numbers.
@@ -712,85 +727,6 @@ fn level_value(target: &LevelTarget, value: Decimal) -> Value {
     } else {
         Value::Amount(value)
     }
-}
-
-/// Every period of a level's path must be a period of the plan.
-fn check_path(target: &LevelTarget, calendar: &Calendar, name: &str) -> Result<()> {
-    let errors: Vec<Diagnostic> = target
-        .path
-        .iter()
-        .filter(|(label, ..)| calendar.find(label).is_none())
-        .map(|(label, _, at)| {
-            Diagnostic::new(format!("the path of level `{name}` names {label}, which is not a period of this plan"))
-                .at(at.clone())
-                .help(format!(
-                    "use period labels such as {}, {} or {}",
-                    calendar.level(Level::Quarter)[0].label,
-                    calendar.level(Level::Month)[0].label,
-                    calendar.level(Level::Week)[0].label
-                ))
-        })
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(errors))
-    }
-}
-
-fn calendar_errors(plan: &Plan, errors: Vec<CalendarError>) -> Error {
-    let at = plan.time_origin.clone();
-    let spec = &plan.calendar;
-    // A day weighs its weekday coefficient, and 0 at weekends under "workdays".
-    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let workdays = spec.spread == crate::calendar::Spread::Workdays;
-    let day_weight = |i: usize| if workdays && i >= 5 { Decimal::ZERO } else { spec.weekdays[i] };
-    let days_note = (0..7).all(|i| day_weight(i).is_zero()).then(|| {
-        let coefficients: Vec<String> = names.iter().zip(spec.weekdays).map(|(n, w)| format!("{n} {w}")).collect();
-        let weekend = if workdays { ", and Saturdays and Sundays weigh 0 under spread = \"workdays\"" } else { "" };
-        format!("every day weighs 0: a day weighs its `weekdays` coefficient ({}){weekend}", coefficients.join(", "))
-    });
-    // Months without days are one problem, however many months it hits.
-    let empty_months: Vec<String> = errors
-        .iter()
-        .filter_map(|e| match e {
-            CalendarError::MonthWithoutDays { month, .. } => Some(month.clone()),
-            _ => None,
-        })
-        .collect();
-    let mut diagnostics = Vec::new();
-    if empty_months.len() > 1 {
-        let which = if empty_months.len() == 12 {
-            format!("every month ({} to {}) has", empty_months[0], empty_months[11])
-        } else {
-            format!("months {} have", empty_months.join(", "))
-        };
-        let mut d =
-            Diagnostic::new(format!("{which} a share of the target but no day with a positive weight")).at(at.clone());
-        if let Some(note) = &days_note {
-            d = d.note(note.clone());
-        }
-        diagnostics.push(d.help(
-            "give some weekday a positive weight in `weekdays` (check `spread` too), or give those months a weight of 0 in `months`",
-        ));
-    }
-    for e in errors {
-        let help = match &e {
-            CalendarError::MonthWithoutDays { .. } if empty_months.len() > 1 => continue,
-            CalendarError::MonthWithoutDays { .. } => "give some day of that month a positive weight (check `weekdays` and `spread`), or give the month a weight of 0 in `months`",
-            CalendarError::QuarterWithoutMonths { .. } => "give a month of that quarter a positive weight in `months`, or the quarter a weight of 0 in `quarters`",
-            CalendarError::NothingToWeigh => "give some weekday a positive weight in `weekdays`, and some month or quarter a positive weight in `months` or `quarters`",
-            _ => "check the [time] table",
-        };
-        let mut d = Diagnostic::new(e.to_string()).at(at.clone());
-        if matches!(e, CalendarError::MonthWithoutDays { .. } | CalendarError::NothingToWeigh) {
-            if let Some(note) = &days_note {
-                d = d.note(note.clone());
-            }
-        }
-        diagnostics.push(d.help(help));
-    }
-    Error::Invalid(diagnostics)
 }
 
 /// Warnings about the plan as a whole: holiday calendars that the spread

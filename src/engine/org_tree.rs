@@ -16,7 +16,7 @@ use super::people::{People, PeopleShares};
 use crate::allocate::{apportion, integer_weights, AllocError, Exact, Part, Share};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::plan::{MemberSet, MemberShare, Plan, Precision, Split};
+use crate::plan::{thousands, MemberSet, MemberShare, Plan, Precision, Split};
 
 /// A leaf's figure for one metric: rounded units and the exact value.
 pub(super) type Amount = (u128, Exact);
@@ -44,6 +44,91 @@ impl<'p> OrgTree<'p> {
     }
 }
 
+/// The most org leaves salesplit holds. The tree is built in memory before
+/// the first cell is written (so that every error is found first): each leaf
+/// keeps its member path (16 bytes a split) and, per shared metric, its
+/// rounded and exact figure and its time table (about 80 bytes), twice over
+/// while the columns are set up — about 200 bytes a leaf for two splits and
+/// one metric, measured. Ten million leaves are then about 2 GB, what a
+/// laptop can spare; past that a plan is a split written under every parent
+/// by mistake (eight splits of 20 members are 25.6 billion leaves) and
+/// would exhaust memory rather than run.
+pub const MAX_LEAVES: u128 = 10_000_000;
+
+/// How many nodes each depth of the org tree has (the last: its leaves),
+/// from the member counts alone, before anything is shared. Saturates
+/// rather than overflows; a node whose parent has no members has no children.
+pub(super) fn nodes_per_split(plan: &Plan) -> Vec<u128> {
+    let splits = &plan.splits;
+    // The splits whose member a node must remember: those a later split's members depend on.
+    let needed = |d: usize| -> Vec<usize> {
+        let mut keep: Vec<usize> = splits[d + 1..].iter().filter_map(|s| s.parent).filter(|&p| p <= d).collect();
+        keep.sort_unstable();
+        keep.dedup();
+        keep
+    };
+    // Nodes grouped by the members that decide their children: few groups, however many nodes.
+    let mut groups: std::collections::HashMap<Vec<&str>, u128> = std::collections::HashMap::from([(Vec::new(), 1)]);
+    let mut kept: Vec<usize> = Vec::new();
+    let mut counts = Vec::with_capacity(splits.len());
+    for (d, split) in splits.iter().enumerate() {
+        let next = needed(d);
+        let mut grown: std::collections::HashMap<Vec<&str>, u128> = std::collections::HashMap::new();
+        for (key, count) in &groups {
+            let parent = split.parent.and_then(|p| kept.iter().position(|&k| k == p)).map(|i| key[i]);
+            let Some(set) = split.members_for(parent) else { continue };
+            let carried: Vec<&str> = next
+                .iter()
+                .filter(|&&k| k != d)
+                .map(|&k| key[kept.iter().position(|&x| x == k).expect("kept")])
+                .collect();
+            if next.contains(&d) {
+                for m in &set.members {
+                    let mut k = carried.clone();
+                    k.insert(next.iter().position(|&x| x == d).expect("d is kept"), m.name.as_str());
+                    let slot = grown.entry(k).or_insert(0);
+                    *slot = slot.saturating_add(*count);
+                }
+            } else {
+                let slot = grown.entry(carried).or_insert(0);
+                *slot = slot.saturating_add(count.saturating_mul(set.members.len() as u128));
+            }
+        }
+        counts.push(grown.values().fold(0u128, |a, c| a.saturating_add(*c)));
+        groups = grown;
+        kept = next;
+    }
+    counts
+}
+
+/// Refuses, from the member counts alone and before anything is
+/// allocated, an org tree of more than [`MAX_LEAVES`] leaves.
+pub(super) fn check_size(plan: &Plan) -> Result<()> {
+    let counts = nodes_per_split(plan);
+    let Some(&leaves) = counts.last() else { return Ok(()) };
+    if leaves <= MAX_LEAVES {
+        return Ok(());
+    }
+    let count = |n: u128| thousands(Decimal::from_i128_with_scale(n.min(i128::MAX as u128) as i128, 0));
+    let shown = |n: u128| if n > u64::MAX as u128 { "more than 18 × 10^18".to_string() } else { count(n) };
+    let levels: Vec<String> = plan.splits.iter().zip(&counts).map(|(s, n)| format!("{} {}", s.by, shown(*n))).collect();
+    let last = plan.splits.last().expect("a split");
+    Err(Error::invalid(
+        Diagnostic::new(format!(
+            "the plan's org tree has {} leaves, more than the {} salesplit can hold",
+            shown(leaves),
+            count(MAX_LEAVES)
+        ))
+        .at(last.origin.clone())
+        .note(format!("nodes after each split: {}", levels.join(", then ")))
+        .note("the tree is held in memory, about 200 bytes a leaf, before the first figure is written")
+        .help(
+            "split by fewer levels or members, or give each parent only its own members (a `[split.within.\"…\"]` \
+             table per parent, or a roster whose parent column names them)",
+        ),
+    ))
+}
+
 /// One walk down the splits.
 struct Descent<'a, 'p> {
     plan: &'p Plan,
@@ -63,7 +148,8 @@ struct Descent<'a, 'p> {
 impl<'a, 'p> Descent<'a, 'p> {
     /// A walk sharing the metrics `shared` (the reference first).
     fn new(plan: &'p Plan, people: &'a People<'p>, shared: Vec<usize>, assign: bool) -> Descent<'a, 'p> {
-        let precision = plan.precision_of(&plan.metrics[shared[0]]);
+        // A plan of levels only shares nothing: its walk just lists the leaves.
+        let precision = shared.first().map_or(plan.precision, |&r| plan.precision_of(&plan.metrics[r]));
         Descent {
             plan,
             people,
@@ -136,7 +222,7 @@ impl<'a, 'p> Descent<'a, 'p> {
         let plan = self.plan;
         let split = &plan.splits[depth];
         let parent = split.parent.map(|i| path[i]);
-        let (set, shares) = match parent.and_then(|p| split.within.iter().position(|(name, _)| name == p)) {
+        let (set, shares) = match parent.and_then(|p| split.within_position(p)) {
             Some(i) => (&split.within[i].1, &self.cache[depth].within[i]),
             None => match (&split.default, &self.cache[depth].default) {
                 (Some(set), Some(shares)) => (set, shares),
@@ -148,6 +234,10 @@ impl<'a, 'p> Descent<'a, 'p> {
                 }
             },
         };
+        if node.is_empty() {
+            // Levels only: every member inherits the levels, so every member is a leaf.
+            return Some(SplitStep { set, node, shares: Vec::new(), parts: Vec::new(), people: None });
+        }
         let node = match (&split.over_assign, self.assign) {
             (Some((rate, _)), true) => match node.iter().map(|(_, e)| over_assigned(e, *rate)).collect() {
                 Some(raised) => raised,
@@ -495,6 +585,27 @@ mod tests {
 
     fn p(unit: &str) -> Precision {
         Precision::new(Decimal::from_str(unit).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn counts_the_leaves_from_the_member_counts() {
+        // region (2) -> product (3, but East has 1 of its own) -> salesperson (a roster under
+        // region, two splits up: 2 people in East, 3 in West, repeated under each product).
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(
+            dir.path().join("reps.csv"),
+            "name,region,weight\nA,East,1\nB,East,1\nC,West,1\nD,West,1\nE,West,1\n",
+        )
+        .unwrap();
+        let text = "[plan]\nyear = 2026\n[target]\nsales = 1000\n[[split]]\nby = \"region\"\nweights = { East = 1, West = 1 }\n\
+                    [[split]]\nby = \"product\"\nweights = { P = 1, Q = 1, R = 1 }\n[split.within.East]\nweights = { S = 1 }\n\
+                    [[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n";
+        let plan = Plan::parse("plan.toml", text, dir.path()).unwrap();
+        assert_eq!(nodes_per_split(&plan), vec![2, 4, 2 + 3 * 3]);
+        let calendar = crate::calendar::Calendar::build(&plan.calendar).unwrap();
+        let people = People::new(&plan, &calendar, &crate::plan::time_shares(&calendar)).unwrap();
+        let tree = OrgTree::build(&plan, &people).unwrap();
+        assert_eq!(tree.paths.len(), 11);
     }
 
     #[test]

@@ -10,21 +10,27 @@
 //! every independent problem reported at once.
 
 mod baseline;
+mod breakback;
 mod holidays;
 mod line_index;
 mod number;
+mod plan_text;
 mod precision;
 mod reader;
 mod roster;
 pub(crate) mod sales_csv;
 mod split;
+mod time_check;
 mod track_settings;
 
 pub use baseline::Baseline;
+pub use breakback::{time_shares, Breakback, TimeShares};
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
+pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision};
 pub use split::{Bound, Member, MemberSet, MemberShare, Person, Split, Vacancy, VACANT};
+pub(crate) use time_check::{calendar_diagnostics, path_diagnostics};
 pub use track_settings::{Carry, TrackSettings};
 
 use std::path::Path;
@@ -34,7 +40,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::{CalendarSpec, Level};
 use crate::diagnostic::Location;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What kind of figure a metric is, which decides how it is shared.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,14 +212,7 @@ impl Plan {
     /// Reads and validates the plan at `path` and the rosters it names
     /// (relative paths are taken from the plan's folder).
     pub fn read(path: &Path) -> Result<Plan> {
-        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::InvalidData => Error::invalid(
-                crate::diagnostic::Diagnostic::new("the plan is not UTF-8 text")
-                    .at(Location::file(&path.display().to_string()))
-                    .help("save the file as UTF-8"),
-            ),
-            _ => Error::Io { path: path.to_path_buf(), action: "read", source },
-        })?;
+        let text = plan_text::read(path)?;
         let base = path.parent().unwrap_or_else(|| Path::new(""));
         let mut plan = Plan::parse(&path.display().to_string(), &text, base)?;
         plan.inputs.insert(0, path.to_path_buf());

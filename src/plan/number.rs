@@ -140,7 +140,9 @@ impl GroupProblem {
     pub fn note(&self) -> Option<&str> {
         match self {
             GroupProblem::Mixed { .. } => None,
-            GroupProblem::PercentSum { arithmetic, .. } => Some(arithmetic),
+            // One percentage is its own sum: `30% = 30%` says nothing.
+            GroupProblem::PercentSum { arithmetic, .. } if arithmetic.contains(" + ") => Some(arithmetic),
+            GroupProblem::PercentSum { .. } => None,
         }
     }
 

@@ -11,9 +11,11 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 mod history;
+mod locator;
 mod time;
 
 use self::history::{History, MemberGrowth};
+use self::locator::Locator;
 use self::time::TimeSettings;
 use super::number::{check_group, describe, Number};
 use super::roster;
@@ -22,7 +24,7 @@ use super::{
     TrackSettings, Vacancy, VACANT,
 };
 use crate::calendar::{CalendarKind, CalendarSpec, RetailYearEnd};
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{name_list, suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
@@ -48,19 +50,21 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
             let message = e.message().trim().trim_end_matches('.').to_string();
             return Err(Error::invalid(
                 Diagnostic::new(format!("this is not valid TOML: {message}"))
-                    .at(Location::from_span(file, text, span))
-                    .help(syntax_help(&message)),
+                    .at(Location::from_span(file, text, span.clone()))
+                    .help(syntax_help(&message, text, span.start)),
             ));
         }
     };
     let mut r = Reader {
         file,
         text,
+        locator: Locator::new(file, text),
         offset,
         base,
         errors: Vec::new(),
         parents_unknown: false,
         histories: Vec::new(),
+        history_metrics: Vec::new(),
         metric_months: Vec::new(),
         member_growth: None,
         history_fixed: Decimal::ZERO,
@@ -68,6 +72,11 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
         inputs: Vec::new(),
     };
     let plan = r.plan(doc.get_ref());
+    if let Some(plan) = &plan {
+        // In the same run as every other problem: a typo elsewhere must not hide a calendar error.
+        let totals_known = plan.metrics.iter().all(|m| m.derivation.is_some() || !r.history_metrics.contains(&m.name));
+        r.errors.extend(super::time_check::check(plan, totals_known));
+    }
     match plan {
         Some(plan) if r.errors.is_empty() => Ok(plan),
         _ => Err(Error::Invalid(r.errors)),
@@ -77,6 +86,8 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
 struct Reader<'a> {
     file: &'a str,
     text: &'a str,
+    /// Finds lines and columns for [`Reader::loc`] without rescanning the text.
+    locator: Locator<'a>,
     /// Bytes of a BOM skipped before parsing; spans are shifted back by it.
     offset: usize,
     base: &'a Path,
@@ -86,6 +97,8 @@ struct Reader<'a> {
     parents_unknown: bool,
     /// Metrics set from last year's actuals.
     histories: Vec<History>,
+    /// The names of those metrics: their totals are known only once their baseline is read.
+    history_metrics: Vec<String>,
     /// `months = "history"` in a metric's own time, and where.
     metric_months: Vec<(String, Range<usize>)>,
     /// `[split.growth]`, if a split has it.
@@ -112,7 +125,7 @@ struct Header {
 
 impl<'a> Reader<'a> {
     fn loc(&self, span: Range<usize>) -> Location {
-        Location::from_span(self.file, self.text, span.start + self.offset..span.end + self.offset)
+        self.locator.locate(span.start + self.offset..span.end + self.offset)
     }
 
     /// The text of the plan at `span`, as written.
@@ -159,11 +172,7 @@ impl<'a> Reader<'a> {
             DeValue::Table(t) => Some(t),
             other => {
                 let found = describe(other);
-                self.error(
-                    value.span(),
-                    format!("{what} must be a table, found {found}"),
-                    format!("write {what} as a table, e.g. `{what} = {{ A = 1, B = 2 }}`"),
-                );
+                self.error(value.span(), format!("{what} must be a table, found {found}"), table_help(what));
                 None
             }
         }
@@ -359,7 +368,6 @@ impl<'a> Reader<'a> {
             CalendarKind::Gregorian => start.checked_add_months(chrono::Months::new(12))?.pred_opt()?,
             CalendarKind::Retail { year_end, .. } => year_end.bounds(header.year)?.1,
         };
-        let mut ok = true;
         for (date, (_, at)) in &time.days {
             if *date < start || *date > end {
                 self.push(
@@ -369,10 +377,10 @@ impl<'a> Reader<'a> {
                             "correct the date, or move it to the plan that covers {date}; this plan can only weigh its own days"
                         )),
                 );
-                ok = false;
             }
         }
-        ok.then_some(start)
+        // Days outside the year are reported and never weighed: the rest of the calendar can still be checked.
+        Some(start)
     }
 
     fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
@@ -601,7 +609,7 @@ impl<'a> Reader<'a> {
         };
         let time = match get(t, "time") {
             Some((_, v)) if kind != "level" => {
-                self.table(v, &format!("[target.{name}.time]")).map(|tt| self.metric_time(name, tt))
+                self.table(v, &format!("[target.{}.time]", toml_key(name))).map(|tt| self.metric_time(name, tt))
             }
             Some((k, _)) => {
                 self.error(
@@ -663,6 +671,7 @@ impl<'a> Reader<'a> {
                 let kind = if is_count { MetricKind::Count } else { MetricKind::Amount };
                 if get(t, "baseline").is_some() {
                     let history = self.history(name, t, kind == MetricKind::Amount)?;
+                    self.history_metrics.push(name.to_string());
                     self.histories.push(history);
                     // The total is worked out once the baseline is read.
                     return Some(Metric {
@@ -738,7 +747,7 @@ impl<'a> Reader<'a> {
                         self.error(
                             span.clone(),
                             "[funnel] does not say which money metric it works back from",
-                            format!("add `metric = \"{}\"`", amounts.first().copied().unwrap_or("sales")),
+                            format!("add `metric = {}`", toml_string(amounts.first().copied().unwrap_or("sales"))),
                         );
                     }
                     None
@@ -825,6 +834,14 @@ impl<'a> Reader<'a> {
                         });
                         let rate = get(st, "rate").and_then(|(_, rv)| match self.number(rv, "a stage's rate", "a percentage such as \"25%\"") {
                             Some(Number::Percent(p)) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
+                            Some(Number::Plain(d)) => {
+                                self.error(
+                                    rv.span(),
+                                    format!("a stage's rate is {}, a bare number: it must be a percentage", d.normalize()),
+                                    bare_percent_help(d, |p| format!("rate = {p}")),
+                                );
+                                None
+                            }
                             Some(_) => {
                                 self.error(
                                     rv.span(),
@@ -980,7 +997,10 @@ impl<'a> Reader<'a> {
                 self.error(
                         value.span(),
                         format!("target `{name}` is a percentage; it must be an amount"),
-                        format!("write the annual total, e.g. `{name} = 10_000_000`, or make it a level: `[target.{name}] kind = \"level\"`"),
+                        format!(
+                            "write the annual total, e.g. `{key} = 10_000_000`, or make it a level: a `[target.{key}]` table with `kind = \"level\"`",
+                            key = toml_key(name)
+                        ),
                     );
                 return None;
             }
@@ -1041,6 +1061,11 @@ impl<'a> Reader<'a> {
                 Some(Number::Percent(p)) if !p.is_sign_negative() && p < Decimal::ONE_HUNDRED => {
                     settings.tolerance = p / Decimal::ONE_HUNDRED;
                 }
+                Some(Number::Plain(d)) => self.error(
+                    v.span(),
+                    format!("tolerance is {}, a bare number: it must be a percentage", d.normalize()),
+                    bare_percent_help(d, |p| format!("tolerance = {p}")),
+                ),
                 Some(_) => self.error(
                     v.span(),
                     "tolerance must be a percentage from 0% to under 100%",
@@ -1241,7 +1266,7 @@ impl<'a> Reader<'a> {
             };
             let mut split = Split::new(by, default, within, origin, parent);
             split.roster = Some(path.to_string());
-            self.missing_children(&split, parent.map(|i| &earlier[i]), metrics, Some(path), &[]);
+            self.missing_children(&split, earlier, parent, metrics, Some(path), &[]);
             self.split_options(t, &mut split);
             return Some(split);
         }
@@ -1290,7 +1315,7 @@ impl<'a> Reader<'a> {
                                 continue;
                             }
                             named.push(parent.clone());
-                            if let Some(pt) = self.table(pv, &format!("within.\"{parent}\"")) {
+                            if let Some(pt) = self.table(pv, &format!("within.{}", toml_key(&parent))) {
                                 let typos =
                                     self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
                                 let members = get(pt, "weights").is_some() || get(pt, "fixed").is_some();
@@ -1314,13 +1339,13 @@ impl<'a> Reader<'a> {
             self.error(
                 span,
                 format!("split `{by}` has no members"),
-                "add `weights = { A = 1, B = 2 }`, `fixed = { ... }` or `roster = \"file.csv\"`",
+                "add `weights = { A = 1, B = 2 }`, `fixed = { \"Key account\" = 6_000_000 }` or `roster = \"file.csv\"`",
             );
             return None;
         }
         let mut split = Split::new(by, default, within, origin, earlier.len().checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {
-            self.missing_children(&split, prev, metrics, None, &named);
+            self.missing_children(&split, earlier, earlier.len().checked_sub(1), metrics, None, &named);
         }
         self.split_options(t, &mut split);
         Some(split)
@@ -1425,7 +1450,7 @@ impl<'a> Reader<'a> {
                 if !self.within_parent(prev, &parents, &parent, pk.span()) {
                     continue;
                 }
-                let pt = self.table(pv, &format!("within.\"{parent}\""))?;
+                let pt = self.table(pv, &format!("within.{}", toml_key(&parent)))?;
                 let typos = self.known_keys(pt, &["weights", "fixed"], &format!("[split.within.\"{parent}\"]"));
                 if get(pt, "weights").is_none() && get(pt, "fixed").is_none() && !typos.is_empty() {
                     continue;
@@ -1440,7 +1465,7 @@ impl<'a> Reader<'a> {
         self.member_growth = growth.or(self.member_growth.take());
         let mut split = Split::new(by, default, within, origin, depth.checked_sub(1));
         if split.default.is_none() && !self.parents_unknown {
-            self.missing_children(&split, earlier.last(), metrics, None, &[]);
+            self.missing_children(&split, earlier, depth.checked_sub(1), metrics, None, &[]);
         }
         self.split_options(t, &mut split);
         Some(split)
@@ -1483,7 +1508,7 @@ impl<'a> Reader<'a> {
         if self.parents_unknown || names.contains(&parent) {
             return true;
         }
-        let list = names.join(", ");
+        let list = name_list(names);
         let help = match suggest(parent, names.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", prev.by),
             None => format!("write one of the members of `{}`: {list}", prev.by),
@@ -1522,6 +1547,21 @@ impl<'a> Reader<'a> {
                 Some(Number::Percent(p)) if !p.is_sign_negative() => {
                     split.over_assign = Some((p / Decimal::ONE_HUNDRED, self.loc(k.span().start..v.span().end)));
                 }
+                // 1.1 is most likely "110% of the parent": 10% over it.
+                Some(Number::Plain(d)) if d > Decimal::ONE && d < Decimal::TWO => self.error(
+                    v.span(),
+                    format!("over_assign is {}, a bare number: it must be a percentage", d.normalize()),
+                    format!(
+                        "write how far the members' targets go above their parent's: for {}% of it, `over_assign = \"{}%\"`",
+                        (d * Decimal::ONE_HUNDRED).normalize(),
+                        ((d - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                ),
+                Some(Number::Plain(d)) => self.error(
+                    v.span(),
+                    format!("over_assign is {}, a bare number: it must be a percentage", d.normalize()),
+                    bare_percent_help(d, |p| format!("over_assign = {p}")),
+                ),
                 Some(_) => self.error(
                     v.span(),
                     "over_assign must be a percentage of 0% or more",
@@ -1568,7 +1608,8 @@ impl<'a> Reader<'a> {
     fn missing_children(
         &mut self,
         split: &Split,
-        prev: Option<&Split>,
+        earlier: &[Split],
+        parent: Option<usize>,
         metrics: &[Metric],
         roster: Option<&str>,
         reported: &[String],
@@ -1577,8 +1618,10 @@ impl<'a> Reader<'a> {
         if metrics.iter().all(|m| !m.is_shared() || m.total.is_zero()) {
             return;
         }
-        let Some(prev) = prev else { return };
-        for parent in prev.receiving_names() {
+        let Some(p) = parent else { return };
+        let prev = &earlier[p];
+        // Only members that can have a share need children: not one that every parent's `within` replaces.
+        for parent in Split::receiving_in(earlier, p) {
             if split.members_for(Some(parent)).is_none() && !reported.iter().any(|r| r == parent) {
                 let (pby, by) = (&prev.by, &split.by);
                 let (message, help) = match roster {
@@ -1591,8 +1634,9 @@ impl<'a> Reader<'a> {
                     None => (
                         format!("{pby} `{parent}` has a share of the target but split `{by}` has no members for it"),
                         format!(
-                            "add `weights` to split `{by}` for every {pby}, or a [split.within.\"{parent}\"] table, \
-                             or give `{parent}` a weight of 0 in split `{pby}`"
+                            "add `weights` to split `{by}` for every {pby}, or a `[split.within.{key}]` table, \
+                             or give `{parent}` a weight of 0 in split `{pby}`",
+                            key = toml_string(parent)
                         ),
                     ),
                 };
@@ -1646,6 +1690,8 @@ impl<'a> Reader<'a> {
             }
         }
         if let Some((_, fv)) = get(t, "fixed") {
+            // A set, not a search of the members: 50,000 SKUs with 5,000 fixed stay linear.
+            let weighted: std::collections::HashSet<String> = members.iter().map(|(_, m)| m.name.clone()).collect();
             if let Some(ft) = self.table(fv, "fixed") {
                 for (k, v) in ft.iter() {
                     let name = k.get_ref().to_string();
@@ -1680,7 +1726,7 @@ impl<'a> Reader<'a> {
                             continue;
                         }
                     }
-                    if members.iter().any(|(_, m)| m.name == name) {
+                    if weighted.contains(name.as_str()) {
                         self.error(
                             k.span(),
                             format!("{place}: `{name}` has both a weight and a fixed amount"),
@@ -1728,6 +1774,84 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What to write instead of a bare number where a percentage belongs:
+/// `0.9` as a fraction is `"90%"` (or `"0.9%"` if it means 0.9 percent);
+/// `5` is `"5%"`. `write` shows a value in place (`tolerance = "90%"`).
+fn bare_percent_help(d: Decimal, write: impl Fn(&str) -> String) -> String {
+    let plain = d.normalize();
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(scaled) if !d.is_zero() && d.abs() < Decimal::ONE => format!(
+            "write it as a percentage in quotes: `{}` ({plain} as a fraction), or `{}` if you mean {plain} percent",
+            write(&format!("\"{}%\"", scaled.normalize())),
+            write(&format!("\"{plain}%\""))
+        ),
+        _ => format!("write it as a percentage in quotes: `{}`", write(&format!("\"{plain}%\""))),
+    }
+}
+
+/// What a table named `what` (as [`Reader::table`] names it) looks like when
+/// written right: every snippet in backticks is TOML that parses.
+fn table_help(what: &str) -> String {
+    let keys =
+        |example: &str| format!("write {what} as a table: a line `{what}` with its keys below it, e.g. `{example}`");
+    match what {
+        "[plan]" => keys("year = 2026"),
+        "[target]" => keys("sales = 10_000_000"),
+        "[time]" => keys("spread = \"workdays\""),
+        "[track]" => keys("tolerance = \"5%\""),
+        "[funnel]" => keys("deal_size = 10_000"),
+        "[time.days]" => keys("\"2026-11-11\" = 5"),
+        "[time.fixed]" => keys("\"2026-02\" = 500_000"),
+        "[[split]]" => "write each split as a `[[split]]` table with its keys below it, e.g. `by = \"region\"`".to_string(),
+        "[[time.slots]]" => {
+            "write each slot as a `[[time.slots]]` table with `name = \"10:00-14:00\"` and `share = \"30%\"` below it".to_string()
+        }
+        "a stage" => "write each stage as a table, e.g. `{ name = \"calls\", rate = \"20%\" }`".to_string(),
+        "where" => "write the members that need activities as a table, e.g. `where = { source = \"new\" }`".to_string(),
+        "path" => "write the levels by period as a table, e.g. `path = { \"2026-Q1\" = \"4.5%\", \"2026-Q2\" = \"5%\" }`".to_string(),
+        "growth" => "write the growth per member as a table, e.g. `growth = { \"East\" = \"20%\" }`".to_string(),
+        "weights" => "write the weights as a table, e.g. `weights = { A = 1, B = 2 }`".to_string(),
+        "fixed" => "write the fixed amounts as a table, e.g. `fixed = { \"Key account\" = 6_000_000 }`".to_string(),
+        "weekdays" => "write the weekday coefficients as a table, e.g. `weekdays = { fri = 1.2, sat = 1.5, sun = 1.8 }`".to_string(),
+        "within" => {
+            "write one table per member of the split before, e.g. `[split.within.\"East\"]` with `weights = { A = 1, B = 2 }` below it".to_string()
+        }
+        w if w.starts_with("within.") => {
+            let parent = &w["within.".len()..];
+            format!("write the members under {parent} as a table, e.g. `within.{parent} = {{ weights = {{ A = 1, B = 2 }} }}`")
+        }
+        w if w.starts_with('[') => keys("quarters = [20, 30, 40, 10]"),
+        _ => format!("write {what} as a table of keys and values, e.g. `{{ A = 1, B = 2 }}`"),
+    }
+}
+
+/// A TOML key as it must be written: bare when it is only A-Z a-z 0-9 - _,
+/// else in quotes (`东北` is written `"东北"`).
+pub(super) fn toml_key(name: &str) -> String {
+    let bare = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if bare {
+        name.to_string()
+    } else {
+        toml_string(name)
+    }
+}
+
+/// Text as a TOML basic string, in quotes, with `"` and `\` escaped.
+pub(super) fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 fn get<'t, 'i>(t: &'t DeTable<'i>, key: &str) -> Option<(&'t Key<'i>, &'t Value<'i>)> {
     t.iter().find(|(k, _)| k.get_ref() == key)
 }
@@ -1758,8 +1882,14 @@ fn neighbours(amount: Decimal, p: Precision) -> Option<(Decimal, Decimal)> {
     (up <= p.largest()).then(|| (down.round_dp(p.decimals()), up.round_dp(p.decimals())))
 }
 
-/// What would fix a TOML syntax error, from the parser's message.
-fn syntax_help(message: &str) -> String {
+/// What would fix a TOML syntax error, from the parser's message and the
+/// text at the caret (`at`, a byte offset into `text`).
+fn syntax_help(message: &str, text: &str, at: usize) -> String {
+    if message.contains("invalid unquoted key") {
+        if let Some(fix) = quote_key_help(text, at) {
+            return fix;
+        }
+    }
     if message.contains("duplicate key") {
         return "a key may appear once in a table; remove or rename one of the two".to_string();
     }
@@ -1772,6 +1902,33 @@ fn syntax_help(message: &str) -> String {
         }
         _ => "fix the syntax where the caret points; a plan is a TOML file (https://toml.io)".to_string(),
     }
+}
+
+/// For a key that TOML only takes in quotes (`东北 = 1`, which almost every
+/// Chinese plan has at first): the key at the caret, quoted, with its value.
+fn quote_key_help(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    let stop = |c: char| c.is_whitespace() || matches!(c, '=' | '.' | ',' | '{' | '}' | '[' | ']' | '"' | '\'' | '#');
+    let key: &str = &rest[..rest.find(stop).unwrap_or(rest.len())];
+    if key.is_empty() {
+        return None;
+    }
+    let after = rest[key.len()..].trim_start_matches([' ', '\t']);
+    // The value as written, up to the end of the inline table's entry or the line.
+    let value = after.strip_prefix('=').map(|v| {
+        let v = v.trim_start_matches([' ', '\t']);
+        let end = v.find([',', '}', '\n', '\r', '#']).unwrap_or(v.len());
+        v[..end].trim_end()
+    });
+    let quoted = toml_key(key);
+    let shown = match value {
+        // Only show the value when it is TOML on its own (a number, a string, a word such as true).
+        Some(v) if !v.is_empty() && toml::from_str::<toml::Table>(&format!("x = {v}")).is_ok() => {
+            format!("{quoted} = {v}")
+        }
+        _ => quoted,
+    };
+    Some(format!("TOML keys other than A-Z a-z 0-9 - _ must be quoted: write `{shown}`, and so every such key"))
 }
 
 /// The `by` of every `[[split]]` as written, before the splits are read (a
@@ -1794,6 +1951,6 @@ fn split_names(root: &DeTable<'_>) -> Vec<String> {
 fn did_you_mean(word: &str, allowed: &[&str]) -> String {
     match suggest(word, allowed.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
-        None => format!("write one of: {}", allowed.join(", ")),
+        None => format!("write one of: {}", name_list(allowed)),
     }
 }

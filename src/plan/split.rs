@@ -140,6 +140,12 @@ impl Split {
         parent.and_then(|p| self.within_index.get(p)).map(|&i| &self.within[i].1).or(self.default.as_ref())
     }
 
+    /// The index in [`Split::within`] of the members under `parent`, if
+    /// `within` names it (found by hash, not by a search of `within`).
+    pub fn within_position(&self, parent: &str) -> Option<usize> {
+        self.within_index.get(parent).copied()
+    }
+
     /// Every member name the split can produce, in order of first appearance.
     pub fn member_names(&self) -> Vec<&str> {
         self.names_where(|_| true)
@@ -150,6 +156,38 @@ impl Split {
         self.names_where(|m| match m.share {
             MemberShare::Weight(w) | MemberShare::Fixed(w) => w > Decimal::ZERO,
         })
+    }
+
+    /// Member names of split `d` of `splits` that can actually receive part
+    /// of the target: a positive weight or fixed amount in a member set that
+    /// some receiving parent uses. A member of the split's default set that
+    /// every receiving parent replaces with its own `within` set receives
+    /// nothing, and neither does a member under a parent that receives nothing.
+    pub fn receiving_in(splits: &[Split], d: usize) -> Vec<&str> {
+        let split = &splits[d];
+        let parents: Vec<Option<&str>> = match split.parent {
+            None => vec![None],
+            Some(p) if p < d => Split::receiving_in(splits, p).into_iter().map(Some).collect(),
+            Some(_) => return split.receiving_names(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut used = std::collections::HashSet::new();
+        let mut names = Vec::new();
+        for parent in parents {
+            let Some(set) = split.members_for(parent) else { continue };
+            if !used.insert(std::ptr::from_ref(set)) {
+                continue;
+            }
+            for m in &set.members {
+                let positive = match m.share {
+                    MemberShare::Weight(w) | MemberShare::Fixed(w) => w > Decimal::ZERO,
+                };
+                if positive && seen.insert(m.name.as_str()) {
+                    names.push(m.name.as_str());
+                }
+            }
+        }
+        names
     }
 
     fn names_where(&self, keep: impl Fn(&Member) -> bool) -> Vec<&str> {

@@ -473,7 +473,10 @@ fn unplanned_node<R: Read>(
         let k = known_len;
         let member = &path[k];
         let split = &splits[k];
-        let under = if k == 0 { String::new() } else { format!(" under {} `{}`", splits[k - 1], path[k - 1]) };
+        // The whole known path: the member's parent split need not be the one just before it
+        // (a roster under `region` after `product`).
+        let known_path: Vec<String> = (0..k).map(|i| format!("{} `{}`", splits[i], path[i])).collect();
+        let under = if k == 0 { String::new() } else { format!(" under {}", known_path.join(", ")) };
         let siblings = nodes.iter().filter(|p| p[..k] == refs[..k]).map(|p| p[k]);
         let what = if member.is_empty() {
             format!("the first, on line {line}: the {split} is empty")

@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::time::TimeSettings;
 use super::{get, Header, Reader, Value};
-use crate::diagnostic::suggest;
+use crate::diagnostic::{name_list, suggest};
 use crate::error::Error;
 use crate::plan::baseline::Baseline;
 use crate::plan::number::Number;
@@ -136,6 +136,14 @@ impl Reader<'_> {
     pub(super) fn rate(&mut self, v: &Value<'_>, what: &str) -> Option<Decimal> {
         match self.number(v, what, "a percentage such as \"15%\"")? {
             Number::Percent(p) if p > -Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
+            Number::Plain(d) => {
+                self.error(
+                    v.span(),
+                    format!("{what} is {}, a bare number: it must be a percentage", d.normalize()),
+                    super::bare_percent_help(d, str::to_string),
+                );
+                None
+            }
             _ => {
                 self.error(
                     v.span(),
@@ -241,9 +249,12 @@ impl Reader<'_> {
                 if !known.contains(&name.as_str()) {
                     let help = match suggest(name, known.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`? A new member with no history needs a `fixed` amount"),
-                        None => {
-                            "a new member with no history needs a `fixed` amount; remove it from `growth`".to_string()
-                        }
+                        None => format!(
+                            "the members with sales in {} are: {}; a new member with no history needs a `fixed` amount, \
+                             so remove it from `growth`",
+                            b.file,
+                            name_list(&known)
+                        ),
                     };
                     self.error(
                         at.clone(),

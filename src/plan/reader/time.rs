@@ -53,6 +53,8 @@ pub(super) struct TimeSettings {
     pub days: BTreeMap<NaiveDate, (Decimal, Location)>,
     pub holds: Vec<Hold>,
     pub slots: Vec<(String, Decimal)>,
+    /// Whether `[[time.slots]]` is written (its own errors, if any, are reported already).
+    pub slots_written: bool,
 }
 
 impl Default for TimeSettings {
@@ -72,6 +74,7 @@ impl Default for TimeSettings {
             days: BTreeMap::new(),
             holds: Vec::new(),
             slots: Vec::new(),
+            slots_written: false,
         }
     }
 }
@@ -134,6 +137,7 @@ impl Reader<'_> {
             s.holds = self.holds(v, precision);
         }
         if let Some((_, v)) = get(t, "slots") {
+            s.slots_written = true;
             s.slots = self.slots(v);
         }
         if let Some((_, v)) = get(t, "level") {
@@ -164,6 +168,8 @@ impl Reader<'_> {
         let retail = matches!(s.kind, CalendarKind::Retail { .. });
         let parsed = match text {
             "period" if retail => Some(Level::Month),
+            // Slots that are written but wrong have their own message: one is enough.
+            "slot" if s.slots.is_empty() && s.slots_written => return None,
             "slot" if s.slots.is_empty() => {
                 self.error(
                     v.span(),
