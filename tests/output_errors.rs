@@ -23,8 +23,20 @@ fn a_folder_given_as_the_plan() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot read plans: it is a folder, not a file",
-            "  = help: name a file inside it (ls plans lists them)",
+            "error: plans is a folder, not a plan file",
+            "  --> plans",
+            "  = help: name the plan's .toml file; plans holds none",
+        ]),
+    );
+    std::fs::write(dir.path().join("plans/2026.toml"), PLAN).unwrap();
+    std::fs::write(dir.path().join("plans/reps.csv"), "name,weight\n").unwrap();
+    let out = common::salesplit().current_dir(dir.path()).args(["decompose", "plans"]).output().unwrap();
+    assert_failed(
+        &out,
+        &lines(&[
+            "error: plans is a folder, not a plan file",
+            "  --> plans",
+            "  = help: name the plan's .toml file, e.g. `plans/2026.toml`",
         ]),
     );
 }

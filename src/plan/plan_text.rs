@@ -31,10 +31,21 @@ pub(super) fn read(path: &Path) -> Result<String> {
     let io = |source: std::io::Error| Error::Io { path: path.to_path_buf(), action: "read", source };
     // A directory opens on Unix but fails on the first read with a bare OS error: say what it is.
     if path.is_dir() {
-        return Err(refuse(
-            Diagnostic::new(format!("{file} is a folder, not a plan file"))
-                .help("name the plan's .toml file, e.g. `salesplit decompose plans/2026.toml`"),
-        ));
+        // Point at a real plan in the folder when there is one.
+        let mut plans: Vec<String> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .map(|p| p.display().to_string())
+            .collect();
+        plans.sort();
+        let help = match plans.first() {
+            Some(plan) => format!("name the plan's .toml file, e.g. `{plan}`"),
+            None => format!("name the plan's .toml file; {file} holds none"),
+        };
+        return Err(refuse(Diagnostic::new(format!("{file} is a folder, not a plan file")).help(help)));
     }
     let too_large = |size: String| {
         refuse(
