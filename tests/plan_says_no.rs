@@ -752,3 +752,51 @@ fn the_unplanned_note_names_the_known_path_not_the_split_just_before() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_empty_or_blank_member_name_is_refused_without_false_followers() {
+    // `""` and `"  "` can be named by no roster or actuals file (their
+    // cells are trimmed), and a table would show an empty row; the split
+    // after the bad one is not told that it has no parent split.
+    plan_fails(
+        "decompose",
+        r#"[plan]
+year = 2026
+[target]
+sales = 1000
+[[split]]
+by = "region"
+weights = { "  " = 1, B = 2 }
+[[split]]
+by = "product"
+weights = { A = 1, "" = 2 }
+fixed = { "" = 1 }
+[split.within.B]
+weights = { A = 1 }
+"#,
+        &lines(&[
+            "error: split `region` has a member with a name of only spaces",
+            "  --> plan.toml:7:13",
+            "  |",
+            "7 | weights = { \"  \" = 1, B = 2 }",
+            "  |             ^^^^",
+            "  = help: write the member's name between the quotes, or remove the entry",
+            "",
+            "error: split `product` has a member with an empty name",
+            "   --> plan.toml:10:20",
+            "   |",
+            "10 | weights = { A = 1, \"\" = 2 }",
+            "   |                    ^^",
+            "   = help: write the member's name between the quotes, or remove the entry",
+            "",
+            "error: split `product` has a member with an empty name",
+            "   --> plan.toml:11:11",
+            "   |",
+            "11 | fixed = { \"\" = 1 }",
+            "   |           ^^",
+            "   = help: write the member's name between the quotes, or remove the entry",
+            "",
+            "3 problems found; nothing was computed",
+        ]),
+    );
+}

@@ -1301,6 +1301,8 @@ impl<'a> Reader<'a> {
         let mut named: Vec<String> = Vec::new();
         if let Some((wk, wv)) = get(t, "within") {
             match prev {
+                // The split before this one had errors: its members are unknown, not absent.
+                None if self.parents_unknown => {}
                 None => self.error(
                     wk.span(),
                     format!("split `{by}` is the first split, so `within` has no parent to name"),
@@ -1650,6 +1652,22 @@ impl<'a> Reader<'a> {
     }
 
     /// `weights` and `fixed` of one table, checked as one sibling group.
+    /// Whether key `k` is a usable member name: not empty nor only spaces,
+    /// which no roster or actuals file could name (their cells are trimmed)
+    /// and no table could show. Records the error otherwise.
+    fn member_name(&mut self, k: &Key<'_>, place: &str) -> bool {
+        if !k.get_ref().trim().is_empty() {
+            return true;
+        }
+        let what = if k.get_ref().is_empty() { "an empty name" } else { "a name of only spaces" };
+        self.error(
+            k.span(),
+            format!("{place} has a member with {what}"),
+            "write the member's name between the quotes, or remove the entry",
+        );
+        false
+    }
+
     fn member_set(
         &mut self,
         t: &DeTable<'_>,
@@ -1669,6 +1687,9 @@ impl<'a> Reader<'a> {
                 let mut numbers = Vec::new();
                 let mut keys = Vec::new();
                 for (k, v) in wt.iter() {
+                    if !self.member_name(k, &place) {
+                        continue;
+                    }
                     if let Some(n) = self.number(v, &format!("{place}, weight of `{}`", k.get_ref()), WEIGHT_EXAMPLE) {
                         let who = format!("`{}`", k.get_ref());
                         numbers.push((n, v.span(), format!("the weight of {who}"), who));
@@ -1694,6 +1715,9 @@ impl<'a> Reader<'a> {
             let weighted: std::collections::HashSet<String> = members.iter().map(|(_, m)| m.name.clone()).collect();
             if let Some(ft) = self.table(fv, "fixed") {
                 for (k, v) in ft.iter() {
+                    if !self.member_name(k, &place) {
+                        continue;
+                    }
                     let name = k.get_ref().to_string();
                     let Some(n) =
                         self.number(v, &format!("{place}, fixed amount of `{name}`"), "an amount such as 3_000_000")
