@@ -108,6 +108,26 @@ sales = 1_000_000
 }
 
 #[test]
+fn a_hold_written_without_its_year_is_shown_with_it() {
+    let plan = "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[time.fixed]\nQ1 = 200\n\"2026-03-W1\" = \"10.50\"\n";
+    let expected = lines(&[
+        "error: [time.fixed] names Q1, which is not a period of this plan",
+        "  --> plan.toml:8:1",
+        "  |",
+        "8 | Q1 = 200",
+        "  | ^^^^^^^^",
+        "  = note: this plan covers 2026-01-01 to 2026-12-31: the year 2026, quarters 2026-Q1 to 2026-Q4, months 2026-01 to 2026-12, weeks such as 2026-01-W1 and days 2026-01-01 to 2026-12-31",
+        "  = help: write the period with its year, as in the output's period column: `\"2026-Q1\" = 200`",
+    ]);
+    plan_fails("validate", plan, &expected);
+    // Cents are shown quoted, so the line stays exact as TOML.
+    let cents = plan.replace("Q1 = 200", "Q1 = \"200.50\"");
+    let (code, _, err) = run_in(&[("plan.toml", &cents)], &["validate", "plan.toml"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("`\"2026-Q1\" = \"200.50\"`"), "{err}");
+}
+
+#[test]
 fn holds_on_every_month_of_a_held_quarter_must_add_up_to_it() {
     let plan = r#"[plan]
 year = 2026

@@ -415,7 +415,19 @@ fn not_a_period(calendar: &Calendar, hold: &Hold) -> Diagnostic {
         matches!(parts.as_slice(), [y] | [y, _] if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
             && (parts.len() == 1 || parts[1].starts_with('Q'))
     };
-    let suggestion = if calendar.is_fiscal() && calendar_quarter {
+    // `Q1` or `03` written without the year: the one label of the plan that
+    // ends with it is what was meant (a plan covers one year).
+    let unique_suffix = {
+        let tail = format!("-{upper}");
+        let ends: Vec<&str> = labels.iter().copied().filter(|l| l.to_ascii_uppercase().ends_with(&tail)).collect();
+        match ends.as_slice() {
+            [one] if !label.is_empty() => Some(*one),
+            _ => None,
+        }
+    };
+    let suggestion = if let Some(full) = unique_suffix {
+        Some(full)
+    } else if calendar.is_fiscal() && calendar_quarter {
         // `2026-Q4` on a plan from April: FY2026-Q4 is another quarter; do not guess.
         None
     } else if same.is_empty() {
@@ -443,6 +455,15 @@ fn not_a_period(calendar: &Calendar, hold: &Hold) -> Diagnostic {
         d[d.len() - 1].label
     );
     let help = match suggestion {
+        Some(s) if unique_suffix.is_some() => {
+            // An amount with cents is written quoted so TOML keeps it exact.
+            let amount = if hold.amount.fract().is_zero() {
+                hold.amount.trunc().to_string()
+            } else {
+                format!("\"{}\"", hold.amount)
+            };
+            format!("write the period with its year, as in the output's period column: `\"{s}\" = {amount}`")
+        }
         Some(s) => format!("did you mean `{s}`?"),
         None if calendar.is_fiscal() && calendar_quarter => format!(
             "this is a fiscal plan, so its year is {} and its quarters {} to {}; hold the period you mean by its label here",
