@@ -24,7 +24,7 @@ pub const HEAD: usize = 60;
 pub const TAIL: usize = 10;
 /// A whole message, note or help longer than this (after shortening what it
 /// quotes) keeps only its start and end.
-const WHOLE: usize = 1_000;
+pub const WHOLE: usize = 1_000;
 /// A line of a file shown under a message is cut around its caret when it is
 /// longer than this, keeping [`CONTEXT`] characters on each side.
 const LINE: usize = 300;
