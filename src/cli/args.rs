@@ -150,6 +150,10 @@ pub struct TrackArgs {
     /// any of the plan's split columns (one row per sale or pre-aggregated).
     #[arg(long, value_name = "CSV")]
     pub actuals: PathBuf,
+    /// The metric to compare: its targets against the actuals' column of
+    /// that name (default: the plan's only amount, else its only count).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
     /// The last day the actuals cover (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,

@@ -31,7 +31,7 @@ use crate::render::{
     explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit, JsonSink,
     JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
-use crate::track::Tracker;
+use crate::track::{TrackedMetric, Tracker};
 
 /// The most cells a terminal table shows; larger runs are for CSV or JSON.
 pub const TABLE_LIMIT: u64 = 20_000;
@@ -397,6 +397,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let plan = Plan::read(&args.plan)?;
     check_output(view, plan_inputs(&plan).chain([actuals]))?;
     let engine = Engine::new(&plan)?;
+    let metric = TrackedMetric::choose(&plan, args.metric.as_deref())?;
     check_before_actuals(view, &engine)?;
     let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(
@@ -405,7 +406,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
         ),
         _ => Error::Io { path: args.actuals.clone(), action: "read", source },
     })?;
-    let tracker = Tracker::new(&engine, file, &args.actuals.display().to_string(), args.strict)?;
+    let tracker = Tracker::of_metric(&engine, metric, file, &args.actuals.display().to_string(), args.strict)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
     let breakdown = tracker.breakdown(by_of(view).as_deref(), view.period.as_deref(), today)?;

@@ -326,10 +326,17 @@ impl<'p> Engine<'p> {
     /// Calls `f` with every org leaf's member path and the reference
     /// metric's figures (in rounding units) for each period of `level`,
     /// leaves in cascade order.
-    pub fn for_each_leaf(&self, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
+    pub fn for_each_leaf(&self, level: Level, f: impl FnMut(&[&'p str], &[u128])) {
+        self.for_each_leaf_of(self.plan.reference(), level, f)
+    }
+
+    /// As [`Engine::for_each_leaf`], with the figures of the shared metric
+    /// `metric` (an index in the plan's metrics), in its own rounding units.
+    pub fn for_each_leaf_of(&self, metric: usize, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
         let mut scratch = scratch();
         let mut out = Vec::with_capacity(self.calendar.level(level).len());
-        let series = self.reference_series();
+        let name = &self.plan.metrics[metric].name;
+        let series = self.series.iter().find(|s| &s.column.name == name).expect("every metric has a column");
         for (i, path) in self.paths.iter().enumerate() {
             out.clear();
             self.spread_leaf(series, i, level, &mut out, &mut scratch);
@@ -337,7 +344,7 @@ impl<'p> Engine<'p> {
         }
     }
 
-    /// The column of the reference metric (the one tracking compares with).
+    /// The column of the reference metric.
     fn reference_series(&self) -> &Series<'p> {
         let name = &self.plan.metrics[self.plan.reference()].name;
         self.series.iter().find(|s| &s.column.name == name).expect("the reference metric has a column")

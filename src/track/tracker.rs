@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 
 use super::daily::{DailyActuals, DailyTargets, Total};
 use super::replan::{replan_scaled, DayRanges};
-use super::{replan, Actuals, ActualsShape, Figures};
+use super::{replan, Actuals, ActualsShape, Figures, TrackedMetric};
 use crate::allocate::Exact;
 use crate::calendar::{Level, Period};
 use crate::diagnostic::{Diagnostic, Location};
@@ -34,6 +34,8 @@ pub struct ReportSummary {
 /// Targets and actuals per tracked node and day.
 pub struct Tracker<'e, 'p> {
     engine: &'e Engine<'p>,
+    /// The metric compared: its targets, its actuals column, its unit.
+    metric: TrackedMetric,
     shape: ActualsShape,
     /// Member paths of the tracked nodes: the plan's, then `(unplanned)` ones.
     paths: Vec<Vec<String>>,
@@ -76,20 +78,35 @@ impl<'e, 'p> Tracker<'e, 'p> {
     /// Reads the actuals in `input` (named `file`) against the engine's plan.
     /// With `strict`, rows whose members are not in the plan are an error
     /// rather than an `(unplanned)` member with a warning.
+    /// The metric compared is the plan's default one ([`TrackedMetric::choose`]).
     pub fn new(engine: &'e Engine<'p>, input: impl Read, file: &str, strict: bool) -> Result<Tracker<'e, 'p>> {
+        let metric = TrackedMetric::choose(engine.plan(), None)?;
+        Tracker::of_metric(engine, metric, input, file, strict)
+    }
+
+    /// As [`Tracker::new`], comparing `metric`.
+    pub fn of_metric(
+        engine: &'e Engine<'p>,
+        metric: TrackedMetric,
+        input: impl Read,
+        file: &str,
+        strict: bool,
+    ) -> Result<Tracker<'e, 'p>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        Tracker::with_threads(engine, input, file, strict, threads)
+        Tracker::with_threads(engine, metric, input, file, strict, threads)
     }
 
     /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result either way.
     pub(crate) fn with_threads(
         engine: &'e Engine<'p>,
+        metric: TrackedMetric,
         input: impl Read,
         file: &str,
         strict: bool,
         threads: usize,
     ) -> Result<Tracker<'e, 'p>> {
         let plan = engine.plan();
+        let precision = metric.precision;
         let calendar = engine.calendar();
         let days = calendar.level(Level::Day).len();
         let split_names: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
@@ -124,18 +141,17 @@ impl<'e, 'p> Tracker<'e, 'p> {
         // daily targets, the engine's real work, are worked out while the
         // actuals are read (on a second core when there is one).
         let mut node_index: IndexMap<Vec<&'p str>, usize> = IndexMap::new();
-        engine.for_each_leaf(Level::Year, |path, _| {
+        engine.for_each_leaf_of(metric.index, Level::Year, |path, _| {
             if !node_index.contains_key(&path[..depth]) {
                 node_index.insert(path[..depth].to_vec(), node_index.len());
             }
         });
         let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
-        let daily_targets = || daily_targets(engine, &node_index, depth, days);
+        let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
         let read = || {
             let input = std::io::Cursor::new(first_line).chain(reader);
-            let mut daily = DailyActuals::new(days, plan.precision.decimals(), nodes.len());
-            let metric = &plan.metric().name;
-            Actuals::read_into(input, file, metric, &split_names, &nodes, calendar.start(), days, &mut daily)
+            let mut daily = DailyActuals::new(days, precision.decimals(), nodes.len());
+            Actuals::read_into(input, file, &metric.name, &split_names, &nodes, calendar.start(), days, &mut daily)
                 .map(|(actuals, shape)| (actuals, shape, daily))
         };
         let (targets, read) = if threads > 1 {
@@ -168,7 +184,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 Diagnostic::warning(format!(
                     "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
                     rows(actuals.outside_rows.0),
-                    plan.precision.show(actuals.outside_rows.1),
+                    precision.show(actuals.outside_rows.1),
                     verb(actuals.outside_rows.0, "is", "are"),
                     calendar.start(),
                     calendar.end(),
@@ -180,7 +196,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         }
         if actuals.unplanned_rows.0 > 0 {
             let (n, amount) = actuals.unplanned_rows;
-            let amount = plan.precision.show(amount);
+            let amount = precision.show(amount);
             let what =
                 format!("{} ({amount} in all) {} members that are not in the plan", rows(n), verb(n, "names", "name"));
             let (at, first) = actuals.first_unplanned.clone().unwrap_or_else(|| (Location::file(file), String::new()));
@@ -202,6 +218,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         daily.grow(paths.len());
         Ok(Tracker {
             engine,
+            metric,
             shape,
             paths,
             targets,
@@ -231,7 +248,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let amount = (0..self.actuals.len())
             .map(|n| (done..days).fold(Total::ZERO, |sum, d| sum.add(self.actuals.day(n, d))))
             .fold(Total::ZERO, Total::add);
-        let amount = self.engine.plan().precision.show(amount.decimal());
+        let amount = self.metric.precision.show(amount.decimal());
         let last = self.day_rows.iter().rposition(|r| *r > 0).unwrap_or(0);
         let last = self.engine.calendar().start() + chrono::Days::new(last as u64);
         Some(
@@ -317,6 +334,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let mut header = self.engine.header(breakdown);
         header.time = view_name(self.engine.calendar(), breakdown.time).to_string();
         header.columns = columns;
+        header.precision = self.metric.precision;
+        header.metrics = vec![self.metric.name.clone()];
         header
     }
 
@@ -349,7 +368,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
             })
             .collect();
         sink.begin(&self.header(breakdown, columns))?;
-        let precision = self.engine.plan().precision;
+        let precision = self.metric.precision;
         let done = self.done(as_of);
         let periods = self.periods(breakdown);
         let days = self.engine.calendar().level(Level::Day).len();
@@ -418,10 +437,9 @@ impl<'e, 'p> Tracker<'e, 'p> {
         carry: Carry,
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
-        let plan = self.engine.plan();
-        let metric = Column { name: plan.metric().name.clone(), kind: ColumnKind::Amount };
+        let metric = Column { name: self.metric.name.clone(), kind: ColumnKind::Amount };
         sink.begin(&self.header(breakdown, vec![metric]))?;
-        let precision = plan.precision;
+        let precision = self.metric.precision;
         let done = self.done(as_of);
         let calendar = self.engine.calendar();
         let days = calendar.level(Level::Day).len();
@@ -534,6 +552,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
 /// `depth`, numbered in order of first appearance), summed from the leaves.
 fn daily_targets(
     engine: &Engine<'_>,
+    metric: usize,
     node_index: &IndexMap<Vec<&str>, usize>,
     depth: usize,
     days: usize,
@@ -546,7 +565,7 @@ fn daily_targets(
     // nodes appear in the same order, and every one of them.
     let mut appeared = 0;
     let mut same = true;
-    engine.for_each_leaf(Level::Day, |path, series| match node_index.get(&path[..depth]) {
+    engine.for_each_leaf_of(metric, Level::Day, |path, series| match node_index.get(&path[..depth]) {
         Some(&n) => {
             same &= n <= appeared;
             appeared += usize::from(n == appeared);
@@ -678,7 +697,7 @@ weights = { web = 2, shop = 3, phone = 1, partner = 0.7, event = 0.3 }
         let runs: Vec<String> = [1, 2]
             .iter()
             .map(|&threads| {
-                let tracker = Tracker::with_threads(&engine, sales.as_bytes(), "sales.csv", false, threads).unwrap();
+                let tracker = Tracker::with_threads(&engine, TrackedMetric::choose(&plan, None).unwrap(), sales.as_bytes(), "sales.csv", false, threads).unwrap();
                 let mut out = format!("{:?}\n", tracker.warnings());
                 let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
                 for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {

