@@ -65,7 +65,18 @@ fn metric_chooses_the_count_and_its_whole_units() {
     // 120 deals / 2 regions / 4 quarters = 15 a quarter; N sold 3, S 4.
     let (out, _) = ok(
         &[("plan.toml", COUNT_FIRST), ("sales.csv", COUNT_FIRST_SALES)],
-        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--format", "csv", "--metric", "deals"],
+        &[
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            "csv",
+            "--metric",
+            "deals",
+        ],
     );
     let rows = csv_rows(&out);
     assert_eq!(column(&rows, "target"), ["15"; 8]);
@@ -89,7 +100,8 @@ fn an_unknown_metric_lists_the_plan_s_metrics() {
 
 #[test]
 fn two_amounts_without_metric_are_ambiguous() {
-    let plan = COUNT_FIRST.replace("[target.deals]\nkind = \"count\"\ntotal = 120\n", "[target.margin]\ntotal = 300_000\n");
+    let plan =
+        COUNT_FIRST.replace("[target.deals]\nkind = \"count\"\ntotal = 120\n", "[target.margin]\ntotal = 300_000\n");
     fails_with(
         1,
         &[("plan.toml", &plan), ("sales.csv", COUNT_FIRST_SALES)],
@@ -139,10 +151,8 @@ fn a_plan_of_levels_only_has_nothing_to_track() {
 
 #[test]
 fn a_level_named_by_metric_is_refused() {
-    let plan = format!("{COUNT_FIRST}\n[target.share]\nkind = \"level\"\nvalue = \"5%\"\n").replace(
-        "\n[time]",
-        "\n[target.share]\nkind = \"level\"\nvalue = \"5%\"\n\n[time]",
-    );
+    let plan = format!("{COUNT_FIRST}\n[target.share]\nkind = \"level\"\nvalue = \"5%\"\n")
+        .replace("\n[time]", "\n[target.share]\nkind = \"level\"\nvalue = \"5%\"\n\n[time]");
     let plan = plan[..plan.rfind("\n[target.share]").unwrap()].to_string();
     fails_with(
         1,
@@ -153,4 +163,192 @@ fn a_level_named_by_metric_is_refused() {
             " = help: track an amount or a count: --metric deals or --metric sales",
         ]),
     );
+}
+
+// ---------------------------------------------------------- usage errors
+
+/// The plan the usage and flag tests run on.
+const TWO_REGIONS: &str = r#"[plan]
+name = "two regions"
+currency = "CNY"
+year = 2026
+precision = "0.01"
+
+[target]
+sales = 1_200_000
+
+[time]
+level = "quarter"
+
+[[split]]
+by = "region"
+weights = { N = 1, S = 1 }
+"#;
+
+const TWO_SALES: &str = "date,region,sales\n2026-01-05,N,50000\n2026-02-05,S,60000\n";
+
+/// A usage error of `args`: exit 2, `first` lines of message, then the usage.
+#[track_caller]
+fn usage_error(args: &[&str], message: &[&str], usage: &str) {
+    let mut expected: Vec<&str> = message.to_vec();
+    expected.extend(["", usage, "", "For more information, try '--help'."]);
+    fails_with(2, &[("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)], args, &lines(&expected));
+}
+
+const TRACK_USAGE: &str = "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>";
+
+#[test]
+fn options_that_do_not_go_together_end_with_the_subcommand_s_usage() {
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--format", "csv", "--unit", "万"],
+        &["error: --unit shapes the terminal table; CSV, JSON and xlsx always keep one row per cell and exact figures"],
+        TRACK_USAGE,
+    );
+    usage_error(
+        &["decompose", "plan.toml", "--format", "xlsx"],
+        &["error: --format xlsx writes a workbook file: add --output FILE.xlsx"],
+        "Usage: salesplit decompose [OPTIONS] <PLAN>",
+    );
+}
+
+#[test]
+fn an_invalid_value_ends_with_the_subcommand_s_usage() {
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-13-01"],
+        &["error: invalid value '2026-13-01' for '--as-of <YYYY-MM-DD>': it is not a date (there is no month 13; months run from 01 to 12)"],
+        TRACK_USAGE,
+    );
+    usage_error(
+        &["init", "--template", "x"],
+        &["error: invalid value 'x' for '--template <TEMPLATE>'", "  [possible values: company, shop, team]"],
+        "Usage: salesplit init [OPTIONS] [FILE]",
+    );
+    usage_error(
+        &["explain", "plan.toml", "--cell", "period=2026", "--format", "xml"],
+        &["error: invalid value 'xml' for '--format <FORMAT>'", "  [possible values: table, json]"],
+        "Usage: salesplit explain [OPTIONS] --cell <CELL> <PLAN>",
+    );
+}
+
+#[test]
+fn a_missing_argument_ends_with_the_subcommand_s_usage() {
+    usage_error(
+        &["validate"],
+        &["error: the following required arguments were not provided:", "  <PLAN>"],
+        "Usage: salesplit validate <PLAN>",
+    );
+    usage_error(
+        &["completions"],
+        &["error: the following required arguments were not provided:", "  <SHELL>"],
+        "Usage: salesplit completions <SHELL>",
+    );
+    usage_error(
+        &["track", "plan.toml"],
+        &["error: the following required arguments were not provided:", "  --actuals <CSV>"],
+        "Usage: salesplit track --actuals <CSV> <PLAN>",
+    );
+}
+
+// ------------------------------------------------------ percentages on flags
+
+#[test]
+fn a_fraction_where_a_percentage_is_expected_is_refused() {
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--fail-below", "0.9"],
+        &[
+            "error: invalid value '0.9' for '--fail-below <PERCENT>': 0.9 is a bare number: a percentage is written with %",
+            "  help: write 90% (0.9 as a fraction), or 0.9% if you mean 0.9 percent",
+        ],
+        TRACK_USAGE,
+    );
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--tolerance", "0.05"],
+        &[
+            "error: invalid value '0.05' for '--tolerance <PERCENT>': 0.05 is a bare number: a percentage is written with %",
+            "  help: write 5% (0.05 as a fraction), or 0.05% if you mean 0.05 percent",
+        ],
+        TRACK_USAGE,
+    );
+}
+
+#[test]
+fn a_bare_whole_number_is_refused_too() {
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--fail-below", "90"],
+        &["error: invalid value '90' for '--fail-below <PERCENT>': 90 is a bare number: a percentage is written with %", "  help: write 90%"],
+        TRACK_USAGE,
+    );
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--tolerance", "100%"],
+        &[
+            "error: invalid value '100%' for '--tolerance <PERCENT>': the tolerance must be from 0% to under 100%",
+            "  help: write the band around 100% that counts as on track, e.g. 5%",
+        ],
+        TRACK_USAGE,
+    );
+}
+
+#[test]
+fn a_percentage_with_its_sign_is_read_as_written() {
+    // N sold 50,000 of the 150,000 due in Q1 (33.33%), S 60,000 (40%): 36.67% in all.
+    let files = [("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)];
+    let (status, _, stderr) = run_in(
+        &files,
+        &[
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            "csv",
+            "--fail-below",
+            "36.7%",
+        ],
+    );
+    assert_eq!(stderr, "salesplit: attainment to date is 36.67%, below the --fail-below threshold of 36.7%\n");
+    assert_eq!(status, Some(3));
+    let (status, _, _) = run_in(
+        &files,
+        &[
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            "csv",
+            "--fail-below",
+            "36.6%",
+        ],
+    );
+    assert_eq!(status, Some(0));
+}
+
+#[test]
+fn fail_below_shows_a_member_name_escaped() {
+    let plan = TWO_REGIONS.replace("N = 1", "\"N\\u001b[31m\" = 1");
+    let sales = "date,region,sales\n2026-01-05,\"N\u{1b}[31m\",50000\n2026-02-05,S,60000\n";
+    let (status, _, stderr) = run_in(
+        &[("plan.toml", &plan), ("sales.csv", sales)],
+        &[
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            "csv",
+            "--by",
+            "region,quarter",
+            "--fail-below",
+            "35%",
+            "--fail-below-any",
+        ],
+    );
+    assert_eq!(stderr, "salesplit: N\\u{1b}[31m / 2026-Q1 is at 33.33%, below the --fail-below threshold of 35%\n");
+    assert_eq!(status, Some(3));
 }

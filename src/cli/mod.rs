@@ -46,6 +46,7 @@ pub fn main() -> i32 {
     let args = match Args::try_parse().and_then(|a| check_usage(&a).map(|()| a)) {
         Ok(a) => a,
         Err(e) => {
+            let e = with_usage(e);
             let code = e.exit_code();
             let _ = e.print();
             return code;
@@ -61,15 +62,46 @@ pub fn main() -> i32 {
     }
 }
 
-/// Options that only make sense together, checked as usage errors (exit 2).
-fn check_usage(args: &Args) -> Result<(), clap::Error> {
+/// The command line's grammar, built, so that a subcommand's usage starts
+/// `salesplit track`.
+fn grammar() -> clap::Command {
     use clap::CommandFactory;
-    let view = match &args.command {
-        Command::Decompose(d) => &d.view,
-        Command::Track(t) => &t.view,
+    let mut command = Args::command();
+    command.build();
+    command
+}
+
+/// A usage error that says no usage (an invalid value) ends with the usage
+/// of the subcommand it is about, as the other usage errors do.
+fn with_usage(mut e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) || e.get(ContextKind::Usage).is_some()
+    {
+        return e;
+    }
+    let mut command = grammar();
+    let name = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let Some(sub) = name.and_then(|n| command.find_subcommand_mut(n)) else { return e };
+    e.insert(ContextKind::Usage, ContextValue::StyledStr(sub.render_usage()));
+    e
+}
+
+/// Options that only make sense together, checked as usage errors (exit 2)
+/// that end with the subcommand's usage.
+fn check_usage(args: &Args) -> Result<(), clap::Error> {
+    let (view, name) = match &args.command {
+        Command::Decompose(d) => (&d.view, "decompose"),
+        Command::Track(t) => (&t.view, "track"),
         _ => return Ok(()),
     };
-    let fail = |message: &str| Err(Args::command().error(clap::error::ErrorKind::ArgumentConflict, message));
+    let fail = |message: &str| {
+        let mut command = grammar();
+        let sub = command.find_subcommand_mut(name).expect("a subcommand of the grammar");
+        Err(sub.error(clap::error::ErrorKind::ArgumentConflict, message))
+    };
     if view.excel && view.format != Format::Csv {
         return fail("--excel is for --format csv (a CSV that Excel and WPS open safely)");
     }
@@ -437,7 +469,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
                 format!("attainment to date is {}", summary.attainment.map(pct).unwrap_or_default())
             } else {
                 let (a, cell) = summary.lowest.clone().expect("checked");
-                format!("{cell} is at {}", pct(a))
+                format!("{} is at {}", crate::diagnostic::terminal_text::shown(&cell), pct(a))
             };
             let _ = writeln!(
                 std::io::stderr(),

@@ -697,7 +697,15 @@ weights = { web = 2, shop = 3, phone = 1, partner = 0.7, event = 0.3 }
         let runs: Vec<String> = [1, 2]
             .iter()
             .map(|&threads| {
-                let tracker = Tracker::with_threads(&engine, TrackedMetric::choose(&plan, None).unwrap(), sales.as_bytes(), "sales.csv", false, threads).unwrap();
+                let tracker = Tracker::with_threads(
+                    &engine,
+                    TrackedMetric::choose(&plan, None).unwrap(),
+                    sales.as_bytes(),
+                    "sales.csv",
+                    false,
+                    threads,
+                )
+                .unwrap();
                 let mut out = format!("{:?}\n", tracker.warnings());
                 let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
                 for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {
