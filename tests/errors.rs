@@ -1855,6 +1855,8 @@ fn malformed_as_of_is_a_usage_error() {
         &lines(&[
             "error: invalid value '15/03/2026' for '--as-of <YYYY-MM-DD>': it is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
             "",
+            "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>",
+            "",
             "For more information, try '--help'.",
         ]),
     );
