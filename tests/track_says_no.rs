@@ -352,3 +352,104 @@ fn fail_below_shows_a_member_name_escaped() {
     assert_eq!(stderr, "salesplit: N\\u{1b}[31m / 2026-Q1 is at 33.33%, below the --fail-below threshold of 35%\n");
     assert_eq!(status, Some(3));
 }
+
+// ------------------------------------------------------------------ as-of
+
+#[test]
+fn today_past_the_last_actual_date_is_warned_about() {
+    // --today pins the local date that a missing --as-of stands for.
+    let (out, err) = ok(
+        &[("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--today", "2026-12-03", "--format", "csv"],
+    );
+    assert_eq!(
+        err,
+        lines(&[
+            "warning: no --as-of, so the as-of date is today, 2026-12-03, but the actuals end 2026-02-05, 301 days before it, so the days after 2026-02-05 count as days without a sale",
+            "  --> sales.csv",
+            "  = help: pass --as-of 2026-02-05 to track up to the last day the actuals cover, or --as-of 2026-12-03 if nothing was sold since",
+        ])
+    );
+    // The report is still today's: everything up to 3 December is due.
+    assert_eq!(csv_rows(&out)[3]["status"], "behind");
+}
+
+#[test]
+fn no_warning_when_the_as_of_date_is_given_or_the_actuals_reach_today() {
+    let files = [("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)];
+    let (_, err) = ok(
+        &files,
+        &[
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--today",
+            "2026-12-03",
+            "--as-of",
+            "2026-12-03",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(err, "");
+    let (_, err) =
+        ok(&files, &["track", "plan.toml", "--actuals", "sales.csv", "--today", "2026-02-05", "--format", "csv"]);
+    assert_eq!(err, "");
+    // After the plan year the actuals need only reach its last day.
+    let sales = format!("{TWO_SALES}2026-12-31,N,1\n");
+    let (_, err) = ok(
+        &[("plan.toml", TWO_REGIONS), ("sales.csv", &sales)],
+        &["track", "plan.toml", "--actuals", "sales.csv", "--today", "2027-01-15", "--format", "csv"],
+    );
+    assert_eq!(err, "");
+}
+
+#[test]
+fn every_track_and_replan_title_shows_the_as_of_date() {
+    let files = [("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)];
+    let base = ["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31"];
+    let (report, _) = ok(&files, &base);
+    assert_eq!(report.lines().next().unwrap(), "two regions — sales (CNY), by region × quarter, as of 2026-03-31");
+    let (replan, _) = ok(&files, &[&base[..], &["--replan"]].concat());
+    assert_eq!(
+        replan.lines().next().unwrap(),
+        "two regions — sales (CNY), by region × quarter, re-planned after 2026-03-31"
+    );
+    let (json, _) = ok(&files, &[&base[..], &["--format", "json"]].concat());
+    assert!(json.starts_with(r#"{"plan": "two regions", "currency": "CNY", "year": 2026, "precision": "0.01", "as_of": "2026-03-31", "metrics": ["sales"],"#), "{json}");
+    let (json, _) = ok(&files, &[&base[..], &["--format", "json", "--replan"]].concat());
+    assert!(json.contains(r#""precision": "0.01", "as_of": "2026-03-31", "replan": true, "metrics""#), "{json}");
+    // decompose has no as-of date.
+    let (plain, _) = ok(&files, &["decompose", "plan.toml", "--format", "json"]);
+    assert!(!plain.contains("as_of"), "{plain}");
+}
+
+#[test]
+fn the_workbook_title_row_shows_the_as_of_date() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), TWO_REGIONS).unwrap();
+    std::fs::write(dir.path().join("sales.csv"), TWO_SALES).unwrap();
+    for (more, words) in [(&[][..], "as of 2026-03-31"), (&["--replan"][..], "re-planned after 2026-03-31")] {
+        let mut args = vec![
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--as-of",
+            "2026-03-31",
+            "--format",
+            "xlsx",
+            "--output",
+            "out.xlsx",
+        ];
+        args.extend(more);
+        let out = common::salesplit().current_dir(dir.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let mut book: Xlsx<_> = open_workbook(dir.path().join("out.xlsx")).unwrap();
+        let summary = book.worksheet_range("Summary").unwrap();
+        let title = summary.get_value((0, 0)).unwrap().to_string();
+        assert_eq!(title, format!("two regions (CNY), by region × quarter, {words}"));
+    }
+}

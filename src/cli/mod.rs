@@ -447,6 +447,9 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let mut warnings = engine.warnings().to_vec();
     warnings.extend(tracker.warnings().iter().cloned());
     warnings.extend(tracker.after(as_of));
+    if args.as_of.is_none() {
+        warnings.extend(tracker.stale(as_of));
+    }
     warn(&warnings);
     check_table(view, engine.cell_count(&breakdown))?;
     if args.replan {

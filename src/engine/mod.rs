@@ -25,7 +25,7 @@ mod review;
 mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
-pub use cell::{Cell, Header};
+pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use crosstab::{CrossRow, Crosstab, Dim};
 pub use explanation::{Basis, Explanation, Rounding, Step};
@@ -320,6 +320,7 @@ impl<'p> Engine<'p> {
             columns,
             splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
             time: view_name(&self.calendar, breakdown.time).to_string(),
+            as_of: None,
         }
     }
 

@@ -14,7 +14,7 @@ use crate::allocate::Exact;
 use crate::calendar::{Level, Period};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::engine::Cell;
-use crate::engine::{view_name, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
+use crate::engine::{view_name, AsOf, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
 use crate::error::{Error, Result};
 use crate::plan::{Carry, Precision};
 
@@ -263,6 +263,31 @@ impl<'e, 'p> Tracker<'e, 'p> {
         )
     }
 
+    /// A warning when `as_of`, taken from today rather than `--as-of`, is
+    /// past the last date of the actuals: the days between would count as
+    /// days without a sale, and the report would look further behind than it
+    /// is. `None` when the actuals reach `as_of` (or the plan year's end
+    /// before it), or have no row in the plan year.
+    pub fn stale(&self, as_of: NaiveDate) -> Option<Diagnostic> {
+        let calendar = self.engine.calendar();
+        let last = self.day_rows.iter().rposition(|r| *r > 0)?;
+        let last = calendar.start() + chrono::Days::new(last as u64);
+        if last >= as_of.min(calendar.end()) {
+            return None;
+        }
+        let days = (as_of - last).num_days();
+        Some(
+            Diagnostic::warning(format!(
+                "no --as-of, so the as-of date is today, {as_of}, but the actuals end {last}, {days} day{} before it, so the days after {last} count as days without a sale",
+                if days == 1 { "" } else { "s" }
+            ))
+            .at(Location::file(&self.file))
+            .help(format!(
+                "pass --as-of {last} to track up to the last day the actuals cover, or --as-of {as_of} if nothing was sold since"
+            )),
+        )
+    }
+
     /// How many splits, from the first, the actuals can be tracked by.
     pub fn depth(&self) -> usize {
         self.shape.depth
@@ -330,12 +355,13 @@ impl<'e, 'p> Tracker<'e, 'p> {
             .collect()
     }
 
-    fn header(&self, breakdown: &Breakdown, columns: Vec<Column>) -> Header {
+    fn header(&self, breakdown: &Breakdown, columns: Vec<Column>, as_of: AsOf) -> Header {
         let mut header = self.engine.header(breakdown);
         header.time = view_name(self.engine.calendar(), breakdown.time).to_string();
         header.columns = columns;
         header.precision = self.metric.precision;
         header.metrics = vec![self.metric.name.clone()];
+        header.as_of = Some(as_of);
         header
     }
 
@@ -367,7 +393,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 },
             })
             .collect();
-        sink.begin(&self.header(breakdown, columns))?;
+        sink.begin(&self.header(breakdown, columns, AsOf { date: as_of, replan: false }))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
         let periods = self.periods(breakdown);
@@ -438,7 +464,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
         let metric = Column { name: self.metric.name.clone(), kind: ColumnKind::Amount };
-        sink.begin(&self.header(breakdown, vec![metric]))?;
+        sink.begin(&self.header(breakdown, vec![metric], AsOf { date: as_of, replan: true }))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
         let calendar = self.engine.calendar();
