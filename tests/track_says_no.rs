@@ -453,3 +453,92 @@ fn the_workbook_title_row_shows_the_as_of_date() {
         assert_eq!(title, format!("two regions (CNY), by region × quarter, {words}"));
     }
 }
+
+// ----------------------------------------------- (unplanned) in the re-plan
+
+/// Regions East and West, salespeople from reps.csv: Ann and Bob in East,
+/// Cy in West. 36,500 by days: East and West 18,250, Ann and Bob 9,125
+/// (25 a day), Cy 18,250 (50 a day).
+const WITH_REPS: &str = r#"[plan]
+name = "reps"
+year = 2026
+
+[target]
+sales = 36_500
+
+[time]
+spread = "days"
+
+[[split]]
+by = "region"
+weights = { East = 1, West = 1 }
+
+[[split]]
+by = "salesperson"
+roster = "reps.csv"
+"#;
+
+const REPS: &str = "name,region,weight\nAnn,East,1\nBob,East,1\nCy,West,1\n";
+
+/// Sums a CSV column per value of `by`, in order of first appearance.
+fn sums(csv: &str, by: &str, column: &str) -> Vec<(String, Decimal)> {
+    let mut out: Vec<(String, Decimal)> = Vec::new();
+    for row in csv_rows(csv) {
+        let value = dec(&row[column]);
+        match out.iter_mut().find(|(k, _)| *k == row[by]) {
+            Some((_, sum)) => *sum += value,
+            None => out.push((row[by].clone(), value)),
+        }
+    }
+    out
+}
+
+#[test]
+fn a_region_s_replanned_targets_sum_to_the_report_s_remaining() {
+    // Ann sells 100 and Cy 40 in January; Zed, no salesperson of East, sells
+    // 7.51 (and returns 0.01): East has sold 107.50 of its 18,250, so
+    // 18,142.50 is left, in the report and in the re-plan.
+    let sales = "date,region,salesperson,sales\n\
+2026-01-05,East,Ann,100\n\
+2026-01-06,East,Zed,7.51\n\
+2026-01-09,East,Zed,-0.01\n\
+2026-01-08,West,Cy,40\n";
+    let files = [("plan.toml", WITH_REPS), ("reps.csv", REPS), ("sales.csv", sales)];
+    let base = ["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-01-31", "--format", "csv"];
+    let (report, _) = ok(&files, &[&base[..], &["--by", "region,year"]].concat());
+    let remaining: Vec<(String, String)> =
+        csv_rows(&report).iter().map(|r| (r["region"].clone(), r["remaining"].clone())).collect();
+    assert_eq!(remaining, [("East".to_string(), "18142.50".to_string()), ("West".to_string(), "18210.00".to_string())]);
+    for by in ["region,month", "region,salesperson,month", "region,salesperson,day"] {
+        let (replan, _) = ok(&files, &[&base[..], &["--replan", "--by", by]].concat());
+        assert_eq!(
+            sums(&replan, "region", "sales"),
+            [("East".to_string(), dec("18142.50")), ("West".to_string(), dec("18210.00"))],
+            "--by {by}"
+        );
+    }
+    // Zed's 7.50 is shared by Ann and Bob by their targets (equal): 3.75 each.
+    let (replan, _) = ok(&files, &[&base[..], &["--replan", "--by", "salesperson,year"]].concat());
+    assert_eq!(
+        sums(&replan, "salesperson", "sales"),
+        [("Ann".to_string(), dec("9021.25")), ("Bob".to_string(), dec("9121.25")), ("Cy".to_string(), dec("18210.00"))]
+    );
+}
+
+#[test]
+fn sales_of_an_unknown_region_count_toward_the_company() {
+    // North is no region: its 3.65 counts toward the company, so the re-plan's
+    // total is the report's remaining, 36,500 - 3.65 = 36,496.35; shared by
+    // the yearly targets 9,125 : 9,125 : 18,250, Ann and Bob each carry
+    // 0.91 and Cy 1.83 (the leftover cent to the largest remainder, Cy's).
+    let sales = "date,region,salesperson,sales\n2026-01-07,North,Ann,3.65\n";
+    let files = [("plan.toml", WITH_REPS), ("reps.csv", REPS), ("sales.csv", sales)];
+    let base = ["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-01-31", "--format", "csv"];
+    let (report, _) = ok(&files, &[&base[..], &["--by", "year"]].concat());
+    assert_eq!(csv_rows(&report)[0]["remaining"], "36496.35");
+    let (replan, _) = ok(&files, &[&base[..], &["--replan", "--by", "salesperson,year"]].concat());
+    assert_eq!(
+        sums(&replan, "salesperson", "sales"),
+        [("Ann".to_string(), dec("9124.09")), ("Bob".to_string(), dec("9124.09")), ("Cy".to_string(), dec("18248.17"))]
+    );
+}

@@ -471,6 +471,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let days = calendar.level(Level::Day).len();
         let ranges = DayRanges::new(calendar);
         let periods: Vec<_> = self.periods(breakdown).into_iter().filter(|(_, r)| r.end > done).collect();
+        let unplanned = self.unplanned_shares(days);
         // The groups with planned nodes, in chunks of about `REPLAN_CHUNK` nodes.
         let groups: Vec<(Vec<&str>, Vec<usize>)> = self
             .groups(breakdown)
@@ -499,11 +500,17 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 for &n in nodes {
                     targets.fill(0);
                     self.targets.add_to(n, &mut targets);
-                    let (new, gone) = match self.actuals.units(n, &mut units) {
-                        Some(scale) => {
+                    let (new, gone) = match (unplanned.get(&n), self.actuals.units(n, &mut units)) {
+                        (Some(extra), _) => {
+                            let own = self.actuals.decimals(n);
+                            let all: Vec<Decimal> =
+                                own.iter().zip(extra).map(|(a, b)| a.checked_add(*b).unwrap_or(*a)).collect();
+                            replan(calendar, &targets, &all, done, carry, precision)
+                        }
+                        (None, Some(scale)) => {
                             replan_scaled(calendar, &ranges, &targets, &units, scale, done, carry, precision)
                         }
-                        None => replan(calendar, &targets, &self.actuals.decimals(n), done, carry, precision),
+                        (None, None) => replan(calendar, &targets, &self.actuals.decimals(n), done, carry, precision),
                     };
                     if !gone.is_zero() {
                         lost.push((n, gone));
@@ -571,6 +578,88 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 )
             })
             .collect())
+    }
+}
+
+impl Tracker<'_, '_> {
+    /// The `(unplanned)` sales each planned node counts when re-planning,
+    /// per day: an unplanned node's sales count toward its known parent (the
+    /// members of its path that the plan has), so they are shared among the
+    /// planned nodes under that parent in proportion to their yearly targets,
+    /// each day's amount exactly (largest remainders, ties to the node
+    /// written first). Nodes with no unplanned sales under their parent are
+    /// left out.
+    fn unplanned_shares(&self, days: usize) -> std::collections::HashMap<usize, Vec<Decimal>> {
+        use dashu_int::UBig;
+        let planned = self.targets.len();
+        let mut shares: std::collections::HashMap<usize, Vec<Decimal>> = std::collections::HashMap::new();
+        let mut yearly: Vec<Option<u128>> = vec![None; planned];
+        let mut scratch = vec![0u128; days];
+        for u in planned..self.paths.len() {
+            let path = &self.paths[u];
+            let known = path.iter().take_while(|m| m.as_str() != super::UNPLANNED).count();
+            let siblings: Vec<usize> = (0..planned).filter(|&n| self.paths[n][..known] == path[..known]).collect();
+            if siblings.is_empty() {
+                continue;
+            }
+            let weights: Vec<u128> = siblings
+                .iter()
+                .map(|&n| {
+                    *yearly[n].get_or_insert_with(|| {
+                        scratch.fill(0);
+                        self.targets.add_to(n, &mut scratch);
+                        scratch.iter().sum()
+                    })
+                })
+                .collect();
+            let total: u128 = weights.iter().sum();
+            for day in 0..days {
+                let amount = self.actuals.day(u, day).decimal();
+                if amount.is_zero() {
+                    continue;
+                }
+                let (units, scale) = (amount.mantissa().unsigned_abs(), amount.scale());
+                let negative = amount.is_sign_negative();
+                // Each sibling's floor of units * weight / total, then the
+                // leftover units to the largest remainders, the first on a tie.
+                let parts: Vec<u128> = if total == 0 {
+                    siblings.iter().enumerate().map(|(i, _)| if i == 0 { units } else { 0 }).collect()
+                } else {
+                    let whole = UBig::from(units);
+                    let total_big = UBig::from(total);
+                    let mut floors = Vec::with_capacity(siblings.len());
+                    let mut rems = Vec::with_capacity(siblings.len());
+                    for &w in &weights {
+                        let product = &whole * UBig::from(w);
+                        rems.push(&product % &total_big);
+                        floors.push(u128::try_from(&(product / &total_big)).unwrap_or(0));
+                    }
+                    let mut left = units - floors.iter().sum::<u128>();
+                    let mut order: Vec<usize> = (0..siblings.len()).collect();
+                    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
+                    for &i in &order {
+                        if left == 0 {
+                            break;
+                        }
+                        floors[i] += 1;
+                        left -= 1;
+                    }
+                    floors
+                };
+                for (&n, part) in siblings.iter().zip(parts) {
+                    if part == 0 {
+                        continue;
+                    }
+                    let Ok(mantissa) = i128::try_from(part) else { continue };
+                    let share = Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale);
+                    let days_of = shares.entry(n).or_insert_with(|| vec![Decimal::ZERO; days]);
+                    if let Ok(share) = share {
+                        days_of[day] = days_of[day].checked_add(share).unwrap_or(days_of[day]);
+                    }
+                }
+            }
+        }
+        shares
     }
 }
 
