@@ -542,3 +542,123 @@ fn sales_of_an_unknown_region_count_toward_the_company() {
         [("Ann".to_string(), dec("9124.09")), ("Bob".to_string(), dec("9124.09")), ("Cy".to_string(), dec("18248.17"))]
     );
 }
+
+// ------------------------------------------------------- explain --cell
+
+/// Two regions, and salespeople whose names hold a comma and a quote.
+const NAMES: &str = r#"[plan]
+name = "names"
+year = 2026
+precision = "1"
+
+[target]
+sales = 1200
+
+[[split]]
+by = "region"
+weights = { East = 1, West = 1 }
+
+[[split]]
+by = "rep"
+weights = { "Smith, John" = 1, "Li \"Big\" Wei" = 2 }
+[split.within.West]
+weights = { Ann = 1 }
+"#;
+
+fn explain(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["explain", "plan.toml"];
+    all.extend(args);
+    run_in(&[("plan.toml", NAMES)], &all)
+}
+
+#[test]
+fn explain_accepts_the_cell_it_suggests() {
+    // East's year is the sum of two reps: explain suggests one with every split named.
+    let (code, out, err) = explain(&["--cell", "East"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("sales for region East, period 2026: 600\n"), "{out}");
+    let (code, out, _) = explain(&["--cell", "region=East,period=2026-03"]);
+    assert_eq!(code, Some(0));
+    let suggestion = out.lines().last().unwrap();
+    assert_eq!(
+        suggestion,
+        r#"Explain one of them with every split named, e.g. --cell 'region=East,rep="Smith, John",period=2026-03'"#
+    );
+    // ... and that cell, as suggested, is read back: Smith's March is the
+    // floor or the ceiling of his 200 a year over 12 months, 16.67.
+    let (code, out, err) = explain(&["--cell", r#"region=East,rep="Smith, John",period=2026-03"#]);
+    assert_eq!(code, Some(0), "{err}");
+    let first = out.lines().next().unwrap();
+    assert!(
+        ["16", "17"]
+            .map(|f| format!("sales for region East, rep Smith, John, period 2026-03: {f}"))
+            .contains(&first.to_string()),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_member_with_a_comma_is_reached_quoted_whole_or_by_repeated_cells() {
+    let expected = "sales for region East, rep Smith, John, period 2026: 200\n";
+    for args in [
+        &["--cell", r#"East,"Smith, John""#][..],
+        &["--cell", "Smith, John", "--cell", "region=East"],
+        &["--cell", "rep=Smith, John", "--cell", "East"],
+        &["--cell", "East", "--cell", "rep=Smith, John"],
+        &["--cell", r#"rep="Li ""Big"" Wei",region=East"#],
+    ] {
+        let (code, out, err) = explain(args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        let want = if args[1].contains("Big") {
+            "sales for region East, rep Li \"Big\" Wei, period 2026: 400\n"
+        } else {
+            expected
+        };
+        assert!(out.starts_with(want), "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn explain_says_which_members_a_name_could_mean() {
+    let (code, out, err) = explain(&["--cell", "smith"]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        err,
+        lines(&[
+            "error: --cell `smith` is not a member of any split, nor a period of this plan",
+            " = help: did you mean `rep=Smith, John`?",
+        ])
+    );
+    let (code, _, err) = explain(&["--cell", "Bob"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        lines(&[
+            "error: --cell `Bob` is not a member of any split, nor a period of this plan",
+            r#" = help: the members are region: East, West; rep: Smith, John, Li "Big" Wei, Ann"#,
+        ])
+    );
+    let (code, _, err) = explain(&["--cell", r#"rep="Smith, John"#]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        lines(&[
+            r#"error: --cell `rep="Smith, John` opens a double quote that it does not close"#,
+            r#" = help: close the quoted value, e.g. --cell 'salesperson="Smith, John"' (a quote inside it is written "")"#,
+        ])
+    );
+}
+
+#[test]
+fn explain_names_the_known_path_as_track_does() {
+    // Ann is West's: under East she is not in the plan, and the help says where she is.
+    let (code, _, err) = explain(&["--cell", "region=East,rep=Ann"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        lines(&[
+            "error: rep `Ann` is not in the plan under region `East`",
+            " = help: in the plan, rep `Ann` is under region `West`: e.g. --cell 'region=West,rep=Ann'",
+        ])
+    );
+}

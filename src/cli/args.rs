@@ -121,8 +121,11 @@ pub struct ExplainArgs {
     pub plan: PathBuf,
     /// The cell: split=member pairs and a period, comma-separated, e.g.
     /// `region=华东,salesperson=张伟,period=2026-03` (no period: the year).
-    #[arg(long, value_name = "CELL")]
-    pub cell: String,
+    /// A member (or period) alone is enough when only one split has it
+    /// (`华东`); a value with a comma goes in double quotes
+    /// (`salesperson="Smith, John"`). May be given several times.
+    #[arg(long, value_name = "CELL", required = true)]
+    pub cell: Vec<String>,
     /// The metric to explain (default: the plan's first).
     #[arg(long, value_name = "NAME")]
     pub metric: Option<String>,

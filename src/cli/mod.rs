@@ -406,7 +406,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
 pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let explanation = engine.explain(&args.cell, args.metric.as_deref())?;
+    let explanation = engine.explain_cell(&args.cell, args.metric.as_deref())?;
     let text = match args.format {
         ExplainFormat::Json => explanation_json(&explanation),
         ExplainFormat::Table => render_explanation(&explanation),

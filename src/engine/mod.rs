@@ -28,7 +28,7 @@ pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use crosstab::{CrossRow, Crosstab, Dim};
-pub use explanation::{Basis, Explanation, Rounding, Step};
+pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use listing::{Listing, ListingRow};
 pub use pivots::{LevelRow, Pivots};
 pub use value::{Column, ColumnKind, Value};
