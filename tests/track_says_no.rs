@@ -662,3 +662,93 @@ fn explain_names_the_known_path_as_track_does() {
         ])
     );
 }
+
+// ------------------------------------------------------- relative weeks
+
+/// 36,500 a year by days: 100 a day; weeks from Monday, cut at month ends.
+const BY_DAYS: &str = r#"[plan]
+name = "days"
+year = 2026
+precision = "1"
+
+[target]
+sales = 36500
+
+[time]
+spread = "days"
+level = "week"
+"#;
+
+#[test]
+fn next_week_is_a_whole_week_across_a_month_end() {
+    // Sunday 2026-03-29: next week is Monday 30 March to Sunday 5 April.
+    let files = [("plan.toml", BY_DAYS)];
+    let (out, _) = ok(
+        &files,
+        &["decompose", "plan.toml", "--period", "next-week", "--today", "2026-03-29", "--by", "day", "--format", "csv"],
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(
+        column(&rows, "period"),
+        ["2026-03-30", "2026-03-31", "2026-04-01", "2026-04-02", "2026-04-03", "2026-04-04", "2026-04-05"]
+    );
+    let (out, _) =
+        ok(&files, &["decompose", "plan.toml", "--period", "next-week", "--today", "2026-03-29", "--format", "csv"]);
+    assert_eq!(
+        out,
+        lines(&[
+            "period,start,end,sales",
+            "2026-03-W6,2026-03-30,2026-03-31,200",
+            "2026-04-W1,2026-04-01,2026-04-05,500"
+        ])
+    );
+    // this-week on Wednesday 1 April is the same week.
+    let (same, _) =
+        ok(&files, &["decompose", "plan.toml", "--period", "this-week", "--today", "2026-04-01", "--format", "csv"]);
+    assert_eq!(same, out);
+    // A week no month end cuts is the tree's week.
+    let (out, _) =
+        ok(&files, &["decompose", "plan.toml", "--period", "this-week", "--today", "2026-03-10", "--format", "csv"]);
+    assert_eq!(out, lines(&["period,start,end,sales", "2026-03-W3,2026-03-09,2026-03-15,700"]));
+}
+
+#[test]
+fn a_whole_week_is_named_by_its_dates_in_messages() {
+    fails_with(
+        1,
+        &[("plan.toml", BY_DAYS)],
+        &["decompose", "plan.toml", "--period", "next-week", "--today", "2026-03-29", "--by", "month"],
+        &lines(&[
+            "error: --period next-week is a week (2026-03-30 to 2026-04-05), finer than the breakdown's month level",
+            " = help: ask for weeks with --by week, or for --period this-month",
+        ]),
+    );
+}
+
+#[test]
+fn track_takes_the_same_whole_week() {
+    let plan = BY_DAYS.replace("[time]", "[[split]]\nby = \"region\"\nweights = { N = 1 }\n\n[time]");
+    let files = [("plan.toml", plan.as_str()), ("sales.csv", "date,region,sales\n2026-03-30,N,150\n")];
+    let (out, _) = ok(
+        &files,
+        &[
+            "track",
+            "plan.toml",
+            "--actuals",
+            "sales.csv",
+            "--as-of",
+            "2026-03-31",
+            "--today",
+            "2026-03-29",
+            "--period",
+            "next-week",
+            "--by",
+            "week",
+            "--format",
+            "csv",
+        ],
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(column(&rows, "period"), ["2026-03-W6", "2026-04-W1"]);
+    assert_eq!(column(&rows, "actual_to_date"), ["150", "0"]);
+}
