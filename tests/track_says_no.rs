@@ -752,3 +752,51 @@ fn track_takes_the_same_whole_week() {
     assert_eq!(column(&rows, "period"), ["2026-03-W6", "2026-04-W1"]);
     assert_eq!(column(&rows, "actual_to_date"), ["150", "0"]);
 }
+
+// ------------------------------------------- the (unplanned) note, everywhere
+
+#[test]
+fn the_unplanned_note_names_the_whole_known_path_in_replan_and_explain() {
+    // 王磊 is in 东北: under 华东 he is unplanned, whatever the product; the
+    // report, the re-plan and explain all say so with the whole known path.
+    let root = std::env::current_dir().unwrap();
+    let plan = root.join("examples/company.toml");
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("sales.csv"), "date,region,product,salesperson,sales\n2026-01-05,华东,A,王磊,100\n")
+        .unwrap();
+    let note = "= note: the first, on line 2: salesperson `王磊` is not in the plan under region `华东`, product `A`\n";
+    for more in [&[][..], &["--replan"][..]] {
+        let out = common::salesplit()
+            .current_dir(dir.path())
+            .args([
+                "track",
+                plan.to_str().unwrap(),
+                "--actuals",
+                "sales.csv",
+                "--as-of",
+                "2026-01-31",
+                "--by",
+                "region",
+                "--format",
+                "csv",
+            ])
+            .args(more)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains(note), "{more:?}: {stderr}");
+    }
+    let out = common::salesplit()
+        .args(["explain", plan.to_str().unwrap(), "--cell", "region=华东,product=A,salesperson=王磊"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        lines(&[
+            "error: salesperson `王磊` is not in the plan under region `华东`, product `A`",
+            " = help: in the plan, salesperson `王磊` is under region `东北`, product `A`: e.g. --cell 'region=东北,product=A,salesperson=王磊'",
+        ])
+    );
+}
