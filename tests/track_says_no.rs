@@ -112,9 +112,40 @@ fn two_amounts_without_metric_are_ambiguous() {
             "   |",
             "10 | [target.sales]",
             "   |         ^^^^^^",
-            "   = help: say which: --metric margin or --metric sales",
+            "   = help: say which: --metric margin or --metric sales, or `metric = \"margin\"` in [track]",
         ]),
     );
+}
+
+#[test]
+fn the_track_table_may_name_the_metric_and_the_flag_wins() {
+    let plan = format!("{COUNT_FIRST}\n[track]\nmetric = \"deals\"\n");
+    let files = [("plan.toml", plan.as_str()), ("sales.csv", COUNT_FIRST_SALES)];
+    let base = ["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--format", "csv"];
+    let (out, _) = ok(&files, &base);
+    assert_eq!(csv_rows(&out)[0]["target"], "15");
+    let (out, _) = ok(&files, &[&base[..], &["--metric", "sales"]].concat());
+    assert_eq!(csv_rows(&out)[0]["target"], "150000.00");
+}
+
+#[test]
+fn an_unknown_metric_in_the_track_table_is_refused_where_it_is_written() {
+    let plan = format!("{COUNT_FIRST}\n[track]\nmetric = \"deal\"\n");
+    for command in ["validate", "decompose"] {
+        fails_with(
+            1,
+            &[("plan.toml", &plan)],
+            &[command, "plan.toml"],
+            &lines(&[
+                "error: [track] metric `deal` is not a metric of this plan",
+                "   --> plan.toml:23:10",
+                "   |",
+                "23 | metric = \"deal\"",
+                "   |          ^^^^^^",
+                "   = help: did you mean `metric = \"deals\"`? The plan's metrics are: deals, sales",
+            ]),
+        );
+    }
 }
 
 // ------------------------------------------------------------ levels only

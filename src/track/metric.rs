@@ -18,12 +18,13 @@ pub struct TrackedMetric {
 }
 
 impl TrackedMetric {
-    /// The metric named by `--metric`, or else the plan's only amount (or,
+    /// The metric named by `--metric` (else by `[track] metric`), or else the plan's only amount (or,
     /// with no amount, its only count). Several amounts (or several counts
     /// and no amount) without `--metric` are ambiguous: an error that lists
     /// them. A level cannot be tracked: it is never shared, so no member
     /// has a target that sales add up to.
     pub fn choose(plan: &Plan, asked: Option<&str>) -> Result<TrackedMetric> {
+        let asked = asked.or(plan.track.metric.as_deref());
         let names: Vec<&str> = plan.metrics.iter().map(|m| m.name.as_str()).collect();
         let shared: Vec<&str> = plan.metrics.iter().filter(|m| m.is_shared()).map(|m| m.name.as_str()).collect();
         let chosen = |index: usize| {
@@ -79,7 +80,7 @@ impl TrackedMetric {
                 name_list(&these)
             ))
             .at(plan.metrics[candidates[1]].origin.clone())
-            .help(format!("say which: {}", flags(&these))),
+            .help(format!("say which: {}, or `metric = \"{}\"` in [track]", flags(&these), these[0])),
         ))
     }
 }
