@@ -595,13 +595,21 @@ impl Tracker<'_, '_> {
         let mut shares: std::collections::HashMap<usize, Vec<Decimal>> = std::collections::HashMap::new();
         let mut yearly: Vec<Option<u128>> = vec![None; planned];
         let mut scratch = vec![0u128; days];
+        // Per length of known path, the planned nodes under each known parent:
+        // each built once, with one pass over the planned nodes.
+        let mut under: IndexMap<usize, IndexMap<&[String], Vec<usize>>> = IndexMap::new();
         for u in planned..self.paths.len() {
             let path = &self.paths[u];
             let known = path.iter().take_while(|m| m.as_str() != super::UNPLANNED).count();
-            let siblings: Vec<usize> = (0..planned).filter(|&n| self.paths[n][..known] == path[..known]).collect();
-            if siblings.is_empty() {
-                continue;
-            }
+            let parents = under.entry(known).or_insert_with(|| {
+                let mut parents: IndexMap<&[String], Vec<usize>> = IndexMap::new();
+                for n in 0..planned {
+                    parents.entry(&self.paths[n][..known]).or_default().push(n);
+                }
+                parents
+            });
+            let Some(siblings) = parents.get(&path[..known]) else { continue };
+            let siblings = siblings.clone();
             let weights: Vec<u128> = siblings
                 .iter()
                 .map(|&n| {
