@@ -1556,6 +1556,8 @@ fn malformed_today_is_a_usage_error() {
         &lines(&[
             "error: invalid value '2026-13-01' for '--today <YYYY-MM-DD>': it is not a date (there is no month 13; months run from 01 to 12)",
             "",
+            "Usage: salesplit decompose [OPTIONS] <PLAN>",
+            "",
             "For more information, try '--help'.",
         ]),
     );
@@ -1808,6 +1810,8 @@ fn unknown_carry_policy_is_a_usage_error() {
             "",
             "  tip: a similar value exists: 'shortfall'",
             "",
+            "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>",
+            "",
             "For more information, try '--help'.",
         ]),
     );
@@ -1820,7 +1824,10 @@ fn malformed_fail_below_is_a_usage_error() {
         "date,region,sales\n2026-01-05,East,100\n",
         &["--as-of", "2026-03-15", "--fail-below", "ninety"],
         &lines(&[
-            "error: invalid value 'ninety' for '--fail-below <PERCENT>': `ninety` is not a percentage; write it like 90%",
+            "error: invalid value 'ninety' for '--fail-below <PERCENT>': `ninety` is not a percentage",
+            "  help: write it like 90%",
+            "",
+            "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>",
             "",
             "For more information, try '--help'.",
         ]),
@@ -1836,6 +1843,8 @@ fn malformed_as_of_is_a_usage_error() {
         &lines(&[
             "error: invalid value '2026-02-29' for '--as-of <YYYY-MM-DD>': it is not a date (2026-02 has 28 days)",
             "",
+            "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>",
+            "",
             "For more information, try '--help'.",
         ]),
     );
@@ -1845,6 +1854,8 @@ fn malformed_as_of_is_a_usage_error() {
         &["--as-of", "15/03/2026"],
         &lines(&[
             "error: invalid value '15/03/2026' for '--as-of <YYYY-MM-DD>': it is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15",
+            "",
+            "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>",
             "",
             "For more information, try '--help'.",
         ]),

@@ -109,7 +109,10 @@ fn bad_cells_say_what_is_wrong() {
     assert_eq!(err, "error: --cell names `regoin`, which is not a split of this plan\n = help: did you mean `region`? The names are: region, period\n");
     let (code, _, err) = run_in(&[("plan.toml", plan)], &["explain", "plan.toml", "--cell", "region=West"]);
     assert_eq!(code, Some(1));
-    assert_eq!(err, "error: no cell of this plan has region=West\n = help: check the member names; `salesplit decompose --format csv` lists every cell\n");
+    assert_eq!(
+        err,
+        "error: --cell region=West: `West` is not a member of region\n = help: the members are region: East\n"
+    );
     let (code, _, err) =
         run_in(&[("plan.toml", plan)], &["explain", "plan.toml", "--cell", "region=East,period=2027-01"]);
     assert_eq!(code, Some(1));

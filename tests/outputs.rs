@@ -285,6 +285,9 @@ fn the_schema_accepts_every_example_track_report_and_replan() {
         let args = track_args(&[&["--format", "json"], &more[..]].concat());
         let document: Json = serde_json::from_str(&text(&args)).unwrap();
         assert_eq!(problems(&schema, &document), Vec::<String>::new(), "{args:?}");
+        // A tracking run says its as-of date, and whether it is a re-plan.
+        assert_eq!(document["as_of"], "2026-03-15", "{args:?}");
+        assert_eq!(document.get("replan").is_some(), more.contains(&"--replan"), "{args:?}");
         checked += 1;
     }
     assert!(checked >= 4 * plans.len() + 3);
@@ -324,6 +327,8 @@ fn the_schema_rejects_what_the_contract_forbids() {
         ("a row that is not an object", |d| d["rows"][0] = serde_json::json!(["东北"])),
         ("a text total", |d| d["total"]["target"] = serde_json::json!("10000000.00")),
         ("an empty total", |d| d["total"] = serde_json::json!({})),
+        ("an as-of that is not a date", |d| d["as_of"] = serde_json::json!("15 March")),
+        ("replan false", |d| d["replan"] = serde_json::json!(false)),
     ];
     for (what, damage) in broken {
         let mut document = good.clone();

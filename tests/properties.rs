@@ -1125,9 +1125,12 @@ proptest! {
     /// [target]
     /// sales = 1000
     /// ```
-    /// `--by week --period next-week --today 2024-12-28` prints 2025-01-W1,
-    /// but the week after the one of Saturday 2024-12-28 is Mon 30 - Tue 31
-    /// December (2024-12-W6): expected an error, as for any date outside.
+    /// `--by week --period next-week --today 2024-12-28` printed 2025-01-W1
+    /// while the week after the one of Saturday 2024-12-28 was taken to be
+    /// Mon 30 - Tue 31 December (2024-12-W6). Since issue 11 relative weeks
+    /// are whole weeks by `week_start` across month and year ends (clipped
+    /// to the plan), so that week is 30 December - 5 January and 2025-01-W1
+    /// is right; the model says so.
     /// Adding `[time] calendar = "4-4-5"` with `year = 2026`:
     /// `--by period --period next-month --today 2025-12-30` is an error,
     /// but 2025-12-30 is in FY2025-P12 (2025-12-28 .. 2026-01-31), the

@@ -144,7 +144,10 @@ fn a_track_report_in_wan_keeps_its_percentages() {
         &[],
     );
     assert_eq!(code, Some(0), "{err}");
-    assert!(table.starts_with("2026 年度销售计划 — sales (in 万 CNY), by region × year\n"), "{table}");
+    assert!(
+        table.starts_with("2026 年度销售计划 — sales (in 万 CNY), by region × year, as of 2026-03-15\n"),
+        "{table}"
+    );
     // 东北: 1,500,000.00 target and 226,424.83 sold = 150.00 and 22.64 万, attainment 103.13% as it was.
     let east = cells(table.lines().find(|l| l.contains("东北")).unwrap());
     assert_eq!(&east[2..6], ["150.00", "21.95", "22.64", "103.13%"]);

@@ -607,8 +607,8 @@ fn fail_below_exits_3_after_printing_the_report() {
     assert_eq!(status, Some(3));
     assert_eq!(stderr, "salesplit: attainment to date is 97.7%, below the --fail-below threshold of 98%\n");
     assert_eq!(csv_rows(&stdout).len(), 8, "{stdout}");
-    // 97% and 97.7% are not above it.
-    for threshold in ["97%", "97.7%", "90"] {
+    // 97%, 97.7% and 90% are not above it.
+    for threshold in ["97%", "97.7%", "90%"] {
         track_with(&files, &["--as-of", "2026-03-15", "--format", "csv", "--fail-below", threshold]);
     }
 }

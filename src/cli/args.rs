@@ -124,8 +124,11 @@ pub struct ExplainArgs {
     pub plan: PathBuf,
     /// The cell: split=member pairs and a period, comma-separated, e.g.
     /// `region=华东,salesperson=张伟,period=2026-03` (no period: the year).
-    #[arg(long, value_name = "CELL")]
-    pub cell: String,
+    /// A member (or period) alone is enough when only one split has it
+    /// (`华东`); a value with a comma goes in double quotes
+    /// (`salesperson="Smith, John"`). May be given several times.
+    #[arg(long, value_name = "CELL", required = true)]
+    pub cell: Vec<String>,
     /// The metric to explain (default: the plan's first).
     #[arg(long, value_name = "NAME")]
     pub metric: Option<String>,
@@ -153,6 +156,10 @@ pub struct TrackArgs {
     /// any of the plan's split columns (one row per sale or pre-aggregated).
     #[arg(long, value_name = "CSV")]
     pub actuals: PathBuf,
+    /// The metric to compare: its targets against the actuals' column of
+    /// that name (default: the plan's only amount, else its only count).
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
     /// The last day the actuals cover (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
@@ -164,12 +171,12 @@ pub struct TrackArgs {
     /// unchanged), both (a surplus lowers them) or none. Default: [track] carry.
     #[arg(long, value_name = "POLICY", value_parser = ["shortfall", "both", "none"], requires = "replan")]
     pub carry: Option<String>,
-    /// The band around 100% attainment that counts as on track, e.g. 5%.
-    /// Default: [track] tolerance, else 5%.
-    #[arg(long, value_name = "PERCENT", value_parser = parse_percent, conflicts_with = "replan")]
+    /// The band around 100% attainment that counts as on track, written
+    /// with % (e.g. 5%). Default: [track] tolerance, else 5%.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_tolerance, conflicts_with = "replan")]
     pub tolerance: Option<rust_decimal::Decimal>,
     /// Exit with status 3 (after printing the report) when the attainment
-    /// to date of everything reported is below this, e.g. 90%.
+    /// to date of everything reported is below this, written with % (e.g. 90%).
     #[arg(long, value_name = "PERCENT", value_parser = parse_percent, conflicts_with = "replan")]
     pub fail_below: Option<rust_decimal::Decimal>,
     /// With --fail-below: also when any single cell is below it.
@@ -245,13 +252,45 @@ fn parse_unit(text: &str) -> Result<String, String> {
     }
 }
 
-/// A percentage such as `90%` (or `90`), as a fraction (0.9).
+/// A percentage written with `%` (`90%`, `2.5%`), as a fraction (0.9):
+/// as the plan's percentage keys are. A bare number is refused, since
+/// `0.9` may mean 90% or 0.9%: the help line shows both.
 fn parse_percent(text: &str) -> Result<rust_decimal::Decimal, String> {
-    let text_in = text.trim();
-    let number = text_in.strip_suffix('%').unwrap_or(text_in).trim();
-    match number.parse::<rust_decimal::Decimal>() {
-        Ok(d) if !d.is_sign_negative() => Ok(d / rust_decimal::Decimal::ONE_HUNDRED),
-        _ => Err(format!("`{text}` is not a percentage; write it like 90%")),
+    use rust_decimal::Decimal;
+    let trimmed = text.trim();
+    let help = |d: Decimal| {
+        let plain = d.normalize();
+        match d.checked_mul(Decimal::ONE_HUNDRED) {
+            Some(scaled) if !d.is_zero() && d.abs() < Decimal::ONE => {
+                format!(
+                    "write {}% ({plain} as a fraction), or {plain}% if you mean {plain} percent",
+                    scaled.normalize()
+                )
+            }
+            _ => format!("write {plain}%"),
+        }
+    };
+    match trimmed.strip_suffix('%').map(|n| n.trim().parse::<Decimal>()) {
+        Some(Ok(d)) if !d.is_sign_negative() => Ok(d / Decimal::ONE_HUNDRED),
+        Some(Ok(_)) => Err("a percentage here is 0% or more\n  help: write it like 90%".to_string()),
+        Some(Err(_)) => Err(format!("`{text}` is not a percentage\n  help: write it like 90%")),
+        None => match trimmed.parse::<Decimal>() {
+            Ok(d) => {
+                Err(format!("{} is a bare number: a percentage is written with %\n  help: {}", d.normalize(), help(d)))
+            }
+            Err(_) => Err(format!("`{text}` is not a percentage\n  help: write it like 90%")),
+        },
+    }
+}
+
+/// A `--tolerance`: a percentage from 0% to under 100%, as in `[track]`.
+fn parse_tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {
+    match parse_percent(text)? {
+        t if t < rust_decimal::Decimal::ONE => Ok(t),
+        _ => Err(
+            "the tolerance must be from 0% to under 100%\n  help: write the band around 100% that counts as on track, e.g. 5%"
+                .to_string(),
+        ),
     }
 }
 

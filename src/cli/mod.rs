@@ -31,7 +31,7 @@ use crate::render::{
     explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit, JsonSink,
     JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
-use crate::track::Tracker;
+use crate::track::{TrackedMetric, Tracker};
 
 /// The most cells a terminal table shows; larger runs are for CSV or JSON.
 pub const TABLE_LIMIT: u64 = 20_000;
@@ -46,6 +46,7 @@ pub fn main() -> i32 {
     let args = match Args::try_parse().and_then(|a| check_usage(&a).map(|()| a)) {
         Ok(a) => a,
         Err(e) => {
+            let e = with_usage(e);
             let code = e.exit_code();
             let _ = e.print();
             return code;
@@ -61,15 +62,46 @@ pub fn main() -> i32 {
     }
 }
 
-/// Options that only make sense together, checked as usage errors (exit 2).
-fn check_usage(args: &Args) -> Result<(), clap::Error> {
+/// The command line's grammar, built, so that a subcommand's usage starts
+/// `salesplit track`.
+fn grammar() -> clap::Command {
     use clap::CommandFactory;
-    let view = match &args.command {
-        Command::Decompose(d) => &d.view,
-        Command::Track(t) => &t.view,
+    let mut command = Args::command();
+    command.build();
+    command
+}
+
+/// A usage error that says no usage (an invalid value) ends with the usage
+/// of the subcommand it is about, as the other usage errors do.
+fn with_usage(mut e: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) || e.get(ContextKind::Usage).is_some()
+    {
+        return e;
+    }
+    let mut command = grammar();
+    let name = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let Some(sub) = name.and_then(|n| command.find_subcommand_mut(n)) else { return e };
+    e.insert(ContextKind::Usage, ContextValue::StyledStr(sub.render_usage()));
+    e
+}
+
+/// Options that only make sense together, checked as usage errors (exit 2)
+/// that end with the subcommand's usage.
+fn check_usage(args: &Args) -> Result<(), clap::Error> {
+    let (view, name) = match &args.command {
+        Command::Decompose(d) => (&d.view, "decompose"),
+        Command::Track(t) => (&t.view, "track"),
         _ => return Ok(()),
     };
-    let fail = |message: &str| Err(Args::command().error(clap::error::ErrorKind::ArgumentConflict, message));
+    let fail = |message: &str| {
+        let mut command = grammar();
+        let sub = command.find_subcommand_mut(name).expect("a subcommand of the grammar");
+        Err(sub.error(clap::error::ErrorKind::ArgumentConflict, message))
+    };
     if view.excel && view.format != Format::Csv {
         return fail("--excel is for --format csv (a CSV that Excel and WPS open safely)");
     }
@@ -374,7 +406,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
 pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
-    let explanation = engine.explain(&args.cell, args.metric.as_deref())?;
+    let explanation = engine.explain_cell(&args.cell, args.metric.as_deref())?;
     let text = match args.format {
         ExplainFormat::Json => explanation_json(&explanation),
         ExplainFormat::Table => render_explanation(&explanation),
@@ -397,6 +429,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let plan = Plan::read(&args.plan)?;
     check_output(view, plan_inputs(&plan).chain([actuals]))?;
     let engine = Engine::new(&plan)?;
+    let metric = TrackedMetric::choose(&plan, args.metric.as_deref())?;
     check_before_actuals(view, &engine)?;
     let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(
@@ -405,7 +438,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
         ),
         _ => Error::Io { path: args.actuals.clone(), action: "read", source },
     })?;
-    let tracker = Tracker::new(&engine, file, &args.actuals.display().to_string(), args.strict)?;
+    let tracker = Tracker::of_metric(&engine, metric, file, &args.actuals.display().to_string(), args.strict)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
     let breakdown = tracker.breakdown(by_of(view).as_deref(), view.period.as_deref(), today)?;
@@ -414,6 +447,9 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let mut warnings = engine.warnings().to_vec();
     warnings.extend(tracker.warnings().iter().cloned());
     warnings.extend(tracker.after(as_of));
+    if args.as_of.is_none() {
+        warnings.extend(tracker.stale(as_of));
+    }
     warn(&warnings);
     check_table(view, engine.cell_count(&breakdown))?;
     if args.replan {
@@ -436,7 +472,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
                 format!("attainment to date is {}", summary.attainment.map(pct).unwrap_or_default())
             } else {
                 let (a, cell) = summary.lowest.clone().expect("checked");
-                format!("{cell} is at {}", pct(a))
+                format!("{} is at {}", crate::diagnostic::terminal_text::shown(&cell), pct(a))
             };
             let _ = writeln!(
                 std::io::stderr(),

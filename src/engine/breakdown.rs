@@ -4,7 +4,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::calendar::{Calendar, Level, Period};
+use crate::calendar::{Calendar, CalendarKind, Level, Period};
 use crate::diagnostic::{suggest, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -260,6 +260,9 @@ fn relative(plan: &Plan, calendar: &Calendar, word: &str, today: NaiveDate, time
         _ => Level::Day,
     };
     let iso = level == Level::Week && time == TimeView::IsoWeek;
+    if level == Level::Week && !iso && plan.calendar.kind == CalendarKind::Gregorian {
+        return whole_week(calendar, plan.calendar.week_start, which == "next", date, word).map(|p| (p, level));
+    }
     let periods: &[Period] = if iso { calendar.iso_weeks() } else { calendar.level(level) };
     let i = periods.partition_point(|p| p.end < date);
     if which == "next" && i == 0 && date < calendar.start() {
@@ -293,6 +296,65 @@ fn relative(plan: &Plan, calendar: &Calendar, word: &str, today: NaiveDate, time
             ))
         }
     }
+}
+
+/// `this-week` or `next-week` on a calendar whose weeks are cut at month
+/// ends: the whole week by the plan's `week_start` that holds `date` (or
+/// the one after it), across a month end, clipped to the plan's dates. A
+/// week that is one of the tree's is that period; one that a month end
+/// cuts is labelled by its dates (`2026-03-30 to 2026-04-05`) and keeps the
+/// tree's weeks and days inside it.
+fn whole_week(
+    calendar: &Calendar,
+    week_start: chrono::Weekday,
+    next: bool,
+    date: NaiveDate,
+    word: &str,
+) -> Result<Period> {
+    use chrono::Datelike;
+    let back = (date.weekday().num_days_from_monday() + 7 - week_start.num_days_from_monday()) % 7;
+    let mut first = date.checked_sub_days(Days::new(u64::from(back))).unwrap_or(date);
+    if next {
+        first = first.checked_add_days(Days::new(7)).unwrap_or(first);
+    }
+    let last = first.checked_add_days(Days::new(6)).unwrap_or(first);
+    let (start, end) = (first.max(calendar.start()), last.min(calendar.end()));
+    if start > end {
+        let weeks = calendar.level(Level::Week);
+        if next && first > calendar.end() && date <= calendar.end() {
+            let last_week = weeks.last().map_or("", |w| w.label.as_str());
+            return Err(Error::invalid(
+                Diagnostic::new(format!(
+                    "--period {word}: today, {date}, is in the last week of this plan, so there is no next week"
+                ))
+                .note(format!("this plan ends on {}", calendar.end()))
+                .help(format!("run next year's plan for the week after {last_week}, or ask for --period this-week")),
+            ));
+        }
+        return Err(Error::invalid(
+            Diagnostic::new(format!(
+                "--period {word} is the week of {first} to {last}, outside this plan, which covers {} to {}",
+                calendar.start(),
+                calendar.end()
+            ))
+            .help(format!(
+                "run the plan that covers {date}, or pass a date inside this one with --today (e.g. --today {})",
+                calendar.start()
+            )),
+        ));
+    }
+    if let Some(week) = calendar.level(Level::Week).iter().find(|w| w.start == start && w.end == end) {
+        return Ok(week.clone());
+    }
+    Ok(Period {
+        level: Level::Week,
+        label: format!("{start} to {end}"),
+        start,
+        end,
+        weight: rust_decimal::Decimal::ONE,
+        parent: None,
+        children: 0..0,
+    })
 }
 
 /// When `date` lies in the last period of `level` of the year before this

@@ -27,6 +27,28 @@ pub struct Header {
     /// The breakdown's time level as users call it (`month`, `period`,
     /// `iso-week`).
     pub time: String,
+    /// A tracking run's as-of date and what it shows (`None` for `decompose`).
+    pub as_of: Option<AsOf>,
+}
+
+/// What a tracking run shows, and up to which day the actuals count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AsOf {
+    /// The last day counted as done.
+    pub date: chrono::NaiveDate,
+    /// New targets for the days after `date` (`--replan`), not the report.
+    pub replan: bool,
+}
+
+impl AsOf {
+    /// The words a title ends with: `as of 2026-03-31`, `re-planned after 2026-03-31`.
+    pub fn words(&self) -> String {
+        if self.replan {
+            format!("re-planned after {}", self.date)
+        } else {
+            format!("as of {}", self.date)
+        }
+    }
 }
 
 /// One row of output: a combination of members, a period, and its figures.

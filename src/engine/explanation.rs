@@ -2,6 +2,8 @@
 //! from the plan's total down to the cell, with the weight, the share, the
 //! exact value and why it was rounded up or down. Renderers only format it.
 
+mod cell_spec;
+
 use rust_decimal::Decimal;
 
 use super::org_tree::chain;
@@ -120,13 +122,81 @@ pub struct Explanation {
     /// For a cell that is a sum of cascade cells (a region's March when the
     /// region is split further): the cells summed and their figures.
     pub sum_of: Vec<(Vec<String>, Decimal)>,
+    /// The plan's split names, in cascade order (the dimensions of a
+    /// `sum_of` path).
+    pub splits: Vec<String>,
+}
+
+/// A `--cell` text for the cascade cell `path` (one member per split) in
+/// `period`: `region=华东,salesperson="Smith, John",period=2026-03`, each
+/// value in double quotes when it holds a comma, a quote, an `=` or spaces
+/// at its ends, so that `--cell` reads it back as written.
+pub fn cell_text(splits: &[String], path: &[String], period: Option<&str>) -> String {
+    let quoted = |v: &str| {
+        if v.contains([',', '"', '=']) || v.trim() != v || v.is_empty() {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    let mut items: Vec<String> = splits.iter().zip(path).map(|(s, m)| format!("{s}={}", quoted(m))).collect();
+    items.extend(period.map(|p| format!("period={p}")));
+    items.join(",")
 }
 
 impl Engine<'_> {
+    /// Why no cell has the `members` named (each a member of its split):
+    /// the first named member that is not under the ones named before it,
+    /// and where the plan has it.
+    fn not_under(&self, members: &[Option<String>], spec: &str) -> Error {
+        let plan = self.plan;
+        let named: Vec<usize> = (0..members.len()).filter(|&i| members[i].is_some()).collect();
+        let fits = |upto: usize, path: &[&str]| {
+            named.iter().filter(|&&i| i <= upto).all(|&i| members[i].as_deref() == Some(path[i]))
+        };
+        let Some(&bad) = named.iter().find(|&&k| !self.paths.iter().any(|p| fits(k, p))) else {
+            return Error::invalid(
+                Diagnostic::new(format!("no cell of this plan has {spec}"))
+                    .help("check the member names; `salesplit decompose --format csv` lists every cell"),
+            );
+        };
+        let member = members[bad].as_deref().unwrap_or_default();
+        let parents: Vec<String> = named
+            .iter()
+            .filter(|&&i| i < bad)
+            .map(|&i| format!("{} `{}`", plan.splits[i].by, members[i].as_deref().unwrap_or_default()))
+            .collect();
+        let mut diagnostic = Diagnostic::new(format!(
+            "{} `{member}` is not in the plan under {}",
+            plan.splits[bad].by,
+            parents.join(", ")
+        ));
+        if let Some(path) = self.paths.iter().find(|p| p[bad] == member) {
+            let there: Vec<String> =
+                named.iter().filter(|&&i| i < bad).map(|&i| format!("{} `{}`", plan.splits[i].by, path[i])).collect();
+            let splits: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
+            let path: Vec<String> = path.iter().map(|m| m.to_string()).collect();
+            diagnostic = diagnostic.help(format!(
+                "in the plan, {} `{member}` is under {}: e.g. --cell '{}'",
+                plan.splits[bad].by,
+                there.join(", "),
+                cell_text(&splits, &path, None)
+            ));
+        }
+        Error::invalid(diagnostic)
+    }
+
     /// Explains the cell named by `spec`: `region=华东,salesperson=张伟,period=2026-03`
     /// (splits by name; `period` is any period label, default the year), for
     /// the column `metric` (default: the first metric).
     pub fn explain(&self, spec: &str, metric: Option<&str>) -> Result<Explanation> {
+        self.explain_cell(&[spec.to_string()], metric)
+    }
+
+    /// As [`Engine::explain`], for the cell that the `--cell` texts name
+    /// together (see [`cell_spec`] for their grammar: bare members, quotes).
+    pub fn explain_cell(&self, texts: &[String], metric: Option<&str>) -> Result<Explanation> {
+        let spec = texts.join(",");
         let plan = self.plan;
         let column = match metric {
             None => 0,
@@ -156,31 +226,10 @@ impl Engine<'_> {
                 .help("every member has the level of its period, as the plan's `value` and `path` say"),
             ));
         }
-        let mut members: Vec<Option<String>> = vec![None; plan.splits.len()];
-        let mut period_label: Option<String> = None;
-        let names: Vec<&str> = plan.splits.iter().map(|s| s.by.as_str()).chain(["period"]).collect();
-        for pair in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((key, value)) = pair.split_once('=') else {
-                return Err(Error::invalid(
-                    Diagnostic::new(format!("--cell `{pair}` is not name=value"))
-                        .help(format!("name the cell like --cell {}=…,period=2026-03", names[0])),
-                ));
-            };
-            let (key, value) = (key.trim(), value.trim().to_string());
-            match names.iter().position(|n| *n == key) {
-                Some(i) if i == plan.splits.len() => period_label = Some(value),
-                Some(i) => members[i] = Some(value),
-                None => {
-                    let help = match suggest(key, names.iter().copied()) {
-                        Some(s) => format!("did you mean `{s}`? The names are: {}", names.join(", ")),
-                        None => format!("the names are: {}", names.join(", ")),
-                    };
-                    return Err(Error::invalid(
-                        Diagnostic::new(format!("--cell names `{key}`, which is not a split of this plan")).help(help),
-                    ));
-                }
-            }
-        }
+        let split_members: Vec<(&str, Vec<&str>)> =
+            plan.splits.iter().map(|s| (s.by.as_str(), s.member_names())).collect();
+        let cell_spec::CellSpec { members, period: period_label } =
+            cell_spec::resolve(texts, &split_members, |label| self.calendar.find(label).is_some())?;
         let (level, index) = match &period_label {
             None => (Level::Year, 0),
             Some(label) => self.calendar.find(label).ok_or_else(|| {
@@ -197,10 +246,7 @@ impl Engine<'_> {
         let matches = |path: &[&str]| members.iter().zip(path).all(|(m, p)| m.as_ref().is_none_or(|m| m == p));
         let found: Vec<usize> = (0..self.paths.len()).filter(|&i| matches(&self.paths[i])).collect();
         if found.is_empty() {
-            return Err(Error::invalid(
-                Diagnostic::new(format!("no cell of this plan has {spec}"))
-                    .help("check the member names; `salesplit decompose --format csv` lists every cell"),
-            ));
+            return Err(self.not_under(&members, &spec));
         }
         let p = series.precision;
         let mut cell: Vec<(String, String)> = plan
@@ -231,6 +277,7 @@ impl Engine<'_> {
             figure,
             steps,
             sum_of,
+            splits: plan.splits.iter().map(|s| s.by.clone()).collect(),
         };
         if !is_node || found.len() > 1 && level != Level::Year {
             let mut sum_of = Vec::new();

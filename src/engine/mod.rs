@@ -25,10 +25,10 @@ mod review;
 mod value;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
-pub use cell::{Cell, Header};
+pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use crosstab::{CrossRow, Crosstab, Dim};
-pub use explanation::{Basis, Explanation, Rounding, Step};
+pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use listing::{Listing, ListingRow};
 pub use pivots::{LevelRow, Pivots};
 pub use value::{Column, ColumnKind, Value};
@@ -320,16 +320,24 @@ impl<'p> Engine<'p> {
             columns,
             splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
             time: view_name(&self.calendar, breakdown.time).to_string(),
+            as_of: None,
         }
     }
 
     /// Calls `f` with every org leaf's member path and the reference
     /// metric's figures (in rounding units) for each period of `level`,
     /// leaves in cascade order.
-    pub fn for_each_leaf(&self, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
+    pub fn for_each_leaf(&self, level: Level, f: impl FnMut(&[&'p str], &[u128])) {
+        self.for_each_leaf_of(self.plan.reference(), level, f)
+    }
+
+    /// As [`Engine::for_each_leaf`], with the figures of the shared metric
+    /// `metric` (an index in the plan's metrics), in its own rounding units.
+    pub fn for_each_leaf_of(&self, metric: usize, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
         let mut scratch = scratch();
         let mut out = Vec::with_capacity(self.calendar.level(level).len());
-        let series = self.reference_series();
+        let name = &self.plan.metrics[metric].name;
+        let series = self.series.iter().find(|s| &s.column.name == name).expect("every metric has a column");
         for (i, path) in self.paths.iter().enumerate() {
             out.clear();
             self.spread_leaf(series, i, level, &mut out, &mut scratch);
@@ -337,7 +345,7 @@ impl<'p> Engine<'p> {
         }
     }
 
-    /// The column of the reference metric (the one tracking compares with).
+    /// The column of the reference metric.
     fn reference_series(&self) -> &Series<'p> {
         let name = &self.plan.metrics[self.plan.reference()].name;
         self.series.iter().find(|s| &s.column.name == name).expect("the reference metric has a column")

@@ -278,7 +278,7 @@ impl<'a> Reader<'a> {
             self.resolve_history(ms, &histories, member_growth.as_ref(), &mut time, h);
         }
         let track = match get(root, "track") {
-            Some((_, v)) => self.table(v, "[track]").map(|t| self.track(t)).unwrap_or_default(),
+            Some((_, v)) => self.table(v, "[track]").map(|t| self.track(t, metrics.as_deref())).unwrap_or_default(),
             None => TrackSettings::default(),
         };
         let funnel = match (get(root, "funnel"), &metrics) {
@@ -1040,10 +1040,32 @@ impl<'a> Reader<'a> {
     }
 
     #[allow(clippy::type_complexity)]
-    /// `[track]`: `carry` and `tolerance`.
-    fn track(&mut self, t: &DeTable<'_>) -> TrackSettings {
-        self.known_keys(t, &["carry", "tolerance"], "[track]");
+    /// `[track]`: `carry`, `tolerance` and `metric` (an amount or a count
+    /// of `metrics`, when they could be read).
+    fn track(&mut self, t: &DeTable<'_>, metrics: Option<&[Metric]>) -> TrackSettings {
+        self.known_keys(t, &["carry", "tolerance", "metric"], "[track]");
         let mut settings = TrackSettings::default();
+        if let Some((_, v)) = get(t, "metric") {
+            if let Some(text) = self.string(v, "metric", "metric = \"sales\"") {
+                let names: Vec<&str> = metrics.unwrap_or_default().iter().map(|m| m.name.as_str()).collect();
+                match metrics.map(|ms| ms.iter().find(|m| m.name == text)) {
+                    Some(None) => self.error(
+                        v.span(),
+                        format!("[track] metric `{text}` is not a metric of this plan"),
+                        match crate::diagnostic::suggest(text, names.iter().copied()) {
+                            Some(s) => format!("did you mean `metric = \"{s}\"`? The plan's metrics are: {}", names.join(", ")),
+                            None => format!("the plan's metrics are: {}", names.join(", ")),
+                        },
+                    ),
+                    Some(Some(m)) if !m.is_shared() => self.error(
+                        v.span(),
+                        format!("[track] metric `{text}` is a level: it is not shared, so no member has a target that sales add up to"),
+                        "name an amount or a count of [target], or remove `metric`",
+                    ),
+                    _ => settings.metric = Some(text.to_string()),
+                }
+            }
+        }
         if let Some((_, v)) = get(t, "carry") {
             if let Some(text) = self.string(v, "carry", "carry = \"shortfall\"") {
                 match Carry::parse(text) {

@@ -29,18 +29,22 @@ impl Carry {
     }
 }
 
-/// `[track]`: the carry policy and the band around 100% attainment that
-/// counts as on track.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `[track]`: the carry policy, the band around 100% attainment that
+/// counts as on track, and the metric compared.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrackSettings {
     /// Re-planning policy (default: carry shortfalls only).
     pub carry: Carry,
     /// On track within this fraction of 100% (default 0.05: 95% to 105%).
     pub tolerance: Decimal,
+    /// The metric `track` compares (`metric = "sales"`; `--metric` wins),
+    /// checked to be an amount or a count of the plan. `None`: the default
+    /// choice (see `track::TrackedMetric`).
+    pub metric: Option<String>,
 }
 
 impl Default for TrackSettings {
     fn default() -> TrackSettings {
-        TrackSettings { carry: Carry::Shortfall, tolerance: Decimal::new(5, 2) }
+        TrackSettings { carry: Carry::Shortfall, tolerance: Decimal::new(5, 2), metric: None }
     }
 }

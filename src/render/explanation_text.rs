@@ -103,8 +103,10 @@ fn explanation_lines(e: &Explanation) -> String {
         for (path, figure) in &e.sum_of {
             out.push_str(&format!("  {:>16}  {}\n", thousands(*figure), path.join(" / ")));
         }
-        out.push_str("\nExplain one of them with every split named, e.g. --cell ");
-        out.push_str(&format!("{}\n", e.sum_of[0].0.first().map(|m| m.as_str()).unwrap_or("")));
+        let period = e.cell.iter().find(|(k, _)| k == "period").map(|(_, v)| v.as_str());
+        let example = crate::engine::cell_text(&e.splits, &e.sum_of[0].0, period);
+        let example = example.replace('\'', "'\\''");
+        out.push_str(&format!("\nExplain one of them with every split named, e.g. --cell '{example}'\n"));
         return out;
     }
     out.push('\n');

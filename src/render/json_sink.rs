@@ -110,11 +110,16 @@ impl<W: Write> CellSink for JsonSink<W> {
         let dimensions = list(h.splits.iter().map(String::as_str).chain(["period"]));
         write!(
             self.out,
-            "{{\"plan\": {}, \"currency\": {}, \"year\": {}, \"precision\": {}, \"metrics\": {}, \"dimensions\": {}, \"rows\": [",
+            "{{\"plan\": {}, \"currency\": {}, \"year\": {}, \"precision\": {}, {}\"metrics\": {}, \"dimensions\": {}, \"rows\": [",
             string(&h.plan),
             string(&h.currency),
             h.year,
             string(&h.precision.to_string()),
+            match h.as_of {
+                Some(a) if a.replan => format!("\"as_of\": \"{}\", \"replan\": true, ", a.date),
+                Some(a) => format!("\"as_of\": \"{}\", ", a.date),
+                None => String::new(),
+            },
             list(h.metrics.iter()),
             dimensions
         )?;

@@ -68,7 +68,8 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     };
     let mut dims: Vec<String> = t.row_dims.iter().map(|d| t.dim_name(*d)).collect();
     dims.push(t.dim_name(t.col_dim));
-    let title = format!("{} — {metric}{currency}, by {}", h.plan, dims.join(" × "));
+    let as_of = h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default();
+    let title = format!("{} — {metric}{currency}, by {}{as_of}", h.plan, dims.join(" × "));
     let mut out = format!("{}\n", safe(&title));
     let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
     let f = Figures { unit, color: style.color };
@@ -280,7 +281,8 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
         (None, false) => format!(" ({})", h.currency),
     };
     let f = Figures { unit, color: style.color };
-    let title = format!("{} — {}{currency}, by {}", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
+    let as_of = h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default();
+    let title = format!("{} — {}{currency}, by {}{as_of}", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
     let mut out = format!("{}\n", safe(&title));
     let mut head: Vec<String> = h.splits.clone();
     head.push("period".to_string());

@@ -367,7 +367,12 @@ impl Book {
         sheet.write_string_with_format(
             0,
             0,
-            format!("{}{currency}, by {}", h.plan, by.join(" × ")),
+            format!(
+                "{}{currency}, by {}{}",
+                h.plan,
+                by.join(" × "),
+                h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default()
+            ),
             &self.styles.title,
         )?;
         let mut widths: Vec<usize> = Vec::new();

@@ -6,10 +6,12 @@
 mod actuals;
 mod daily;
 mod figures;
+mod metric;
 mod replan;
 mod tracker;
 
 pub use actuals::{Actuals, ActualsShape, UNPLANNED};
 pub use figures::{Figures, Status};
+pub use metric::TrackedMetric;
 pub use replan::replan;
 pub use tracker::{ReportSummary, Tracker, REPORT_COLUMNS};

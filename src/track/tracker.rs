@@ -9,12 +9,12 @@ use rust_decimal::Decimal;
 
 use super::daily::{DailyActuals, DailyTargets, Total};
 use super::replan::{replan_scaled, DayRanges};
-use super::{replan, Actuals, ActualsShape, Figures};
+use super::{replan, Actuals, ActualsShape, Figures, TrackedMetric};
 use crate::allocate::Exact;
 use crate::calendar::{Level, Period};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::engine::Cell;
-use crate::engine::{view_name, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
+use crate::engine::{view_name, AsOf, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
 use crate::error::{Error, Result};
 use crate::plan::{Carry, Precision};
 
@@ -34,6 +34,8 @@ pub struct ReportSummary {
 /// Targets and actuals per tracked node and day.
 pub struct Tracker<'e, 'p> {
     engine: &'e Engine<'p>,
+    /// The metric compared: its targets, its actuals column, its unit.
+    metric: TrackedMetric,
     shape: ActualsShape,
     /// Member paths of the tracked nodes: the plan's, then `(unplanned)` ones.
     paths: Vec<Vec<String>>,
@@ -76,20 +78,35 @@ impl<'e, 'p> Tracker<'e, 'p> {
     /// Reads the actuals in `input` (named `file`) against the engine's plan.
     /// With `strict`, rows whose members are not in the plan are an error
     /// rather than an `(unplanned)` member with a warning.
+    /// The metric compared is the plan's default one ([`TrackedMetric::choose`]).
     pub fn new(engine: &'e Engine<'p>, input: impl Read, file: &str, strict: bool) -> Result<Tracker<'e, 'p>> {
+        let metric = TrackedMetric::choose(engine.plan(), None)?;
+        Tracker::of_metric(engine, metric, input, file, strict)
+    }
+
+    /// As [`Tracker::new`], comparing `metric`.
+    pub fn of_metric(
+        engine: &'e Engine<'p>,
+        metric: TrackedMetric,
+        input: impl Read,
+        file: &str,
+        strict: bool,
+    ) -> Result<Tracker<'e, 'p>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        Tracker::with_threads(engine, input, file, strict, threads)
+        Tracker::with_threads(engine, metric, input, file, strict, threads)
     }
 
     /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result either way.
     pub(crate) fn with_threads(
         engine: &'e Engine<'p>,
+        metric: TrackedMetric,
         input: impl Read,
         file: &str,
         strict: bool,
         threads: usize,
     ) -> Result<Tracker<'e, 'p>> {
         let plan = engine.plan();
+        let precision = metric.precision;
         let calendar = engine.calendar();
         let days = calendar.level(Level::Day).len();
         let split_names: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
@@ -124,18 +141,17 @@ impl<'e, 'p> Tracker<'e, 'p> {
         // daily targets, the engine's real work, are worked out while the
         // actuals are read (on a second core when there is one).
         let mut node_index: IndexMap<Vec<&'p str>, usize> = IndexMap::new();
-        engine.for_each_leaf(Level::Year, |path, _| {
+        engine.for_each_leaf_of(metric.index, Level::Year, |path, _| {
             if !node_index.contains_key(&path[..depth]) {
                 node_index.insert(path[..depth].to_vec(), node_index.len());
             }
         });
         let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
-        let daily_targets = || daily_targets(engine, &node_index, depth, days);
+        let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
         let read = || {
             let input = std::io::Cursor::new(first_line).chain(reader);
-            let mut daily = DailyActuals::new(days, plan.precision.decimals(), nodes.len());
-            let metric = &plan.metric().name;
-            Actuals::read_into(input, file, metric, &split_names, &nodes, calendar.start(), days, &mut daily)
+            let mut daily = DailyActuals::new(days, precision.decimals(), nodes.len());
+            Actuals::read_into(input, file, &metric.name, &split_names, &nodes, calendar.start(), days, &mut daily)
                 .map(|(actuals, shape)| (actuals, shape, daily))
         };
         let (targets, read) = if threads > 1 {
@@ -168,7 +184,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 Diagnostic::warning(format!(
                     "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
                     rows(actuals.outside_rows.0),
-                    plan.precision.show(actuals.outside_rows.1),
+                    precision.show(actuals.outside_rows.1),
                     verb(actuals.outside_rows.0, "is", "are"),
                     calendar.start(),
                     calendar.end(),
@@ -180,7 +196,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         }
         if actuals.unplanned_rows.0 > 0 {
             let (n, amount) = actuals.unplanned_rows;
-            let amount = plan.precision.show(amount);
+            let amount = precision.show(amount);
             let what =
                 format!("{} ({amount} in all) {} members that are not in the plan", rows(n), verb(n, "names", "name"));
             let (at, first) = actuals.first_unplanned.clone().unwrap_or_else(|| (Location::file(file), String::new()));
@@ -202,6 +218,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         daily.grow(paths.len());
         Ok(Tracker {
             engine,
+            metric,
             shape,
             paths,
             targets,
@@ -231,7 +248,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let amount = (0..self.actuals.len())
             .map(|n| (done..days).fold(Total::ZERO, |sum, d| sum.add(self.actuals.day(n, d))))
             .fold(Total::ZERO, Total::add);
-        let amount = self.engine.plan().precision.show(amount.decimal());
+        let amount = self.metric.precision.show(amount.decimal());
         let last = self.day_rows.iter().rposition(|r| *r > 0).unwrap_or(0);
         let last = self.engine.calendar().start() + chrono::Days::new(last as u64);
         Some(
@@ -243,6 +260,31 @@ impl<'e, 'p> Tracker<'e, 'p> {
             ))
             .at(Location::file(&self.file))
             .help(format!("pass --as-of {last} (the last date in the actuals) to count {}", verb(n, "it", "them"))),
+        )
+    }
+
+    /// A warning when `as_of`, taken from today rather than `--as-of`, is
+    /// past the last date of the actuals: the days between would count as
+    /// days without a sale, and the report would look further behind than it
+    /// is. `None` when the actuals reach `as_of` (or the plan year's end
+    /// before it), or have no row in the plan year.
+    pub fn stale(&self, as_of: NaiveDate) -> Option<Diagnostic> {
+        let calendar = self.engine.calendar();
+        let last = self.day_rows.iter().rposition(|r| *r > 0)?;
+        let last = calendar.start() + chrono::Days::new(last as u64);
+        if last >= as_of.min(calendar.end()) {
+            return None;
+        }
+        let days = (as_of - last).num_days();
+        Some(
+            Diagnostic::warning(format!(
+                "no --as-of, so the as-of date is today, {as_of}, but the actuals end {last}, {days} day{} before it, so the days after {last} count as days without a sale",
+                if days == 1 { "" } else { "s" }
+            ))
+            .at(Location::file(&self.file))
+            .help(format!(
+                "pass --as-of {last} to track up to the last day the actuals cover, or --as-of {as_of} if nothing was sold since"
+            )),
         )
     }
 
@@ -313,10 +355,13 @@ impl<'e, 'p> Tracker<'e, 'p> {
             .collect()
     }
 
-    fn header(&self, breakdown: &Breakdown, columns: Vec<Column>) -> Header {
+    fn header(&self, breakdown: &Breakdown, columns: Vec<Column>, as_of: AsOf) -> Header {
         let mut header = self.engine.header(breakdown);
         header.time = view_name(self.engine.calendar(), breakdown.time).to_string();
         header.columns = columns;
+        header.precision = self.metric.precision;
+        header.metrics = vec![self.metric.name.clone()];
+        header.as_of = Some(as_of);
         header
     }
 
@@ -348,8 +393,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 },
             })
             .collect();
-        sink.begin(&self.header(breakdown, columns))?;
-        let precision = self.engine.plan().precision;
+        sink.begin(&self.header(breakdown, columns, AsOf { date: as_of, replan: false }))?;
+        let precision = self.metric.precision;
         let done = self.done(as_of);
         let periods = self.periods(breakdown);
         let days = self.engine.calendar().level(Level::Day).len();
@@ -418,15 +463,15 @@ impl<'e, 'p> Tracker<'e, 'p> {
         carry: Carry,
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
-        let plan = self.engine.plan();
-        let metric = Column { name: plan.metric().name.clone(), kind: ColumnKind::Amount };
-        sink.begin(&self.header(breakdown, vec![metric]))?;
-        let precision = plan.precision;
+        let metric = Column { name: self.metric.name.clone(), kind: ColumnKind::Amount };
+        sink.begin(&self.header(breakdown, vec![metric], AsOf { date: as_of, replan: true }))?;
+        let precision = self.metric.precision;
         let done = self.done(as_of);
         let calendar = self.engine.calendar();
         let days = calendar.level(Level::Day).len();
         let ranges = DayRanges::new(calendar);
         let periods: Vec<_> = self.periods(breakdown).into_iter().filter(|(_, r)| r.end > done).collect();
+        let unplanned = self.unplanned_shares(days);
         // The groups with planned nodes, in chunks of about `REPLAN_CHUNK` nodes.
         let groups: Vec<(Vec<&str>, Vec<usize>)> = self
             .groups(breakdown)
@@ -455,11 +500,17 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 for &n in nodes {
                     targets.fill(0);
                     self.targets.add_to(n, &mut targets);
-                    let (new, gone) = match self.actuals.units(n, &mut units) {
-                        Some(scale) => {
+                    let (new, gone) = match (unplanned.get(&n), self.actuals.units(n, &mut units)) {
+                        (Some(extra), _) => {
+                            let own = self.actuals.decimals(n);
+                            let all: Vec<Decimal> =
+                                own.iter().zip(extra).map(|(a, b)| a.checked_add(*b).unwrap_or(*a)).collect();
+                            replan(calendar, &targets, &all, done, carry, precision)
+                        }
+                        (None, Some(scale)) => {
                             replan_scaled(calendar, &ranges, &targets, &units, scale, done, carry, precision)
                         }
-                        None => replan(calendar, &targets, &self.actuals.decimals(n), done, carry, precision),
+                        (None, None) => replan(calendar, &targets, &self.actuals.decimals(n), done, carry, precision),
                     };
                     if !gone.is_zero() {
                         lost.push((n, gone));
@@ -530,10 +581,101 @@ impl<'e, 'p> Tracker<'e, 'p> {
     }
 }
 
+impl Tracker<'_, '_> {
+    /// The `(unplanned)` sales each planned node counts when re-planning,
+    /// per day: an unplanned node's sales count toward its known parent (the
+    /// members of its path that the plan has), so they are shared among the
+    /// planned nodes under that parent in proportion to their yearly targets,
+    /// each day's amount exactly (largest remainders, ties to the node
+    /// written first). Nodes with no unplanned sales under their parent are
+    /// left out.
+    fn unplanned_shares(&self, days: usize) -> std::collections::HashMap<usize, Vec<Decimal>> {
+        use dashu_int::UBig;
+        let planned = self.targets.len();
+        let mut shares: std::collections::HashMap<usize, Vec<Decimal>> = std::collections::HashMap::new();
+        let mut yearly: Vec<Option<u128>> = vec![None; planned];
+        let mut scratch = vec![0u128; days];
+        // Per length of known path, the planned nodes under each known parent:
+        // each built once, with one pass over the planned nodes.
+        let mut under: IndexMap<usize, IndexMap<&[String], Vec<usize>>> = IndexMap::new();
+        for u in planned..self.paths.len() {
+            let path = &self.paths[u];
+            let known = path.iter().take_while(|m| m.as_str() != super::UNPLANNED).count();
+            let parents = under.entry(known).or_insert_with(|| {
+                let mut parents: IndexMap<&[String], Vec<usize>> = IndexMap::new();
+                for n in 0..planned {
+                    parents.entry(&self.paths[n][..known]).or_default().push(n);
+                }
+                parents
+            });
+            let Some(siblings) = parents.get(&path[..known]) else { continue };
+            let siblings = siblings.clone();
+            let weights: Vec<u128> = siblings
+                .iter()
+                .map(|&n| {
+                    *yearly[n].get_or_insert_with(|| {
+                        scratch.fill(0);
+                        self.targets.add_to(n, &mut scratch);
+                        scratch.iter().sum()
+                    })
+                })
+                .collect();
+            let total: u128 = weights.iter().sum();
+            for day in 0..days {
+                let amount = self.actuals.day(u, day).decimal();
+                if amount.is_zero() {
+                    continue;
+                }
+                let (units, scale) = (amount.mantissa().unsigned_abs(), amount.scale());
+                let negative = amount.is_sign_negative();
+                // Each sibling's floor of units * weight / total, then the
+                // leftover units to the largest remainders, the first on a tie.
+                let parts: Vec<u128> = if total == 0 {
+                    siblings.iter().enumerate().map(|(i, _)| if i == 0 { units } else { 0 }).collect()
+                } else {
+                    let whole = UBig::from(units);
+                    let total_big = UBig::from(total);
+                    let mut floors = Vec::with_capacity(siblings.len());
+                    let mut rems = Vec::with_capacity(siblings.len());
+                    for &w in &weights {
+                        let product = &whole * UBig::from(w);
+                        rems.push(&product % &total_big);
+                        floors.push(u128::try_from(&(product / &total_big)).unwrap_or(0));
+                    }
+                    let mut left = units - floors.iter().sum::<u128>();
+                    let mut order: Vec<usize> = (0..siblings.len()).collect();
+                    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
+                    for &i in &order {
+                        if left == 0 {
+                            break;
+                        }
+                        floors[i] += 1;
+                        left -= 1;
+                    }
+                    floors
+                };
+                for (&n, part) in siblings.iter().zip(parts) {
+                    if part == 0 {
+                        continue;
+                    }
+                    let Ok(mantissa) = i128::try_from(part) else { continue };
+                    let share = Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale);
+                    let days_of = shares.entry(n).or_insert_with(|| vec![Decimal::ZERO; days]);
+                    if let Ok(share) = share {
+                        days_of[day] = days_of[day].checked_add(share).unwrap_or(days_of[day]);
+                    }
+                }
+            }
+        }
+        shares
+    }
+}
+
 /// The daily targets of the nodes of `node_index` (leaf paths cut to
 /// `depth`, numbered in order of first appearance), summed from the leaves.
 fn daily_targets(
     engine: &Engine<'_>,
+    metric: usize,
     node_index: &IndexMap<Vec<&str>, usize>,
     depth: usize,
     days: usize,
@@ -546,7 +688,7 @@ fn daily_targets(
     // nodes appear in the same order, and every one of them.
     let mut appeared = 0;
     let mut same = true;
-    engine.for_each_leaf(Level::Day, |path, series| match node_index.get(&path[..depth]) {
+    engine.for_each_leaf_of(metric, Level::Day, |path, series| match node_index.get(&path[..depth]) {
         Some(&n) => {
             same &= n <= appeared;
             appeared += usize::from(n == appeared);
@@ -678,7 +820,15 @@ weights = { web = 2, shop = 3, phone = 1, partner = 0.7, event = 0.3 }
         let runs: Vec<String> = [1, 2]
             .iter()
             .map(|&threads| {
-                let tracker = Tracker::with_threads(&engine, sales.as_bytes(), "sales.csv", false, threads).unwrap();
+                let tracker = Tracker::with_threads(
+                    &engine,
+                    TrackedMetric::choose(&plan, None).unwrap(),
+                    sales.as_bytes(),
+                    "sales.csv",
+                    false,
+                    threads,
+                )
+                .unwrap();
                 let mut out = format!("{:?}\n", tracker.warnings());
                 let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
                 for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {

@@ -525,6 +525,26 @@ impl Calendar {
             return Expect::Error;
         }
         let iso = unit == WEEK && view == View::Iso;
+        if unit == WEEK && !iso && spec.retail.is_none() {
+            // Relative weeks are whole weeks by `week_start`, across month
+            // ends, clipped to the plan; one that a month end cuts is
+            // labelled by its dates.
+            let back = (date.weekday().num_days_from_monday() + 7 - spec.week_start().num_days_from_monday()) % 7;
+            let first = date - Days::new(u64::from(back)) + Days::new(if next { 7 } else { 0 });
+            let last = first + Days::new(6);
+            let year = &self.levels[0][0];
+            let (start, end) = (first.max(year.start), last.min(year.end));
+            if start > end {
+                return Expect::Error;
+            }
+            let weeks = &self.levels[WEEK];
+            if let Some(w) = weeks.iter().find(|w| w.start == start && w.end == end) {
+                return Expect::Period(w.clone());
+            }
+            let mut whole = weeks[0].clone();
+            (whole.label, whole.start, whole.end) = (format!("{start} to {end}"), start, end);
+            return Expect::Period(whole);
+        }
         let list = if iso { &self.iso } else { &self.levels[unit] };
         match list.iter().position(|p| p.start <= date && date <= p.end) {
             Some(i) => list.get(if next { i + 1 } else { i }).cloned().map_or(Expect::Error, Expect::Period),
