@@ -194,7 +194,7 @@ impl Engine<'_> {
     }
 
     /// As [`Engine::explain`], for the cell that the `--cell` texts name
-    /// together (see [`cell_spec`] for their grammar: bare members, quotes).
+    /// together (see `explanation::cell_spec` for their grammar: bare members, quotes).
     pub fn explain_cell(&self, texts: &[String], metric: Option<&str>) -> Result<Explanation> {
         let spec = texts.join(",");
         let plan = self.plan;
