@@ -157,6 +157,14 @@ fn io_advice(path: &Path, action: &str, source: &std::io::Error) -> (String, Str
             };
             (reason, "check the path: a file cannot have files inside it".to_string())
         }
+        // The folder is there but takes no new file (`/proc`, a mount that
+        // refuses creation): the temporary file cannot be made beside it.
+        ErrorKind::NotFound if action == "create" => (
+            format!("new files cannot be made in the folder {}", folder.display()),
+            "the output is written to a temporary file in its folder, then renamed into place: write the output \
+             to a folder of your own"
+                .to_string(),
+        ),
         ErrorKind::PermissionDenied if action == "create" => (
             format!("the folder {} cannot be written to (permission denied)", folder.display()),
             "the output is written to a temporary file in its folder, then renamed into place: choose a folder \
@@ -185,10 +193,19 @@ fn io_advice(path: &Path, action: &str, source: &std::io::Error) -> (String, Str
             "write a smaller breakdown (a coarser --by or a shorter --period), or to another disk".to_string(),
         ),
         _ if write => (
-            source.to_string(),
+            system_reason(source),
             "check that the output's folder exists and can be written to, or write the output elsewhere".to_string(),
         ),
-        _ => (source.to_string(), "check that the file exists and that you can read it".to_string()),
+        _ => (system_reason(source), "check that the file exists and that you can read it".to_string()),
+    }
+}
+
+/// The system's reason without a wrapper's decoration: tempfile adds
+/// ` at path "/folder/.salesplit-….tmp"`, a name the user never chose.
+fn system_reason(source: &std::io::Error) -> String {
+    match source.get_ref().and_then(|inner| inner.source()) {
+        Some(inner) => inner.to_string(),
+        None => source.to_string(),
     }
 }
 

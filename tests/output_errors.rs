@@ -179,6 +179,23 @@ fn a_loop_of_symbolic_links_as_the_plan_the_actuals_or_the_output() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
+fn an_output_in_a_folder_that_takes_no_new_file() {
+    // /proc exists but refuses new files (ENOENT even for root): the
+    // message names the folder, never the temporary file's made-up name.
+    fails_with(
+        1,
+        &[("plan.toml", PLAN)],
+        &["decompose", "plan.toml", "--format", "csv", "--output", "/proc/salesplit-out.csv"],
+        &lines(&[
+            "error: cannot write /proc/salesplit-out.csv: new files cannot be made in the folder /proc",
+            "  = help: the output is written to a temporary file in its folder, then renamed into place: write the \
+             output to a folder of your own",
+        ]),
+    );
+}
+
+#[test]
 fn a_full_disk() {
     // A twin of /dev/full (character device 1,7), which fails every write
     // with ENOSPC as a full disk does. The test's own, so that a regression
