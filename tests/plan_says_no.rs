@@ -207,6 +207,25 @@ week_start = "mon"
 }
 
 #[test]
+fn lists_nested_past_the_parser_depth_are_a_syntax_error_with_a_fix() {
+    for nested in
+        [format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)), format!("a = {}", "{b=".repeat(5_000))]
+    {
+        let (code, out, err) = run_in(&[("plan.toml", &nested)], &["validate", "plan.toml"]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(out.is_empty());
+        let first = err.lines().next().unwrap();
+        assert_eq!(first, "error: this is not valid TOML: cannot recurse further; max recursion depth met");
+        assert!(err.lines().nth(1).unwrap().starts_with("  --> plan.toml:1:"), "{err}");
+        assert_eq!(
+            err.lines().last().unwrap(),
+            "  = help: a plan nests lists and tables a few levels deep at most: remove the extra `[` and `{` where \
+             the caret points"
+        );
+    }
+}
+
+#[test]
 fn an_unquoted_chinese_key_is_told_to_be_quoted() {
     let plan = r#"[plan]
 year = 2026

@@ -1939,6 +1939,11 @@ fn syntax_help(message: &str, text: &str, at: usize) -> String {
     if message.contains("duplicate key") {
         return "a key may appear once in a table; remove or rename one of the two".to_string();
     }
+    if message.contains("max recursion depth") {
+        return "a plan nests lists and tables a few levels deep at most: remove the extra `[` and `{` where the \
+                caret points"
+            .to_string();
+    }
     if message.contains("string values must be quoted") {
         return "write a value after `=`: a number such as 10_000_000, or text in quotes such as \"East\"".to_string();
     }
