@@ -311,7 +311,7 @@ fn an_unquoted_amount_with_commas_spills_past_the_header() {
             "  |",
             "2 | Ann,East,1,1,200,000,",
             "  |                  ^^^",
-            "  = help: a comma inside a value splits it in two: put the value in quotes (\"1,200,000\"), or name the extra column in the header",
+            "  = help: a comma inside a value splits it in two: put the value in quotes (\"1,200,000\") or drop the thousands separator (1200000), or name the extra column in the header",
         ]),
     );
 }

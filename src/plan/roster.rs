@@ -12,10 +12,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
 use super::number::{check_group, Number};
 use super::{Bound, Member, MemberSet, MemberShare, Person, Precision};
 use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
+
+/// How messages name the file.
+const NOUN: Noun = Noun { the: "the roster", has: "has", owner: "the roster's", a: "a roster" };
 
 /// The member sets a roster gives a split: one for all parents when the split
 /// is the first one, else one per parent member, in order of first appearance,
@@ -35,30 +39,10 @@ pub(super) fn read(
 ) -> Result<RosterSets> {
     let full = base.join(path);
     let file = full.display().to_string();
-    let bytes = std::fs::read(&full).map_err(|source| Error::Io { path: full.clone(), action: "read", source })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::invalid(
-            Diagnostic::new("the roster is not UTF-8 text").at(Location::file(&file)).help("save it as CSV UTF-8"),
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let lines: Vec<&str> = text.lines().collect();
-    let line_text = |n: u64| lines.get((n as usize).saturating_sub(1)).copied().unwrap_or("");
-    let index = super::line_index::LineIndex::new(text);
-    let line_of = |p: &csv::Position| index.line_of(p) as u64;
+    let mut csv = CsvSource::open(&full, &file, NOUN, ROSTER_LIMITS)?;
+    let headers: Vec<String> = csv.headers().to_vec();
     let mut errors = Vec::new();
-
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            return Err(Error::invalid(
-                Diagnostic::new(format!("cannot read the roster's header: {e}")).at(Location::file(&file)),
-            ))
-        }
-    };
-    let parent_index =
-        earlier.iter().rposition(|(n, _)| headers.iter().any(|h| h == n)).or(earlier.len().checked_sub(1));
+    let parent_index = earlier.iter().rposition(|(n, _)| csv.find(n).is_some()).or(earlier.len().checked_sub(1));
     let parents: Option<(&str, &[&str])> = parent_index.map(|i| (earlier[i].0, earlier[i].1.as_slice()));
     let expected: Vec<&str> = match parents {
         Some((parent, _)) => vec!["name", parent, "weight"],
@@ -66,7 +50,7 @@ pub(super) fn read(
     };
     let mut columns = Vec::new();
     for want in &expected {
-        match headers.iter().position(|h| h == want) {
+        match csv.find(want) {
             Some(i) => columns.push(i),
             None => {
                 let near = suggest(want, headers.iter().map(String::as_str));
@@ -75,12 +59,8 @@ pub(super) fn read(
                     Some(n) => format!("rename column `{n}` to `{want}`; the roster's header is {header}"),
                     None => format!("add a `{want}` column; the roster's header is {header}"),
                 };
-                let mut d = Diagnostic::new(format!("the roster has no `{want}` column")).at(Location::csv_line(
-                    &file,
-                    1,
-                    line_text(1),
-                    0..line_text(1).len(),
-                ));
+                let mut d = Diagnostic::new(format!("the roster has no `{want}` column"))
+                    .at(csv.header_at(0..csv.header_text().len()));
                 if let Some((parent, _)) = parents.filter(|(p, _)| p == want) {
                     d = d.note(format!("each row names the member of split `{parent}` that the person belongs to"));
                 }
@@ -93,7 +73,7 @@ pub(super) fn read(
     }
     let (name_col, weight_col) = (columns[0], *columns.last().expect("weight column"));
     let parent_col = parents.map(|_| columns[1]);
-    let optional = |want: &str| headers.iter().position(|h| h == want).filter(|i| Some(*i) != parent_col);
+    let optional = |want: &str| csv.find(want).filter(|i| Some(*i) != parent_col);
     let (start_col, end_col, ramp_col) = (optional("start"), optional("end"), optional("ramp"));
     let (max_col, min_col) = (optional("max"), optional("min"));
     let of_parent = parents.map_or_else(|| "the plan's target".to_string(), |(p, _)| format!("their {p}'s target"));
@@ -107,27 +87,26 @@ pub(super) fn read(
     }
     let mut rows: Vec<Row> = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, line_of);
-                errors.push(
-                    Diagnostic::new(format!("this row is not valid CSV: {e}"))
-                        .at(Location::csv_line(&file, line as usize, line_text(line), 0..0))
-                        .help("check the quotes on this line"),
-                );
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, line_of);
-        let raw = line_text(line);
+    csv.name_rows_by(name_col);
+    loop {
+        // The problems of the row before, recorded in file order.
+        for d in errors.drain(..) {
+            let line = d.location.as_ref().map_or(0, |l: &Location| l.line);
+            csv.push_at(line, d);
+        }
+        if !csv.next_row() {
+            break;
+        }
+        let record = csv.record().clone();
+        let line = csv.line() as u64;
+        let raw_text = csv.raw_line();
+        let raw = raw_text.as_str();
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
         // Part `part` of field `i` (a byte range of the field's text); the
         // whole field when the field is not written as is (escaped quotes).
         let at_part = |i: usize, part: Range<usize>| {
             let value = record.get(i).unwrap_or("");
-            let start = field_offset(raw, &record, i);
+            let start = field_offset(raw, record.iter(), i);
             let range = if raw.get(start..start + value.len()) == Some(value) && part.end <= value.len() {
                 start + part.start..start + part.end
             } else {
@@ -142,30 +121,13 @@ pub(super) fn read(
             loc
         };
         let at = |i: usize| at_part(i, 0..record.get(i).unwrap_or("").len());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
         let name = field(name_col);
         if name.is_empty() {
+            let what = if record.get(name_col).unwrap_or("").is_empty() { "no name" } else { "a name of only spaces" };
             errors.push(
-                Diagnostic::new("a row has no name")
+                Diagnostic::new(format!("a row has {what}"))
                     .at(at(name_col))
-                    .help("write the salesperson's name in the `name` column"),
-            );
-            continue;
-        }
-        // A comma in an unquoted amount (1,200,000) splits it into cells past
-        // the header, shifting the cells after it: the row's other cells
-        // cannot be trusted, so this is the one problem reported for it.
-        if let Some(extra) = (headers.len()..record.len()).find(|&i| !field(i).is_empty()) {
-            errors.push(
-                Diagnostic::new(format!(
-                    "the row of `{name}` has {} cells but the header has {} columns",
-                    record.len(),
-                    headers.len()
-                ))
-                .at(at(extra))
-                .help("a comma inside a value splits it in two: put the value in quotes (\"1,200,000\"), or name the extra column in the header"),
+                    .help("write the salesperson's name in the `name` column, or remove the row"),
             );
             continue;
         }
@@ -311,6 +273,7 @@ pub(super) fn read(
         }
         rows.push(Row { name, parent, weight, location: at(name_col), person });
     }
+    let mut errors = csv.finish();
     if rows.is_empty() && errors.is_empty() {
         errors.push(
             Diagnostic::new("the roster has no rows")
@@ -549,24 +512,6 @@ fn nearest_multiples(amount: Decimal, p: Precision) -> Option<(Decimal, Decimal)
     Some((down.round_dp(p.decimals()), up.round_dp(p.decimals())))
 }
 
-/// Byte offset of field `i` in the raw line, found by walking the fields in
-/// order (each after the comma that ends the one before, so that an empty
-/// field is placed after its comma).
-pub(super) fn field_offset(raw: &str, record: &csv::StringRecord, i: usize) -> usize {
-    let mut cursor = 0;
-    for (j, f) in record.iter().enumerate() {
-        if j > 0 {
-            cursor = raw.get(cursor..).and_then(|rest| rest.find(',')).map_or(raw.len(), |p| cursor + p + 1);
-        }
-        let found = raw.get(cursor..).and_then(|rest| rest.find(f)).map(|p| cursor + p).unwrap_or(cursor);
-        if j == i {
-            return found;
-        }
-        cursor = found + f.len();
-    }
-    cursor
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -674,7 +619,7 @@ mod tests {
         let csv = "name,region,weight,start,end,ramp,max,min,note\n\
                    Ann,East,1,2025-11-15,,50%|75%,\"1,200,000.50\",10%,anything\n\
                    Bob,East,2,,2026-06-30,,,,\n\
-                   Cid,West,1\n";
+                   Cid,West,1,,,,,,\n";
         let (_, sets, parent) = read_csv(csv).unwrap();
         assert_eq!(parent, Some(0));
         let east = &sets[0].1.members;
