@@ -90,6 +90,9 @@ impl Baseline {
         while csv.next_row() && !overflow {
             let Some(date) = csv.date(date_column) else { continue };
             let Some(amount) = csv.amount(metric_column, metric) else { continue };
+            if csv.empty_member(&split_columns, &splits[..depth]) {
+                continue;
+            }
             span = Some(span.map_or((date, date), |(a, b)| (a.min(date), b.max(date))));
             let day = (date - first).num_days();
             let Some(sum) = usize::try_from(day).ok().and_then(|d| baseline.days.get_mut(d)) else {

@@ -286,12 +286,16 @@ impl<R> CsvSource<R> {
             let by = [(';', "semicolons", "`;`"), ('\t', "tabs", "tab")].into_iter().find(|(c, ..)| text.contains(*c));
             if let Some((_, what, each)) = by {
                 return Err(Error::invalid(
-                    Diagnostic::new(format!("{} seems to be separated by {what}, not commas", self.noun.the))
-                        .at(self.header_at(0..text.len()))
-                        .help(format!(
-                            "salesplit reads comma-separated files: save it as \"CSV UTF-8 (Comma delimited)\", \
+                    Diagnostic::new(format!(
+                        "{} {} to be separated by {what}, not commas",
+                        self.noun.the,
+                        if self.noun.has == "have" { "seem" } else { "seems" }
+                    ))
+                    .at(self.header_at(0..text.len()))
+                    .help(format!(
+                        "salesplit reads comma-separated files: save it as \"CSV UTF-8 (Comma delimited)\", \
                              or replace each {each} between the columns by a comma"
-                        )),
+                    )),
                 ));
             }
         }
@@ -302,18 +306,19 @@ impl<R> CsvSource<R> {
             }
             if let Some(i) = self.keys[..j].iter().position(|k| k == key) {
                 let (a, b) = (&self.headers[i], &self.headers[j]);
-                let names = if a == b { format!("`{a}`") } else { format!("`{a}` and `{b}`") };
-                errors.push(
-                    Diagnostic::new(format!(
-                        "{} header names the column `{key}` twice: column {} and column {}",
-                        self.noun.owner,
-                        i + 1,
-                        j + 1
-                    ))
-                    .at(self.header_at(self.header_span(j)))
-                    .note(format!("column names are matched without regard to case or spaces, so {names} are one name"))
-                    .help("rename or remove one of the two columns"),
-                );
+                let mut d = Diagnostic::new(format!(
+                    "{} header names the column `{key}` twice: column {} and column {}",
+                    self.noun.owner,
+                    i + 1,
+                    j + 1
+                ))
+                .at(self.header_at(self.header_span(j)));
+                if a != b {
+                    d = d.note(format!(
+                        "column names are matched without regard to case or spaces, so `{a}` and `{b}` are one name"
+                    ));
+                }
+                errors.push(d.help("rename or remove one of the two columns"));
             }
         }
         if errors.is_empty() {

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
 use super::number::{check_group, Number};
 use super::{Bound, Member, MemberSet, MemberShare, Person, Precision};
-use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{name_list, suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// How messages name the file.
@@ -136,7 +136,7 @@ pub(super) fn read(
         let parent = parent_col.map(field).unwrap_or_default();
         if let (Some((pname, members)), Some(col)) = (parents, parent_col) {
             if !members.contains(&parent.as_str()) {
-                let list = members.join(", ");
+                let list = name_list(members);
                 let help = match suggest(&parent, members.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`? The members of `{pname}` are: {list}"),
                     None => format!("write one of the members of `{pname}`: {list}"),
@@ -402,6 +402,14 @@ fn parse_ramp(name: &str, text: &str) -> Result<Vec<Decimal>, CellProblem> {
         }
         let percent = match Number::from_text(t) {
             Ok(Number::Percent(v)) => v,
+            Ok(Number::Plain(v)) if v > Decimal::ZERO && v <= Decimal::ONE => {
+                let percent = (v * Decimal::ONE_HUNDRED).normalize();
+                let p = CellProblem::new(
+                    format!("step {step} of `{name}`'s ramp, `{t}`, is not a percentage"),
+                    format!("write {percent}% ({t} as a fraction); {HOW}"),
+                );
+                return Err(p.part(part));
+            }
             Ok(Number::Plain(_)) | Err(_) => {
                 let p = CellProblem::new(format!("step {step} of `{name}`'s ramp, `{t}`, is not a percentage"), HOW);
                 return Err(p.part(part));
@@ -470,6 +478,15 @@ fn parse_bound(
             "write a percentage of at most 100%, or an amount",
         )),
         Number::Percent(v) => Ok(Bound::Share(v / Decimal::ONE_HUNDRED)),
+        // A bare fraction is a share written the spreadsheet's way, not an
+        // amount below one unit of money: ask rather than guess.
+        Number::Plain(amount) if amount > Decimal::ZERO && amount < Decimal::ONE => {
+            let percent = (amount * Decimal::ONE_HUNDRED).normalize();
+            Err(CellProblem::new(
+                format!("the {which} of `{name}` is {t}, which reads as an amount of less than 1"),
+                format!("write {percent}% for a share of {of_parent}, or an amount of 1 or more"),
+            ))
+        }
         Number::Plain(amount) => {
             if let Some(p) = precision.filter(|p| p.to_units(amount).is_none()) {
                 let help = match nearest_multiples(amount, p) {
@@ -603,6 +620,11 @@ mod tests {
         assert_eq!(p.help, "round it to a multiple of 0.01, such as 1000.00 or 1000.01");
         let p = parse_bound("Bob", "max", "1250", "x", Precision::new(dec("100"))).unwrap_err();
         assert_eq!(p.help, "round it to a multiple of 100, such as 1200 or 1300");
+        let p = bound("max", "0.9").unwrap_err();
+        assert_eq!(p.message, "the max of `Bob` is 0.9, which reads as an amount of less than 1");
+        assert_eq!(p.help, "write 90% for a share of their region's target, or an amount of 1 or more");
+        let p = parse_ramp("Bob", "25%|0.5").unwrap_err();
+        assert!(p.help.starts_with("write 50% (0.5 as a fraction); "), "{}", p.help);
         let p = bound("max", "lots").unwrap_err();
         assert_eq!(p.message, "the max of `Bob` is not usable: `lots` is not a number");
         let p = bound("max", "12,00,000").unwrap_err();

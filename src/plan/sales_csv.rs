@@ -66,6 +66,23 @@ impl<R> CsvSource<R> {
         }
     }
 
+    /// Whether the current row leaves a member empty in one of the split
+    /// columns `columns` (named `names`): such a row is recorded as an error.
+    pub(crate) fn empty_member(&mut self, columns: &[usize], names: &[&str]) -> bool {
+        let Some(k) = columns.iter().position(|&c| self.field(c).is_empty()) else { return false };
+        let what = if self.record().get(columns[k]).unwrap_or("").is_empty() {
+            "an empty name"
+        } else {
+            "a name of only spaces"
+        };
+        let split = names.get(k).copied().unwrap_or("member");
+        let d = Diagnostic::new(format!("this row has a {split} with {what}"))
+            .at(self.field_at(columns[k]))
+            .help(format!("write the {split}'s name in the `{split}` column, or remove the row"));
+        self.push(d);
+        true
+    }
+
     /// The date in column `col` of the current row, or `None` with the error recorded.
     pub(crate) fn date(&mut self, col: usize) -> Option<NaiveDate> {
         let text = self.field(col);

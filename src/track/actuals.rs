@@ -394,6 +394,10 @@ impl Actuals {
             let node = match found {
                 Some(n) => n,
                 None => {
+                    // No plan member has an empty name: such a row is an error, not `(unplanned)`.
+                    if csv.empty_member(&columns.splits, &split_names) {
+                        continue;
+                    }
                     key.clear();
                     for &c in &columns.splits {
                         push_member(&mut key, csv.field(c));
