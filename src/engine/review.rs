@@ -20,23 +20,31 @@ impl Engine<'_> {
         let mut out = Vec::new();
         for (d, split) in plan.splits.iter().enumerate() {
             let Some(roster) = &split.roster else { continue };
-            // team (the members above) -> person -> units
-            let mut teams: IndexMap<Vec<&str>, IndexMap<&str, u128>> = IndexMap::new();
+            // team (the members above) -> person -> units; teams are slices of the paths, not copies.
+            let mut teams: IndexMap<&[&str], IndexMap<&str, u128>> = IndexMap::new();
             let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
             // `(vacant)` is nobody: it is no one's team-mate and has no average to beat.
             for (path, (units, _)) in self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT) {
-                *teams.entry(path[..d].to_vec()).or_default().entry(path[d]).or_default() += units;
+                *teams.entry(&path[..d]).or_default().entry(path[d]).or_default() += units;
             }
-            let origins: HashMap<(&str, &str), &crate::diagnostic::Location> = split
-                .within
-                .iter()
-                .flat_map(|(parent, set)| {
-                    set.members.iter().map(move |m| ((parent.as_str(), m.name.as_str()), &m.origin))
-                })
-                .chain(
-                    split.default.iter().flat_map(|set| set.members.iter().map(|m| (("", m.name.as_str()), &m.origin))),
-                )
-                .collect();
+            // Where each person is written: only looked up when someone is
+            // warned about, so a large roster with nobody to warn builds nothing.
+            let mut origins: Option<HashMap<(&str, &str), &crate::diagnostic::Location>> = None;
+            let origins_of = || -> HashMap<(&str, &str), &crate::diagnostic::Location> {
+                split
+                    .within
+                    .iter()
+                    .flat_map(|(parent, set)| {
+                        set.members.iter().map(move |m| ((parent.as_str(), m.name.as_str()), &m.origin))
+                    })
+                    .chain(
+                        split
+                            .default
+                            .iter()
+                            .flat_map(|set| set.members.iter().map(|m| (("", m.name.as_str()), &m.origin))),
+                    )
+                    .collect()
+            };
             for (team, people) in &teams {
                 if people.len() < 2 {
                     continue;
@@ -59,7 +67,7 @@ impl Engine<'_> {
                         people.len()
                     ))
                     .help(format!("check {person}'s weight in {roster}, or give part of the target to others"));
-                    if let Some(at) = origins.get(&(parent, *person)) {
+                    if let Some(at) = origins.get_or_insert_with(origins_of).get(&(parent, *person)) {
                         d = d.at((*at).clone());
                     }
                     out.push(d);

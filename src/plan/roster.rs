@@ -80,13 +80,17 @@ pub(super) fn read(
 
     struct Row {
         name: String,
-        parent: String,
+        /// Index into `parent_names`.
+        parent: u32,
         weight: Number,
         location: Location,
         person: Person,
     }
     let mut rows: Vec<Row> = Vec::new();
-    let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    // Parents by first appearance; rows name theirs by index, so that a
+    // million rows do not hold a million copies of ten names.
+    let mut parent_ids: HashMap<String, u32> = HashMap::new();
+    let mut parent_names: Vec<String> = Vec::new();
     csv.name_rows_by(name_col);
     loop {
         // The problems of the row before, recorded in file order.
@@ -261,18 +265,38 @@ pub(super) fn read(
             continue;
         }
         let Some(weight) = weight else { continue };
-        if let Some(first) = seen.insert((parent.clone(), name.clone()), line) {
-            let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
-            errors.push(
-                Diagnostic::new(format!("`{name}` appears twice{under}"))
-                    .at(at(name_col))
-                    .note(format!("it is also on line {first}"))
-                    .help("give each person one row, or tell namesakes apart (`张伟 (2)`)"),
-            );
+        let id = match parent_ids.get(&parent) {
+            Some(&id) => id,
+            None => {
+                let id = parent_names.len() as u32;
+                parent_ids.insert(parent.clone(), id);
+                parent_names.push(parent);
+                id
+            }
+        };
+        rows.push(Row { name, parent: id, weight, location: at(name_col), person });
+    }
+    // A person twice under one parent: found by sorting, not by a table of
+    // every name (rows come in file order, so the first of equals is the earlier).
+    let mut by_name: Vec<u32> = (0..rows.len() as u32).collect();
+    by_name.sort_by(|&a, &b| {
+        let (a, b) = (&rows[a as usize], &rows[b as usize]);
+        (a.parent, &a.name).cmp(&(b.parent, &b.name))
+    });
+    for pair in by_name.windows(2) {
+        let (first, row) = (&rows[pair[0] as usize], &rows[pair[1] as usize]);
+        if first.parent != row.parent || first.name != row.name {
             continue;
         }
-        rows.push(Row { name, parent, weight, location: at(name_col), person });
+        let parent = &parent_names[row.parent as usize];
+        let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
+        let d = Diagnostic::new(format!("`{}` appears twice{under}", row.name))
+            .at(row.location.clone())
+            .note(format!("it is also on line {}", first.location.line))
+            .help("give each person one row, or tell namesakes apart (`张伟 (2)`)");
+        csv.push_at(row.location.line, d);
     }
+    drop(by_name);
     let mut errors = csv.finish();
     if rows.is_empty() && errors.is_empty() {
         errors.push(
@@ -283,17 +307,12 @@ pub(super) fn read(
     }
 
     // Group by parent, keeping the order in which parents first appear.
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<Row>> = HashMap::new();
+    let mut groups: Vec<Vec<Row>> = parent_names.iter().map(|_| Vec::new()).collect();
     for row in rows {
-        if !groups.contains_key(&row.parent) {
-            order.push(row.parent.clone());
-        }
-        groups.entry(row.parent.clone()).or_default().push(row);
+        groups[row.parent as usize].push(row);
     }
     let mut sets = Vec::new();
-    for parent in order {
-        let group = groups.remove(&parent).unwrap_or_default();
+    for (parent, group) in parent_names.into_iter().zip(groups) {
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
         let numbers: Vec<Number> = group.iter().map(|r| r.weight).collect();
         if let Err(problem) = check_group(&numbers) {
