@@ -105,7 +105,7 @@ fn a_ramp_step_that_is_not_a_percentage() {
             "  |",
             "2 | Ann,East,1,2026-05-01,25%|0.5|75%",
             "  |                           ^^^",
-            "  = help: write the ramp as percentages separated by |, such as 25%|50%|75%",
+            "  = help: write 50% (0.5 as a fraction); write the ramp as percentages separated by |, such as 25%|50%|75%",
         ]),
     );
 }
