@@ -55,6 +55,17 @@ pub(crate) struct Noun {
     pub a: &'static str,
 }
 
+impl Noun {
+    /// `is` or `are`, to agree with [`Noun::the`].
+    pub(crate) fn is(self) -> &'static str {
+        if self.has == "have" {
+            "are"
+        } else {
+            "is"
+        }
+    }
+}
+
 /// How much a file of one kind may hold: files read whole into memory
 /// (rosters, holiday calendars) have a size limit; streamed ones (actuals,
 /// baselines) need none, as memory does not grow with their rows.
@@ -62,14 +73,17 @@ pub(crate) struct Noun {
 pub(crate) struct Limits {
     /// The most bytes the file may have.
     pub file_bytes: Option<u64>,
+    /// The most rows it may have (blank ones not counted).
+    pub rows: Option<u64>,
 }
 
-/// The limits of a roster: 256 MB is about ten million rows.
-pub(crate) const ROSTER_LIMITS: Limits = Limits { file_bytes: Some(256 << 20) };
+/// The limits of a roster: each row is a member held in memory (a
+/// 1,000,000-row roster is about 23 MB and validates in well under 1 GB).
+pub(crate) const ROSTER_LIMITS: Limits = Limits { file_bytes: Some(128_000_000), rows: Some(2_000_000) };
 /// The limits of a holiday calendar: a century of holidays is 100 KB.
-pub(crate) const CALENDAR_LIMITS: Limits = Limits { file_bytes: Some(16 << 20) };
+pub(crate) const CALENDAR_LIMITS: Limits = Limits { file_bytes: Some(16_000_000), rows: Some(1_000_000) };
 /// The limits of a streamed sales file: none but the row's.
-pub(crate) const STREAM_LIMITS: Limits = Limits { file_bytes: None };
+pub(crate) const STREAM_LIMITS: Limits = Limits { file_bytes: None, rows: None };
 
 /// A CSV file being read row by row. See the module's contract.
 pub(crate) struct CsvSource<R> {
@@ -96,6 +110,11 @@ pub(crate) struct CsvSource<R> {
     more_errors: u64,
     /// Set when the rest of the file cannot be read.
     stopped: bool,
+    /// Why, reported before the rows' problems.
+    fatal: Vec<Diagnostic>,
+    /// Rows read (not blank), and the most there may be.
+    rows: u64,
+    max_rows: Option<u64>,
 }
 
 impl CsvSource<std::fs::File> {
@@ -162,6 +181,9 @@ impl<R: Read> CsvSource<R> {
             error_lines: Vec::new(),
             more_errors: 0,
             stopped: false,
+            fatal: Vec::new(),
+            rows: 0,
+            max_rows: limits.rows,
         };
         source.check_header()?;
         Ok(source)
@@ -217,6 +239,12 @@ impl<R> CsvSource<R> {
         &self.file
     }
 
+    /// Whether reading stopped before the end of the file (the file is not
+    /// CSV text, or is past a limit): the rows read are not the whole file.
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped
+    }
+
     /// The current row.
     pub(crate) fn record(&self) -> &csv::StringRecord {
         &self.record
@@ -267,7 +295,8 @@ impl<R> CsvSource<R> {
 
     /// The problems recorded, in file order, then how many more there were.
     pub(crate) fn finish(self) -> Vec<Diagnostic> {
-        let mut errors = self.errors;
+        let mut errors = self.fatal;
+        errors.extend(self.errors);
         if self.more_errors > 0 {
             errors.push(
                 Diagnostic::new(format!("{} more rows have problems like the ones above", self.more_errors))
@@ -357,9 +386,7 @@ impl<R: Read> CsvSource<R> {
                                 .help(help)]
                         }
                     };
-                    for d in d {
-                        self.push_at(usize::MAX, d);
-                    }
+                    self.fatal.extend(d);
                     self.stopped = true;
                     return false;
                 }
@@ -374,6 +401,19 @@ impl<R: Read> CsvSource<R> {
                 continue;
             }
             self.line = line;
+            self.rows += 1;
+            if let Some(max) = self.max_rows.filter(|max| self.rows > *max) {
+                let shown = crate::plan::thousands(rust_decimal::Decimal::from(max));
+                let d = Diagnostic::new(format!("{} {} more than {shown} rows", self.noun.the, self.noun.has))
+                    .at(Location::file(&self.file))
+                    .help(format!(
+                        "{} holds at most {shown} rows; check that this is the right file (not an export or a device)",
+                        self.noun.a
+                    ));
+                self.fatal.push(d);
+                self.stopped = true;
+                return false;
+            }
             if self.record.len() != self.headers.len() {
                 let d = self.wrong_shape();
                 self.push(d);
@@ -448,7 +488,7 @@ fn not_utf8<R>(file: &str, noun: Noun, guard: &mut Guard<R>, at: u64) -> Diagnos
     let shown = String::from_utf8_lossy(&bytes).into_owned();
     // The first bad byte is shown as one U+FFFD (3 bytes) after the valid part.
     let underline = valid..(valid + 3).min(shown.len());
-    Diagnostic::new(format!("{} is not UTF-8 text", noun.the))
+    Diagnostic::new(format!("{} {} not UTF-8 text", noun.the, noun.is()))
         .at(Location::csv_line(file, line, &shown, underline))
         .note(
             "this is the first line that is not UTF-8; a file that Excel saves as \"CSV\" on Chinese Windows is \
@@ -482,25 +522,31 @@ impl Refusal {
         let excel = "in Excel, save the sheet with File > Save As > \"CSV UTF-8 (Comma delimited)\" and name that file";
         let whole = Location::file(file);
         match self {
-            Refusal::Zip => {
-                Diagnostic::new(format!("{} is an Excel workbook (.xlsx) or another zip file, not CSV text", noun.the))
+            Refusal::Zip => Diagnostic::new(format!(
+                "{} {} an Excel workbook (.xlsx) or another zip file, not CSV text",
+                noun.the,
+                noun.is()
+            ))
+            .at(whole)
+            .help(excel),
+            Refusal::Ole => {
+                Diagnostic::new(format!("{} {} an old Excel workbook (.xls), not CSV text", noun.the, noun.is()))
                     .at(whole)
                     .help(excel)
             }
-            Refusal::Ole => Diagnostic::new(format!("{} is an old Excel workbook (.xls), not CSV text", noun.the))
-                .at(whole)
-                .help(excel),
-            Refusal::Utf16 => Diagnostic::new(format!("{} is UTF-16 text, not UTF-8", noun.the))
+            Refusal::Utf16 => Diagnostic::new(format!("{} {} UTF-16 text, not UTF-8", noun.the, noun.is()))
                 .at(whole)
                 .note("Excel writes UTF-16 when a sheet is saved as \"Unicode Text\"")
                 .help(excel),
-            Refusal::Binary => Diagnostic::new(format!("{} is not text: it holds binary data (NUL bytes)", noun.the))
-                .at(whole)
-                .help(format!("check the file name: salesplit reads CSV text here; {excel}")),
+            Refusal::Binary => {
+                Diagnostic::new(format!("{} {} not text: the file holds binary data (NUL bytes)", noun.the, noun.is()))
+                    .at(whole)
+                    .help(format!("check the file name: salesplit reads CSV text here; {excel}"))
+            }
             Refusal::LongRow(at) => {
-                let line = guard.line_of(at) as usize;
-                Diagnostic::new(format!("a row of {} is longer than 1 MB", noun.the))
-                    .at(Location::csv_line(file, line, "", 0..0))
+                let line = guard.line_of(at);
+                Diagnostic::new(format!("{} {} a row longer than 1 MB, from line {line}", noun.the, noun.has))
+                    .at(whole)
                     .note("no row of a CSV file salesplit reads is that long; an opening quote without its closing quote makes the rest of the file one cell")
                     .help("check the quotes from this line on, and that this is the right file")
             }

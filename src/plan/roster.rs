@@ -78,15 +78,14 @@ pub(super) fn read(
     let (max_col, min_col) = (optional("max"), optional("min"));
     let of_parent = parents.map_or_else(|| "the plan's target".to_string(), |(p, _)| format!("their {p}'s target"));
 
-    struct Row {
-        name: String,
-        /// Index into `parent_names`.
-        parent: u32,
-        weight: Number,
-        location: Location,
-        person: Person,
+    // Each parent's members as they are read (no copy of a million rows to
+    // regroup them), with the weights as written for the group's checks.
+    #[derive(Default)]
+    struct Group {
+        members: Vec<Member>,
+        weights: Vec<Number>,
     }
-    let mut rows: Vec<Row> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     // Parents by first appearance; rows name theirs by index, so that a
     // million rows do not hold a million copies of ten names.
     let mut parent_ids: HashMap<String, u32> = HashMap::new();
@@ -271,34 +270,52 @@ pub(super) fn read(
                 let id = parent_names.len() as u32;
                 parent_ids.insert(parent.clone(), id);
                 parent_names.push(parent);
+                groups.push(Group::default());
                 id
             }
         };
-        rows.push(Row { name, parent: id, weight, location: at(name_col), person });
+        let group = &mut groups[id as usize];
+        group.members.push(Member {
+            name,
+            share: MemberShare::Weight(weight.value().max(Decimal::ZERO)),
+            origin: at(name_col),
+            person,
+        });
+        group.weights.push(weight);
     }
     // A person twice under one parent: found by sorting, not by a table of
     // every name (rows come in file order, so the first of equals is the earlier).
-    let mut by_name: Vec<u32> = (0..rows.len() as u32).collect();
-    by_name.sort_by(|&a, &b| {
-        let (a, b) = (&rows[a as usize], &rows[b as usize]);
-        (a.parent, &a.name).cmp(&(b.parent, &b.name))
-    });
+    let mut by_name: Vec<(u32, u32)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| (0..group.members.len()).map(move |i| (g as u32, i as u32)))
+        .collect();
+    if csv.stopped() {
+        // The file is not all there: only why.
+        return Err(Error::Invalid(csv.finish()));
+    }
+    let member = |&(g, i): &(u32, u32)| &groups[g as usize].members[i as usize];
+    by_name.sort_by(|a, b| (a.0, &member(a).name).cmp(&(b.0, &member(b).name)));
+    // The first row of each run of equals.
+    let mut first = by_name.first().copied();
     for pair in by_name.windows(2) {
-        let (first, row) = (&rows[pair[0] as usize], &rows[pair[1] as usize]);
-        if first.parent != row.parent || first.name != row.name {
+        let row = member(&pair[1]);
+        if pair[0].0 != pair[1].0 || member(&pair[0]).name != row.name {
+            first = Some(pair[1]);
             continue;
         }
-        let parent = &parent_names[row.parent as usize];
+        let Some(first) = first.as_ref().map(member) else { continue };
+        let parent = &parent_names[pair[1].0 as usize];
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
         let d = Diagnostic::new(format!("`{}` appears twice{under}", row.name))
-            .at(row.location.clone())
-            .note(format!("it is also on line {}", first.location.line))
+            .at(row.origin.clone())
+            .note(format!("it is also on line {}", first.origin.line))
             .help("give each person one row, or tell namesakes apart (`张伟 (2)`)");
-        csv.push_at(row.location.line, d);
+        csv.push_at(row.origin.line, d);
     }
     drop(by_name);
     let mut errors = csv.finish();
-    if rows.is_empty() && errors.is_empty() {
+    if groups.is_empty() && errors.is_empty() {
         errors.push(
             Diagnostic::new("the roster has no rows")
                 .at(Location::file(&file))
@@ -306,18 +323,13 @@ pub(super) fn read(
         );
     }
 
-    // Group by parent, keeping the order in which parents first appear.
-    let mut groups: Vec<Vec<Row>> = parent_names.iter().map(|_| Vec::new()).collect();
-    for row in rows {
-        groups[row.parent as usize].push(row);
-    }
     let mut sets = Vec::new();
     for (parent, group) in parent_names.into_iter().zip(groups) {
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
-        let numbers: Vec<Number> = group.iter().map(|r| r.weight).collect();
+        let Group { mut members, weights: numbers } = group;
         if let Err(problem) = check_group(&numbers) {
             let mut d = Diagnostic::new(problem.message(&format!("the roster's weights{under}")))
-                .at(group[0].location.clone())
+                .at(members[0].origin.clone())
                 .help(problem.help());
             if let Some(note) = problem.note() {
                 d = d.note(note);
@@ -328,21 +340,14 @@ pub(super) fn read(
         if numbers.iter().all(|n| n.value().is_zero()) {
             errors.push(
                 Diagnostic::new(format!("every weight{under} is zero, so there is nobody to share the amount"))
-                    .at(group[0].location.clone())
+                    .at(members[0].origin.clone())
                     .help("give at least one person a positive weight"),
             );
             continue;
         }
-        let origin = group[0].location.clone();
-        let members = group
-            .into_iter()
-            .map(|r| Member {
-                name: r.name,
-                share: MemberShare::Weight(r.weight.value().max(Decimal::ZERO)),
-                origin: r.location,
-                person: r.person,
-            })
-            .collect();
+        drop(numbers);
+        members.shrink_to_fit();
+        let origin = members[0].origin.clone();
         sets.push((parent, MemberSet { members, origin }));
     }
     if !errors.is_empty() {

@@ -76,8 +76,13 @@ impl<R> CsvSource<R> {
             "a name of only spaces"
         };
         let split = names.get(k).copied().unwrap_or("member");
+        let mut at = self.field_at(columns[k]);
+        if at.underline.is_empty() {
+            // An empty field: point at where it should be.
+            at.column = Some(at.line_text[..at.underline.start].chars().count() + 1);
+        }
         let d = Diagnostic::new(format!("this row has a {split} with {what}"))
-            .at(self.field_at(columns[k]))
+            .at(at)
             .help(format!("write the {split}'s name in the `{split}` column, or remove the row"));
         self.push(d);
         true
