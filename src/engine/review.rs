@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use super::{Engine, Source};
@@ -20,12 +19,23 @@ impl Engine<'_> {
         let mut out = Vec::new();
         for (d, split) in plan.splits.iter().enumerate() {
             let Some(roster) = &split.roster else { continue };
-            // team (the members above) -> person -> units; teams are slices of the paths, not copies.
-            let mut teams: IndexMap<&[&str], IndexMap<&str, u128>> = IndexMap::new();
+            // team (the members above) -> person -> units. The leaves come in
+            // cascade order, so a team's leaves are one run and a person's
+            // leaves one run inside it: runs are summed, nothing is hashed,
+            // and a million people cost two words each.
+            let mut teams: Vec<(&[&str], Vec<(&str, u128)>)> = Vec::new();
             let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
             // `(vacant)` is nobody: it is no one's team-mate and has no average to beat.
             for (path, (units, _)) in self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT) {
-                *teams.entry(&path[..d]).or_default().entry(path[d]).or_default() += units;
+                let team = &path[..d];
+                if teams.last().is_none_or(|(t, _)| *t != team) {
+                    teams.push((team, Vec::new()));
+                }
+                let people = &mut teams.last_mut().expect("pushed above").1;
+                match people.last_mut() {
+                    Some((person, sum)) if *person == path[d] => *sum += units,
+                    _ => people.push((path[d], *units)),
+                }
             }
             // Where each person is written: only looked up when someone is
             // warned about, so a large roster with nobody to warn builds nothing.
@@ -49,9 +59,9 @@ impl Engine<'_> {
                 if people.len() < 2 {
                     continue;
                 }
-                let total: u128 = people.values().sum();
+                let total: u128 = people.iter().map(|(_, units)| units).sum();
                 let n = people.len() as u128;
-                for (person, units) in people {
+                for (person, units) in people.iter() {
                     // More than twice the average: units * n > 2 * total.
                     if units * n <= 2 * total {
                         continue;
