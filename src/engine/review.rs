@@ -10,6 +10,9 @@ use super::{Engine, Source};
 use crate::diagnostic::Diagnostic;
 use crate::plan::thousands;
 
+/// A team (the members above a person) and each person's units, in order.
+type Team<'p> = (&'p [&'p str], Vec<(&'p str, u128)>);
+
 impl Engine<'_> {
     /// Warnings about a valid plan: a person whose target is more than twice
     /// the average of the people sharing the same parent.
@@ -23,7 +26,7 @@ impl Engine<'_> {
             // cascade order, so a team's leaves are one run and a person's
             // leaves one run inside it: runs are summed, nothing is hashed,
             // and a million people cost two words each.
-            let mut teams: Vec<(&[&str], Vec<(&str, u128)>)> = Vec::new();
+            let mut teams: Vec<Team<'_>> = Vec::new();
             let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
             // `(vacant)` is nobody: it is no one's team-mate and has no average to beat.
             for (path, (units, _)) in self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT) {
