@@ -223,5 +223,24 @@ fn wide_split(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(decompose, benches, wide_split, track);
+/// What `validate` does with a roster of 1,000,000 salespeople under 10
+/// regions, by year: read the plan and its roster, build the engine, review.
+fn million_row_roster(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let spec = Spec { reps: 1_000_000, products: 0, regions: 10, level: "year".into(), ..Spec::default() };
+    let path = generate::write_plan(dir.path(), &spec).expect("write the generated plan");
+    let mut group = c.benchmark_group("roster");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat).measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(1_000_000));
+    group.bench_function("validate_1M_rows", |b| {
+        b.iter(|| {
+            let plan = Plan::read(&path).expect("valid plan");
+            let engine = Engine::new(&plan).expect("runnable plan");
+            std::hint::black_box(engine.review().len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(decompose, benches, wide_split, track, million_row_roster);
 criterion_main!(decompose);

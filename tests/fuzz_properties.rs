@@ -4,7 +4,10 @@
 //! swapped for huge, negative, tiny or odd ones; Unicode, BOMs, bare CRs,
 //! NULs and very long lines), each through the library as `salesplit`
 //! would read it. Every outcome must be a run to the end or a refusal whose
-//! message starts with `error:`. (`says_no_properties.rs` damages the plans
+//! message starts with `error:`; and through the real binary, damaged CSV
+//! files must end in exit 0, or exit 1 with nothing on stdout and every
+//! `error:` placed (`--> file`, with the line for a row) and with a `help:`
+//! line — never exit 101 or a signal. (`says_no_properties.rs` damages the plans
 //! themselves with pasted tokens; the plan property here only adds the
 //! line-level and number edits it does not make.)
 //!
@@ -283,6 +286,92 @@ proptest! {
         let plan = damage(text, &edits);
         let outcome = outcome(|| harness::plan_text(name, &plan));
         prop_assert!(outcome.is_ok(), "{}\nplan:\n{}", outcome.unwrap_err(), plan);
+    }
+}
+
+/// What the real binary does with the files `files` (written into a fresh
+/// folder) when run with `args` there: a run to the end (exit 0), or a
+/// refusal with exit 1, nothing on stdout, and every `error:` with a place
+/// (`--> file` and, for a row, its line) and a `help:` line. Never exit 101
+/// (a panic) or a signal.
+fn judged_by_the_binary(files: &[(&str, &[u8])], args: &[&str]) -> Result<(), String> {
+    let dir = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).map_err(|e| e.to_string())?;
+    }
+    let out = assert_cmd::Command::cargo_bin("salesplit")
+        .map_err(|e| e.to_string())?
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(0) => Ok(()),
+        Some(1) => {
+            if !out.stdout.is_empty() {
+                return Err(format!("exit 1 with output on stdout:\n{}", String::from_utf8_lossy(&out.stdout)));
+            }
+            if !stderr.starts_with("error: ") {
+                return Err(format!("exit 1 without `error:` first:\n{stderr}"));
+            }
+            // Each problem: from its `error:` to the next.
+            for block in stderr.split("\nerror: ").filter(|b| !b.trim().is_empty()) {
+                let placed = block.lines().any(|l| l.trim_start().starts_with("--> "));
+                let helped = block.lines().any(|l| l.trim_start().starts_with("= help: "));
+                if !placed || !helped {
+                    return Err(format!("a refusal without a place or a help line:\n{block}\n(all of it:\n{stderr})"));
+                }
+            }
+            Ok(())
+        }
+        code => Err(format!("exit {code:?} (a panic or a signal):\n{stderr}")),
+    }
+}
+
+/// The example files the plans of the fuzz cases name.
+fn example(name: &str) -> Vec<u8> {
+    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)).expect("an example")
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn damaged_csv_files_through_the_binary_run_or_exit_1_with_a_place_and_a_help(
+        kind in 0usize..4,
+        case in 0usize..16,
+        edits in edits(),
+    ) {
+        let (reps, people) = (example("company-reps.csv"), example("people-reps.csv"));
+        let (plan, file, name, args): (&str, String, &str, Vec<&str>) = match kind {
+            0 => {
+                let c = harness::ROSTER_CASES[case % harness::ROSTER_CASES.len()];
+                (c.plan, damage(&harness::sample(c.seed, ROWS), &edits), "reps.csv", vec!["validate", "plan.toml"])
+            }
+            1 => {
+                let c = harness::ACTUALS_CASES[case % harness::ACTUALS_CASES.len()];
+                let args = vec!["track", "plan.toml", "--actuals", "actuals.csv", "--as-of", "2026-06-30", "--format", "csv"];
+                (c.plan, damage(&harness::sample(c.seed, ROWS), &edits), "actuals.csv", args)
+            }
+            2 => {
+                let c = harness::BASELINE_CASES[case % harness::BASELINE_CASES.len()];
+                let name = if c.plan.contains("sales-2025.csv") { "sales-2025.csv" } else { "b.csv" };
+                (c.plan, damage(&harness::sample(c.seed, ROWS), &edits), name, vec!["validate", "plan.toml"])
+            }
+            _ => {
+                let c = harness::HOLIDAYS_CASES[case % harness::HOLIDAYS_CASES.len()];
+                (c.plan, damage(c.seed, &edits), "h.csv", vec!["validate", "plan.toml"])
+            }
+        };
+        let files: [(&str, &[u8]); 4] = [
+            ("plan.toml", plan.as_bytes()),
+            ("company-reps.csv", &reps),
+            ("people-reps.csv", &people),
+            (name, file.as_bytes()),
+        ];
+        let outcome = judged_by_the_binary(&files, &args);
+        prop_assert!(outcome.is_ok(), "{}\n{name}:\n{}", outcome.unwrap_err(), file);
     }
 }
 

@@ -105,7 +105,7 @@ fn a_ramp_step_that_is_not_a_percentage() {
             "  |",
             "2 | Ann,East,1,2026-05-01,25%|0.5|75%",
             "  |                           ^^^",
-            "  = help: write the ramp as percentages separated by |, such as 25%|50%|75%",
+            "  = help: write 50% (0.5 as a fraction); write the ramp as percentages separated by |, such as 25%|50%|75%",
         ]),
     );
 }
@@ -311,7 +311,7 @@ fn an_unquoted_amount_with_commas_spills_past_the_header() {
             "  |",
             "2 | Ann,East,1,1,200,000,",
             "  |                  ^^^",
-            "  = help: a comma inside a value splits it in two: put the value in quotes (\"1,200,000\"), or name the extra column in the header",
+            "  = help: a comma inside a value splits it in two: put the value in quotes (\"1,200,000\") or drop the thousands separator (1200000), or name the extra column in the header",
         ]),
     );
 }

@@ -160,7 +160,7 @@ impl<'p> Engine<'p> {
                 .help("remove the holds, or the `start`, `end`, `ramp` and `vacancy` settings"),
             ));
         }
-        let tree = OrgTree::build(plan, &people)?;
+        let mut tree = OrgTree::build(plan, &people)?;
         let leaves = tree.paths.len();
         // Per shared metric, each leaf's time table: a person in seat part of
         // the year follows their own days.
@@ -233,9 +233,13 @@ impl<'p> Engine<'p> {
             } else if kind == ColumnKind::Count {
                 held = count_cells(&calendar, &tree.amounts[i], &tables, &leaf_tables[i], t);
             }
-            let mut columns = vec![(metric.name.clone(), &tree.amounts[i])];
+            // The tree's amounts move into the series (a million leaves are
+            // 64 MB); only a funnel worked out from this metric still reads them.
+            let funnel_here = plan.funnel.as_ref().is_some_and(|f| f.metric == i);
+            let own = if funnel_here { tree.amounts[i].clone() } else { std::mem::take(&mut tree.amounts[i]) };
+            let mut columns = vec![(metric.name.clone(), own)];
             if let Some(base) = &tree.base {
-                columns.push((format!("{}_base", metric.name), &base[i]));
+                columns.push((format!("{}_base", metric.name), base[i].clone()));
             }
             for (name, amounts) in columns {
                 // A base column rounds on its own: the holds' joint rounding is for the assigned figures.
@@ -243,7 +247,7 @@ impl<'p> Engine<'p> {
                 series.push(Series {
                     column: Column { name, kind },
                     precision,
-                    source: Source::Shared { amounts: amounts.clone(), tables: leaf_tables[i].clone(), base: t, held },
+                    source: Source::Shared { amounts, tables: leaf_tables[i].clone(), base: t, held },
                 });
             }
             if let Some(funnel) = plan.funnel.as_ref().filter(|f| f.metric == i) {

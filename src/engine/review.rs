@@ -4,12 +4,14 @@
 
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use super::{Engine, Source};
 use crate::diagnostic::Diagnostic;
 use crate::plan::thousands;
+
+/// A team (the members above a person) and each person's units, in order.
+type Team<'p> = (&'p [&'p str], Vec<(&'p str, u128)>);
 
 impl Engine<'_> {
     /// Warnings about a valid plan: a person whose target is more than twice
@@ -20,30 +22,49 @@ impl Engine<'_> {
         let mut out = Vec::new();
         for (d, split) in plan.splits.iter().enumerate() {
             let Some(roster) = &split.roster else { continue };
-            // team (the members above) -> person -> units
-            let mut teams: IndexMap<Vec<&str>, IndexMap<&str, u128>> = IndexMap::new();
+            // team (the members above) -> person -> units. The leaves come in
+            // cascade order, so a team's leaves are one run and a person's
+            // leaves one run inside it: runs are summed, nothing is hashed,
+            // and a million people cost two words each.
+            let mut teams: Vec<Team<'_>> = Vec::new();
             let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
             // `(vacant)` is nobody: it is no one's team-mate and has no average to beat.
             for (path, (units, _)) in self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT) {
-                *teams.entry(path[..d].to_vec()).or_default().entry(path[d]).or_default() += units;
+                let team = &path[..d];
+                if teams.last().is_none_or(|(t, _)| *t != team) {
+                    teams.push((team, Vec::new()));
+                }
+                let people = &mut teams.last_mut().expect("pushed above").1;
+                match people.last_mut() {
+                    Some((person, sum)) if *person == path[d] => *sum += units,
+                    _ => people.push((path[d], *units)),
+                }
             }
-            let origins: HashMap<(&str, &str), &crate::diagnostic::Location> = split
-                .within
-                .iter()
-                .flat_map(|(parent, set)| {
-                    set.members.iter().map(move |m| ((parent.as_str(), m.name.as_str()), &m.origin))
-                })
-                .chain(
-                    split.default.iter().flat_map(|set| set.members.iter().map(|m| (("", m.name.as_str()), &m.origin))),
-                )
-                .collect();
+            // Where each person is written: only looked up when someone is
+            // warned about, so a large roster with nobody to warn builds nothing.
+            let mut origins: Option<HashMap<(&str, &str), &crate::diagnostic::Location>> = None;
+            let origins_of = || -> HashMap<(&str, &str), &crate::diagnostic::Location> {
+                split
+                    .within
+                    .iter()
+                    .flat_map(|(parent, set)| {
+                        set.members.iter().map(move |m| ((parent.as_str(), m.name.as_str()), &m.origin))
+                    })
+                    .chain(
+                        split
+                            .default
+                            .iter()
+                            .flat_map(|set| set.members.iter().map(|m| (("", m.name.as_str()), &m.origin))),
+                    )
+                    .collect()
+            };
             for (team, people) in &teams {
                 if people.len() < 2 {
                     continue;
                 }
-                let total: u128 = people.values().sum();
+                let total: u128 = people.iter().map(|(_, units)| units).sum();
                 let n = people.len() as u128;
-                for (person, units) in people {
+                for (person, units) in people.iter() {
                     // More than twice the average: units * n > 2 * total.
                     if units * n <= 2 * total {
                         continue;
@@ -59,7 +80,7 @@ impl Engine<'_> {
                         people.len()
                     ))
                     .help(format!("check {person}'s weight in {roster}, or give part of the target to others"));
-                    if let Some(at) = origins.get(&(parent, *person)) {
+                    if let Some(at) = origins.get_or_insert_with(origins_of).get(&(parent, *person)) {
                         d = d.at((*at).clone());
                     }
                     out.push(d);

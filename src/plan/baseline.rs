@@ -15,12 +15,12 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use super::sales_csv::{Noun, SalesCsv};
+use super::csv_source::{CsvSource, Noun, STREAM_LIMITS};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// How messages name the file.
-const NOUN: Noun = Noun { the: "the baseline", has: "has", owner: "the baseline's" };
+const NOUN: Noun = Noun { the: "the baseline", has: "has", owner: "the baseline's", a: "a baseline" };
 
 /// Last year's actual sales, summed for target setting.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,9 +60,7 @@ impl Baseline {
     ) -> Result<Baseline> {
         let full = base.join(path);
         let file = full.display().to_string();
-        let input =
-            std::fs::File::open(&full).map_err(|source| Error::Io { path: full.clone(), action: "read", source })?;
-        let mut csv = SalesCsv::new(input, &file, NOUN)?;
+        let mut csv = CsvSource::open(&full, &file, NOUN, STREAM_LIMITS)?;
         let (date_column, metric_column) = csv.required(metric, splits)?;
         // As in track: the splits go as deep as the file has their columns
         // without a gap, since a member is only known under its parents.
@@ -92,6 +90,9 @@ impl Baseline {
         while csv.next_row() && !overflow {
             let Some(date) = csv.date(date_column) else { continue };
             let Some(amount) = csv.amount(metric_column, metric) else { continue };
+            if csv.empty_member(&split_columns, &splits[..depth]) {
+                continue;
+            }
             span = Some(span.map_or((date, date), |(a, b)| (a.min(date), b.max(date))));
             let day = (date - first).num_days();
             let Some(sum) = usize::try_from(day).ok().and_then(|d| baseline.days.get_mut(d)) else {

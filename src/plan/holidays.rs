@@ -8,8 +8,15 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 
+use std::io::Read;
+
 use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
-use crate::plan::roster::field_offset;
+use crate::error::Error;
+use crate::plan::csv_source::{field_offset, CsvSource, Noun, CALENDAR_LIMITS};
+
+/// How messages name the file.
+const NOUN: Noun =
+    Noun { the: "the holiday calendar", has: "has", owner: "the holiday calendar's", a: "a holiday calendar" };
 
 /// Calendars shipped with salesplit: name and CSV text.
 pub const SHIPPED: [(&str, &str); 3] = [
@@ -35,7 +42,10 @@ impl Holidays {
         if let Some((name, text)) = SHIPPED.iter().find(|(name, _)| *name == entry) {
             let year = name.rsplit('-').next().and_then(|y| y.parse::<i32>().ok());
             self.years.extend(year);
-            return self.read(text, &format!("{name} (shipped)"), false);
+            let file = format!("{name} (shipped)");
+            let csv =
+                CsvSource::new(text.as_bytes(), &file, NOUN, CALENDAR_LIMITS).map_err(|e| e.diagnostics().to_vec())?;
+            return self.read(csv, false);
         }
         let looks_like_path = entry.ends_with(".csv") || entry.contains('/') || entry.contains('\\');
         if !looks_like_path {
@@ -53,63 +63,51 @@ impl Holidays {
             return Err(vec![Diagnostic::new(format!("unknown holiday calendar `{entry}`")).at(at.clone()).help(help)]);
         }
         let path = base.join(entry);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            let reason =
-                if e.kind() == std::io::ErrorKind::NotFound { "no such file".to_string() } else { e.to_string() };
-            vec![Diagnostic::new(format!("cannot read holiday calendar {}: {reason}", path.display()))
-                .at(at.clone())
-                .help("check the path; it is read relative to the plan file's folder")]
+        let file = path.display().to_string();
+        let csv = CsvSource::open(&path, &file, NOUN, CALENDAR_LIMITS).map_err(|e| match e {
+            Error::Invalid(ds) => ds,
+            io => {
+                let (reason, help) = match &io {
+                    Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (
+                        "no such file".to_string(),
+                        "check the path; it is read relative to the plan file's folder".to_string(),
+                    ),
+                    _ => io.io_advice().unwrap_or_default(),
+                };
+                vec![Diagnostic::new(format!("cannot read holiday calendar {file}: {reason}"))
+                    .at(at.clone())
+                    .help(help)]
+            }
         })?;
-        self.read(&text, &path.display().to_string(), true)
+        self.read(csv, true)
     }
 
-    fn read(&mut self, text: &str, file: &str, own: bool) -> Result<(), Vec<Diagnostic>> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let lines: Vec<&str> = text.lines().collect();
-        let line_text = |n: usize| lines.get(n.saturating_sub(1)).copied().unwrap_or("");
-        let index = super::line_index::LineIndex::new(text);
-        let line_of = |p: &csv::Position| index.line_of(p);
-        let mut errors = Vec::new();
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-            Err(e) => {
-                return Err(vec![Diagnostic::new(format!("cannot read the header: {e}")).at(Location::file(file))])
-            }
-        };
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let (Some(date_col), Some(off_col)) = (column("date"), column("is_off_day")) else {
+    /// Reads one calendar's rows. A date marked both off and worked in one
+    /// calendar is an error naming both lines; between calendars, a day that
+    /// any of them lists as a working day is worked.
+    fn read<R: Read>(&mut self, mut csv: CsvSource<R>, own: bool) -> Result<(), Vec<Diagnostic>> {
+        let (Some(date_col), Some(off_col)) = (csv.find("date"), csv.find("is_off_day")) else {
             return Err(vec![Diagnostic::new("a holiday calendar needs the columns date,name,is_off_day")
-                .at(Location::csv_line(file, 1, line_text(1), 0..line_text(1).len()))
+                .at(csv.header_at(0..csv.header_text().len()))
                 .help("write the header `date,name,is_off_day`; is_off_day is true for a day off, false for a make-up working day")]);
         };
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, line_of);
-                    errors.push(Diagnostic::new(format!("this row is not valid CSV: {e}")).at(Location::csv_line(
-                        file,
-                        line,
-                        line_text(line),
-                        0..0,
-                    )));
-                    continue;
-                }
-            };
-            let line = record.position().map_or(0, line_of);
-            let raw = line_text(line);
+        // This calendar's days: whether off, and the line that says so.
+        let mut days: BTreeMap<NaiveDate, (bool, usize)> = BTreeMap::new();
+        while csv.next_row() {
+            let line = csv.line();
+            let raw = csv.raw_line();
+            let record = csv.record();
             let at = |i: usize| {
                 let value = record.get(i).unwrap_or("");
-                let start = field_offset(raw, &record, i);
-                let mut loc = Location::csv_line(file, line, raw, start..start + value.len());
+                let start = field_offset(&raw, record.iter(), i);
+                let mut loc = Location::csv_line(csv.file(), line, &raw, start..start + value.len());
                 if value.is_empty() {
                     // An empty field: point at where it should be.
                     loc.column = Some(raw[..start.min(raw.len())].chars().count() + 1);
                 }
                 loc
             };
-            let date_text = record.get(date_col).unwrap_or("").trim();
+            let date_text = csv.field(date_col);
             let Ok(date) = NaiveDate::parse_from_str(date_text, "%Y-%m-%d") else {
                 let message = if date_text.is_empty() {
                     "a holiday row has no date".to_string()
@@ -120,10 +118,11 @@ impl Holidays {
                 if let Some(why) = why_not_a_date(date_text) {
                     d = d.note(why);
                 }
-                errors.push(d.help("write dates as YYYY-MM-DD, e.g. 2026-10-01"));
+                let d = d.help("write dates as YYYY-MM-DD, e.g. 2026-10-01");
+                csv.push(d);
                 continue;
             };
-            let off_text = record.get(off_col).unwrap_or("").trim();
+            let off_text = csv.field(off_col);
             let off = match off_text.to_ascii_lowercase().as_str() {
                 "true" | "1" | "yes" => true,
                 "false" | "0" | "no" => false,
@@ -133,22 +132,40 @@ impl Holidays {
                     } else {
                         format!("is_off_day `{off_text}` for {date} is not true or false")
                     };
-                    errors.push(Diagnostic::new(message).at(at(off_col)).help(
+                    let d = Diagnostic::new(message).at(at(off_col)).help(
                         "write true for a day off, or false for a make-up working day (a weekend day that is worked)",
-                    ));
+                    );
+                    csv.push(d);
                     continue;
                 }
             };
+            match days.get(&date) {
+                Some(&(before, first)) if before != off => {
+                    let kind = |off: bool| if off { "an off day" } else { "a working day" };
+                    let d = Diagnostic::new(format!("{date} is both {} and {}", kind(before), kind(off)))
+                        .at(at(off_col))
+                        .note(format!("line {first} marks it as {}, line {line} as {}", kind(before), kind(off)))
+                        .help("keep one of the two rows: true for a day off, false for a make-up working day");
+                    csv.push(d);
+                }
+                Some(_) => {}
+                None => {
+                    days.insert(date, (off, line));
+                }
+            }
+        }
+        let errors = csv.finish();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        for (date, (off, _)) in days {
             if own {
                 self.years.insert(date.year());
             }
-            self.days.insert(date, off);
+            // A day that any calendar lists as a working day is worked.
+            self.days.entry(date).and_modify(|o| *o = *o && off).or_insert(off);
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        Ok(())
     }
 }
 

@@ -11,8 +11,8 @@
 
 mod baseline;
 mod breakback;
+pub(crate) mod csv_source;
 mod holidays;
-mod line_index;
 mod number;
 mod plan_text;
 mod precision;

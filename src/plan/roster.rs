@@ -12,10 +12,14 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
 use super::number::{check_group, Number};
 use super::{Bound, Member, MemberSet, MemberShare, Person, Precision};
-use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{name_list, suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
+
+/// How messages name the file.
+const NOUN: Noun = Noun { the: "the roster", has: "has", owner: "the roster's", a: "a roster" };
 
 /// The member sets a roster gives a split: one for all parents when the split
 /// is the first one, else one per parent member, in order of first appearance,
@@ -35,30 +39,10 @@ pub(super) fn read(
 ) -> Result<RosterSets> {
     let full = base.join(path);
     let file = full.display().to_string();
-    let bytes = std::fs::read(&full).map_err(|source| Error::Io { path: full.clone(), action: "read", source })?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::invalid(
-            Diagnostic::new("the roster is not UTF-8 text").at(Location::file(&file)).help("save it as CSV UTF-8"),
-        )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let lines: Vec<&str> = text.lines().collect();
-    let line_text = |n: u64| lines.get((n as usize).saturating_sub(1)).copied().unwrap_or("");
-    let index = super::line_index::LineIndex::new(text);
-    let line_of = |p: &csv::Position| index.line_of(p) as u64;
+    let mut csv = CsvSource::open(&full, &file, NOUN, ROSTER_LIMITS)?;
+    let headers: Vec<String> = csv.headers().to_vec();
     let mut errors = Vec::new();
-
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            return Err(Error::invalid(
-                Diagnostic::new(format!("cannot read the roster's header: {e}")).at(Location::file(&file)),
-            ))
-        }
-    };
-    let parent_index =
-        earlier.iter().rposition(|(n, _)| headers.iter().any(|h| h == n)).or(earlier.len().checked_sub(1));
+    let parent_index = earlier.iter().rposition(|(n, _)| csv.find(n).is_some()).or(earlier.len().checked_sub(1));
     let parents: Option<(&str, &[&str])> = parent_index.map(|i| (earlier[i].0, earlier[i].1.as_slice()));
     let expected: Vec<&str> = match parents {
         Some((parent, _)) => vec!["name", parent, "weight"],
@@ -66,7 +50,7 @@ pub(super) fn read(
     };
     let mut columns = Vec::new();
     for want in &expected {
-        match headers.iter().position(|h| h == want) {
+        match csv.find(want) {
             Some(i) => columns.push(i),
             None => {
                 let near = suggest(want, headers.iter().map(String::as_str));
@@ -75,12 +59,8 @@ pub(super) fn read(
                     Some(n) => format!("rename column `{n}` to `{want}`; the roster's header is {header}"),
                     None => format!("add a `{want}` column; the roster's header is {header}"),
                 };
-                let mut d = Diagnostic::new(format!("the roster has no `{want}` column")).at(Location::csv_line(
-                    &file,
-                    1,
-                    line_text(1),
-                    0..line_text(1).len(),
-                ));
+                let mut d = Diagnostic::new(format!("the roster has no `{want}` column"))
+                    .at(csv.header_at(0..csv.header_text().len()));
                 if let Some((parent, _)) = parents.filter(|(p, _)| p == want) {
                     d = d.note(format!("each row names the member of split `{parent}` that the person belongs to"));
                 }
@@ -93,41 +73,43 @@ pub(super) fn read(
     }
     let (name_col, weight_col) = (columns[0], *columns.last().expect("weight column"));
     let parent_col = parents.map(|_| columns[1]);
-    let optional = |want: &str| headers.iter().position(|h| h == want).filter(|i| Some(*i) != parent_col);
+    let optional = |want: &str| csv.find(want).filter(|i| Some(*i) != parent_col);
     let (start_col, end_col, ramp_col) = (optional("start"), optional("end"), optional("ramp"));
     let (max_col, min_col) = (optional("max"), optional("min"));
     let of_parent = parents.map_or_else(|| "the plan's target".to_string(), |(p, _)| format!("their {p}'s target"));
 
-    struct Row {
-        name: String,
-        parent: String,
-        weight: Number,
-        location: Location,
-        person: Person,
+    // Each parent's members as they are read (no copy of a million rows to
+    // regroup them), with the weights as written for the group's checks.
+    #[derive(Default)]
+    struct Group {
+        members: Vec<Member>,
+        weights: Vec<Number>,
     }
-    let mut rows: Vec<Row> = Vec::new();
-    let mut seen: HashMap<(String, String), u64> = HashMap::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, line_of);
-                errors.push(
-                    Diagnostic::new(format!("this row is not valid CSV: {e}"))
-                        .at(Location::csv_line(&file, line as usize, line_text(line), 0..0))
-                        .help("check the quotes on this line"),
-                );
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, line_of);
-        let raw = line_text(line);
+    let mut groups: Vec<Group> = Vec::new();
+    // Parents by first appearance; rows name theirs by index, so that a
+    // million rows do not hold a million copies of ten names.
+    let mut parent_ids: HashMap<String, u32> = HashMap::new();
+    let mut parent_names: Vec<String> = Vec::new();
+    csv.name_rows_by(name_col);
+    loop {
+        // The problems of the row before, recorded in file order.
+        for d in errors.drain(..) {
+            let line = d.location.as_ref().map_or(0, |l: &Location| l.line);
+            csv.push_at(line, d);
+        }
+        if !csv.next_row() {
+            break;
+        }
+        let record = csv.record().clone();
+        let line = csv.line() as u64;
+        let raw_text = csv.raw_line();
+        let raw = raw_text.as_str();
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_string();
         // Part `part` of field `i` (a byte range of the field's text); the
         // whole field when the field is not written as is (escaped quotes).
         let at_part = |i: usize, part: Range<usize>| {
             let value = record.get(i).unwrap_or("");
-            let start = field_offset(raw, &record, i);
+            let start = field_offset(raw, record.iter(), i);
             let range = if raw.get(start..start + value.len()) == Some(value) && part.end <= value.len() {
                 start + part.start..start + part.end
             } else {
@@ -142,30 +124,13 @@ pub(super) fn read(
             loc
         };
         let at = |i: usize| at_part(i, 0..record.get(i).unwrap_or("").len());
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
         let name = field(name_col);
         if name.is_empty() {
+            let what = if record.get(name_col).unwrap_or("").is_empty() { "no name" } else { "a name of only spaces" };
             errors.push(
-                Diagnostic::new("a row has no name")
+                Diagnostic::new(format!("a row has {what}"))
                     .at(at(name_col))
-                    .help("write the salesperson's name in the `name` column"),
-            );
-            continue;
-        }
-        // A comma in an unquoted amount (1,200,000) splits it into cells past
-        // the header, shifting the cells after it: the row's other cells
-        // cannot be trusted, so this is the one problem reported for it.
-        if let Some(extra) = (headers.len()..record.len()).find(|&i| !field(i).is_empty()) {
-            errors.push(
-                Diagnostic::new(format!(
-                    "the row of `{name}` has {} cells but the header has {} columns",
-                    record.len(),
-                    headers.len()
-                ))
-                .at(at(extra))
-                .help("a comma inside a value splits it in two: put the value in quotes (\"1,200,000\"), or name the extra column in the header"),
+                    .help("write the salesperson's name in the `name` column, or remove the row"),
             );
             continue;
         }
@@ -174,7 +139,7 @@ pub(super) fn read(
         let parent = parent_col.map(field).unwrap_or_default();
         if let (Some((pname, members)), Some(col)) = (parents, parent_col) {
             if !members.contains(&parent.as_str()) {
-                let list = members.join(", ");
+                let list = name_list(members);
                 let help = match suggest(&parent, members.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`? The members of `{pname}` are: {list}"),
                     None => format!("write one of the members of `{pname}`: {list}"),
@@ -299,19 +264,58 @@ pub(super) fn read(
             continue;
         }
         let Some(weight) = weight else { continue };
-        if let Some(first) = seen.insert((parent.clone(), name.clone()), line) {
-            let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
-            errors.push(
-                Diagnostic::new(format!("`{name}` appears twice{under}"))
-                    .at(at(name_col))
-                    .note(format!("it is also on line {first}"))
-                    .help("give each person one row, or tell namesakes apart (`张伟 (2)`)"),
-            );
+        let id = match parent_ids.get(&parent) {
+            Some(&id) => id,
+            None => {
+                let id = parent_names.len() as u32;
+                parent_ids.insert(parent.clone(), id);
+                parent_names.push(parent);
+                groups.push(Group::default());
+                id
+            }
+        };
+        let group = &mut groups[id as usize];
+        group.members.push(Member {
+            name,
+            share: MemberShare::Weight(weight.value().max(Decimal::ZERO)),
+            origin: at(name_col),
+            person,
+        });
+        group.weights.push(weight);
+    }
+    // A person twice under one parent: found by sorting, not by a table of
+    // every name (rows come in file order, so the first of equals is the earlier).
+    let mut by_name: Vec<(u32, u32)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| (0..group.members.len()).map(move |i| (g as u32, i as u32)))
+        .collect();
+    if csv.stopped() {
+        // The file is not all there: only why.
+        return Err(Error::Invalid(csv.finish()));
+    }
+    let member = |&(g, i): &(u32, u32)| &groups[g as usize].members[i as usize];
+    by_name.sort_by(|a, b| (a.0, &member(a).name).cmp(&(b.0, &member(b).name)));
+    // The first row of each run of equals.
+    let mut first = by_name.first().copied();
+    for pair in by_name.windows(2) {
+        let row = member(&pair[1]);
+        if pair[0].0 != pair[1].0 || member(&pair[0]).name != row.name {
+            first = Some(pair[1]);
             continue;
         }
-        rows.push(Row { name, parent, weight, location: at(name_col), person });
+        let Some(first) = first.as_ref().map(member) else { continue };
+        let parent = &parent_names[pair[1].0 as usize];
+        let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
+        let d = Diagnostic::new(format!("`{}` appears twice{under}", row.name))
+            .at(row.origin.clone())
+            .note(format!("it is also on line {}", first.origin.line))
+            .help("give each person one row, or tell namesakes apart (`张伟 (2)`)");
+        csv.push_at(row.origin.line, d);
     }
-    if rows.is_empty() && errors.is_empty() {
+    drop(by_name);
+    let mut errors = csv.finish();
+    if groups.is_empty() && errors.is_empty() {
         errors.push(
             Diagnostic::new("the roster has no rows")
                 .at(Location::file(&file))
@@ -319,23 +323,13 @@ pub(super) fn read(
         );
     }
 
-    // Group by parent, keeping the order in which parents first appear.
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<Row>> = HashMap::new();
-    for row in rows {
-        if !groups.contains_key(&row.parent) {
-            order.push(row.parent.clone());
-        }
-        groups.entry(row.parent.clone()).or_default().push(row);
-    }
     let mut sets = Vec::new();
-    for parent in order {
-        let group = groups.remove(&parent).unwrap_or_default();
+    for (parent, group) in parent_names.into_iter().zip(groups) {
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
-        let numbers: Vec<Number> = group.iter().map(|r| r.weight).collect();
+        let Group { mut members, weights: numbers } = group;
         if let Err(problem) = check_group(&numbers) {
             let mut d = Diagnostic::new(problem.message(&format!("the roster's weights{under}")))
-                .at(group[0].location.clone())
+                .at(members[0].origin.clone())
                 .help(problem.help());
             if let Some(note) = problem.note() {
                 d = d.note(note);
@@ -346,21 +340,14 @@ pub(super) fn read(
         if numbers.iter().all(|n| n.value().is_zero()) {
             errors.push(
                 Diagnostic::new(format!("every weight{under} is zero, so there is nobody to share the amount"))
-                    .at(group[0].location.clone())
+                    .at(members[0].origin.clone())
                     .help("give at least one person a positive weight"),
             );
             continue;
         }
-        let origin = group[0].location.clone();
-        let members = group
-            .into_iter()
-            .map(|r| Member {
-                name: r.name,
-                share: MemberShare::Weight(r.weight.value().max(Decimal::ZERO)),
-                origin: r.location,
-                person: r.person,
-            })
-            .collect();
+        drop(numbers);
+        members.shrink_to_fit();
+        let origin = members[0].origin.clone();
         sets.push((parent, MemberSet { members, origin }));
     }
     if !errors.is_empty() {
@@ -439,6 +426,14 @@ fn parse_ramp(name: &str, text: &str) -> Result<Vec<Decimal>, CellProblem> {
         }
         let percent = match Number::from_text(t) {
             Ok(Number::Percent(v)) => v,
+            Ok(Number::Plain(v)) if v > Decimal::ZERO && v <= Decimal::ONE => {
+                let percent = (v * Decimal::ONE_HUNDRED).normalize();
+                let p = CellProblem::new(
+                    format!("step {step} of `{name}`'s ramp, `{t}`, is not a percentage"),
+                    format!("write {percent}% ({t} as a fraction); {HOW}"),
+                );
+                return Err(p.part(part));
+            }
             Ok(Number::Plain(_)) | Err(_) => {
                 let p = CellProblem::new(format!("step {step} of `{name}`'s ramp, `{t}`, is not a percentage"), HOW);
                 return Err(p.part(part));
@@ -507,6 +502,15 @@ fn parse_bound(
             "write a percentage of at most 100%, or an amount",
         )),
         Number::Percent(v) => Ok(Bound::Share(v / Decimal::ONE_HUNDRED)),
+        // A bare fraction is a share written the spreadsheet's way, not an
+        // amount below one unit of money: ask rather than guess.
+        Number::Plain(amount) if amount > Decimal::ZERO && amount < Decimal::ONE => {
+            let percent = (amount * Decimal::ONE_HUNDRED).normalize();
+            Err(CellProblem::new(
+                format!("the {which} of `{name}` is {t}, which reads as an amount of less than 1"),
+                format!("write {percent}% for a share of {of_parent}, or an amount of 1 or more"),
+            ))
+        }
         Number::Plain(amount) => {
             if let Some(p) = precision.filter(|p| p.to_units(amount).is_none()) {
                 let help = match nearest_multiples(amount, p) {
@@ -547,24 +551,6 @@ fn nearest_multiples(amount: Decimal, p: Precision) -> Option<(Decimal, Decimal)
     let down = amount.checked_div(p.unit())?.floor().checked_mul(p.unit())?;
     let up = down.checked_add(p.unit())?;
     Some((down.round_dp(p.decimals()), up.round_dp(p.decimals())))
-}
-
-/// Byte offset of field `i` in the raw line, found by walking the fields in
-/// order (each after the comma that ends the one before, so that an empty
-/// field is placed after its comma).
-pub(super) fn field_offset(raw: &str, record: &csv::StringRecord, i: usize) -> usize {
-    let mut cursor = 0;
-    for (j, f) in record.iter().enumerate() {
-        if j > 0 {
-            cursor = raw.get(cursor..).and_then(|rest| rest.find(',')).map_or(raw.len(), |p| cursor + p + 1);
-        }
-        let found = raw.get(cursor..).and_then(|rest| rest.find(f)).map(|p| cursor + p).unwrap_or(cursor);
-        if j == i {
-            return found;
-        }
-        cursor = found + f.len();
-    }
-    cursor
 }
 
 #[cfg(test)]
@@ -658,6 +644,11 @@ mod tests {
         assert_eq!(p.help, "round it to a multiple of 0.01, such as 1000.00 or 1000.01");
         let p = parse_bound("Bob", "max", "1250", "x", Precision::new(dec("100"))).unwrap_err();
         assert_eq!(p.help, "round it to a multiple of 100, such as 1200 or 1300");
+        let p = bound("max", "0.9").unwrap_err();
+        assert_eq!(p.message, "the max of `Bob` is 0.9, which reads as an amount of less than 1");
+        assert_eq!(p.help, "write 90% for a share of their region's target, or an amount of 1 or more");
+        let p = parse_ramp("Bob", "25%|0.5").unwrap_err();
+        assert!(p.help.starts_with("write 50% (0.5 as a fraction); "), "{}", p.help);
         let p = bound("max", "lots").unwrap_err();
         assert_eq!(p.message, "the max of `Bob` is not usable: `lots` is not a number");
         let p = bound("max", "12,00,000").unwrap_err();
@@ -674,7 +665,7 @@ mod tests {
         let csv = "name,region,weight,start,end,ramp,max,min,note\n\
                    Ann,East,1,2025-11-15,,50%|75%,\"1,200,000.50\",10%,anything\n\
                    Bob,East,2,,2026-06-30,,,,\n\
-                   Cid,West,1\n";
+                   Cid,West,1,,,,,,\n";
         let (_, sets, parent) = read_csv(csv).unwrap();
         assert_eq!(parent, Some(0));
         let east = &sets[0].1.members;

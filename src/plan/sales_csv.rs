@@ -10,96 +10,32 @@
 //! allowed (`"1,234.50"`), negative for returns. A bad row is recorded as a
 //! [`Diagnostic`] naming its CSV line with a caret under the field, and
 //! reading goes on, so that one run reports every bad row (up to
-//! [`MAX_ROW_ERRORS`], then a count). Both readers share these messages word
-//! for word; only the name of the file's kind ([`Noun`]) differs.
-
-use std::io::Read;
+//! [`super::csv_source::MAX_ROW_ERRORS`], then a count). Both readers share these
+//! messages word for word; only the name of the file's kind
+//! ([`super::csv_source::Noun`]) differs. Opening, the header, lines and the
+//! shape of rows are [`CsvSource`]'s; this module reads dates and amounts.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::csv_source::CsvSource;
 use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
 
-/// The most row errors reported from one file before the rest are counted.
-pub(crate) const MAX_ROW_ERRORS: usize = 20;
-
-/// How messages name the kind of file being read.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Noun {
-    /// The subject of a sentence: `the actuals`.
-    pub the: &'static str,
-    /// `have` or `has`, to agree with [`Noun::the`].
-    pub has: &'static str,
-    /// The possessive: `the actuals'`.
-    pub owner: &'static str,
-}
-
-/// A sales CSV being read row by row, streaming: memory grows with the
-/// buffered bytes, not with the rows. Bad rows are collected, not returned,
-/// so that the caller's loop only sees usable values.
-pub(crate) struct SalesCsv<R> {
-    reader: csv::Reader<Lines<R>>,
-    /// The file as named in messages.
-    file: String,
-    noun: Noun,
-    /// Column names, cleaned up (no BOM, no surrounding spaces).
-    headers: Vec<String>,
-    /// The current row and its 1-based line.
-    record: csv::StringRecord,
-    line: usize,
-    errors: Vec<Diagnostic>,
-    /// The line of each of `errors`.
-    error_lines: Vec<usize>,
-    /// Bad rows beyond [`MAX_ROW_ERRORS`], only counted.
-    more_errors: u64,
-}
-
-impl<R: Read> SalesCsv<R> {
-    /// Starts reading `input` (named `file` in messages) and reads its header.
-    pub(crate) fn new(input: R, file: &str, noun: Noun) -> Result<SalesCsv<R>> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Lines::new(input));
-        let headers: Vec<String> = match reader.headers() {
-            // The BOM sticks to the first name, inside any spaces Excel left around it.
-            Ok(h) => h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').trim().to_string()).collect(),
-            Err(e) => {
-                return Err(Error::invalid(
-                    Diagnostic::new(format!("cannot read {} header: {e}", noun.owner))
-                        .at(Location::file(file))
-                        .help("the first line must name the columns, e.g. date,region,sales"),
-                ))
-            }
-        };
-        Ok(SalesCsv {
-            reader,
-            file: file.to_string(),
-            noun,
-            headers,
-            record: csv::StringRecord::new(),
-            line: 0,
-            errors: Vec::new(),
-            error_lines: Vec::new(),
-            more_errors: 0,
-        })
-    }
-
-    /// The column named `name`.
-    pub(crate) fn find(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h == name)
-    }
-
+impl<R> CsvSource<R> {
     /// The `date` and `metric` columns, or one error per missing one (with a
     /// "did you mean" for a near name that is not another known column;
     /// `splits` are the plan's split names, known columns too).
     pub(crate) fn required(&self, metric: &str, splits: &[&str]) -> Result<(usize, usize)> {
-        let headers = &self.headers;
+        let headers = self.headers();
         let header_line = headers.join(",");
         // Where column `i` is in the header line, for the caret.
         let span = |i: usize| {
             let start: usize = headers[..i].iter().map(|h| h.len() + 1).sum();
             start..start + headers[i].len()
         };
-        let taken = |h: &str| h == "date" || h == metric || splits.contains(&h);
+        let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+        let taken = |h: &str| same(h, "date") || same(h, metric) || splits.iter().any(|s| same(h, s));
         let columns = [
             ("date", "add a `date` column with the day of each sale (YYYY-MM-DD)".to_string(), ""),
             (
@@ -117,8 +53,8 @@ impl<R: Read> SalesCsv<R> {
                     None => (0..header_line.len(), add),
                 };
                 missing.push(
-                    Diagnostic::new(format!("{} {} no `{name}` column", self.noun.the, self.noun.has))
-                        .at(Location::csv_line(&self.file, 1, &header_line, underline))
+                    Diagnostic::new(format!("{} {} no `{name}` column", self.noun().the, self.noun().has))
+                        .at(Location::csv_line(self.file(), 1, &header_line, underline))
                         .note(format!("the columns are: {}", headers.join(", ")))
                         .help(help),
                 );
@@ -130,52 +66,26 @@ impl<R: Read> SalesCsv<R> {
         }
     }
 
-    /// Moves to the next row that is valid CSV and not blank; `false` at
-    /// the end of the file. Rows that are not valid CSV are recorded.
-    pub(crate) fn next_row(&mut self) -> bool {
-        loop {
-            match self.reader.read_record(&mut self.record) {
-                Ok(false) => return false,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| self.reader.get_mut().line_of(p.byte())) as usize;
-                    self.push_at(
-                        line,
-                        Diagnostic::new(format!("this row is not valid CSV: {e}"))
-                            .at(Location::csv_line(&self.file, line, "", 0..0))
-                            .help("check the quotes on this line"),
-                    );
-                    continue;
-                }
-            }
-            // Counted for blank rows too, so that the bytes they take are let go.
-            let line = self.record.position().map_or(0, |p| self.reader.get_mut().line_of(p.byte())) as usize;
-            if self.record.iter().all(|f| trim(f).is_empty()) {
-                continue;
-            }
-            self.line = line;
-            return true;
+    /// Whether the current row leaves a member empty in one of the split
+    /// columns `columns` (named `names`): such a row is recorded as an error.
+    pub(crate) fn empty_member(&mut self, columns: &[usize], names: &[&str]) -> bool {
+        let Some(k) = columns.iter().position(|&c| self.field(c).is_empty()) else { return false };
+        let what = if self.record().get(columns[k]).unwrap_or("").is_empty() {
+            "an empty name"
+        } else {
+            "a name of only spaces"
+        };
+        let split = names.get(k).copied().unwrap_or("member");
+        let mut at = self.field_at(columns[k]);
+        if at.underline.is_empty() {
+            // An empty field: point at where it should be.
+            at.column = Some(at.line_text[..at.underline.start].chars().count() + 1);
         }
-    }
-
-    /// The current row's 1-based line in the file.
-    pub(crate) fn line(&self) -> usize {
-        self.line
-    }
-
-    /// Field `i` of the current row without surrounding spaces (empty if the row is short).
-    pub(crate) fn field(&self, i: usize) -> &str {
-        trim(self.record.get(i).unwrap_or(""))
-    }
-
-    /// The current row with field `i` underlined. The row is shown as its
-    /// fields joined by commas (quotes gone), which is where the caret
-    /// points; it is only built for messages.
-    pub(crate) fn field_at(&self, i: usize) -> Location {
-        let text = self.record.iter().collect::<Vec<_>>().join(",");
-        let before: usize = self.record.iter().take(i).map(|f| f.len() + 1).sum();
-        let len = self.record.get(i).map_or(0, str::len);
-        Location::csv_line(&self.file, self.line, &text, before..before + len)
+        let d = Diagnostic::new(format!("this row has a {split} with {what}"))
+            .at(at)
+            .help(format!("write the {split}'s name in the `{split}` column, or remove the row"));
+        self.push(d);
+        true
     }
 
     /// The date in column `col` of the current row, or `None` with the error recorded.
@@ -228,93 +138,6 @@ impl<R: Read> SalesCsv<R> {
         self.push(d);
         None
     }
-
-    /// Records a problem with the current row; past [`MAX_ROW_ERRORS`] it is only counted.
-    pub(crate) fn push(&mut self, d: Diagnostic) {
-        self.push_at(self.line, d);
-    }
-
-    /// Records a problem with the row on `line`, which may be before rows
-    /// whose problems are recorded already: the first [`MAX_ROW_ERRORS`] in
-    /// file order are kept, the rest only counted.
-    pub(crate) fn push_at(&mut self, line: usize, d: Diagnostic) {
-        let at = self.error_lines.partition_point(|l| *l <= line);
-        if at < MAX_ROW_ERRORS {
-            self.errors.insert(at, d);
-            self.error_lines.insert(at, line);
-            if self.errors.len() > MAX_ROW_ERRORS {
-                self.errors.pop();
-                self.error_lines.pop();
-                self.more_errors += 1;
-            }
-        } else {
-            self.more_errors += 1;
-        }
-    }
-
-    /// The problems recorded, in file order, then how many more there were.
-    pub(crate) fn finish(self) -> Vec<Diagnostic> {
-        let mut errors = self.errors;
-        if self.more_errors > 0 {
-            errors.push(
-                Diagnostic::new(format!("{} more rows have problems like the ones above", self.more_errors))
-                    .at(Location::file(&self.file))
-                    .help("fix the rows above, then run again to see the rest"),
-            );
-        }
-        errors
-    }
-}
-
-/// Passes the file through to the csv reader and keeps the bytes it has
-/// not yet passed, so that a row's line can be counted from its first
-/// byte: the csv crate starts a row that follows a CRLF (as Excel writes
-/// them) or a blank line at the break before it, a line or more too early.
-struct Lines<R> {
-    inner: R,
-    /// The bytes read from `window_start` on.
-    window: Vec<u8>,
-    window_start: u64,
-    /// The `\n` bytes before `cursor` are counted in `passed`.
-    cursor: u64,
-    passed: u64,
-}
-
-/// Passed bytes are let go once there are this many.
-const LINES_WINDOW: usize = 1 << 16;
-
-impl<R> Lines<R> {
-    fn new(inner: R) -> Lines<R> {
-        Lines { inner, window: Vec::new(), window_start: 0, cursor: 0, passed: 0 }
-    }
-
-    /// The 1-based line of the row whose csv position is byte `start`.
-    /// Rows must be asked for in file order.
-    fn line_of(&mut self, start: u64) -> u64 {
-        let at = |offset: u64| (offset.saturating_sub(self.window_start) as usize).min(self.window.len());
-        if start > self.cursor {
-            let passed = &self.window[at(self.cursor)..at(start)];
-            self.passed += passed.iter().filter(|b| **b == b'\n').count() as u64;
-            self.cursor = start;
-        }
-        // Skip the run of line breaks the row starts with.
-        let breaks = self.window[at(start)..].iter().take_while(|b| matches!(b, b'\r' | b'\n'));
-        let skipped = breaks.filter(|b| **b == b'\n').count() as u64;
-        let done = at(self.cursor);
-        if done >= LINES_WINDOW {
-            self.window.drain(..done);
-            self.window_start = self.cursor;
-        }
-        self.passed + skipped + 1
-    }
-}
-
-impl<R: Read> Read for Lines<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.window.extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// An amount as read: `mantissa` x 10^-`scale`, with exactly the digits and
@@ -335,26 +158,6 @@ impl Amount {
 /// The largest amount one row of sales may have (10^15), so that sums and
 /// projections of millions of rows stay well within 28 digits.
 const MAX_ROW_AMOUNT: u64 = 1_000_000_000_000_000;
-
-/// `text.trim()`, without its work for the usual field that has no space
-/// at either end.
-fn trim(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return text };
-    // The first byte of the last character.
-    let last = bytes.iter().rev().take(4).copied().find(|b| b & 0xc0 != 0x80).unwrap_or(last);
-    if may_be_space(first) || may_be_space(last) {
-        text.trim()
-    } else {
-        text
-    }
-}
-
-/// Whether a character starting with byte `lead` may be white space: the
-/// ASCII ones, or a first byte of U+0085, U+00A0, U+1680, U+2000..U+205F or U+3000.
-fn may_be_space(lead: u8) -> bool {
-    matches!(lead, b'\t'..=b'\r' | b' ' | 0xc2 | 0xe1 | 0xe2 | 0xe3)
-}
 
 /// `2026-03-15`, `2026/03/15`, or either followed by a time.
 fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -481,75 +284,6 @@ mod tests {
                 assert_eq!(a.decimal().to_string(), d.to_string(), "{text:?}");
             }
         }
-    }
-
-    #[test]
-    fn fields_trim_as_str_trims() {
-        let texts = [
-            "",
-            " ",
-            "a",
-            " a",
-            "a ",
-            "\ta\r",
-            "华北",
-            " 华北",
-            "华北\u{3000}",
-            "\u{3000}华北",
-            "\u{a0}x",
-            "x\u{85}",
-            "\u{2028}",
-            "é",
-            "é ",
-            "\u{1680}a",
-            "a\u{202f}",
-            "ab\u{205f}",
-            "\u{200b}",
-            "\u{feff}x",
-            "x\u{1}",
-        ];
-        for text in texts {
-            assert_eq!(trim(text), text.trim(), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn lines_are_counted_across_reads_and_windows() {
-        // Rows of every length, CRLF, blank lines: the line of each row's
-        // first byte, asked in order, whatever the reads and windows.
-        let mut text = Vec::new();
-        let mut starts = Vec::new();
-        let mut line = 1;
-        for i in 0..40_000u64 {
-            let row = "x".repeat(1 + (i % 97) as usize);
-            match i % 5 {
-                0 => {
-                    text.extend_from_slice(b"\r\n\r\n");
-                    line += 2;
-                }
-                1 => {
-                    text.push(b'\n');
-                    line += 1;
-                }
-                _ => {}
-            }
-            starts.push((text.len() as u64, line));
-            text.extend_from_slice(row.as_bytes());
-            text.extend_from_slice(b"\r\n");
-            line += 1;
-        }
-        let mut lines = Lines::new(text.as_slice());
-        let mut buf = [0u8; 1000];
-        let mut read = 0u64;
-        for &(start, line) in &starts {
-            while read <= start + 4 {
-                read += lines.read(&mut buf).unwrap() as u64;
-            }
-            // The csv reader starts a row at the break before it.
-            let at = start - u64::from(start > 0 && text[start as usize - 1] == b'\n');
-            assert_eq!(lines.line_of(at), line, "row at byte {start}");
-        }
-        assert!(lines.window.len() < 2 * LINES_WINDOW);
     }
 
     #[test]

@@ -19,13 +19,14 @@ use rust_decimal::Decimal;
 use super::daily::{DailyActuals, Total};
 use crate::diagnostic::{suggest, Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::plan::sales_csv::{Amount, Noun, SalesCsv};
+use crate::plan::csv_source::{CsvSource, Noun, STREAM_LIMITS};
+use crate::plan::sales_csv::Amount;
 
 /// The member name that stands for members the plan does not have.
 pub const UNPLANNED: &str = "(unplanned)";
 
 /// How messages name the file.
-const NOUN: Noun = Noun { the: "the actuals", has: "have", owner: "the actuals'" };
+pub(crate) const NOUN: Noun = Noun { the: "the actuals", has: "have", owner: "the actuals'", a: "actuals" };
 
 /// What the file says about the plan's org tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -317,7 +318,8 @@ impl Actuals {
         days: usize,
     ) -> Result<(Actuals, ActualsShape)> {
         let mut sums = HashMap::new();
-        let (mut actuals, shape) = Actuals::read_into(input, file, metric, splits, nodes, first, days, &mut sums)?;
+        let source = CsvSource::new(input, file, NOUN, STREAM_LIMITS)?;
+        let (mut actuals, shape) = Actuals::read_into(source, metric, splits, nodes, first, days, &mut sums)?;
         actuals.sums = sums;
         Ok((actuals, shape))
     }
@@ -327,9 +329,8 @@ impl Actuals {
     /// rows, and a row allocates nothing unless it names a member the plan
     /// does not have, the first time.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn read_into(
-        input: impl Read,
-        file: &str,
+    pub(crate) fn read_into<R: Read>(
+        mut csv: CsvSource<R>,
         metric: &str,
         splits: &[String],
         nodes: &[Vec<&str>],
@@ -337,7 +338,7 @@ impl Actuals {
         days: usize,
         sums: &mut impl Sums,
     ) -> Result<(Actuals, ActualsShape)> {
-        let mut csv = SalesCsv::new(input, file, NOUN)?;
+        let file = &csv.file().to_string();
         let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
         let (date_column, metric_column) = csv.required(metric, &split_names)?;
         let present: Vec<Option<usize>> = splits.iter().map(|s| csv.find(s)).collect();
@@ -362,7 +363,7 @@ impl Actuals {
         let mut batch: Vec<Row> = Vec::with_capacity(BATCH);
         let mut failed = Vec::new();
         // Adds the rows read so far; a sum too large for a `Decimal` is an error at its row.
-        let mut flush = |batch: &mut Vec<Row>, csv: &mut SalesCsv<_>| {
+        let mut flush = |batch: &mut Vec<Row>, csv: &mut CsvSource<R>| {
             sums.add_all(batch, &mut failed);
             for i in failed.drain(..) {
                 let line = batch[i].line;
@@ -393,6 +394,10 @@ impl Actuals {
             let node = match found {
                 Some(n) => n,
                 None => {
+                    // No plan member has an empty name: such a row is an error, not `(unplanned)`.
+                    if csv.empty_member(&columns.splits, &split_names) {
+                        continue;
+                    }
                     key.clear();
                     for &c in &columns.splits {
                         push_member(&mut key, csv.field(c));
@@ -458,7 +463,7 @@ fn unplanned_node<R: Read>(
     nodes: &[Vec<&str>],
     splits: &[String],
     columns: &Columns,
-    csv: &SalesCsv<R>,
+    csv: &CsvSource<R>,
 ) -> usize {
     let depth = path.len();
     let refs: Vec<&str> = path.iter().map(String::as_str).collect();

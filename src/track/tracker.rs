@@ -16,6 +16,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::engine::Cell;
 use crate::engine::{view_name, AsOf, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
 use crate::error::{Error, Result};
+use crate::plan::csv_source::{CsvSource, STREAM_LIMITS};
 use crate::plan::{Carry, Precision};
 
 /// The columns of a tracking report, after the dimensions and the period.
@@ -111,31 +112,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let days = calendar.level(Level::Day).len();
         let split_names: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
         // The file's header decides how deep tracking goes, so read it first.
-        let mut reader = std::io::BufReader::new(input);
-        // Like the CSV reader, skip blank lines before the header; keep them
-        // in `first_line` so that the reader still counts every line.
-        let mut first_line = Vec::new();
-        let header_at = loop {
-            let start = first_line.len();
-            let read = std::io::BufRead::read_until(&mut reader, b'\n', &mut first_line)
-                .map_err(|source| Error::Io { path: file.into(), action: "read", source })?;
-            let line = String::from_utf8_lossy(&first_line[start..]);
-            if read == 0 || !line.trim_start_matches('\u{feff}').trim().is_empty() {
-                break start;
-            }
-        };
-        let header = String::from_utf8_lossy(&first_line[header_at..]);
-        // Parse the header as CSV, as the reader will, so that a quoted name
-        // with a comma counts as one column.
-        let columns: Vec<String> = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(header.trim_start_matches('\u{feff}').as_bytes())
-            .records()
-            .next()
-            .and_then(|r| r.ok())
-            .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
-            .unwrap_or_default();
-        let depth = split_names.iter().take_while(|s| columns.contains(s)).count();
+        let source = CsvSource::new(input, file, super::actuals::NOUN, STREAM_LIMITS)?;
+        let depth = split_names.iter().take_while(|s| source.find(s).is_some()).count();
         // Tracked nodes: leaf paths cut to `depth`, in first-appearance
         // order. The leaves come cheaply with their yearly figures; their
         // daily targets, the engine's real work, are worked out while the
@@ -149,9 +127,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
         let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
         let read = || {
-            let input = std::io::Cursor::new(first_line).chain(reader);
             let mut daily = DailyActuals::new(days, precision.decimals(), nodes.len());
-            Actuals::read_into(input, file, &metric.name, &split_names, &nodes, calendar.start(), days, &mut daily)
+            Actuals::read_into(source, &metric.name, &split_names, &nodes, calendar.start(), days, &mut daily)
                 .map(|(actuals, shape)| (actuals, shape, daily))
         };
         let (targets, read) = if threads > 1 {

@@ -166,18 +166,16 @@ impl Reader<'_> {
             match Baseline::read(self.base, &h.path, &h.metric, &names, first, last) {
                 Ok(b) => h.baseline = Some(b),
                 Err(Error::Invalid(ds)) => self.errors.extend(ds),
-                Err(Error::Io { source, .. }) => {
-                    let reason = if source.kind() == std::io::ErrorKind::NotFound {
-                        "no such file".to_string()
-                    } else {
-                        source.to_string()
+                Err(io @ Error::Io { .. }) => {
+                    let (reason, help) = match &io {
+                        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (
+                            "no such file".to_string(),
+                            "check the path; it is read relative to the plan file's folder".to_string(),
+                        ),
+                        _ => io.io_advice().unwrap_or_default(),
                     };
                     let full = self.base.join(&h.path);
-                    self.error(
-                        h.span.clone(),
-                        format!("cannot read baseline {}: {reason}", full.display()),
-                        "check the path; it is read relative to the plan file's folder",
-                    );
+                    self.error(h.span.clone(), format!("cannot read baseline {}: {reason}", full.display()), help);
                 }
             }
         }

@@ -1,0 +1,789 @@
+//! Stage `plan`: the one CSV reader behind every CSV salesplit reads —
+//! rosters, holiday calendars, baselines and `track`'s actuals.
+//!
+//! Contract: [`CsvSource`] opens the file (a missing file, a folder or an
+//! unreadable file is an [`Error::Io`], whose `io_advice` gives the words and
+//! the fix), reads its header and streams its rows, so memory grows with
+//! the longest row, not with the file. It refuses, naming the file and the
+//! line, and with a `help:` line:
+//!
+//! * what is not CSV text: an Excel workbook or other zip file, UTF-16 text,
+//!   binary data (`/dev/zero`), text that is not UTF-8 (a GBK/GB18030 export
+//!   of Excel on Chinese Windows: the first bad line is named; nothing is
+//!   decoded);
+//! * a file separated by semicolons or tabs rather than commas;
+//! * a header that names a column twice (names are trimmed and matched
+//!   without regard to case: `Date, Sales ` has the columns `date` and `sales`);
+//! * a row with more or fewer cells than the header has columns (an
+//!   unquoted thousands separator, `2025-04-05,B,1,200`, is never read as 1);
+//! * a row longer than [`MAX_ROW_BYTES`], and a file larger than its kind's
+//!   limit ([`Limits`]), after reading at most that much.
+//!
+//! Lines are physical lines of the file, counted from each row's first byte
+//! (a quoted field may hold line breaks; CRLF and blank lines are counted as
+//! the user sees them). A UTF-8 BOM is dropped. Blank rows are skipped. Bad
+//! rows are recorded and reading goes on, so that one run reports every bad
+//! row (up to [`MAX_ROW_ERRORS`], then a count); a problem that makes the
+//! rest of the file unreadable stops reading.
+
+use std::io::Read;
+use std::ops::Range;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::error::{Error, Result};
+
+/// The most row errors reported from one file before the rest are counted.
+pub(crate) const MAX_ROW_ERRORS: usize = 20;
+
+/// The longest row (its bytes, a quoted field's line breaks included).
+pub(crate) const MAX_ROW_BYTES: u64 = 1 << 20;
+
+/// How much of the file the csv reader may hold ahead of the row it reads.
+const READ_AHEAD: u64 = 64 << 10;
+
+/// How messages name the kind of file being read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Noun {
+    /// The subject of a sentence: `the actuals`.
+    pub the: &'static str,
+    /// `have` or `has`, to agree with [`Noun::the`].
+    pub has: &'static str,
+    /// The possessive: `the actuals'`.
+    pub owner: &'static str,
+    /// What the file is, after "too large to be": `a roster`.
+    pub a: &'static str,
+}
+
+impl Noun {
+    /// `is` or `are`, to agree with [`Noun::the`].
+    pub(crate) fn is(self) -> &'static str {
+        if self.has == "have" {
+            "are"
+        } else {
+            "is"
+        }
+    }
+}
+
+/// How much a file of one kind may hold: files read whole into memory
+/// (rosters, holiday calendars) have a size limit; streamed ones (actuals,
+/// baselines) need none, as memory does not grow with their rows.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// The most bytes the file may have.
+    pub file_bytes: Option<u64>,
+    /// The most rows it may have (blank ones not counted).
+    pub rows: Option<u64>,
+}
+
+/// The limits of a roster: each row is a member held in memory (a
+/// 1,000,000-row roster is about 23 MB and validates in well under 1 GB).
+pub(crate) const ROSTER_LIMITS: Limits = Limits { file_bytes: Some(128_000_000), rows: Some(2_000_000) };
+/// The limits of a holiday calendar: a century of holidays is 100 KB.
+pub(crate) const CALENDAR_LIMITS: Limits = Limits { file_bytes: Some(16_000_000), rows: Some(1_000_000) };
+/// The limits of a streamed sales file: none but the row's.
+pub(crate) const STREAM_LIMITS: Limits = Limits { file_bytes: None, rows: None };
+
+/// A CSV file being read row by row. See the module's contract.
+pub(crate) struct CsvSource<R> {
+    reader: csv::Reader<Guard<R>>,
+    /// The file as named in messages.
+    file: String,
+    noun: Noun,
+    /// Column names as written, without the BOM and surrounding spaces.
+    headers: Vec<String>,
+    /// The same, case-folded: what [`CsvSource::find`] matches.
+    keys: Vec<String>,
+    /// The header line as written, and its line.
+    header_text: String,
+    header_line: usize,
+    /// The current row and its 1-based line.
+    record: csv::StringRecord,
+    line: usize,
+    /// The column that names a row in messages (a roster's `name`).
+    named_by: Option<usize>,
+    errors: Vec<Diagnostic>,
+    /// The line of each of `errors`.
+    error_lines: Vec<usize>,
+    /// Bad rows beyond [`MAX_ROW_ERRORS`], only counted.
+    more_errors: u64,
+    /// Set when the rest of the file cannot be read.
+    stopped: bool,
+    /// Why, reported before the rows' problems.
+    fatal: Vec<Diagnostic>,
+    /// Rows read (not blank), and the most there may be.
+    rows: u64,
+    max_rows: Option<u64>,
+}
+
+impl CsvSource<std::fs::File> {
+    /// Opens `path` (named `file` in messages). A missing file, a folder or
+    /// a file that cannot be read is an [`Error::Io`]; a regular file larger
+    /// than the limit is refused before it is read.
+    pub(crate) fn open(path: &Path, file: &str, noun: Noun, limits: Limits) -> Result<CsvSource<std::fs::File>> {
+        let io = |source: std::io::Error| Error::Io { path: path.to_path_buf(), action: "read", source };
+        let input = std::fs::File::open(path).map_err(io)?;
+        let meta = input.metadata().map_err(io)?;
+        if meta.is_dir() {
+            return Err(io(std::io::ErrorKind::IsADirectory.into()));
+        }
+        if let Some(limit) = limits.file_bytes.filter(|l| meta.is_file() && meta.len() > *l) {
+            return Err(Error::invalid(too_large(file, noun, meta.len(), limit)));
+        }
+        CsvSource::new(input, file, noun, limits)
+    }
+}
+
+/// `file` is larger than `limit` bytes.
+fn too_large(file: &str, noun: Noun, size: u64, limit: u64) -> Diagnostic {
+    let mb = |b: u64| crate::plan::thousands(rust_decimal::Decimal::from(b.div_ceil(1_000_000)));
+    let size = if size == u64::MAX { format!("longer than {} MB", mb(limit)) } else { format!("{} MB", mb(size)) };
+    Diagnostic::new(format!("{file} is {size}: too large to be {}", noun.a)).at(Location::file(file)).help(format!(
+        "{} {} at most {} MB; check that this is the right file (not a database export or a device)",
+        noun.the,
+        if noun.has == "have" { "are" } else { "is" },
+        mb(limit)
+    ))
+}
+
+impl<R: Read> CsvSource<R> {
+    /// Starts reading `input` (named `file` in messages) and reads its
+    /// header: an error when the file is not CSV text, is separated by
+    /// something else than commas, or names a column twice.
+    pub(crate) fn new(input: R, file: &str, noun: Noun, limits: Limits) -> Result<CsvSource<R>> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Guard::new(input, limits));
+        let (headers, at) = match reader.headers() {
+            // The BOM sticks to the first name, inside any spaces Excel left around it.
+            Ok(h) => (
+                h.iter().map(|s| s.trim().trim_start_matches('\u{feff}').trim().to_string()).collect::<Vec<_>>(),
+                h.position().map_or(0, csv::Position::byte),
+            ),
+            Err(e) => return Err(fatal(reader.get_mut(), file, noun, e)),
+        };
+        let next = reader.position().byte();
+        let guard = reader.get_mut();
+        let header_line = guard.line_of(at) as usize;
+        let header_text = guard.raw_line(at).trim_start_matches('\u{feff}').to_string();
+        guard.row_starts(next);
+        let source = CsvSource {
+            reader,
+            file: file.to_string(),
+            noun,
+            keys: headers.iter().map(|h| h.to_lowercase()).collect(),
+            headers,
+            header_text,
+            header_line,
+            record: csv::StringRecord::new(),
+            line: 0,
+            named_by: None,
+            errors: Vec::new(),
+            error_lines: Vec::new(),
+            more_errors: 0,
+            stopped: false,
+            fatal: Vec::new(),
+            rows: 0,
+            max_rows: limits.rows,
+        };
+        source.check_header()?;
+        Ok(source)
+    }
+}
+
+impl<R> CsvSource<R> {
+    /// The column names, as written (trimmed).
+    pub(crate) fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The header line as written (for a caret under a column name).
+    pub(crate) fn header_text(&self) -> &str {
+        &self.header_text
+    }
+
+    /// The header as a location: its line, with `underline` (a byte range
+    /// of the header line) under it.
+    pub(crate) fn header_at(&self, underline: Range<usize>) -> Location {
+        Location::csv_line(&self.file, self.header_line, &self.header_text, underline)
+    }
+
+    /// The byte range of column `i`'s name in the header line.
+    pub(crate) fn header_span(&self, i: usize) -> Range<usize> {
+        let start = field_offset(&self.header_text, self.headers.iter().map(String::as_str), i);
+        let name = self.headers.get(i).map_or("", String::as_str);
+        match self.header_text.get(start..).and_then(|rest| rest.find(name)) {
+            Some(p) => start + p..start + p + name.len(),
+            None => start..start,
+        }
+    }
+
+    /// The column named `name`, matched trimmed and without regard to case.
+    pub(crate) fn find(&self, name: &str) -> Option<usize> {
+        let key = name.trim().to_lowercase();
+        self.keys.iter().position(|k| *k == key)
+    }
+
+    /// Names rows by the text in column `col` in messages about their shape
+    /// (`the row of `Ann` has 7 cells …`).
+    pub(crate) fn name_rows_by(&mut self, col: usize) {
+        self.named_by = Some(col);
+    }
+
+    /// How messages name the file.
+    pub(crate) fn noun(&self) -> Noun {
+        self.noun
+    }
+
+    /// The file as named in messages.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Whether reading stopped before the end of the file (the file is not
+    /// CSV text, or is past a limit): the rows read are not the whole file.
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// The current row.
+    pub(crate) fn record(&self) -> &csv::StringRecord {
+        &self.record
+    }
+
+    /// The current row's 1-based line in the file.
+    pub(crate) fn line(&self) -> usize {
+        self.line
+    }
+
+    /// Field `i` of the current row without surrounding spaces (empty if the row is short).
+    pub(crate) fn field(&self, i: usize) -> &str {
+        trim(self.record.get(i).unwrap_or(""))
+    }
+
+    /// The current row with field `i` underlined. The row is shown as its
+    /// fields joined by commas (quotes gone), which is where the caret
+    /// points; it is only built for messages.
+    pub(crate) fn field_at(&self, i: usize) -> Location {
+        let text = self.record.iter().collect::<Vec<_>>().join(",");
+        let before: usize = self.record.iter().take(i).map(|f| f.len() + 1).sum();
+        let len = self.record.get(i).map_or(0, str::len);
+        Location::csv_line(&self.file, self.line, &text, before..before + len)
+    }
+
+    /// Records a problem with the current row; past [`MAX_ROW_ERRORS`] it is only counted.
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.push_at(self.line, d);
+    }
+
+    /// Records a problem with the row on `line`, which may be before rows
+    /// whose problems are recorded already: the first [`MAX_ROW_ERRORS`] in
+    /// file order are kept, the rest only counted.
+    pub(crate) fn push_at(&mut self, line: usize, d: Diagnostic) {
+        let at = self.error_lines.partition_point(|l| *l <= line);
+        if at < MAX_ROW_ERRORS {
+            self.errors.insert(at, d);
+            self.error_lines.insert(at, line);
+            if self.errors.len() > MAX_ROW_ERRORS {
+                self.errors.pop();
+                self.error_lines.pop();
+                self.more_errors += 1;
+            }
+        } else {
+            self.more_errors += 1;
+        }
+    }
+
+    /// The problems recorded, in file order, then how many more there were.
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+        let mut errors = self.fatal;
+        errors.extend(self.errors);
+        if self.more_errors > 0 {
+            errors.push(
+                Diagnostic::new(format!("{} more rows have problems like the ones above", self.more_errors))
+                    .at(Location::file(&self.file))
+                    .help("fix the rows above, then run again to see the rest"),
+            );
+        }
+        errors
+    }
+
+    /// The header's own problems: another separator than the comma, a
+    /// column named twice.
+    fn check_header(&self) -> Result<()> {
+        let text = &self.header_text;
+        if self.headers.len() == 1 {
+            let by = [(';', "semicolons", "`;`"), ('\t', "tabs", "tab")].into_iter().find(|(c, ..)| text.contains(*c));
+            if let Some((_, what, each)) = by {
+                return Err(Error::invalid(
+                    Diagnostic::new(format!(
+                        "{} {} to be separated by {what}, not commas",
+                        self.noun.the,
+                        if self.noun.has == "have" { "seem" } else { "seems" }
+                    ))
+                    .at(self.header_at(0..text.len()))
+                    .help(format!(
+                        "salesplit reads comma-separated files: save it as \"CSV UTF-8 (Comma delimited)\", \
+                             or replace each {each} between the columns by a comma"
+                    )),
+                ));
+            }
+        }
+        let mut errors = Vec::new();
+        for (j, key) in self.keys.iter().enumerate() {
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(i) = self.keys[..j].iter().position(|k| k == key) {
+                let (a, b) = (&self.headers[i], &self.headers[j]);
+                let mut d = Diagnostic::new(format!(
+                    "{} header names the column `{key}` twice: column {} and column {}",
+                    self.noun.owner,
+                    i + 1,
+                    j + 1
+                ))
+                .at(self.header_at(self.header_span(j)));
+                if a != b {
+                    d = d.note(format!(
+                        "column names are matched without regard to case or spaces, so `{a}` and `{b}` are one name"
+                    ));
+                }
+                errors.push(d.help("rename or remove one of the two columns"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(errors))
+        }
+    }
+}
+
+impl<R: Read> CsvSource<R> {
+    /// The current row's first line as written in the file (quotes and all).
+    pub(crate) fn raw_line(&self) -> String {
+        let at = self.record.position().map_or(0, csv::Position::byte);
+        self.reader.get_ref().raw_line(at)
+    }
+
+    /// Moves to the next row that is not blank and has a cell for every
+    /// column; `false` at the end of the file, or when the rest cannot be
+    /// read. Rows of the wrong shape are recorded.
+    pub(crate) fn next_row(&mut self) -> bool {
+        if self.stopped {
+            return false;
+        }
+        loop {
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return false,
+                Ok(true) => {}
+                Err(e) => {
+                    let d = match fatal(self.reader.get_mut(), &self.file, self.noun, e) {
+                        Error::Invalid(ds) => ds,
+                        io @ Error::Io { .. } => {
+                            let (reason, help) = io.io_advice().unwrap_or_default();
+                            vec![Diagnostic::new(format!("cannot read {}: {reason}", self.file))
+                                .at(Location::file(&self.file))
+                                .help(help)]
+                        }
+                    };
+                    self.fatal.extend(d);
+                    self.stopped = true;
+                    return false;
+                }
+            }
+            let start = self.record.position().map_or(0, csv::Position::byte);
+            let next = self.reader.position().byte();
+            let guard = self.reader.get_mut();
+            // Counted for blank rows too, so that the bytes they take are let go.
+            let line = guard.line_of(start) as usize;
+            guard.row_starts(next);
+            if self.record.iter().all(|f| trim(f).is_empty()) {
+                continue;
+            }
+            self.line = line;
+            self.rows += 1;
+            if let Some(max) = self.max_rows.filter(|max| self.rows > *max) {
+                let shown = crate::plan::thousands(rust_decimal::Decimal::from(max));
+                let d = Diagnostic::new(format!("{} {} more than {shown} rows", self.noun.the, self.noun.has))
+                    .at(Location::file(&self.file))
+                    .help(format!(
+                        "{} holds at most {shown} rows; check that this is the right file (not an export or a device)",
+                        self.noun.a
+                    ));
+                self.fatal.push(d);
+                self.stopped = true;
+                return false;
+            }
+            if self.record.len() != self.headers.len() {
+                let d = self.wrong_shape();
+                self.push(d);
+                continue;
+            }
+            return true;
+        }
+    }
+
+    /// The error for a row with more or fewer cells than the header has columns.
+    fn wrong_shape(&self) -> Diagnostic {
+        let (cells, columns) = (self.record.len(), self.headers.len());
+        let raw = self.raw_line();
+        let subject = match self.named_by.map(|c| self.field(c)).filter(|n| !n.is_empty()) {
+            Some(name) => format!("the row of `{name}`"),
+            None => "this row".to_string(),
+        };
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let message = format!(
+            "{subject} has {} but the header has {}",
+            plural(cells, "cell", "cells"),
+            plural(columns, "column", "columns")
+        );
+        let fields = || self.record.iter();
+        if cells > columns {
+            // A comma in an unquoted amount (1,200,000) splits it into cells
+            // past the header: point at the first extra one that holds something.
+            let extra = (columns..cells).find(|&i| !self.field(i).is_empty()).unwrap_or(columns);
+            let start = field_offset(&raw, fields(), extra);
+            let len = self.record.get(extra).map_or(0, str::len);
+            Diagnostic::new(message).at(Location::csv_line(&self.file, self.line, &raw, start..start + len)).help(
+                "a comma inside a value splits it in two: put the value in quotes (\"1,200,000\") or drop the \
+                 thousands separator (1200000), or name the extra column in the header",
+            )
+        } else {
+            let mut at = Location::csv_line(&self.file, self.line, &raw, raw.len()..raw.len());
+            at.column = Some(raw.chars().count() + 1);
+            let missing: Vec<&str> = self.headers[cells..].iter().map(String::as_str).collect();
+            Diagnostic::new(message)
+                .at(at)
+                .note(format!("missing: {}", crate::diagnostic::name_list(&missing)))
+                .help("write a cell for every column of the header, empty ones as nothing between two commas (`a,,c`)")
+        }
+    }
+}
+
+/// The error that stops reading: what the guard refused, text that is not
+/// UTF-8, or the operating system's error.
+fn fatal<R>(guard: &mut Guard<R>, file: &str, noun: Noun, e: csv::Error) -> Error {
+    if let Some(refusal) = guard.refusal.take() {
+        return Error::invalid(refusal.diagnostic(file, noun, guard));
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Io { path: file.into(), action: "read", source },
+        csv::ErrorKind::Utf8 { pos, .. } => {
+            let at = pos.map_or(0, |p| p.byte());
+            Error::invalid(not_utf8(file, noun, guard, at))
+        }
+        other => Error::invalid(
+            Diagnostic::new(format!("{} cannot be read as CSV: {other:?}", noun.the))
+                .at(Location::file(file))
+                .help("save it as \"CSV UTF-8 (Comma delimited)\""),
+        ),
+    }
+}
+
+/// Text that is not UTF-8, from the row at byte `at` on.
+fn not_utf8<R>(file: &str, noun: Noun, guard: &mut Guard<R>, at: u64) -> Diagnostic {
+    let line = guard.line_of(at) as usize;
+    let bytes = guard.raw_bytes(at);
+    let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+    let shown = String::from_utf8_lossy(&bytes).into_owned();
+    // The first bad byte is shown as one U+FFFD (3 bytes) after the valid part.
+    let underline = valid..(valid + 3).min(shown.len());
+    Diagnostic::new(format!("{} {} not UTF-8 text", noun.the, noun.is()))
+        .at(Location::csv_line(file, line, &shown, underline))
+        .note(
+            "this is the first line that is not UTF-8; a file that Excel saves as \"CSV\" on Chinese Windows is \
+             GBK (GB18030), which salesplit does not read",
+        )
+        .help(format!(
+            "save it as \"CSV UTF-8 (Comma delimited)\" (in Excel: File > Save As), or convert it with \
+             iconv -f GB18030 -t UTF-8 {file} > utf8.csv"
+        ))
+}
+
+/// Why the guard stopped reading.
+#[derive(Clone, Copy, Debug)]
+enum Refusal {
+    /// The file starts like a zip archive (an xlsx workbook).
+    Zip,
+    /// The file starts like an old Excel workbook (.xls).
+    Ole,
+    /// The file starts with a UTF-16 byte order mark.
+    Utf16,
+    /// NUL bytes near the start: not text.
+    Binary,
+    /// A row longer than [`MAX_ROW_BYTES`], starting at this byte.
+    LongRow(u64),
+    /// More bytes than the kind's limit.
+    TooLarge(u64),
+}
+
+impl Refusal {
+    fn diagnostic<R>(self, file: &str, noun: Noun, guard: &mut Guard<R>) -> Diagnostic {
+        let excel = "in Excel, save the sheet with File > Save As > \"CSV UTF-8 (Comma delimited)\" and name that file";
+        let whole = Location::file(file);
+        match self {
+            Refusal::Zip => Diagnostic::new(format!(
+                "{} {} an Excel workbook (.xlsx) or another zip file, not CSV text",
+                noun.the,
+                noun.is()
+            ))
+            .at(whole)
+            .help(excel),
+            Refusal::Ole => {
+                Diagnostic::new(format!("{} {} an old Excel workbook (.xls), not CSV text", noun.the, noun.is()))
+                    .at(whole)
+                    .help(excel)
+            }
+            Refusal::Utf16 => Diagnostic::new(format!("{} {} UTF-16 text, not UTF-8", noun.the, noun.is()))
+                .at(whole)
+                .note("Excel writes UTF-16 when a sheet is saved as \"Unicode Text\"")
+                .help(excel),
+            Refusal::Binary => {
+                Diagnostic::new(format!("{} {} not text: the file holds binary data (NUL bytes)", noun.the, noun.is()))
+                    .at(whole)
+                    .help(format!("check the file name: salesplit reads CSV text here; {excel}"))
+            }
+            Refusal::LongRow(at) => {
+                let line = guard.line_of(at);
+                Diagnostic::new(format!("{} {} a row longer than 1 MB, from line {line}", noun.the, noun.has))
+                    .at(whole)
+                    .note("no row of a CSV file salesplit reads is that long; an opening quote without its closing quote makes the rest of the file one cell")
+                    .help("check the quotes from this line on, and that this is the right file")
+            }
+            Refusal::TooLarge(limit) => too_large(file, noun, u64::MAX, limit),
+        }
+    }
+}
+
+/// Passes the file through to the csv reader, refusing what cannot be CSV
+/// text and rows or files past their limits, and keeps the bytes it has not
+/// yet passed, so that a row's line can be counted from its first byte: the
+/// csv crate starts a row that follows a CRLF (as Excel writes them) or a
+/// blank line at the break before it, a line or more too early.
+struct Guard<R> {
+    inner: R,
+    limits: Limits,
+    /// The bytes read from `window_start` on.
+    window: Vec<u8>,
+    window_start: u64,
+    /// The `\n` bytes before `cursor` are counted in `passed`.
+    cursor: u64,
+    passed: u64,
+    /// Where the row being read starts.
+    row_start: u64,
+    /// Set when reading is refused.
+    refusal: Option<Refusal>,
+}
+
+/// Passed bytes are let go once there are this many.
+const LINES_WINDOW: usize = 1 << 16;
+
+impl<R> Guard<R> {
+    fn new(inner: R, limits: Limits) -> Guard<R> {
+        Guard { inner, limits, window: Vec::new(), window_start: 0, cursor: 0, passed: 0, row_start: 0, refusal: None }
+    }
+
+    /// Bytes read so far.
+    fn read_so_far(&self) -> u64 {
+        self.window_start + self.window.len() as u64
+    }
+
+    /// The next row starts at byte `at`: the row limit counts from there.
+    fn row_starts(&mut self, at: u64) {
+        self.row_start = at;
+    }
+
+    /// The 1-based line of the row whose csv position is byte `start`.
+    /// Rows must be asked for in file order.
+    fn line_of(&mut self, start: u64) -> u64 {
+        let at = |offset: u64| (offset.saturating_sub(self.window_start) as usize).min(self.window.len());
+        if start > self.cursor {
+            let passed = &self.window[at(self.cursor)..at(start)];
+            self.passed += passed.iter().filter(|b| **b == b'\n').count() as u64;
+            self.cursor = start;
+        }
+        // Skip the run of line breaks the row starts with.
+        let breaks = self.window[at(start)..].iter().take_while(|b| matches!(b, b'\r' | b'\n'));
+        let skipped = breaks.filter(|b| **b == b'\n').count() as u64;
+        let done = at(self.cursor);
+        if done >= LINES_WINDOW {
+            self.window.drain(..done);
+            self.window_start = self.cursor;
+        }
+        self.passed + skipped + 1
+    }
+
+    /// The bytes of the first line of the row at byte `start` (after the
+    /// line breaks it starts with), without its line break.
+    fn raw_bytes(&self, start: u64) -> Vec<u8> {
+        let from = (start.saturating_sub(self.window_start) as usize).min(self.window.len());
+        let rest = &self.window[from..];
+        let rest = &rest[rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count()..];
+        let line = rest.split(|b| *b == b'\n').next().unwrap_or(&[]);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line[..line.len().min(MAX_ROW_BYTES as usize)].to_vec()
+    }
+
+    /// [`Guard::raw_bytes`] as text.
+    fn raw_line(&self, start: u64) -> String {
+        String::from_utf8_lossy(&self.raw_bytes(start)).into_owned()
+    }
+
+    /// What the first bytes of a file say it is, when not CSV text.
+    fn sniff(first: &[u8]) -> Option<Refusal> {
+        if first.starts_with(b"PK\x03\x04") {
+            Some(Refusal::Zip)
+        } else if first.starts_with(b"\xd0\xcf\x11\xe0") {
+            Some(Refusal::Ole)
+        } else if first.starts_with(b"\xff\xfe") || first.starts_with(b"\xfe\xff") {
+            Some(Refusal::Utf16)
+        } else if first.contains(&0) {
+            Some(Refusal::Binary)
+        } else {
+            None
+        }
+    }
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let refused = || std::io::Error::other("refused");
+        if self.refusal.is_some() {
+            return Err(refused());
+        }
+        let n = self.inner.read(buf)?;
+        let before = self.read_so_far();
+        self.window.extend_from_slice(&buf[..n]);
+        // The first 8 KB say whether this is text at all.
+        if before < 8192 && n > 0 {
+            let head = &self.window[..self.window.len().min(8192)];
+            if let Some(r) = Guard::<R>::sniff(head) {
+                self.refusal = Some(r);
+                return Err(refused());
+            }
+        }
+        let total = self.read_so_far();
+        if let Some(limit) = self.limits.file_bytes.filter(|l| total > *l) {
+            self.refusal = Some(Refusal::TooLarge(limit));
+            return Err(refused());
+        }
+        if total.saturating_sub(self.row_start) > MAX_ROW_BYTES + READ_AHEAD {
+            self.refusal = Some(Refusal::LongRow(self.row_start));
+            return Err(refused());
+        }
+        Ok(n)
+    }
+}
+
+/// Byte offset of field `i` in the raw line, found by walking the fields in
+/// order (each after the comma that ends the one before, so that an empty
+/// field is placed after its comma).
+pub(crate) fn field_offset<'f>(raw: &str, fields: impl Iterator<Item = &'f str>, i: usize) -> usize {
+    let mut cursor = 0;
+    for (j, f) in fields.enumerate() {
+        if j > 0 {
+            cursor = raw.get(cursor..).and_then(|rest| rest.find(',')).map_or(raw.len(), |p| cursor + p + 1);
+        }
+        let found = raw.get(cursor..).and_then(|rest| rest.find(f)).map(|p| cursor + p).unwrap_or(cursor);
+        if j == i {
+            return found;
+        }
+        cursor = found + f.len();
+    }
+    cursor
+}
+
+/// `text.trim()`, without its work for the usual field that has no space
+/// at either end.
+pub(crate) fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return text };
+    // The first byte of the last character.
+    let last = bytes.iter().rev().take(4).copied().find(|b| b & 0xc0 != 0x80).unwrap_or(last);
+    if may_be_space(first) || may_be_space(last) {
+        text.trim()
+    } else {
+        text
+    }
+}
+
+/// Whether a character starting with byte `lead` may be white space: the
+/// ASCII ones, or a first byte of U+0085, U+00A0, U+1680, U+2000..U+205F or U+3000.
+fn may_be_space(lead: u8) -> bool {
+    matches!(lead, b'\t'..=b'\r' | b' ' | 0xc2 | 0xe1 | 0xe2 | 0xe3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_trim_as_str_trims() {
+        let texts = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "华北",
+            " 华北",
+            "华北\u{3000}",
+            "\u{3000}华北",
+            "\u{a0}x",
+            "x\u{85}",
+            "\u{2028}",
+            "é",
+            "é ",
+            "\u{1680}a",
+            "a\u{202f}",
+            "ab\u{205f}",
+            "\u{200b}",
+            "\u{feff}x",
+            "x\u{1}",
+        ];
+        for text in texts {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_across_reads_and_windows() {
+        // Rows of every length, CRLF, blank lines: the line of each row's
+        // first byte, asked in order, whatever the reads and windows.
+        let mut text = Vec::new();
+        let mut starts = Vec::new();
+        let mut line = 1;
+        for i in 0..40_000u64 {
+            let row = "x".repeat(1 + (i % 97) as usize);
+            match i % 5 {
+                0 => {
+                    text.extend_from_slice(b"\r\n\r\n");
+                    line += 2;
+                }
+                1 => {
+                    text.push(b'\n');
+                    line += 1;
+                }
+                _ => {}
+            }
+            starts.push((text.len() as u64, line));
+            text.extend_from_slice(row.as_bytes());
+            text.extend_from_slice(b"\r\n");
+            line += 1;
+        }
+        let mut lines = Guard::new(text.as_slice(), STREAM_LIMITS);
+        let mut buf = [0u8; 1000];
+        let mut read = 0u64;
+        for &(start, line) in &starts {
+            while read <= start + 4 {
+                read += lines.read(&mut buf).unwrap() as u64;
+            }
+            // The csv reader starts a row at the break before it.
+            let at = start - u64::from(start > 0 && text[start as usize - 1] == b'\n');
+            assert_eq!(lines.line_of(at), line, "row at byte {start}");
+            lines.row_starts(at);
+        }
+        assert!(lines.window.len() < 2 * LINES_WINDOW);
+    }
+}
