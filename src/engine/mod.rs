@@ -187,7 +187,8 @@ impl<'p> Engine<'p> {
                     .or_insert_with(|| set.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), i)).collect());
                 let member = index[path[d]];
                 let m = &set.members[member];
-                let key = (&path[..d], m.person.start, m.person.end, &m.person.ramp[..], m.name == crate::plan::VACANT);
+                let key =
+                    (&path[..d], m.person().start, m.person().end, &m.person().ramp[..], m.name == crate::plan::VACANT);
                 if let Some(&own) = made.get(&key) {
                     leaf_tables[i][leaf] = own;
                     continue;

@@ -42,8 +42,8 @@ impl Engine<'_> {
             }
             // Where each person is written: only looked up when someone is
             // warned about, so a large roster with nobody to warn builds nothing.
-            let mut origins: Option<HashMap<(&str, &str), &crate::diagnostic::Location>> = None;
-            let origins_of = || -> HashMap<(&str, &str), &crate::diagnostic::Location> {
+            let mut origins: Option<HashMap<(&str, &str), &crate::plan::Origin>> = None;
+            let origins_of = || -> HashMap<(&str, &str), &crate::plan::Origin> {
                 split
                     .within
                     .iter()
@@ -81,7 +81,7 @@ impl Engine<'_> {
                     ))
                     .help(format!("check {person}'s weight in {roster}, or give part of the target to others"));
                     if let Some(at) = origins.get_or_insert_with(origins_of).get(&(parent, *person)) {
-                        d = d.at((*at).clone());
+                        d = d.at(at.location());
                     }
                     out.push(d);
                 }
@@ -126,14 +126,14 @@ impl Engine<'_> {
             }
             let sets = split.default.iter().chain(split.within.iter().map(|(_, s)| s));
             for member in sets.flat_map(|s| &s.members) {
-                let months = member.person.ramp.len();
+                let months = member.person().ramp.len();
                 if months > 12 {
                     out.push(
                         Diagnostic::warning(format!(
                             "{} {}'s ramp lasts {months} months, more than a year",
                             split.by, member.name
                         ))
-                        .at(member.origin.clone())
+                        .at(member.origin.location())
                         .note("each step of a ramp is one month in seat")
                         .help("a ramp is for a new hire's first months; check the steps"),
                     );
