@@ -236,6 +236,20 @@ impl Split {
         self.names_where(|_| true)
     }
 
+    /// How many names [`Split::member_names`] lists, without a table of
+    /// them all: a roster of a million people is counted by sorting its names.
+    pub fn member_count(&self) -> usize {
+        let sets: Vec<&MemberSet> = self.default.iter().chain(self.within.iter().map(|(_, s)| s)).collect();
+        if let [one] = sets[..] {
+            // Names are unique within a set.
+            return one.members.len();
+        }
+        let mut names: Vec<&str> = sets.iter().flat_map(|s| s.members.iter().map(|m| m.name.as_str())).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
+    }
+
     /// Member names that can receive a positive amount under some parent.
     pub fn receiving_names(&self) -> Vec<&str> {
         self.names_where(|m| match m.share {
