@@ -93,7 +93,7 @@ pub struct Engine<'p> {
     plan: &'p Plan,
     calendar: Calendar,
     /// Each org leaf's member path, in cascade order.
-    paths: Vec<Vec<&'p str>>,
+    paths: org_tree::Paths<'p>,
     /// The output columns, in order: the metrics as written (each followed
     /// by its `_base` column when over-assigned).
     series: Vec<Series<'p>>,
