@@ -116,7 +116,7 @@ impl<'p> People<'p> {
                     self.dates
                         .iter()
                         .zip(&self.days)
-                        .all(|(d, share)| share.is_zero() || factor(&m.person(), *d).is_zero())
+                        .all(|(d, share)| share.is_zero() || factor(m.person(), *d).is_zero())
                 };
                 if a.is_zero() && b.min > 0 && m.person().is_dated() && absent() {
                     let floor = thousands(precision.to_amount(b.min));
@@ -138,7 +138,7 @@ impl<'p> People<'p> {
             uncapped.iter().map(|a| a.times(parent)).collect()
         };
         let binding = amounts.iter().zip(&uncapped).any(|(x, a)| *x != a.times(parent));
-        let reasons = set.members.iter().map(|m| reasons(&m.person(), &m.name)).collect();
+        let reasons = set.members.iter().map(|m| reasons(m.person(), &m.name)).collect();
         let adjustments = amounts
             .iter()
             .zip(&bounds)
@@ -199,7 +199,7 @@ impl<'p> People<'p> {
     fn runs(&self, set: &MemberSet) -> Vec<Run> {
         let mut runs: Vec<Run> = Vec::new();
         for (d, date) in self.dates.iter().enumerate() {
-            let factors: Vec<Decimal> = set.members.iter().map(|m| factor(&m.person(), *date)).collect();
+            let factors: Vec<Decimal> = set.members.iter().map(|m| factor(m.person(), *date)).collect();
             match runs.last_mut() {
                 Some(run) if run.factors == factors => {
                     run.last = d;
@@ -218,7 +218,7 @@ impl<'p> People<'p> {
         let seated = self
             .dates
             .iter()
-            .map(|date| set.members.iter().zip(&weights).map(|(m, w)| w * factor(&m.person(), *date)).sum())
+            .map(|date| set.members.iter().zip(&weights).map(|(m, w)| w * factor(m.person(), *date)).sum())
             .collect();
         Team { seated, roster: weights.iter().sum() }
     }
