@@ -360,15 +360,14 @@ fn derivations(plan: &Plan) {
 /// summary and, on stderr, the warnings worth a second look. Exit 0 when valid.
 pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
+    // Counted before the engine holds the org tree, which is the peak of memory.
+    let members: Vec<String> =
+        plan.splits.iter().map(|split| format!("{} ({})", split.by, split.member_count())).collect();
     let engine = Engine::new(&plan)?;
     derivations(&plan);
     let mut warnings = engine.warnings().to_vec();
     warnings.extend(engine.review());
     warn(&warnings);
-    let mut members = Vec::new();
-    for split in &plan.splits {
-        members.push(format!("{} ({})", split.by, split.member_names().len()));
-    }
     let currency = if plan.currency.is_empty() { String::new() } else { format!(" {}", plan.currency) };
     let shape = if members.is_empty() { String::new() } else { format!(", split by {}", members.join(", ")) };
     let noted = match warnings.len() {

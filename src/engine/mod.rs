@@ -38,7 +38,7 @@ use org_tree::{Amount, OrgTree};
 use people::People;
 
 use chrono::{Datelike, NaiveDate};
-use indexmap::IndexMap;
+use indexmap::IndexSet;
 use rust_decimal::Decimal;
 
 use crate::allocate::{Apportioner, Exact, Part, Share};
@@ -93,7 +93,7 @@ pub struct Engine<'p> {
     plan: &'p Plan,
     calendar: Calendar,
     /// Each org leaf's member path, in cascade order.
-    paths: Vec<Vec<&'p str>>,
+    paths: org_tree::Paths<'p>,
     /// The output columns, in order: the metrics as written (each followed
     /// by its `_base` column when over-assigned).
     series: Vec<Series<'p>>,
@@ -187,7 +187,8 @@ impl<'p> Engine<'p> {
                     .or_insert_with(|| set.members.iter().enumerate().map(|(i, m)| (m.name.as_str(), i)).collect());
                 let member = index[path[d]];
                 let m = &set.members[member];
-                let key = (&path[..d], m.person.start, m.person.end, &m.person.ramp[..], m.name == crate::plan::VACANT);
+                let key =
+                    (&path[..d], m.person().start, m.person().end, &m.person().ramp[..], m.name == crate::plan::VACANT);
                 if let Some(&own) = made.get(&key) {
                     leaf_tables[i][leaf] = own;
                     continue;
@@ -389,7 +390,10 @@ impl<'p> Engine<'p> {
         let stride = periods.len() * width;
         let mut values: Vec<Value> = vec![Value::Missing; width];
         let every_split = breakdown.splits.len() == self.plan.splits.len();
-        let mut groups: IndexMap<Vec<&str>, Vec<u128>> = IndexMap::new();
+        // Each kept combination of members, in order of first appearance, and
+        // its sums at `sums[group * stride..]`: one array, not a million small ones.
+        let mut groups: IndexSet<Box<[&str]>> = IndexSet::new();
+        let mut sums: Vec<u128> = Vec::new();
         let mut consume = |leaf: usize, figures: &[u128]| -> std::io::Result<()> {
             let path = &self.paths[leaf];
             if every_split {
@@ -400,9 +404,12 @@ impl<'p> Engine<'p> {
                     }
                 }
             } else {
-                let key: Vec<&str> = breakdown.splits.iter().map(|&s| path[s]).collect();
-                let sums = groups.entry(key).or_insert_with(|| vec![0; stride]);
-                for (sum, units) in sums.iter_mut().zip(figures) {
+                let key: Box<[&str]> = breakdown.splits.iter().map(|&s| path[s]).collect();
+                let (group, new) = groups.insert_full(key);
+                if new {
+                    sums.resize(sums.len() + stride, 0);
+                }
+                for (sum, units) in sums[group * stride..(group + 1) * stride].iter_mut().zip(figures) {
                     *sum += units;
                 }
             }
@@ -453,7 +460,8 @@ impl<'p> Engine<'p> {
                 result
             })?;
         }
-        for (key, sums) in &groups {
+        for (group, key) in groups.iter().enumerate() {
+            let sums = &sums[group * stride..(group + 1) * stride];
             for (i, period) in periods.iter().enumerate() {
                 if keep[i] {
                     self.emit(

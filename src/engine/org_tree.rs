@@ -21,11 +21,52 @@ use crate::plan::{thousands, MemberSet, MemberShare, Plan, Precision, Split};
 /// A leaf's figure for one metric: rounded units and the exact value.
 pub(super) type Amount = (u128, Exact);
 
+/// Each org leaf's member path, one member per split, in cascade order:
+/// all of them in one array (a million leaves are not a million small ones).
+#[derive(Debug, Default)]
+pub(super) struct Paths<'p> {
+    members: Vec<&'p str>,
+    width: usize,
+    len: usize,
+}
+
+impl<'p> Paths<'p> {
+    /// No paths yet, each `width` members long, with room for `leaves`.
+    fn with_capacity(width: usize, leaves: usize) -> Paths<'p> {
+        Paths { members: Vec::with_capacity(width * leaves), width, len: 0 }
+    }
+
+    fn push(&mut self, path: &[&'p str]) {
+        debug_assert_eq!(path.len(), self.width);
+        self.members.extend_from_slice(path);
+        self.len += 1;
+    }
+
+    /// How many leaves.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The paths, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[&'p str]> + Clone + '_ {
+        (0..self.len).map(move |i| &self[i])
+    }
+}
+
+impl<'p> std::ops::Index<usize> for Paths<'p> {
+    type Output = [&'p str];
+
+    fn index(&self, leaf: usize) -> &[&'p str] {
+        debug_assert!(leaf < self.len, "leaf {leaf} of {}", self.len);
+        &self.members[leaf * self.width..(leaf + 1) * self.width]
+    }
+}
+
 /// The org leaves of a plan and every shared metric's amount at each.
 #[derive(Debug)]
 pub(super) struct OrgTree<'p> {
     /// Each leaf's member path, one member per split, in cascade order.
-    pub paths: Vec<Vec<&'p str>>,
+    pub paths: Paths<'p>,
     /// Per metric of the plan (empty for levels), per leaf: the figure as
     /// assigned (after any `over_assign`).
     pub amounts: Vec<Vec<Amount>>,
@@ -138,7 +179,7 @@ struct Descent<'a, 'p> {
     shared: Vec<usize>,
     /// Apply `over_assign`.
     assign: bool,
-    paths: Vec<Vec<&'p str>>,
+    paths: Paths<'p>,
     amounts: Vec<Vec<Amount>>,
     errors: Vec<Diagnostic>,
     /// Over-assignment raised a node beyond 128-bit units (reported once, by [`Descent::run`]).
@@ -150,21 +191,28 @@ impl<'a, 'p> Descent<'a, 'p> {
     fn new(plan: &'p Plan, people: &'a People<'p>, shared: Vec<usize>, assign: bool) -> Descent<'a, 'p> {
         // A plan of levels only shares nothing: its walk just lists the leaves.
         let precision = shared.first().map_or(plan.precision, |&r| plan.precision_of(&plan.metrics[r]));
+        // Room for every leaf at once (the counts are at most MAX_LEAVES, checked
+        // first): growing by doubling would hold up to twice the tree.
+        let leaves = nodes_per_split(plan).last().map_or(1, |&n| n.min(MAX_LEAVES) as usize);
+        let mut amounts = vec![Vec::new(); plan.metrics.len()];
+        for &i in &shared {
+            amounts[i] = Vec::with_capacity(leaves);
+        }
         Descent {
             plan,
             people,
             cache: plan.splits.iter().map(|s| ShareCache::new(s, precision)).collect(),
             shared,
             assign,
-            paths: Vec::new(),
-            amounts: vec![Vec::new(); plan.metrics.len()],
+            paths: Paths::with_capacity(plan.splits.len(), leaves),
+            amounts,
             errors: Vec::new(),
             overflowed: false,
         }
     }
 
     #[allow(clippy::type_complexity)]
-    fn run(plan: &'p Plan, people: &'a People<'p>, assign: bool) -> Result<(Vec<Vec<&'p str>>, Vec<Vec<Amount>>)> {
+    fn run(plan: &'p Plan, people: &'a People<'p>, assign: bool) -> Result<(Paths<'p>, Vec<Vec<Amount>>)> {
         let r = plan.reference();
         let mut shared = vec![r];
         shared.extend((0..plan.metrics.len()).filter(|&i| i != r && plan.metrics[i].is_shared()));
@@ -201,7 +249,7 @@ impl<'a, 'p> Descent<'a, 'p> {
     /// `node` holds one amount per entry of `shared`.
     fn descend(&mut self, depth: usize, node: Vec<Amount>, path: &mut Vec<&'p str>) {
         if depth == self.plan.splits.len() {
-            self.paths.push(path.clone());
+            self.paths.push(path);
             for (k, amount) in self.shared.iter().zip(node) {
                 self.amounts[*k].push(amount);
             }

@@ -77,7 +77,7 @@ impl<'p> People<'p> {
         team: &str,
     ) -> Option<Result<PeopleShares, Diagnostic>> {
         let split = &self.plan.splits[depth];
-        let bounded = set.members.iter().any(|m| m.person.max.is_some() || m.person.min.is_some());
+        let bounded = set.members.iter().any(|m| m.person().max.is_some() || m.person().min.is_some());
         let dated = self.dated == Some(depth);
         if !bounded && !dated {
             return None;
@@ -103,8 +103,8 @@ impl<'p> People<'p> {
             .members
             .iter()
             .map(|m| Bounds {
-                min: m.person.min.map_or(0, |b| bound_units(b, parent, precision, false)),
-                max: m.person.max.map(|b| bound_units(b, parent, precision, true)),
+                min: m.person().min.map_or(0, |b| bound_units(b, parent, precision, false)),
+                max: m.person().max.map(|b| bound_units(b, parent, precision, true)),
             })
             .collect();
         // A floor needs days to carry it: someone in seat on no day of the
@@ -116,15 +116,15 @@ impl<'p> People<'p> {
                     self.dates
                         .iter()
                         .zip(&self.days)
-                        .all(|(d, share)| share.is_zero() || factor(&m.person, *d).is_zero())
+                        .all(|(d, share)| share.is_zero() || factor(m.person(), *d).is_zero())
                 };
-                if a.is_zero() && b.min > 0 && m.person.is_dated() && absent() {
+                if a.is_zero() && b.min > 0 && m.person().is_dated() && absent() {
                     let floor = thousands(precision.to_amount(b.min));
                     return Some(Err(Diagnostic::new(format!(
                         "{} `{}` under `{team}` has a floor of {floor} but is in seat on no day of the plan year that carries a target",
                         split.by, m.name
                     ))
-                    .at(m.origin.clone())
+                    .at(m.origin.location())
                     .help("correct the `start` and `end` dates, or leave `min` empty for this person")));
                 }
             }
@@ -138,7 +138,7 @@ impl<'p> People<'p> {
             uncapped.iter().map(|a| a.times(parent)).collect()
         };
         let binding = amounts.iter().zip(&uncapped).any(|(x, a)| *x != a.times(parent));
-        let reasons = set.members.iter().map(|m| reasons(&m.person, &m.name)).collect();
+        let reasons = set.members.iter().map(|m| reasons(m.person(), &m.name)).collect();
         let adjustments = amounts
             .iter()
             .zip(&bounds)
@@ -199,7 +199,7 @@ impl<'p> People<'p> {
     fn runs(&self, set: &MemberSet) -> Vec<Run> {
         let mut runs: Vec<Run> = Vec::new();
         for (d, date) in self.dates.iter().enumerate() {
-            let factors: Vec<Decimal> = set.members.iter().map(|m| factor(&m.person, *date)).collect();
+            let factors: Vec<Decimal> = set.members.iter().map(|m| factor(m.person(), *date)).collect();
             match runs.last_mut() {
                 Some(run) if run.factors == factors => {
                     run.last = d;
@@ -218,7 +218,7 @@ impl<'p> People<'p> {
         let seated = self
             .dates
             .iter()
-            .map(|date| set.members.iter().zip(&weights).map(|(m, w)| w * factor(&m.person, *date)).sum())
+            .map(|date| set.members.iter().zip(&weights).map(|(m, w)| w * factor(m.person(), *date)).sum())
             .collect();
         Team { seated, roster: weights.iter().sum() }
     }
@@ -230,7 +230,7 @@ impl<'p> People<'p> {
     /// matter, so people of one team with the same dates and ramp share one.
     pub fn profile(&self, set: &MemberSet, team: &Team, member: usize, days: &[Exact]) -> Option<Vec<Exact>> {
         let split = &self.plan.splits[self.dated?];
-        let person = &set.members[member].person;
+        let person = &set.members[member].person();
         let vacant = set.members[member].name == VACANT && split.vacancy == Vacancy::Show;
         let mut out = Vec::with_capacity(days.len());
         let mut plain = true;
@@ -276,7 +276,7 @@ fn is_dated(split: &Split) -> bool {
             .default
             .iter()
             .chain(split.within.iter().map(|(_, s)| s))
-            .any(|set| set.members.iter().any(|m| m.person.is_dated()))
+            .any(|set| set.members.iter().any(|m| m.person().is_dated()))
 }
 
 fn weight(member: &crate::plan::Member) -> Decimal {
@@ -431,7 +431,7 @@ fn cap_error(
             let m = &set.members[index];
             let b = bounds[index];
             // A bound written as a share of the parent: show what it comes to.
-            let shares: Vec<String> = [("floor", m.person.min), ("cap", m.person.max)]
+            let shares: Vec<String> = [("floor", m.person().min), ("cap", m.person().max)]
                 .iter()
                 .filter_map(|(what, bound)| match bound {
                     Some(Bound::Share(f)) => Some(format!(
@@ -448,7 +448,7 @@ fn cap_error(
                 units(b.min),
                 units(b.max.unwrap_or(0))
             ))
-            .at(m.origin.clone());
+            .at(m.origin.location());
             if !shares.is_empty() {
                 d = d.note(shares.join("; "));
             }

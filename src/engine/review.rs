@@ -10,9 +10,6 @@ use super::{Engine, Source};
 use crate::diagnostic::Diagnostic;
 use crate::plan::thousands;
 
-/// A team (the members above a person) and each person's units, in order.
-type Team<'p> = (&'p [&'p str], Vec<(&'p str, u128)>);
-
 impl Engine<'_> {
     /// Warnings about a valid plan: a person whose target is more than twice
     /// the average of the people sharing the same parent.
@@ -22,28 +19,34 @@ impl Engine<'_> {
         let mut out = Vec::new();
         for (d, split) in plan.splits.iter().enumerate() {
             let Some(roster) = &split.roster else { continue };
-            // team (the members above) -> person -> units. The leaves come in
-            // cascade order, so a team's leaves are one run and a person's
-            // leaves one run inside it: runs are summed, nothing is hashed,
-            // and a million people cost two words each.
-            let mut teams: Vec<Team<'_>> = Vec::new();
+            // The leaves come in cascade order, so a team's (the members
+            // above a person) leaves are one run and a person's leaves one run
+            // inside it: a first pass sums each team's runs, a second finds the
+            // people above twice their team's average. Nothing is hashed and
+            // nothing is held per person.
             let Source::Shared { amounts, .. } = &self.reference_series().source else { continue };
             // `(vacant)` is nobody: it is no one's team-mate and has no average to beat.
-            for (path, (units, _)) in self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT) {
+            let leaves = || self.paths.iter().zip(amounts).filter(|(p, _)| p[d] != crate::plan::VACANT);
+            // Each team: its members above, how many people, their units.
+            let mut teams: Vec<(&[&str], u128, u128)> = Vec::new();
+            let mut last: Option<&str> = None;
+            for (path, (units, _)) in leaves() {
                 let team = &path[..d];
-                if teams.last().is_none_or(|(t, _)| *t != team) {
-                    teams.push((team, Vec::new()));
+                if teams.last().is_none_or(|(t, _, _)| *t != team) {
+                    teams.push((team, 0, 0));
+                    last = None;
                 }
-                let people = &mut teams.last_mut().expect("pushed above").1;
-                match people.last_mut() {
-                    Some((person, sum)) if *person == path[d] => *sum += units,
-                    _ => people.push((path[d], *units)),
+                let entry = teams.last_mut().expect("pushed above");
+                if last != Some(path[d]) {
+                    entry.1 += 1;
+                    last = Some(path[d]);
                 }
+                entry.2 += units;
             }
             // Where each person is written: only looked up when someone is
             // warned about, so a large roster with nobody to warn builds nothing.
-            let mut origins: Option<HashMap<(&str, &str), &crate::diagnostic::Location>> = None;
-            let origins_of = || -> HashMap<(&str, &str), &crate::diagnostic::Location> {
+            let mut origins: Option<HashMap<(&str, &str), &crate::plan::Origin>> = None;
+            let origins_of = || -> HashMap<(&str, &str), &crate::plan::Origin> {
                 split
                     .within
                     .iter()
@@ -58,33 +61,49 @@ impl Engine<'_> {
                     )
                     .collect()
             };
-            for (team, people) in &teams {
-                if people.len() < 2 {
-                    continue;
+            // One person's units in their team: a warning when above twice the average.
+            let mut judge = |(team, n, total): (&[&str], u128, u128), person: &str, units: u128| {
+                // More than twice the average: units * n > 2 * total.
+                if n < 2 || units * n <= 2 * total {
+                    return;
                 }
-                let total: u128 = people.iter().map(|(_, units)| units).sum();
-                let n = people.len() as u128;
-                for (person, units) in people.iter() {
-                    // More than twice the average: units * n > 2 * total.
-                    if units * n <= 2 * total {
-                        continue;
-                    }
-                    let parent = split.parent.and_then(|i| team.get(i)).copied().unwrap_or("");
-                    let average = p.to_amount(total / n);
-                    let under = if team.is_empty() { String::new() } else { format!(" in {}", team.join(" / ")) };
-                    let mut d = Diagnostic::warning(format!(
-                        "{} {person}{under} has a target of {}, more than twice the average of {} for the {} people there",
-                        split.by,
-                        thousands(p.to_amount(*units)),
-                        thousands(average),
-                        people.len()
-                    ))
-                    .help(format!("check {person}'s weight in {roster}, or give part of the target to others"));
-                    if let Some(at) = origins.get_or_insert_with(origins_of).get(&(parent, *person)) {
-                        d = d.at((*at).clone());
-                    }
-                    out.push(d);
+                let parent = split.parent.and_then(|i| team.get(i)).copied().unwrap_or("");
+                let average = p.to_amount(total / n);
+                let under = if team.is_empty() { String::new() } else { format!(" in {}", team.join(" / ")) };
+                let mut d = Diagnostic::warning(format!(
+                    "{} {person}{under} has a target of {}, more than twice the average of {} for the {n} people there",
+                    split.by,
+                    thousands(p.to_amount(units)),
+                    thousands(average),
+                ))
+                .help(format!("check {person}'s weight in {roster}, or give part of the target to others"));
+                if let Some(at) = origins.get_or_insert_with(origins_of).get(&(parent, person)) {
+                    d = d.at(at.location());
                 }
+                out.push(d);
+            };
+            let mut k: Option<usize> = None;
+            let mut current: Option<(&str, u128)> = None;
+            for (path, (units, _)) in leaves() {
+                let team = &path[..d];
+                if k.is_none_or(|k| teams[k].0 != team) {
+                    if let (Some(k), Some((person, sum))) = (k, current.take()) {
+                        judge(teams[k], person, sum);
+                    }
+                    k = Some(k.map_or(0, |k| k + 1));
+                }
+                match current.as_mut() {
+                    Some((person, sum)) if *person == path[d] => *sum += units,
+                    _ => {
+                        if let (Some(k), Some((person, sum))) = (k, current.take()) {
+                            judge(teams[k], person, sum);
+                        }
+                        current = Some((path[d], *units));
+                    }
+                }
+            }
+            if let (Some(k), Some((person, sum))) = (k, current) {
+                judge(teams[k], person, sum);
             }
         }
         out.extend(self.review_models());
@@ -126,14 +145,14 @@ impl Engine<'_> {
             }
             let sets = split.default.iter().chain(split.within.iter().map(|(_, s)| s));
             for member in sets.flat_map(|s| &s.members) {
-                let months = member.person.ramp.len();
+                let months = member.person().ramp.len();
                 if months > 12 {
                     out.push(
                         Diagnostic::warning(format!(
                             "{} {}'s ramp lasts {months} months, more than a year",
                             split.by, member.name
                         ))
-                        .at(member.origin.clone())
+                        .at(member.origin.location())
                         .note("each step of a ramp is one month in seat")
                         .help("a ramp is for a new hire's first months; check the steps"),
                     );

@@ -29,7 +29,7 @@ pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision};
-pub use split::{Bound, Member, MemberSet, MemberShare, Person, Split, Vacancy, VACANT};
+pub use split::{Bound, Member, MemberSet, MemberShare, Origin, Person, RosterText, Split, Vacancy, VACANT};
 pub(crate) use time_check::{calendar_diagnostics, path_diagnostics};
 pub use track_settings::{Carry, TrackSettings};
 

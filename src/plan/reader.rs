@@ -1609,8 +1609,8 @@ impl<'a> Reader<'a> {
                         set.members.push(Member {
                             name: VACANT.to_string(),
                             share: MemberShare::Weight(Decimal::ZERO),
-                            origin,
-                            person: Default::default(),
+                            origin: origin.into(),
+                            details: None,
                         });
                     }
                 }
@@ -1722,8 +1722,8 @@ impl<'a> Reader<'a> {
                         let m = Member {
                             name: k.get_ref().to_string(),
                             share: MemberShare::Weight(w),
-                            origin: self.loc(k.span()),
-                            person: Default::default(),
+                            origin: self.loc(k.span()).into(),
+                            details: None,
                         };
                         members.push((k.span().start, m));
                     }
@@ -1783,8 +1783,8 @@ impl<'a> Reader<'a> {
                         Member {
                             name,
                             share: MemberShare::Fixed(amount),
-                            origin: self.loc(k.span()),
-                            person: Default::default(),
+                            origin: self.loc(k.span()).into(),
+                            details: None,
                         },
                     ));
                 }

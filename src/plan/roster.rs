@@ -8,13 +8,14 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
 use super::number::{check_group, Number};
-use super::{Bound, Member, MemberSet, MemberShare, Person, Precision};
+use super::{Bound, Member, MemberSet, MemberShare, Origin, Person, Precision, RosterText};
 use crate::diagnostic::{name_list, suggest, why_not_a_date, Diagnostic, Location};
 use crate::error::{Error, Result};
 
@@ -90,6 +91,10 @@ pub(super) fn read(
     // million rows do not hold a million copies of ten names.
     let mut parent_ids: HashMap<String, u32> = HashMap::new();
     let mut parent_names: Vec<String> = Vec::new();
+    // The members' lines, held once: each member keeps where its line is
+    // (pointing at a stand-in until the whole file is read).
+    let mut lines = String::new();
+    let stand_in = Arc::new(RosterText::default());
     csv.name_rows_by(name_col);
     loop {
         // The problems of the row before, recorded in file order.
@@ -275,14 +280,40 @@ pub(super) fn read(
             }
         };
         let group = &mut groups[id as usize];
+        // Where the name is: what `at(name_col)` says, without its copies of
+        // the file name and the line.
+        let value = record.get(name_col).unwrap_or("");
+        let from = field_offset(raw, record.iter(), name_col);
+        let text = raw.trim_end_matches(['\r', '\n']);
+        let end = (from + value.len()).min(text.len());
+        let column =
+            if value.is_empty() { raw.get(..from.min(raw.len())).unwrap_or(raw).chars().count() + 1 } else { 0 };
+        // The file is at most ROSTER_LIMITS' 128 MB: offsets fit in 32 bits.
+        let origin = Origin::Row {
+            text: Arc::clone(&stand_in),
+            start: lines.len() as u32,
+            len: text.len() as u32,
+            line: line as u32,
+            under: (from.min(end) as u32, end as u32),
+            column: column as u32,
+        };
+        lines.push_str(text);
         group.members.push(Member {
             name,
             share: MemberShare::Weight(weight.value().max(Decimal::ZERO)),
-            origin: at(name_col),
-            person,
+            origin,
+            details: Member::details_of(person),
         });
         group.weights.push(weight);
     }
+    lines.shrink_to_fit();
+    let text = Arc::new(RosterText { file: file.clone(), lines });
+    for member in groups.iter_mut().flat_map(|g| g.members.iter_mut()) {
+        if let Origin::Row { text: t, .. } = &mut member.origin {
+            *t = Arc::clone(&text);
+        }
+    }
+    drop(stand_in);
     // A person twice under one parent: found by sorting, not by a table of
     // every name (rows come in file order, so the first of equals is the earlier).
     let mut by_name: Vec<(u32, u32)> = groups
@@ -308,10 +339,10 @@ pub(super) fn read(
         let parent = &parent_names[pair[1].0 as usize];
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
         let d = Diagnostic::new(format!("`{}` appears twice{under}", row.name))
-            .at(row.origin.clone())
-            .note(format!("it is also on line {}", first.origin.line))
+            .at(row.origin.location())
+            .note(format!("it is also on line {}", first.origin.line()))
             .help("give each person one row, or tell namesakes apart (`张伟 (2)`)");
-        csv.push_at(row.origin.line, d);
+        csv.push_at(row.origin.line(), d);
     }
     drop(by_name);
     let mut errors = csv.finish();
@@ -329,7 +360,7 @@ pub(super) fn read(
         let Group { mut members, weights: numbers } = group;
         if let Err(problem) = check_group(&numbers) {
             let mut d = Diagnostic::new(problem.message(&format!("the roster's weights{under}")))
-                .at(members[0].origin.clone())
+                .at(members[0].origin.location())
                 .help(problem.help());
             if let Some(note) = problem.note() {
                 d = d.note(note);
@@ -340,14 +371,14 @@ pub(super) fn read(
         if numbers.iter().all(|n| n.value().is_zero()) {
             errors.push(
                 Diagnostic::new(format!("every weight{under} is zero, so there is nobody to share the amount"))
-                    .at(members[0].origin.clone())
+                    .at(members[0].origin.location())
                     .help("give at least one person a positive weight"),
             );
             continue;
         }
         drop(numbers);
         members.shrink_to_fit();
-        let origin = members[0].origin.clone();
+        let origin = members[0].origin.location();
         sets.push((parent, MemberSet { members, origin }));
     }
     if !errors.is_empty() {
@@ -669,14 +700,14 @@ mod tests {
         let (_, sets, parent) = read_csv(csv).unwrap();
         assert_eq!(parent, Some(0));
         let east = &sets[0].1.members;
-        let ann = &east[0].person;
+        let ann = east[0].person();
         assert_eq!(ann.start, NaiveDate::from_ymd_opt(2025, 11, 15));
         assert_eq!(ann.end, None);
         assert_eq!(ann.ramp, vec![dec("0.5"), dec("0.75")]);
         assert_eq!(ann.max, Some(Bound::Amount(dec("1200000.5"))));
         assert_eq!(ann.min, Some(Bound::Share(dec("0.1"))));
-        assert_eq!(east[1].person, Person { end: NaiveDate::from_ymd_opt(2026, 6, 30), ..Person::default() });
-        assert_eq!(sets[1].1.members[0].person, Person::default());
+        assert_eq!(*east[1].person(), Person { end: NaiveDate::from_ymd_opt(2026, 6, 30), ..Person::default() });
+        assert_eq!(*sets[1].1.members[0].person(), Person::default());
     }
 
     #[test]
@@ -719,7 +750,7 @@ mod tests {
     fn min_and_max_of_different_kinds_are_left_to_the_engine() {
         let csv = "name,region,weight,max,min\nAnn,East,1,10%,900000\nBob,West,1,,\n";
         let (_, sets, _) = read_csv(csv).unwrap();
-        assert_eq!(sets[0].1.members[0].person.max, Some(Bound::Share(dec("0.1"))));
-        assert_eq!(sets[0].1.members[0].person.min, Some(Bound::Amount(dec("900000"))));
+        assert_eq!(sets[0].1.members[0].person().max, Some(Bound::Share(dec("0.1"))));
+        assert_eq!(sets[0].1.members[0].person().min, Some(Bound::Amount(dec("900000"))));
     }
 }

@@ -2,6 +2,7 @@
 //! the members each parent member shares its amount among.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -65,6 +66,9 @@ pub enum MemberShare {
     Fixed(Decimal),
 }
 
+/// Someone in seat all year at full weight, with no cap or floor.
+static NOBODY: Person = Person { start: None, end: None, ramp: Vec::new(), max: None, min: None };
+
 /// One member of a split under one parent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Member {
@@ -72,11 +76,92 @@ pub struct Member {
     pub name: String,
     /// Its claim on the parent.
     pub share: MemberShare,
-    /// Where it is written, for messages.
-    pub origin: Location,
-    /// Dates, ramp, cap and floor, for a person from a roster.
-    pub person: Person,
+    /// Where it is written, for messages ([`Origin::location`]).
+    pub origin: Origin,
+    /// Dates, ramp, cap and floor, for a person from a roster; `None` for
+    /// the usual person with none of them (see [`Member::person`]), so that
+    /// a million plain rows do not each hold an empty one.
+    pub details: Option<Box<Person>>,
 }
+
+impl Member {
+    /// What the roster says about this person (a default [`Person`] if nothing).
+    pub fn person(&self) -> &Person {
+        self.details.as_deref().unwrap_or(&NOBODY)
+    }
+
+    /// `person`, kept only when it says something.
+    pub fn details_of(person: Person) -> Option<Box<Person>> {
+        (person != NOBODY).then(|| Box::new(person))
+    }
+}
+
+/// The text of a roster file that its members point into: the file's name
+/// and the rows' lines, one after the other, held once for all of them.
+#[derive(Debug, Default)]
+pub struct RosterText {
+    /// The file as the user named it.
+    pub file: String,
+    /// Every member's line, without line breaks, concatenated.
+    pub lines: String,
+}
+
+/// Where a member is written. A member of the plan file keeps its whole
+/// [`Location`]; a roster row keeps a few numbers into its file's
+/// [`RosterText`] (a million rows would otherwise hold a million copies of
+/// the file name and of their lines), and the location is built when a
+/// message needs it.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// A location held as is.
+    At(Box<Location>),
+    /// A roster row: bytes `start..start + len` of the text's lines are the
+    /// row's line `line`; `under` is the byte range underlined in it, and
+    /// `column` the 1-based column shown (0: none).
+    Row { text: Arc<RosterText>, start: u32, len: u32, line: u32, under: (u32, u32), column: u32 },
+}
+
+impl Origin {
+    /// The location, for a message.
+    pub fn location(&self) -> Location {
+        match self {
+            Origin::At(at) => (**at).clone(),
+            Origin::Row { text, start, len, line, under, column } => {
+                let (start, len) = (*start as usize, *len as usize);
+                Location {
+                    file: text.file.clone(),
+                    line: *line as usize,
+                    column: (*column > 0).then_some(*column as usize),
+                    line_text: text.lines[start..start + len].to_string(),
+                    underline: under.0 as usize..under.1 as usize,
+                    style: crate::diagnostic::LocationStyle::Line,
+                }
+            }
+        }
+    }
+
+    /// The 1-based line it is on.
+    pub fn line(&self) -> usize {
+        match self {
+            Origin::At(at) => at.line,
+            Origin::Row { line, .. } => *line as usize,
+        }
+    }
+}
+
+impl From<Location> for Origin {
+    fn from(at: Location) -> Origin {
+        Origin::At(Box::new(at))
+    }
+}
+
+impl PartialEq for Origin {
+    fn eq(&self, other: &Origin) -> bool {
+        self.location() == other.location()
+    }
+}
+
+impl Eq for Origin {}
 
 /// The members sharing one parent's amount, in the order written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -149,6 +234,20 @@ impl Split {
     /// Every member name the split can produce, in order of first appearance.
     pub fn member_names(&self) -> Vec<&str> {
         self.names_where(|_| true)
+    }
+
+    /// How many names [`Split::member_names`] lists, without a table of
+    /// them all: a roster of a million people is counted by sorting its names.
+    pub fn member_count(&self) -> usize {
+        let sets: Vec<&MemberSet> = self.default.iter().chain(self.within.iter().map(|(_, s)| s)).collect();
+        if let [one] = sets[..] {
+            // Names are unique within a set.
+            return one.members.len();
+        }
+        let mut names: Vec<&str> = sets.iter().flat_map(|s| s.members.iter().map(|m| m.name.as_str())).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
     }
 
     /// Member names that can receive a positive amount under some parent.

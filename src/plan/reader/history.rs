@@ -274,8 +274,8 @@ impl Reader<'_> {
                             ly.checked_mul(Decimal::ONE + rate(&name)).unwrap_or(Decimal::MAX).max(Decimal::ZERO);
                         Member {
                             share: MemberShare::Weight(weight),
-                            origin: origin.clone(),
-                            person: Default::default(),
+                            origin: origin.clone().into(),
+                            details: None,
                             name,
                         }
                     })
