@@ -2,9 +2,7 @@
 //! the real binary on the shipped example plans. Expected figures are worked
 //! out by hand in the comments, never copied from the program's output.
 
-mod common;
-
-use common::{column, csv_rows, dec, salesplit};
+use crate::common::{column, csv_rows, dec, salesplit};
 
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -5,9 +5,7 @@
 //! when sums are off, and what would fix it — and checks that the run exits
 //! with code 1 (2 for usage errors) and prints nothing on stdout.
 
-mod common;
-
-use common::{fails_with, lines, run_in};
+use crate::common::{fails_with, lines, run_in};
 
 /// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
 #[track_caller]

@@ -5,9 +5,9 @@
 //! input, through the real binary: each pins the whole of stderr, exit code 1
 //! and an empty stdout, as in `tests/errors.rs`.
 
-mod common;
+use crate::common;
 
-use common::{lines, run_in};
+use crate::common::{lines, run_in};
 
 /// Asserts that running `args` over `files` fails with exit code 1, nothing
 /// on stdout and exactly `expected` on stderr.

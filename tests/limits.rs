@@ -8,7 +8,7 @@
 //! one clear `error:`, exit 1 and nothing on stdout; never a panic (exit
 //! 101), never a silently wrong figure.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use common::{csv_rows, lines, run_in};
+use crate::common::{csv_rows, lines, run_in};
 
 type Q = BigRational;
 type Row = BTreeMap<String, String>;

@@ -39,8 +39,6 @@
 //! end. Property tests draw new plans on every run; `PROPTEST_RNG_SEED`
 //! replays one (CI pins it). A failing case prints the plan it ran.
 
-mod common;
-#[path = "model_properties/exact.rs"]
 mod exact;
 
 use std::collections::BTreeMap;
@@ -50,7 +48,7 @@ use num_traits::Zero;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use common::{csv_rows, run_in};
+use crate::common::{csv_rows, run_in};
 use exact::{apportion, ceil, floor, int, q, shares_of, units, Q};
 
 fn config(cases: u32) -> ProptestConfig {

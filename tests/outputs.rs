@@ -5,9 +5,7 @@
 //! Expected bytes and figures are worked out by hand in the comments, never
 //! copied from the program's output.
 
-mod common;
-
-use common::{csv_rows, dec, salesplit};
+use crate::common::{csv_rows, dec, salesplit};
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;

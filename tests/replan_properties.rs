@@ -43,9 +43,9 @@
 //! * `deterministic` — the same plan and actuals (also with the actual rows
 //!   in another order) give byte-identical CSV.
 //!
-//! `cargo test --test replan_properties` takes about 20 s in a debug build
-//! on two cores. A long run of all of them: `cargo test --release --test
-//! replan_properties every_property -- --ignored`.
+//! `cargo test --test tests replan_properties::` takes about 20 s in a debug
+//! build on two cores. A long run of all of them: `cargo test --release --test
+//! tests replan_properties::every_property -- --ignored`.
 //!
 //! Two fixed bugs are pinned by a property and a worked example each: under
 //! `both`, a surplus larger than its period's new target lowers the later
@@ -1150,7 +1150,7 @@ proptest! {
 proptest! {
     #![proptest_config(config(5_000))]
     #[test]
-    #[ignore = "long: cargo test --release --test replan_properties every_property -- --ignored"]
+    #[ignore = "long: cargo test --release --test tests replan_properties::every_property -- --ignored"]
     fn every_property_5000_cases(spec in spec()) {
         check_policies(&spec, false)?;
         check_zero_days(&spec)?;

@@ -1,9 +1,7 @@
 //! `salesplit validate`: a plan is checked like `decompose` would check it,
 //! without writing targets; what deserves a second look is a warning.
 
-mod common;
-
-use common::{run_in, salesplit};
+use crate::common::{run_in, salesplit};
 
 const PLAN: &str = "[plan]\nyear = 2026\n[target]\nsales = 700_000\n[[split]]\nby = \"region\"\nweights = { East = 1 }\n[[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n";
 

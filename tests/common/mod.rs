@@ -1,6 +1,5 @@
 //! Helpers the integration tests share: running the real binary and reading
 //! what it prints. Each test file uses some of them.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 

@@ -12,7 +12,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use num_bigint::BigUint;
 use num_traits::{One, ToPrimitive, Zero};
 
-use crate::model::{Dec, HoldSpec, PlanSpec, Rng, SetSpec, Share, Spread, Style, DAY, SLOT, WEEK};
+use super::model::{Dec, HoldSpec, PlanSpec, Rng, SetSpec, Share, Spread, Style, DAY, SLOT, WEEK};
 
 /// An exact non-negative value `num / den` in rounding units (not reduced).
 #[derive(Clone, Debug, PartialEq, Eq)]

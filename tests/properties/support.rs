@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
 
-use crate::model::Prec;
+use super::model::Prec;
 
 /// One cell as the library handed it over.
 #[derive(Clone, Debug, PartialEq, Eq)]
