@@ -1,11 +1,13 @@
 //! Running the library and reading its outputs: a collecting sink, amount
-//! checks, and a small JSON reader that keeps numbers as written.
+//! checks, and a JSON reader (serde_json) that keeps numbers as written.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use super::model::Prec;
 
@@ -134,7 +136,8 @@ pub fn groups(rows: &[Row]) -> Vec<(Vec<String>, Vec<&Row>)> {
     out
 }
 
-/// A JSON value with numbers kept as written.
+/// A JSON value with numbers kept as written and object keys in the order
+/// written (read by serde_json, through its raw values).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum J {
     Null,
@@ -168,164 +171,53 @@ impl J {
     }
 }
 
-/// Parses one JSON document (RFC 8259), keeping number text and key order.
+/// Parses one JSON document (RFC 8259) with serde_json, keeping number text
+/// and key order.
 pub fn parse_json(text: &str) -> Result<J, String> {
-    let mut p = JsonParser { s: text.as_bytes(), i: 0 };
-    let v = p.value()?;
-    p.ws();
-    if p.i != p.s.len() {
-        return Err(format!("trailing text at byte {}", p.i));
-    }
-    Ok(v)
+    let raw: &RawValue = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    value(raw).map_err(|e| e.to_string())
 }
 
-struct JsonParser<'a> {
-    s: &'a [u8],
-    i: usize,
+/// One raw value as a [`J`]: a number is its text as written.
+fn value(raw: &RawValue) -> serde_json::Result<J> {
+    let text = raw.get().trim();
+    Ok(match text.as_bytes().first() {
+        Some(b'{') => {
+            let Entries(items) = serde_json::from_str(text)?;
+            J::Obj(items.into_iter().map(|(k, v)| Ok((k, value(v)?))).collect::<serde_json::Result<_>>()?)
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(text)?;
+            J::Arr(items.into_iter().map(value).collect::<serde_json::Result<_>>()?)
+        }
+        Some(b'"') => J::Str(serde_json::from_str(text)?),
+        _ => match serde_json::from_str::<serde_json::Value>(text)? {
+            serde_json::Value::Null => J::Null,
+            serde_json::Value::Bool(b) => J::Bool(b),
+            _ => J::Num(text.to_string()),
+        },
+    })
 }
 
-impl JsonParser<'_> {
-    fn ws(&mut self) {
-        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\n' | b'\r' | b'\t') {
-            self.i += 1;
-        }
-    }
+/// An object's entries in the order written (a map would sort them).
+struct Entries<'a>(Vec<(String, &'a RawValue)>);
 
-    fn eat(&mut self, b: u8) -> Result<(), String> {
-        self.ws();
-        if self.s.get(self.i) == Some(&b) {
-            self.i += 1;
-            Ok(())
-        } else {
-            Err(format!("expected `{}` at byte {}", b as char, self.i))
-        }
-    }
-
-    fn value(&mut self) -> Result<J, String> {
-        self.ws();
-        match self.s.get(self.i) {
-            Some(b'{') => {
-                self.i += 1;
+impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Visit<'a> {
+            type Value = Entries<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Entries<'a>, M::Error> {
                 let mut items = Vec::new();
-                self.ws();
-                if self.s.get(self.i) == Some(&b'}') {
-                    self.i += 1;
-                    return Ok(J::Obj(items));
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    items.push(entry);
                 }
-                loop {
-                    self.ws();
-                    let k = self.string()?;
-                    self.eat(b':')?;
-                    items.push((k, self.value()?));
-                    self.ws();
-                    match self.s.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            return Ok(J::Obj(items));
-                        }
-                        _ => return Err(format!("expected , or }} at byte {}", self.i)),
-                    }
-                }
-            }
-            Some(b'[') => {
-                self.i += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.s.get(self.i) == Some(&b']') {
-                    self.i += 1;
-                    return Ok(J::Arr(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    self.ws();
-                    match self.s.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(J::Arr(items));
-                        }
-                        _ => return Err(format!("expected , or ] at byte {}", self.i)),
-                    }
-                }
-            }
-            Some(b'"') => Ok(J::Str(self.string()?)),
-            Some(b't') if self.s[self.i..].starts_with(b"true") => {
-                self.i += 4;
-                Ok(J::Bool(true))
-            }
-            Some(b'f') if self.s[self.i..].starts_with(b"false") => {
-                self.i += 5;
-                Ok(J::Bool(false))
-            }
-            Some(b'n') if self.s[self.i..].starts_with(b"null") => {
-                self.i += 4;
-                Ok(J::Null)
-            }
-            Some(b'-' | b'0'..=b'9') => {
-                let start = self.i;
-                while self.i < self.s.len() && matches!(self.s[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-                {
-                    self.i += 1;
-                }
-                let t = std::str::from_utf8(&self.s[start..self.i]).expect("ascii").to_string();
-                Ok(J::Num(t))
-            }
-            _ => Err(format!("unexpected input at byte {}", self.i)),
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, String> {
-        let h = self.s.get(self.i..self.i + 4).ok_or("short \\u escape")?;
-        self.i += 4;
-        u32::from_str_radix(std::str::from_utf8(h).map_err(|e| e.to_string())?, 16).map_err(|e| e.to_string())
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        if self.s.get(self.i) != Some(&b'"') {
-            return Err(format!("expected a string at byte {}", self.i));
-        }
-        self.i += 1;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let b = *self.s.get(self.i).ok_or("unterminated string")?;
-            self.i += 1;
-            match b {
-                b'"' => return String::from_utf8(out).map_err(|e| e.to_string()),
-                b'\\' => {
-                    let e = *self.s.get(self.i).ok_or("unterminated escape")?;
-                    self.i += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
-                                    return Err("lone surrogate".to_string());
-                                }
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else {
-                                hi
-                            };
-                            char::from_u32(code).ok_or("bad \\u escape")?
-                        }
-                        _ => return Err(format!("bad escape at byte {}", self.i)),
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                b if b < 0x20 => return Err("control character in a string".to_string()),
-                b => out.push(b),
+                Ok(Entries(items))
             }
         }
+        d.deserialize_map(Visit(std::marker::PhantomData))
     }
 }
