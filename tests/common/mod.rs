@@ -1,6 +1,8 @@
 //! Helpers the integration tests share: running the real binary and reading
 //! what it prints. Each test file uses some of them.
 
+pub mod rounding;
+
 use std::collections::BTreeMap;
 
 use assert_cmd::Command;

@@ -1,12 +1,14 @@
 //! The independent reference of `model_properties.rs`: exact rationals, the
-//! brief's rounding rule (floors, then the leftover units to the largest
-//! fractional parts, ties to the first), and reading figures from what the
+//! brief's rounding rule (`common/rounding.rs`: floors, then the leftover
+//! units to the largest fractional parts, ties to the first), and reading figures from what the
 //! binary prints without a float in between. Nothing here calls the library.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use proptest::test_runner::TestCaseError;
+
+use crate::common::rounding;
 
 /// An exact rational number.
 pub type Q = BigRational;
@@ -31,23 +33,13 @@ pub fn ceil(x: &Q) -> i128 {
     i128::try_from(x.ceil().to_integer()).expect("small enough")
 }
 
-/// The brief's rule: `exacts` (which add up to a value whose rounding is
-/// `parent`) get their floors, and the `parent - sum(floors)` leftover units
-/// go one each to the largest fractional parts, equal ones to the first.
-/// `None` when `parent` is not a rounding of the exacts' sum.
+/// The brief's rule ([`rounding::round`]): `exacts` (which add up to a value
+/// whose rounding is `parent`) get their floors, and the `parent -
+/// sum(floors)` leftover units go one each to the largest fractional parts,
+/// equal ones to the first. `None` when `parent` is not a rounding of the
+/// exacts' sum.
 pub fn apportion(parent: i128, exacts: &[Q]) -> Option<Vec<i128>> {
-    let mut out: Vec<i128> = exacts.iter().map(floor).collect();
-    let fractions: Vec<Q> = exacts.iter().zip(&out).map(|(e, f)| e - int(*f)).collect();
-    let left = parent - out.iter().sum::<i128>();
-    if left < 0 || left > exacts.len() as i128 {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..exacts.len()).collect();
-    order.sort_by(|&a, &b| fractions[b].cmp(&fractions[a]).then(a.cmp(&b)));
-    for &i in order.iter().take(left as usize) {
-        out[i] += 1;
-    }
-    Some(out)
+    rounding::round(parent, exacts).ok()
 }
 
 /// `weights[i] / sum(weights)` of `whole`, for every `i` (zeros if the
