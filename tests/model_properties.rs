@@ -803,7 +803,8 @@ fn explain(files: &[(&str, &str)], cell: &str) -> Result<(serde_json::Value, Vec
     let out = run_ok(files, &["explain", "plan.toml", "--cell", cell, "--format", "json"])?;
     let json: serde_json::Value =
         serde_json::from_str(&out).map_err(|e| TestCaseError::fail(format!("explain's JSON: {e}\n{out}")))?;
-    let raw = exact::raw_numbers(&out, "figure").into_iter().map(str::to_string).collect();
+    let raw = exact::raw_numbers(&out, "figure")
+        .ok_or_else(|| TestCaseError::fail(format!("explain's JSON has a `figure` that is not a number:\n{out}")))?;
     Ok((json, raw, out))
 }
 

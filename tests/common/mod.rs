@@ -2,6 +2,7 @@
 //! and reading what it prints, and the reference rounding rule of the
 //! property tests ([`rounding`]). Each test file uses some of them.
 
+pub mod json;
 pub mod rounding;
 mod test;
 

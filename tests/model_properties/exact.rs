@@ -8,7 +8,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use proptest::test_runner::TestCaseError;
 
-use crate::common::rounding;
+use crate::common::{json, rounding};
 
 /// An exact rational number.
 pub type Q = BigRational;
@@ -122,17 +122,12 @@ pub fn truncated(text: &str, places: usize) -> Option<Q> {
     decimal(&if frac.is_empty() { whole.to_string() } else { format!("{whole}.{frac}") }).map(|(x, _)| x)
 }
 
-/// Every number that follows `"key": ` in a JSON text, as written (a JSON
-/// parser would read them as floats).
-pub fn raw_numbers<'t>(json: &'t str, key: &str) -> Vec<&'t str> {
-    let pattern = format!("\"{key}\": ");
-    json.match_indices(&pattern)
-        .map(|(at, _)| {
-            let rest = &json[at + pattern.len()..];
-            let end = rest.find([',', '}', ']', ' ', '\n']).unwrap_or(rest.len());
-            &rest[..end]
-        })
-        .collect()
+/// Every number of `key` in a JSON text, as written (`common/json.rs`;
+/// serde_json alone would read them as floats); `None` when the text is not
+/// JSON or a value of `key` is not a number.
+pub fn raw_numbers(json: &str, key: &str) -> Option<Vec<String>> {
+    let doc = json::parse_json(json).ok()?;
+    doc.all(key).into_iter().map(|v| v.num().map(str::to_string)).collect()
 }
 
 /// Whether an open interval `(low, high)` of scales (a bound `None` is
