@@ -3,7 +3,7 @@
 //! `cargo test --test tests decompose::` (or `cargo test decompose`).
 //! `common` is what they share: running the real binary and reading its output.
 
-// Shared helpers: run the binary, read CSV, the expected-text builder.
+// Shared helpers: the `Test` builder, CSV and JSON readers, the reference rounding rule.
 mod common;
 
 // Real calendars end to end: Chinese holidays, retail years, ISO weeks, holds, slots, cron periods.

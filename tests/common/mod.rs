@@ -1,6 +1,7 @@
 //! Helpers the integration tests share: running the real binary ([`Test`])
-//! and reading what it prints, and the reference rounding rule of the
-//! property tests ([`rounding`]). Each test file uses some of them.
+//! and reading what it prints (CSV here, JSON with numbers as written in
+//! [`json`]), and the reference rounding rule of the property tests
+//! ([`rounding`]). Each test file uses some of them.
 
 pub mod json;
 pub mod rounding;
