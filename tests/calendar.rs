@@ -3,9 +3,7 @@
 //! Year, holds, special days, shop-hour slots and cron periods. Expected
 //! figures are worked out by hand in the comments.
 
-mod common;
-
-use common::{column, csv_rows, dec, salesplit};
+use crate::common::{column, csv_rows, dec, salesplit};
 
 use rust_decimal::Decimal;
 

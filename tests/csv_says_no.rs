@@ -6,9 +6,9 @@
 //! when it has no end; and is read as meant when its header is written in
 //! another case or with spaces.
 
-mod common;
+use crate::common;
 
-use common::{fails_with, lines, run_in};
+use crate::common::{fails_with, lines, run_in};
 
 /// A plan with a roster `reps.csv` under two regions.
 const ROSTER_PLAN: &str = r#"[plan]

@@ -2,9 +2,7 @@
 //! the real binary on the shipped example plans. Expected figures are worked
 //! out by hand in the comments, never copied from the program's output.
 
-mod common;
-
-use common::{column, csv_rows, dec, salesplit};
+use crate::common::{column, csv_rows, dec, salesplit, Test};
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -372,9 +370,7 @@ fn a_closed_pipe_ends_quietly_while_two_threads_run() {
 
 /// Runs `args` on `plan` with SALESPLIT_THREADS set; returns stdout.
 fn salesplit_in(plan: &str, args: &[&str], threads: &str) -> Vec<u8> {
-    let dir = tempfile::TempDir::new().unwrap();
-    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
-    let out = salesplit().current_dir(dir.path()).env("SALESPLIT_THREADS", threads).args(args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
+    let out = Test::new().file("plan.toml", plan).env("SALESPLIT_THREADS", threads).args(args).output();
+    assert_eq!(out.status, Some(0), "{}", out.stderr);
+    out.stdout.into_bytes()
 }

@@ -5,20 +5,23 @@
 //! when sums are off, and what would fix it — and checks that the run exits
 //! with code 1 (2 for usage errors) and prints nothing on stdout.
 
-mod common;
-
-use common::{fails_with, lines, run_in};
+use crate::common::{lines, Test};
 
 /// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
 #[track_caller]
 fn plan_fails(plan: &str, expected: &str) {
-    fails_with(1, &[("plan.toml", plan)], &["decompose", "plan.toml"], expected);
+    Test::new().files(&[("plan.toml", plan)]).args(&["decompose", "plan.toml"]).stderr(expected).status(1).run();
 }
 
 /// As [`plan_fails`], with `roster` as reps.csv beside the plan.
 #[track_caller]
 fn roster_fails(plan: &str, roster: &str, expected: &str) {
-    fails_with(1, &[("plan.toml", plan), ("reps.csv", roster)], &["decompose", "plan.toml"], expected);
+    Test::new()
+        .files(&[("plan.toml", plan), ("reps.csv", roster)])
+        .args(&["decompose", "plan.toml"])
+        .stderr(expected)
+        .status(1)
+        .run();
 }
 
 /// `decompose plan.toml` plus `args` on a valid plan must say exactly `expected`.
@@ -26,13 +29,18 @@ fn roster_fails(plan: &str, roster: &str, expected: &str) {
 fn request_fails(args: &[&str], expected: &str) {
     let mut all = vec!["decompose", "plan.toml"];
     all.extend_from_slice(args);
-    fails_with(1, &[("plan.toml", TWO_REGIONS)], &all, expected);
+    Test::new().files(&[("plan.toml", TWO_REGIONS)]).args(&all).stderr(expected).status(1).run();
 }
 
 /// As [`plan_fails`], with `csv` as our-days.csv (a company's holiday calendar) beside the plan.
 #[track_caller]
 fn holidays_fail(plan: &str, csv: &str, expected: &str) {
-    fails_with(1, &[("plan.toml", plan), ("our-days.csv", csv)], &["decompose", "plan.toml"], expected);
+    Test::new()
+        .files(&[("plan.toml", plan), ("our-days.csv", csv)])
+        .args(&["decompose", "plan.toml"])
+        .stderr(expected)
+        .status(1)
+        .run();
 }
 
 /// Asserts that `decompose plan.toml` plus `args` over `plan` succeeds, prints
@@ -41,10 +49,10 @@ fn holidays_fail(plan: &str, csv: &str, expected: &str) {
 fn warns(plan: &str, args: &[&str], expected: &str) {
     let mut all = vec!["decompose", "plan.toml"];
     all.extend_from_slice(args);
-    let (status, stdout, stderr) = run_in(&[("plan.toml", plan)], &all);
-    assert_eq!(stderr, expected, "stderr of salesplit {all:?}");
-    assert!(!stdout.is_empty(), "stdout of salesplit {all:?} is empty");
-    assert_eq!(status, Some(0), "exit code of salesplit {all:?}");
+    let out = Test::new().file("plan.toml", plan).args(&all).output();
+    assert_eq!(out.stderr, expected, "stderr of salesplit {all:?}");
+    assert!(!out.stdout.is_empty(), "stdout of salesplit {all:?} is empty");
+    assert_eq!(out.status, Some(0), "exit code of salesplit {all:?}");
 }
 
 /// A valid plan, for the errors in the request rather than the plan.
@@ -771,15 +779,15 @@ fn a_parent_with_a_target_and_nobody_in_the_roster() {
 
 #[test]
 fn missing_plan_file() {
-    fails_with(
-        1,
-        &[],
-        &["decompose", "plan.toml"],
-        &lines(&[
+    Test::new()
+        .files(&[])
+        .args(&["decompose", "plan.toml"])
+        .stderr(&lines(&[
             "error: cannot read plan.toml: no such file or directory",
             "  = help: check the file name; a relative path is read from the folder salesplit runs in",
-        ]),
-    );
+        ]))
+        .status(1)
+        .run();
 }
 
 #[test]
@@ -852,26 +860,25 @@ fn a_table_too_large_for_a_terminal_suggests_csv() {
         "[plan]\nyear = 2026\n[target]\nsales = 1_000_000\n[[split]]\nby = \"region\"\nweights = {{ {} }}\n",
         many.join(", ")
     );
-    fails_with(
-        1,
-        &[("plan.toml", &plan)],
-        &["decompose", "plan.toml", "--by", "region,day"],
-        &lines(&[
+    Test::new()
+        .files(&[("plan.toml", &plan)])
+        .args(&["decompose", "plan.toml", "--by", "region,day"])
+        .stderr(&lines(&[
             "error: the table would have 21,900 cells, too many to read in a terminal",
             " = help: write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period",
-        ]),
-    );
+        ]))
+        .status(1)
+        .run();
 }
 
 // ------------------------------------------------------------ usage errors
 
 #[test]
 fn unknown_flag_is_a_usage_error() {
-    fails_with(
-        2,
-        &[("plan.toml", TWO_REGIONS)],
-        &["decompose", "plan.toml", "--frobnicate"],
-        &lines(&[
+    Test::new()
+        .files(&[("plan.toml", TWO_REGIONS)])
+        .args(&["decompose", "plan.toml", "--frobnicate"])
+        .stderr(&lines(&[
             "error: unexpected argument '--frobnicate' found",
             "",
             "  tip: a similar argument exists: '--format'",
@@ -879,25 +886,26 @@ fn unknown_flag_is_a_usage_error() {
             "Usage: salesplit decompose --format <FORMAT> <PLAN>",
             "",
             "For more information, try '--help'.",
-        ]),
-    );
+        ]))
+        .status(2)
+        .run();
 }
 
 #[test]
 fn missing_plan_argument_is_a_usage_error() {
-    fails_with(
-        2,
-        &[],
-        &["decompose"],
-        &lines(&[
+    Test::new()
+        .files(&[])
+        .args(&["decompose"])
+        .stderr(&lines(&[
             "error: the following required arguments were not provided:",
             "  <PLAN>",
             "",
             "Usage: salesplit decompose <PLAN>",
             "",
             "For more information, try '--help'.",
-        ]),
-    );
+        ]))
+        .status(2)
+        .run();
 }
 
 // ------------------------------------------------- [time]: days and holidays
@@ -1549,18 +1557,13 @@ fn next_quarter_in_the_last_quarter() {
 
 #[test]
 fn malformed_today_is_a_usage_error() {
-    fails_with(
-        2,
-        &[("plan.toml", TWO_REGIONS)],
-        &["decompose", "plan.toml", "--period", "today", "--today", "2026-13-01"],
-        &lines(&[
+    Test::new().files(&[("plan.toml", TWO_REGIONS)]).args(&["decompose", "plan.toml", "--period", "today", "--today", "2026-13-01"]).stderr(&lines(&[
             "error: invalid value '2026-13-01' for '--today <YYYY-MM-DD>': it is not a date (there is no month 13; months run from 01 to 12)",
             "",
             "Usage: salesplit decompose [OPTIONS] <PLAN>",
             "",
             "For more information, try '--help'.",
-        ]),
-    );
+        ])).status(2).run();
 }
 
 // ------------------------------------------ warnings: the run goes on (exit 0)
@@ -1627,7 +1630,12 @@ const REPS: &str = "name,region,weight\nAnn,East,1\nBob,West,1\n";
 fn track_fails(code: i32, sales: &str, args: &[&str], expected: &str) {
     let mut all = vec!["track", "plan.toml", "--actuals", "sales.csv"];
     all.extend_from_slice(args);
-    fails_with(code, &[("plan.toml", WITH_ROSTER), ("reps.csv", REPS), ("sales.csv", sales)], &all, expected);
+    Test::new()
+        .files(&[("plan.toml", WITH_ROSTER), ("reps.csv", REPS), ("sales.csv", sales)])
+        .args(&all)
+        .stderr(expected)
+        .status(code)
+        .run();
 }
 
 #[test]
@@ -1721,15 +1729,15 @@ fn actuals_row_with_an_amount_that_is_not_a_number() {
 
 #[test]
 fn missing_actuals_file() {
-    fails_with(
-        1,
-        &[("plan.toml", TWO_REGIONS)],
-        &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-15"],
-        &lines(&[
+    Test::new()
+        .files(&[("plan.toml", TWO_REGIONS)])
+        .args(&["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-15"])
+        .stderr(&lines(&[
             "error: cannot read actuals sales.csv: no such file",
             " = help: check the --actuals path; a relative path is read from the folder salesplit runs in",
-        ]),
-    );
+        ]))
+        .status(1)
+        .run();
 }
 
 #[test]
@@ -1866,14 +1874,14 @@ fn malformed_as_of_is_a_usage_error() {
 fn more_cells_than_max_cells_asks_to_narrow_the_breakdown() {
     // 365 days x 3 regions = 1,095 cells.
     let plan = "[plan]\nyear = 2026\n[target]\nsales = 1000\n[time]\nlevel = \"day\"\n[[split]]\nby = \"region\"\nweights = { A = 1, B = 1, C = 1 }\n";
-    fails_with(
-        1,
-        &[("plan.toml", plan)],
-        &["decompose", "plan.toml", "--format", "csv", "--max-cells", "1000"],
-        &lines(&[
+    Test::new()
+        .files(&[("plan.toml", plan)])
+        .args(&["decompose", "plan.toml", "--format", "csv", "--max-cells", "1000"])
+        .stderr(&lines(&[
             "error: the breakdown has 1,095 cells, more than --max-cells 1,000",
             " = note: at a few million cells a second that is a long run and a very large file",
             " = help: narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it",
-        ]),
-    );
+        ]))
+        .status(1)
+        .run();
 }

@@ -5,33 +5,34 @@
 //! input, through the real binary: each pins the whole of stderr, exit code 1
 //! and an empty stdout, as in `tests/errors.rs`.
 
-mod common;
-
-use common::{lines, run_in};
-
-/// Asserts that running `args` over `files` fails with exit code 1, nothing
-/// on stdout and exactly `expected` on stderr.
-#[track_caller]
-fn fails_with(files: &[(&str, &str)], args: &[&str], expected: &str) {
-    common::fails_with(1, files, args, expected);
-}
+use crate::common::{lines, run_in, Test};
 
 /// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
 #[track_caller]
 fn plan_fails(plan: &str, expected: &str) {
-    fails_with(&[("plan.toml", plan)], &["decompose", "plan.toml"], expected);
+    Test::new().files(&[("plan.toml", plan)]).args(&["decompose", "plan.toml"]).stderr(expected).status(1).run();
 }
 
 /// As [`plan_fails`], with `roster` as reps.csv beside the plan.
 #[track_caller]
 fn roster_fails(plan: &str, roster: &str, expected: &str) {
-    fails_with(&[("plan.toml", plan), ("reps.csv", roster)], &["decompose", "plan.toml"], expected);
+    Test::new()
+        .files(&[("plan.toml", plan), ("reps.csv", roster)])
+        .args(&["decompose", "plan.toml"])
+        .stderr(expected)
+        .status(1)
+        .run();
 }
 
 /// As [`plan_fails`], with [`BASELINE`] as sales-2025.csv beside the plan.
 #[track_caller]
 fn baseline_fails(plan: &str, expected: &str) {
-    fails_with(&[("plan.toml", plan), ("sales-2025.csv", BASELINE)], &["decompose", "plan.toml"], expected);
+    Test::new()
+        .files(&[("plan.toml", plan), ("sales-2025.csv", BASELINE)])
+        .args(&["decompose", "plan.toml"])
+        .stderr(expected)
+        .status(1)
+        .run();
 }
 
 /// Last year's actual sales (the plan year is 2026), by region.
@@ -872,8 +873,7 @@ fn floor_amount_above_a_percentage_cap() {
 
 #[test]
 fn two_splits_with_dated_people() {
-    fails_with(
-        &[
+    Test::new().files(&[
             (
                 "plan.toml",
                 "[plan]\nyear = 2026\n\n[target]\nsales = 10_000_000\n\n[[split]]\nby = \"team\"\nroster = \"teams.csv\"\n\n\
@@ -881,17 +881,14 @@ fn two_splits_with_dated_people() {
             ),
             ("teams.csv", "name,weight,start\nNorth,1,\nSouth,1,2026-04-01\n"),
             ("reps.csv", "name,team,weight,start\nAnn,North,1,\nBob,North,1,2026-05-01\nCy,South,1,\n"),
-        ],
-        &["decompose", "plan.toml"],
-        &lines(&[
+        ]).args(&["decompose", "plan.toml"]).stderr(&lines(&[
             "error: splits `team` and `rep` both have people with dates, ramps or vacancies",
             "   --> plan.toml:12:6",
             "   |",
             "12 | by = \"rep\"",
             "   |      ^^^^^",
             "   = help: keep `start`, `end`, `ramp` and `vacancy` on one roster split (the people)",
-        ]),
-    );
+        ])).status(1).run();
 }
 
 #[test]
@@ -1239,7 +1236,12 @@ const BASELINE_PRODUCTS: &str = "date,region,product,sales
 /// As [`plan_fails`], with [`BASELINE_PRODUCTS`] as sales-2025.csv beside the plan.
 #[track_caller]
 fn products_baseline_fails(plan: &str, expected: &str) {
-    fails_with(&[("plan.toml", plan), ("sales-2025.csv", BASELINE_PRODUCTS)], &["decompose", "plan.toml"], expected);
+    Test::new()
+        .files(&[("plan.toml", plan), ("sales-2025.csv", BASELINE_PRODUCTS)])
+        .args(&["decompose", "plan.toml"])
+        .stderr(expected)
+        .status(1)
+        .run();
 }
 
 /// Regions and their products both weighted by history; `within` is the
@@ -1339,7 +1341,7 @@ stages = [{ name = "deals", rate = "100%" }, { name = "calls", rate = "20%" }]
 fn explain_fails(args: &[&str], expected: &str) {
     let mut all = vec!["explain", "plan.toml"];
     all.extend_from_slice(args);
-    fails_with(&[("plan.toml", EXPLAINED)], &all, expected);
+    Test::new().files(&[("plan.toml", EXPLAINED)]).args(&all).stderr(expected).status(1).run();
 }
 
 #[test]

@@ -3,9 +3,7 @@
 //! reproduce the figure that `decompose` prints, and each step must be the
 //! floor or the ceiling of its exact value.
 
-mod common;
-
-use common::{csv_rows, dec, run_in, salesplit};
+use crate::common::{csv_rows, dec, run_in, salesplit};
 
 fn explain(args: &[&str]) -> String {
     let out = salesplit().arg("explain").args(args).output().unwrap();

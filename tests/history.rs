@@ -2,11 +2,9 @@
 //! `track` reads) grown per year, per quarter or per member, with months and
 //! member weights learnt from last year's shares.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::{column, csv_rows, dec, run_in, salesplit};
+use crate::common::{column, csv_rows, dec, run_in, salesplit};
 use rust_decimal::Decimal;
 
 /// Last year's sales per (region, month), read from the example's baseline

@@ -4,13 +4,11 @@
 //! named after the plan, and the completion scripts and the manual page are
 //! printed (and end quietly on a closed pipe).
 
-mod common;
-
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
-use common::{column, csv_rows, dec, salesplit};
+use crate::common::{column, csv_rows, dec, salesplit};
 use rust_decimal::Decimal;
 
 /// Runs `salesplit args` in `dir`; returns the exit code, stdout and stderr.

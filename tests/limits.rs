@@ -8,7 +8,7 @@
 //! one clear `error:`, exit 1 and nothing on stdout; never a panic (exit
 //! 101), never a silently wrong figure.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Zero};
 
-use common::{csv_rows, lines, run_in};
+use crate::common::{csv_rows, lines, rounding, run_in};
 
 type Q = BigRational;
 type Row = BTreeMap<String, String>;
@@ -93,19 +93,12 @@ fn unit_decimals(unit: &Q) -> usize {
     d
 }
 
-/// The brief's rounding rule: floors of the exact values, then one leftover
-/// unit each to the largest fractional parts, ties to the first.
+/// The brief's rounding rule (`common/rounding.rs`): floors of the exact
+/// values, then one leftover unit each to the largest fractional parts, ties
+/// to the first.
 #[track_caller]
 fn round(parent: &BigInt, exact: &[Q]) -> Vec<BigInt> {
-    let mut units: Vec<BigInt> = exact.iter().map(|e| e.floor().to_integer()).collect();
-    let left = parent - units.iter().sum::<BigInt>();
-    let mut order: Vec<usize> = (0..exact.len()).filter(|&i| !exact[i].is_integer()).collect();
-    assert!(left >= BigInt::zero() && left <= BigInt::from(order.len()), "the parent {parent} is its floor or ceiling");
-    order.sort_by(|&a, &b| exact[b].fract().cmp(&exact[a].fract()));
-    for &i in order.iter().take(usize::try_from(&left).unwrap()) {
-        units[i] += 1;
-    }
-    units
+    rounding::round_big(parent, exact).unwrap_or_else(|_| panic!("the parent {parent} is its floor or ceiling"))
 }
 
 /// `value * w_i / sum(w)` for each weight (all zero when the weights are).
@@ -362,16 +355,8 @@ impl std::fmt::Display for Frac {
 /// shared as `nums[i] / den`.
 #[track_caller]
 fn round_over(parent: &BigInt, nums: &[BigInt], den: &BigInt) -> Vec<BigInt> {
-    let mut units: Vec<BigInt> = nums.iter().map(|n| n / den).collect();
-    let rems: Vec<BigInt> = nums.iter().map(|n| n % den).collect();
-    let left = parent - units.iter().sum::<BigInt>();
-    let mut order: Vec<usize> = (0..nums.len()).filter(|&i| !rems[i].is_zero()).collect();
-    assert!(left >= BigInt::zero() && left <= BigInt::from(order.len()), "the parent {parent} is its floor or ceiling");
-    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]));
-    for &i in order.iter().take(usize::try_from(&left).unwrap()) {
-        units[i] += 1;
-    }
-    units
+    let exact: Vec<Q> = nums.iter().map(|n| Q::new(n.clone(), den.clone())).collect();
+    round(parent, &exact)
 }
 
 fn gcd(a: &BigInt, b: &BigInt) -> BigInt {

@@ -1,9 +1,7 @@
 //! Several metrics at once (amounts, counts, levels) and the funnel, through
 //! the real binary.
 
-mod common;
-
-use common::{column, csv_rows, dec, run_in};
+use crate::common::{column, csv_rows, dec, run_in};
 use rust_decimal::Decimal;
 
 const HEAD: &str = "[plan]\nname = \"m\"\ncurrency = \"CNY\"\nyear = 2026\n\n";

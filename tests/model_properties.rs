@@ -39,8 +39,6 @@
 //! end. Property tests draw new plans on every run; `PROPTEST_RNG_SEED`
 //! replays one (CI pins it). A failing case prints the plan it ran.
 
-mod common;
-#[path = "model_properties/exact.rs"]
 mod exact;
 
 use std::collections::BTreeMap;
@@ -50,7 +48,7 @@ use num_traits::Zero;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
-use common::{csv_rows, run_in};
+use crate::common::{csv_rows, run_in};
 use exact::{apportion, ceil, floor, int, q, shares_of, units, Q};
 
 fn config(cases: u32) -> ProptestConfig {
@@ -805,7 +803,8 @@ fn explain(files: &[(&str, &str)], cell: &str) -> Result<(serde_json::Value, Vec
     let out = run_ok(files, &["explain", "plan.toml", "--cell", cell, "--format", "json"])?;
     let json: serde_json::Value =
         serde_json::from_str(&out).map_err(|e| TestCaseError::fail(format!("explain's JSON: {e}\n{out}")))?;
-    let raw = exact::raw_numbers(&out, "figure").into_iter().map(str::to_string).collect();
+    let raw = exact::raw_numbers(&out, "figure")
+        .ok_or_else(|| TestCaseError::fail(format!("explain's JSON has a `figure` that is not a number:\n{out}")))?;
     Ok((json, raw, out))
 }
 

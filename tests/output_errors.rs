@@ -6,12 +6,12 @@
 //! symbolic links, a full disk. Permission cases run as `nobody` (through
 //! `setpriv`) when the tests run as root, since root may write anything.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::{fails_with, lines};
+use crate::common::{fails_with, lines};
 
 const PLAN: &str = "[plan]\nyear = 2026\n[target]\nsales = 1200\n[time]\nlevel = \"quarter\"\n";
 

@@ -5,9 +5,7 @@
 //! that they were opened first. (An output that cannot be written is
 //! refused first too: see `output_errors.rs`.)
 
-mod common;
-
-use common::{fails_with, lines};
+use crate::common::{fails_with, lines};
 
 const PLAN: &str = "[plan]\nyear = 2026\n[target]\nsales = 1200\n[time]\nlevel = \"quarter\"\n\
                     [[split]]\nby = \"region\"\nweights = { East = 1, West = 1 }\n\

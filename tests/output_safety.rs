@@ -13,8 +13,6 @@
 //!   run, while a live run's never is;
 //! * a closed pipe still ends quietly with the signal handling installed.
 
-mod common;
-
 #[allow(dead_code)]
 #[path = "../examples/generate.rs"]
 mod generate;
@@ -26,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{lines, salesplit};
+use crate::common::{lines, salesplit};
 
 const PLAN: &str =
     "[plan]\nyear = 2026\n[target]\nsales = 1200\n[time]\nspread = \"workdays\"\nholidays = [\"our-days.csv\"]\n\

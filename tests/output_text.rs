@@ -5,9 +5,7 @@
 //! what was left out, and the caret still points at the right place. CSV and
 //! JSON keep the exact bytes.
 
-mod common;
-
-use common::{fails_with, lines, run_in, salesplit};
+use crate::common::{fails_with, lines, run_in, salesplit};
 
 const PLAN: &str = "[plan]\nname = \"Names\"\nyear = 2026\n\n[target]\nsales = 1000\n\n[[split]]\nby = \"region\"\n\
                     weights = { East = 1, West = 1 }\n\n[[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n";

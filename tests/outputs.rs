@@ -5,9 +5,8 @@
 //! Expected bytes and figures are worked out by hand in the comments, never
 //! copied from the program's output.
 
-mod common;
-
-use common::{csv_rows, dec, salesplit};
+use crate::common::json::{parse_json, J};
+use crate::common::{csv_rows, dec, salesplit};
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -144,15 +143,18 @@ fn document_rows(json: &str) -> Vec<&str> {
     lines[1..lines.len() - 1].iter().map(|l| l.strip_suffix(',').unwrap_or(l)).collect()
 }
 
-/// The raw text of `key`'s value in a one-line JSON object of numbers and
-/// plain strings, as written (serde_json would turn `200.00` into `200.0`).
+/// The number `key` of a JSON object, as written (`common/json.rs`;
+/// serde_json alone would turn `200.00` into `200.0`).
 #[track_caller]
-fn raw<'a>(line: &'a str, key: &str) -> &'a str {
-    let pattern = format!("\"{key}\": ");
-    let at = line.find(&pattern).unwrap_or_else(|| panic!("no {key} in {line}")) + pattern.len();
-    let rest = &line[at..];
-    let end = rest.find([',', '}']).unwrap();
-    &rest[..end]
+fn raw(object: &J, key: &str) -> String {
+    let value = object.get(key).unwrap_or_else(|| panic!("no {key} in {object:?}"));
+    value.num().unwrap_or_else(|| panic!("{key} is not a number: {value:?}")).to_string()
+}
+
+/// `text` read keeping numbers as written.
+#[track_caller]
+fn read(text: &str) -> J {
+    parse_json(text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 /// How many decimals a number's text has.
@@ -213,10 +215,11 @@ fn jsonl_is_the_json_rows_one_per_line_and_no_more() {
             let parsed: Json = serde_json::from_str(line).unwrap_or_else(|e| panic!("{what:?}: {e}: {line}"));
             assert_eq!(&parsed, row, "{what:?}");
             assert!(parsed.is_object() && parsed.get("period").is_some(), "{what:?}: {line}");
+            let as_written = read(line);
             for column in case.money {
-                let number = raw(line, column);
+                let number = raw(&as_written, column);
                 assert!(number.parse::<Decimal>().is_ok(), "{what:?}: {column} = {number}, not a number");
-                assert_eq!(decimals(number), places, "{what:?}: {column} = {number}");
+                assert_eq!(decimals(&number), places, "{what:?}: {column} = {number}");
             }
         }
     }
@@ -227,12 +230,13 @@ fn jsonl_columns_add_up_to_the_json_total() {
     for case in cases() {
         let jsonl = output(&case, "jsonl");
         let json = output(&case, "json");
-        let total_line = json.lines().last().unwrap();
+        let totals = read(&json).get("total").expect("a total").clone();
+        let rows: Vec<J> = jsonl.lines().map(read).collect();
         for column in case.money {
-            let sum: Decimal = jsonl.lines().map(|line| dec(raw(line, column))).sum();
-            let total = raw(total_line, column);
-            assert_eq!(sum, dec(total), "{:?}: {column}", case.args);
-            assert_eq!(decimals(total), decimals(&sum.to_string()), "{:?}: {column}", case.args);
+            let sum: Decimal = rows.iter().map(|row| dec(&raw(row, column))).sum();
+            let total = raw(&totals, column);
+            assert_eq!(sum, dec(&total), "{:?}: {column}", case.args);
+            assert_eq!(decimals(&total), decimals(&sum.to_string()), "{:?}: {column}", case.args);
         }
     }
 }

@@ -6,9 +6,9 @@
 //! problem of a plan (calendar ones included) in one run, and helps whose
 //! TOML parses. Each test pins the whole of stderr and the exit code.
 
-mod common;
+use crate::common;
 
-use common::{fails_with, lines, run_in};
+use crate::common::{fails_with, lines, run_in};
 
 /// `salesplit <command> plan.toml` with `plan` as plan.toml must say exactly `expected`.
 #[track_caller]

@@ -53,15 +53,12 @@
 //! exact reference is `properties/reference.rs`, which never calls the
 //! library.
 //!
-//! A long run of every library property: `cargo test --release --test
-//! properties every_library -- --ignored` (20 000 plans, about 10 minutes
+//! A long run of every library property: `cargo test --release --test tests
+//! properties::every_library -- --ignored` (20 000 plans, about 10 minutes
 //! on one core).
 
-#[path = "properties/model.rs"]
 mod model;
-#[path = "properties/reference.rs"]
 mod reference;
-#[path = "properties/support.rs"]
 mod support;
 
 use std::collections::HashMap;
@@ -1186,7 +1183,7 @@ proptest! {
 
     /// Every library property on 20 000 plans (run with --release --ignored).
     #[test]
-    #[ignore = "long run: cargo test --release --test properties every_library -- --ignored"]
+    #[ignore = "long run: cargo test --release --test tests properties::every_library -- --ignored"]
     fn every_library_property_20000_cases(spec in plan_spec_capped(BIG_LEAF_CAP), pick in any::<u64>()) {
         check_adds_up(&spec, pick)?;
         check_faithful(&spec, true)?;

@@ -32,7 +32,7 @@
 //!   differ by at most one unit, and a larger original target never gets
 //!   less; and every period's remaining children get its rest shared by the
 //!   brief's largest-remainder rule against their exact shares (worked out
-//!   here with big rationals from the rule alone).
+//!   here with big rationals from the rule alone, `common/rounding.rs`).
 //! * `adds_up_at_every_level` — through `Tracker::replan`: the day-level run
 //!   shows exactly the nodes' new daily targets; at week, month, quarter and
 //!   year level, by any subset of the tracked splits and sometimes with a
@@ -43,9 +43,9 @@
 //! * `deterministic` — the same plan and actuals (also with the actual rows
 //!   in another order) give byte-identical CSV.
 //!
-//! `cargo test --test replan_properties` takes about 20 s in a debug build
-//! on two cores. A long run of all of them: `cargo test --release --test
-//! replan_properties every_property -- --ignored`.
+//! `cargo test --test tests replan_properties::` takes about 20 s in a debug
+//! build on two cores. A long run of all of them: `cargo test --release --test
+//! tests replan_properties::every_property -- --ignored`.
 //!
 //! Two fixed bugs are pinned by a property and a worked example each: under
 //! `both`, a surplus larger than its period's new target lowers the later
@@ -68,6 +68,8 @@ use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
 use salesplit::plan::{Carry, Plan, Precision};
 use salesplit::render::CsvSink;
 use salesplit::track::{replan, Tracker};
+
+use crate::common::rounding;
 
 // ------------------------------------------------------------ the plan spec
 
@@ -611,27 +613,6 @@ fn ratio(num: i128, den: i128) -> BigRational {
     BigRational::new(BigInt::from(num), BigInt::from(den))
 }
 
-fn int(r: &BigRational) -> i128 {
-    r.to_integer().to_i128().expect("small")
-}
-
-/// The brief's rounding: `units` shared among `exact` values by their
-/// floors, then one unit each to the largest fractional parts, ties to the
-/// first.
-fn largest_remainder(units: i128, exact: &[BigRational]) -> Option<Vec<i128>> {
-    let mut out: Vec<i128> = exact.iter().map(|e| int(&e.floor())).collect();
-    let left = units - out.iter().sum::<i128>();
-    if left < 0 || left > exact.len() as i128 {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..exact.len()).collect();
-    order.sort_by(|&a, &b| (&exact[b] - exact[b].floor()).cmp(&(&exact[a] - exact[a].floor())).then(a.cmp(&b)));
-    for &i in order.iter().take(left as usize) {
-        out[i] += 1;
-    }
-    Some(out)
-}
-
 /// Rounded by the brief's rule, level by level. The exact new value of
 /// every period being re-planned follows from the rule alone: the year's
 /// is the original target; a period's rest is its exact value less what
@@ -692,7 +673,7 @@ fn check_rounding(node: &Node, visits: &[Visit], new: &[u128], done: usize, carr
         }
         let got: Vec<i128> = got.iter().map(|g| g / 100).collect();
         let units: i128 = got.iter().sum();
-        let want = largest_remainder(units, shares);
+        let want = rounding::round(units, shares).ok();
         if want.as_ref() != Some(&got) {
             return Err(format!(
                 "{carry:?}: under {} (exact {}, counted {}/100, rest {}), children {:?} with targets {weights:?} got {got:?}, the rule gives {want:?} (exact {})",
@@ -1150,7 +1131,7 @@ proptest! {
 proptest! {
     #![proptest_config(config(5_000))]
     #[test]
-    #[ignore = "long: cargo test --release --test replan_properties every_property -- --ignored"]
+    #[ignore = "long: cargo test --release --test tests replan_properties::every_property -- --ignored"]
     fn every_property_5000_cases(spec in spec()) {
         check_policies(&spec, false)?;
         check_zero_days(&spec)?;

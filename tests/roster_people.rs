@@ -3,9 +3,9 @@
 //! decomposes, and each kind of bad cell gets its own message pinned in full
 //! (where, what is wrong, what would fix it), exit code 1 and nothing on stdout.
 
-mod common;
+use crate::common;
 
-use common::{column, csv_rows, lines, run_in};
+use crate::common::{column, csv_rows, lines, run_in};
 
 /// Salespeople from reps.csv under two regions, amounts to the cent.
 const PLAN: &str = r#"[plan]

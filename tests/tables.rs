@@ -3,9 +3,7 @@
 //! terminal and `NO_COLOR`, and a share column shows each row's part of its
 //! parent.
 
-mod common;
-
-use common::{column, csv_rows, dec, salesplit};
+use crate::common::{column, csv_rows, dec, salesplit};
 use rust_decimal::Decimal;
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {

@@ -3,9 +3,7 @@
 //! worked out by hand in the comments, never copied from the program's
 //! output.
 
-mod common;
-
-use common::{column, csv_rows, dec, run_in};
+use crate::common::{column, csv_rows, dec, run_in};
 
 use std::collections::BTreeMap;
 

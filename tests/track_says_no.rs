@@ -4,9 +4,9 @@
 //! percentages on flags, plans of levels only. Through the real binary;
 //! every error is asserted in full with its exit code.
 
-mod common;
+use crate::common;
 
-use common::{column, csv_rows, dec, fails_with, lines, run_in};
+use crate::common::{column, csv_rows, dec, fails_with, lines, run_in};
 
 use rust_decimal::Decimal;
 

@@ -1,9 +1,7 @@
 //! `salesplit validate`: a plan is checked like `decompose` would check it,
 //! without writing targets; what deserves a second look is a warning.
 
-mod common;
-
-use common::{run_in, salesplit};
+use crate::common::{lines, run_in, salesplit, Test};
 
 const PLAN: &str = "[plan]\nyear = 2026\n[target]\nsales = 700_000\n[[split]]\nby = \"region\"\nweights = { East = 1 }\n[[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n";
 
@@ -21,25 +19,20 @@ fn a_valid_plan_gets_a_one_line_summary() {
 #[test]
 fn a_person_above_twice_the_team_average_is_a_warning() {
     // Weights 5, 1, 1 of 700,000: 500,000 against an average of 233,333.33.
-    let (code, out, err) = run_in(
-        &[("plan.toml", PLAN), ("reps.csv", "name,region,weight\nAnn,East,5\nBob,East,1\nCy,East,1\n")],
-        &["validate", "plan.toml"],
-    );
-    assert_eq!(code, Some(0));
-    assert_eq!(out, "plan.toml is valid: 700,000.00 sales for 2026, split by region (1), salesperson (3); 1 warning\n");
-    assert_eq!(
-        err,
-        [
+    Test::new()
+        .file("plan.toml", PLAN)
+        .file("reps.csv", "name,region,weight\nAnn,East,5\nBob,East,1\nCy,East,1\n")
+        .args(&["validate", "plan.toml"])
+        .stdout("plan.toml is valid: 700,000.00 sales for 2026, split by region (1), salesperson (3); 1 warning\n")
+        .stderr(&lines(&[
             "warning: salesperson Ann in East has a target of 500,000.00, more than twice the average of 233,333.33 for the 3 people there",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,5",
             "  | ^^^",
             "  = help: check Ann's weight in reps.csv, or give part of the target to others",
-            "",
-        ]
-        .join("\n")
-    );
+        ]))
+        .run();
     // Below twice the average is fine: weights 2, 1 (average 350,000; Ann 466,666.67 < 700,000).
     let (code, _, err) = run_in(
         &[("plan.toml", PLAN), ("reps.csv", "name,region,weight\nAnn,East,2\nBob,East,1\n")],

@@ -3,13 +3,11 @@
 //! calamine does not expose (number formats, panes, filters, conditional
 //! formats), from the package's XML.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::common::{csv_rows, dec, salesplit};
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
-use common::{csv_rows, dec, salesplit};
 use rust_decimal::Decimal;
 
 const COMPANY: &str = "examples/company.toml";

@@ -1,6 +1,13 @@
-//! Helpers the integration tests share: running the real binary and reading
-//! what it prints. Each test file uses some of them.
-#![allow(dead_code)]
+//! Helpers the integration tests share: running the real binary ([`Test`])
+//! and reading what it prints (CSV here, JSON with numbers as written in
+//! [`json`]), and the reference rounding rule of the property tests
+//! ([`rounding`]). Each test file uses some of them.
+
+pub mod json;
+pub mod rounding;
+mod test;
+
+pub use test::Test;
 
 use std::collections::BTreeMap;
 
@@ -17,14 +24,10 @@ pub fn salesplit() -> Command {
 
 /// Writes `files` into a fresh folder, runs `salesplit` there with `args`
 /// (so messages name `plan.toml`, not a temporary path) and returns the exit
-/// code, stdout and stderr.
+/// code, stdout and stderr ([`Test::output`]).
 pub fn run_in(files: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
-    let dir = tempfile::TempDir::new().unwrap();
-    for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
-    }
-    let out = salesplit().current_dir(dir.path()).args(args).output().unwrap();
-    (out.status.code(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    let out = Test::new().files(files).args(args).output();
+    (out.status, out.stdout, out.stderr)
 }
 
 /// CSV rows as maps from column name to text.
@@ -48,13 +51,10 @@ pub fn dec(s: &str) -> Decimal {
 }
 
 /// Asserts that running `args` over `files` fails with exit code `code`,
-/// nothing on stdout and exactly `expected` on stderr (the error catalogues).
+/// nothing on stdout and exactly `expected` on stderr ([`Test::run`]).
 #[track_caller]
 pub fn fails_with(code: i32, files: &[(&str, &str)], args: &[&str], expected: &str) {
-    let (status, stdout, stderr) = run_in(files, args);
-    assert_eq!(stderr, expected, "stderr of salesplit {args:?}");
-    assert_eq!(stdout, "", "stdout of salesplit {args:?}");
-    assert_eq!(status, Some(code), "exit code of salesplit {args:?}");
+    Test::new().files(files).args(args).stderr(expected).status(code).run();
 }
 
 /// The expected text: one line each, every line ending in a line break.

@@ -1,12 +1,14 @@
 //! The independent reference of `model_properties.rs`: exact rationals, the
-//! brief's rounding rule (floors, then the leftover units to the largest
-//! fractional parts, ties to the first), and reading figures from what the
+//! brief's rounding rule (`common/rounding.rs`: floors, then the leftover
+//! units to the largest fractional parts, ties to the first), and reading figures from what the
 //! binary prints without a float in between. Nothing here calls the library.
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use proptest::test_runner::TestCaseError;
+
+use crate::common::{json, rounding};
 
 /// An exact rational number.
 pub type Q = BigRational;
@@ -31,23 +33,13 @@ pub fn ceil(x: &Q) -> i128 {
     i128::try_from(x.ceil().to_integer()).expect("small enough")
 }
 
-/// The brief's rule: `exacts` (which add up to a value whose rounding is
-/// `parent`) get their floors, and the `parent - sum(floors)` leftover units
-/// go one each to the largest fractional parts, equal ones to the first.
-/// `None` when `parent` is not a rounding of the exacts' sum.
+/// The brief's rule ([`rounding::round`]): `exacts` (which add up to a value
+/// whose rounding is `parent`) get their floors, and the `parent -
+/// sum(floors)` leftover units go one each to the largest fractional parts,
+/// equal ones to the first. `None` when `parent` is not a rounding of the
+/// exacts' sum.
 pub fn apportion(parent: i128, exacts: &[Q]) -> Option<Vec<i128>> {
-    let mut out: Vec<i128> = exacts.iter().map(floor).collect();
-    let fractions: Vec<Q> = exacts.iter().zip(&out).map(|(e, f)| e - int(*f)).collect();
-    let left = parent - out.iter().sum::<i128>();
-    if left < 0 || left > exacts.len() as i128 {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..exacts.len()).collect();
-    order.sort_by(|&a, &b| fractions[b].cmp(&fractions[a]).then(a.cmp(&b)));
-    for &i in order.iter().take(left as usize) {
-        out[i] += 1;
-    }
-    Some(out)
+    rounding::round(parent, exacts).ok()
 }
 
 /// `weights[i] / sum(weights)` of `whole`, for every `i` (zeros if the
@@ -130,17 +122,12 @@ pub fn truncated(text: &str, places: usize) -> Option<Q> {
     decimal(&if frac.is_empty() { whole.to_string() } else { format!("{whole}.{frac}") }).map(|(x, _)| x)
 }
 
-/// Every number that follows `"key": ` in a JSON text, as written (a JSON
-/// parser would read them as floats).
-pub fn raw_numbers<'t>(json: &'t str, key: &str) -> Vec<&'t str> {
-    let pattern = format!("\"{key}\": ");
-    json.match_indices(&pattern)
-        .map(|(at, _)| {
-            let rest = &json[at + pattern.len()..];
-            let end = rest.find([',', '}', ']', ' ', '\n']).unwrap_or(rest.len());
-            &rest[..end]
-        })
-        .collect()
+/// Every number of `key` in a JSON text, as written (`common/json.rs`;
+/// serde_json alone would read them as floats); `None` when the text is not
+/// JSON or a value of `key` is not a number.
+pub fn raw_numbers(json: &str, key: &str) -> Option<Vec<String>> {
+    let doc = json::parse_json(json).ok()?;
+    doc.all(key).into_iter().map(|v| v.num().map(str::to_string)).collect()
 }
 
 /// Whether an open interval `(low, high)` of scales (a bound `None` is

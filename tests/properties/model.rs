@@ -13,7 +13,7 @@
 //! either year-end rule (years 2015-2030, so 53-week years occur),
 //! `[[time.slots]]`, `fy_label`, and `[time.fixed]` holds chosen with the
 //! reference calendar so that the plan stays valid (see
-//! [`crate::reference::choose_holds`]). A calendar the new day rules would
+//! [`super::reference::choose_holds`]). A calendar the new day rules would
 //! make invalid is repaired ([`PlanSpec::repair_calendar`]).
 //!
 //! The proptest strategy is a set of shrinkable [`Knobs`] (how many splits,
@@ -1323,7 +1323,7 @@ impl PlanSpec {
         }
         spec.repair_calendar();
         if k.holds {
-            spec.holds = crate::reference::choose_holds(&spec, &mut g.rng);
+            spec.holds = super::reference::choose_holds(&spec, &mut g.rng);
         }
         spec.settle_fixed();
         spec
@@ -1335,7 +1335,7 @@ impl PlanSpec {
     /// weekday coefficients, until the plan is valid.
     fn repair_calendar(&mut self) {
         for step in 0..5 {
-            if crate::reference::Calendar::build(self).is_ok() {
+            if super::reference::Calendar::build(self).is_ok() {
                 return;
             }
             match step {
@@ -1358,7 +1358,7 @@ impl PlanSpec {
                 _ => {}
             }
         }
-        if let Err(e) = crate::reference::Calendar::build(self) {
+        if let Err(e) = super::reference::Calendar::build(self) {
             panic!("the generator made an invalid calendar: {e}\n{self:?}");
         }
     }

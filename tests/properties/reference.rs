@@ -9,10 +9,12 @@
 use std::ops::Range;
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
-use num_bigint::BigUint;
+use num_bigint::{BigInt, BigUint};
 use num_traits::{One, ToPrimitive, Zero};
 
-use crate::model::{Dec, HoldSpec, PlanSpec, Rng, SetSpec, Share, Spread, Style, DAY, SLOT, WEEK};
+use crate::common::rounding::{self, ExactValue, Ratio, Unshareable};
+
+use super::model::{Dec, HoldSpec, PlanSpec, Rng, SetSpec, Share, Spread, Style, DAY, SLOT, WEEK};
 
 /// An exact non-negative value `num / den` in rounding units (not reduced).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,11 +69,11 @@ pub enum RefShare {
     Weight(BigUint),
 }
 
-/// The brief's rounding: each child gets the floor of its exact value; the
-/// `p - sum(floors)` leftover units go one each to the largest fractional
-/// parts, ties to the child written first. `p` must be the floor or the
-/// ceiling of `e`. Fixed children are exact as written; weighted ones share
-/// what is left by weight.
+/// The brief's rounding ([`rounding::round`]): each child gets the floor of
+/// its exact value; the `p - sum(floors)` leftover units go one each to the
+/// largest fractional parts, ties to the child written first. `p` must be the
+/// floor or the ceiling of `e`. Fixed children are exact as written; weighted
+/// ones share what is left by weight.
 pub fn apportion(p: u128, e: &Exact, shares: &[RefShare]) -> Result<Vec<(u128, Exact)>, String> {
     let fixed: u128 = shares.iter().map(|s| if let RefShare::Fixed(u) = s { *u } else { 0 }).sum();
     let wsum: BigUint =
@@ -85,43 +87,32 @@ pub fn apportion(p: u128, e: &Exact, shares: &[RefShare]) -> Result<Vec<(u128, E
         return Err(format!("{} to share but every weight is zero", e.describe()));
     }
     let den = &e.den * &wsum;
-    let mut out = Vec::with_capacity(shares.len());
-    // Fractional parts, all over `den` (weighted children only).
-    let mut rems: Vec<Option<BigUint>> = Vec::with_capacity(shares.len());
-    let mut floors: u128 = 0;
-    for s in shares {
-        match s {
-            RefShare::Fixed(u) => {
-                out.push((*u, Exact::units(*u)));
-                rems.push(None);
-                floors += u;
-            }
-            RefShare::Weight(_) if wsum.is_zero() => {
-                out.push((0, Exact::units(0)));
-                rems.push(None);
-            }
-            RefShare::Weight(w) => {
-                let num = &rest * w;
-                let q = &num / &den;
-                let r = &num - &q * &den;
-                let q = q.to_u128().expect("fits in u128");
-                floors += q;
-                rems.push(if r.is_zero() { None } else { Some(r) });
-                out.push((q, Exact { num, den: den.clone() }));
-            }
-        }
+    let exacts: Vec<Exact> = shares
+        .iter()
+        .map(|s| match s {
+            RefShare::Fixed(u) => Exact::units(*u),
+            RefShare::Weight(_) if wsum.is_zero() => Exact::units(0),
+            RefShare::Weight(w) => Exact { num: &rest * w, den: den.clone() },
+        })
+        .collect();
+    let units = rounding::round(p as i128, &exacts).map_err(|why| match why {
+        Unshareable::BelowFloors(floors) => format!("parent {p} is below the children's floors {floors}"),
+        Unshareable::AboveCeilings => format!("parent {p} is above the ceiling of {}", e.describe()),
+    })?;
+    Ok(units.into_iter().map(|u| u as u128).zip(exacts).collect())
+}
+
+impl ExactValue for Exact {
+    type Fraction = Ratio;
+
+    fn floor_units(&self) -> BigInt {
+        BigInt::from(self.floor())
     }
-    let leftover =
-        p.checked_sub(floors).ok_or_else(|| format!("parent {p} is below the children's floors {floors}"))?;
-    let mut order: Vec<usize> = (0..shares.len()).filter(|&i| rems[i].is_some()).collect();
-    if leftover as usize > order.len() {
-        return Err(format!("parent {p} is above the ceiling of {}", e.describe()));
+
+    fn fraction(&self) -> Option<Ratio> {
+        let rem = &self.num % &self.den;
+        (!rem.is_zero()).then(|| Ratio { num: rem, den: self.den.clone() })
     }
-    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(a.cmp(&b)));
-    for &i in order.iter().take(leftover as usize) {
-        out[i].0 += 1;
-    }
-    Ok(out)
 }
 
 /// Integer weights with the same ratios as decimal weights.
@@ -691,29 +682,15 @@ pub fn choose_holds(spec: &PlanSpec, rng: &mut Rng) -> Vec<HoldSpec> {
     holds
 }
 
-/// Compares the fractional parts of two exact values.
-fn cmp_frac(a: &Exact, b: &Exact) -> std::cmp::Ordering {
-    let ra = &a.num % &a.den;
-    let rb = &b.num % &b.den;
-    (ra * &b.den).cmp(&(rb * &a.den))
-}
-
-/// The brief's rounding of one group of siblings: floors of the exact
-/// values, then one unit each to the largest fractional parts (ties to the
-/// earlier), `parent` units in all.
+/// The brief's rounding of one group of siblings ([`rounding::round`]):
+/// floors of the exact values, then one unit each to the largest fractional
+/// parts (ties to the earlier), `parent` units in all.
 pub fn round_group(parent: u128, exacts: &[Exact]) -> Result<Vec<u128>, String> {
-    let mut out: Vec<u128> = exacts.iter().map(Exact::floor).collect();
-    let floors: u128 = out.iter().sum();
-    let leftover = parent.checked_sub(floors).ok_or_else(|| format!("parent {parent} below the floors {floors}"))?;
-    let mut order: Vec<usize> = (0..exacts.len()).filter(|&i| exacts[i].floor() != exacts[i].ceil()).collect();
-    if leftover as usize > order.len() {
-        return Err(format!("parent {parent} above the ceilings"));
-    }
-    order.sort_by(|&a, &b| cmp_frac(&exacts[b], &exacts[a]).then(a.cmp(&b)));
-    for &i in order.iter().take(leftover as usize) {
-        out[i] += 1;
-    }
-    Ok(out)
+    let units = rounding::round(parent as i128, exacts).map_err(|why| match why {
+        Unshareable::BelowFloors(floors) => format!("parent {parent} below the floors {floors}"),
+        Unshareable::AboveCeilings => format!("parent {parent} above the ceilings"),
+    })?;
+    Ok(units.into_iter().map(|u| u as u128).collect())
 }
 
 /// Whether a table can be rounded so that every cell is the floor or the

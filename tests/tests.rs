@@ -1,0 +1,64 @@
+//! The integration tests, as one test binary (one link of the crate instead
+//! of one per file). Each module is one file of `tests/`; run one of them with
+//! `cargo test --test tests decompose::` (or `cargo test decompose`).
+//! `common` is what they share: running the real binary and reading its output.
+
+// Shared helpers: the `Test` builder, CSV and JSON readers, the reference rounding rule.
+mod common;
+
+// Real calendars end to end: Chinese holidays, retail years, ISO weeks, holds, slots, cron periods.
+mod calendar;
+// The one CSV reader says no clearly: rosters, holiday calendars, baselines, actuals.
+mod csv_says_no;
+// The worked examples and the CLI's behaviour on the shipped example plans.
+mod decompose;
+// The error catalogue of plan files: the whole of stderr for every kind of bad input.
+mod errors;
+// The error catalogue of the planning models: metrics, funnel, people, history.
+mod errors_models;
+// `salesplit explain`: every step from the total down to one figure, in words and JSON.
+mod explain;
+// Nothing panics on damaged rosters, actuals, baselines and calendars; replays the fuzz regressions.
+mod fuzz_properties;
+// Targets from history: last year's actuals grown per year, quarter or member.
+mod history;
+// `salesplit init`, `completions` and `man`: starter plans run and add up, nothing clobbered.
+mod init;
+// The limits of exact arithmetic: the largest totals, 20-digit weights, deep splits.
+mod limits;
+// Several metrics at once (amounts, counts, levels) and the funnel.
+mod metrics;
+// Property tests of the planning models (metrics, people, ramps, caps, floors) through the binary.
+mod model_properties;
+// The catalogue of file errors: plans, actuals and outputs that cannot be read or written.
+mod output_errors;
+// What `track` and `decompose` refuse before they read or compute (`--max-cells`).
+mod output_order;
+// Writing output safely: no input clobbered, no half-written file, signals and full disks.
+mod output_safety;
+// Text from input files as shown to people: control characters and escapes shown escaped.
+mod output_text;
+// Spreadsheet-grade outputs: CSV for Excel, JSONL against JSON, the JSON schema.
+mod outputs;
+// The plan file and the engine say no clearly, in one run, and never panic.
+mod plan_says_no;
+// Property tests of the brief's promises (adds up, faithful, deterministic, proportionate).
+mod properties;
+// Every `console` block of README.md runs and prints what it shows.
+mod readme;
+// Property tests of re-planning (`track --replan`) against the brief's rounding rule.
+mod replan_properties;
+// The roster's optional people columns (start, end, ramp, max, min) and their messages.
+mod roster_people;
+// Damaged example plans are refused clearly or run to the end with totals that add up.
+mod says_no_properties;
+// Terminal tables: pivots, `--unit`, terminal width, colour, share columns.
+mod tables;
+// `salesplit track` end to end: plans and actual sales against targets.
+mod track;
+// `salesplit track` and `explain` say no, and tell the truth.
+mod track_says_no;
+// `salesplit validate`: a plan checked like `decompose` would, warnings for a second look.
+mod validate;
+// `--format xlsx`: the workbook read back (values, formulas, formats).
+mod xlsx;
