@@ -22,7 +22,7 @@ pub(super) fn bare_percent_help(d: Decimal, write: impl Fn(&str) -> String) -> S
     }
 }
 
-/// What a table named `what` (as [`Reader::table`] names it) looks like when
+/// What a table named `what` (as [`Reader::table`](super::Reader::table) names it) looks like when
 /// written right: every snippet in backticks is TOML that parses.
 pub(super) fn table_help(what: &str) -> String {
     let keys =

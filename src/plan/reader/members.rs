@@ -13,11 +13,10 @@ use crate::plan::number::Number;
 use crate::plan::{Member, MemberSet, MemberShare, Precision};
 
 impl Reader<'_> {
-    /// `weights` and `fixed` of one table, checked as one sibling group.
     /// Whether key `k` is a usable member name: not empty nor only spaces,
     /// which no roster or actuals file could name (their cells are trimmed)
     /// and no table could show. Records the error otherwise.
-    pub(super) fn member_name(&mut self, k: &Key<'_>, place: &str) -> bool {
+    fn member_name(&mut self, k: &Key<'_>, place: &str) -> bool {
         if !k.get_ref().trim().is_empty() {
             return true;
         }
@@ -30,6 +29,7 @@ impl Reader<'_> {
         false
     }
 
+    /// `weights` and `fixed` of one table, checked as one sibling group.
     pub(super) fn member_set(
         &mut self,
         t: &DeTable<'_>,
