@@ -1,15 +1,19 @@
-//! Stage `plan`: the `[time]` table — spread, level, seasonality, weekdays,
-//! weeks, workweek, holidays, special days, holds, retail calendars and
-//! shop-hour slots.
+//! Stage `plan`, phase 1: the `[time]` section — spread, level,
+//! seasonality, weekdays, weeks, workweek, holidays, special days, holds,
+//! retail calendars and shop-hour slots — read on its own into
+//! [`TimeSettings`]; and a metric's own `[target.<name>.time]`, read the same way.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use chrono::{NaiveDate, Weekday};
 use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
-use super::{did_you_mean, get, parse_weekday, Reader, Value, WEEKDAYS};
+use super::advice::did_you_mean;
+use super::values::parse_weekday;
+use super::{get, Reader, Value, WEEKDAYS};
 use crate::calendar::{CalendarKind, Level, RetailPattern, RetailYearEnd, Spread};
 use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
 use crate::plan::holidays::Holidays;
@@ -55,6 +59,8 @@ pub(super) struct TimeSettings {
     pub slots: Vec<(String, Decimal)>,
     /// Whether `[[time.slots]]` is written (its own errors, if any, are reported already).
     pub slots_written: bool,
+    /// The holiday calendar files read, for [`Plan::inputs`](crate::plan::Plan::inputs).
+    pub files: Vec<PathBuf>,
 }
 
 impl Default for TimeSettings {
@@ -75,11 +81,21 @@ impl Default for TimeSettings {
             holds: Vec::new(),
             slots: Vec::new(),
             slots_written: false,
+            files: Vec::new(),
         }
     }
 }
 
 impl Reader<'_> {
+    /// `[time]` of the plan file (the defaults when it has none), or `None`
+    /// when it is not a table: then the rest of the plan is not read.
+    pub(super) fn time_section(&mut self, root: &DeTable<'_>, precision: Option<Precision>) -> Option<TimeSettings> {
+        match get(root, "time") {
+            Some((_, v)) => self.table(v, "[time]").map(|t| self.time(t, precision)),
+            None => Some(TimeSettings::default()),
+        }
+    }
+
     pub(super) fn time(&mut self, t: &DeTable<'_>, precision: Option<Precision>) -> TimeSettings {
         self.known_keys(t, &TIME_KEYS, "[time]");
         let mut s = TimeSettings::default();
@@ -128,7 +144,7 @@ impl Reader<'_> {
         s.kind = self.calendar_kind(t);
         if let Some((k, v)) = get(t, "holidays") {
             let at = self.loc(k.span().start..v.span().end);
-            s.holidays = self.holidays(v).map(|h| (h, at));
+            s.holidays = self.holidays(v, &mut s.files).map(|h| (h, at));
         }
         if let Some((_, v)) = get(t, "days") {
             s.days = self.special_days(v);
@@ -286,7 +302,7 @@ impl Reader<'_> {
         }
     }
 
-    fn holidays(&mut self, v: &Value<'_>) -> Option<Holidays> {
+    fn holidays(&mut self, v: &Value<'_>, files: &mut Vec<PathBuf>) -> Option<Holidays> {
         let DeValue::Array(items) = v.get_ref() else {
             self.error(
                 v.span(),
@@ -304,7 +320,7 @@ impl Reader<'_> {
             };
             let at = self.loc(item.span());
             if !crate::plan::SHIPPED_HOLIDAYS.iter().any(|(name, _)| *name == entry) {
-                self.inputs.push(self.base.join(entry));
+                files.push(self.base.join(entry));
             }
             if let Err(ds) = holidays.add(entry, self.base, &at) {
                 self.errors.extend(ds);
