@@ -43,6 +43,19 @@ impl Error {
         }
     }
 
+    /// As [`Error::io_advice`], for a file the plan names (a roster, a
+    /// holiday calendar, a baseline): a missing one is looked for beside the
+    /// plan, so the help says so.
+    pub fn plan_input_advice(&self) -> Option<(String, String)> {
+        match self {
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => Some((
+                "no such file".to_string(),
+                "check the path; it is read relative to the plan file's folder".to_string(),
+            )),
+            _ => self.io_advice(),
+        }
+    }
+
     /// The problems, when this is bad input.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {

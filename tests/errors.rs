@@ -5,24 +5,7 @@
 //! when sums are off, and what would fix it — and checks that the run exits
 //! with code 1 (2 for usage errors) and prints nothing on stdout.
 
-use crate::common::{lines, Test};
-
-/// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
-#[track_caller]
-fn plan_fails(plan: &str, expected: &str) {
-    Test::new().files(&[("plan.toml", plan)]).args(&["decompose", "plan.toml"]).stderr(expected).status(1).run();
-}
-
-/// As [`plan_fails`], with `roster` as reps.csv beside the plan.
-#[track_caller]
-fn roster_fails(plan: &str, roster: &str, expected: &str) {
-    Test::new()
-        .files(&[("plan.toml", plan), ("reps.csv", roster)])
-        .args(&["decompose", "plan.toml"])
-        .stderr(expected)
-        .status(1)
-        .run();
-}
+use crate::common::{lines, plan_fails, roster_fails, Test};
 
 /// `decompose plan.toml` plus `args` on a valid plan must say exactly `expected`.
 #[track_caller]

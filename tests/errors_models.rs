@@ -5,24 +5,7 @@
 //! input, through the real binary: each pins the whole of stderr, exit code 1
 //! and an empty stdout, as in `tests/errors.rs`.
 
-use crate::common::{lines, run_in, Test};
-
-/// `salesplit decompose plan.toml` with `plan` as plan.toml must say exactly `expected`.
-#[track_caller]
-fn plan_fails(plan: &str, expected: &str) {
-    Test::new().files(&[("plan.toml", plan)]).args(&["decompose", "plan.toml"]).stderr(expected).status(1).run();
-}
-
-/// As [`plan_fails`], with `roster` as reps.csv beside the plan.
-#[track_caller]
-fn roster_fails(plan: &str, roster: &str, expected: &str) {
-    Test::new()
-        .files(&[("plan.toml", plan), ("reps.csv", roster)])
-        .args(&["decompose", "plan.toml"])
-        .stderr(expected)
-        .status(1)
-        .run();
-}
+use crate::common::{lines, plan_fails, roster_fails, run_in, Test};
 
 /// As [`plan_fails`], with [`BASELINE`] as sales-2025.csv beside the plan.
 #[track_caller]

@@ -431,7 +431,7 @@ fn rows_after_the_as_of_date_are_named_and_left_out_of_the_figures_to_date() {
 /// Regions East and West, salespeople from reps.csv: Ann and Bob in
 /// East, Cy in West. 36,500 by days: East and West 18,250, Ann and Bob
 /// 9,125 (25 a day), Cy 18,250 (50 a day).
-const WITH_REPS: &str = r#"[plan]
+pub(crate) const WITH_REPS: &str = r#"[plan]
 year = 2026
 
 [target]
@@ -449,7 +449,7 @@ by = "salesperson"
 roster = "reps.csv"
 "#;
 
-const REPS: &str = "name,region,weight\nAnn,East,1\nBob,East,1\nCy,West,1\n";
+pub(crate) const REPS: &str = "name,region,weight\nAnn,East,1\nBob,East,1\nCy,West,1\n";
 
 /// Ann sells 100 and Cy 40; Zed is no salesperson of East, and North is
 /// no region: 7.50 and 3 go to `(unplanned)`. 150.50 in all.

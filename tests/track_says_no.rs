@@ -319,42 +319,23 @@ fn a_bare_whole_number_is_refused_too() {
     );
 }
 
+/// `track` of the two regions' sales as of 2026-03-31 as CSV, with `more`
+/// flags: the exit code and stderr.
+fn track_two_regions(more: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--format", "csv"];
+    args.extend_from_slice(more);
+    let (status, _, stderr) = run_in(&[("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)], &args);
+    (status, stderr)
+}
+
 #[test]
 fn a_percentage_with_its_sign_is_read_as_written() {
     // N sold 50,000 of the 150,000 due in Q1 (33.33%), S 60,000 (40%): 36.67% in all.
-    let files = [("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)];
-    let (status, _, stderr) = run_in(
-        &files,
-        &[
-            "track",
-            "plan.toml",
-            "--actuals",
-            "sales.csv",
-            "--as-of",
-            "2026-03-31",
-            "--format",
-            "csv",
-            "--fail-below",
-            "36.7%",
-        ],
-    );
+    let (status, stderr) = track_two_regions(&["--fail-below", "36.7%"]);
     assert_eq!(stderr, "salesplit: attainment to date is 36.67%, below the --fail-below threshold of 36.7%\n");
     assert_eq!(status, Some(3));
-    let (status, _, _) = run_in(
-        &files,
-        &[
-            "track",
-            "plan.toml",
-            "--actuals",
-            "sales.csv",
-            "--as-of",
-            "2026-03-31",
-            "--format",
-            "csv",
-            "--fail-below",
-            "36.6%",
-        ],
-    );
+    let (status, stderr) = track_two_regions(&["--fail-below", "36.6%"]);
+    assert_eq!(stderr, "");
     assert_eq!(status, Some(0));
 }
 
@@ -487,29 +468,7 @@ fn the_workbook_title_row_shows_the_as_of_date() {
 
 // ----------------------------------------------- (unplanned) in the re-plan
 
-/// Regions East and West, salespeople from reps.csv: Ann and Bob in East,
-/// Cy in West. 36,500 by days: East and West 18,250, Ann and Bob 9,125
-/// (25 a day), Cy 18,250 (50 a day).
-const WITH_REPS: &str = r#"[plan]
-name = "reps"
-year = 2026
-
-[target]
-sales = 36_500
-
-[time]
-spread = "days"
-
-[[split]]
-by = "region"
-weights = { East = 1, West = 1 }
-
-[[split]]
-by = "salesperson"
-roster = "reps.csv"
-"#;
-
-const REPS: &str = "name,region,weight\nAnn,East,1\nBob,East,1\nCy,West,1\n";
+use crate::track::{REPS, WITH_REPS};
 
 /// Sums a CSV column per value of `by`, in order of first appearance.
 fn sums(csv: &str, by: &str, column: &str) -> Vec<(String, Decimal)> {

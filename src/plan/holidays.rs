@@ -67,13 +67,7 @@ impl Holidays {
         let csv = CsvSource::open(&path, &file, NOUN, CALENDAR_LIMITS).map_err(|e| match e {
             Error::Invalid(ds) => ds,
             io => {
-                let (reason, help) = match &io {
-                    Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (
-                        "no such file".to_string(),
-                        "check the path; it is read relative to the plan file's folder".to_string(),
-                    ),
-                    _ => io.io_advice().unwrap_or_default(),
-                };
+                let (reason, help) = io.plan_input_advice().unwrap_or_default();
                 vec![Diagnostic::new(format!("cannot read holiday calendar {file}: {reason}"))
                     .at(at.clone())
                     .help(help)]

@@ -57,6 +57,19 @@ pub fn fails_with(code: i32, files: &[(&str, &str)], args: &[&str], expected: &s
     Test::new().files(files).args(args).stderr(expected).status(code).run();
 }
 
+/// `salesplit decompose plan.toml` with `plan` as plan.toml must fail with
+/// exactly `expected` (exit 1, nothing on stdout).
+#[track_caller]
+pub fn plan_fails(plan: &str, expected: &str) {
+    fails_with(1, &[("plan.toml", plan)], &["decompose", "plan.toml"], expected);
+}
+
+/// As [`plan_fails`], with `roster` as reps.csv beside the plan.
+#[track_caller]
+pub fn roster_fails(plan: &str, roster: &str, expected: &str) {
+    fails_with(1, &[("plan.toml", plan), ("reps.csv", roster)], &["decompose", "plan.toml"], expected);
+}
+
 /// The expected text: one line each, every line ending in a line break.
 pub fn lines(lines: &[&str]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()

@@ -64,13 +64,7 @@ impl Reader<'_> {
                 Ok(b) => h.baseline = Some(b),
                 Err(Error::Invalid(ds)) => self.errors.extend(ds),
                 Err(io @ Error::Io { .. }) => {
-                    let (reason, help) = match &io {
-                        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (
-                            "no such file".to_string(),
-                            "check the path; it is read relative to the plan file's folder".to_string(),
-                        ),
-                        _ => io.io_advice().unwrap_or_default(),
-                    };
+                    let (reason, help) = io.plan_input_advice().unwrap_or_default();
                     let full = self.base.join(&h.path);
                     self.error(h.span.clone(), format!("cannot read baseline {}: {reason}", full.display()), help);
                 }

@@ -158,13 +158,7 @@ impl Reader<'_> {
                     return None;
                 }
                 Err(io @ Error::Io { .. }) => {
-                    let (reason, help) = match &io {
-                        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => (
-                            "no such file".to_string(),
-                            "check the path; it is read relative to the plan file's folder".to_string(),
-                        ),
-                        _ => io.io_advice().unwrap_or_default(),
-                    };
+                    let (reason, help) = io.plan_input_advice().unwrap_or_default();
                     let full = self.base.join(path);
                     self.error(roster_v.span(), format!("cannot read roster {}: {reason}", full.display()), help);
                     return None;
