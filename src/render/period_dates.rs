@@ -1,16 +1,22 @@
 //! Stage `render`: ISO dates of periods, formatted once per period rather
 //! than once per cell. Every leaf of a run repeats the same periods in the
 //! same order, so the cache is a list walked with a cursor, and a period is
-//! recognised by its address (periods live in the calendar for the whole
-//! run): no hashing and no formatting on the hot path of CSV and JSON rows.
+//! recognised by its first and last day — exactly what its text is made of,
+//! so two periods with the same days share their text and a period moved or
+//! copied still finds its own: no hashing and no formatting on the hot path
+//! of CSV and JSON rows.
+
+use chrono::NaiveDate;
 
 use crate::calendar::Period;
 
 /// A cache of `(start, end)` as ISO text (`2026-03-01`), by period.
 #[derive(Debug, Default)]
 pub struct PeriodDates {
-    /// (the period's address, start, end), in the order first seen.
-    entries: Vec<(usize, String, String)>,
+    /// The days cached, in the order first seen; `text[i]` is their text.
+    days: Vec<(NaiveDate, NaiveDate)>,
+    /// (start, end) as ISO text, by position in `days`.
+    text: Vec<(String, String)>,
     /// Where the next period is expected.
     next: usize,
 }
@@ -18,17 +24,18 @@ pub struct PeriodDates {
 impl PeriodDates {
     /// The period's first and last day as ISO dates.
     pub fn of(&mut self, period: &Period) -> (&str, &str) {
-        let key = std::ptr::from_ref(period) as usize;
-        let at = if self.entries.get(self.next).is_some_and(|e| e.0 == key) {
+        let key = (period.start, period.end);
+        let at = if self.days.get(self.next) == Some(&key) {
             self.next
-        } else if let Some(i) = self.entries.iter().position(|e| e.0 == key) {
+        } else if let Some(i) = self.days.iter().position(|d| *d == key) {
             i
         } else {
-            self.entries.push((key, period.start.to_string(), period.end.to_string()));
-            self.entries.len() - 1
+            self.days.push(key);
+            self.text.push((period.start.to_string(), period.end.to_string()));
+            self.days.len() - 1
         };
         self.next = at + 1;
-        let (_, start, end) = &self.entries[at];
+        let (start, end) = &self.text[at];
         (start, end)
     }
 }
@@ -59,5 +66,9 @@ mod tests {
             let (start, end) = cache.of(&periods[p]);
             assert_eq!((start, end), (periods[p].start.to_string().as_str(), periods[p].end.to_string().as_str()));
         }
+        // A copy elsewhere in memory is the same period: no new entry.
+        let copy = period("a again", (2026, 1, 1), (2026, 1, 31));
+        assert_eq!(cache.of(&copy), ("2026-01-01", "2026-01-31"));
+        assert_eq!(cache.days.len(), 2);
     }
 }
