@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::terminal_text::escaped;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Everything that can go wrong in salesplit, by kind.
 #[derive(Debug)]
@@ -56,6 +56,15 @@ impl Error {
         }
     }
 
+    /// The kind of every problem, in the order shown: a file error's by
+    /// its action ([`Code::CannotRead`] or [`Code::CannotWrite`]).
+    pub fn codes(&self) -> Vec<Code> {
+        match self {
+            Error::Invalid(ds) => ds.iter().map(|d| d.code).collect(),
+            Error::Io { action, .. } => vec![io_code(action)],
+        }
+    }
+
     /// The problems, when this is bad input.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -90,6 +99,15 @@ impl fmt::Display for Error {
                 writeln!(f, "  = help: {}", escaped(&help))
             }
         }
+    }
+}
+
+/// The kind of a file error: reading an input, or writing the output.
+fn io_code(action: &str) -> Code {
+    if writes(action) {
+        Code::CannotWrite
+    } else {
+        Code::CannotRead
     }
 }
 

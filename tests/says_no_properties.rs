@@ -115,7 +115,7 @@ proptest! {
             for d in e.diagnostics() {
                 let shown = d.to_string();
                 // Each problem on its own: an error, in a file at a line, with a fix.
-                prop_assert!(!d.warning && shown.starts_with("error: "), "{}", shown);
+                prop_assert!(!d.is_warning() && shown.starts_with("error: "), "{}", shown);
                 let at = d.location.as_ref();
                 prop_assert!(at.is_some(), "every problem says where it is:\n{}", shown);
                 let at = at.expect("checked");

@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use super::csv_source::{CsvSource, Noun, STREAM_LIMITS};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// How messages name the file.
@@ -119,7 +119,7 @@ impl Baseline {
         let mut errors = csv.finish();
         if overflow {
             errors.push(
-                crate::diagnostic::Diagnostic::new(format!(
+                crate::diagnostic::Diagnostic::new(Code::TooLarge, format!(
                     "the amounts in {file} add up to more than salesplit can keep exactly (28 digits)"
                 ))
                 .at(Location::file(&file))
@@ -146,7 +146,7 @@ fn no_rows_in_year(file: &str, span: Option<(NaiveDate, NaiveDate)>, first: Naiv
         Some((a, b)) => format!("its rows are dated {a} to {b}"),
         None => "it has no rows".to_string(),
     };
-    Diagnostic::new(format!("the baseline has no sales in the baseline year, {first} to {last}"))
+    Diagnostic::new(Code::NoSalesInYear, format!("the baseline has no sales in the baseline year, {first} to {last}"))
         .at(Location::file(file))
         .note(covers)
         .note("the baseline year is the plan year shifted back one year")
