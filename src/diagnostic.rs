@@ -172,7 +172,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{kind}: {}", shown(&self.message))?;
+        writeln!(f, "{kind}[{}]: {}", self.code.id(), shown(&self.message))?;
         let mut gutter = 1;
         if let Some(loc) = &self.location {
             let number = loc.line.to_string();
@@ -343,7 +343,7 @@ mod tests {
             .help("write a year such as 2026");
         assert_eq!(
             d.to_string(),
-            "error: bad year\n  --> plan.toml:3:8\n  |\n3 | year = 20x6\n  |        ^^^^\n  = note: a note\n  = help: write a year such as 2026\n"
+            "error[E0201]: bad year\n  --> plan.toml:3:8\n  |\n3 | year = 20x6\n  |        ^^^^\n  = note: a note\n  = help: write a year such as 2026\n"
         );
         let span = text.find('"').unwrap();
         let loc = Location::from_span("plan.toml", text, span..span + 8);
@@ -360,7 +360,7 @@ mod tests {
         let d = Diagnostic::new(Code::TomlSyntax, "unclosed").at(Location::from_span("plan.toml", text, end..end));
         assert_eq!(
             d.to_string(),
-            "error: unclosed\n  --> plan.toml:2:18\n  |\n2 | weights = { A = 1\n  |                  ^\n"
+            "error[E0101]: unclosed\n  --> plan.toml:2:18\n  |\n2 | weights = { A = 1\n  |                  ^\n"
         );
     }
 
@@ -406,7 +406,7 @@ mod tests {
         ));
         assert_eq!(
             d.to_string(),
-            "error: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
+            "error[E0503]: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
         );
     }
 }

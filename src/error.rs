@@ -95,7 +95,8 @@ impl fmt::Display for Error {
                 // Creating the temporary file is part of writing the output.
                 let verb = if *action == "create" { "write" } else { action };
                 let path = path.display().to_string();
-                writeln!(f, "error: cannot {verb} {}: {}", escaped(&path), escaped(&reason))?;
+                let code = io_code(action);
+                writeln!(f, "error[{code}]: cannot {verb} {}: {}", escaped(&path), escaped(&reason))?;
                 writeln!(f, "  = help: {}", escaped(&help))
             }
         }
@@ -264,21 +265,21 @@ mod tests {
     fn a_file_error_says_why_and_what_would_fix_it() {
         assert_eq!(
             io("plans", "read", std::io::ErrorKind::IsADirectory.into()),
-            "error: cannot read plans: it is a folder, not a file\n  = help: name a file inside it (ls plans lists them)\n"
+            "error[E0901]: cannot read plans: it is a folder, not a file\n  = help: name a file inside it (ls plans lists them)\n"
         );
         assert_eq!(
             io("<stdout>", "write", std::io::ErrorKind::StorageFull.into()),
-            "error: cannot write <stdout>: the disk is full\n  = help: free some space on the disk, or write the output to another disk\n"
+            "error[E0902]: cannot write <stdout>: the disk is full\n  = help: free some space on the disk, or write the output to another disk\n"
         );
         // A command in a help quotes a path that the shell would split.
         assert_eq!(
             io("my reports/q1.csv", "create", std::io::ErrorKind::NotFound.into()),
-            "error: cannot write my reports/q1.csv: the folder my reports does not exist\n  = help: create the folder \
+            "error[E0902]: cannot write my reports/q1.csv: the folder my reports does not exist\n  = help: create the folder \
              first (mkdir -p 'my reports'), or write the output to a folder that exists\n"
         );
         // Escape sequences in a file name are shown escaped.
         assert!(io("a\x1b[2J.toml", "read", std::io::ErrorKind::NotFound.into())
-            .starts_with("error: cannot read a\\u{1b}[2J.toml: no such file or directory\n"));
+            .starts_with("error[E0901]: cannot read a\\u{1b}[2J.toml: no such file or directory\n"));
         let e = Error::Io { path: "r.csv".into(), action: "read", source: std::io::ErrorKind::PermissionDenied.into() };
         let (reason, help) = e.io_advice().unwrap();
         assert_eq!(reason, "permission denied");

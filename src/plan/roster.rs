@@ -181,7 +181,7 @@ pub(super) fn read(
                     )
                 };
                 errors.push(
-                    Diagnostic::new(if weight_text.is_empty() { Code::EmptyCell } else { Code::NotANumber }, msg)
+                    Diagnostic::new(if weight_text.is_empty() { Code::EmptyCell } else { why.code() }, msg)
                         .at(at(weight_col))
                         .help(help),
                 );
