@@ -398,7 +398,7 @@ mod tests {
 
     #[test]
     fn csv_locations_name_the_line() {
-        let d = Diagnostic::new(Code::BadRosterCell, "bad weight").at(Location::csv_line(
+        let d = Diagnostic::new(Code::NotANumber, "bad weight").at(Location::csv_line(
             "reps.csv",
             7,
             "王芳,华东,abc\r\n",
@@ -406,7 +406,7 @@ mod tests {
         ));
         assert_eq!(
             d.to_string(),
-            "error[E0503]: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
+            "error[E0201]: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
         );
     }
 }

@@ -54,7 +54,7 @@ fn a_date_that_is_not_a_date() {
     roster_fails(
         "name,region,weight,start,end\nAnn,East,1,2026-02-30,\nBob,West,1,,\n",
         &lines(&[
-            "error[E0503]: `Ann`'s start `2026-02-30` is not a date",
+            "error[E0401]: `Ann`'s start `2026-02-30` is not a date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-02-30,",
@@ -70,7 +70,7 @@ fn an_end_date_in_words() {
     roster_fails(
         "name,region,weight,start,end\nAnn,East,1,,1 July\nBob,West,1,,\n",
         &lines(&[
-            "error[E0503]: `Ann`'s end `1 July` is not a date",
+            "error[E0401]: `Ann`'s end `1 July` is not a date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,,1 July",
@@ -207,7 +207,7 @@ fn a_max_that_is_not_a_number() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,lots,\nBob,West,1,,\n",
         &lines(&[
-            "error[E0503]: the max of `Ann` is not usable: `lots` is not a number",
+            "error[E0201]: the max of `Ann` is not usable: `lots` is not a number",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,lots,",
@@ -222,7 +222,7 @@ fn a_max_with_commas_that_do_not_separate_thousands() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,\"12,00,000\",\nBob,West,1,,\n",
         &lines(&[
-            "error[E0503]: the max of `Ann` is not usable: `12,00,000` is not a number; a comma may only separate thousands, as in 1,200,000.50",
+            "error[E0201]: the max of `Ann` is not usable: `12,00,000` is not a number; a comma may only separate thousands, as in 1,200,000.50",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,\"12,00,000\",",
@@ -237,7 +237,7 @@ fn a_negative_min() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,,-500\nBob,West,1,,\n",
         &lines(&[
-            "error[E0503]: the min of `Ann` is negative (-500)",
+            "error[E0204]: the min of `Ann` is negative (-500)",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,,-500",
@@ -267,7 +267,7 @@ fn a_max_finer_than_the_precision() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,\"1,000.005\",\nBob,West,1,,\n",
         &lines(&[
-            "error[E0503]: the max of `Ann` = 1,000.005 is not a multiple of the precision 0.01",
+            "error[E0208]: the max of `Ann` = 1,000.005 is not a multiple of the precision 0.01",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,\"1,000.005\",",
@@ -331,7 +331,7 @@ fn every_bad_cell_is_reported_in_one_run() {
             "  |          ^^^",
             "  = help: write a relative weight such as 1 or 1.2, or a percentage such as 30%",
             "",
-            "error[E0503]: `Ann`'s start `2026-13-01` is not a date",
+            "error[E0401]: `Ann`'s start `2026-13-01` is not a date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,abc,2026-13-01,,50%|25%,,",
@@ -353,7 +353,7 @@ fn every_bad_cell_is_reported_in_one_run() {
             "  |                       ^^^^^^^^^^",
             "  = help: the end is the last day in seat: write a date on or after 2026-05-01, or correct the start",
             "",
-            "error[E0503]: the max of `Bob` is negative (-1)",
+            "error[E0204]: the max of `Bob` is negative (-1)",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,1,2026-05-01,2026-04-30,,-1,",

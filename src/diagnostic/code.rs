@@ -15,6 +15,9 @@
 //! arm in each method below, its entry in [`Code::ALL`], a catalogue test
 //! whose expected message shows the id, and its row in README's "Errors"
 //! table (tests/error_codes.rs checks the last three).
+//!
+//! The file is long on purpose: one match per method over every code, so
+//! that each method reads as one table and a missing arm does not compile.
 
 use super::Severity;
 
@@ -105,7 +108,7 @@ pub enum Code {
     DuplicatePerson,
     /// `E0502`: a roster with a header but no rows.
     EmptyRoster,
-    /// `E0503`: a roster cell that cannot be used (a weight, date, ramp, floor or cap).
+    /// `E0503`: a roster's people cells that cannot be used together: an end before the start, a ramp without a start, going down or not in percentages, a min above the max, a max or min above 100% or below one unit.
     BadRosterCell,
     /// `E0504`: floors and caps that cannot be met (a floor above a cap, floors above the target, caps below it).
     FloorsAndCaps,
@@ -463,7 +466,7 @@ impl Code {
             Code::HolidayTwice => "a holiday calendar that marks one date both as a day off and as a working day",
             Code::DuplicatePerson => "a person who appears twice in a roster",
             Code::EmptyRoster => "a roster with a header but no rows",
-            Code::BadRosterCell => "a roster cell that cannot be used (a weight, date, ramp, floor or cap)",
+            Code::BadRosterCell => "a roster's people cells that cannot be used together: an end before the start, a ramp without a start, going down or not in percentages, a min above the max, a max or min above 100% or below one unit",
             Code::FloorsAndCaps => "floors and caps that cannot be met (a floor above a cap, floors above the target, caps below it)",
             Code::NobodyInSeat => "a target for a time when nobody is in seat",
             Code::TwoDatedSplits => "two splits with people's dates, ramps or vacancies",
@@ -560,7 +563,7 @@ impl Code {
             Code::HolidayTwice => "keep one of the two rows",
             Code::DuplicatePerson => "give each person one row, or tell namesakes apart",
             Code::EmptyRoster => "add one row per person",
-            Code::BadRosterCell => "write the cell as the help shows",
+            Code::BadRosterCell => "correct the cell as the help shows",
             Code::FloorsAndCaps => "lower the floors or raise the caps",
             Code::NobodyInSeat => "check the people's start and end dates, or add someone for that time",
             Code::TwoDatedSplits => "keep dates, ramps and vacancies in one roster",

@@ -114,6 +114,8 @@ pub enum GroupProblem {
         arithmetic: String,
         /// `95%`
         total: String,
+        /// How many percentages `arithmetic` adds.
+        terms: usize,
     },
 }
 
@@ -133,7 +135,7 @@ impl GroupProblem {
         match self {
             GroupProblem::Mixed { .. } => None,
             // One percentage is its own sum: `30% = 30%` says nothing.
-            GroupProblem::PercentSum { arithmetic, .. } if arithmetic.contains(" + ") => Some(arithmetic),
+            GroupProblem::PercentSum { arithmetic, terms, .. } if *terms > 1 => Some(arithmetic),
             GroupProblem::PercentSum { .. } => None,
         }
     }
@@ -163,7 +165,11 @@ pub fn check_group(numbers: &[Number]) -> Result<(), GroupProblem> {
             }
             let total = sum.map(|s| format!("{}%", s.normalize())).unwrap_or_else(|| "too much".to_string());
             let terms: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
-            Err(GroupProblem::PercentSum { arithmetic: format!("{} = {total}", terms.join(" + ")), total })
+            Err(GroupProblem::PercentSum {
+                arithmetic: format!("{} = {total}", terms.join(" + ")),
+                total,
+                terms: terms.len(),
+            })
         }
         _ => Ok(()),
     }

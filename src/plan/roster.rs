@@ -195,7 +195,7 @@ pub(super) fn read(
                 Some(part) => at_part(col, part),
                 None => at(col),
             };
-            let mut d = Diagnostic::new(Code::BadRosterCell, p.message).at(loc);
+            let mut d = Diagnostic::new(p.code, p.message).at(loc);
             if let Some(note) = p.note {
                 d = d.note(note);
             }
@@ -404,6 +404,7 @@ pub(super) fn read(
 /// range of the cell's text; the whole cell when `None`).
 #[derive(Debug, PartialEq, Eq)]
 struct CellProblem {
+    code: Code,
     message: String,
     note: Option<String>,
     help: String,
@@ -412,7 +413,13 @@ struct CellProblem {
 
 impl CellProblem {
     fn new(message: impl Into<String>, help: impl Into<String>) -> CellProblem {
-        CellProblem { message: message.into(), note: None, help: help.into(), part: None }
+        CellProblem { code: Code::BadRosterCell, message: message.into(), note: None, help: help.into(), part: None }
+    }
+
+    /// A kind of problem shared with other inputs (a date, a negative amount).
+    fn code(mut self, code: Code) -> CellProblem {
+        self.code = code;
+        self
     }
 
     fn note(mut self, note: impl Into<String>) -> CellProblem {
@@ -434,7 +441,8 @@ fn parse_date(name: &str, which: &str, text: &str) -> Result<NaiveDate, CellProb
         let p = CellProblem::new(
             format!("`{name}`'s {which} `{t}` is not a date"),
             format!("write the {day} day in seat as YYYY-MM-DD, e.g. {example}"),
-        );
+        )
+        .code(Code::NotADate);
         match why_not_a_date(t) {
             Some(why) => p.note(why),
             None => p,
@@ -527,13 +535,15 @@ fn parse_bound(
             format!("the {which} of `{name}` is not usable: {why}"),
             format!("write an amount such as 500000 or \"1,200,000.50\", or a percentage of {of_parent} such as 12%"),
         )
+        .code(Code::NotANumber)
     })?;
     let value = number.value();
     if value.is_sign_negative() && !value.is_zero() {
         return Err(CellProblem::new(
             format!("the {which} of `{name}` is negative ({t})"),
             format!("write an amount or a percentage of 0 or more, or leave the cell empty for no {which}"),
-        ));
+        )
+        .code(Code::Negative));
     }
     match number {
         Number::Percent(v) if v > Decimal::ONE_HUNDRED => Err(CellProblem::new(
@@ -559,7 +569,8 @@ fn parse_bound(
                 return Err(CellProblem::new(
                     format!("the {which} of `{name}` = {t} is not a multiple of the precision {p}"),
                     help,
-                ));
+                )
+                .code(Code::NotAMultiple));
             }
             Ok(Bound::Amount(amount))
         }
