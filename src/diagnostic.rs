@@ -7,10 +7,12 @@
 //! [`terminal_text`]: control characters and escape sequences escaped, long
 //! names and lines shortened (the caret still under what it points at).
 
+pub mod code;
 pub mod terminal_text;
 
 use std::fmt;
 
+pub use code::Code;
 use terminal_text::{escaped, shown, ShownLine};
 
 /// Where a problem is: a file, a 1-based line, and optionally the byte range
@@ -110,19 +112,39 @@ pub struct Diagnostic {
     pub notes: Vec<String>,
     /// What would fix it.
     pub help: Option<String>,
+    /// The kind of problem, with its stable id.
+    pub code: Code,
     /// Whether this stops the run (an error) or only deserves a second look.
-    pub warning: bool,
+    pub severity: Severity,
+}
+
+/// Whether a diagnostic stops the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Severity {
+    /// Stops the run: nothing is computed; printed as `error[E0301]:`.
+    Error,
+    /// Something to look at twice that does not stop the run; printed as `warning[W0102]:`.
+    Warning,
 }
 
 impl Diagnostic {
-    /// A problem with no place yet; add one with [`Diagnostic::at`].
-    pub fn new(message: impl Into<String>) -> Diagnostic {
-        Diagnostic { message: message.into(), location: None, notes: Vec::new(), help: None, warning: false }
+    /// A problem of kind `code` with no place yet; add one with
+    /// [`Diagnostic::at`]. Its severity is the code's: a `W` code is a
+    /// warning, which does not stop the run.
+    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            location: None,
+            notes: Vec::new(),
+            help: None,
+            code,
+            severity: code.severity(),
+        }
     }
 
-    /// Something to look at twice that does not stop the run; printed as `warning:`.
-    pub fn warning(message: impl Into<String>) -> Diagnostic {
-        Diagnostic { warning: true, ..Diagnostic::new(message) }
+    /// Whether this is a warning, which does not stop the run.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     /// Sets where the problem is.
@@ -146,8 +168,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.warning { "warning" } else { "error" };
-        writeln!(f, "{kind}: {}", shown(&self.message))?;
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{kind}[{}]: {}", self.code.id(), shown(&self.message))?;
         let mut gutter = 1;
         if let Some(loc) = &self.location {
             let number = loc.line.to_string();
@@ -312,18 +337,18 @@ mod tests {
     fn renders_line_column_and_caret_under_wide_characters() {
         let text = "[plan]\nname = \"计划\"\nyear = 20x6\n";
         let span = text.find("20x6").unwrap();
-        let d = Diagnostic::new("bad year")
+        let d = Diagnostic::new(Code::NotANumber, "bad year")
             .at(Location::from_span("plan.toml", text, span..span + 4))
             .note("a note")
             .help("write a year such as 2026");
         assert_eq!(
             d.to_string(),
-            "error: bad year\n  --> plan.toml:3:8\n  |\n3 | year = 20x6\n  |        ^^^^\n  = note: a note\n  = help: write a year such as 2026\n"
+            "error[E0201]: bad year\n  --> plan.toml:3:8\n  |\n3 | year = 20x6\n  |        ^^^^\n  = note: a note\n  = help: write a year such as 2026\n"
         );
         let span = text.find('"').unwrap();
         let loc = Location::from_span("plan.toml", text, span..span + 8);
         assert_eq!((loc.line, loc.column), (2, Some(8)));
-        let shown = Diagnostic::new("x").at(loc).to_string();
+        let shown = Diagnostic::new(Code::NotANumber, "x").at(loc).to_string();
         // Two CJK characters are four columns wide, plus two quotes.
         assert!(shown.ends_with("2 | name = \"计划\"\n  |        ^^^^^^\n"), "{shown}");
     }
@@ -332,10 +357,10 @@ mod tests {
     fn an_empty_span_at_the_end_of_a_line_still_gets_a_caret() {
         let text = "[plan]\nweights = { A = 1\n";
         let end = text.find("1\n").unwrap() + 1;
-        let d = Diagnostic::new("unclosed").at(Location::from_span("plan.toml", text, end..end));
+        let d = Diagnostic::new(Code::TomlSyntax, "unclosed").at(Location::from_span("plan.toml", text, end..end));
         assert_eq!(
             d.to_string(),
-            "error: unclosed\n  --> plan.toml:2:18\n  |\n2 | weights = { A = 1\n  |                  ^\n"
+            "error[E0101]: unclosed\n  --> plan.toml:2:18\n  |\n2 | weights = { A = 1\n  |                  ^\n"
         );
     }
 
@@ -373,10 +398,15 @@ mod tests {
 
     #[test]
     fn csv_locations_name_the_line() {
-        let d = Diagnostic::new("bad weight").at(Location::csv_line("reps.csv", 7, "王芳,华东,abc\r\n", 14..17));
+        let d = Diagnostic::new(Code::NotANumber, "bad weight").at(Location::csv_line(
+            "reps.csv",
+            7,
+            "王芳,华东,abc\r\n",
+            14..17,
+        ));
         assert_eq!(
             d.to_string(),
-            "error: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
+            "error[E0201]: bad weight\n  --> reps.csv line 7\n  |\n7 | 王芳,华东,abc\n  |           ^^^\n"
         );
     }
 }

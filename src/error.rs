@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::terminal_text::escaped;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Everything that can go wrong in salesplit, by kind.
 #[derive(Debug)]
@@ -56,6 +56,15 @@ impl Error {
         }
     }
 
+    /// The kind of every problem, in the order shown: a file error's by
+    /// its action ([`Code::CannotRead`] or [`Code::CannotWrite`]).
+    pub fn codes(&self) -> Vec<Code> {
+        match self {
+            Error::Invalid(ds) => ds.iter().map(|d| d.code).collect(),
+            Error::Io { action, .. } => vec![io_code(action)],
+        }
+    }
+
     /// The problems, when this is bad input.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         match self {
@@ -86,10 +95,20 @@ impl fmt::Display for Error {
                 // Creating the temporary file is part of writing the output.
                 let verb = if *action == "create" { "write" } else { action };
                 let path = path.display().to_string();
-                writeln!(f, "error: cannot {verb} {}: {}", escaped(&path), escaped(&reason))?;
+                let code = io_code(action);
+                writeln!(f, "error[{code}]: cannot {verb} {}: {}", escaped(&path), escaped(&reason))?;
                 writeln!(f, "  = help: {}", escaped(&help))
             }
         }
+    }
+}
+
+/// The kind of a file error: reading an input, or writing the output.
+fn io_code(action: &str) -> Code {
+    if writes(action) {
+        Code::CannotWrite
+    } else {
+        Code::CannotRead
     }
 }
 
@@ -246,21 +265,21 @@ mod tests {
     fn a_file_error_says_why_and_what_would_fix_it() {
         assert_eq!(
             io("plans", "read", std::io::ErrorKind::IsADirectory.into()),
-            "error: cannot read plans: it is a folder, not a file\n  = help: name a file inside it (ls plans lists them)\n"
+            "error[E0901]: cannot read plans: it is a folder, not a file\n  = help: name a file inside it (ls plans lists them)\n"
         );
         assert_eq!(
             io("<stdout>", "write", std::io::ErrorKind::StorageFull.into()),
-            "error: cannot write <stdout>: the disk is full\n  = help: free some space on the disk, or write the output to another disk\n"
+            "error[E0902]: cannot write <stdout>: the disk is full\n  = help: free some space on the disk, or write the output to another disk\n"
         );
         // A command in a help quotes a path that the shell would split.
         assert_eq!(
             io("my reports/q1.csv", "create", std::io::ErrorKind::NotFound.into()),
-            "error: cannot write my reports/q1.csv: the folder my reports does not exist\n  = help: create the folder \
+            "error[E0902]: cannot write my reports/q1.csv: the folder my reports does not exist\n  = help: create the folder \
              first (mkdir -p 'my reports'), or write the output to a folder that exists\n"
         );
         // Escape sequences in a file name are shown escaped.
         assert!(io("a\x1b[2J.toml", "read", std::io::ErrorKind::NotFound.into())
-            .starts_with("error: cannot read a\\u{1b}[2J.toml: no such file or directory\n"));
+            .starts_with("error[E0901]: cannot read a\\u{1b}[2J.toml: no such file or directory\n"));
         let e = Error::Io { path: "r.csv".into(), action: "read", source: std::io::ErrorKind::PermissionDenied.into() };
         let (reason, help) = e.io_advice().unwrap();
         assert_eq!(reason, "permission denied");

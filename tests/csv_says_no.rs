@@ -103,7 +103,7 @@ fn an_unquoted_thousands_separator_in_the_actuals_is_not_read_as_1() {
     track_fails(
         "date,region,rep,sales\n2026-04-05,East,Ann,1,200\n2026-04-06,West,Bob,5\n",
         &lines(&[
-            "error: this row has 5 cells but the header has 4 columns",
+            "error[E0605]: this row has 5 cells but the header has 4 columns",
             "  --> sales.csv line 2",
             "  |",
             "2 | 2026-04-05,East,Ann,1,200",
@@ -118,7 +118,7 @@ fn an_unquoted_thousands_separator_in_a_baseline_is_not_read_as_1() {
     baseline_fails(
         "date,region,sales\n2025-04-05,East,1,200\n2025-04-06,West,5\n",
         &lines(&[
-            "error: this row has 4 cells but the header has 3 columns",
+            "error[E0605]: this row has 4 cells but the header has 3 columns",
             "  --> sales-2025.csv line 2",
             "  |",
             "2 | 2025-04-05,East,1,200",
@@ -133,7 +133,7 @@ fn a_roster_row_with_a_missing_cell_names_the_missing_column() {
     roster_fails(
         "name,region,weight\nAnn,East\nBob,West,1\n",
         &lines(&[
-            "error: the row of `Ann` has 2 cells but the header has 3 columns",
+            "error[E0605]: the row of `Ann` has 2 cells but the header has 3 columns",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East",
@@ -150,7 +150,7 @@ fn a_holiday_row_with_an_extra_cell_is_refused_at_its_physical_line() {
     holidays_fail(
         "date,name,is_off_day\n2026-03-02,\"Founders'\nDay\",true\n2026-03-03,Spring,day,true\n",
         &lines(&[
-            "error: this row has 4 cells but the header has 3 columns",
+            "error[E0605]: this row has 4 cells but the header has 3 columns",
             "  --> our-days.csv line 4",
             "  |",
             "4 | 2026-03-03,Spring,day,true",
@@ -167,7 +167,7 @@ fn a_column_named_twice_is_refused_naming_both_positions() {
     track_fails(
         "date,region,Date ,sales\n2026-04-05,East,2026-04-06,1\n",
         &lines(&[
-            "error: the actuals' header names the column `date` twice: column 1 and column 3",
+            "error[E0604]: the actuals' header names the column `date` twice: column 1 and column 3",
             "  --> sales.csv line 1",
             "  |",
             "1 | date,region,Date ,sales",
@@ -179,7 +179,7 @@ fn a_column_named_twice_is_refused_naming_both_positions() {
     roster_fails(
         "name,region,weight,weight\nAnn,East,1,2\n",
         &lines(&[
-            "error: the roster's header names the column `weight` twice: column 3 and column 4",
+            "error[E0604]: the roster's header names the column `weight` twice: column 3 and column 4",
             "  --> reps.csv line 1",
             "  |",
             "1 | name,region,weight,weight",
@@ -217,7 +217,7 @@ fn a_member_without_a_name_is_refused_at_its_line() {
     roster_fails(
         "name,region,weight\nAnn,East,1\n   ,West,1\n",
         &lines(&[
-            "error: a row has a name of only spaces",
+            "error[E0107]: a row has a name of only spaces",
             "  --> reps.csv line 3",
             "  |",
             "3 |    ,West,1",
@@ -228,7 +228,7 @@ fn a_member_without_a_name_is_refused_at_its_line() {
     track_fails(
         "date,region,rep,sales\n2026-04-05,East,,1\n",
         &lines(&[
-            "error: this row has a rep with an empty name",
+            "error[E0107]: this row has a rep with an empty name",
             "  --> sales.csv line 2",
             "  |",
             "2 | 2026-04-05,East,,1",
@@ -239,7 +239,7 @@ fn a_member_without_a_name_is_refused_at_its_line() {
     baseline_fails(
         "date,region,sales\n2025-04-05,East,1\n2025-04-06, ,2\n",
         &lines(&[
-            "error: this row has a region with a name of only spaces",
+            "error[E0107]: this row has a region with a name of only spaces",
             "  --> sales-2025.csv line 3",
             "  |",
             "3 | 2025-04-06, ,2",
@@ -256,7 +256,7 @@ fn a_date_both_off_and_worked_in_one_calendar_names_both_lines() {
     holidays_fail(
         "date,name,is_off_day\n2026-03-02,Founders' Day,true\n2026-03-03,x,true\n2026-03-02,make-up,false\n",
         &lines(&[
-            "error: 2026-03-02 is both an off day and a working day",
+            "error[E0410]: 2026-03-02 is both an off day and a working day",
             "  --> our-days.csv line 4",
             "  |",
             "4 | 2026-03-02,make-up,false",
@@ -297,7 +297,7 @@ fn a_gbk_roster_is_refused_naming_the_first_bad_line() {
     assert_eq!(
         stderr,
         lines(&[
-            "error: the roster is not UTF-8 text",
+            "error[E0601]: the roster is not UTF-8 text",
             "  --> reps.csv line 3",
             "  |",
             "3 | \u{fffd}\u{fffd}ΰ,East,1",
@@ -317,7 +317,7 @@ fn utf16_xlsx_and_binary_files_are_not_csv() {
         (
             b"\xff\xfen\x00a\x00m\x00e\x00",
             lines(&[
-                "error: the roster is UTF-16 text, not UTF-8",
+                "error[E0601]: the roster is UTF-16 text, not UTF-8",
                 "  --> reps.csv",
                 "  = note: Excel writes UTF-16 when a sheet is saved as \"Unicode Text\"",
                 excel,
@@ -326,7 +326,7 @@ fn utf16_xlsx_and_binary_files_are_not_csv() {
         (
             b"PK\x03\x04\x14\x00\x06\x00",
             lines(&[
-                "error: the roster is an Excel workbook (.xlsx) or another zip file, not CSV text",
+                "error[E0602]: the roster is an Excel workbook (.xlsx) or another zip file, not CSV text",
                 "  --> reps.csv",
                 excel,
             ]),
@@ -334,7 +334,7 @@ fn utf16_xlsx_and_binary_files_are_not_csv() {
         (
             b"name,region,weight\n\x00\x00\x00\x00",
             lines(&[
-                "error: the roster is not text: the file holds binary data (NUL bytes)",
+                "error[E0602]: the roster is not text: the file holds binary data (NUL bytes)",
                 "  --> reps.csv",
                 "  = help: check the file name: salesplit reads CSV text here; in Excel, save the sheet with File > Save As > \"CSV UTF-8 (Comma delimited)\" and name that file",
             ]),
@@ -352,7 +352,7 @@ fn a_file_separated_by_semicolons_or_tabs_says_so() {
     track_fails(
         "date;region;rep;sales\n2026-04-05;East;Ann;1\n",
         &lines(&[
-            "error: the actuals seem to be separated by semicolons, not commas",
+            "error[E0606]: the actuals seem to be separated by semicolons, not commas",
             "  --> sales.csv line 1",
             "  |",
             "1 | date;region;rep;sales",
@@ -363,7 +363,7 @@ fn a_file_separated_by_semicolons_or_tabs_says_so() {
     roster_fails(
         "name\tregion\tweight\nAnn\tEast\t1\n",
         &lines(&[
-            "error: the roster seems to be separated by tabs, not commas",
+            "error[E0606]: the roster seems to be separated by tabs, not commas",
             "  --> reps.csv line 1",
             "  |",
             "1 | name\\tregion\\tweight",
@@ -380,7 +380,7 @@ fn a_bare_fraction_as_a_cap_asks_for_a_percentage() {
     roster_fails(
         "name,region,weight,max\nAnn,East,1,0.9\nBob,West,1,\n",
         &lines(&[
-            "error: the max of `Ann` is 0.9, which reads as an amount of less than 1",
+            "error[E0503]: the max of `Ann` is 0.9, which reads as an amount of less than 1",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,0.9",
@@ -430,41 +430,41 @@ fn endless_huge_and_special_files_are_refused_within_a_gigabyte() {
     let roster = |path: &str| ROSTER_PLAN.replace("reps.csv", path);
     let holidays = |path: &str| HOLIDAY_PLAN.replace("our-days.csv", path);
     let baseline = |path: &str| BASELINE_PLAN.replace("sales-2025.csv", path);
-    let zero = "error: the roster is not text: the file holds binary data (NUL bytes)";
+    let zero = "error[E0602]: the roster is not text: the file holds binary data (NUL bytes)";
     let cases: Vec<(String, Vec<&str>, String)> = vec![
         (roster("/dev/zero"), vec!["validate", "plan.toml"], zero.to_string()),
-        (roster("/dev/urandom"), vec!["validate", "plan.toml"], "error: the roster ".to_string()),
-        (holidays("/dev/zero"), vec!["validate", "plan.toml"], "error: the holiday calendar is not text".to_string()),
-        (baseline("/dev/urandom"), vec!["validate", "plan.toml"], "error: the baseline ".to_string()),
+        (roster("/dev/urandom"), vec!["validate", "plan.toml"], "error[E060".to_string()),
+        (
+            holidays("/dev/zero"),
+            vec!["validate", "plan.toml"],
+            "error[E0602]: the holiday calendar is not text".to_string(),
+        ),
+        (baseline("/dev/urandom"), vec!["validate", "plan.toml"], "error[E060".to_string()),
         (
             roster("folder.csv"),
             vec!["validate", "plan.toml"],
-            "error: cannot read roster folder.csv: it is a folder, not a file".to_string(),
+            "error[E0901]: cannot read roster folder.csv: it is a folder, not a file".to_string(),
         ),
         (
             holidays("folder.csv"),
             vec!["validate", "plan.toml"],
-            "error: cannot read holiday calendar folder.csv: it is a folder, not a file".to_string(),
+            "error[E0901]: cannot read holiday calendar folder.csv: it is a folder, not a file".to_string(),
         ),
         (
             baseline("folder.csv"),
             vec!["validate", "plan.toml"],
-            "error: cannot read baseline folder.csv: it is a folder, not a file".to_string(),
+            "error[E0901]: cannot read baseline folder.csv: it is a folder, not a file".to_string(),
         ),
         (
             ROSTER_PLAN.to_string(),
             vec!["track", "plan.toml", "--actuals", "/dev/zero"],
-            "error: the actuals are not text: the file holds binary data (NUL bytes)".to_string(),
+            "error[E0602]: the actuals are not text: the file holds binary data (NUL bytes)".to_string(),
         ),
-        (
-            ROSTER_PLAN.to_string(),
-            vec!["track", "plan.toml", "--actuals", "/dev/urandom"],
-            "error: the actuals ".to_string(),
-        ),
+        (ROSTER_PLAN.to_string(), vec!["track", "plan.toml", "--actuals", "/dev/urandom"], "error[E060".to_string()),
         (
             ROSTER_PLAN.to_string(),
             vec!["track", "plan.toml", "--actuals", "folder.csv"],
-            "error: cannot read folder.csv: it is a folder, not a file".to_string(),
+            "error[E0901]: cannot read folder.csv: it is a folder, not a file".to_string(),
         ),
     ];
     for (plan, args, says) in cases {
@@ -477,7 +477,7 @@ fn endless_huge_and_special_files_are_refused_within_a_gigabyte() {
     }
     // A line of a gigabyte (and more) through a FIFO, as a roster and as actuals:
     // refused after its first megabyte.
-    let long = "error: the roster has a row longer than 1 MB, from line 2\n";
+    let long = "error[E0610]: the roster has a row longer than 1 MB, from line 2\n";
     for (name, header, plan, args, says) in [
         ("long-roster.fifo", "name,region,weight", roster("long-roster.fifo"), vec!["validate", "plan.toml"], long),
         (
@@ -485,7 +485,7 @@ fn endless_huge_and_special_files_are_refused_within_a_gigabyte() {
             "date,region,rep,sales",
             ROSTER_PLAN.to_string(),
             vec!["track", "plan.toml", "--actuals", "long-sales.fifo"],
-            "error: the actuals have a row longer than 1 MB, from line 2\n",
+            "error[E0610]: the actuals have a row longer than 1 MB, from line 2\n",
         ),
     ] {
         std::fs::write(d.join("plan.toml"), plan).unwrap();
@@ -508,7 +508,7 @@ fn endless_huge_and_special_files_are_refused_within_a_gigabyte() {
     assert_eq!(
         stderr,
         lines(&[
-            "error: the roster has more than 2,000,000 rows",
+            "error[E0609]: the roster has more than 2,000,000 rows",
             "  --> endless.fifo",
             "  = help: a roster holds at most 2,000,000 rows; check that this is the right file (not an export or a device)",
         ])

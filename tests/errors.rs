@@ -83,7 +83,7 @@ by = "region"
 weights = { East = 1, West = 2
 "#,
         &lines(&[
-            "error: this is not valid TOML: unclosed inline table, expected `}`",
+            "error[E0101]: this is not valid TOML: unclosed inline table, expected `}`",
             "  --> plan.toml:9:31",
             "  |",
             "9 | weights = { East = 1, West = 2",
@@ -108,7 +108,7 @@ by = "region"
 wieghts = { East = 1, West = 2 }
 "#,
         &lines(&[
-            "error: unknown key `wieghts` in [[split]]",
+            "error[E0102]: unknown key `wieghts` in [[split]]",
             "  --> plan.toml:9:1",
             "  |",
             "9 | wieghts = { East = 1, West = 2 }",
@@ -128,7 +128,7 @@ year = "2026"
 sales = 10_000_000
 "#,
         &lines(&[
-            "error: year must be a whole number, found a string",
+            "error[E0103]: year must be a whole number, found a string",
             "  --> plan.toml:2:8",
             "  |",
             "2 | year = \"2026\"",
@@ -152,7 +152,7 @@ by = "region"
 weights = { East = -1, West = 2 }
 "#,
         &lines(&[
-            "error: split `region`: the weight of `East` is negative (-1)",
+            "error[E0204]: split `region`: the weight of `East` is negative (-1)",
             "  --> plan.toml:9:20",
             "  |",
             "9 | weights = { East = -1, West = 2 }",
@@ -176,7 +176,7 @@ by = "product"
 weights = { A = "30%", B = "40%", C = "25%" }
 "#,
         &lines(&[
-            "error: the weights of split `product` add up to 95%, not 100%",
+            "error[E0301]: the weights of split `product` add up to 95%, not 100%",
             "  --> plan.toml:9:11",
             "  |",
             "9 | weights = { A = \"30%\", B = \"40%\", C = \"25%\" }",
@@ -201,7 +201,7 @@ by = "product"
 weights = { A = "30%", B = 40, C = "30%" }
 "#,
         &lines(&[
-            "error: the weights of split `product` mix percentages (30%) and relative numbers (40)",
+            "error[E0301]: the weights of split `product` mix percentages (30%) and relative numbers (40)",
             "  --> plan.toml:9:11",
             "  |",
             "9 | weights = { A = \"30%\", B = 40, C = \"30%\" }",
@@ -225,7 +225,7 @@ by = "product"
 weights = { A = 0, B = 0 }
 "#,
         &lines(&[
-            "error: split `product`: every weight is zero, so there is nobody to share the amount",
+            "error[E0304]: split `product`: every weight is zero, so there is nobody to share the amount",
             "  --> plan.toml:9:11",
             "  |",
             "9 | weights = { A = 0, B = 0 }",
@@ -250,7 +250,7 @@ fixed = { East = 6_000_000 }
 weights = { West = 0 }
 "#,
         &lines(&[
-            "error: split `region`: 4000000.00 is left after the fixed amounts, but no member has a positive weight to share it",
+            "error[E0304]: split `region`: 4000000.00 is left after the fixed amounts, but no member has a positive weight to share it",
             "  --> plan.toml:9:9",
             "  |",
             "9 | fixed = { East = 6_000_000 }",
@@ -282,7 +282,7 @@ weights = { A = 1 }
 fixed = { A = 2_000_000, B = 1_000_000 }
 "#,
         &lines(&[
-            "error: split `product` under `East`: the fixed amounts add up to more than there is to share",
+            "error[E0305]: split `product` under `East`: the fixed amounts add up to more than there is to share",
             "   --> plan.toml:15:9",
             "   |",
             "15 | fixed = { A = 2_000_000, B = 1_000_000 }",
@@ -304,7 +304,7 @@ precision = "100"
 sales = 10_000_050
 "#,
         &lines(&[
-            "error: target `sales` = 10000050 is not a multiple of the precision 100",
+            "error[E0208]: target `sales` = 10000050 is not a multiple of the precision 100",
             "  --> plan.toml:6:9",
             "  |",
             "6 | sales = 10_000_050",
@@ -325,7 +325,7 @@ precision = "0.05"
 sales = 10_000_000
 "#,
         &lines(&[
-            "error: precision 0.05 is not a power of ten",
+            "error[E0209]: precision 0.05 is not a power of ten",
             "  --> plan.toml:3:13",
             "  |",
             "3 | precision = \"0.05\"",
@@ -349,7 +349,7 @@ by = "region"
 weights = { East = nan, West = 2 }
 "#,
         &lines(&[
-            "error: split `region`, weight of `East`: NaN is not a number salesplit can share",
+            "error[E0201]: split `region`, weight of `East`: NaN is not a number salesplit can share",
             "  --> plan.toml:9:20",
             "  |",
             "9 | weights = { East = nan, West = 2 }",
@@ -369,7 +369,7 @@ year = 2026
 sales = inf
 "#,
         &lines(&[
-            "error: target `sales`: infinity is not a number salesplit can share",
+            "error[E0201]: target `sales`: infinity is not a number salesplit can share",
             "  --> plan.toml:5:9",
             "  |",
             "5 | sales = inf",
@@ -393,7 +393,7 @@ by = "region"
 weights = { East = "0.12345678901234567890123456789", West = 1 }
 "#,
         &lines(&[
-            "error: split `region`, weight of `East`: `0.12345678901234567890123456789` has 29 significant digits; salesplit computes exactly with at most 28",
+            "error[E0202]: split `region`, weight of `East`: `0.12345678901234567890123456789` has 29 significant digits; salesplit computes exactly with at most 28",
             "  --> plan.toml:9:20",
             "  |",
             "9 | weights = { East = \"0.12345678901234567890123456789\", West = 1 }",
@@ -417,7 +417,7 @@ by = "region"
 weights = { East = 1e-30, West = 1 }
 "#,
         &lines(&[
-            "error: split `region`, weight of `East`: `1e-30` has more than 28 decimal places; salesplit computes exactly with at most 28",
+            "error[E0202]: split `region`, weight of `East`: `1e-30` has more than 28 decimal places; salesplit computes exactly with at most 28",
             "  --> plan.toml:9:20",
             "  |",
             "9 | weights = { East = 1e-30, West = 1 }",
@@ -438,7 +438,7 @@ start = "2026-04-15"
 sales = 10_000_000
 "#,
         &lines(&[
-            "error: start 2026-04-15 is not the 1st of a month",
+            "error[E0402]: start 2026-04-15 is not the 1st of a month",
             "  --> plan.toml:3:9",
             "  |",
             "3 | start = \"2026-04-15\"",
@@ -461,7 +461,7 @@ sales = 10_000_000
 months = [6, 5, 8, 8, 9, 8, 8, 8, 9, 10, 12]
 "#,
         &lines(&[
-            "error: `months` has 11 numbers; it needs exactly 12",
+            "error[E0211]: `months` has 11 numbers; it needs exactly 12",
             "  --> plan.toml:8:10",
             "  |",
             "8 | months = [6, 5, 8, 8, 9, 8, 8, 8, 9, 10, 12]",
@@ -484,7 +484,7 @@ sales = 10_000_000
 quarters = [20, 25, 25, 30, 10]
 "#,
         &lines(&[
-            "error: `quarters` has 5 numbers; it needs exactly 4",
+            "error[E0211]: `quarters` has 5 numbers; it needs exactly 4",
             "  --> plan.toml:8:12",
             "  |",
             "8 | quarters = [20, 25, 25, 30, 10]",
@@ -514,7 +514,7 @@ weights = { A = 1, B = 1 }
 weights = { A = 2, B = 1 }
 "#,
         &lines(&[
-            "error: `within` names `华西`, which is not a member of split `region`",
+            "error[E0302]: `within` names `华西`, which is not a member of split `region`",
             "   --> plan.toml:14:15",
             "   |",
             "14 | [split.within.\"华西\"]",
@@ -538,7 +538,7 @@ sales = 10_000_000
 weekdays = { mon = 0, tue = 0, wed = 0, thu = 0, fri = 0, sat = 0, sun = 0 }
 "#,
         &lines(&[
-            "error: every month (2026-01 to 2026-12) has a share of the target but no day with a positive weight",
+            "error[E0404]: every month (2026-01 to 2026-12) has a share of the target but no day with a positive weight",
             "  --> plan.toml:7:2",
             "  |",
             "7 | [time]",
@@ -568,28 +568,28 @@ by = "product"
 weights = { A = "30%", B = "40%", C = "25%" }
 "#,
         &lines(&[
-            "error: precision 0.05 is not a power of ten",
+            "error[E0209]: precision 0.05 is not a power of ten",
             "  --> plan.toml:3:13",
             "  |",
             "3 | precision = \"0.05\"",
             "  |             ^^^^^^",
             "  = help: use a rounding unit such as \"0.01\", \"1\", \"100\" or \"1000\"",
             "",
-            "error: spread `evne` is not one of even, days, workdays",
+            "error[E0105]: spread `evne` is not one of even, days, workdays",
             "  --> plan.toml:9:10",
             "  |",
             "9 | spread = \"evne\"",
             "  |          ^^^^^^",
             "  = help: did you mean `even`?",
             "",
-            "error: `months` has 3 numbers; it needs exactly 12",
+            "error[E0211]: `months` has 3 numbers; it needs exactly 12",
             "   --> plan.toml:10:10",
             "   |",
             "10 | months = [1, 2, 3]",
             "   |          ^^^^^^^^^",
             "   = help: write 12 weights, one per fiscal month, in fiscal order",
             "",
-            "error: the weights of split `product` add up to 95%, not 100%",
+            "error[E0301]: the weights of split `product` add up to 95%, not 100%",
             "   --> plan.toml:14:11",
             "   |",
             "14 | weights = { A = \"30%\", B = \"40%\", C = \"25%\" }",
@@ -620,14 +620,14 @@ by = "product"
 weights = { A = "60%", B = "60%" }
 "#,
         &lines(&[
-            "error: split `region`: the weight of `East` is negative (-1)",
+            "error[E0204]: split `region`: the weight of `East` is negative (-1)",
             "  --> plan.toml:9:20",
             "  |",
             "9 | weights = { East = -1, West = 2 }",
             "  |                    ^^",
             "  = help: write a weight of 0 or more (0 gives `East` no share)",
             "",
-            "error: the weights of split `product` add up to 120%, not 100%",
+            "error[E0301]: the weights of split `product` add up to 120%, not 100%",
             "   --> plan.toml:13:11",
             "   |",
             "13 | weights = { A = \"60%\", B = \"60%\" }",
@@ -648,7 +648,7 @@ fn roster_missing_its_parent_column() {
         WITH_ROSTER,
         "name,weight\n张伟,1\n",
         &lines(&[
-            "error: the roster has no `region` column",
+            "error[E0603]: the roster has no `region` column",
             "  --> reps.csv line 1",
             "  |",
             "1 | name,weight",
@@ -665,7 +665,7 @@ fn roster_row_under_an_unknown_parent() {
         WITH_ROSTER,
         "name,region,weight\nAnn,East,1\nBob,Eats,1\nCid,West,1\n",
         &lines(&[
-            "error: `Bob`'s region `Eats` is not a member of split `region`",
+            "error[E0302]: `Bob`'s region `Eats` is not a member of split `region`",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,Eats,1",
@@ -681,7 +681,7 @@ fn roster_duplicate_name_under_one_parent() {
         WITH_ROSTER,
         "name,region,weight\nAnn,East,1\nBob,West,1\nAnn,East,2\n",
         &lines(&[
-            "error: `Ann` appears twice under region `East`",
+            "error[E0501]: `Ann` appears twice under region `East`",
             "  --> reps.csv line 4",
             "  |",
             "4 | Ann,East,2",
@@ -699,7 +699,7 @@ fn roster_saved_with_crlf_line_ends_names_the_right_line() {
         WITH_ROSTER,
         "name,region,weight\r\nAnn,East,1\r\nBob,West,abc\r\n",
         &lines(&[
-            "error: the weight of `Bob` is not usable: `abc` is not a number",
+            "error[E0201]: the weight of `Bob` is not usable: `abc` is not a number",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,abc",
@@ -715,7 +715,7 @@ fn roster_empty_weight() {
         WITH_ROSTER,
         "name,region,weight\nAnn,East,1\nBob,West,\n",
         &lines(&[
-            "error: `Bob` has an empty weight",
+            "error[E0607]: `Bob` has an empty weight",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,",
@@ -731,7 +731,7 @@ fn roster_bad_weight() {
         WITH_ROSTER,
         "name,region,weight\nAnn,East,1\nBob,West,abc\n",
         &lines(&[
-            "error: the weight of `Bob` is not usable: `abc` is not a number",
+            "error[E0201]: the weight of `Bob` is not usable: `abc` is not a number",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,abc",
@@ -747,7 +747,7 @@ fn a_parent_with_a_target_and_nobody_in_the_roster() {
         WITH_ROSTER,
         "name,region,weight\nAnn,East,1\n",
         &lines(&[
-            "error: region `West` has a share of the target but no salesperson in reps.csv",
+            "error[E0303]: region `West` has a share of the target but no salesperson in reps.csv",
             "   --> plan.toml:12:6",
             "   |",
             "12 | by = \"salesperson\"",
@@ -766,7 +766,7 @@ fn missing_plan_file() {
         .files(&[])
         .args(&["decompose", "plan.toml"])
         .stderr(&lines(&[
-            "error: cannot read plan.toml: no such file or directory",
+            "error[E0901]: cannot read plan.toml: no such file or directory",
             "  = help: check the file name; a relative path is read from the folder salesplit runs in",
         ]))
         .status(1)
@@ -778,7 +778,7 @@ fn missing_roster_file() {
     plan_fails(
         WITH_ROSTER,
         &lines(&[
-            "error: cannot read roster reps.csv: no such file",
+            "error[E0901]: cannot read roster reps.csv: no such file",
             "   --> plan.toml:13:10",
             "   |",
             "13 | roster = \"reps.csv\"",
@@ -795,7 +795,7 @@ fn unknown_by_name() {
     request_fails(
         &["--by", "regoin,month"],
         &lines(&[
-            "error: --by names `regoin`, which is not a split of this plan or a time level",
+            "error[E0801]: --by names `regoin`, which is not a split of this plan or a time level",
             " = help: did you mean `region`? This plan's names are: region, year, quarter, month, week, day, iso-week",
         ]),
     );
@@ -806,7 +806,7 @@ fn malformed_period() {
     request_fails(
         &["--period", "2026-13"],
         &lines(&[
-            "error: --period `2026-13` is not a period",
+            "error[E0803]: --period `2026-13` is not a period",
             " = help: write a period such as 2026, 2026-Q1, 2026-01, 2026-01-W1 or 2026-01-01, or one of today, tomorrow, this-week, next-week, this-month, next-month, this-quarter, next-quarter",
         ]),
     );
@@ -817,7 +817,7 @@ fn period_outside_the_plan() {
     request_fails(
         &["--period", "2025-03"],
         &lines(&[
-            "error: --period 2025-03 is not in this plan, which covers 2026-01-01 to 2026-12-31",
+            "error[E0805]: --period 2025-03 is not in this plan, which covers 2026-01-01 to 2026-12-31",
             " = help: ask for a period of the plan year, such as 2026, 2026-Q1, 2026-01, 2026-01-W1 or 2026-01-01",
         ]),
     );
@@ -828,7 +828,7 @@ fn period_finer_than_the_breakdown() {
     request_fails(
         &["--by", "region,quarter", "--period", "2026-03"],
         &lines(&[
-            "error: --period 2026-03 is a month, finer than the breakdown's quarter level",
+            "error[E0804]: --period 2026-03 is a month, finer than the breakdown's quarter level",
             " = help: ask for months with --by region,month, or for a period of a quarter or coarser",
         ]),
     );
@@ -847,7 +847,7 @@ fn a_table_too_large_for_a_terminal_suggests_csv() {
         .files(&[("plan.toml", &plan)])
         .args(&["decompose", "plan.toml", "--by", "region,day"])
         .stderr(&lines(&[
-            "error: the table would have 21,900 cells, too many to read in a terminal",
+            "error[E0812]: the table would have 21,900 cells, too many to read in a terminal",
             " = help: write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period",
         ]))
         .status(1)
@@ -906,7 +906,7 @@ sales = 10_000_000
 "2026-11-31" = 5
 "#,
         &lines(&[
-            "error: `2026-11-31` in [time.days] is not a date",
+            "error[E0401]: `2026-11-31` in [time.days] is not a date",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2026-11-31\" = 5",
@@ -931,7 +931,7 @@ sales = 10_000_000
 "2027-11-11" = 5
 "#,
         &lines(&[
-            "error: special day 2027-11-11 is not in the plan year (2026-01-01 to 2026-12-31)",
+            "error[E0403]: special day 2027-11-11 is not in the plan year (2026-01-01 to 2026-12-31)",
             "  --> plan.toml:9:1",
             "  |",
             "9 | \"2027-11-11\" = 5",
@@ -955,7 +955,7 @@ spread = "workdays"
 holidays = ["cn-2062"]
 "#,
         &lines(&[
-            "error: unknown holiday calendar `cn-2062`",
+            "error[E0409]: unknown holiday calendar `cn-2062`",
             "  --> plan.toml:9:13",
             "  |",
             "9 | holidays = [\"cn-2062\"]",
@@ -982,7 +982,7 @@ fn missing_holiday_file() {
     plan_fails(
         WITH_OUR_DAYS,
         &lines(&[
-            "error: cannot read holiday calendar our-days.csv: no such file",
+            "error[E0901]: cannot read holiday calendar our-days.csv: no such file",
             "  --> plan.toml:9:24",
             "  |",
             "9 | holidays = [\"cn-2026\", \"our-days.csv\"]",
@@ -998,7 +998,7 @@ fn holiday_file_with_a_bad_date() {
         WITH_OUR_DAYS,
         "date,name,is_off_day\n2026-06-18,Anniversary,true\n2026-02-29,Leap day,true\n",
         &lines(&[
-            "error: `2026-02-29` in column date is not a date",
+            "error[E0401]: `2026-02-29` in column date is not a date",
             "  --> our-days.csv line 3",
             "  |",
             "3 | 2026-02-29,Leap day,true",
@@ -1017,7 +1017,7 @@ fn holiday_file_with_a_bad_is_off_day_saved_by_excel() {
         WITH_OUR_DAYS,
         "date,name,is_off_day\r\n2026-06-18,Anniversary,true\r\n2026-06-20,Make-up day,2\r\n",
         &lines(&[
-            "error: is_off_day `2` for 2026-06-20 is not true or false",
+            "error[E0105]: is_off_day `2` for 2026-06-20 is not true or false",
             "  --> our-days.csv line 3",
             "  |",
             "3 | 2026-06-20,Make-up day,2",
@@ -1041,7 +1041,7 @@ spread = "workdays"
 workweek = []
 "#,
         &lines(&[
-            "error: workweek is empty, so no day would ever be worked",
+            "error[E0404]: workweek is empty, so no day would ever be worked",
             "  --> plan.toml:9:12",
             "  |",
             "9 | workweek = []",
@@ -1065,7 +1065,7 @@ spread = "workdays"
 workweek = ["mon", "tue", "wed", "thu", "fri", "sa"]
 "#,
         &lines(&[
-            "error: workweek names `sa`, which is not a day of the week",
+            "error[E0105]: workweek names `sa`, which is not a day of the week",
             "  --> plan.toml:9:48",
             "  |",
             "9 | workweek = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sa\"]",
@@ -1090,7 +1090,7 @@ sales = 12_000_000
 "2025-02" = 500_000
 "#,
         &lines(&[
-            "error: [time.fixed] names 2025-02, which is not a period of this plan",
+            "error[E0406]: [time.fixed] names 2025-02, which is not a period of this plan",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2025-02\" = 500_000",
@@ -1116,7 +1116,7 @@ sales = 12_000_000
 "2026-Q4" = 3_500_000
 "#,
         &lines(&[
-            "error: [time.fixed] names 2026-Q4, which is not a period of this plan",
+            "error[E0406]: [time.fixed] names 2026-Q4, which is not a period of this plan",
             "  --> plan.toml:9:1",
             "  |",
             "9 | \"2026-Q4\" = 3_500_000",
@@ -1140,7 +1140,7 @@ sales = 12_000_000
 "2026" = 12_000_000
 "#,
         &lines(&[
-            "error: [time.fixed] holds the whole year 2026",
+            "error[E0407]: [time.fixed] holds the whole year 2026",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2026\" = 12_000_000",
@@ -1165,7 +1165,7 @@ sales = 12_000_000
 "2026-02" = 1_500_000
 "#,
         &lines(&[
-            "error: the holds inside 2026-Q1 add up to 3,500,000.00, more than 2026-Q1 itself",
+            "error[E0405]: the holds inside 2026-Q1 add up to 3,500,000.00, more than 2026-Q1 itself",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2026-01\" = 2_000_000",
@@ -1201,7 +1201,7 @@ months = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 "2026-02-06" = 40_000
 "#,
         &lines(&[
-            "error: the holds inside 2026-02-W2 leave 50,000.00 for periods that all weigh 0",
+            "error[E0405]: the holds inside 2026-02-W2 leave 50,000.00 for periods that all weigh 0",
             "   --> plan.toml:12:1",
             "   |",
             "12 | \"2026-02-02\" = 40_000",
@@ -1233,7 +1233,7 @@ weekdays = { sat = 0, sun = 0 }
 "2026-02-W5" = 200_000
 "#,
         &lines(&[
-            "error: the holds inside 2026-02 leave 200,000.00 for periods that all weigh 0",
+            "error[E0405]: the holds inside 2026-02 leave 200,000.00 for periods that all weigh 0",
             "   --> plan.toml:11:1",
             "   |",
             "11 | \"2026-02-W2\" = 200_000",
@@ -1259,7 +1259,7 @@ sales = 12_000_000
 "2026-02" = 500_050
 "#,
         &lines(&[
-            "error: the hold of 2026-02 = 500050 is not a multiple of the precision 100",
+            "error[E0208]: the hold of 2026-02 = 500050 is not a multiple of the precision 100",
             "  --> plan.toml:9:13",
             "  |",
             "9 | \"2026-02\" = 500_050",
@@ -1293,7 +1293,7 @@ name = "14:00-close"
 share = "50%"
 "#,
         &lines(&[
-            "error: the shares of the slots add up to 90%, not 100%",
+            "error[E0301]: the shares of the slots add up to 90%, not 100%",
             "  --> plan.toml:7:1",
             "  |",
             "7 | [[time.slots]]",
@@ -1326,7 +1326,7 @@ name = "14:00-close"
 share = 6
 "#,
         &lines(&[
-            "error: the shares of the slots are plain numbers (1, 3, 6), not percentages of the day",
+            "error[E0205]: the shares of the slots are plain numbers (1, 3, 6), not percentages of the day",
             "  --> plan.toml:9:9",
             "  |",
             "9 | share = 1",
@@ -1350,7 +1350,7 @@ sales = 10_000_000
 level = "slot"
 "#,
         &lines(&[
-            "error: level `slot` needs shop-hour slots, and this plan has no [[time.slots]]",
+            "error[E0109]: level `slot` needs shop-hour slots, and this plan has no [[time.slots]]",
             "  --> plan.toml:8:9",
             "  |",
             "8 | level = \"slot\"",
@@ -1365,7 +1365,7 @@ fn by_slot_on_a_plan_without_slots() {
     request_fails(
         &["--by", "region,slot"],
         &lines(&[
-            "error: --by names `slot`, which is not a time level of this plan: it has no [[time.slots]]",
+            "error[E0801]: --by names `slot`, which is not a time level of this plan: it has no [[time.slots]]",
             " = help: add [[time.slots]] to the plan to split each day into shop hours, or ask for days with --by region,day",
         ]),
     );
@@ -1386,7 +1386,7 @@ sales = 10_000_000
 calendar = "4-4-6"
 "#,
         &lines(&[
-            "error: calendar `4-4-6` is not one of gregorian, 4-4-5, 4-5-4, 5-4-4",
+            "error[E0105]: calendar `4-4-6` is not one of gregorian, 4-4-5, 4-5-4, 5-4-4",
             "  --> plan.toml:8:12",
             "  |",
             "8 | calendar = \"4-4-6\"",
@@ -1410,7 +1410,7 @@ sales = 10_000_000
 retail_year_end = "last-sat-jan"
 "#,
         &lines(&[
-            "error: retail_year_end only applies to a retail calendar",
+            "error[E0109]: retail_year_end only applies to a retail calendar",
             "  --> plan.toml:8:1",
             "  |",
             "8 | retail_year_end = \"last-sat-jan\"",
@@ -1434,7 +1434,7 @@ sales = 10_000_000
 calendar = "4-4-5"
 "#,
         &lines(&[
-            "error: a retail calendar sets its own start, so `start` cannot be given",
+            "error[E0108]: a retail calendar sets its own start, so `start` cannot be given",
             "  --> plan.toml:3:9",
             "  |",
             "3 | start = \"2026-02-01\"",
@@ -1459,7 +1459,7 @@ calendar = "4-5-4"
 week_start = "mon"
 "#,
         &lines(&[
-            "error: a retail calendar's weeks start the day after its year end, so `week_start` cannot be given",
+            "error[E0108]: a retail calendar's weeks start the day after its year end, so `week_start` cannot be given",
             "  --> plan.toml:9:14",
             "  |",
             "9 | week_start = \"mon\"",
@@ -1481,7 +1481,7 @@ fy_label = "middle"
 sales = 10_000_000
 "#,
         &lines(&[
-            "error: fy_label `middle` is not start or end",
+            "error[E0105]: fy_label `middle` is not start or end",
             "  --> plan.toml:3:12",
             "  |",
             "3 | fy_label = \"middle\"",
@@ -1503,7 +1503,7 @@ fy_label = "end"
 sales = 10_000_000
 "#,
         &lines(&[
-            "error: with fy_label = \"end\", FY2026 must end in 2026, but a year from 2026-04-01 ends on 2027-03-31",
+            "error[E0402]: with fy_label = \"end\", FY2026 must end in 2026, but a year from 2026-04-01 ends on 2027-03-31",
             "  --> plan.toml:3:9",
             "  |",
             "3 | start = \"2026-04-01\"",
@@ -1520,7 +1520,7 @@ fn period_today_outside_the_plan() {
     request_fails(
         &["--period", "today", "--today", "2027-01-05"],
         &lines(&[
-            "error: --period today is 2027-01-05, outside this plan, which covers 2026-01-01 to 2026-12-31",
+            "error[E0805]: --period today is 2027-01-05, outside this plan, which covers 2026-01-01 to 2026-12-31",
             " = help: run the plan that covers 2027-01-05, or pass a date inside this one with --today (e.g. --today 2026-01-01)",
         ]),
     );
@@ -1531,7 +1531,7 @@ fn next_quarter_in_the_last_quarter() {
     request_fails(
         &["--by", "region,quarter", "--period", "next-quarter", "--today", "2026-11-20"],
         &lines(&[
-            "error: --period next-quarter: today, 2026-11-20, is in 2026-Q4, the last quarter of this plan, so there is no next quarter",
+            "error[E0805]: --period next-quarter: today, 2026-11-20, is in 2026-Q4, the last quarter of this plan, so there is no next quarter",
             " = note: this plan ends on 2026-12-31",
             " = help: run next year's plan for the quarter after 2026-Q4, or ask for --period this-quarter",
         ]),
@@ -1565,7 +1565,7 @@ holidays = ["cn-2026"]
 "#,
         &["--by", "quarter", "--format", "csv"],
         &lines(&[
-            "warning: holidays change the figures only under spread = \"workdays\", and this plan has spread = \"even\", so they are ignored",
+            "warning[W0101]: holidays change the figures only under spread = \"workdays\", and this plan has spread = \"even\", so they are ignored",
             "  --> plan.toml:8:1",
             "  |",
             "8 | holidays = [\"cn-2026\"]",
@@ -1591,7 +1591,7 @@ holidays = ["cn-2026"]
 "#,
         &["--by", "quarter", "--format", "csv"],
         &lines(&[
-            "warning: no holiday calendar covers 2027: this plan's days from 2027-01-01 to 2027-06-30 follow the workweek only",
+            "warning[W0102]: no holiday calendar covers 2027: this plan's days from 2027-01-01 to 2027-06-30 follow the workweek only",
             "   --> plan.toml:10:1",
             "   |",
             "10 | holidays = [\"cn-2026\"]",
@@ -1628,7 +1628,7 @@ fn actuals_without_the_metric_column_suggest_the_near_one() {
         "date,region,salesperson,sale\n2026-01-05,East,Ann,100\n",
         &["--as-of", "2026-03-15"],
         &lines(&[
-            "error: the actuals have no `sales` column",
+            "error[E0603]: the actuals have no `sales` column",
             "  --> sales.csv line 1",
             "  |",
             "1 | date,region,salesperson,sale",
@@ -1647,7 +1647,7 @@ fn actuals_without_a_metric_column_or_anything_like_it() {
         "date,region,amount\n2026-01-05,East,100\n",
         &["--as-of", "2026-03-15"],
         &lines(&[
-            "error: the actuals have no `sales` column",
+            "error[E0603]: the actuals have no `sales` column",
             "  --> sales.csv line 1",
             "  |",
             "1 | date,region,amount",
@@ -1665,7 +1665,7 @@ fn actuals_without_a_date_column() {
         "day,region,sales\n2026-01-05,East,100\n",
         &["--as-of", "2026-03-15"],
         &lines(&[
-            "error: the actuals have no `date` column",
+            "error[E0603]: the actuals have no `date` column",
             "  --> sales.csv line 1",
             "  |",
             "1 | day,region,sales",
@@ -1683,7 +1683,7 @@ fn actuals_row_with_a_day_the_month_does_not_have() {
         "date,region,sales\n2026-01-05,East,100\n2026-02-30,West,250\n",
         &["--as-of", "2026-03-15"],
         &lines(&[
-            "error: `2026-02-30` is not a date: 2026-02 has 28 days",
+            "error[E0401]: `2026-02-30` is not a date: 2026-02 has 28 days",
             "  --> sales.csv line 3",
             "  |",
             "3 | 2026-02-30,West,250",
@@ -1700,7 +1700,7 @@ fn actuals_row_with_an_amount_that_is_not_a_number() {
         "date,region,sales\n2026-01-05,East,100\r\n2026-01-06,West,12O.50\r\n",
         &["--as-of", "2026-03-15"],
         &lines(&[
-            "error: `12O.50` is not a number",
+            "error[E0201]: `12O.50` is not a number",
             "  --> sales.csv line 3",
             "  |",
             "3 | 2026-01-06,West,12O.50",
@@ -1716,7 +1716,7 @@ fn missing_actuals_file() {
         .files(&[("plan.toml", TWO_REGIONS)])
         .args(&["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-15"])
         .stderr(&lines(&[
-            "error: cannot read actuals sales.csv: no such file",
+            "error[E0901]: cannot read actuals sales.csv: no such file",
             " = help: check the --actuals path; a relative path is read from the folder salesplit runs in",
         ]))
         .status(1)
@@ -1731,7 +1731,7 @@ fn strict_refuses_rows_of_members_not_in_the_plan() {
         "date,region,salesperson,sales\n2026-01-05,East,Ann,100\n2026-01-06,East,Bob,7.50\n2026-01-07,North,Ann,3\n",
         &["--as-of", "2026-03-15", "--strict"],
         &lines(&[
-            "error: 2 rows (10.50 in all) name members that are not in the plan",
+            "error[E0704]: 2 rows (10.50 in all) name members that are not in the plan",
             "  --> sales.csv line 3",
             "  |",
             "3 | 2026-01-06,East,Bob,7.50",
@@ -1749,7 +1749,7 @@ fn strict_suggests_a_member_with_a_near_name() {
         "date,region,salesperson,sales\n2026-01-05,Esat,Ann,100\n",
         &["--as-of", "2026-03-15", "--strict"],
         &lines(&[
-            "error: 1 row (100.00 in all) names members that are not in the plan",
+            "error[E0704]: 1 row (100.00 in all) names members that are not in the plan",
             "  --> sales.csv line 2",
             "  |",
             "2 | 2026-01-05,Esat,Ann,100",
@@ -1767,7 +1767,7 @@ fn by_deeper_than_the_actuals_go() {
         "date,region,sales\n2026-01-05,East,100\n",
         &["--as-of", "2026-03-15", "--by", "salesperson,month"],
         &lines(&[
-            "error: the actuals have no `salesperson` column, so they cannot be tracked by salesperson",
+            "error[E0603]: the actuals have no `salesperson` column, so they cannot be tracked by salesperson",
             "  --> sales.csv",
             "  = help: track by region (e.g. --by region,month), or add a `salesperson` column to sales.csv",
         ]),
@@ -1782,7 +1782,7 @@ fn by_a_split_below_a_missing_column() {
         "date,salesperson,sales\n2026-01-05,Ann,100\n",
         &["--as-of", "2026-03-15", "--by", "salesperson"],
         &lines(&[
-            "error: the actuals have no `region` column, so they cannot be tracked by salesperson",
+            "error[E0603]: the actuals have no `region` column, so they cannot be tracked by salesperson",
             "  --> sales.csv",
             "  = help: track the company as a whole (e.g. --by month), or add a `region` column to sales.csv (salesperson comes under region in the plan)",
         ]),
@@ -1861,7 +1861,7 @@ fn more_cells_than_max_cells_asks_to_narrow_the_breakdown() {
         .files(&[("plan.toml", plan)])
         .args(&["decompose", "plan.toml", "--format", "csv", "--max-cells", "1000"])
         .stderr(&lines(&[
-            "error: the breakdown has 1,095 cells, more than --max-cells 1,000",
+            "error[E0812]: the breakdown has 1,095 cells, more than --max-cells 1,000",
             " = note: at a few million cells a second that is a long run and a very large file",
             " = help: narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it",
         ]))

@@ -72,7 +72,7 @@ kind = "counts"
 total = 100
 "#,
         &lines(&[
-            "error: [target.visits]: kind `counts` is not amount, count or level",
+            "error[E0105]: [target.visits]: kind `counts` is not amount, count or level",
             "  --> plan.toml:8:8",
             "  |",
             "8 | kind = \"counts\"",
@@ -96,7 +96,7 @@ kind = "count"
 total = 27.5
 "#,
         &lines(&[
-            "error: count `new_customers` = 27.5 is not a whole number of zero or more",
+            "error[E0210]: count `new_customers` = 27.5 is not a whole number of zero or more",
             "  --> plan.toml:9:9",
             "  |",
             "9 | total = 27.5",
@@ -120,7 +120,7 @@ kind = "level"
 total = "5%"
 "#,
         &lines(&[
-            "error: [target.share]: a level has a `value`, not a `total`",
+            "error[E0108]: [target.share]: a level has a `value`, not a `total`",
             "  --> plan.toml:9:1",
             "  |",
             "9 | total = \"5%\"",
@@ -143,7 +143,7 @@ sales = 10_000_000
 kind = "level"
 "#,
         &lines(&[
-            "error: [target.share] has no `value`",
+            "error[E0104]: [target.share] has no `value`",
             "  --> plan.toml:7:1",
             "  |",
             "7 | [target.share]",
@@ -166,7 +166,7 @@ sales = 10_000_000
 kind = "count"
 "#,
         &lines(&[
-            "error: [target.new_customers] has no `total`",
+            "error[E0104]: [target.new_customers] has no `total`",
             "  --> plan.toml:7:1",
             "  |",
             "7 | [target.new_customers]",
@@ -186,7 +186,7 @@ year = 2026
 kind = "amount"
 "#,
         &lines(&[
-            "error: [target.sales] has no `total`",
+            "error[E0104]: [target.sales] has no `total`",
             "  --> plan.toml:4:1",
             "  |",
             "4 | [target.sales]",
@@ -210,7 +210,7 @@ kind = "count"
 value = 100
 "#,
         &lines(&[
-            "error: [target.new_customers]: `value` is for levels, and this metric is a count",
+            "error[E0108]: [target.new_customers]: `value` is for levels, and this metric is a count",
             "  --> plan.toml:9:1",
             "  |",
             "9 | value = 100",
@@ -235,7 +235,7 @@ total = 100
 path = { "2026-Q1" = 20 }
 "#,
         &lines(&[
-            "error: [target.new_customers]: `path` is for levels, and this metric is a count",
+            "error[E0108]: [target.new_customers]: `path` is for levels, and this metric is a count",
             "   --> plan.toml:10:1",
             "   |",
             "10 | path = { \"2026-Q1\" = 20 }",
@@ -260,7 +260,7 @@ value = "5%"
 path = { "2026-Q1" = "4.5%", "Q2" = "4.8%" }
 "#,
         &lines(&[
-            "error: the path of level `share` names Q2, which is not a period of this plan",
+            "error[E0406]: the path of level `share` names Q2, which is not a period of this plan",
             "   --> plan.toml:10:30",
             "   |",
             "10 | path = { \"2026-Q1\" = \"4.5%\", \"Q2\" = \"4.8%\" }",
@@ -285,7 +285,7 @@ value = "5%"
 path = { "2026-Q1" = "4.5%", "2026-Q2" = 4.8 }
 "#,
         &lines(&[
-            "error: level `share` in 2026-Q2 is a plain number, but its `value` is written as a percentage",
+            "error[E0212]: level `share` in 2026-Q2 is a plain number, but its `value` is written as a percentage",
             "   --> plan.toml:10:42",
             "   |",
             "10 | path = { \"2026-Q1\" = \"4.5%\", \"2026-Q2\" = 4.8 }",
@@ -312,7 +312,7 @@ value = "5%"
 months = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 "#,
         &lines(&[
-            "error: [target.share]: a level has no time weights",
+            "error[E0108]: [target.share]: a level has no time weights",
             "   --> plan.toml:11:15",
             "   |",
             "11 | [target.share.time]",
@@ -340,7 +340,7 @@ total = 1200
 level = "week"
 "#,
         &lines(&[
-            "error: unknown key `level` in [target.visits.time]",
+            "error[E0102]: unknown key `level` in [target.visits.time]",
             "   --> plan.toml:12:1",
             "   |",
             "12 | level = \"week\"",
@@ -361,7 +361,7 @@ sales = 10_000_000
 period = 12
 "#,
         &lines(&[
-            "error: metric name `period` is already used by the output",
+            "error[E0106]: metric name `period` is already used by the output",
             "  --> plan.toml:6:1",
             "  |",
             "6 | period = 12",
@@ -382,7 +382,7 @@ sales = 10_000_000
 share = "5%"
 "#,
         &lines(&[
-            "error: target `share` is a percentage; it must be an amount",
+            "error[E0206]: target `share` is a percentage; it must be an amount",
             "  --> plan.toml:6:9",
             "  |",
             "6 | share = \"5%\"",
@@ -407,7 +407,7 @@ value = "5%"
 baseline = "sales-2025.csv"
 "#,
         &lines(&[
-            "error: [target.share] is not an amount, so it cannot grow from a baseline of sales",
+            "error[E0109]: [target.share] is not an amount, so it cannot grow from a baseline of sales",
             "   --> plan.toml:10:12",
             "   |",
             "10 | baseline = \"sales-2025.csv\"",
@@ -428,7 +428,7 @@ sales = 10_000_000
 "" = 5
 "#,
         &lines(&[
-            "error: metric name `` is empty",
+            "error[E0107]: metric name `` is empty",
             "  --> plan.toml:6:1",
             "  |",
             "6 | \"\" = 5",
@@ -447,7 +447,7 @@ fn metric_named_like_an_over_assign_base_column_is_refused() {
         ),
         "name,team,weight\nAnn,North,1\nBob,South,1\n",
         &lines(&[
-            "error: metric name `sales_base` is already used by the output",
+            "error[E0106]: metric name `sales_base` is already used by the output",
             "  --> plan.toml:6:1",
             "  |",
             "6 | sales_base = 1_000_000",
@@ -468,7 +468,7 @@ fn funnel_on_a_metric_that_is_not_money() {
              [funnel]\nmetric = \"new_customers\"\ndeal_size = 10_000\n{STAGES}\n"
         ),
         &lines(&[
-            "error: [funnel] works back from `new_customers`, which is not a money metric of [target]",
+            "error[E0110]: [funnel] works back from `new_customers`, which is not a money metric of [target]",
             "   --> plan.toml:12:10",
             "   |",
             "12 | metric = \"new_customers\"",
@@ -485,7 +485,7 @@ fn funnel_without_metric_when_two_metrics_are_money() {
             "[plan]\nyear = 2026\n\n[target]\nsales = 12_000_000\nmargin = 3_000_000\n\n[funnel]\ndeal_size = 10_000\n{STAGES}\n"
         ),
         &lines(&[
-            "error: [funnel] does not say which money metric it works back from",
+            "error[E0104]: [funnel] does not say which money metric it works back from",
             "  --> plan.toml:8:2",
             "  |",
             "8 | [funnel]",
@@ -502,7 +502,7 @@ fn funnel_on_a_plan_with_no_money_metric() {
             "[plan]\nyear = 2026\n\n[target.orders]\nkind = \"count\"\ntotal = 100\n\n[funnel]\ndeal_size = 10_000\n{STAGES}\n"
         ),
         &lines(&[
-            "error: [funnel] works back from a money metric, and [target] has none",
+            "error[E0110]: [funnel] works back from a money metric, and [target] has none",
             "  --> plan.toml:8:2",
             "  |",
             "8 | [funnel]",
@@ -525,7 +525,7 @@ fn funnel_where_names_a_split_the_plan_does_not_have() {
     plan_fails(
         &funnel_where("{ sourse = \"new\" }"),
         &lines(&[
-            "error: [funnel] where names `sourse`, which is not a split of this plan",
+            "error[E0111]: [funnel] where names `sourse`, which is not a split of this plan",
             "   --> plan.toml:12:11",
             "   |",
             "12 | where = { sourse = \"new\" }",
@@ -540,7 +540,7 @@ fn funnel_where_names_a_member_the_split_does_not_have() {
     plan_fails(
         &funnel_where("{ source = \"New\" }"),
         &lines(&[
-            "error: [funnel] where: split `source` has no member `New`",
+            "error[E0302]: [funnel] where: split `source` has no member `New`",
             "   --> plan.toml:12:20",
             "   |",
             "12 | where = { source = \"New\" }",
@@ -555,7 +555,7 @@ fn funnel_without_a_deal_size() {
     plan_fails(
         &with_funnel(&format!("{STAGES}\n")),
         &lines(&[
-            "error: [funnel] has no `deal_size`",
+            "error[E0104]: [funnel] has no `deal_size`",
             "  --> plan.toml:7:2",
             "  |",
             "7 | [funnel]",
@@ -570,7 +570,7 @@ fn funnel_deal_size_of_zero() {
     plan_fails(
         &with_funnel(&format!("deal_size = 0\n{STAGES}\n")),
         &lines(&[
-            "error: deal_size must be an amount above zero",
+            "error[E0207]: deal_size must be an amount above zero",
             "  --> plan.toml:8:13",
             "  |",
             "8 | deal_size = 0",
@@ -587,7 +587,7 @@ fn funnel_rate_of_zero() {
             "deal_size = 10_000\nstages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"0%\" }]\n",
         ),
         &lines(&[
-            "error: a stage's rate must be a percentage above 0% and at most 100%",
+            "error[E0207]: a stage's rate must be a percentage above 0% and at most 100%",
             "  --> plan.toml:9:71",
             "  |",
             "9 | stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"0%\" }]",
@@ -604,7 +604,7 @@ fn funnel_rate_above_100_percent() {
             "deal_size = 10_000\nstages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"120%\" }]\n",
         ),
         &lines(&[
-            "error: a stage's rate must be a percentage above 0% and at most 100%",
+            "error[E0207]: a stage's rate must be a percentage above 0% and at most 100%",
             "  --> plan.toml:9:71",
             "  |",
             "9 | stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"120%\" }]",
@@ -621,7 +621,7 @@ fn funnel_stage_named_like_a_metric() {
             "deal_size = 10_000\nstages = [{ name = \"sales\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]\n",
         ),
         &lines(&[
-            "error: funnel stage `sales` is already a column of the output",
+            "error[E0106]: funnel stage `sales` is already a column of the output",
             "  --> plan.toml:9:20",
             "  |",
             "9 | stages = [{ name = \"sales\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]",
@@ -639,7 +639,7 @@ fn funnel_stage_named_like_an_over_assign_base_column() {
         ),
         "name,team,weight\nAnn,North,1\nBob,South,1\n",
         &lines(&[
-            "error: funnel stage `sales_base` is already a column of the output",
+            "error[E0106]: funnel stage `sales_base` is already a column of the output",
             "   --> plan.toml:18:20",
             "   |",
             "18 | stages = [{ name = \"sales_base\", rate = \"100%\" }]",
@@ -654,7 +654,7 @@ fn funnel_stages_that_are_not_a_list() {
     plan_fails(
         &with_funnel("deal_size = 10_000\nstages = \"deals, calls\"\n"),
         &lines(&[
-            "error: `stages` must be a list of stages",
+            "error[E0103]: `stages` must be a list of stages",
             "  --> plan.toml:9:10",
             "  |",
             "9 | stages = \"deals, calls\"",
@@ -669,7 +669,7 @@ fn funnel_stages_empty() {
     plan_fails(
         &with_funnel("deal_size = 10_000\nstages = []\n"),
         &lines(&[
-            "error: `stages` is empty: a funnel needs at least one stage",
+            "error[E0104]: `stages` is empty: a funnel needs at least one stage",
             "  --> plan.toml:9:10",
             "  |",
             "9 | stages = []",
@@ -684,7 +684,7 @@ fn funnel_stage_without_a_name() {
     plan_fails(
         &with_funnel("deal_size = 10_000\nstages = [{ name = \"deals\", rate = \"100%\" }, { rate = \"20%\" }]\n"),
         &lines(&[
-            "error: a [funnel] stage has no `name`",
+            "error[E0104]: a [funnel] stage has no `name`",
             "  --> plan.toml:9:46",
             "  |",
             "9 | stages = [{ name = \"deals\", rate = \"100%\" }, { rate = \"20%\" }]",
@@ -699,7 +699,7 @@ fn funnel_stage_with_an_empty_name() {
     plan_fails(
         &with_funnel("deal_size = 10_000\nstages = [{ name = \"\", rate = \"100%\" }]\n"),
         &lines(&[
-            "error: a [funnel] stage has an empty `name`",
+            "error[E0107]: a [funnel] stage has an empty `name`",
             "  --> plan.toml:9:20",
             "  |",
             "9 | stages = [{ name = \"\", rate = \"100%\" }]",
@@ -715,7 +715,7 @@ fn funnel_with_more_activities_than_can_be_counted() {
         "[plan]\nyear = 2026\n\n[target]\nsales = 100_000_000_000_000_000_000\n\n[funnel]\ndeal_size = 0.01\n\
          stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"0.00001%\" }]\n",
         &lines(&[
-            "error: the funnel needs more activities than can be counted for the plan's total",
+            "error[E0203]: the funnel needs more activities than can be counted for the plan's total",
             "  --> plan.toml:7:2",
             "  |",
             "7 | [funnel]",
@@ -733,7 +733,7 @@ fn over_assign_that_is_not_a_percentage() {
         &teams_with("over_assign = 1.1\n"),
         "name,team,weight\nAnn,North,1\nBob,South,1\n",
         &lines(&[
-            "error: over_assign is 1.1, a bare number: it must be a percentage",
+            "error[E0205]: over_assign is 1.1, a bare number: it must be a percentage",
             "   --> plan.toml:14:15",
             "   |",
             "14 | over_assign = 1.1",
@@ -758,7 +758,7 @@ weights = { North = 1, South = 1 }
 vacancy = "show"
 "#,
         &lines(&[
-            "error: split `team` has `vacancy` but no roster",
+            "error[E0109]: split `team` has `vacancy` but no roster",
             "   --> plan.toml:10:11",
             "   |",
             "10 | vacancy = \"show\"",
@@ -774,7 +774,7 @@ fn vacancy_that_is_neither_share_nor_show() {
         &teams_with("vacancy = \"shown\"\n"),
         "name,team,weight\nAnn,North,1\nBob,South,1\n",
         &lines(&[
-            "error: vacancy `shown` is not share or show",
+            "error[E0105]: vacancy `shown` is not share or show",
             "   --> plan.toml:14:11",
             "   |",
             "14 | vacancy = \"shown\"",
@@ -791,7 +791,7 @@ fn nobody_in_seat_names_the_team_and_the_dates() {
         TEAMS,
         "name,team,weight,start\nAnn,North,1,\nBob,South,1,2026-03-01\n",
         &lines(&[
-            "error: nobody under `South` in split `rep` is in seat from 2026-01-01 to 2026-02-28, but `South` has a target then",
+            "error[E0505]: nobody under `South` in split `rep` is in seat from 2026-01-01 to 2026-02-28, but `South` has a target then",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,South,1,2026-03-01",
@@ -808,7 +808,7 @@ fn caps_that_add_up_to_less_than_the_team_target() {
         TEAMS,
         "name,team,weight,max\nAnn,North,1,1000000\nBob,North,1,2000000\nCy,South,1,\n",
         &lines(&[
-            "error: the caps of the people under `North` add up to less than its target",
+            "error[E0504]: the caps of the people under `North` add up to less than its target",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,North,1,1000000",
@@ -825,7 +825,7 @@ fn floors_that_add_up_to_more_than_the_team_target() {
         TEAMS,
         "name,team,weight,min\nAnn,North,1,3000000\nBob,North,1,\"2,500,000\"\nCy,South,1,\n",
         &lines(&[
-            "error: the floors of the people under `North` add up to more than its target",
+            "error[E0504]: the floors of the people under `North` add up to more than its target",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,North,1,3000000",
@@ -843,7 +843,7 @@ fn floor_amount_above_a_percentage_cap() {
         TEAMS,
         "name,team,weight,min,max\nAnn,North,1,2000000,30%\nBob,North,1,,\nCy,South,1,,\n",
         &lines(&[
-            "error: rep `Ann` under `North` has a floor of 2,000,000.00 above their cap of 1,500,000.00",
+            "error[E0504]: rep `Ann` under `North` has a floor of 2,000,000.00 above their cap of 1,500,000.00",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,North,1,2000000,30%",
@@ -865,7 +865,7 @@ fn two_splits_with_dated_people() {
             ("teams.csv", "name,weight,start\nNorth,1,\nSouth,1,2026-04-01\n"),
             ("reps.csv", "name,team,weight,start\nAnn,North,1,\nBob,North,1,2026-05-01\nCy,South,1,\n"),
         ]).args(&["decompose", "plan.toml"]).stderr(&lines(&[
-            "error: splits `team` and `rep` both have people with dates, ramps or vacancies",
+            "error[E0506]: splits `team` and `rep` both have people with dates, ramps or vacancies",
             "   --> plan.toml:12:6",
             "   |",
             "12 | by = \"rep\"",
@@ -880,7 +880,7 @@ fn holds_together_with_start_dates() {
         &teams_with("\n[time.fixed]\n\"2026-01\" = 500_000\n"),
         "name,team,weight,start\nAnn,North,1,\nBob,North,1,2026-05-01\nCy,South,1,\n",
         &lines(&[
-            "error: [time.fixed] holds cannot be combined with the start dates, end dates, ramps or vacancies of split `rep`",
+            "error[E0408]: [time.fixed] holds cannot be combined with the start dates, end dates, ramps or vacancies of split `rep`",
             "   --> plan.toml:16:1",
             "   |",
             "16 | \"2026-01\" = 500_000",
@@ -904,7 +904,7 @@ baseline = "sales-2025.csv"
 growth = "15%"
 "#,
         &lines(&[
-            "error: cannot read baseline sales-2025.csv: no such file",
+            "error[E0901]: cannot read baseline sales-2025.csv: no such file",
             "  --> plan.toml:5:12",
             "  |",
             "5 | baseline = \"sales-2025.csv\"",
@@ -925,7 +925,7 @@ total = 10_000_000
 growth = "15%"
 "#,
         &lines(&[
-            "error: [target.sales] has a `growth` but no `baseline` to grow from",
+            "error[E0109]: [target.sales] has a `growth` but no `baseline` to grow from",
             "  --> plan.toml:6:1",
             "  |",
             "6 | growth = \"15%\"",
@@ -946,7 +946,7 @@ baseline = "sales-2025.csv"
 total = 10_000_000
 "#,
         &lines(&[
-            "error: [target.sales] has both a `baseline` and a `total`",
+            "error[E0108]: [target.sales] has both a `baseline` and a `total`",
             "  --> plan.toml:6:1",
             "  |",
             "6 | total = 10_000_000",
@@ -970,7 +970,7 @@ kind = "count"
 baseline = "sales-2025.csv"
 "#,
         &lines(&[
-            "error: [target.orders] is not an amount, so it cannot grow from a baseline of sales",
+            "error[E0109]: [target.orders] is not an amount, so it cannot grow from a baseline of sales",
             "  --> plan.toml:9:12",
             "  |",
             "9 | baseline = \"sales-2025.csv\"",
@@ -991,7 +991,7 @@ baseline = "sales-2025.csv"
 growth = { Q1 = "10%", Q2 = "12%", Q4 = "15%" }
 "#,
         &lines(&[
-            "error: growth names no rate for Q3",
+            "error[E0104]: growth names no rate for Q3",
             "  --> plan.toml:6:10",
             "  |",
             "6 | growth = { Q1 = \"10%\", Q2 = \"12%\", Q4 = \"15%\" }",
@@ -1012,7 +1012,7 @@ baseline = "sales-2025.csv"
 growth = "-100%"
 "#,
         &lines(&[
-            "error: growth must be a percentage above -100%",
+            "error[E0207]: growth must be a percentage above -100%",
             "  --> plan.toml:6:10",
             "  |",
             "6 | growth = \"-100%\"",
@@ -1036,7 +1036,7 @@ by = "region"
 weights = "history"
 "#,
         &lines(&[
-            "error: split `region` takes its weights from history, but no metric has a `baseline`",
+            "error[E0109]: split `region` takes its weights from history, but no metric has a `baseline`",
             "  --> plan.toml:7:1",
             "  |",
             "7 | [[split]]",
@@ -1061,7 +1061,7 @@ by = "channel"
 weights = "history"
 "#,
         &lines(&[
-            "error: split `channel` takes its weights from history, but sales-2025.csv has no `channel` column",
+            "error[E0603]: split `channel` takes its weights from history, but sales-2025.csv has no `channel` column",
             "  --> plan.toml:8:1",
             "  |",
             "8 | [[split]]",
@@ -1089,7 +1089,7 @@ by = "region"
 weights = "history"
 "#,
         &lines(&[
-            "error: split `region` takes its weights from history, but sales-2025.csv has no `channel` column",
+            "error[E0603]: split `region` takes its weights from history, but sales-2025.csv has no `channel` column",
             "   --> plan.toml:11:1",
             "   |",
             "11 | [[split]]",
@@ -1119,7 +1119,7 @@ East = "20%"
 Wets = "5%"
 "#,
         &lines(&[
-            "error: `Wets` has no sales in sales-2025.csv, so it has no history to grow",
+            "error[E0702]: `Wets` has no sales in sales-2025.csv, so it has no history to grow",
             "   --> plan.toml:14:1",
             "   |",
             "14 | Wets = \"5%\"",
@@ -1147,7 +1147,7 @@ weights = "history"
 East = "20%"
 "#,
         &lines(&[
-            "error: `sales` grows by quarter and split `region` by member: choose one",
+            "error[E0108]: `sales` grows by quarter and split `region` by member: choose one",
             "  --> plan.toml:6:10",
             "  |",
             "6 | growth = { Q1 = \"10%\", Q2 = \"12%\", Q3 = \"13%\", Q4 = \"15%\" }",
@@ -1170,7 +1170,7 @@ sales = 10_000_000
 months = "history"
 "#,
         &lines(&[
-            "error: months = \"history\" takes the months from last year's sales, but no metric has a `baseline`",
+            "error[E0109]: months = \"history\" takes the months from last year's sales, but no metric has a `baseline`",
             "  --> plan.toml:8:10",
             "  |",
             "8 | months = \"history\"",
@@ -1198,7 +1198,7 @@ weights = { East = 1, West = 1 }
 East = "20%"
 "#,
         &lines(&[
-            "error: split `region` has growth per member but its weights are not from history",
+            "error[E0109]: split `region` has growth per member but its weights are not from history",
             "   --> plan.toml:12:8",
             "   |",
             "12 | [split.growth]",
@@ -1255,7 +1255,7 @@ weights = "history"
 weights = { A = 1, B = 2 }
 "#,
         &lines(&[
-            "error: split `region` is the first split, so `within` has no parent to name",
+            "error[E0306]: split `region` is the first split, so `within` has no parent to name",
             "   --> plan.toml:11:8",
             "   |",
             "11 | [split.within.East]",
@@ -1270,7 +1270,7 @@ fn within_on_a_history_split_naming_a_parent_that_is_not_a_member() {
     products_baseline_fails(
         &history_products_within("[split.within.Eats]\nweights = { A = 1, B = 2 }\n"),
         &lines(&[
-            "error: `within` names `Eats`, which is not a member of split `region`",
+            "error[E0302]: `within` names `Eats`, which is not a member of split `region`",
             "   --> plan.toml:15:15",
             "   |",
             "15 | [split.within.Eats]",
@@ -1285,7 +1285,7 @@ fn within_on_a_history_split_with_a_typo() {
     products_baseline_fails(
         &history_products_within("[split.within.East]\nwieghts = { A = 1, B = 2 }\n"),
         &lines(&[
-            "error: unknown key `wieghts` in [split.within.\"East\"]",
+            "error[E0102]: unknown key `wieghts` in [split.within.\"East\"]",
             "   --> plan.toml:16:1",
             "   |",
             "16 | wieghts = { A = 1, B = 2 }",
@@ -1332,7 +1332,7 @@ fn explain_an_unknown_metric_suggests_the_nearest() {
     explain_fails(
         &["--cell", "region=East", "--metric", "sale"],
         &lines(&[
-            "error: --metric `sale` is not a column of this plan",
+            "error[E0809]: --metric `sale` is not a column of this plan",
             " = help: did you mean `sales`? The metrics are: sales, deals, calls, share",
         ]),
     );
@@ -1343,7 +1343,7 @@ fn explain_a_level() {
     explain_fails(
         &["--cell", "region=East,period=2026-03", "--metric", "share"],
         &lines(&[
-            "error: `share` is a level: it is not shared, so there is nothing to explain",
+            "error[E0810]: `share` is a level: it is not shared, so there is nothing to explain",
             " = help: every member has the level of its period, as the plan's `value` and `path` say",
         ]),
     );
@@ -1361,7 +1361,7 @@ fn explain_a_funnel_stage_agrees_with_decompose_or_says_no() {
         _ => {
             assert_eq!(status, Some(1), "{stderr}");
             assert_eq!(stdout, "");
-            assert!(stderr.starts_with("error: "), "{stderr}");
+            assert!(stderr.starts_with("error[E"), "{stderr}");
         }
     }
 }
@@ -1371,7 +1371,7 @@ fn weights_misspelling_history() {
     plan_fails(
         "[plan]\nyear = 2026\n\n[target]\nsales = 100\n\n[[split]]\nby = \"region\"\nweights = \"histroy\"\n",
         &lines(&[
-            "error: weights `histroy` is neither a table of weights nor \"history\"",
+            "error[E0105]: weights `histroy` is neither a table of weights nor \"history\"",
             "  --> plan.toml:9:11",
             "  |",
             "9 | weights = \"histroy\"",

@@ -104,15 +104,15 @@ fn bad_cells_say_what_is_wrong() {
     let plan = "[plan]\nyear = 2026\n[target]\nsales = 100\n[[split]]\nby = \"region\"\nweights = { East = 1 }\n";
     let (code, out, err) = run_in(&[("plan.toml", plan)], &["explain", "plan.toml", "--cell", "regoin=East"]);
     assert_eq!((code, out.as_str()), (Some(1), ""));
-    assert_eq!(err, "error: --cell names `regoin`, which is not a split of this plan\n = help: did you mean `region`? The names are: region, period\n");
+    assert_eq!(err, "error[E0807]: --cell names `regoin`, which is not a split of this plan\n = help: did you mean `region`? The names are: region, period\n");
     let (code, _, err) = run_in(&[("plan.toml", plan)], &["explain", "plan.toml", "--cell", "region=West"]);
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
-        "error: --cell region=West: `West` is not a member of region\n = help: the members are region: East\n"
+        "error[E0807]: --cell region=West: `West` is not a member of region\n = help: the members are region: East\n"
     );
     let (code, _, err) =
         run_in(&[("plan.toml", plan)], &["explain", "plan.toml", "--cell", "region=East,period=2027-01"]);
     assert_eq!(code, Some(1));
-    assert!(err.starts_with("error: --cell period 2027-01 is not a period of this plan\n"), "{err}");
+    assert!(err.starts_with("error[E0807]: --cell period 2027-01 is not a period of this plan\n"), "{err}");
 }

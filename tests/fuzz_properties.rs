@@ -312,11 +312,11 @@ fn judged_by_the_binary(files: &[(&str, &[u8])], args: &[&str]) -> Result<(), St
             if !out.stdout.is_empty() {
                 return Err(format!("exit 1 with output on stdout:\n{}", String::from_utf8_lossy(&out.stdout)));
             }
-            if !stderr.starts_with("error: ") {
-                return Err(format!("exit 1 without `error:` first:\n{stderr}"));
+            if !stderr.starts_with("error[E") {
+                return Err(format!("exit 1 without `error[E` first:\n{stderr}"));
             }
-            // Each problem: from its `error:` to the next.
-            for block in stderr.split("\nerror: ").filter(|b| !b.trim().is_empty()) {
+            // Each problem: from its `error[` to the next.
+            for block in stderr.split("\nerror[").filter(|b| !b.trim().is_empty()) {
                 let placed = block.lines().any(|l| l.trim_start().starts_with("--> "));
                 let helped = block.lines().any(|l| l.trim_start().starts_with("= help: "));
                 if !placed || !helped {

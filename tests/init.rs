@@ -153,7 +153,7 @@ fn init_refuses_to_overwrite_a_plan_and_writes_no_roster() {
     let (code, stdout, stderr) = run(dir.path(), &["init"]);
     assert_eq!(
         stderr,
-        "error: plan.toml already exists\n = help: add --force to overwrite it, or name another FILE: salesplit \
+        "error[E0904]: plan.toml already exists\n = help: add --force to overwrite it, or name another FILE: salesplit \
          init --template company plan-2.toml (its roster: plan-2-reps.csv)\n"
     );
     assert_eq!((code, stdout.as_str()), (Some(1), ""));
@@ -170,7 +170,7 @@ fn init_refuses_to_overwrite_a_roster_and_writes_no_plan() {
     let (code, stdout, stderr) = run(dir.path(), &["init", "--template", "team", "q.toml"]);
     assert_eq!(
         stderr,
-        "error: q-reps.csv already exists (it would be the roster of q.toml)\n = help: add --force to overwrite it, \
+        "error[E0904]: q-reps.csv already exists (it would be the roster of q.toml)\n = help: add --force to overwrite it, \
          or name another FILE: salesplit init --template team q-3.toml (its roster: q-3-reps.csv)\n"
     );
     assert_eq!((code, stdout.as_str()), (Some(1), ""));
@@ -186,7 +186,7 @@ fn init_names_both_files_when_both_exist() {
     let (code, stdout, stderr) = run(dir.path(), &["init", "--template", "team"]);
     assert_eq!(
         stderr,
-        "error: plan.toml and reps.csv already exist\n = help: add --force to overwrite them, or name another FILE: \
+        "error[E0904]: plan.toml and reps.csv already exist\n = help: add --force to overwrite them, or name another FILE: \
          salesplit init --template team plan-2.toml (its roster: plan-2-reps.csv)\n"
     );
     assert_eq!((code, stdout.as_str()), (Some(1), ""));
@@ -236,7 +236,7 @@ fn init_does_not_create_a_missing_folder() {
     let (code, stdout, stderr) = run(dir.path(), &["init", "--template", "team", "plans/q.toml"]);
     assert_eq!(
         stderr,
-        "error: cannot write plans/q.toml: the folder plans does not exist\n = help: create the folder first, or \
+        "error[E0902]: cannot write plans/q.toml: the folder plans does not exist\n = help: create the folder first, or \
          name a FILE in a folder that exists\n"
     );
     assert_eq!((code, stdout.as_str()), (Some(1), ""));

@@ -43,7 +43,7 @@ fn refused(plan: &str) -> String {
     assert!(!stderr.contains("panicked"), "salesplit panicked:\n{stderr}");
     assert_eq!(code, Some(1), "exit code; stderr:\n{stderr}");
     assert_eq!(stdout, "", "stdout of a refused plan");
-    assert!(stderr.starts_with("error: "), "stderr:\n{stderr}");
+    assert!(stderr.starts_with("error[E"), "stderr:\n{stderr}");
     assert!(stderr.contains("--> plan.toml:"), "the message names the file, line and column:\n{stderr}");
     assert!(stderr.contains("= help: "), "the message says what would fix it:\n{stderr}");
     stderr
@@ -552,7 +552,7 @@ fn a_large_total_not_a_multiple_of_a_coarse_precision_is_refused() {
         refused("[plan]\nyear = 2026\nprecision = \"1000\"\n\n[target]\nsales = \"9999999999999999999999999999\"\n");
     assert!(
         stderr.starts_with(
-            "error: target `sales` = 9999999999999999999999999999 is not a multiple of the precision 1000"
+            "error[E0208]: target `sales` = 9999999999999999999999999999 is not a multiple of the precision 1000"
         ),
         "{stderr}"
     );
@@ -659,7 +659,7 @@ fn eight_nested_splits_by_day_are_exact_at_every_level() {
 fn a_split_whose_only_member_weighs_zero_is_refused() {
     let model = eight_deep().split("seat", vec![w("nobody", "0")]);
     let stderr = refused(&model.toml());
-    assert!(stderr.starts_with("error: split `seat`: every weight is zero"), "{stderr}");
+    assert!(stderr.starts_with("error[E0304]: split `seat`: every weight is zero"), "{stderr}");
 }
 
 // ---------------------------------------------------------------- fixed amounts and holds
@@ -685,7 +685,7 @@ fn a_fixed_amount_equal_to_the_whole_parent() {
     let stderr = refused(&float.toml());
     assert!(
         stderr.starts_with(
-            "error: split `region`, fixed amount of `A`: `1000000000000000.01` has more digits than a TOML float \
+            "error[E0202]: split `region`, fixed amount of `A`: `1000000000000000.01` has more digits than a TOML float \
              keeps (it would be read as 1000000000000000); write it in quotes, \"1000000000000000.01\", to keep every digit"
         ),
         "{stderr}"
@@ -799,7 +799,7 @@ weights = { A = 1, B = 1 }
     assert_eq!(
         stderr,
         lines(&[
-            "error: over_assign = \"900%\" on split `region` makes `sales` add up to 99999999999999999999999999990, \
+            "error[E0203]: over_assign = \"900%\" on split `region` makes `sales` add up to 99999999999999999999999999990, \
              more than salesplit can compute exactly",
             "   --> plan.toml:10:1",
             "   |",
@@ -833,7 +833,7 @@ weights = { x = 1, y = 1 }
 "#;
     let stderr = refused(plan);
     // Both metrics are over-assigned past what can be written: one error each.
-    let on = "error: over_assign on splits `region` (10000000000000000000000000099%), `team` (110%) make";
+    let on = "error[E0203]: over_assign on splits `region` (10000000000000000000000000099%), `team` (110%) make";
     assert!(stderr.starts_with(&format!("{on} `sales` add up to 11000000000000000000000000108.90,")), "{stderr}");
     assert!(
         stderr.contains(&format!("{on} `calls` add up to 1100000000000000000000000010779999999999999999999999998…,")),
@@ -912,7 +912,10 @@ fn a_funnel_beyond_what_can_be_counted_is_refused() {
         ("1", "\"0.00000000000000000000000001%\""),
     ] {
         let stderr = refused(&funnel("1_000_000_000_000_000", deal, rate));
-        assert!(stderr.starts_with("error: the funnel needs more activities than can be counted for A"), "{stderr}");
+        assert!(
+            stderr.starts_with("error[E0203]: the funnel needs more activities than can be counted for A"),
+            "{stderr}"
+        );
     }
     // A rate of 28 decimal places as a fraction is refused as written.
     let stderr = refused(&funnel("100", "1", "\"0.0000000000000000000000000001%\""));
@@ -994,7 +997,7 @@ path = { "2026-Q4" = "0.00000000000000000000000001%" }
     let stderr = refused(&plan.replace("0.00000000000000000000000001%", "0.0000000000000000000000000001%"));
     assert!(
         stderr.starts_with(
-            "error: level `share` in 2026-Q4: `0.0000000000000000000000000001%` has more than 26 digits after the point"
+            "error[E0202]: level `share` in 2026-Q4: `0.0000000000000000000000000001%` has more than 26 digits after the point"
         ),
         "{stderr}"
     );

@@ -617,7 +617,7 @@ fn check_caps(plan: &CapPlan) -> Result<(), TestCaseError> {
     if code != Some(0) {
         prop_assert_eq!(code, Some(1), "salesplit exited with {:?}:\n{}\n{}", code, err, show(&files));
         prop_assert!(!feasible, "a plan whose bounds can be met was refused:\n{}\n{}", err, show(&files));
-        prop_assert!(err.starts_with("error:"), "{}", err);
+        prop_assert!(err.starts_with("error[E"), "{}", err);
         prop_assume!(false, "refused rightly");
     }
     prop_assert!(feasible, "a plan whose bounds cannot be met was accepted:\n{}", show(&files));

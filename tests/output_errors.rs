@@ -23,7 +23,7 @@ fn a_folder_given_as_the_plan() {
     assert_failed(
         &out,
         &lines(&[
-            "error: plans is a folder, not a plan file",
+            "error[E0903]: plans is a folder, not a plan file",
             "  --> plans",
             "  = help: name the plan's .toml file; plans holds none",
         ]),
@@ -34,7 +34,7 @@ fn a_folder_given_as_the_plan() {
     assert_failed(
         &out,
         &lines(&[
-            "error: plans is a folder, not a plan file",
+            "error[E0903]: plans is a folder, not a plan file",
             "  --> plans",
             "  = help: name the plan's .toml file, e.g. `plans/2026.toml`",
         ]),
@@ -48,7 +48,7 @@ fn a_plan_path_through_a_file() {
         &[("plan.toml", PLAN)],
         &["decompose", "plan.toml/q1.toml"],
         &lines(&[
-            "error: cannot read plan.toml/q1.toml: plan.toml is a file, not a folder",
+            "error[E0901]: cannot read plan.toml/q1.toml: plan.toml is a file, not a folder",
             "  = help: check the path: a file cannot have files inside it",
         ]),
     );
@@ -67,7 +67,7 @@ fn a_folder_given_as_the_actuals() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot read exports: it is a folder, not a file",
+            "error[E0901]: cannot read exports: it is a folder, not a file",
             "  = help: name a file inside it (ls exports lists them)",
         ]),
     );
@@ -80,7 +80,7 @@ fn an_actuals_path_through_a_file() {
         &[("plan.toml", PLAN)],
         &["track", "plan.toml", "--actuals", "plan.toml/sales.csv", "--as-of", "2026-03-31"],
         &lines(&[
-            "error: cannot read plan.toml/sales.csv: plan.toml is a file, not a folder",
+            "error[E0901]: cannot read plan.toml/sales.csv: plan.toml is a file, not a folder",
             "  = help: check the path: a file cannot have files inside it",
         ]),
     );
@@ -99,7 +99,7 @@ fn a_folder_given_as_the_output() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot write reports: it is a folder, not a file",
+            "error[E0902]: cannot write reports: it is a folder, not a file",
             "  = help: name a file inside it for the output, e.g. reports/out.csv",
         ]),
     );
@@ -113,7 +113,7 @@ fn an_output_path_through_a_file() {
         &[("plan.toml", PLAN)],
         &["decompose", "plan.toml", "--format", "csv", "--output", "plan.toml/q.csv"],
         &lines(&[
-            "error: cannot write plan.toml/q.csv: plan.toml is a file, not a folder",
+            "error[E0902]: cannot write plan.toml/q.csv: plan.toml is a file, not a folder",
             "  = help: check the path: a file cannot have files inside it",
         ]),
     );
@@ -126,7 +126,7 @@ fn a_missing_output_folder() {
         &[("plan.toml", PLAN)],
         &["decompose", "plan.toml", "--format", "csv", "--output", "reports/2026/q.csv"],
         &lines(&[
-            "error: cannot write reports/2026/q.csv: the folder reports/2026 does not exist",
+            "error[E0902]: cannot write reports/2026/q.csv: the folder reports/2026 does not exist",
             "  = help: create the folder first (mkdir -p reports/2026), or write the output to a folder that exists",
         ]),
     );
@@ -140,7 +140,7 @@ fn a_missing_output_folder_is_refused_before_the_actuals_are_read() {
         &[("plan.toml", PLAN)],
         &["track", "plan.toml", "--actuals", "sales.csv", "--format", "csv", "--output", "out/standing.csv"],
         &lines(&[
-            "error: cannot write out/standing.csv: the folder out does not exist",
+            "error[E0902]: cannot write out/standing.csv: the folder out does not exist",
             "  = help: create the folder first (mkdir -p out), or write the output to a folder that exists",
         ]),
     );
@@ -156,21 +156,21 @@ fn a_loop_of_symbolic_links_as_the_plan_the_actuals_or_the_output() {
     assert_failed(
         &run(&["decompose", "a.toml"]),
         &lines(&[
-            "error: cannot read a.toml: its symbolic links go round in a loop",
+            "error[E0901]: cannot read a.toml: its symbolic links go round in a loop",
             "  = help: point the link at a real file (ls -l a.toml shows where it points)",
         ]),
     );
     assert_failed(
         &run(&["track", "plan.toml", "--actuals", "a.toml", "--as-of", "2026-03-31"]),
         &lines(&[
-            "error: cannot read a.toml: its symbolic links go round in a loop",
+            "error[E0901]: cannot read a.toml: its symbolic links go round in a loop",
             "  = help: point the link at a real file (ls -l a.toml shows where it points)",
         ]),
     );
     assert_failed(
         &run(&["decompose", "plan.toml", "--format", "csv", "--output", "b.toml"]),
         &lines(&[
-            "error: cannot write b.toml: its symbolic links go round in a loop",
+            "error[E0902]: cannot write b.toml: its symbolic links go round in a loop",
             "  = help: point the link at a real file (ls -l b.toml shows where it points)",
         ]),
     );
@@ -188,7 +188,7 @@ fn an_output_in_a_folder_that_takes_no_new_file() {
         &[("plan.toml", PLAN)],
         &["decompose", "plan.toml", "--format", "csv", "--output", "/proc/salesplit-out.csv"],
         &lines(&[
-            "error: cannot write /proc/salesplit-out.csv: new files cannot be made in the folder /proc",
+            "error[E0902]: cannot write /proc/salesplit-out.csv: new files cannot be made in the folder /proc",
             "  = help: the output is written to a temporary file in its folder, then renamed into place: write the \
              output to a folder of your own",
         ]),
@@ -216,7 +216,7 @@ fn a_full_disk() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot write full: the disk is full",
+            "error[E0902]: cannot write full: the disk is full",
             "  = help: free some space on the disk, or write the output to another disk",
         ]),
     );
@@ -236,7 +236,7 @@ fn a_read_only_output_file_is_not_replaced() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot write q.csv: the file is read-only (permission denied)",
+            "error[E0902]: cannot write q.csv: the file is read-only (permission denied)",
             "  = help: make it writable (chmod u+w q.csv), or write the output to another file",
         ]),
     );
@@ -253,7 +253,7 @@ fn a_read_only_output_folder() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot write q.csv: the folder . cannot be written to (permission denied)",
+            "error[E0902]: cannot write q.csv: the folder . cannot be written to (permission denied)",
             "  = help: the output is written to a temporary file in its folder, then renamed into place: choose a \
              folder you can write to, or ask for write access to this one",
         ]),
@@ -269,7 +269,7 @@ fn a_plan_without_read_permission() {
     assert_failed(
         &out,
         &lines(&[
-            "error: cannot read plan.toml: permission denied",
+            "error[E0901]: cannot read plan.toml: permission denied",
             "  = help: ask for read access, or copy the file somewhere you can read it (ls -l plan.toml shows who may)",
         ]),
     );

@@ -20,7 +20,7 @@ fn a_breakdown_over_max_cells_is_refused_before_the_actuals_are_read() {
         &[("plan.toml", PLAN), ("reps.csv", REPS)],
         &["track", "plan.toml", "--actuals", "sales.csv", "--by", "salesperson,day", "--max-cells", "100"],
         &lines(&[
-            "error: the breakdown has 730 cells, more than --max-cells 100",
+            "error[E0812]: the breakdown has 730 cells, more than --max-cells 100",
             " = note: at a few million cells a second that is a long run and a very large file",
             " = help: narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it",
         ]),
@@ -36,7 +36,7 @@ fn the_default_breakdown_is_refused_early_when_even_its_smallest_form_is_too_lar
         &[("plan.toml", PLAN), ("reps.csv", REPS)],
         &["track", "plan.toml", "--actuals", "sales.csv", "--max-cells", "3"],
         &lines(&[
-            "error: the breakdown has 4 cells, more than --max-cells 3",
+            "error[E0812]: the breakdown has 4 cells, more than --max-cells 3",
             " = note: at a few million cells a second that is a long run and a very large file",
             " = help: narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it",
         ]),
@@ -61,7 +61,7 @@ fn rows_and_cols_name_the_breakdown_too() {
             "100",
         ],
         &lines(&[
-            "error: the breakdown has 730 cells, more than --max-cells 100",
+            "error[E0812]: the breakdown has 730 cells, more than --max-cells 100",
             " = note: at a few million cells a second that is a long run and a very large file",
             " = help: narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it",
         ]),
@@ -75,7 +75,7 @@ fn within_the_limit_the_actuals_are_read_as_before() {
         &[("plan.toml", PLAN), ("reps.csv", REPS)],
         &["track", "plan.toml", "--actuals", "sales.csv", "--by", "salesperson,day", "--max-cells", "730"],
         &lines(&[
-            "error: cannot read actuals sales.csv: no such file",
+            "error[E0901]: cannot read actuals sales.csv: no such file",
             " = help: check the --actuals path; a relative path is read from the folder salesplit runs in",
         ]),
     );

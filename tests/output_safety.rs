@@ -84,7 +84,7 @@ fn the_plan_named_as_the_output_is_refused() {
     assert_eq!(
         stderr,
         lines(&[
-            "error: --output plan.toml would overwrite the plan plan.toml",
+            "error[E0904]: --output plan.toml would overwrite the plan plan.toml",
             " = help: write the output to another file"
         ])
     );
@@ -107,7 +107,7 @@ fn the_plan_is_refused_by_any_path_that_leads_to_it() {
         ["../plan.toml", "./../plan.toml", &absolute, &up_and_down, "../hard.toml", "../link.toml", "chain.toml"]
     {
         let (code, stdout, stderr) = run(&sub, &["decompose", "../plan.toml", "--format", "csv", "--output", output]);
-        let mut expected = vec![format!("error: --output {output} would overwrite the plan ../plan.toml")];
+        let mut expected = vec![format!("error[E0904]: --output {output} would overwrite the plan ../plan.toml")];
         if output != "../plan.toml" {
             expected.push(format!(" = note: {output} and ../plan.toml are the same file"));
         }
@@ -128,7 +128,8 @@ fn a_roster_calendar_or_baseline_the_plan_reads_is_refused() {
         [("reps.csv", "reps.csv"), ("./our-days.csv", "our-days.csv"), ("sub/reps-link.csv", "reps.csv")]
     {
         let (code, _, stderr) = run(dir.path(), &["decompose", "plan.toml", "--format", "csv", "--output", output]);
-        let mut expected = vec![format!("error: --output {output} would overwrite {input}, which the plan reads")];
+        let mut expected =
+            vec![format!("error[E0904]: --output {output} would overwrite {input}, which the plan reads")];
         if output != input {
             expected.push(format!(" = note: {output} and {input} are the same file"));
         }
@@ -149,7 +150,7 @@ fn a_roster_calendar_or_baseline_the_plan_reads_is_refused() {
     assert_eq!(
         stderr,
         lines(&[
-            "error: --output ./sales-2025.csv would overwrite sales-2025.csv, which the plan reads",
+            "error[E0904]: --output ./sales-2025.csv would overwrite sales-2025.csv, which the plan reads",
             " = note: ./sales-2025.csv and sales-2025.csv are the same file",
             " = help: write the output to another file",
         ])
@@ -176,7 +177,7 @@ fn track_refuses_to_overwrite_its_actuals_or_the_plans_files_also_when_replannin
             }
             let (code, stdout, stderr) = run(dir.path(), &args);
             assert!(
-                stderr.starts_with(&format!("error: --output {output} would overwrite {what}\n")),
+                stderr.starts_with(&format!("error[E0904]: --output {output} would overwrite {what}\n")),
                 "{args:?}: {stderr}"
             );
             assert!(stderr.ends_with(" = help: write the output to another file\n"), "{stderr}");
@@ -192,12 +193,12 @@ fn the_same_file_is_refused_before_anything_else_is_looked_at() {
     // A --by that does not exist, and actuals that do not: the output check comes first.
     let (code, _, stderr) =
         run(dir.path(), &["decompose", "plan.toml", "--by", "nosuch", "--format", "csv", "--output", "plan.toml"]);
-    assert!(stderr.starts_with("error: --output plan.toml would overwrite the plan plan.toml\n"), "{stderr}");
+    assert!(stderr.starts_with("error[E0904]: --output plan.toml would overwrite the plan plan.toml\n"), "{stderr}");
     assert_eq!(code, Some(1));
     let (code, _, stderr) =
         run(dir.path(), &["track", "plan.toml", "--actuals", "missing.csv", "--output", "reps.csv"]);
     assert!(
-        stderr.starts_with("error: --output reps.csv would overwrite reps.csv, which the plan reads\n"),
+        stderr.starts_with("error[E0904]: --output reps.csv would overwrite reps.csv, which the plan reads\n"),
         "{stderr}"
     );
     assert_eq!(code, Some(1));
@@ -222,7 +223,7 @@ fn init_never_overwrites_without_force_even_through_a_link() {
     std::os::unix::fs::symlink("nowhere.toml", dir.path().join("dangling.toml")).unwrap();
     for target in ["plan.toml", "./plan.toml", "link.toml", "dangling.toml"] {
         let (code, stdout, stderr) = run(dir.path(), &["init", "--template", "shop", target]);
-        assert!(stderr.starts_with(&format!("error: {target} already exists\n")), "{target}: {stderr}");
+        assert!(stderr.starts_with(&format!("error[E0904]: {target} already exists\n")), "{target}: {stderr}");
         assert_eq!((code, stdout.as_str()), (Some(1), ""));
         untouched(dir.path());
         assert!(!dir.path().join("nowhere.toml").exists());
@@ -527,7 +528,7 @@ fn init_never_writes_over_a_fifo_or_device_even_with_force() {
         assert_eq!(
             stderr,
             lines(&[
-                &format!("error: {target} is not a regular file (a device, FIFO or socket)"),
+                &format!("error[E0903]: {target} is not a regular file (a device, FIFO or socket)"),
                 " = help: name a new file for the plan, e.g. salesplit init plan.toml",
             ])
         );

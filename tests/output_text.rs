@@ -110,7 +110,7 @@ fn a_message_shows_the_name_and_its_line_escaped_with_the_caret_moved_along() {
         &[("plan.toml", PLAN), ("reps.csv", "name,region,weight\n\x1b[2JWang\x07,\x1b[31mEast,1\nLi,West,1\n")],
         &["decompose", "plan.toml"],
         &lines(&[
-            "error: `\\u{1b}[2JWang\\u{7}`'s region `\\u{1b}[31mEast` is not a member of split `region`",
+            "error[E0302]: `\\u{1b}[2JWang\\u{7}`'s region `\\u{1b}[31mEast` is not a member of split `region`",
             "  --> reps.csv line 2",
             "  |",
             "2 | \\u{1b}[2JWang\\u{7},\\u{1b}[31mEast,1",
@@ -133,7 +133,7 @@ fn a_warning_on_stderr_shows_names_escaped() {
     assert_eq!(
         stderr,
         lines(&[
-            "warning: 1 row (10.00 in all) names members that are not in the plan; they are reported under `(unplanned)`",
+            "warning[W0110]: 1 row (10.00 in all) names members that are not in the plan; they are reported under `(unplanned)`",
             "  --> sales.csv line 2",
             "  |",
             "2 | 2026-01-05,East,\\u{1b}[2JZhao\\u{7},10",
@@ -155,7 +155,7 @@ fn a_megabyte_name_is_shortened_in_the_message_and_under_the_caret() {
         &[("plan.toml", PLAN), ("reps.csv", &roster)],
         &["decompose", "plan.toml"],
         &lines(&[
-            &format!("error: `B`'s region `{shown}` is not a member of split `region`"),
+            &format!("error[E0302]: `B`'s region `{shown}` is not a member of split `region`"),
             "  --> reps.csv line 3",
             "  |",
             &format!("3 | B,{shown},1"),
@@ -178,7 +178,7 @@ fn a_megabyte_line_is_cut_around_the_caret_which_still_points_at_the_bad_field()
     assert_eq!(
         lines[0],
         format!(
-            "error: the weight of `{}…[999,930 characters left out]…{}` is not usable: `abc` is not a number",
+            "error[E0201]: the weight of `{}…[999,930 characters left out]…{}` is not usable: `abc` is not a number",
             "N".repeat(60),
             "N".repeat(10)
         )

@@ -80,7 +80,7 @@ sales = 1_000_000
 "2026-Q4" = 100_000
 "#;
     let expected = lines(&[
-        "error: [time.fixed] holds every quarter of 2026, and they add up to 900,000.00, not 1,000,000.00",
+        "error[E0405]: [time.fixed] holds every quarter of 2026, and they add up to 900,000.00, not 1,000,000.00",
         "  --> plan.toml:8:1",
         "  |",
         "8 | \"2026-Q1\" = 200_000",
@@ -96,7 +96,7 @@ sales = 1_000_000
         "validate",
         &over,
         &lines(&[
-            "error: [time.fixed] holds every quarter of 2026, and they add up to 1,100,000.00, not 1,000,000.00",
+            "error[E0405]: [time.fixed] holds every quarter of 2026, and they add up to 1,100,000.00, not 1,000,000.00",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2026-Q1\" = 200_000",
@@ -111,7 +111,7 @@ sales = 1_000_000
 fn a_hold_written_without_its_year_is_shown_with_it() {
     let plan = "[plan]\nyear = 2026\n\n[target]\nsales = 1_000\n\n[time.fixed]\nQ1 = 200\n\"2026-03-W1\" = \"10.50\"\n";
     let expected = lines(&[
-        "error: [time.fixed] names Q1, which is not a period of this plan",
+        "error[E0406]: [time.fixed] names Q1, which is not a period of this plan",
         "  --> plan.toml:8:1",
         "  |",
         "8 | Q1 = 200",
@@ -145,7 +145,7 @@ sales = 1_200_000
         "decompose",
         plan,
         &lines(&[
-            "error: [time.fixed] holds every month of 2026-Q1, and they add up to 250,000.00, not 300,000.00",
+            "error[E0405]: [time.fixed] holds every month of 2026-Q1, and they add up to 250,000.00, not 300,000.00",
             "  --> plan.toml:9:1",
             "  |",
             "9 | \"2026-01\" = 100_000",
@@ -160,7 +160,7 @@ sales = 1_200_000
         "validate",
         &implied,
         &lines(&[
-            "error: [time.fixed] holds every month of 2026-Q1, and they add up to 250,000.00, not 300,000.00",
+            "error[E0405]: [time.fixed] holds every month of 2026-Q1, and they add up to 250,000.00, not 300,000.00",
             "  --> plan.toml:8:1",
             "  |",
             "8 | \"2026-01\" = 100_000",
@@ -192,7 +192,7 @@ week_start = "mon"
 "2026-03-W1" = 10
 "#;
     let expected = lines(&[
-        "error: 2026-03-W1 is held at 10.00, but none of its days has a positive weight to carry it",
+        "error[E0404]: 2026-03-W1 is held at 10.00, but none of its days has a positive weight to carry it",
         "   --> plan.toml:12:1",
         "   |",
         "12 | \"2026-03-W1\" = 10",
@@ -215,7 +215,7 @@ fn lists_nested_past_the_parser_depth_are_a_syntax_error_with_a_fix() {
         assert_eq!(code, Some(1), "{err}");
         assert!(out.is_empty());
         let first = err.lines().next().unwrap();
-        assert_eq!(first, "error: this is not valid TOML: cannot recurse further; max recursion depth met");
+        assert_eq!(first, "error[E0101]: this is not valid TOML: cannot recurse further; max recursion depth met");
         assert!(err.lines().nth(1).unwrap().starts_with("  --> plan.toml:1:"), "{err}");
         assert_eq!(
             err.lines().last().unwrap(),
@@ -241,7 +241,7 @@ weights = { 东北 = 1, 华北 = 2 }
         "decompose",
         plan,
         &lines(&[
-            "error: this is not valid TOML: invalid unquoted key, expected letters, numbers, `-`, `_`",
+            "error[E0101]: this is not valid TOML: invalid unquoted key, expected letters, numbers, `-`, `_`",
             "  --> plan.toml:9:13",
             "  |",
             "9 | weights = { 东北 = 1, 华北 = 2 }",
@@ -274,7 +274,7 @@ share = "60%"
         "validate",
         plan,
         &lines(&[
-            "error: the shares of the slots add up to 90%, not 100%",
+            "error[E0301]: the shares of the slots add up to 90%, not 100%",
             "   --> plan.toml:10:1",
             "   |",
             "10 | [[time.slots]]",
@@ -291,7 +291,7 @@ fn a_table_written_as_a_value_gets_a_help_that_parses() {
         "decompose",
         "plan = 5\n[target]\nsales = 1\n",
         &lines(&[
-            "error: [plan] must be a table, found an integer",
+            "error[E0103]: [plan] must be a table, found an integer",
             "  --> plan.toml:1:8",
             "  |",
             "1 | plan = 5",
@@ -320,15 +320,15 @@ fn refused_cleanly(command: &str, path: &str, says: &str) {
     let (status, stdout, stderr) = under_one_gigabyte(command, path);
     assert_eq!(status, Some(1), "salesplit {command} {path}: {stderr}");
     assert_eq!(stdout, "");
-    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(stderr.starts_with("error[E"), "{stderr}");
     assert!(stderr.contains(says), "{stderr}");
     assert!(stderr.contains("\n  = help: "), "{stderr}");
 }
 
 #[test]
 fn endless_or_huge_plans_are_refused_within_a_gigabyte() {
-    refused_cleanly("decompose", "/dev/zero", "error: /dev/zero is longer than 16 MB: too large to be a plan");
-    refused_cleanly("validate", "/dev/urandom", "error: the plan is not UTF-8 text");
+    refused_cleanly("decompose", "/dev/zero", "error[E0608]: /dev/zero is longer than 16 MB: too large to be a plan");
+    refused_cleanly("validate", "/dev/urandom", "error[E0601]: the plan is not UTF-8 text");
     let dir = tempfile::TempDir::new().unwrap();
     let folder = dir.path().to_str().unwrap().to_string();
     refused_cleanly("decompose", &folder, "is a folder, not a plan file");
@@ -386,35 +386,35 @@ by = "region"
 wieghts = { East = 1 }
 "#;
     let expected = lines(&[
-        "error: the shares of the slots add up to 30%, not 100%",
+        "error[E0301]: the shares of the slots add up to 30%, not 100%",
         "   --> plan.toml:22:1",
         "   |",
         "22 | [[time.slots]]",
         "   | ^^^^^^^^^^^^^^",
         "   = help: make the slots' percentages add up to exactly 100% of the day (these are 70% short)",
         "",
-        "error: unknown key `wieghts` in [[split]]",
+        "error[E0102]: unknown key `wieghts` in [[split]]",
         "   --> plan.toml:28:1",
         "   |",
         "28 | wieghts = { East = 1 }",
         "   | ^^^^^^^",
         "   = help: did you mean `weights`?",
         "",
-        "error: special day 2027-01-05 is not in the plan year (2026-01-01 to 2026-12-31)",
+        "error[E0403]: special day 2027-01-05 is not in the plan year (2026-01-01 to 2026-12-31)",
         "   --> plan.toml:13:1",
         "   |",
         "13 | \"2027-01-05\" = 2",
         "   | ^^^^^^^^^^^^",
         "   = help: correct the date, or move it to the plan that covers 2027-01-05; this plan can only weigh its own days",
         "",
-        "error: month 2026-02 has a share of the target but no day in it has a positive weight",
+        "error[E0404]: month 2026-02 has a share of the target but no day in it has a positive weight",
         "  --> plan.toml:7:2",
         "  |",
         "7 | [time]",
         "  |  ^^^^",
         "  = help: give some day of that month a positive weight (check `weekdays`, `workweek`, `spread` and [time.days]), or give the month a weight of 0 in `months`",
         "",
-        "error: [time.fixed] names 2026-13, which is not a period of this plan",
+        "error[E0406]: [time.fixed] names 2026-13, which is not a period of this plan",
         "   --> plan.toml:20:1",
         "   |",
         "20 | \"2026-13\" = 5",
@@ -442,10 +442,13 @@ sales = 1_000_000
 "#;
     let (status, stdout, stderr) = run_in(&[("plan.toml", plan)], &["validate", "plan.toml"]);
     assert_eq!((status, stdout.as_str()), (Some(1), ""));
-    assert!(stderr.contains("error: [time.fixed] names 2026-13, which is not a period of this plan\n"), "{stderr}");
+    assert!(
+        stderr.contains("error[E0406]: [time.fixed] names 2026-13, which is not a period of this plan\n"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(
-            "error: the holds inside 2026 add up to 2,000,000.00, more than the target `sales`\n  --> plan.toml:9:1\n"
+            "error[E0405]: the holds inside 2026 add up to 2,000,000.00, more than the target `sales`\n  --> plan.toml:9:1\n"
         ),
         "{stderr}"
     );
@@ -460,7 +463,7 @@ fn an_org_tree_too_large_to_hold_is_refused_from_the_member_counts() {
         plan += &format!("\n[[split]]\nby = \"s{i}\"\nweights = {{ {} }}\n", members.join(", "));
     }
     let expected = lines(&[
-        "error: the plan's org tree has 25,600,000,000 leaves, more than the 10,000,000 salesplit can hold",
+        "error[E0307]: the plan's org tree has 25,600,000,000 leaves, more than the 10,000,000 salesplit can hold",
         "   --> plan.toml:36:6",
         "   |",
         "36 | by = \"s7\"",
@@ -495,7 +498,7 @@ fn a_roster_repeated_under_a_thousand_products_is_refused_before_it_is_shared() 
     assert_eq!((status, stdout.as_str()), (Some(1), ""));
     assert!(
         stderr.starts_with(
-            "error: the plan's org tree has 20,000,000 leaves, more than the 10,000,000 salesplit can hold\n"
+            "error[E0307]: the plan's org tree has 20,000,000 leaves, more than the 10,000,000 salesplit can hold\n"
         ),
         "{stderr}"
     );
@@ -548,7 +551,8 @@ roster = "reps.csv"
     let (status, _, stderr) = run_in(&[("plan.toml", &partly), ("reps.csv", roster)], &["validate", "plan.toml"]);
     assert_eq!(status, Some(1));
     assert!(
-        stderr.starts_with("error: segment `referral` has a share of the target but no salesperson in reps.csv\n"),
+        stderr
+            .starts_with("error[E0303]: segment `referral` has a share of the target but no salesperson in reps.csv\n"),
         "{stderr}"
     );
 }
@@ -664,7 +668,7 @@ fn a_bare_number_where_a_percentage_belongs_is_refused_with_the_percentage_to_wr
         "validate",
         track,
         &lines(&[
-            "error: tolerance is 0.9, a bare number: it must be a percentage",
+            "error[E0205]: tolerance is 0.9, a bare number: it must be a percentage",
             "  --> plan.toml:8:13",
             "  |",
             "8 | tolerance = 0.9",
@@ -676,7 +680,7 @@ fn a_bare_number_where_a_percentage_belongs_is_refused_with_the_percentage_to_wr
         "validate",
         &track.replace("0.9", "5"),
         &lines(&[
-            "error: tolerance is 5, a bare number: it must be a percentage",
+            "error[E0205]: tolerance is 5, a bare number: it must be a percentage",
             "  --> plan.toml:8:13",
             "  |",
             "8 | tolerance = 5",
@@ -691,7 +695,7 @@ fn a_bare_number_where_a_percentage_belongs_is_refused_with_the_percentage_to_wr
         &[("plan.toml", growth), ("sales-2025.csv", baseline)],
         &["validate", "plan.toml"],
         &lines(&[
-            "error: growth is 0.15, a bare number: it must be a percentage",
+            "error[E0205]: growth is 0.15, a bare number: it must be a percentage",
             "  --> plan.toml:6:10",
             "  |",
             "6 | growth = 0.15",
@@ -704,7 +708,7 @@ fn a_bare_number_where_a_percentage_belongs_is_refused_with_the_percentage_to_wr
         "validate",
         funnel,
         &lines(&[
-            "error: a stage's rate is 0.25, a bare number: it must be a percentage",
+            "error[E0205]: a stage's rate is 0.25, a bare number: it must be a percentage",
             "  --> plan.toml:9:36",
             "  |",
             "9 | stages = [{ name = \"deals\", rate = 0.25 }]",
@@ -717,7 +721,7 @@ fn a_bare_number_where_a_percentage_belongs_is_refused_with_the_percentage_to_wr
         "validate",
         over,
         &lines(&[
-            "error: over_assign is 0.1, a bare number: it must be a percentage",
+            "error[E0205]: over_assign is 0.1, a bare number: it must be a percentage",
             "   --> plan.toml:10:15",
             "   |",
             "10 | over_assign = 0.1",
@@ -814,21 +818,21 @@ fixed = { "" = 1 }
 weights = { A = 1 }
 "#,
         &lines(&[
-            "error: split `region` has a member with a name of only spaces",
+            "error[E0107]: split `region` has a member with a name of only spaces",
             "  --> plan.toml:7:13",
             "  |",
             "7 | weights = { \"  \" = 1, B = 2 }",
             "  |             ^^^^",
             "  = help: write the member's name between the quotes, or remove the entry",
             "",
-            "error: split `product` has a member with an empty name",
+            "error[E0107]: split `product` has a member with an empty name",
             "   --> plan.toml:10:20",
             "   |",
             "10 | weights = { A = 1, \"\" = 2 }",
             "   |                    ^^",
             "   = help: write the member's name between the quotes, or remove the entry",
             "",
-            "error: split `product` has a member with an empty name",
+            "error[E0107]: split `product` has a member with an empty name",
             "   --> plan.toml:11:11",
             "   |",
             "11 | fixed = { \"\" = 1 }",

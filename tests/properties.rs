@@ -495,7 +495,7 @@ fn check_holds(spec: &PlanSpec) -> Result<(), TestCaseError> {
     let mut others = Vec::new();
     let mut missed: HashMap<String, (String, String)> = HashMap::new();
     for w in engine.warnings() {
-        prop_assert!(w.warning, "a warning that is not marked as one: {}", w.message);
+        prop_assert!(w.is_warning(), "a warning that is not marked as one: {}", w.message);
         match hold_warning(&w.message) {
             Some((label, got, hold)) => {
                 prop_assert!(missed.insert(label.clone(), (got, hold)).is_none(), "two warnings for {}", label);

@@ -54,7 +54,7 @@ fn a_date_that_is_not_a_date() {
     roster_fails(
         "name,region,weight,start,end\nAnn,East,1,2026-02-30,\nBob,West,1,,\n",
         &lines(&[
-            "error: `Ann`'s start `2026-02-30` is not a date",
+            "error[E0401]: `Ann`'s start `2026-02-30` is not a date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-02-30,",
@@ -70,7 +70,7 @@ fn an_end_date_in_words() {
     roster_fails(
         "name,region,weight,start,end\nAnn,East,1,,1 July\nBob,West,1,,\n",
         &lines(&[
-            "error: `Ann`'s end `1 July` is not a date",
+            "error[E0401]: `Ann`'s end `1 July` is not a date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,,1 July",
@@ -85,7 +85,7 @@ fn an_end_before_the_start() {
     roster_fails(
         "name,region,weight,start,end\nAnn,East,1,2026-05-01,2026-04-30\nBob,West,1,,\n",
         &lines(&[
-            "error: `Ann`'s end 2026-04-30 is before their start 2026-05-01",
+            "error[E0503]: `Ann`'s end 2026-04-30 is before their start 2026-05-01",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-05-01,2026-04-30",
@@ -100,7 +100,7 @@ fn a_ramp_step_that_is_not_a_percentage() {
     roster_fails(
         "name,region,weight,start,ramp\nAnn,East,1,2026-05-01,25%|0.5|75%\nBob,West,1,,\n",
         &lines(&[
-            "error: step 2 of `Ann`'s ramp, `0.5`, is not a percentage",
+            "error[E0503]: step 2 of `Ann`'s ramp, `0.5`, is not a percentage",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-05-01,25%|0.5|75%",
@@ -115,7 +115,7 @@ fn an_empty_ramp_step() {
     roster_fails(
         "name,region,weight,start,ramp\nAnn,East,1,2026-05-01,25%||75%\nBob,West,1,,\n",
         &lines(&[
-            "error: step 2 of `Ann`'s ramp is empty",
+            "error[E0503]: step 2 of `Ann`'s ramp is empty",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-05-01,25%||75%",
@@ -130,7 +130,7 @@ fn a_ramp_step_of_zero() {
     roster_fails(
         "name,region,weight,start,ramp\nAnn,East,1,2026-05-01,0%|50%\nBob,West,1,,\n",
         &lines(&[
-            "error: step 1 of `Ann`'s ramp, 0%, is not above 0%",
+            "error[E0503]: step 1 of `Ann`'s ramp, 0%, is not above 0%",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-05-01,0%|50%",
@@ -145,7 +145,7 @@ fn a_ramp_step_above_100_percent() {
     roster_fails(
         "name,region,weight,start,ramp\nAnn,East,1,2026-05-01,50%|120%\nBob,West,1,,\n",
         &lines(&[
-            "error: step 2 of `Ann`'s ramp, 120%, is above 100%",
+            "error[E0503]: step 2 of `Ann`'s ramp, 120%, is above 100%",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-05-01,50%|120%",
@@ -160,7 +160,7 @@ fn a_ramp_that_goes_down() {
     roster_fails(
         "name,region,weight,start,ramp\nAnn,East,1,2026-05-01,25%|75%|50%\nBob,West,1,,\n",
         &lines(&[
-            "error: `Ann`'s ramp goes down at step 3 (75% then 50%)",
+            "error[E0503]: `Ann`'s ramp goes down at step 3 (75% then 50%)",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,2026-05-01,25%|75%|50%",
@@ -175,7 +175,7 @@ fn a_ramp_with_an_empty_start() {
     roster_fails(
         "name,region,weight,start,ramp\nAnn,East,1,,25%|50%\nBob,West,1,,\n",
         &lines(&[
-            "error: `Ann` has a ramp but no start date",
+            "error[E0503]: `Ann` has a ramp but no start date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,,25%|50%",
@@ -191,7 +191,7 @@ fn a_ramp_in_a_roster_without_a_start_column() {
     roster_fails(
         "name,region,weight,ramp\nAnn,East,1,25%|50%\nBob,West,1,\n",
         &lines(&[
-            "error: `Ann` has a ramp but no start date",
+            "error[E0503]: `Ann` has a ramp but no start date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,25%|50%",
@@ -207,7 +207,7 @@ fn a_max_that_is_not_a_number() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,lots,\nBob,West,1,,\n",
         &lines(&[
-            "error: the max of `Ann` is not usable: `lots` is not a number",
+            "error[E0201]: the max of `Ann` is not usable: `lots` is not a number",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,lots,",
@@ -222,7 +222,7 @@ fn a_max_with_commas_that_do_not_separate_thousands() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,\"12,00,000\",\nBob,West,1,,\n",
         &lines(&[
-            "error: the max of `Ann` is not usable: `12,00,000` is not a number; a comma may only separate thousands, as in 1,200,000.50",
+            "error[E0201]: the max of `Ann` is not usable: `12,00,000` is not a number; a comma may only separate thousands, as in 1,200,000.50",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,\"12,00,000\",",
@@ -237,7 +237,7 @@ fn a_negative_min() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,,-500\nBob,West,1,,\n",
         &lines(&[
-            "error: the min of `Ann` is negative (-500)",
+            "error[E0204]: the min of `Ann` is negative (-500)",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,,-500",
@@ -252,7 +252,7 @@ fn a_max_above_100_percent() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,120%,\nBob,West,1,,\n",
         &lines(&[
-            "error: the max of `Ann` is 120%, more than 100% of their region's target",
+            "error[E0503]: the max of `Ann` is 120%, more than 100% of their region's target",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,120%,",
@@ -267,7 +267,7 @@ fn a_max_finer_than_the_precision() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,\"1,000.005\",\nBob,West,1,,\n",
         &lines(&[
-            "error: the max of `Ann` = 1,000.005 is not a multiple of the precision 0.01",
+            "error[E0208]: the max of `Ann` = 1,000.005 is not a multiple of the precision 0.01",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,\"1,000.005\",",
@@ -282,14 +282,14 @@ fn a_min_above_the_max() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,500000,\"600,000\"\nBob,West,1,20%,30%\nCid,West,1,10%,900000\n",
         &lines(&[
-            "error: the min of `Ann` (600,000) is above their max (500000)",
+            "error[E0503]: the min of `Ann` (600,000) is above their max (500000)",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,500000,\"600,000\"",
             "  |                    ^^^^^^^",
             "  = help: lower the min or raise the max: the min is a floor on `Ann`'s annual target, the max a cap",
             "",
-            "error: the min of `Bob` (30%) is above their max (20%)",
+            "error[E0503]: the min of `Bob` (30%) is above their max (20%)",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,1,20%,30%",
@@ -306,7 +306,7 @@ fn an_unquoted_amount_with_commas_spills_past_the_header() {
     roster_fails(
         "name,region,weight,max,min\nAnn,East,1,1,200,000,\nBob,West,1,,\n",
         &lines(&[
-            "error: the row of `Ann` has 7 cells but the header has 5 columns",
+            "error[E0605]: the row of `Ann` has 7 cells but the header has 5 columns",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,1,1,200,000,",
@@ -324,14 +324,14 @@ fn every_bad_cell_is_reported_in_one_run() {
          Bob,West,1,2026-05-01,2026-04-30,,-1,\n\
          Cid,West,1,,,,,\n",
         &lines(&[
-            "error: the weight of `Ann` is not usable: `abc` is not a number",
+            "error[E0201]: the weight of `Ann` is not usable: `abc` is not a number",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,abc,2026-13-01,,50%|25%,,",
             "  |          ^^^",
             "  = help: write a relative weight such as 1 or 1.2, or a percentage such as 30%",
             "",
-            "error: `Ann`'s start `2026-13-01` is not a date",
+            "error[E0401]: `Ann`'s start `2026-13-01` is not a date",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,abc,2026-13-01,,50%|25%,,",
@@ -339,21 +339,21 @@ fn every_bad_cell_is_reported_in_one_run() {
             "  = note: there is no month 13; months run from 01 to 12",
             "  = help: write the first day in seat as YYYY-MM-DD, e.g. 2026-04-01",
             "",
-            "error: `Ann`'s ramp goes down at step 2 (50% then 25%)",
+            "error[E0503]: `Ann`'s ramp goes down at step 2 (50% then 25%)",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,abc,2026-13-01,,50%|25%,,",
             "  |                              ^^^",
             "  = help: a ramp never decreases: make step 2 at least 50%",
             "",
-            "error: `Bob`'s end 2026-04-30 is before their start 2026-05-01",
+            "error[E0503]: `Bob`'s end 2026-04-30 is before their start 2026-05-01",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,1,2026-05-01,2026-04-30,,-1,",
             "  |                       ^^^^^^^^^^",
             "  = help: the end is the last day in seat: write a date on or after 2026-05-01, or correct the start",
             "",
-            "error: the max of `Bob` is negative (-1)",
+            "error[E0204]: the max of `Bob` is negative (-1)",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,West,1,2026-05-01,2026-04-30,,-1,",

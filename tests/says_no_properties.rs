@@ -110,12 +110,12 @@ proptest! {
         }
         if let Err(e) = outcome {
             let message = e.to_string();
-            prop_assert!(message.starts_with("error: "), "{}", message);
+            prop_assert!(message.starts_with("error[E"), "{}", message);
             prop_assert!(!e.diagnostics().is_empty(), "a refusal of a plan is a list of problems:\n{}", message);
             for d in e.diagnostics() {
                 let shown = d.to_string();
                 // Each problem on its own: an error, in a file at a line, with a fix.
-                prop_assert!(!d.warning && shown.starts_with("error: "), "{}", shown);
+                prop_assert!(!d.is_warning() && shown.starts_with("error[E"), "{}", shown);
                 let at = d.location.as_ref();
                 prop_assert!(at.is_some(), "every problem says where it is:\n{}", shown);
                 let at = at.expect("checked");

@@ -115,11 +115,11 @@ fn rows_and_cols_must_name_dimensions_once() {
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
-        "error: --rows/--cols name `product`, which is not a dimension of the breakdown\n = help: the dimensions of this breakdown are: region, quarter (add others with --by)\n"
+        "error[E0801]: --rows/--cols name `product`, which is not a dimension of the breakdown\n = help: the dimensions of this breakdown are: region, quarter (add others with --by)\n"
     );
     let (code, _, err) = run(&["decompose", "examples/company.toml", "--rows", "region", "--cols", "region"], &[]);
     assert_eq!(code, Some(1));
-    assert!(err.starts_with("error: --rows/--cols name `region` twice\n"), "{err}");
+    assert!(err.starts_with("error[E0802]: --rows/--cols name `region` twice\n"), "{err}");
 }
 
 #[test]

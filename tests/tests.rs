@@ -12,6 +12,8 @@ mod calendar;
 mod csv_says_no;
 // The worked examples and the CLI's behaviour on the shipped example plans.
 mod decompose;
+// Every error code has a catalogue test and a row in README's Errors table.
+mod error_codes;
 // The error catalogue of plan files: the whole of stderr for every kind of bad input.
 mod errors;
 // The error catalogue of the planning models: metrics, funnel, people, history.

@@ -416,7 +416,7 @@ fn rows_after_the_as_of_date_are_named_and_left_out_of_the_figures_to_date() {
     assert_eq!(status, Some(0));
     assert_eq!(
         stderr,
-        "warning: 1 row (330.00 in all) is dated after the as-of date, 2026-03-14, so it is not in the figures to date\n  \
+        "warning[W0111]: 1 row (330.00 in all) is dated after the as-of date, 2026-03-14, so it is not in the figures to date\n  \
          --> sales.csv\n  \
          = help: pass --as-of 2026-03-15 (the last date in the actuals) to count it\n"
     );
@@ -468,7 +468,7 @@ fn rows_of_unknown_members_go_to_unplanned_with_a_warning() {
     assert_eq!(
         stderr,
         [
-            "warning: 2 rows (10.50 in all) name members that are not in the plan; they are reported under `(unplanned)`",
+            "warning[W0110]: 2 rows (10.50 in all) name members that are not in the plan; they are reported under `(unplanned)`",
             "  --> sales.csv line 3",
             "  |",
             "3 | 2026-01-06,East,Zed,7.50",
@@ -515,7 +515,10 @@ fn strict_refuses_unknown_members() {
     let (status, stdout, stderr) = run_in(&files, &track_args(&["--as-of", "2026-01-31", "--strict"]));
     assert_eq!(status, Some(1));
     assert_eq!(stdout, "");
-    assert!(stderr.starts_with("error: 2 rows (10.50 in all) name members that are not in the plan\n"), "{stderr}");
+    assert!(
+        stderr.starts_with("error[E0704]: 2 rows (10.50 in all) name members that are not in the plan\n"),
+        "{stderr}"
+    );
     // A file with only planned members passes --strict.
     let clean = "date,region,salesperson,sales\n2026-01-05,East,Ann,100\n";
     let files = [("plan.toml", WITH_REPS), ("reps.csv", REPS), ("sales.csv", clean)];
@@ -532,7 +535,7 @@ fn rows_outside_the_plan_year_are_warned_about_and_left_out() {
     assert_eq!(status, Some(0));
     assert_eq!(
         stderr,
-        "warning: 2 rows (1,020.00 in all) are dated outside the plan year (2026-01-01 to 2026-12-31) and are left out\n  \
+        "warning[W0109]: 2 rows (1,020.00 in all) are dated outside the plan year (2026-01-01 to 2026-12-31) and are left out\n  \
          --> sales.csv\n  \
          = help: track those rows with the plan of their year, or leave them out of the file\n"
     );
@@ -565,8 +568,9 @@ fn actuals_without_the_salesperson_column_are_tracked_by_region() {
     let (status, stdout, stderr) = run_in(&files, &track_args(&["--as-of", "2026-03-31", "--by", "salesperson"]));
     assert_eq!((status, stdout.as_str()), (Some(1), ""));
     assert!(
-        stderr
-            .starts_with("error: the actuals have no `salesperson` column, so they cannot be tracked by salesperson\n"),
+        stderr.starts_with(
+            "error[E0603]: the actuals have no `salesperson` column, so they cannot be tracked by salesperson\n"
+        ),
         "{stderr}"
     );
 }
@@ -583,7 +587,7 @@ fn actuals_with_salespeople_but_no_region_are_tracked_by_the_company() {
     assert_eq!(status, Some(0));
     assert_eq!(
         stderr,
-        "warning: the actuals have no `region` column, so their salesperson column cannot be placed and they are tracked by the company as a whole\n  \
+        "warning[W0108]: the actuals have no `region` column, so their salesperson column cannot be placed and they are tracked by the company as a whole\n  \
          --> sales.csv\n  \
          = help: add a `region` column to track deeper\n"
     );

@@ -92,7 +92,7 @@ fn an_unknown_metric_lists_the_plan_s_metrics() {
         &[("plan.toml", COUNT_FIRST), ("sales.csv", COUNT_FIRST_SALES)],
         &["track", "plan.toml", "--actuals", "sales.csv", "--metric", "deal"],
         &lines(&[
-            "error: --metric `deal` is not a metric of this plan",
+            "error[E0809]: --metric `deal` is not a metric of this plan",
             " = help: did you mean `--metric deals`? The plan's metrics are: deals, sales",
         ]),
     );
@@ -107,7 +107,7 @@ fn two_amounts_without_metric_are_ambiguous() {
         &[("plan.toml", &plan), ("sales.csv", COUNT_FIRST_SALES)],
         &["track", "plan.toml", "--actuals", "sales.csv"],
         &lines(&[
-            "error: this plan has 2 amounts (margin, sales), and track compares one of them with the actuals",
+            "error[E0811]: this plan has 2 amounts (margin, sales), and track compares one of them with the actuals",
             "   --> plan.toml:10:9",
             "   |",
             "10 | [target.sales]",
@@ -137,7 +137,7 @@ fn an_unknown_metric_in_the_track_table_is_refused_where_it_is_written() {
             &[("plan.toml", &plan)],
             &[command, "plan.toml"],
             &lines(&[
-                "error: [track] metric `deal` is not a metric of this plan",
+                "error[E0110]: [track] metric `deal` is not a metric of this plan",
                 "   --> plan.toml:23:10",
                 "   |",
                 "23 | metric = \"deal\"",
@@ -170,7 +170,7 @@ fn a_plan_of_levels_only_has_nothing_to_track() {
         &[("plan.toml", LEVELS_ONLY), ("sales.csv", "date,region,share\n2026-01-05,East,3\n")],
         &["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31"],
         &lines(&[
-            "error: this plan has nothing to track: `share` is a level, not shared down the plan, so no member has a target that sales add up to",
+            "error[E0703]: this plan has nothing to track: `share` is a level, not shared down the plan, so no member has a target that sales add up to",
             "  --> plan.toml:5:9",
             "  |",
             "5 | [target.share]",
@@ -190,7 +190,7 @@ fn a_level_named_by_metric_is_refused() {
         &[("plan.toml", &plan), ("sales.csv", COUNT_FIRST_SALES)],
         &["track", "plan.toml", "--actuals", "sales.csv", "--metric", "share"],
         &lines(&[
-            "error: --metric `share` is a level: it is not shared, so no member has a target that sales add up to",
+            "error[E0810]: --metric `share` is a level: it is not shared, so no member has a target that sales add up to",
             " = help: track an amount or a count: --metric deals or --metric sales",
         ]),
     );
@@ -377,7 +377,7 @@ fn today_past_the_last_actual_date_is_warned_about() {
     assert_eq!(
         err,
         lines(&[
-            "warning: no --as-of, so the as-of date is today, 2026-12-03, but the actuals end 2026-02-05, 301 days before it, so the days after 2026-02-05 count as days without a sale",
+            "warning[W0112]: no --as-of, so the as-of date is today, 2026-12-03, but the actuals end 2026-02-05, 301 days before it, so the days after 2026-02-05 count as days without a sale",
             "  --> sales.csv",
             "  = help: pass --as-of 2026-02-05 to track up to the last day the actuals cover, or --as-of 2026-12-03 if nothing was sold since",
         ])
@@ -615,7 +615,7 @@ fn explain_says_which_members_a_name_could_mean() {
     assert_eq!(
         err,
         lines(&[
-            "error: --cell `smith` is not a member of any split, nor a period of this plan",
+            "error[E0807]: --cell `smith` is not a member of any split, nor a period of this plan",
             " = help: did you mean `rep=Smith, John`?",
         ])
     );
@@ -624,7 +624,7 @@ fn explain_says_which_members_a_name_could_mean() {
     assert_eq!(
         err,
         lines(&[
-            "error: --cell `Bob` is not a member of any split, nor a period of this plan",
+            "error[E0807]: --cell `Bob` is not a member of any split, nor a period of this plan",
             r#" = help: the members are region: East, West; rep: Smith, John, Li "Big" Wei, Ann"#,
         ])
     );
@@ -633,7 +633,7 @@ fn explain_says_which_members_a_name_could_mean() {
     assert_eq!(
         err,
         lines(&[
-            r#"error: --cell `rep="Smith, John` opens a double quote that it does not close"#,
+            r#"error[E0806]: --cell `rep="Smith, John` opens a double quote that it does not close"#,
             r#" = help: close the quoted value, e.g. --cell 'salesperson="Smith, John"' (a quote inside it is written "")"#,
         ])
     );
@@ -647,7 +647,7 @@ fn explain_names_the_known_path_as_track_does() {
     assert_eq!(
         err,
         lines(&[
-            "error: rep `Ann` is not in the plan under region `East`",
+            "error[E0807]: rep `Ann` is not in the plan under region `East`",
             " = help: in the plan, rep `Ann` is under region `West`: e.g. --cell 'region=West,rep=Ann'",
         ])
     );
@@ -709,7 +709,7 @@ fn a_whole_week_is_named_by_its_dates_in_messages() {
         &[("plan.toml", BY_DAYS)],
         &["decompose", "plan.toml", "--period", "next-week", "--today", "2026-03-29", "--by", "month"],
         &lines(&[
-            "error: --period next-week is a week (2026-03-30 to 2026-04-05), finer than the breakdown's month level",
+            "error[E0804]: --period next-week is a week (2026-03-30 to 2026-04-05), finer than the breakdown's month level",
             " = help: ask for weeks with --by week, or for --period this-month",
         ]),
     );
@@ -785,7 +785,7 @@ fn the_unplanned_note_names_the_whole_known_path_in_replan_and_explain() {
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         lines(&[
-            "error: salesperson `王磊` is not in the plan under region `华东`, product `A`",
+            "error[E0807]: salesperson `王磊` is not in the plan under region `华东`, product `A`",
             " = help: in the plan, salesperson `王磊` is under region `东北`, product `A`: e.g. --cell 'region=东北,product=A,salesperson=王磊'",
         ])
     );

@@ -25,7 +25,7 @@ fn a_person_above_twice_the_team_average_is_a_warning() {
         .args(&["validate", "plan.toml"])
         .stdout("plan.toml is valid: 700,000.00 sales for 2026, split by region (1), salesperson (3); 1 warning\n")
         .stderr(&lines(&[
-            "warning: salesperson Ann in East has a target of 500,000.00, more than twice the average of 233,333.33 for the 3 people there",
+            "warning[W0104]: salesperson Ann in East has a target of 500,000.00, more than twice the average of 233,333.33 for the 3 people there",
             "  --> reps.csv line 2",
             "  |",
             "2 | Ann,East,5",
@@ -65,7 +65,7 @@ fn growth_above_half_a_ramp_over_a_year_and_heavy_over_assignment_are_warnings()
         [
             // 100 x (110% + 112% + 162% + 115%) = 499.
             "note: target `sales` = 499.00 from sales-2025.csv: Q1 100 × 110% + Q2 100 × 112% + Q3 100 × 162% + Q4 100 × 115%",
-            "warning: growth of 62% for `sales` in Q3 is above 50%",
+            "warning[W0105]: growth of 62% for `sales` in Q3 is above 50%",
             "  --> plan.toml:5:41",
             "  |",
             "5 | growth = { Q1 = \"10%\", Q2 = \"12%\", Q3 = \"62%\", Q4 = \"15%\" }",
@@ -73,7 +73,7 @@ fn growth_above_half_a_ramp_over_a_year_and_heavy_over_assignment_are_warnings()
             "  = note: the target is last year's sales plus more than half again",
             "  = help: check the rate; if it is meant, say why in the plan's name or a comment",
             "",
-            "warning: split `salesperson` is over-assigned by 35%, more than 30%",
+            "warning[W0106]: split `salesperson` is over-assigned by 35%, more than 30%",
             "   --> plan.toml:12:1",
             "   |",
             "12 | over_assign = \"35%\"",
@@ -81,7 +81,7 @@ fn growth_above_half_a_ramp_over_a_year_and_heavy_over_assignment_are_warnings()
             "   = note: the people's targets add up to 135% of their parent's",
             "   = help: over-assignment usually covers a few people missing their number; check the rate",
             "",
-            "warning: salesperson Bob's ramp lasts 13 months, more than a year",
+            "warning[W0107]: salesperson Bob's ramp lasts 13 months, more than a year",
             "  --> reps.csv line 3",
             "  |",
             "3 | Bob,East,1,2026-02-01,10%|20%|30%|40%|50%|60%|70%|80%|85%|90%|95%|97%|99%",

@@ -503,7 +503,7 @@ fn more_rows_than_a_sheet_holds_is_refused_without_touching_the_file() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.starts_with("error: the breakdown has 1,051,200 cells, more rows than an Excel sheet holds"),
+        stderr.starts_with("error[E0812]: the breakdown has 1,051,200 cells, more rows than an Excel sheet holds"),
         "{stderr}"
     );
     assert!(stderr.contains("1,048,576") && stderr.contains("--format csv"), "{stderr}");

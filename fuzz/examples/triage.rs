@@ -47,7 +47,7 @@ fn main() {
 
         let key = match outcome {
             Ok(Ok(())) => "ok".to_string(),
-            Ok(Err(m)) => format!("refused without `error:`: {}", m.lines().nth(1).unwrap_or("")),
+            Ok(Err(m)) => format!("refused without `error[E`: {}", m.lines().nth(1).unwrap_or("")),
             Err(_) => format!("panic at {}", WHERE.lock().unwrap()),
         };
         groups.entry(key).or_default().push((data.len(), file));

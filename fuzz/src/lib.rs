@@ -4,7 +4,7 @@
 //!
 //! Every check feeds one input to the library and returns `Ok(())` when the
 //! outcome is acceptable: the input ran to the end, or it was refused with an
-//! error whose message starts with `error:`. A refusal worded otherwise is
+//! error whose message starts with `error[E`. A refusal worded otherwise is
 //! returned as `Err(message)`; a panic is left to propagate (that is what the
 //! fuzzer and the tests look for).
 //!
@@ -216,17 +216,17 @@ impl CellSink for Discard {
     }
 }
 
-/// The outcome of a run: a refusal must read `error: ...` (formatting it
+/// The outcome of a run: a refusal must read `error[E....]: ...` (formatting it
 /// must not panic either).
 fn judge(outcome: salesplit::Result<()>) -> Result<(), String> {
     match outcome {
         Ok(()) => Ok(()),
         Err(e) => {
             let message = e.to_string();
-            if message.starts_with("error:") {
+            if message.starts_with("error[E") {
                 Ok(())
             } else {
-                Err(format!("a refusal that does not start with `error:`:\n{message}"))
+                Err(format!("a refusal that does not start with `error[E`:\n{message}"))
             }
         }
     }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::args::{CompletionsArgs, InitArgs, Shell, Template};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 
 /// Where a template names its roster file; init puts the derived name there.
@@ -73,7 +73,7 @@ pub fn init(args: &InitArgs) -> Result<(), Error> {
     check_folder(&plan)?;
     let Some(plan_name) = plan.file_name() else {
         return Err(Error::invalid(
-            Diagnostic::new(format!("{} does not name a file", plan.display()))
+            Diagnostic::new(Code::NotAFile, format!("{} does not name a file", plan.display()))
                 .help(format!("name the plan file, e.g. salesplit init {DEFAULT_PLAN}")),
         ));
     };
@@ -114,12 +114,12 @@ pub fn init(args: &InitArgs) -> Result<(), Error> {
 /// typo in a path does not quietly create a tree somewhere unexpected.
 fn check_folder(plan: &Path) -> Result<(), Error> {
     if plan.is_dir() {
-        return Err(Error::invalid(Diagnostic::new(format!("{} is a folder, not a plan file", plan.display())).help(
-            format!(
+        return Err(Error::invalid(
+            Diagnostic::new(Code::NotAFile, format!("{} is a folder, not a plan file", plan.display())).help(format!(
                 "name the plan file inside it, e.g. salesplit init {}",
                 shell_word(&plan.join(DEFAULT_PLAN).display().to_string())
-            ),
-        )));
+            )),
+        ));
     }
     // `plans/` names a folder even when there is none; without this check
     // the rename would fail with the system's bare "Not a directory".
@@ -140,7 +140,9 @@ fn check_folder(plan: &Path) -> Result<(), Error> {
             "create the folder first, or name a FILE in a folder that exists",
         ),
     };
-    Err(Error::invalid(Diagnostic::new(format!("cannot write {}: {problem}", plan.display())).help(help)))
+    Err(Error::invalid(
+        Diagnostic::new(Code::CannotWrite, format!("cannot write {}: {problem}", plan.display())).help(help),
+    ))
 }
 
 /// The plan's file stem as text: the roster's name is made from it and
@@ -148,8 +150,11 @@ fn check_folder(plan: &Path) -> Result<(), Error> {
 fn utf8_stem(plan: &Path) -> Result<&str, Error> {
     plan.file_stem().and_then(|s| s.to_str()).ok_or_else(|| {
         Error::invalid(
-            Diagnostic::new(format!("cannot name the roster of {}: its file name is not UTF-8 text", plan.display()))
-                .help("give the plan a file name in UTF-8 text, e.g. plan.toml"),
+            Diagnostic::new(
+                Code::CannotWrite,
+                format!("cannot name the roster of {}: its file name is not UTF-8 text", plan.display()),
+            )
+            .help("give the plan a file name in UTF-8 text, e.g. plan.toml"),
         )
     })
 }
@@ -169,8 +174,11 @@ fn taken(path: &Path) -> Result<bool, Error> {
 fn refuse_special(path: &Path) -> Result<(), Error> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() && !meta.is_dir() => Err(Error::invalid(
-            Diagnostic::new(format!("{} is not a regular file (a device, FIFO or socket)", path.display()))
-                .help(format!("name a new file for the plan, e.g. salesplit init {DEFAULT_PLAN}")),
+            Diagnostic::new(
+                Code::NotAFile,
+                format!("{} is not a regular file (a device, FIFO or socket)", path.display()),
+            )
+            .help(format!("name a new file for the plan, e.g. salesplit init {DEFAULT_PLAN}")),
         )),
         _ => Ok(()),
     }
@@ -202,7 +210,7 @@ fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template) -> Re
             help.push_str(&format!(" (its roster: {})", r.display()));
         }
     }
-    Err(Error::invalid(Diagnostic::new(message).help(help)))
+    Err(Error::invalid(Diagnostic::new(Code::WouldOverwrite, message).help(help)))
 }
 
 /// `plan-2.toml`, `plan-3.toml`…: the first plan name beside `plan` whose

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use clap::Parser;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{CellSink, Engine, Listing, Pivots};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
@@ -150,21 +150,27 @@ fn warn(warnings: &[Diagnostic]) {
 fn check_table(view: &ViewArgs, cells: u64) -> Result<(), Error> {
     if cells > view.max_cells {
         return Err(Error::invalid(
-            Diagnostic::new(format!(
-                "the breakdown has {} cells, more than --max-cells {}",
-                thousands(cells.into()),
-                thousands(view.max_cells.into())
-            ))
+            Diagnostic::new(
+                Code::TooManyCells,
+                format!(
+                    "the breakdown has {} cells, more than --max-cells {}",
+                    thousands(cells.into()),
+                    thousands(view.max_cells.into())
+                ),
+            )
             .note("at a few million cells a second that is a long run and a very large file")
             .help("narrow --by (e.g. --by region,month) or --period, or raise --max-cells if you mean it"),
         ));
     }
     if view.format == Format::Xlsx && cells > XLSX_MAX_CELLS {
         return Err(Error::invalid(
-            Diagnostic::new(format!(
+            Diagnostic::new(
+                Code::TooManyCells,
+                format!(
                 "the breakdown has {} cells, more rows than an Excel sheet holds (1,048,576 with the header and total)",
                 thousands(cells.into())
-            ))
+            ),
+            )
             .help("use --format csv, or a coarser --by or a shorter --period"),
         ));
     }
@@ -172,10 +178,10 @@ fn check_table(view: &ViewArgs, cells: u64) -> Result<(), Error> {
         return Ok(());
     }
     Err(Error::invalid(
-        Diagnostic::new(format!(
-            "the table would have {} cells, too many to read in a terminal",
-            thousands(cells.into())
-        ))
+        Diagnostic::new(
+            Code::TooManyCells,
+            format!("the table would have {} cells, too many to read in a terminal", thousands(cells.into())),
+        )
         .help("write them with --format csv --output FILE, or narrow --by (e.g. --by region,month) or --period"),
     ))
 }
@@ -285,14 +291,17 @@ fn check_layout(view: &ViewArgs, engine: &Engine, breakdown: &crate::engine::Bre
                 None => format!("the dimensions of this breakdown are: {} (add others with --by)", dims.join(", ")),
             };
             return Err(Error::invalid(
-                Diagnostic::new(format!("--rows/--cols name `{name}`, which is not a dimension of the breakdown"))
-                    .help(help),
+                Diagnostic::new(
+                    Code::UnknownDimension,
+                    format!("--rows/--cols name `{name}`, which is not a dimension of the breakdown"),
+                )
+                .help(help),
             ));
         }
         let key = if time { header.time.as_str() } else { name.as_str() };
         if seen.contains(&key) {
             return Err(Error::invalid(
-                Diagnostic::new(format!("--rows/--cols name `{name}` twice"))
+                Diagnostic::new(Code::BadDimensions, format!("--rows/--cols name `{name}` twice"))
                     .help("put each dimension either down the side (--rows) or across (--cols), once"),
             ));
         }
@@ -432,7 +441,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     check_before_actuals(view, &engine)?;
     let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::invalid(
-            Diagnostic::new(format!("cannot read actuals {}: no such file", args.actuals.display()))
+            Diagnostic::new(Code::CannotRead, format!("cannot read actuals {}: no such file", args.actuals.display()))
                 .help("check the --actuals path; a relative path is read from the folder salesplit runs in"),
         ),
         _ => Error::Io { path: args.actuals.clone(), action: "read", source },

@@ -5,7 +5,7 @@
 use chrono::{Days, NaiveDate};
 
 use crate::calendar::{Calendar, CalendarKind, Level, Period};
-use crate::diagnostic::{suggest, Diagnostic};
+use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 
@@ -122,17 +122,20 @@ fn by_list(text: &str, names: &[&str], calendar: &Calendar) -> Result<(Vec<usize
         };
         if name.is_empty() {
             errors.push(
-                Diagnostic::new(format!("--by `{text}` has an empty name"))
+                Diagnostic::new(Code::BadDimensions, format!("--by `{text}` has an empty name"))
                     .help("separate names with single commas, e.g. --by region,month"),
             );
         } else if let Some(v) = view {
             match time {
                 Some(first) if first != v => errors.push(
-                    Diagnostic::new(format!(
-                        "--by names two time levels, {} and {}",
-                        view_name(calendar, first),
-                        view_name(calendar, v)
-                    ))
+                    Diagnostic::new(
+                        Code::BadDimensions,
+                        format!(
+                            "--by names two time levels, {} and {}",
+                            view_name(calendar, first),
+                            view_name(calendar, v)
+                        ),
+                    )
                     .help("keep one time level; a coarser level is the sum of the finer one"),
                 ),
                 _ => time = Some(v),
@@ -157,7 +160,9 @@ fn by_list(text: &str, names: &[&str], calendar: &Calendar) -> Result<(Vec<usize
             } else {
                 ("a split of this plan or a time level", help)
             };
-            errors.push(Diagnostic::new(format!("--by names `{name}`, which is not {what}")).help(help));
+            errors.push(
+                Diagnostic::new(Code::UnknownDimension, format!("--by names `{name}`, which is not {what}")).help(help),
+            );
         }
     }
     if !errors.is_empty() {
@@ -194,10 +199,11 @@ fn finer(
     let have = view_name(calendar, time);
     let by: Vec<&str> = kept.iter().copied().chain([want]).collect();
     match relative {
-        None => {
-            Diagnostic::new(format!("--period {} is a {want}, finer than the breakdown's {have} level", period.label))
-                .help(format!("ask for {want}s with --by {}, or for a period of a {have} or coarser", by.join(",")))
-        }
+        None => Diagnostic::new(
+            Code::PeriodTooFine,
+            format!("--period {} is a {want}, finer than the breakdown's {have} level", period.label),
+        )
+        .help(format!("ask for {want}s with --by {}, or for a period of a {have} or coarser", by.join(","))),
         Some(word) => {
             let coarser = match time {
                 TimeView::Tree(Level::Week) | TimeView::IsoWeek => Some("this-week"),
@@ -209,10 +215,10 @@ fn finer(
                 Some(c) => format!("--period {c}"),
                 None => format!("a period of a {have} or coarser"),
             };
-            Diagnostic::new(format!(
-                "--period {word} is a {want} ({}), finer than the breakdown's {have} level",
-                period.label
-            ))
+            Diagnostic::new(
+                Code::PeriodTooFine,
+                format!("--period {word} is a {want} ({}), finer than the breakdown's {have} level", period.label),
+            )
             .help(format!("ask for {want}s with --by {}, or for {instead}", by.join(",")))
         }
     }
@@ -242,11 +248,14 @@ fn relative(plan: &Plan, calendar: &Calendar, word: &str, today: NaiveDate, time
         };
         let from = if word == "tomorrow" { format!(", the day after {today}") } else { String::new() };
         Error::invalid(
-            Diagnostic::new(format!(
-                "--period {word} {what}{from}, outside this plan, which covers {} to {}",
-                calendar.start(),
-                calendar.end()
-            ))
+            Diagnostic::new(
+                Code::PeriodOutsidePlan,
+                format!(
+                    "--period {word} {what}{from}, outside this plan, which covers {} to {}",
+                    calendar.start(),
+                    calendar.end()
+                ),
+            )
             .help(format!(
                 "run the plan that covers {date}, or pass a date inside this one with --today (e.g. --today {})",
                 calendar.start()
@@ -283,7 +292,7 @@ fn relative(plan: &Plan, calendar: &Calendar, word: &str, today: NaiveDate, time
             let unit = calendar.level_name(level);
             let last = &periods[i - 1];
             Err(Error::invalid(
-                Diagnostic::new(format!(
+                Diagnostic::new(Code::PeriodOutsidePlan, format!(
                     "--period {word}: today, {date}, is in {}, the last {unit} of this plan, so there is no next {unit}",
                     last.label
                 ))
@@ -324,19 +333,25 @@ fn whole_week(
         if next && first > calendar.end() && date <= calendar.end() {
             let last_week = weeks.last().map_or("", |w| w.label.as_str());
             return Err(Error::invalid(
-                Diagnostic::new(format!(
-                    "--period {word}: today, {date}, is in the last week of this plan, so there is no next week"
-                ))
+                Diagnostic::new(
+                    Code::PeriodOutsidePlan,
+                    format!(
+                        "--period {word}: today, {date}, is in the last week of this plan, so there is no next week"
+                    ),
+                )
                 .note(format!("this plan ends on {}", calendar.end()))
                 .help(format!("run next year's plan for the week after {last_week}, or ask for --period this-week")),
             ));
         }
         return Err(Error::invalid(
-            Diagnostic::new(format!(
-                "--period {word} is the week of {first} to {last}, outside this plan, which covers {} to {}",
-                calendar.start(),
-                calendar.end()
-            ))
+            Diagnostic::new(
+                Code::PeriodOutsidePlan,
+                format!(
+                    "--period {word} is the week of {first} to {last}, outside this plan, which covers {} to {}",
+                    calendar.start(),
+                    calendar.end()
+                ),
+            )
             .help(format!(
                 "run the plan that covers {date}, or pass a date inside this one with --today (e.g. --today {})",
                 calendar.start()
@@ -388,7 +403,7 @@ fn missing_period(calendar: &Calendar, label: &str) -> Diagnostic {
     let week = &calendar.level(Level::Week)[0].label;
     let examples = format!("{}, {first_quarter}, {month}, {week} or {}", year.label, calendar.start());
     if !well_formed(label) {
-        return Diagnostic::new(format!("--period `{label}` is not a period"))
+        return Diagnostic::new(Code::BadPeriod, format!("--period `{label}` is not a period"))
             .help(format!("write a period such as {examples}, or one of {}", RELATIVE.join(", ")));
     }
     let fiscal_hint = if calendar.is_fiscal()
@@ -401,11 +416,14 @@ fn missing_period(calendar: &Calendar, label: &str) -> Diagnostic {
     } else {
         String::new()
     };
-    Diagnostic::new(format!(
-        "--period {label} is not in this plan, which covers {} to {}{fiscal_hint}",
-        calendar.start(),
-        calendar.end()
-    ))
+    Diagnostic::new(
+        Code::PeriodOutsidePlan,
+        format!(
+            "--period {label} is not in this plan, which covers {} to {}{fiscal_hint}",
+            calendar.start(),
+            calendar.end()
+        ),
+    )
     .help(format!("ask for a period of the plan year, such as {examples}"))
 }
 

@@ -10,7 +10,7 @@ use super::org_tree::chain;
 use super::{Engine, Source};
 use crate::allocate::{Apportioner, Exact, TableRow};
 use crate::calendar::{Calendar, Level};
-use crate::diagnostic::{suggest, Diagnostic};
+use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::{thousands, MemberShare, Precision};
 
@@ -156,7 +156,7 @@ impl Engine<'_> {
         };
         let Some(&bad) = named.iter().find(|&&k| !self.paths.iter().any(|p| fits(k, p))) else {
             return Error::invalid(
-                Diagnostic::new(format!("no cell of this plan has {spec}"))
+                Diagnostic::new(Code::UnknownCell, format!("no cell of this plan has {spec}"))
                     .help("check the member names; `salesplit decompose --format csv` lists every cell"),
             );
         };
@@ -166,11 +166,10 @@ impl Engine<'_> {
             .filter(|&&i| i < bad)
             .map(|&i| format!("{} `{}`", plan.splits[i].by, members[i].as_deref().unwrap_or_default()))
             .collect();
-        let mut diagnostic = Diagnostic::new(format!(
-            "{} `{member}` is not in the plan under {}",
-            plan.splits[bad].by,
-            parents.join(", ")
-        ));
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownCell,
+            format!("{} `{member}` is not in the plan under {}", plan.splits[bad].by, parents.join(", ")),
+        );
         if let Some(path) = self.paths.iter().find(|p| p[bad] == member) {
             let there: Vec<String> =
                 named.iter().filter(|&&i| i < bad).map(|&i| format!("{} `{}`", plan.splits[i].by, path[i])).collect();
@@ -206,7 +205,10 @@ impl Engine<'_> {
                     Some(s) => format!("did you mean `{s}`? The metrics are: {}", names.join(", ")),
                     None => format!("the metrics are: {}", names.join(", ")),
                 };
-                Error::invalid(Diagnostic::new(format!("--metric `{name}` is not a column of this plan")).help(help))
+                Error::invalid(
+                    Diagnostic::new(Code::UnknownMetricFlag, format!("--metric `{name}` is not a column of this plan"))
+                        .help(help),
+                )
             })?,
         };
         let series = &self.series[column];
@@ -219,10 +221,10 @@ impl Engine<'_> {
         };
         if let Source::Level(_) = series.source {
             return Err(Error::invalid(
-                Diagnostic::new(format!(
-                    "`{}` is a level: it is not shared, so there is nothing to explain",
-                    series.column.name
-                ))
+                Diagnostic::new(
+                    Code::MetricIsLevel,
+                    format!("`{}` is a level: it is not shared, so there is nothing to explain", series.column.name),
+                )
                 .help("every member has the level of its period, as the plan's `value` and `path` say"),
             ));
         }
@@ -233,14 +235,15 @@ impl Engine<'_> {
         let (level, index) = match &period_label {
             None => (Level::Year, 0),
             Some(label) => self.calendar.find(label).ok_or_else(|| {
-                Error::invalid(Diagnostic::new(format!("--cell period {label} is not a period of this plan")).help(
-                    format!(
-                        "write a label such as {}, {} or {}",
-                        self.calendar.year().label,
-                        self.calendar.level(Level::Quarter)[0].label,
-                        self.calendar.level(Level::Month)[0].label
-                    ),
-                ))
+                Error::invalid(
+                    Diagnostic::new(Code::UnknownCell, format!("--cell period {label} is not a period of this plan"))
+                        .help(format!(
+                            "write a label such as {}, {} or {}",
+                            self.calendar.year().label,
+                            self.calendar.level(Level::Quarter)[0].label,
+                            self.calendar.level(Level::Month)[0].label
+                        )),
+                )
             })?,
         };
         let matches = |path: &[&str]| members.iter().zip(path).all(|(m, p)| m.as_ref().is_none_or(|m| m == p));
@@ -381,7 +384,8 @@ impl Engine<'_> {
         let own = match timed.time {
             Some(_) => Some(Calendar::build(&plan.calendar_of(timed)).map_err(|_| {
                 Error::invalid(
-                    Diagnostic::new("the metric's calendar cannot be built").help("run `salesplit validate`"),
+                    Diagnostic::new(Code::Internal, "the metric's calendar cannot be built")
+                        .help("run `salesplit validate`"),
                 )
             })?),
             None => None,

@@ -8,7 +8,7 @@ use super::joint_rounding::round_jointly;
 pub(super) use super::joint_rounding::HeldCells;
 use crate::allocate::{Exact, Share};
 use crate::calendar::{Calendar, Level};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::{Breakback, Plan};
 
 /// Rounds every group with a hold for all org leaves at once (see
@@ -40,12 +40,15 @@ pub(super) fn cells(
         .iter()
         .filter_map(|miss| holds.written(miss.level, miss.index).map(|hold| (miss, hold)))
         .map(|(miss, hold)| {
-            Diagnostic::warning(format!(
-                "the members' figures for {} add up to {}, not the hold {}",
-                hold.label,
-                p.to_amount(miss.got),
-                p.to_amount(miss.wanted)
-            ))
+            Diagnostic::new(
+                Code::HoldMissed,
+                format!(
+                    "the members' figures for {} add up to {}, not the hold {}",
+                    hold.label,
+                    p.to_amount(miss.got),
+                    p.to_amount(miss.wanted)
+                ),
+            )
             .at(hold.origin.clone())
             .note("no rounding of each member's exact share keeps both the members' totals and the hold")
             .help("use a finer precision, or hold a coarser period")

@@ -43,7 +43,7 @@ use rust_decimal::Decimal;
 
 use crate::allocate::{Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, Level, Period};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::{
     calendar_diagnostics, path_diagnostics, Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision,
@@ -151,7 +151,7 @@ impl<'p> Engine<'p> {
         let people = People::new(plan, &calendar, &base_table)?;
         if let (Some(d), Some(hold)) = (people.dated, plan.holds.first()) {
             return Err(Error::invalid(
-                Diagnostic::new(format!(
+                Diagnostic::new(Code::HoldsWithDates, format!(
                     "[time.fixed] holds cannot be combined with the start dates, end dates, ramps or vacancies of split `{}`",
                     plan.splits[d].by
                 ))
@@ -668,10 +668,13 @@ fn funnel_series<'p>(
         let amount = if wanted { precision.to_amount(*units) } else { Decimal::ZERO };
         let needed = funnel.counts(amount).ok_or_else(|| {
             Error::invalid(
-                Diagnostic::new(format!(
-                    "the funnel needs more activities than can be counted for {}",
-                    if path.is_empty() { "the plan's total".to_string() } else { path.join(" / ") }
-                ))
+                Diagnostic::new(
+                    Code::TooLarge,
+                    format!(
+                        "the funnel needs more activities than can be counted for {}",
+                        if path.is_empty() { "the plan's total".to_string() } else { path.join(" / ") }
+                    ),
+                )
                 .at(funnel.origin.clone())
                 .help("raise `deal_size` or the stages' rates"),
             )
@@ -685,7 +688,7 @@ fn funnel_series<'p>(
         let sum = stage.iter().try_fold(0u128, |sum, (n, _)| sum.checked_add(*n));
         if sum.is_none_or(|s| s > Precision::UNIT.max_units()) {
             return Err(Error::invalid(
-                Diagnostic::new(format!("the funnel needs more {name} in all than can be counted"))
+                Diagnostic::new(Code::TooLarge, format!("the funnel needs more {name} in all than can be counted"))
                     .at(funnel.origin.clone())
                     .note(format!("a count is at most {}", Precision::UNIT.largest()))
                     .help("raise `deal_size` or the stages' rates"),
@@ -758,7 +761,7 @@ fn warnings(plan: &Plan, calendar: &Calendar) -> Vec<Diagnostic> {
     if plan.calendar.spread != crate::calendar::Spread::Workdays {
         // Holidays change nothing here, so neither do the years they cover.
         out.push(
-            Diagnostic::warning(format!(
+            Diagnostic::new(Code::HolidaysIgnored, format!(
                 "holidays change the figures only under spread = \"workdays\", and this plan has spread = \"{}\", so they are ignored",
                 plan.calendar.spread.name()
             ))
@@ -784,9 +787,12 @@ fn warnings(plan: &Plan, calendar: &Calendar) -> Vec<Diagnostic> {
             ),
         };
         out.push(
-            Diagnostic::warning(format!(
-                "no holiday calendar covers {year}: this plan's days from {from} to {to} follow the workweek only"
-            ))
+            Diagnostic::new(
+                Code::HolidaysDoNotCover,
+                format!(
+                    "no holiday calendar covers {year}: this plan's days from {from} to {to} follow the workweek only"
+                ),
+            )
             .at(at.clone())
             .note(format!(
                 "the plan runs from {start} to {end}; the calendars in `holidays` cover {}",

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use super::people::{People, PeopleShares};
 use crate::allocate::{apportion, integer_weights, AllocError, Exact, Part, Share};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::plan::{thousands, MemberSet, MemberShare, Plan, Precision, Split};
 
@@ -155,11 +155,14 @@ pub(super) fn check_size(plan: &Plan) -> Result<()> {
     let levels: Vec<String> = plan.splits.iter().zip(&counts).map(|(s, n)| format!("{} {}", s.by, shown(*n))).collect();
     let last = plan.splits.last().expect("a split");
     Err(Error::invalid(
-        Diagnostic::new(format!(
-            "the plan's org tree has {} leaves, more than the {} salesplit can hold",
-            shown(leaves),
-            count(MAX_LEAVES)
-        ))
+        Diagnostic::new(
+            Code::TooManyLeaves,
+            format!(
+                "the plan's org tree has {} leaves, more than the {} salesplit can hold",
+                shown(leaves),
+                count(MAX_LEAVES)
+            ),
+        )
         .at(last.origin.clone())
         .note(format!("nodes after each split: {}", levels.join(", then ")))
         .note("the tree is held in memory, about 200 bytes a leaf, before the first figure is written")
@@ -469,10 +472,10 @@ fn too_large(plan: &Plan, metric: usize, sum: Option<u128>) -> Diagnostic {
         _ => format!("at precision {precision} amounts"),
     };
     let verb = if splits.len() == 1 { "makes" } else { "make" };
-    let mut d = Diagnostic::new(format!(
-        "{on} {verb} `{}` add up to {reached}, more than salesplit can compute exactly",
-        m.name
-    ));
+    let mut d = Diagnostic::new(
+        Code::TooLarge,
+        format!("{on} {verb} `{}` add up to {reached}, more than salesplit can compute exactly", m.name),
+    );
     if let Some((_, _, at)) = splits.first() {
         d = d.at((*at).clone());
     }
@@ -545,11 +548,14 @@ pub(super) fn set_shares(set: &MemberSet, precision: Precision) -> Vec<Share> {
 }
 
 fn no_members(split: &Split, parent: Option<&str>) -> Diagnostic {
-    Diagnostic::new(format!(
-        "`{}` has a share of the target but split `{}` gives it no members",
-        parent.unwrap_or("the company"),
-        split.by
-    ))
+    Diagnostic::new(
+        Code::NoMembers,
+        format!(
+            "`{}` has a share of the target but split `{}` gives it no members",
+            parent.unwrap_or("the company"),
+            split.by
+        ),
+    )
     .at(split.origin.clone())
     .note("with nobody to share it, that share of the target would be lost")
     .help(format!(
@@ -585,10 +591,10 @@ fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>
     match e {
         AllocError::FixedOverParent { fixed: sum, parent: whole } => {
             let whole = exact_amount(&whole, p);
-            Diagnostic::new(format!(
-                "split `{}`{under}: the fixed amounts add up to more than there is to share",
-                split.by
-            ))
+            Diagnostic::new(
+                Code::FixedOverParent,
+                format!("split `{}`{under}: the fixed amounts add up to more than there is to share", split.by),
+            )
             .at(at)
             .note(format!("{} = {}, but {whole_name} is {whole}", terms.join(" + "), amount(sum)))
             .help(format!("lower the fixed amounts to {whole} or less in all, or {or_more}"))
@@ -597,7 +603,7 @@ fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>
             let sum: u128 = fixed.iter().sum();
             let whole = Exact::new(rest.num() + UBig::from(sum) * rest.den(), rest.den().clone());
             let (whole, rest) = (exact_amount(&whole, p), exact_amount(&rest, p));
-            Diagnostic::new(format!(
+            Diagnostic::new(Code::AllWeightsZero, format!(
                 "split `{}`{under}: {rest} is left after the fixed amounts, but no member has a positive weight to share it",
                 split.by
             ))
@@ -607,11 +613,12 @@ fn alloc_error(plan: &Plan, split: &Split, set: &MemberSet, parent: Option<&str>
                 "give a member a positive weight in `weights`, or make the fixed amounts add up to {whole}"
             ))
         }
-        AllocError::Overflow => {
-            Diagnostic::new(format!("split `{}`{under}: the amounts are too large to compute exactly", split.by))
-                .at(set.origin.clone())
-                .help("lower the target or use a coarser precision")
-        }
+        AllocError::Overflow => Diagnostic::new(
+            Code::TooLarge,
+            format!("split `{}`{under}: the amounts are too large to compute exactly", split.by),
+        )
+        .at(set.origin.clone())
+        .help("lower the target or use a coarser precision"),
     }
 }
 

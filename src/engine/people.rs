@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use super::TimeTable;
 use crate::allocate::{capped, exact_weights, Bounds, CapError, Exact, Share};
 use crate::calendar::{Calendar, Level};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::{thousands, Bound, MemberSet, MemberShare, Person, Plan, Precision, Split, Vacancy, VACANT};
 
 /// What a people split's members get under one parent.
@@ -54,10 +54,13 @@ impl<'p> People<'p> {
         if dated.len() > 1 {
             let second = &plan.splits[dated[1]];
             return Err(crate::error::Error::invalid(
-                Diagnostic::new(format!(
-                    "splits `{}` and `{}` both have people with dates, ramps or vacancies",
-                    plan.splits[dated[0]].by, second.by
-                ))
+                Diagnostic::new(
+                    Code::TwoDatedSplits,
+                    format!(
+                        "splits `{}` and `{}` both have people with dates, ramps or vacancies",
+                        plan.splits[dated[0]].by, second.by
+                    ),
+                )
                 .at(second.origin.clone())
                 .help("keep `start`, `end`, `ramp` and `vacancy` on one roster split (the people)"),
             ));
@@ -120,7 +123,7 @@ impl<'p> People<'p> {
                 };
                 if a.is_zero() && b.min > 0 && m.person().is_dated() && absent() {
                     let floor = thousands(precision.to_amount(b.min));
-                    return Some(Err(Diagnostic::new(format!(
+                    return Some(Err(Diagnostic::new(Code::NobodyInSeat, format!(
                         "{} `{}` under `{team}` has a floor of {floor} but is in seat on no day of the plan year that carries a target",
                         split.by, m.name
                     ))
@@ -173,7 +176,7 @@ impl<'p> People<'p> {
             };
             if whole.is_zero() {
                 let (from, to) = (self.dates[run.first], self.dates[run.last]);
-                return Err(Box::new(Diagnostic::new(format!(
+                return Err(Box::new(Diagnostic::new(Code::NobodyInSeat, format!(
                     "nobody under `{team}` in split `{}` is in seat from {from} to {to}, but `{team}` has a target then",
                     split.by
                 ))
@@ -442,12 +445,15 @@ fn cap_error(
                     _ => None,
                 })
                 .collect();
-            let mut d = Diagnostic::new(format!(
-                "{by} `{}` under `{team}` has a floor of {} above their cap of {}",
-                m.name,
-                units(b.min),
-                units(b.max.unwrap_or(0))
-            ))
+            let mut d = Diagnostic::new(
+                Code::FloorsAndCaps,
+                format!(
+                    "{by} `{}` under `{team}` has a floor of {} above their cap of {}",
+                    m.name,
+                    units(b.min),
+                    units(b.max.unwrap_or(0))
+                ),
+            )
             .at(m.origin.location());
             if !shares.is_empty() {
                 d = d.note(shares.join("; "));
@@ -456,15 +462,18 @@ fn cap_error(
         }
         CapError::FloorsOverParent { floors, parent } => {
             let terms: Vec<String> = bounds.iter().filter(|b| b.min > 0).map(|b| units(b.min)).collect();
-            Diagnostic::new(format!("the floors of the people under `{team}` add up to more than its target"))
-                .at(set.origin.clone())
-                .note(format!(
-                    "{} = {}, but `{team}`'s target is {}",
-                    terms.join(" + "),
-                    units(floors),
-                    parent_amount(&parent)
-                ))
-                .help(format!("lower some floors (`min`), or give `{team}` a larger share"))
+            Diagnostic::new(
+                Code::FloorsAndCaps,
+                format!("the floors of the people under `{team}` add up to more than its target"),
+            )
+            .at(set.origin.clone())
+            .note(format!(
+                "{} = {}, but `{team}`'s target is {}",
+                terms.join(" + "),
+                units(floors),
+                parent_amount(&parent)
+            ))
+            .help(format!("lower some floors (`min`), or give `{team}` a larger share"))
         }
         CapError::CapsUnderParent { reachable, parent } => {
             let terms: Vec<String> = set
@@ -473,15 +482,18 @@ fn cap_error(
                 .zip(bounds)
                 .map(|(m, b)| format!("{} {}", m.name, b.max.map_or_else(|| units(b.min), units)))
                 .collect();
-            Diagnostic::new(format!("the caps of the people under `{team}` add up to less than its target"))
-                .at(set.origin.clone())
-                .note(format!(
-                    "the most they can take is {} ({}), but `{team}`'s target is {}",
-                    units(reachable),
-                    terms.join(", "),
-                    parent_amount(&parent)
-                ))
-                .help(format!("raise some caps (`max`), add a person without a cap, or give `{team}` a smaller share"))
+            Diagnostic::new(
+                Code::FloorsAndCaps,
+                format!("the caps of the people under `{team}` add up to less than its target"),
+            )
+            .at(set.origin.clone())
+            .note(format!(
+                "the most they can take is {} ({}), but `{team}`'s target is {}",
+                units(reachable),
+                terms.join(", "),
+                parent_amount(&parent)
+            ))
+            .help(format!("raise some caps (`max`), add a person without a cap, or give `{team}` a smaller share"))
         }
     }
 }

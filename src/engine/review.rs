@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::{Engine, Source};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::thousands;
 
 impl Engine<'_> {
@@ -70,12 +70,15 @@ impl Engine<'_> {
                 let parent = split.parent.and_then(|i| team.get(i)).copied().unwrap_or("");
                 let average = p.to_amount(total / n);
                 let under = if team.is_empty() { String::new() } else { format!(" in {}", team.join(" / ")) };
-                let mut d = Diagnostic::warning(format!(
+                let mut d = Diagnostic::new(
+                    Code::HighTarget,
+                    format!(
                     "{} {person}{under} has a target of {}, more than twice the average of {} for the {n} people there",
                     split.by,
                     thousands(p.to_amount(units)),
                     thousands(average),
-                ))
+                ),
+                )
                 .help(format!("check {person}'s weight in {roster}, or give part of the target to others"));
                 if let Some(at) = origins.get_or_insert_with(origins_of).get(&(parent, person)) {
                     d = d.at(at.location());
@@ -118,7 +121,7 @@ impl Engine<'_> {
         for (what, rate, at) in &plan.growth {
             if *rate > Decimal::new(5, 1) {
                 out.push(
-                    Diagnostic::warning(format!("growth of {} for {what} is above 50%", percent(*rate)))
+                    Diagnostic::new(Code::HighGrowth, format!("growth of {} for {what} is above 50%", percent(*rate)))
                         .at(at.clone())
                         .note("the target is last year's sales plus more than half again")
                         .help("check the rate; if it is meant, say why in the plan's name or a comment"),
@@ -129,11 +132,10 @@ impl Engine<'_> {
             if let Some((rate, at)) = &split.over_assign {
                 if *rate > Decimal::new(3, 1) {
                     out.push(
-                        Diagnostic::warning(format!(
-                            "split `{}` is over-assigned by {}, more than 30%",
-                            split.by,
-                            percent(*rate)
-                        ))
+                        Diagnostic::new(
+                            Code::HighOverAssign,
+                            format!("split `{}` is over-assigned by {}, more than 30%", split.by, percent(*rate)),
+                        )
                         .at(at.clone())
                         .note(format!(
                             "the people's targets add up to {} of their parent's",
@@ -148,10 +150,10 @@ impl Engine<'_> {
                 let months = member.person().ramp.len();
                 if months > 12 {
                     out.push(
-                        Diagnostic::warning(format!(
-                            "{} {}'s ramp lasts {months} months, more than a year",
-                            split.by, member.name
-                        ))
+                        Diagnostic::new(
+                            Code::LongRamp,
+                            format!("{} {}'s ramp lasts {months} months, more than a year", split.by, member.name),
+                        )
                         .at(member.origin.location())
                         .note("each step of a ramp is one month in seat")
                         .help("a ramp is for a new hire's first months; check the steps"),

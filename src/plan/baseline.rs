@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use super::csv_source::{CsvSource, Noun, STREAM_LIMITS};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// How messages name the file.
@@ -119,7 +119,7 @@ impl Baseline {
         let mut errors = csv.finish();
         if overflow {
             errors.push(
-                crate::diagnostic::Diagnostic::new(format!(
+                crate::diagnostic::Diagnostic::new(Code::TooLarge, format!(
                     "the amounts in {file} add up to more than salesplit can keep exactly (28 digits)"
                 ))
                 .at(Location::file(&file))
@@ -146,7 +146,7 @@ fn no_rows_in_year(file: &str, span: Option<(NaiveDate, NaiveDate)>, first: Naiv
         Some((a, b)) => format!("its rows are dated {a} to {b}"),
         None => "it has no rows".to_string(),
     };
-    Diagnostic::new(format!("the baseline has no sales in the baseline year, {first} to {last}"))
+    Diagnostic::new(Code::NoSalesInYear, format!("the baseline has no sales in the baseline year, {first} to {last}"))
         .at(Location::file(file))
         .note(covers)
         .note("the baseline year is the plan year shifted back one year")
@@ -255,14 +255,14 @@ mod tests {
         assert_eq!(
             error(text),
             [
-                "error: `2025-02-30` is not a date: 2025-02 has 28 days",
+                "error[E0401]: `2025-02-30` is not a date: 2025-02 has 28 days",
                 "  --> sales-2025.csv line 3",
                 "  |",
                 "3 | 2025-02-30,East,Ann,1",
                 "  | ^^^^^^^^^^",
                 "  = help: write dates as YYYY-MM-DD, e.g. 2026-03-15 (a time after the date, such as 2026-03-15 10:30:00, is fine)",
                 "",
-                "error: `1,2x` is not a number",
+                "error[E0201]: `1,2x` is not a number",
                 "  --> sales-2025.csv line 5",
                 "  |",
                 "5 | 2025-03-01,East,Ann,1,2x",
@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn an_empty_amount_names_the_metric() {
         let text = "date,region,rep,sales\n2025-01-01,East,Ann,\n";
-        assert!(error(text).starts_with("error: this row has no `sales` amount\n  --> sales-2025.csv line 2\n"));
+        assert!(error(text).starts_with("error[E0607]: this row has no `sales` amount\n  --> sales-2025.csv line 2\n"));
     }
 
     #[test]
@@ -288,7 +288,7 @@ mod tests {
         let text = error(&text);
         assert_eq!(text.matches("`x` is not a number").count(), 20);
         assert!(
-            text.contains("error: 5 more rows have problems like the ones above\n  --> sales-2025.csv\n"),
+            text.contains("error[E0611]: 5 more rows have problems like the ones above\n  --> sales-2025.csv\n"),
             "{text}"
         );
     }
@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(
             error(text),
             [
-                "error: the baseline has no sales in the baseline year, 2025-01-01 to 2025-12-31",
+                "error[E0701]: the baseline has no sales in the baseline year, 2025-01-01 to 2025-12-31",
                 "  --> sales-2025.csv",
                 "  = note: its rows are dated 2023-01-01 to 2023-12-31",
                 "  = note: the baseline year is the plan year shifted back one year",
@@ -314,8 +314,8 @@ mod tests {
     #[test]
     fn missing_columns_and_files_are_errors() {
         let text = error("day,region,rep,amount\n2025-01-01,East,Ann,1\n");
-        assert!(text.contains("error: the baseline has no `date` column\n"), "{text}");
-        assert!(text.contains("error: the baseline has no `sales` column\n"), "{text}");
+        assert!(text.contains("error[E0603]: the baseline has no `date` column\n"), "{text}");
+        assert!(text.contains("error[E0603]: the baseline has no `sales` column\n"), "{text}");
         let dir = tempfile::tempdir().unwrap();
         let missing = Baseline::read(dir.path(), "nope.csv", "sales", &[], date(2025, 1, 1), date(2025, 12, 31));
         assert!(matches!(missing, Err(Error::Io { action: "read", .. })));

@@ -16,7 +16,7 @@ use dashu_int::UBig;
 
 use crate::allocate::{integer_weights, AllocError, Apportioner, Exact, Part, Share};
 use crate::calendar::{well_formed, Calendar, Level, Spread};
-use crate::diagnostic::{suggest, Diagnostic};
+use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::plan::{thousands, Hold, Plan};
 
 /// Per level and period, the shares of its children (what the breakback rule rewrites).
@@ -56,7 +56,7 @@ impl<'a> Breakback<'a> {
             let units = plan.precision.to_units(hold.amount).expect("validated: a multiple of the precision");
             match calendar.find(&hold.label) {
                 Some((Level::Year, _)) => errors.push(
-                    Diagnostic::new(format!("[time.fixed] holds the whole year {}", hold.label))
+                    Diagnostic::new(Code::HoldTwice, format!("[time.fixed] holds the whole year {}", hold.label))
                         .at(hold.origin.clone())
                         .help(format!(
                             "the year's figure is the target `{}`; hold a quarter, month, week or day instead",
@@ -66,7 +66,7 @@ impl<'a> Breakback<'a> {
                 Some(found) => {
                     if held.insert(found, (units, hold)).is_some() {
                         errors.push(
-                            Diagnostic::new(format!("[time.fixed] holds {} twice", hold.label))
+                            Diagnostic::new(Code::HoldTwice, format!("[time.fixed] holds {} twice", hold.label))
                                 .at(hold.origin.clone())
                                 .help("keep one hold per period"),
                         );
@@ -215,10 +215,13 @@ impl<'a> Breakback<'a> {
             )
         };
         Some(
-            Diagnostic::new(format!(
-                "[time.fixed] holds every {children_are} of {parent}, and they add up to {}, not {whole}",
-                shown(sum)
-            ))
+            Diagnostic::new(
+                Code::HoldsDoNotFit,
+                format!(
+                    "[time.fixed] holds every {children_are} of {parent}, and they add up to {}, not {whole}",
+                    shown(sum)
+                ),
+            )
             .at(holds[0].1.origin.clone())
             .note(format!("{} = {}, not {whole} ({what})", terms.join(" + "), shown(sum)))
             .help(fix),
@@ -262,7 +265,7 @@ impl<'a> Breakback<'a> {
             ),
         };
         match e {
-            AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(format!(
+            AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(Code::HoldsDoNotFit, format!(
                 "the holds inside {parent} add up to {}, more than {}",
                 thousands(p.to_amount(fixed)),
                 if level == Level::Year {
@@ -298,7 +301,7 @@ impl<'a> Breakback<'a> {
                     (format!("{} {weigh} 0", list(&each, "and")), "give {names} a weight".to_string())
                 };
                 let held = holds.iter().filter_map(|h| p.to_units(h.amount)).fold(0u128, u128::saturating_add);
-                Diagnostic::new(format!("the holds inside {parent} leave {} for periods that all weigh 0", amount(&rest)))
+                Diagnostic::new(Code::HoldsDoNotFit, format!("the holds inside {parent} leave {} for periods that all weigh 0", amount(&rest)))
                     .at(first.origin.clone())
                     .note(format!(
                         "{parent_is}; the holds take {} = {}, leaving {}",
@@ -314,7 +317,7 @@ impl<'a> Breakback<'a> {
                     ))
             }
             AllocError::Overflow => {
-                Diagnostic::new(format!("the holds inside {parent} are too large to compute exactly"))
+                Diagnostic::new(Code::TooLarge, format!("the holds inside {parent} are too large to compute exactly"))
                     .at(first.origin.clone())
                     .help("lower the holds or the target")
             }
@@ -347,10 +350,13 @@ impl<'a> Breakback<'a> {
             None => (format!("{label} has {} of the target", exact_thousands(value, p)), self.plan.time_origin.clone()),
         };
         let fix = fix.replace("{names}", label);
-        Diagnostic::new(format!("{what}, but none of its {days} has a positive weight to carry it"))
-            .at(at)
-            .note(format!("{dates}, and {reason}"))
-            .help(format!("hold another period, or {fix}"))
+        Diagnostic::new(
+            Code::NoDaysToCarry,
+            format!("{what}, but none of its {days} has a positive weight to carry it"),
+        )
+        .at(at)
+        .note(format!("{dates}, and {reason}"))
+        .help(format!("hold another period, or {fix}"))
     }
 
     /// Why a period has no weight, and how to give it one, in words.
@@ -473,7 +479,7 @@ fn not_a_period(calendar: &Calendar, hold: &Hold) -> Diagnostic {
         ),
         None => "hold a period of the plan year by its label, as in the output's period column".to_string(),
     };
-    Diagnostic::new(format!("[time.fixed] names {label}, which is not a period of this plan"))
+    Diagnostic::new(Code::NotAPeriod, format!("[time.fixed] names {label}, which is not a period of this plan"))
         .at(hold.origin.clone())
         .note(note)
         .help(help)

@@ -30,7 +30,7 @@ use std::io::Read;
 use std::ops::Range;
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// The most row errors reported from one file before the rest are counted.
@@ -139,12 +139,14 @@ impl CsvSource<std::fs::File> {
 fn too_large(file: &str, noun: Noun, size: u64, limit: u64) -> Diagnostic {
     let mb = |b: u64| crate::plan::thousands(rust_decimal::Decimal::from(b.div_ceil(1_000_000)));
     let size = if size == u64::MAX { format!("longer than {} MB", mb(limit)) } else { format!("{} MB", mb(size)) };
-    Diagnostic::new(format!("{file} is {size}: too large to be {}", noun.a)).at(Location::file(file)).help(format!(
-        "{} {} at most {} MB; check that this is the right file (not a database export or a device)",
-        noun.the,
-        if noun.has == "have" { "are" } else { "is" },
-        mb(limit)
-    ))
+    Diagnostic::new(Code::FileTooLarge, format!("{file} is {size}: too large to be {}", noun.a))
+        .at(Location::file(file))
+        .help(format!(
+            "{} {} at most {} MB; check that this is the right file (not a database export or a device)",
+            noun.the,
+            if noun.has == "have" { "are" } else { "is" },
+            mb(limit)
+        ))
 }
 
 impl<R: Read> CsvSource<R> {
@@ -299,9 +301,12 @@ impl<R> CsvSource<R> {
         errors.extend(self.errors);
         if self.more_errors > 0 {
             errors.push(
-                Diagnostic::new(format!("{} more rows have problems like the ones above", self.more_errors))
-                    .at(Location::file(&self.file))
-                    .help("fix the rows above, then run again to see the rest"),
+                Diagnostic::new(
+                    Code::MoreProblems,
+                    format!("{} more rows have problems like the ones above", self.more_errors),
+                )
+                .at(Location::file(&self.file))
+                .help("fix the rows above, then run again to see the rest"),
             );
         }
         errors
@@ -315,11 +320,14 @@ impl<R> CsvSource<R> {
             let by = [(';', "semicolons", "`;`"), ('\t', "tabs", "tab")].into_iter().find(|(c, ..)| text.contains(*c));
             if let Some((_, what, each)) = by {
                 return Err(Error::invalid(
-                    Diagnostic::new(format!(
-                        "{} {} to be separated by {what}, not commas",
-                        self.noun.the,
-                        if self.noun.has == "have" { "seem" } else { "seems" }
-                    ))
+                    Diagnostic::new(
+                        Code::WrongDelimiter,
+                        format!(
+                            "{} {} to be separated by {what}, not commas",
+                            self.noun.the,
+                            if self.noun.has == "have" { "seem" } else { "seems" }
+                        ),
+                    )
                     .at(self.header_at(0..text.len()))
                     .help(format!(
                         "salesplit reads comma-separated files: save it as \"CSV UTF-8 (Comma delimited)\", \
@@ -335,12 +343,15 @@ impl<R> CsvSource<R> {
             }
             if let Some(i) = self.keys[..j].iter().position(|k| k == key) {
                 let (a, b) = (&self.headers[i], &self.headers[j]);
-                let mut d = Diagnostic::new(format!(
-                    "{} header names the column `{key}` twice: column {} and column {}",
-                    self.noun.owner,
-                    i + 1,
-                    j + 1
-                ))
+                let mut d = Diagnostic::new(
+                    Code::DuplicateColumn,
+                    format!(
+                        "{} header names the column `{key}` twice: column {} and column {}",
+                        self.noun.owner,
+                        i + 1,
+                        j + 1
+                    ),
+                )
                 .at(self.header_at(self.header_span(j)));
                 if a != b {
                     d = d.note(format!(
@@ -381,7 +392,7 @@ impl<R: Read> CsvSource<R> {
                         Error::Invalid(ds) => ds,
                         io @ Error::Io { .. } => {
                             let (reason, help) = io.io_advice().unwrap_or_default();
-                            vec![Diagnostic::new(format!("cannot read {}: {reason}", self.file))
+                            vec![Diagnostic::new(Code::CannotRead, format!("cannot read {}: {reason}", self.file))
                                 .at(Location::file(&self.file))
                                 .help(help)]
                         }
@@ -404,12 +415,15 @@ impl<R: Read> CsvSource<R> {
             self.rows += 1;
             if let Some(max) = self.max_rows.filter(|max| self.rows > *max) {
                 let shown = crate::plan::thousands(rust_decimal::Decimal::from(max));
-                let d = Diagnostic::new(format!("{} {} more than {shown} rows", self.noun.the, self.noun.has))
-                    .at(Location::file(&self.file))
-                    .help(format!(
-                        "{} holds at most {shown} rows; check that this is the right file (not an export or a device)",
-                        self.noun.a
-                    ));
+                let d = Diagnostic::new(
+                    Code::TooManyRows,
+                    format!("{} {} more than {shown} rows", self.noun.the, self.noun.has),
+                )
+                .at(Location::file(&self.file))
+                .help(format!(
+                    "{} holds at most {shown} rows; check that this is the right file (not an export or a device)",
+                    self.noun.a
+                ));
                 self.fatal.push(d);
                 self.stopped = true;
                 return false;
@@ -444,15 +458,17 @@ impl<R: Read> CsvSource<R> {
             let extra = (columns..cells).find(|&i| !self.field(i).is_empty()).unwrap_or(columns);
             let start = field_offset(&raw, fields(), extra);
             let len = self.record.get(extra).map_or(0, str::len);
-            Diagnostic::new(message).at(Location::csv_line(&self.file, self.line, &raw, start..start + len)).help(
-                "a comma inside a value splits it in two: put the value in quotes (\"1,200,000\") or drop the \
+            Diagnostic::new(Code::WrongCellCount, message)
+                .at(Location::csv_line(&self.file, self.line, &raw, start..start + len))
+                .help(
+                    "a comma inside a value splits it in two: put the value in quotes (\"1,200,000\") or drop the \
                  thousands separator (1200000), or name the extra column in the header",
-            )
+                )
         } else {
             let mut at = Location::csv_line(&self.file, self.line, &raw, raw.len()..raw.len());
             at.column = Some(raw.chars().count() + 1);
             let missing: Vec<&str> = self.headers[cells..].iter().map(String::as_str).collect();
-            Diagnostic::new(message)
+            Diagnostic::new(Code::WrongCellCount, message)
                 .at(at)
                 .note(format!("missing: {}", crate::diagnostic::name_list(&missing)))
                 .help("write a cell for every column of the header, empty ones as nothing between two commas (`a,,c`)")
@@ -473,7 +489,7 @@ fn fatal<R>(guard: &mut Guard<R>, file: &str, noun: Noun, e: csv::Error) -> Erro
             Error::invalid(not_utf8(file, noun, guard, at))
         }
         other => Error::invalid(
-            Diagnostic::new(format!("{} cannot be read as CSV: {other:?}", noun.the))
+            Diagnostic::new(Code::NotCsv, format!("{} cannot be read as CSV: {other:?}", noun.the))
                 .at(Location::file(file))
                 .help("save it as \"CSV UTF-8 (Comma delimited)\""),
         ),
@@ -488,7 +504,7 @@ fn not_utf8<R>(file: &str, noun: Noun, guard: &mut Guard<R>, at: u64) -> Diagnos
     let shown = String::from_utf8_lossy(&bytes).into_owned();
     // The first bad byte is shown as one U+FFFD (3 bytes) after the valid part.
     let underline = valid..(valid + 3).min(shown.len());
-    Diagnostic::new(format!("{} {} not UTF-8 text", noun.the, noun.is()))
+    Diagnostic::new(Code::NotUtf8, format!("{} {} not UTF-8 text", noun.the, noun.is()))
         .at(Location::csv_line(file, line, &shown, underline))
         .note(
             "this is the first line that is not UTF-8; a file that Excel saves as \"CSV\" on Chinese Windows is \
@@ -522,30 +538,33 @@ impl Refusal {
         let excel = "in Excel, save the sheet with File > Save As > \"CSV UTF-8 (Comma delimited)\" and name that file";
         let whole = Location::file(file);
         match self {
-            Refusal::Zip => Diagnostic::new(format!(
-                "{} {} an Excel workbook (.xlsx) or another zip file, not CSV text",
-                noun.the,
-                noun.is()
-            ))
+            Refusal::Zip => Diagnostic::new(
+                Code::NotCsv,
+                format!("{} {} an Excel workbook (.xlsx) or another zip file, not CSV text", noun.the, noun.is()),
+            )
             .at(whole)
             .help(excel),
-            Refusal::Ole => {
-                Diagnostic::new(format!("{} {} an old Excel workbook (.xls), not CSV text", noun.the, noun.is()))
+            Refusal::Ole => Diagnostic::new(
+                Code::NotCsv,
+                format!("{} {} an old Excel workbook (.xls), not CSV text", noun.the, noun.is()),
+            )
+            .at(whole)
+            .help(excel),
+            Refusal::Utf16 => {
+                Diagnostic::new(Code::NotUtf8, format!("{} {} UTF-16 text, not UTF-8", noun.the, noun.is()))
                     .at(whole)
+                    .note("Excel writes UTF-16 when a sheet is saved as \"Unicode Text\"")
                     .help(excel)
             }
-            Refusal::Utf16 => Diagnostic::new(format!("{} {} UTF-16 text, not UTF-8", noun.the, noun.is()))
-                .at(whole)
-                .note("Excel writes UTF-16 when a sheet is saved as \"Unicode Text\"")
-                .help(excel),
-            Refusal::Binary => {
-                Diagnostic::new(format!("{} {} not text: the file holds binary data (NUL bytes)", noun.the, noun.is()))
-                    .at(whole)
-                    .help(format!("check the file name: salesplit reads CSV text here; {excel}"))
-            }
+            Refusal::Binary => Diagnostic::new(
+                Code::NotCsv,
+                format!("{} {} not text: the file holds binary data (NUL bytes)", noun.the, noun.is()),
+            )
+            .at(whole)
+            .help(format!("check the file name: salesplit reads CSV text here; {excel}")),
             Refusal::LongRow(at) => {
                 let line = guard.line_of(at);
-                Diagnostic::new(format!("{} {} a row longer than 1 MB, from line {line}", noun.the, noun.has))
+                Diagnostic::new(Code::RowTooLong, format!("{} {} a row longer than 1 MB, from line {line}", noun.the, noun.has))
                     .at(whole)
                     .note("no row of a CSV file salesplit reads is that long; an opening quote without its closing quote makes the rest of the file one cell")
                     .help("check the quotes from this line on, and that this is the right file")

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 
 use std::io::Read;
 
-use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Code, Diagnostic, Location};
 use crate::error::Error;
 use crate::plan::csv_source::{field_offset, CsvSource, Noun, CALENDAR_LIMITS};
 
@@ -60,7 +60,9 @@ impl Holidays {
                     names.join(", ")
                 ),
             };
-            return Err(vec![Diagnostic::new(format!("unknown holiday calendar `{entry}`")).at(at.clone()).help(help)]);
+            return Err(vec![Diagnostic::new(Code::UnknownHolidays, format!("unknown holiday calendar `{entry}`"))
+                .at(at.clone())
+                .help(help)]);
         }
         let path = base.join(entry);
         let file = path.display().to_string();
@@ -68,7 +70,7 @@ impl Holidays {
             Error::Invalid(ds) => ds,
             io => {
                 let (reason, help) = io.plan_input_advice().unwrap_or_default();
-                vec![Diagnostic::new(format!("cannot read holiday calendar {file}: {reason}"))
+                vec![Diagnostic::new(Code::CannotRead, format!("cannot read holiday calendar {file}: {reason}"))
                     .at(at.clone())
                     .help(help)]
             }
@@ -81,7 +83,7 @@ impl Holidays {
     /// any of them lists as a working day is worked.
     fn read<R: Read>(&mut self, mut csv: CsvSource<R>, own: bool) -> Result<(), Vec<Diagnostic>> {
         let (Some(date_col), Some(off_col)) = (csv.find("date"), csv.find("is_off_day")) else {
-            return Err(vec![Diagnostic::new("a holiday calendar needs the columns date,name,is_off_day")
+            return Err(vec![Diagnostic::new(Code::MissingColumn, "a holiday calendar needs the columns date,name,is_off_day")
                 .at(csv.header_at(0..csv.header_text().len()))
                 .help("write the header `date,name,is_off_day`; is_off_day is true for a day off, false for a make-up working day")]);
         };
@@ -108,7 +110,8 @@ impl Holidays {
                 } else {
                     format!("`{date_text}` in column date is not a date")
                 };
-                let mut d = Diagnostic::new(message).at(at(date_col));
+                let code = if date_text.is_empty() { Code::EmptyCell } else { Code::NotADate };
+                let mut d = Diagnostic::new(code, message).at(at(date_col));
                 if let Some(why) = why_not_a_date(date_text) {
                     d = d.note(why);
                 }
@@ -126,7 +129,8 @@ impl Holidays {
                     } else {
                         format!("is_off_day `{off_text}` for {date} is not true or false")
                     };
-                    let d = Diagnostic::new(message).at(at(off_col)).help(
+                    let code = if off_text.is_empty() { Code::EmptyCell } else { Code::UnknownChoice };
+                    let d = Diagnostic::new(code, message).at(at(off_col)).help(
                         "write true for a day off, or false for a make-up working day (a weekend day that is worked)",
                     );
                     csv.push(d);
@@ -136,10 +140,13 @@ impl Holidays {
             match days.get(&date) {
                 Some(&(before, first)) if before != off => {
                     let kind = |off: bool| if off { "an off day" } else { "a working day" };
-                    let d = Diagnostic::new(format!("{date} is both {} and {}", kind(before), kind(off)))
-                        .at(at(off_col))
-                        .note(format!("line {first} marks it as {}, line {line} as {}", kind(before), kind(off)))
-                        .help("keep one of the two rows: true for a day off, false for a make-up working day");
+                    let d = Diagnostic::new(
+                        Code::HolidayTwice,
+                        format!("{date} is both {} and {}", kind(before), kind(off)),
+                    )
+                    .at(at(off_col))
+                    .note(format!("line {first} marks it as {}, line {line} as {}", kind(before), kind(off)))
+                    .help("keep one of the two rows: true for a day off, false for a make-up working day");
                     csv.push(d);
                 }
                 Some(_) => {}

@@ -31,32 +31,32 @@ impl Number {
         }
     }
 
-    /// Reads a TOML value as a number; the error says what is wrong in words.
-    pub fn from_toml(value: &DeValue<'_>) -> Result<Number, String> {
+    /// Reads a TOML value as a number; the error says what is wrong.
+    pub fn from_toml(value: &DeValue<'_>) -> Result<Number, NumberProblem> {
         match value {
             DeValue::Integer(i) => {
                 if i.radix() != 10 {
-                    return Err(format!("write the number in decimal digits, not base {}", i.radix()));
+                    return Err(NumberProblem::Radix { radix: i.radix() });
                 }
                 parse_plain(i.as_str()).map(Number::Plain)
             }
             DeValue::Float(f) => {
                 let text = f.as_str();
                 if text.contains("nan") {
-                    return Err("NaN is not a number salesplit can share".to_string());
+                    return Err(NumberProblem::NaN);
                 }
                 if text.contains("inf") {
-                    return Err("infinity is not a number salesplit can share".to_string());
+                    return Err(NumberProblem::Infinity);
                 }
-                let float: f64 = text.parse().map_err(|_| format!("`{text}` is not a number"))?;
+                let float: f64 = text.parse().map_err(|_| NumberProblem::NotANumber { text: text.to_string() })?;
                 // Rust prints an f64 as its shortest round-trip decimal, never with an exponent.
                 // A float has at most 17 significant digits, so only its size can be refused;
                 // say so about the number as written, not its long expansion.
                 let shortest = parse_plain(&format!("{float}")).map_err(|_| {
                     if float.abs() >= 1.0 {
-                        too_large(text)
+                        NumberProblem::TooLarge { text: text.to_string() }
                     } else {
-                        too_many_decimals(text)
+                        NumberProblem::TooManyDecimals { text: text.to_string() }
                     }
                 })?;
                 // A float keeps about 16 significant digits: one written with
@@ -64,41 +64,33 @@ impl Number {
                 // would silently lose the rest, so it is refused, not rounded.
                 if parse_plain(text).ok() != Some(shortest) {
                     let digits: String = text.chars().filter(|c| *c != '_').collect();
-                    return Err(format!(
-                        "`{text}` has more digits than a TOML float keeps (it would be read as {shortest}); \
-                         write it in quotes, \"{digits}\", to keep every digit"
-                    ));
+                    return Err(NumberProblem::FloatDigits { text: text.to_string(), shortest, digits });
                 }
                 Ok(Number::Plain(shortest))
             }
             DeValue::String(s) => Number::from_text(s),
-            other => Err(format!("expected a number, found {}", describe(other))),
+            other => Err(NumberProblem::WrongType { found: describe(other) }),
         }
     }
 
     /// Reads `"30%"`, `"1.5"`, `"1_000"`, `"1e3"`: text from a string or a CSV field.
-    pub fn from_text(text: &str) -> Result<Number, String> {
+    pub fn from_text(text: &str) -> Result<Number, NumberProblem> {
         let t = text.trim();
         if t.is_empty() {
-            return Err("the value is empty; write a number".to_string());
+            return Err(NumberProblem::Empty);
         }
         if let Some(p) = t.strip_suffix('%') {
-            let percent = parse_plain(p.trim()).map_err(|why| {
-                if why.contains("significant digits") || why.contains("decimal places") || why.contains("too large") {
-                    why
-                } else {
-                    format!("`{text}` is not a percentage; write it like \"30%\"")
-                }
+            let percent = parse_plain(p.trim()).map_err(|why| match why {
+                NumberProblem::TooManyDigits { .. }
+                | NumberProblem::TooManyDecimals { .. }
+                | NumberProblem::TooLarge { .. } => why,
+                _ => NumberProblem::NotAPercentage { text: text.to_string() },
             })?;
             // A percentage is used as a fraction (30% is 0.3): two more decimal
             // places, which must still be exact (0.0000000000000000000000000001%
             // would silently become 0).
             if percent.normalize().scale() > PERCENT_DECIMALS {
-                return Err(format!(
-                    "`{text}` has more than {PERCENT_DECIMALS} digits after the point, so as a fraction (÷ 100) it has \
-                     more than {MAX_DIGITS}; salesplit computes exactly with at most {MAX_DIGITS}: write a percentage \
-                     with at most {PERCENT_DECIMALS} digits after the point"
-                ));
+                return Err(NumberProblem::PercentDecimals { text: text.to_string() });
             }
             return Ok(Number::Percent(percent));
         }
@@ -122,6 +114,8 @@ pub enum GroupProblem {
         arithmetic: String,
         /// `95%`
         total: String,
+        /// How many percentages `arithmetic` adds.
+        terms: usize,
     },
 }
 
@@ -141,7 +135,7 @@ impl GroupProblem {
         match self {
             GroupProblem::Mixed { .. } => None,
             // One percentage is its own sum: `30% = 30%` says nothing.
-            GroupProblem::PercentSum { arithmetic, .. } if arithmetic.contains(" + ") => Some(arithmetic),
+            GroupProblem::PercentSum { arithmetic, terms, .. } if *terms > 1 => Some(arithmetic),
             GroupProblem::PercentSum { .. } => None,
         }
     }
@@ -171,7 +165,11 @@ pub fn check_group(numbers: &[Number]) -> Result<(), GroupProblem> {
             }
             let total = sum.map(|s| format!("{}%", s.normalize())).unwrap_or_else(|| "too much".to_string());
             let terms: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
-            Err(GroupProblem::PercentSum { arithmetic: format!("{} = {total}", terms.join(" + ")), total })
+            Err(GroupProblem::PercentSum {
+                arithmetic: format!("{} = {total}", terms.join(" + ")),
+                total,
+                terms: terms.len(),
+            })
         }
         _ => Ok(()),
     }
@@ -186,55 +184,178 @@ impl std::fmt::Display for Number {
     }
 }
 
-fn parse_plain(text: &str) -> Result<Decimal, String> {
+fn parse_plain(text: &str) -> Result<Decimal, NumberProblem> {
     let lower = text.to_ascii_lowercase();
     if lower.contains("nan") {
-        return Err("NaN is not a number salesplit can share".to_string());
+        return Err(NumberProblem::NaN);
     }
     if lower.contains("inf") {
-        return Err("infinity is not a number salesplit can share".to_string());
+        return Err(NumberProblem::Infinity);
     }
     let clean: String = text.chars().filter(|c| *c != '_').collect();
     // Decimal's parser recurses per digit: a number of thousands of digits
     // (leading zeros, say) is refused before it can exhaust the stack.
     if clean.len() > 100 {
-        return Err(format!("it has {} characters, more than any number salesplit can hold", clean.len()));
+        return Err(NumberProblem::TooLong { chars: clean.len() });
     }
     let valid = !clean.is_empty()
         && clean.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
         && clean.chars().any(|c| c.is_ascii_digit());
+    let not_a_number = || NumberProblem::NotANumber { text: text.to_string() };
     if !valid {
-        return Err(format!("`{text}` is not a number"));
+        return Err(not_a_number());
     }
     let mut halves = clean.splitn(2, ['e', 'E']);
     let mantissa = halves.next().unwrap_or("");
     let exponent: i64 = match halves.next() {
         None => 0,
-        Some(e) => e.parse().map_err(|_| format!("`{text}` is not a number"))?,
+        Some(e) => e.parse().map_err(|_| not_a_number())?,
     };
     let significant = mantissa.chars().filter(|c| c.is_ascii_digit()).skip_while(|c| *c == '0').count();
     if significant > MAX_DIGITS {
-        return Err(format!(
-            "`{text}` has {significant} significant digits; salesplit computes exactly with at most {MAX_DIGITS}"
-        ));
+        return Err(NumberProblem::TooManyDigits { text: text.to_string(), significant });
     }
     // Decimal places beyond 28 would be rounded away silently (1e-30 would
     // become 0), so they are refused, not rounded.
     let decimals = mantissa.split_once('.').map_or(0, |(_, f)| f.trim_end_matches('0').len()) as i64;
     if significant > 0 && decimals.saturating_sub(exponent) > MAX_DIGITS as i64 {
-        return Err(too_many_decimals(text));
+        return Err(NumberProblem::TooManyDecimals { text: text.to_string() });
     }
     let parsed = if clean.contains(['e', 'E']) { Decimal::from_scientific(&clean) } else { Decimal::from_str(&clean) };
     // `-0` becomes plain zero so that it is never shown with a sign.
-    parsed.map(|d| if d.is_zero() { Decimal::ZERO } else { d }).map_err(|_| too_large(text))
+    parsed
+        .map(|d| if d.is_zero() { Decimal::ZERO } else { d })
+        .map_err(|_| NumberProblem::TooLarge { text: text.to_string() })
 }
 
-fn too_large(text: &str) -> String {
-    format!("`{text}` is too large for exact arithmetic (the limit is about 7.9 × 10^28)")
+/// Why text or a TOML value is not a number salesplit can use. Its
+/// `Display` is the reason in words (`` `abc` is not a number``); callers
+/// pick their help by variant, never by the wording.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NumberProblem {
+    /// An integer written in another base (`0xff`).
+    Radix {
+        /// 2, 8 or 16.
+        radix: u32,
+    },
+    /// `nan`.
+    NaN,
+    /// `inf`.
+    Infinity,
+    /// Text that is not a number.
+    NotANumber {
+        /// As written.
+        text: String,
+    },
+    /// Text ending in `%` whose number is not one.
+    NotAPercentage {
+        /// As written.
+        text: String,
+    },
+    /// A TOML value that is not a number nor a string (a boolean, a table).
+    WrongType {
+        /// Its kind in words, from [`describe`].
+        found: &'static str,
+    },
+    /// An empty string or cell.
+    Empty,
+    /// More characters than any number salesplit can hold.
+    TooLong {
+        /// How many, without `_` separators.
+        chars: usize,
+    },
+    /// More than 28 significant digits.
+    TooManyDigits {
+        /// As written.
+        text: String,
+        /// How many.
+        significant: usize,
+    },
+    /// More than 28 decimal places (would be rounded away).
+    TooManyDecimals {
+        /// As written.
+        text: String,
+    },
+    /// Beyond what `Decimal` holds.
+    TooLarge {
+        /// As written.
+        text: String,
+    },
+    /// A TOML float written with more digits than a float keeps.
+    FloatDigits {
+        /// As written.
+        text: String,
+        /// What the float would be read as.
+        shortest: Decimal,
+        /// The digits as written, without `_`, for the quoted form.
+        digits: String,
+    },
+    /// A percentage whose fraction (÷ 100) would have more than 28 decimal places.
+    PercentDecimals {
+        /// As written.
+        text: String,
+    },
 }
 
-fn too_many_decimals(text: &str) -> String {
-    format!("`{text}` has more than {MAX_DIGITS} decimal places; salesplit computes exactly with at most {MAX_DIGITS}")
+impl NumberProblem {
+    /// The kind of problem, for the diagnostic's code.
+    pub fn code(&self) -> crate::diagnostic::Code {
+        use crate::diagnostic::Code;
+        match self {
+            NumberProblem::WrongType { .. } => Code::WrongType,
+            NumberProblem::TooLong { .. }
+            | NumberProblem::TooManyDigits { .. }
+            | NumberProblem::TooManyDecimals { .. }
+            | NumberProblem::TooLarge { .. }
+            | NumberProblem::FloatDigits { .. }
+            | NumberProblem::PercentDecimals { .. } => Code::TooPrecise,
+            NumberProblem::Radix { .. }
+            | NumberProblem::NaN
+            | NumberProblem::Infinity
+            | NumberProblem::NotANumber { .. }
+            | NumberProblem::NotAPercentage { .. }
+            | NumberProblem::Empty => Code::NotANumber,
+        }
+    }
+}
+
+impl std::fmt::Display for NumberProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NumberProblem::Radix { radix } => write!(f, "write the number in decimal digits, not base {radix}"),
+            NumberProblem::NaN => f.write_str("NaN is not a number salesplit can share"),
+            NumberProblem::Infinity => f.write_str("infinity is not a number salesplit can share"),
+            NumberProblem::NotANumber { text } => write!(f, "`{text}` is not a number"),
+            NumberProblem::NotAPercentage { text } => write!(f, "`{text}` is not a percentage; write it like \"30%\""),
+            NumberProblem::WrongType { found } => write!(f, "expected a number, found {found}"),
+            NumberProblem::Empty => f.write_str("the value is empty; write a number"),
+            NumberProblem::TooLong { chars } => {
+                write!(f, "it has {chars} characters, more than any number salesplit can hold")
+            }
+            NumberProblem::TooManyDigits { text, significant } => write!(
+                f,
+                "`{text}` has {significant} significant digits; salesplit computes exactly with at most {MAX_DIGITS}"
+            ),
+            NumberProblem::TooManyDecimals { text } => write!(
+                f,
+                "`{text}` has more than {MAX_DIGITS} decimal places; salesplit computes exactly with at most {MAX_DIGITS}"
+            ),
+            NumberProblem::TooLarge { text } => {
+                write!(f, "`{text}` is too large for exact arithmetic (the limit is about 7.9 × 10^28)")
+            }
+            NumberProblem::FloatDigits { text, shortest, digits } => write!(
+                f,
+                "`{text}` has more digits than a TOML float keeps (it would be read as {shortest}); \
+                 write it in quotes, \"{digits}\", to keep every digit"
+            ),
+            NumberProblem::PercentDecimals { text } => write!(
+                f,
+                "`{text}` has more than {PERCENT_DECIMALS} digits after the point, so as a fraction (÷ 100) it has \
+                 more than {MAX_DIGITS}; salesplit computes exactly with at most {MAX_DIGITS}: write a percentage \
+                 with at most {PERCENT_DECIMALS} digits after the point"
+            ),
+        }
+    }
 }
 
 /// A TOML value's kind in words, for "expected X, found Y".
@@ -257,7 +378,7 @@ mod tests {
     fn parse(src: &str) -> Result<Number, String> {
         let doc = toml::de::DeTable::parse(src).unwrap();
         let v = doc.get_ref().iter().next().unwrap().1.get_ref().clone();
-        Number::from_toml(&v)
+        Number::from_toml(&v).map_err(|e| e.to_string())
     }
 
     fn dec(s: &str) -> Decimal {
@@ -332,10 +453,11 @@ mod tests {
         assert_eq!(p.value() / Decimal::ONE_HUNDRED, dec("0.1234567890123456789012345678"));
         assert_eq!(parse("x = \"1.000000000000000000000000000%\""), Ok(Number::Percent(dec("1"))));
         for bad in ["0.0000000000000000000000000001%", "0.000000000000000000000000001%", "1e-27%"] {
-            let err = Number::from_text(bad).unwrap_err();
+            let err = Number::from_text(bad).unwrap_err().to_string();
             assert!(err.contains("more than 26 digits after the point"), "{bad}: {err}");
         }
-        assert!(Number::from_text("1e-30%").unwrap_err().contains("more than 28 decimal places"));
-        assert!(Number::from_text("x%").unwrap_err().contains("is not a percentage"));
+        assert!(Number::from_text("1e-30%").unwrap_err().to_string().contains("more than 28 decimal places"));
+        assert!(matches!(Number::from_text("x%"), Err(NumberProblem::NotAPercentage { .. })));
+        assert!(matches!(Number::from_text("1e-30%"), Err(NumberProblem::TooManyDecimals { .. })));
     }
 }

@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// The largest plan salesplit reads: 16 MiB. Reading a plan costs about
@@ -45,11 +45,11 @@ pub(super) fn read(path: &Path) -> Result<String> {
             Some(plan) => format!("name the plan's .toml file, e.g. `{plan}`"),
             None => format!("name the plan's .toml file; {file} holds none"),
         };
-        return Err(refuse(Diagnostic::new(format!("{file} is a folder, not a plan file")).help(help)));
+        return Err(refuse(Diagnostic::new(Code::NotAFile, format!("{file} is a folder, not a plan file")).help(help)));
     }
     let too_large = |size: String| {
         refuse(
-            Diagnostic::new(format!("{file} is {size}: too large to be a plan, which is at most 16 MB"))
+            Diagnostic::new(Code::FileTooLarge, format!("{file} is {size}: too large to be a plan, which is at most 16 MB"))
                 .note("a plan is a short TOML file: even 50,000 members written inline take about 2 MB")
                 .help("check that this is the plan file you mean; put long lists of people in a roster CSV (`roster = \"reps.csv\"`)"),
         )
@@ -85,7 +85,7 @@ pub(super) fn read(path: &Path) -> Result<String> {
                 let at = valid + e.valid_up_to();
                 let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
                 return Err(refuse(
-                    Diagnostic::new("the plan is not UTF-8 text")
+                    Diagnostic::new(Code::NotUtf8, "the plan is not UTF-8 text")
                         .note(format!("the first byte that is not UTF-8 is on line {line}"))
                         .help("save the file as UTF-8 (in Excel or WPS: Save As, then choose UTF-8); a plan is a TOML text file"),
                 ));
@@ -95,8 +95,9 @@ pub(super) fn read(path: &Path) -> Result<String> {
             break;
         }
     }
-    String::from_utf8(bytes)
-        .map_err(|_| refuse(Diagnostic::new("the plan is not UTF-8 text").help("save the file as UTF-8")))
+    String::from_utf8(bytes).map_err(|_| {
+        refuse(Diagnostic::new(Code::NotUtf8, "the plan is not UTF-8 text").help("save the file as UTF-8"))
+    })
 }
 
 #[cfg(test)]

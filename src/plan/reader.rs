@@ -62,7 +62,7 @@ use super::number::Number;
 use super::Plan;
 #[cfg(doc)]
 use super::{Funnel, TrackSettings};
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{suggest, Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
@@ -89,7 +89,7 @@ pub(super) fn read(file: &str, text: &str, base: &Path) -> Result<Plan> {
             let span = span.start + offset..span.end + offset;
             let message = e.message().trim().trim_end_matches('.').to_string();
             return Err(Error::invalid(
-                Diagnostic::new(format!("this is not valid TOML: {message}"))
+                Diagnostic::new(Code::TomlSyntax, format!("this is not valid TOML: {message}"))
                     .at(Location::from_span(file, text, span.clone()))
                     .help(syntax_help(&message, text, span.start)),
             ));
@@ -127,8 +127,8 @@ impl<'a> Reader<'a> {
         self.text.get(span.start + self.offset..span.end + self.offset)
     }
 
-    fn error(&mut self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::new(message).at(self.loc(span)).help(help);
+    fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) {
+        let d = Diagnostic::new(code, message).at(self.loc(span)).help(help);
         self.errors.push(d);
     }
 
@@ -153,7 +153,7 @@ impl<'a> Reader<'a> {
                 }
                 None => format!("the keys allowed here are: {}", allowed.join(", ")),
             };
-            self.error(key.span(), format!("unknown key `{k}` in {place}"), help);
+            self.error(Code::UnknownKey, key.span(), format!("unknown key `{k}` in {place}"), help);
         }
         suggested
     }

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
 use super::number::{check_group, Number};
 use super::{Bound, Member, MemberSet, MemberShare, Origin, Person, Precision, RosterText};
-use crate::diagnostic::{name_list, suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{name_list, suggest, why_not_a_date, Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 /// How messages name the file.
@@ -60,7 +60,7 @@ pub(super) fn read(
                     Some(n) => format!("rename column `{n}` to `{want}`; the roster's header is {header}"),
                     None => format!("add a `{want}` column; the roster's header is {header}"),
                 };
-                let mut d = Diagnostic::new(format!("the roster has no `{want}` column"))
+                let mut d = Diagnostic::new(Code::MissingColumn, format!("the roster has no `{want}` column"))
                     .at(csv.header_at(0..csv.header_text().len()));
                 if let Some((parent, _)) = parents.filter(|(p, _)| p == want) {
                     d = d.note(format!("each row names the member of split `{parent}` that the person belongs to"));
@@ -133,7 +133,7 @@ pub(super) fn read(
         if name.is_empty() {
             let what = if record.get(name_col).unwrap_or("").is_empty() { "no name" } else { "a name of only spaces" };
             errors.push(
-                Diagnostic::new(format!("a row has {what}"))
+                Diagnostic::new(Code::EmptyName, format!("a row has {what}"))
                     .at(at(name_col))
                     .help("write the salesperson's name in the `name` column, or remove the row"),
             );
@@ -154,14 +154,14 @@ pub(super) fn read(
                 } else {
                     format!("`{name}`'s {pname} `{parent}` is not a member of split `{pname}`")
                 };
-                errors.push(Diagnostic::new(what).at(at(col)).help(help));
+                errors.push(Diagnostic::new(Code::UnknownMember, what).at(at(col)).help(help));
             }
         }
         let weight_text = field(weight_col);
         let weight = match Number::from_text(&weight_text) {
             Ok(n) if n.value().is_sign_negative() && !n.value().is_zero() => {
                 errors.push(
-                    Diagnostic::new(format!("the weight of `{name}` is negative ({weight_text})"))
+                    Diagnostic::new(Code::Negative, format!("the weight of `{name}` is negative ({weight_text})"))
                         .at(at(weight_col))
                         .help(format!("write a weight of 0 or more (0 gives `{name}` no target)")),
                 );
@@ -180,7 +180,11 @@ pub(super) fn read(
                         "write a relative weight such as 1 or 1.2, or a percentage such as 30%".to_string(),
                     )
                 };
-                errors.push(Diagnostic::new(msg).at(at(weight_col)).help(help));
+                errors.push(
+                    Diagnostic::new(if weight_text.is_empty() { Code::EmptyCell } else { why.code() }, msg)
+                        .at(at(weight_col))
+                        .help(help),
+                );
                 None
             }
         };
@@ -191,7 +195,7 @@ pub(super) fn read(
                 Some(part) => at_part(col, part),
                 None => at(col),
             };
-            let mut d = Diagnostic::new(p.message).at(loc);
+            let mut d = Diagnostic::new(p.code, p.message).at(loc);
             if let Some(note) = p.note {
                 d = d.note(note);
             }
@@ -338,7 +342,7 @@ pub(super) fn read(
         let Some(first) = first.as_ref().map(member) else { continue };
         let parent = &parent_names[pair[1].0 as usize];
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
-        let d = Diagnostic::new(format!("`{}` appears twice{under}", row.name))
+        let d = Diagnostic::new(Code::DuplicatePerson, format!("`{}` appears twice{under}", row.name))
             .at(row.origin.location())
             .note(format!("it is also on line {}", first.origin.line()))
             .help("give each person one row, or tell namesakes apart (`张伟 (2)`)");
@@ -348,7 +352,7 @@ pub(super) fn read(
     let mut errors = csv.finish();
     if groups.is_empty() && errors.is_empty() {
         errors.push(
-            Diagnostic::new("the roster has no rows")
+            Diagnostic::new(Code::EmptyRoster, "the roster has no rows")
                 .at(Location::file(&file))
                 .help(format!("add one row per member under the header {}", expected.join(","))),
         );
@@ -359,9 +363,10 @@ pub(super) fn read(
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
         let Group { mut members, weights: numbers } = group;
         if let Err(problem) = check_group(&numbers) {
-            let mut d = Diagnostic::new(problem.message(&format!("the roster's weights{under}")))
-                .at(members[0].origin.location())
-                .help(problem.help());
+            let mut d =
+                Diagnostic::new(Code::SharesDoNotAddUp, problem.message(&format!("the roster's weights{under}")))
+                    .at(members[0].origin.location())
+                    .help(problem.help());
             if let Some(note) = problem.note() {
                 d = d.note(note);
             }
@@ -370,9 +375,12 @@ pub(super) fn read(
         }
         if numbers.iter().all(|n| n.value().is_zero()) {
             errors.push(
-                Diagnostic::new(format!("every weight{under} is zero, so there is nobody to share the amount"))
-                    .at(members[0].origin.location())
-                    .help("give at least one person a positive weight"),
+                Diagnostic::new(
+                    Code::AllWeightsZero,
+                    format!("every weight{under} is zero, so there is nobody to share the amount"),
+                )
+                .at(members[0].origin.location())
+                .help("give at least one person a positive weight"),
             );
             continue;
         }
@@ -396,6 +404,7 @@ pub(super) fn read(
 /// range of the cell's text; the whole cell when `None`).
 #[derive(Debug, PartialEq, Eq)]
 struct CellProblem {
+    code: Code,
     message: String,
     note: Option<String>,
     help: String,
@@ -404,7 +413,13 @@ struct CellProblem {
 
 impl CellProblem {
     fn new(message: impl Into<String>, help: impl Into<String>) -> CellProblem {
-        CellProblem { message: message.into(), note: None, help: help.into(), part: None }
+        CellProblem { code: Code::BadRosterCell, message: message.into(), note: None, help: help.into(), part: None }
+    }
+
+    /// A kind of problem shared with other inputs (a date, a negative amount).
+    fn code(mut self, code: Code) -> CellProblem {
+        self.code = code;
+        self
     }
 
     fn note(mut self, note: impl Into<String>) -> CellProblem {
@@ -426,7 +441,8 @@ fn parse_date(name: &str, which: &str, text: &str) -> Result<NaiveDate, CellProb
         let p = CellProblem::new(
             format!("`{name}`'s {which} `{t}` is not a date"),
             format!("write the {day} day in seat as YYYY-MM-DD, e.g. {example}"),
-        );
+        )
+        .code(Code::NotADate);
         match why_not_a_date(t) {
             Some(why) => p.note(why),
             None => p,
@@ -513,19 +529,21 @@ fn parse_bound(
     precision: Option<Precision>,
 ) -> Result<Bound, CellProblem> {
     let t = text.trim();
-    let number = if t.ends_with('%') { Number::from_text(t) } else { parse_amount(t) };
+    let number = if t.ends_with('%') { Number::from_text(t).map_err(|e| e.to_string()) } else { parse_amount(t) };
     let number = number.map_err(|why| {
         CellProblem::new(
             format!("the {which} of `{name}` is not usable: {why}"),
             format!("write an amount such as 500000 or \"1,200,000.50\", or a percentage of {of_parent} such as 12%"),
         )
+        .code(Code::NotANumber)
     })?;
     let value = number.value();
     if value.is_sign_negative() && !value.is_zero() {
         return Err(CellProblem::new(
             format!("the {which} of `{name}` is negative ({t})"),
             format!("write an amount or a percentage of 0 or more, or leave the cell empty for no {which}"),
-        ));
+        )
+        .code(Code::Negative));
     }
     match number {
         Number::Percent(v) if v > Decimal::ONE_HUNDRED => Err(CellProblem::new(
@@ -551,7 +569,8 @@ fn parse_bound(
                 return Err(CellProblem::new(
                     format!("the {which} of `{name}` = {t} is not a multiple of the precision {p}"),
                     help,
-                ));
+                )
+                .code(Code::NotAMultiple));
             }
             Ok(Bound::Amount(amount))
         }
@@ -562,7 +581,7 @@ fn parse_bound(
 /// comma between thousands (`1,200,000.50`, quoted in the CSV).
 fn parse_amount(text: &str) -> std::result::Result<Number, String> {
     if !text.contains(',') {
-        return Number::from_text(text);
+        return Number::from_text(text).map_err(|e| e.to_string());
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     let whole = digits.split_once('.').map_or(digits, |(w, _)| w);
@@ -574,7 +593,7 @@ fn parse_amount(text: &str) -> std::result::Result<Number, String> {
     if !grouped {
         return Err(format!("`{text}` is not a number; a comma may only separate thousands, as in 1,200,000.50"));
     }
-    Number::from_text(&text.replace(',', ""))
+    Number::from_text(&text.replace(',', "")).map_err(|e| e.to_string())
 }
 
 /// The multiples of `p` just below and just above `amount`, if they fit.

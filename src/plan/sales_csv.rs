@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::csv_source::CsvSource;
-use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
 impl<R> CsvSource<R> {
@@ -53,10 +53,13 @@ impl<R> CsvSource<R> {
                     None => (0..header_line.len(), add),
                 };
                 missing.push(
-                    Diagnostic::new(format!("{} {} no `{name}` column", self.noun().the, self.noun().has))
-                        .at(Location::csv_line(self.file(), 1, &header_line, underline))
-                        .note(format!("the columns are: {}", headers.join(", ")))
-                        .help(help),
+                    Diagnostic::new(
+                        Code::MissingColumn,
+                        format!("{} {} no `{name}` column", self.noun().the, self.noun().has),
+                    )
+                    .at(Location::csv_line(self.file(), 1, &header_line, underline))
+                    .note(format!("the columns are: {}", headers.join(", ")))
+                    .help(help),
                 );
             }
         }
@@ -81,7 +84,7 @@ impl<R> CsvSource<R> {
             // An empty field: point at where it should be.
             at.column = Some(at.line_text[..at.underline.start].chars().count() + 1);
         }
-        let d = Diagnostic::new(format!("this row has a {split} with {what}"))
+        let d = Diagnostic::new(Code::EmptyName, format!("this row has a {split} with {what}"))
             .at(at)
             .help(format!("write the {split}'s name in the `{split}` column, or remove the row"));
         self.push(d);
@@ -98,7 +101,7 @@ impl<R> CsvSource<R> {
             Some(why) => format!("`{text}` is not a date: {why}"),
             None => format!("`{text}` is not a date"),
         };
-        let d = Diagnostic::new(message).at(self.field_at(col)).help(
+        let d = Diagnostic::new(Code::NotADate, message).at(self.field_at(col)).help(
             "write dates as YYYY-MM-DD, e.g. 2026-03-15 (a time after the date, such as 2026-03-15 10:30:00, is fine)",
         );
         self.push(d);
@@ -119,9 +122,14 @@ impl<R> CsvSource<R> {
             // Sums of millions of rows, and paces and projections made from
             // them, must stay within 28 digits: no one row may be absurd.
             if amount.decimal().abs() > Decimal::from(MAX_ROW_AMOUNT) {
-                let d = Diagnostic::new(format!("the amount `{text}` is too large for one row of sales"))
-                    .at(self.field_at(col))
-                    .help("a row's amount is at most 1,000,000,000,000,000; check the column holds amounts, not codes or ids");
+                let d = Diagnostic::new(
+                    Code::TooLarge,
+                    format!("the amount `{text}` is too large for one row of sales"),
+                )
+                .at(self.field_at(col))
+                .help(
+                    "a row's amount is at most 1,000,000,000,000,000; check the column holds amounts, not codes or ids",
+                );
                 self.push(d);
                 return None;
             }
@@ -132,7 +140,8 @@ impl<R> CsvSource<R> {
         } else {
             format!("`{text}` is not a number")
         };
-        let d = Diagnostic::new(message)
+        let code = if text.is_empty() { Code::EmptyCell } else { Code::NotANumber };
+        let d = Diagnostic::new(code, message)
             .at(self.field_at(col))
             .help("write the amount as a plain number such as 1234.50 (\"1,234.50\" in quotes is fine)");
         self.push(d);

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::breakback::{time_shares, Breakback};
 use super::{LevelTarget, MetricKind, Plan};
 use crate::calendar::{Calendar, CalendarError, CalendarSpec, Level};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Every calendar problem of `plan`. `totals_known` is false when a target's
 /// total could not be worked out (its baseline failed): holds are then not
@@ -78,14 +78,17 @@ pub(crate) fn path_diagnostics(target: &LevelTarget, calendar: &Calendar, name: 
         .iter()
         .filter(|(label, ..)| calendar.find(label).is_none())
         .map(|(label, _, at)| {
-            Diagnostic::new(format!("the path of level `{name}` names {label}, which is not a period of this plan"))
-                .at(at.clone())
-                .help(format!(
-                    "use period labels such as {}, {} or {}",
-                    calendar.level(Level::Quarter)[0].label,
-                    calendar.level(Level::Month)[0].label,
-                    calendar.level(Level::Week)[0].label
-                ))
+            Diagnostic::new(
+                Code::NotAPeriod,
+                format!("the path of level `{name}` names {label}, which is not a period of this plan"),
+            )
+            .at(at.clone())
+            .help(format!(
+                "use period labels such as {}, {} or {}",
+                calendar.level(Level::Quarter)[0].label,
+                calendar.level(Level::Month)[0].label,
+                calendar.level(Level::Week)[0].label
+            ))
         })
         .collect()
 }
@@ -127,8 +130,11 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
         } else {
             format!("months {} have", empty_months.join(", "))
         };
-        let mut d =
-            Diagnostic::new(format!("{which} a share of the target but no day with a positive weight")).at(at.clone());
+        let mut d = Diagnostic::new(
+            Code::NoDaysToCarry,
+            format!("{which} a share of the target but no day with a positive weight"),
+        )
+        .at(at.clone());
         if let Some(note) = &days_note {
             d = d.note(note.clone());
         }
@@ -144,7 +150,7 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
             CalendarError::NothingToWeigh => "give some weekday a positive weight in `weekdays`, and some month or quarter a positive weight in `months` or `quarters`",
             _ => "check the [time] table",
         };
-        let mut d = Diagnostic::new(e.to_string()).at(at.clone());
+        let mut d = Diagnostic::new(calendar_code(&e), e.to_string()).at(at.clone());
         if matches!(e, CalendarError::MonthWithoutDays { .. } | CalendarError::NothingToWeigh) {
             if let Some(note) = &days_note {
                 d = d.note(note.clone());
@@ -153,4 +159,16 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
         diagnostics.push(d.help(help));
     }
     diagnostics
+}
+
+/// The kind of a calendar that cannot be built.
+fn calendar_code(e: &CalendarError) -> Code {
+    match e {
+        CalendarError::QuarterWithoutMonths { .. }
+        | CalendarError::MonthWithoutDays { .. }
+        | CalendarError::NothingToWeigh => Code::NoDaysToCarry,
+        CalendarError::Overflow => Code::TooLarge,
+        CalendarError::StartNotFirstOfMonth { .. } => Code::BadYearStart,
+        CalendarError::WrongLength { .. } => Code::WrongLength,
+    }
 }

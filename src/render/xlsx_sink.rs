@@ -145,7 +145,7 @@ fn xlsx(e: XlsxError) -> std::io::Error {
 }
 
 /// The error for a breakdown longer than a sheet. `Output::error` shows it as
-/// "error: cannot write FILE: <this>".
+/// "error[E0902]: cannot write FILE: <this>".
 fn too_many_rows() -> std::io::Error {
     std::io::Error::other(format!(
         "the breakdown has more than {} cells, more rows than an Excel sheet holds ({} with the header and total); \

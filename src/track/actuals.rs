@@ -17,7 +17,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::daily::{DailyActuals, Total};
-use crate::diagnostic::{suggest, Diagnostic, Location};
+use crate::diagnostic::{suggest, Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, Noun, STREAM_LIMITS};
 use crate::plan::sales_csv::Amount;
@@ -367,9 +367,12 @@ impl Actuals {
             sums.add_all(batch, &mut failed);
             for i in failed.drain(..) {
                 let line = batch[i].line;
-                let d = Diagnostic::new(format!(
-                    "this row's {metric} cannot be added to the others of its day: their sum would be too large"
-                ))
+                let d = Diagnostic::new(
+                    Code::TooLarge,
+                    format!(
+                        "this row's {metric} cannot be added to the others of its day: their sum would be too large"
+                    ),
+                )
                 .at(Location::csv_line(file, line, "", 0..0))
                 .help("check the amounts: a day's sum must stay within 28 digits");
                 csv.push_at(line, d);

@@ -2,7 +2,7 @@
 //! metric whose targets are shared, the actuals column read for it, and the
 //! unit both are counted in. Chosen once, before the actuals are read.
 
-use crate::diagnostic::{name_list, suggest, Diagnostic};
+use crate::diagnostic::{name_list, suggest, Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::{MetricKind, Plan, Precision};
 
@@ -34,7 +34,7 @@ impl TrackedMetric {
         if shared.is_empty() {
             let levels: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             return Err(Error::invalid(
-                Diagnostic::new(format!(
+                Diagnostic::new(Code::NothingToTrack, format!(
                     "this plan has nothing to track: {} {}, not shared down the plan, so no member has a target that sales add up to",
                     name_list(&levels.iter().map(String::as_str).collect::<Vec<_>>()),
                     if names.len() == 1 { "is a level" } else { "are levels" },
@@ -50,14 +50,18 @@ impl TrackedMetric {
                     None => format!("the plan's metrics are: {}", name_list(&names)),
                 };
                 return Err(Error::invalid(
-                    Diagnostic::new(format!("--metric `{name}` is not a metric of this plan")).help(help),
+                    Diagnostic::new(Code::UnknownMetricFlag, format!("--metric `{name}` is not a metric of this plan"))
+                        .help(help),
                 ));
             };
             if !plan.metrics[index].is_shared() {
                 return Err(Error::invalid(
-                    Diagnostic::new(format!(
+                    Diagnostic::new(
+                        Code::MetricIsLevel,
+                        format!(
                         "--metric `{name}` is a level: it is not shared, so no member has a target that sales add up to"
-                    ))
+                    ),
+                    )
                     .help(format!("track an amount or a count: {}", flags(&shared))),
                 ));
             }
@@ -74,11 +78,14 @@ impl TrackedMetric {
         let kind = if plan.metrics[candidates[0]].kind == MetricKind::Amount { "amounts" } else { "counts" };
         let these: Vec<&str> = candidates.iter().map(|&i| plan.metrics[i].name.as_str()).collect();
         Err(Error::invalid(
-            Diagnostic::new(format!(
-                "this plan has {} {kind} ({}), and track compares one of them with the actuals",
-                these.len(),
-                name_list(&these)
-            ))
+            Diagnostic::new(
+                Code::MetricNeeded,
+                format!(
+                    "this plan has {} {kind} ({}), and track compares one of them with the actuals",
+                    these.len(),
+                    name_list(&these)
+                ),
+            )
             .at(plan.metrics[candidates[1]].origin.clone())
             .help(format!("say which: {}, or `metric = \"{}\"` in [track]", flags(&these), these[0])),
         ))

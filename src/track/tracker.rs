@@ -12,7 +12,7 @@ use super::replan::{replan_scaled, DayRanges};
 use super::{replan, Actuals, ActualsShape, Figures, TrackedMetric};
 use crate::allocate::Exact;
 use crate::calendar::{Level, Period};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::engine::Cell;
 use crate::engine::{view_name, AsOf, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
 use crate::error::{Error, Result};
@@ -146,7 +146,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         if !shape.unused.is_empty() {
             let missing = &split_names[shape.depth];
             warnings.push(
-                Diagnostic::warning(format!(
+                Diagnostic::new(Code::ActualsColumnUnused, format!(
                     "the actuals have no `{missing}` column, so their {} column{} cannot be placed and they are tracked by {}",
                     shape.unused.join(", "),
                     if shape.unused.len() > 1 { "s" } else { "" },
@@ -158,15 +158,18 @@ impl<'e, 'p> Tracker<'e, 'p> {
         }
         if actuals.outside_rows.0 > 0 {
             warnings.push(
-                Diagnostic::warning(format!(
-                    "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
-                    rows(actuals.outside_rows.0),
-                    precision.show(actuals.outside_rows.1),
-                    verb(actuals.outside_rows.0, "is", "are"),
-                    calendar.start(),
-                    calendar.end(),
-                    verb(actuals.outside_rows.0, "is", "are"),
-                ))
+                Diagnostic::new(
+                    Code::ActualsOutsideYear,
+                    format!(
+                        "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
+                        rows(actuals.outside_rows.0),
+                        precision.show(actuals.outside_rows.1),
+                        verb(actuals.outside_rows.0, "is", "are"),
+                        calendar.start(),
+                        calendar.end(),
+                        verb(actuals.outside_rows.0, "is", "are"),
+                    ),
+                )
                 .at(Location::file(file))
                 .help("track those rows with the plan of their year, or leave them out of the file"),
             );
@@ -179,12 +182,12 @@ impl<'e, 'p> Tracker<'e, 'p> {
             let (at, first) = actuals.first_unplanned.clone().unwrap_or_else(|| (Location::file(file), String::new()));
             let unplanned = super::UNPLANNED;
             if strict {
-                return Err(Error::invalid(Diagnostic::new(what).at(at).note(first).help(format!(
+                return Err(Error::invalid(Diagnostic::new(Code::UnplannedMembers, what).at(at).note(first).help(format!(
                     "add those members to the plan, or fix their names in the actuals (without --strict they are reported under `{unplanned}`)"
                 ))));
             }
             warnings.push(
-                Diagnostic::warning(format!("{what}; they are reported under `{unplanned}`"))
+                Diagnostic::new(Code::ActualsUnplanned, format!("{what}; they are reported under `{unplanned}`"))
                     .at(at)
                     .note(first)
                     .help("add those members to the plan, or fix their names in the actuals; pass --strict to make this an error"),
@@ -229,12 +232,15 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let last = self.day_rows.iter().rposition(|r| *r > 0).unwrap_or(0);
         let last = self.engine.calendar().start() + chrono::Days::new(last as u64);
         Some(
-            Diagnostic::warning(format!(
-                "{} ({amount} in all) {} dated after the as-of date, {as_of}, so {} not in the figures to date",
-                rows(n),
-                verb(n, "is", "are"),
-                verb(n, "it is", "they are"),
-            ))
+            Diagnostic::new(
+                Code::ActualsAfterAsOf,
+                format!(
+                    "{} ({amount} in all) {} dated after the as-of date, {as_of}, so {} not in the figures to date",
+                    rows(n),
+                    verb(n, "is", "are"),
+                    verb(n, "it is", "they are"),
+                ),
+            )
             .at(Location::file(&self.file))
             .help(format!("pass --as-of {last} (the last date in the actuals) to count {}", verb(n, "it", "them"))),
         )
@@ -254,7 +260,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         }
         let days = (as_of - last).num_days();
         Some(
-            Diagnostic::warning(format!(
+            Diagnostic::new(Code::ActualsEndEarly, format!(
                 "no --as-of, so the as-of date is today, {as_of}, but the actuals end {last}, {days} day{} before it, so the days after {last} count as days without a sale",
                 if days == 1 { "" } else { "s" }
             ))
@@ -294,13 +300,16 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 format!("add a `{missing}` column to {} ({deep} comes under {missing} in the plan)", self.file)
             };
             return Err(Error::invalid(
-                Diagnostic::new(format!("the actuals have no `{missing}` column, so they cannot be tracked by {deep}"))
-                    .at(Location::file(&self.file))
-                    .help(if tracked.is_empty() {
-                        format!("track the company as a whole (e.g. --by month), or {add}")
-                    } else {
-                        format!("track by {} (e.g. --by {},month), or {add}", tracked.join(", "), tracked.join(","))
-                    }),
+                Diagnostic::new(
+                    Code::MissingColumn,
+                    format!("the actuals have no `{missing}` column, so they cannot be tracked by {deep}"),
+                )
+                .at(Location::file(&self.file))
+                .help(if tracked.is_empty() {
+                    format!("track the company as a whole (e.g. --by month), or {add}")
+                } else {
+                    format!("track by {} (e.g. --by {},month), or {add}", tracked.join(", "), tracked.join(","))
+                }),
             ));
         }
         Ok(breakdown)
@@ -547,9 +556,10 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 let who = if self.paths[n].is_empty() { "the company".to_string() } else { self.paths[n].join(" / ") };
                 let (whole, _) = gone.floor_rem();
                 let amount = precision.to_amount(u128::try_from(&whole).unwrap_or(0));
-                Diagnostic::warning(format!(
-                    "{amount} of {who}'s target cannot be carried: no day after {as_of} has a target for it"
-                ))
+                Diagnostic::new(
+                    Code::CannotCarry,
+                    format!("{amount} of {who}'s target cannot be carried: no day after {as_of} has a target for it"),
+                )
                 .help(
                     "nothing is left this year to carry it into; add it to next year's plan if it is still to be sold",
                 )
@@ -677,8 +687,11 @@ fn daily_targets(
         Ok(targets)
     } else {
         Err(Error::invalid(
-            Diagnostic::new("internal error: the plan's members came in a different order for days than for the year")
-                .help("please report this with the plan; `salesplit decompose` is not affected"),
+            Diagnostic::new(
+                Code::Internal,
+                "internal error: the plan's members came in a different order for days than for the year",
+            )
+            .help("please report this with the plan; `salesplit decompose` is not affected"),
         ))
     }
 }

@@ -14,7 +14,7 @@
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 
 /// Links followed before giving up, as the kernel does (`ELOOP`).
@@ -119,8 +119,11 @@ impl Target {
             } else {
                 format!("{what} {input_shown}")
             };
-            let mut d = Diagnostic::new(format!("--output {} would overwrite {what}", self.named.display()))
-                .help("write the output to another file");
+            let mut d = Diagnostic::new(
+                Code::WouldOverwrite,
+                format!("--output {} would overwrite {what}", self.named.display()),
+            )
+            .help("write the output to another file");
             if self.named != input {
                 d = d.note(format!("{} and {input_shown} are the same file", self.named.display()));
             }

@@ -13,7 +13,7 @@
 //! that split (`--cell 'salesperson=Smith, John'`), is read as that member
 //! even unquoted.
 
-use crate::diagnostic::{name_list, suggest, Diagnostic};
+use crate::diagnostic::{name_list, suggest, Code, Diagnostic};
 use crate::error::{Error, Result};
 
 /// One item of a `--cell` text: the name it is given, if any, and its value.
@@ -38,7 +38,7 @@ pub fn items(text: &str) -> Result<Vec<Item>> {
         };
         if key.as_deref() == Some("") {
             return Err(Error::invalid(
-                Diagnostic::new(format!("--cell `{}` names no split before its `=`", raw.trim()))
+                Diagnostic::new(Code::BadCell, format!("--cell `{}` names no split before its `=`", raw.trim()))
                     .help("write the split's name before the `=`, e.g. --cell region=华东, or the member alone"),
             ));
         }
@@ -63,7 +63,8 @@ fn split_outside_quotes(text: &str) -> Result<Vec<String>> {
     }
     if quoted {
         return Err(Error::invalid(
-            Diagnostic::new(format!("--cell `{text}` opens a double quote that it does not close")).help(
+            Diagnostic::new(Code::BadCell, format!("--cell `{text}` opens a double quote that it does not close"))
+                .help(
                 "close the quoted value, e.g. --cell 'salesperson=\"Smith, John\"' (a quote inside it is written \"\")",
             ),
         ));
@@ -117,7 +118,7 @@ fn unquote(part: &str, whole: &str) -> Result<String> {
 
 fn misquoted(part: &str, whole: &str) -> Error {
     Error::invalid(
-        Diagnostic::new(format!("--cell `{whole}` has a quote inside `{part}`, not around it"))
+        Diagnostic::new(Code::BadCell, format!("--cell `{whole}` has a quote inside `{part}`, not around it"))
             .help("quote a whole value, e.g. --cell 'salesperson=\"Smith, John\"' (a quote inside it is written \"\")"),
     )
 }
@@ -185,7 +186,10 @@ fn named(key: &str, names: &[&str]) -> Result<usize> {
             Some(s) => format!("did you mean `{s}`? The names are: {}", names.join(", ")),
             None => format!("the names are: {}", names.join(", ")),
         };
-        Error::invalid(Diagnostic::new(format!("--cell names `{key}`, which is not a split of this plan")).help(help))
+        Error::invalid(
+            Diagnostic::new(Code::UnknownCell, format!("--cell names `{key}`, which is not a split of this plan"))
+                .help(help),
+        )
     })
 }
 
@@ -204,7 +208,7 @@ fn bare(value: &str, splits: &[(&str, Vec<&str>)], is_period: impl Fn(&str) -> b
             let which: Vec<String> = owners.iter().map(|&i| format!("{}={value}", name(i))).collect();
             let of: Vec<&str> = owners.iter().map(|&i| name(i)).collect();
             Err(Error::invalid(
-                Diagnostic::new(format!("--cell `{value}` could be {}", either(&of, "the ")))
+                Diagnostic::new(Code::AmbiguousCell, format!("--cell `{value}` could be {}", either(&of, "the ")))
                     .help(format!("say which: {}", or_list(&which))),
             ))
         }
@@ -274,22 +278,25 @@ fn member_help(value: &str, splits: &[(&str, Vec<&str>)]) -> String {
 
 fn not_a_member(value: &str, splits: &[(&str, Vec<&str>)]) -> Error {
     Error::invalid(
-        Diagnostic::new(format!("--cell `{value}` is not a member of any split, nor a period of this plan"))
-            .help(member_help(value, splits)),
+        Diagnostic::new(
+            Code::UnknownCell,
+            format!("--cell `{value}` is not a member of any split, nor a period of this plan"),
+        )
+        .help(member_help(value, splits)),
     )
 }
 
 fn unknown_member(split: &str, value: &str, members: &[&str]) -> Error {
     let one = [(split, members.to_vec())];
     Error::invalid(
-        Diagnostic::new(format!("--cell {split}={value}: `{value}` is not a member of {split}"))
+        Diagnostic::new(Code::UnknownCell, format!("--cell {split}={value}: `{value}` is not a member of {split}"))
             .help(member_help(value, &one)),
     )
 }
 
 fn twice(name: &str, before: &str, now: &str) -> Error {
     Error::invalid(
-        Diagnostic::new(format!("--cell names {name} twice: `{before}` and `{now}`"))
+        Diagnostic::new(Code::BadCell, format!("--cell names {name} twice: `{before}` and `{now}`"))
             .help("a cell has one member of each split and one period: name each once"),
     )
 }

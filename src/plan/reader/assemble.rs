@@ -13,7 +13,7 @@ use super::header::Header;
 use super::time::TimeSettings;
 use super::{GrowthRate, Reader};
 use crate::calendar::{CalendarKind, CalendarSpec, RetailYearEnd};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::plan::{Funnel, Metric, Plan, Split, TrackSettings};
 
 /// Everything a plan is made of, as phases 1 to 5 made it.
@@ -90,7 +90,7 @@ impl Reader<'_> {
                 let mut ok = true;
                 if let Some(at) = header.start_at.clone() {
                     self.push(
-                        Diagnostic::new("a retail calendar sets its own start, so `start` cannot be given")
+                        Diagnostic::new(Code::ConflictingKeys, "a retail calendar sets its own start, so `start` cannot be given")
                             .at(self.loc(at))
                             .note(format!("with this retail calendar, {year}"))
                             .help("remove `start`; to move the year, choose `retail_year_end` (nearest-sat-jan31 or last-sat-jan)"),
@@ -101,7 +101,7 @@ impl Reader<'_> {
                     let first = weekday_name(start.weekday());
                     let last = weekday_name(end.weekday());
                     self.push(
-                        Diagnostic::new("a retail calendar's weeks start the day after its year end, so `week_start` cannot be given")
+                        Diagnostic::new(Code::ConflictingKeys, "a retail calendar's weeks start the day after its year end, so `week_start` cannot be given")
                             .at(self.loc(at))
                             .note(format!("{year}, so its weeks run {first} to {last}"))
                             .help("remove `week_start`"),
@@ -121,7 +121,7 @@ impl Reader<'_> {
         for (date, (_, at)) in &time.days {
             if *date < start || *date > end {
                 self.push(
-                    Diagnostic::new(format!("special day {date} is not in the plan year ({start} to {end})"))
+                    Diagnostic::new(Code::DateOutsideYear, format!("special day {date} is not in the plan year ({start} to {end})"))
                         .at(at.clone())
                         .help(format!(
                             "correct the date, or move it to the plan that covers {date}; this plan can only weigh its own days"

@@ -3,6 +3,7 @@
 //! columns, into [`Baselines`]; and every `months = "history"` of a metric
 //! matched with its baseline.
 
+use crate::diagnostic::Code;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -66,7 +67,12 @@ impl Reader<'_> {
                 Err(io @ Error::Io { .. }) => {
                     let (reason, help) = io.plan_input_advice().unwrap_or_default();
                     let full = self.base.join(&h.path);
-                    self.error(h.span.clone(), format!("cannot read baseline {}: {reason}", full.display()), help);
+                    self.error(
+                        Code::CannotRead,
+                        h.span.clone(),
+                        format!("cannot read baseline {}: {reason}", full.display()),
+                        help,
+                    );
                 }
             }
         }
@@ -78,6 +84,7 @@ impl Reader<'_> {
         for (name, at) in orphans {
             if !histories.iter().any(|h| &h.metric == name) {
                 self.error(
+                    Code::MissingSetting,
                     at.clone(),
                     format!("[target.{name}.time] takes months from history, but `{name}` has no `baseline`"),
                     format!("add `baseline = \"sales-2025.csv\"` to [target.{name}], or give `months` as 12 weights"),

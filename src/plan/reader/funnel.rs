@@ -3,6 +3,7 @@
 //! and `stages` — checked against the metrics and splits and read into a
 //! [`Funnel`].
 
+use crate::diagnostic::Code;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -50,6 +51,7 @@ impl Reader<'_> {
                     Some(i) => Some(i),
                     None => {
                         self.error(
+                            Code::UnknownMetric,
                             v.span(),
                             format!("[funnel] works back from `{name}`, which is not a money metric of [target]"),
                             format!("name one of the amounts in [target]: {}", amounts.join(", ")),
@@ -62,6 +64,7 @@ impl Reader<'_> {
                 [_] => metrics.iter().position(|m| m.kind == MetricKind::Amount),
                 [] => {
                     self.error(
+                        Code::UnknownMetric,
                         span.clone(),
                         "[funnel] works back from a money metric, and [target] has none",
                         "add the money target to [target], e.g. `sales = 10_000_000`, or remove [funnel]",
@@ -71,6 +74,7 @@ impl Reader<'_> {
                 _ => {
                     if !typos.iter().any(|k| k == "metric") {
                         self.error(
+                            Code::MissingKey,
                             span.clone(),
                             "[funnel] does not say which money metric it works back from",
                             format!("add `metric = {}`", toml_string(amounts.first().copied().unwrap_or("sales"))),
@@ -94,6 +98,7 @@ impl Reader<'_> {
                         Some(i) => {
                             let names = splits[i].member_names();
                             self.error(
+                                Code::UnknownMember,
                                 mv.span(),
                                 format!("[funnel] where: split `{by}` has no member `{member}`"),
                                 did_you_mean(member, &names),
@@ -103,6 +108,7 @@ impl Reader<'_> {
                         None => {
                             let names: Vec<&str> = splits.iter().map(|s| s.by.as_str()).collect();
                             self.error(
+                                Code::UnknownSplit,
                                 k.span(),
                                 format!("[funnel] where names `{by}`, which is not a split of this plan"),
                                 did_you_mean(by, &names),
@@ -118,6 +124,7 @@ impl Reader<'_> {
                 Some(Number::Plain(d)) if d > Decimal::ZERO => Some(d),
                 Some(_) => {
                     self.error(
+                        Code::OutOfRange,
                         v.span(),
                         "deal_size must be an amount above zero",
                         "write the average deal, e.g. `deal_size = 10_000`",
@@ -129,6 +136,7 @@ impl Reader<'_> {
             None => {
                 if !typos.iter().any(|k| k == "deal_size") {
                     self.error(
+                        Code::MissingKey,
                         span.clone(),
                         "[funnel] has no `deal_size`",
                         "add the average deal in money, e.g. `deal_size = 10_000`",
@@ -141,7 +149,7 @@ impl Reader<'_> {
         match get(t, "stages") {
             Some((_, v)) => match v.get_ref() {
                 DeValue::Array(items) if items.is_empty() => {
-                    self.error(
+                    self.error(Code::MissingKey,
                         v.span(),
                         "`stages` is empty: a funnel needs at least one stage",
                         "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
@@ -161,7 +169,7 @@ impl Reader<'_> {
                         let rate = get(st, "rate").and_then(|(_, rv)| match self.number(rv, "a stage's rate", "a percentage such as \"25%\"") {
                             Some(Number::Percent(p)) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
                             Some(Number::Plain(d)) => {
-                                self.error(
+                                self.error(Code::PercentageExpected,
                                     rv.span(),
                                     format!("a stage's rate is {}, a bare number: it must be a percentage", d.normalize()),
                                     bare_percent_help(d, |p| format!("rate = {p}")),
@@ -169,7 +177,7 @@ impl Reader<'_> {
                                 None
                             }
                             Some(_) => {
-                                self.error(
+                                self.error(Code::OutOfRange,
                                     rv.span(),
                                     "a stage's rate must be a percentage above 0% and at most 100%",
                                     "write how many of this stage become one of the stage before, e.g. `rate = \"25%\"` (one deal in four prospects)",
@@ -181,6 +189,7 @@ impl Reader<'_> {
                         match (name, rate) {
                             (Some((name, nspan)), _) if name.trim().is_empty() => {
                                 self.error(
+                                    Code::EmptyName,
                                     nspan,
                                     "a [funnel] stage has an empty `name`",
                                     "write each stage as `{ name = \"calls\", rate = \"20%\" }`",
@@ -197,6 +206,7 @@ impl Reader<'_> {
                                     || base;
                                 if taken {
                                     self.error(
+                                        Code::NameTaken,
                                         nspan,
                                         format!("funnel stage `{name}` is already a column of the output"),
                                         "give each stage a name no metric, split or other stage has",
@@ -208,6 +218,7 @@ impl Reader<'_> {
                             }
                             (None, _) if get(st, "name").is_none() => {
                                 self.error(
+                                    Code::MissingKey,
                                     item.span(),
                                     "a [funnel] stage has no `name`",
                                     "write each stage as `{ name = \"calls\", rate = \"20%\" }`",
@@ -216,6 +227,7 @@ impl Reader<'_> {
                             }
                             (_, None) if get(st, "rate").is_none() => {
                                 self.error(
+                                    Code::MissingKey,
                                     item.span(),
                                     "a [funnel] stage has no `rate`",
                                     "write each stage as `{ name = \"calls\", rate = \"20%\" }`",
@@ -227,7 +239,7 @@ impl Reader<'_> {
                     }
                 }
                 _ => {
-                    self.error(
+                    self.error(Code::WrongType,
                         v.span(),
                         "`stages` must be a list of stages",
                         "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
@@ -237,7 +249,7 @@ impl Reader<'_> {
             },
             None => {
                 if !typos.iter().any(|k| k == "stages") {
-                    self.error(
+                    self.error(Code::MissingKey,
                         span,
                         "[funnel] has no `stages`",
                         "list the stages from deals back to the first contact, e.g. `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",

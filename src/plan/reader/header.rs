@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
 use super::{get, Reader, PRECISION_EXAMPLE};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::number::{describe, Number};
 use crate::plan::Precision;
 
@@ -34,7 +34,7 @@ impl Reader<'_> {
             None if typos.iter().any(|t| t == "plan") => None,
             None => {
                 self.push(
-                    Diagnostic::new("the plan has no [plan] table")
+                    Diagnostic::new(Code::MissingKey, "the plan has no [plan] table")
                         .at(self.loc(0..0))
                         .help("start the file with [plan] and at least `year = 2026`"),
                 );
@@ -52,6 +52,7 @@ impl Reader<'_> {
                 Some("end") => true,
                 Some(other) => {
                     self.error(
+                        Code::UnknownChoice,
                         v.span(),
                         format!("fy_label `{other}` is not start or end"),
                         "write \"start\" (FY2026 starts in 2026) or \"end\" (FY2026 ends in 2026)",
@@ -73,6 +74,7 @@ impl Reader<'_> {
                     Ok(y) if (1900..=9998).contains(&y) => Some(y),
                     _ => {
                         self.error(
+                            Code::OutOfRange,
                             v.span(),
                             format!("year {} is out of range", i.as_str()),
                             "write a year between 1900 and 9998, e.g. `year = 2026`",
@@ -83,6 +85,7 @@ impl Reader<'_> {
                 other => {
                     let found = describe(other);
                     self.error(
+                        Code::WrongType,
                         v.span(),
                         format!("year must be a whole number, found {found}"),
                         "write it without quotes, e.g. `year = 2026`",
@@ -92,7 +95,12 @@ impl Reader<'_> {
             },
             None if typos.iter().any(|k| k == "year") => None,
             None => {
-                self.error(span.clone(), "[plan] has no year", "add the year the plan covers, e.g. `year = 2026`");
+                self.error(
+                    Code::MissingKey,
+                    span.clone(),
+                    "[plan] has no year",
+                    "add the year the plan covers, e.g. `year = 2026`",
+                );
                 None
             }
         };
@@ -104,13 +112,14 @@ impl Reader<'_> {
                 if d.day() != 1 {
                     let first = d.with_day(1).unwrap_or(d);
                     self.error(
+                        Code::BadYearStart,
                         sp,
                         format!("start {d} is not the 1st of a month"),
                         format!("a fiscal year starts on the 1st of a month, e.g. `start = \"{first}\"`"),
                     );
                     None
                 } else if !fy_end && d.year() != y {
-                    self.error(
+                    self.error(Code::BadYearStart,
                         sp,
                         format!("start {d} is not in the plan's year {y}"),
                         format!("start the year in {y}, e.g. `start = \"{y}-{:02}-01\"`, or change `year` (with `fy_label = \"end\"`, FY{y} ends in {y})", d.month()),
@@ -119,6 +128,7 @@ impl Reader<'_> {
                 } else if fy_end && d.checked_add_months(chrono::Months::new(11)).map(|e| e.year()) != Some(y) {
                     let end = d.checked_add_months(chrono::Months::new(12)).and_then(|e| e.pred_opt()).unwrap_or(d);
                     self.error(
+                        Code::BadYearStart,
                         sp,
                         format!("with fy_label = \"end\", FY{y} must end in {y}, but a year from {d} ends on {end}"),
                         format!(
@@ -142,6 +152,7 @@ impl Reader<'_> {
                     Some(p) => Some(p),
                     None => {
                         self.error(
+                            Code::BadPrecision,
                             v.span(),
                             format!("precision {d} is not a power of ten"),
                             format!("use {PRECISION_EXAMPLE}"),
@@ -150,7 +161,12 @@ impl Reader<'_> {
                     }
                 },
                 Number::Percent(_) => {
-                    self.error(v.span(), "precision cannot be a percentage", format!("use {PRECISION_EXAMPLE}"));
+                    self.error(
+                        Code::PercentageNotAllowed,
+                        v.span(),
+                        "precision cannot be a percentage",
+                        format!("use {PRECISION_EXAMPLE}"),
+                    );
                     None
                 }
             }),

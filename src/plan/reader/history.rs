@@ -6,6 +6,7 @@
 //! an ordinary plan: a total, month and quarter weights, and member
 //! weights, with how the total was derived.
 
+use crate::diagnostic::Code;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -64,6 +65,7 @@ impl Reader<'_> {
         let path = self.string(v, "baseline", "baseline = \"sales-2025.csv\"")?.to_string();
         if !is_amount {
             self.error(
+                Code::MissingSetting,
                 v.span(),
                 format!("[target.{name}] is not an amount, so it cannot grow from a baseline of sales"),
                 "set a baseline on a money metric (kind = \"amount\")",
@@ -72,6 +74,7 @@ impl Reader<'_> {
         }
         if let Some((k, _)) = get(t, "total") {
             self.error(
+                Code::ConflictingKeys,
                 k.span(),
                 format!("[target.{name}] has both a `baseline` and a `total`"),
                 "a metric from a baseline has its total worked out from last year and `growth`: remove `total`",
@@ -118,7 +121,7 @@ impl Reader<'_> {
                 }
                 // One message for every quarter left out.
                 if !missing.is_empty() {
-                    self.error(
+                    self.error(Code::MissingKey,
                         g.span(),
                         format!("growth names no rate for {}", missing.join(", ")),
                         "give every quarter a rate, e.g. `growth = { Q1 = \"10%\", Q2 = \"12%\", Q3 = \"13%\", Q4 = \"15%\" }`",
@@ -137,6 +140,7 @@ impl Reader<'_> {
             Number::Percent(p) if p > -Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
             Number::Plain(d) => {
                 self.error(
+                    Code::PercentageExpected,
                     v.span(),
                     format!("{what} is {}, a bare number: it must be a percentage", d.normalize()),
                     super::advice::bare_percent_help(d, str::to_string),
@@ -145,6 +149,7 @@ impl Reader<'_> {
             }
             _ => {
                 self.error(
+                    Code::OutOfRange,
                     v.span(),
                     format!("{what} must be a percentage above -100%"),
                     "write the growth over last year as a percentage, e.g. \"15%\" (or \"-5%\" for a decline)",

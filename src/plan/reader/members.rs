@@ -3,6 +3,7 @@
 //! group: usable names, weights that are all plain or all percentages
 //! adding up to 100%, fixed amounts that are money at the precision.
 
+use crate::diagnostic::Code;
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -22,6 +23,7 @@ impl Reader<'_> {
         }
         let what = if k.get_ref().is_empty() { "an empty name" } else { "a name of only spaces" };
         self.error(
+            Code::EmptyName,
             k.span(),
             format!("{place} has a member with {what}"),
             "write the member's name between the quotes, or remove the entry",
@@ -89,6 +91,7 @@ impl Reader<'_> {
                     let amount = match n {
                         Number::Percent(_) => {
                             self.error(
+                                Code::PercentageNotAllowed,
                                 v.span(),
                                 format!("{place}: the fixed amount of `{name}` is a percentage"),
                                 "a fixed amount is money; use `weights` for percentages",
@@ -97,6 +100,7 @@ impl Reader<'_> {
                         }
                         Number::Plain(d) if d.is_sign_negative() => {
                             self.error(
+                                Code::Negative,
                                 v.span(),
                                 format!("{place}: the fixed amount of `{name}` is negative ({d})"),
                                 "fixed amounts must be zero or more",
@@ -114,6 +118,7 @@ impl Reader<'_> {
                     }
                     if weighted.contains(name.as_str()) {
                         self.error(
+                            Code::ConflictingKeys,
                             k.span(),
                             format!("{place}: `{name}` has both a weight and a fixed amount"),
                             "give it one: a weight, or a fixed amount",
@@ -136,7 +141,12 @@ impl Reader<'_> {
             return None;
         }
         if members.is_empty() {
-            self.error(span, format!("{place} has no members"), "add at least one member to `weights` or `fixed`");
+            self.error(
+                Code::NoMembers,
+                span,
+                format!("{place} has no members"),
+                "add at least one member to `weights` or `fixed`",
+            );
             return None;
         }
         let any_weight = members.iter().any(|(_, m)| matches!(m.share, MemberShare::Weight(w) if w > Decimal::ZERO));
@@ -144,6 +154,7 @@ impl Reader<'_> {
         if !any_weight && !has_fixed {
             let at = get(t, "weights").map(|(_, v)| v.span()).unwrap_or(span.clone());
             self.error(
+                Code::AllWeightsZero,
                 at,
                 format!("{place}: every weight is zero, so there is nobody to share the amount"),
                 "give at least one member a positive weight",

@@ -3,6 +3,7 @@
 //! from the baselines (phase 2) and the splits' growth and new members
 //! (phase 3) into [`Resolved`].
 
+use crate::diagnostic::Code;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -52,6 +53,7 @@ impl Reader<'_> {
             let (exact, words) = match (&h.growth, member_growth.filter(|_| is_reference)) {
                 (Growth::Quarters(_, _, at), Some(g)) => {
                     self.error(
+                        Code::ConflictingKeys,
                         at.clone(),
                         format!("`{}` grows by quarter and split `{}` by member: choose one", h.metric, g.by),
                         "keep growth per quarter in [target], or growth per member in [split.growth]",
@@ -116,6 +118,7 @@ impl Reader<'_> {
             };
             if total.is_sign_negative() {
                 self.error(
+                    Code::Negative,
                     h.span.clone(),
                     format!("the target `{}` from {} comes out negative ({total})", h.metric, b.file),
                     "check the baseline's amounts and the growth rates",
@@ -138,7 +141,7 @@ impl Reader<'_> {
                         plan_months = Some(non_negative(&month_sums(b, start)));
                     }
                 }
-                None => self.error(
+                None => self.error(Code::MissingSetting,
                     at,
                     "months = \"history\" takes the months from last year's sales, but no metric has a `baseline`",
                     "add `baseline = \"sales-2025.csv\"` to the money metric in [target], or give `months` as 12 weights",
@@ -151,6 +154,7 @@ impl Reader<'_> {
     /// A target grown from a baseline that no longer fits 28 digits.
     pub(super) fn too_large(&mut self, h: &History, b: &Baseline) {
         self.error(
+            Code::TooLarge,
             h.span.clone(),
             format!(
                 "the target `{}` grown from {} is too large to compute exactly (more than 28 digits)",

@@ -13,7 +13,7 @@ use super::advice::toml_key;
 use super::history::{Growth, MemberGrowth};
 use super::splits::SplitState;
 use super::{get, Reader};
-use crate::diagnostic::{name_list, suggest, Location};
+use crate::diagnostic::{name_list, suggest, Code, Location};
 use crate::plan::baseline::Baseline;
 use crate::plan::{Member, MemberSet, MemberShare, Metric, MetricKind, Precision, Split};
 
@@ -40,6 +40,7 @@ impl Reader<'_> {
         if let Some((k, gv)) = get(t, "growth") {
             if !from_history {
                 self.error(
+                    Code::MissingSetting,
                     k.span(),
                     format!("split `{by}` has growth per member but its weights are not from history"),
                     "growth per member grows last year's sales: write `weights = \"history\"` instead of the weights",
@@ -49,6 +50,7 @@ impl Reader<'_> {
             if let Some(other) = &st.member_growth {
                 let other = other.by.clone();
                 self.error(
+                    Code::ConflictingKeys,
                     k.span(),
                     format!("splits `{other}` and `{by}` both grow by member"),
                     "keep `[split.growth]` on one split",
@@ -107,6 +109,7 @@ impl Reader<'_> {
         if let Some((wk, wv)) = get(t, "within") {
             if depth == 0 {
                 self.error(
+                    Code::WithinWithoutParent,
                     wk.span(),
                     format!("split `{by}` is the first split, so `within` has no parent to name"),
                     "remove `within`",
@@ -162,6 +165,7 @@ impl Reader<'_> {
     ) -> Option<SplitSets> {
         let Some(b) = baseline else {
             self.error(
+                Code::MissingSetting,
                 span,
                 format!("split `{by}` takes its weights from history, but no metric has a `baseline`"),
                 "add `baseline = \"sales-2025.csv\"` to the money metric in [target], or give the split `weights`",
@@ -172,7 +176,7 @@ impl Reader<'_> {
             // The columns are read in the splits' order: the first missing one stops the rest.
             match earlier.get(b.members.len()).filter(|_| b.members.len() < depth) {
                 Some(gap) => self.push(
-                    crate::diagnostic::Diagnostic::new(format!(
+                    crate::diagnostic::Diagnostic::new(Code::MissingColumn, format!(
                         "split `{by}` takes its weights from history, but {} has no `{gap}` column",
                         b.file
                     ))
@@ -182,7 +186,7 @@ impl Reader<'_> {
                     ))
                     .help(format!("add a `{gap}` column to {}, or give split `{by}` `weights`", b.file)),
                 ),
-                None => self.error(
+                None => self.error(Code::MissingColumn,
                     span,
                     format!("split `{by}` takes its weights from history, but {} has no `{by}` column", b.file),
                     format!(
@@ -218,6 +222,7 @@ impl Reader<'_> {
                         ),
                     };
                     self.error(
+                        Code::NoHistory,
                         at.clone(),
                         format!("`{name}` has no sales in {}, so it has no history to grow", b.file),
                         help,

@@ -6,7 +6,7 @@ use toml::de::DeTable;
 
 use super::advice::bare_percent_help;
 use super::{get, Reader};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::number::Number;
 use crate::plan::{Member, MemberShare, Metric, Split, Vacancy, VACANT};
 
@@ -20,7 +20,7 @@ impl Reader<'_> {
                     split.over_assign = Some((p / Decimal::ONE_HUNDRED, self.loc(k.span().start..v.span().end)));
                 }
                 // 1.1 is most likely "110% of the parent": 10% over it.
-                Some(Number::Plain(d)) if d > Decimal::ONE && d < Decimal::TWO => self.error(
+                Some(Number::Plain(d)) if d > Decimal::ONE && d < Decimal::TWO => self.error(Code::PercentageExpected,
                     v.span(),
                     format!("over_assign is {}, a bare number: it must be a percentage", d.normalize()),
                     format!(
@@ -29,12 +29,12 @@ impl Reader<'_> {
                         ((d - Decimal::ONE) * Decimal::ONE_HUNDRED).normalize()
                     ),
                 ),
-                Some(Number::Plain(d)) => self.error(
+                Some(Number::Plain(d)) => self.error(Code::PercentageExpected,
                     v.span(),
                     format!("over_assign is {}, a bare number: it must be a percentage", d.normalize()),
                     bare_percent_help(d, |p| format!("over_assign = {p}")),
                 ),
-                Some(_) => self.error(
+                Some(_) => self.error(Code::OutOfRange,
                     v.span(),
                     "over_assign must be a percentage of 0% or more",
                     "write how far the members' targets go above their parent's, e.g. `over_assign = \"10%\"` for 110%",
@@ -46,7 +46,7 @@ impl Reader<'_> {
             let Some(text) = self.string(v, "vacancy", "vacancy = \"show\"") else { return };
             match text {
                 "share" => split.vacancy = Vacancy::Share,
-                "show" if split.roster.is_none() => self.error(
+                "show" if split.roster.is_none() => self.error(Code::MissingSetting,
                     v.span(),
                     format!("split `{}` has `vacancy` but no roster", split.by),
                     "vacancies come from people's `start` and `end` dates in a roster; remove `vacancy`",
@@ -64,7 +64,7 @@ impl Reader<'_> {
                         });
                     }
                 }
-                other => self.error(
+                other => self.error(Code::UnknownChoice,
                     v.span(),
                     format!("vacancy `{other}` is not share or show"),
                     "write \"share\" (whoever is in seat shares the target) or \"show\" (unfilled seats go to a (vacant) row)",
@@ -83,7 +83,7 @@ impl Reader<'_> {
                 let mut at = clash.origin.clone();
                 at.underline = at.underline.start..at.underline.start + clash.name.len();
                 self.push(
-                    Diagnostic::new(format!("metric name `{base}` is already used by the output"))
+                    Diagnostic::new(Code::NameTaken, format!("metric name `{base}` is already used by the output"))
                         .at(at)
                         .note(format!(
                             "over_assign on split `{}` adds a `{base}` column: `{}` before over-assignment",

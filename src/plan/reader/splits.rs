@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 use super::advice::{toml_key, toml_string};
 use super::history::{History, MemberGrowth};
 use super::{get, GrowthRate, Reader, Value, RESERVED};
-use crate::diagnostic::{name_list, suggest, Diagnostic};
+use crate::diagnostic::{name_list, suggest, Code, Diagnostic};
 use crate::error::Error;
 use crate::plan::roster;
 use crate::plan::{Metric, Precision, Split};
@@ -58,7 +58,12 @@ impl Reader<'_> {
         histories: &[History],
     ) -> Splits {
         let DeValue::Array(items) = v.get_ref() else {
-            self.error(v.span(), "`split` must be an array of tables", "write each split as a [[split]] table");
+            self.error(
+                Code::WrongType,
+                v.span(),
+                "`split` must be an array of tables",
+                "write each split as a [[split]] table",
+            );
             return Splits::default();
         };
         let mut st = SplitState {
@@ -79,7 +84,7 @@ impl Reader<'_> {
                     if let Some(other) = splits.iter().find(|o| o.by == s.by) {
                         let line = other.origin.line;
                         self.push(
-                            Diagnostic::new(format!("two splits are both by `{}`", s.by))
+                            Diagnostic::new(Code::NameTaken, format!("two splits are both by `{}`", s.by))
                                 .at(s.origin.clone())
                                 .note(format!("the first is on line {line}"))
                                 .help("give each split its own name"),
@@ -119,7 +124,12 @@ impl Reader<'_> {
         );
         let Some((_, by_v)) = get(t, "by") else {
             if !typos.iter().any(|k| k == "by") {
-                self.error(span, "a [[split]] has no `by`", "name the dimension, e.g. `by = \"region\"`");
+                self.error(
+                    Code::MissingKey,
+                    span,
+                    "a [[split]] has no `by`",
+                    "name the dimension, e.g. `by = \"region\"`",
+                );
             }
             return None;
         };
@@ -127,6 +137,7 @@ impl Reader<'_> {
         if by.is_empty() || RESERVED.contains(&by.as_str()) || metrics.iter().any(|m| m.name == by) {
             let why = if by.is_empty() { "is empty".to_string() } else { "is already used by the output".to_string() };
             self.error(
+                Code::NameTaken,
                 by_v.span(),
                 format!("split name `{by}` {why}"),
                 format!("choose another name; {} and the metrics' names are taken", RESERVED.join(", ")),
@@ -138,6 +149,7 @@ impl Reader<'_> {
             for clash in ["weights", "fixed", "within"] {
                 if let Some((k, _)) = get(t, clash) {
                     self.error(
+                        Code::ConflictingKeys,
                         k.span(),
                         format!("split `{by}` has both a roster and `{clash}`"),
                         "weights come from the roster's weight column; remove this key",
@@ -160,7 +172,12 @@ impl Reader<'_> {
                 Err(io @ Error::Io { .. }) => {
                     let (reason, help) = io.plan_input_advice().unwrap_or_default();
                     let full = self.base.join(path);
-                    self.error(roster_v.span(), format!("cannot read roster {}: {reason}", full.display()), help);
+                    self.error(
+                        Code::CannotRead,
+                        roster_v.span(),
+                        format!("cannot read roster {}: {reason}", full.display()),
+                        help,
+                    );
                     return None;
                 }
             };
@@ -175,7 +192,7 @@ impl Reader<'_> {
         if let Some((_, wv)) = get(t, "weights") {
             if let DeValue::String(word) = wv.get_ref() {
                 if word.as_ref() != "history" {
-                    self.error(
+                    self.error(Code::UnknownChoice,
                         wv.span(),
                         format!("weights `{word}` is neither a table of weights nor \"history\""),
                         match suggest(word, ["history"].into_iter()) {
@@ -204,6 +221,7 @@ impl Reader<'_> {
                 // The split before this one had errors: its members are unknown, not absent.
                 None if st.parents_unknown => {}
                 None => self.error(
+                    Code::WithinWithoutParent,
                     wk.span(),
                     format!("split `{by}` is the first split, so `within` has no parent to name"),
                     "remove `within`, or add the split it refines before this one",
@@ -238,7 +256,7 @@ impl Reader<'_> {
                 // The unknown key's "did you mean" already says what is missing.
                 return None;
             }
-            self.error(
+            self.error(Code::NoMembers,
                 span,
                 format!("split `{by}` has no members"),
                 "add `weights = { A = 1, B = 2 }`, `fixed = { \"Key account\" = 6_000_000 }` or `roster = \"file.csv\"`",
@@ -272,7 +290,12 @@ impl Reader<'_> {
             Some(s) => format!("did you mean `{s}`? The members of `{}` are: {list}", prev.by),
             None => format!("write one of the members of `{}`: {list}", prev.by),
         };
-        self.error(span, format!("`within` names `{parent}`, which is not a member of split `{}`", prev.by), help);
+        self.error(
+            Code::UnknownMember,
+            span,
+            format!("`within` names `{parent}`, which is not a member of split `{}`", prev.by),
+            help,
+        );
         false
     }
 
@@ -315,7 +338,7 @@ impl Reader<'_> {
                         ),
                     ),
                 };
-                let d = Diagnostic::new(message)
+                let d = Diagnostic::new(Code::NoMembers, message)
                     .at(split.origin.clone())
                     .note(format!("with nobody to share it, `{parent}`'s share of the target would be lost"))
                     .help(help);

@@ -11,7 +11,7 @@ use toml::de::{DeTable, DeValue};
 use super::advice::toml_key;
 use super::history::History;
 use super::{get, GrowthRate, Reader, RESERVED};
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::plan::{Metric, MetricKind, MetricTime, Precision};
 
 /// What `[target]` says.
@@ -44,7 +44,7 @@ impl Reader<'_> {
             None if typos.iter().any(|t| t == "target") => None,
             None => {
                 self.push(
-                    Diagnostic::new("the plan has no [target] table")
+                    Diagnostic::new(Code::MissingKey, "the plan has no [target] table")
                         .at(self.loc(0..0))
                         .help("add [target] with the annual total, e.g. `sales = 10_000_000`"),
                 );
@@ -65,7 +65,12 @@ impl Reader<'_> {
         out: &mut Targets,
     ) -> Option<Vec<Metric>> {
         if t.is_empty() {
-            self.error(span, "[target] names no metric", "add the annual total, e.g. `sales = 10_000_000`");
+            self.error(
+                Code::MissingKey,
+                span,
+                "[target] names no metric",
+                "add the annual total, e.g. `sales = 10_000_000`",
+            );
             return None;
         }
         let mut metrics = Vec::new();
@@ -74,6 +79,7 @@ impl Reader<'_> {
             let name = key.get_ref().to_string();
             if name.trim().is_empty() {
                 self.error(
+                    Code::EmptyName,
                     key.span(),
                     format!("metric name `{name}` is empty"),
                     "give the metric a name, e.g. `orders = 5`",
@@ -83,6 +89,7 @@ impl Reader<'_> {
             }
             if RESERVED.contains(&name.as_str()) {
                 self.error(
+                    Code::NameTaken,
                     key.span(),
                     format!("metric name `{name}` is already used by the output"),
                     format!("choose another name; {} are taken", RESERVED.join(", ")),
@@ -127,7 +134,7 @@ impl Reader<'_> {
             Some((_, v)) => {
                 let text = self.string(v, "kind", "kind = \"count\"")?.to_string();
                 if !["amount", "count", "level"].contains(&text.as_str()) {
-                    self.error(
+                    self.error(Code::UnknownChoice,
                         v.span(),
                         format!("{place}: kind `{text}` is not amount, count or level"),
                         "write kind = \"amount\" (money), \"count\" (whole units such as new customers) or \"level\" (a rate that does not add up, such as a market share)",
@@ -143,6 +150,7 @@ impl Reader<'_> {
                 .map(|tt| self.metric_time(name, tt, &mut out.metric_months)),
             Some((k, _)) => {
                 self.error(
+                    Code::ConflictingKeys,
                     k.span(),
                     format!("{place}: a level has no time weights"),
                     "a level is not shared over time; give it a `path` of per-period values instead",
@@ -153,7 +161,7 @@ impl Reader<'_> {
         };
         let wrong_key = |this: &mut Self, key: &str, why: &str, help: &str| {
             if let Some((k, _)) = get(t, key) {
-                this.error(k.span(), format!("{place}: {why}"), help.to_string());
+                this.error(Code::ConflictingKeys, k.span(), format!("{place}: {why}"), help.to_string());
                 true
             } else {
                 false
@@ -175,6 +183,7 @@ impl Reader<'_> {
                 }
                 let Some((_, v)) = get(t, "value") else {
                     self.error(
+                        Code::MissingKey,
                         span,
                         format!("{place} has no `value`"),
                         "write the level for the year, e.g. `value = \"5%\"`",
@@ -214,6 +223,7 @@ impl Reader<'_> {
                 }
                 if let Some((k, _)) = get(t, "growth") {
                     self.error(
+                        Code::MissingSetting,
                         k.span(),
                         format!("{place} has a `growth` but no `baseline` to grow from"),
                         "add last year's actuals, e.g. `baseline = \"sales-2025.csv\"`, or remove `growth`",
@@ -223,6 +233,7 @@ impl Reader<'_> {
                 let Some((_, v)) = get(t, "total") else {
                     let example = if is_count { "total = 100" } else { "total = 10_000_000" };
                     self.error(
+                        Code::MissingKey,
                         span,
                         format!("{place} has no `total`"),
                         format!("write the annual total, e.g. `{example}`"),

@@ -15,7 +15,7 @@ use super::advice::did_you_mean;
 use super::values::parse_weekday;
 use super::{get, Reader, Value, WEEKDAYS};
 use crate::calendar::{CalendarKind, Level, RetailPattern, RetailYearEnd, Spread};
-use crate::diagnostic::{suggest, why_not_a_date, Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Code, Diagnostic, Location};
 use crate::plan::holidays::Holidays;
 use crate::plan::number::{check_group, describe, GroupProblem, Number};
 use crate::plan::{Hold, Precision};
@@ -129,6 +129,7 @@ impl Reader<'_> {
                 match parse_weekday(text) {
                     Some(d) => s.week_start = d,
                     None => self.error(
+                        Code::UnknownChoice,
                         v.span(),
                         format!("week_start `{text}` is not a day of the week"),
                         "write one of mon, tue, wed, thu, fri, sat, sun",
@@ -172,6 +173,7 @@ impl Reader<'_> {
             return Some(text.to_string());
         }
         self.error(
+            Code::UnknownChoice,
             v.span(),
             format!("{key} `{text}` is not one of {}", choices.join(", ")),
             did_you_mean(text, choices),
@@ -188,6 +190,7 @@ impl Reader<'_> {
             "slot" if s.slots.is_empty() && s.slots_written => return None,
             "slot" if s.slots.is_empty() => {
                 self.error(
+                    Code::MissingSetting,
                     v.span(),
                     "level `slot` needs shop-hour slots, and this plan has no [[time.slots]]",
                     "add a [[time.slots]] table per part of the day (`name = \"10:00-14:00\"`, `share = \"30%\"`), \
@@ -203,6 +206,7 @@ impl Reader<'_> {
                 names.push("slot");
             }
             self.error(
+                Code::UnknownChoice,
                 v.span(),
                 format!("level `{text}` is not one of {}", names.join(", ")),
                 did_you_mean(text, &names),
@@ -214,7 +218,7 @@ impl Reader<'_> {
     fn workweek(&mut self, v: &Value<'_>) -> Option<[bool; 7]> {
         let example = "write the worked days, e.g. `workweek = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\"]`";
         let DeValue::Array(items) = v.get_ref() else {
-            self.error(v.span(), "workweek must be an array of weekdays", example);
+            self.error(Code::WrongType, v.span(), "workweek must be an array of weekdays", example);
             return None;
         };
         let mut days = [false; 7];
@@ -242,13 +246,13 @@ impl Reader<'_> {
                             format!("write days by name, in quotes: {}", WEEKDAYS.join(", ")),
                         ),
                     };
-                    self.error(item.span(), what, help);
+                    self.error(Code::UnknownChoice, item.span(), what, help);
                     ok = false;
                 }
             }
         }
         if ok && !days.contains(&true) {
-            self.error(v.span(), "workweek is empty, so no day would ever be worked", example);
+            self.error(Code::NoDaysToCarry, v.span(), "workweek is empty, so no day would ever be worked", example);
             return None;
         }
         ok.then_some(days)
@@ -291,6 +295,7 @@ impl Reader<'_> {
                 if year_end.is_some() {
                     if let Some((k, _)) = get(t, "retail_year_end") {
                         self.error(
+                            Code::MissingSetting,
                             k.span(),
                             "retail_year_end only applies to a retail calendar",
                             "add `calendar = \"4-4-5\"` (or 4-5-4, 5-4-4), or remove retail_year_end",
@@ -305,6 +310,7 @@ impl Reader<'_> {
     fn holidays(&mut self, v: &Value<'_>, files: &mut Vec<PathBuf>) -> Option<Holidays> {
         let DeValue::Array(items) = v.get_ref() else {
             self.error(
+                Code::WrongType,
                 v.span(),
                 "holidays must be an array of calendar names or files",
                 "write e.g. `holidays = [\"cn-2026\"]` or `holidays = [\"cn-2026\", \"our-days.csv\"]`",
@@ -346,7 +352,8 @@ impl Reader<'_> {
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                let mut d = Diagnostic::new(format!("`{text}` in {place} is not a date")).at(self.loc(span));
+                let mut d =
+                    Diagnostic::new(Code::NotADate, format!("`{text}` in {place} is not a date")).at(self.loc(span));
                 if let Some(why) = why_not_a_date(text) {
                     d = d.note(why);
                 }
@@ -367,6 +374,7 @@ impl Reader<'_> {
                 Number::Plain(d) if !d.is_sign_negative() || d.is_zero() => d,
                 _ => {
                     self.error(
+                        Code::Negative,
                         hv.span(),
                         format!("the hold of {label} must be an amount of 0 or more"),
                         format!("write {example}"),
@@ -389,7 +397,7 @@ impl Reader<'_> {
     fn slots(&mut self, v: &Value<'_>) -> Vec<(String, Decimal)> {
         let example = "write each slot as [[time.slots]] with `name = \"10:00-14:00\"` and `share = \"30%\"`";
         let DeValue::Array(items) = v.get_ref() else {
-            self.error(v.span(), "slots must be an array of tables", example);
+            self.error(Code::WrongType, v.span(), "slots must be an array of tables", example);
             return Vec::new();
         };
         let mut slots: Vec<(String, Decimal)> = Vec::new();
@@ -405,16 +413,26 @@ impl Reader<'_> {
             match (name, share) {
                 (Some(name), Some(share)) => {
                     if name.trim().is_empty() || slots.iter().any(|(n, _)| *n == name) {
-                        let what = if name.trim().is_empty() {
-                            "a slot has an empty name".to_string()
+                        let (code, what) = if name.trim().is_empty() {
+                            (Code::EmptyName, "a slot has an empty name".to_string())
                         } else {
-                            format!("two slots are both named `{name}`")
+                            (Code::NameTaken, format!("two slots are both named `{name}`"))
                         };
-                        self.error(item.span(), what, "give each slot its own name, such as `name = \"10:00-14:00\"`");
+                        self.error(
+                            code,
+                            item.span(),
+                            what,
+                            "give each slot its own name, such as `name = \"10:00-14:00\"`",
+                        );
                         continue;
                     }
                     if share.value().is_sign_negative() && !share.value().is_zero() {
-                        self.error(item.span(), format!("slot `{name}` has a negative share"), "shares are 0% or more");
+                        self.error(
+                            Code::Negative,
+                            item.span(),
+                            format!("slot `{name}` has a negative share"),
+                            "shares are 0% or more",
+                        );
                         continue;
                     }
                     numbers.push((share, share_at.clone().unwrap_or(item.span())));
@@ -422,7 +440,7 @@ impl Reader<'_> {
                 }
                 (None, _) | (_, None) => {
                     if self.errors.len() == before {
-                        self.error(item.span(), "a slot needs a `name` and a `share`", example);
+                        self.error(Code::MissingKey, item.span(), "a slot needs a `name` and a `share`", example);
                     }
                 }
             }
@@ -438,10 +456,13 @@ impl Reader<'_> {
             // A group that passes with a plain number in it is all plain numbers.
             (Ok(()), Some(i)) => {
                 let written: Vec<String> = shares.iter().map(Number::to_string).collect();
-                let mut d = Diagnostic::new(format!(
-                    "the shares of the slots are plain numbers ({}), not percentages of the day",
-                    written.join(", ")
-                ))
+                let mut d = Diagnostic::new(
+                    Code::PercentageExpected,
+                    format!(
+                        "the shares of the slots are plain numbers ({}), not percentages of the day",
+                        written.join(", ")
+                    ),
+                )
                 .at(self.loc(numbers[i].1.clone()));
                 // 1, 3, 6 -> 10%, 30%, 60%, when that is exact.
                 let percents: Option<Vec<String>> = sum_of(&shares).filter(|sum| !sum.is_zero()).and_then(|sum| {
@@ -464,7 +485,8 @@ impl Reader<'_> {
                     (GroupProblem::Mixed { .. }, Some(i)) => numbers[i].1.clone(),
                     _ => v.span(),
                 };
-                let mut d = Diagnostic::new(problem.message("the shares of the slots")).at(self.loc(at));
+                let mut d = Diagnostic::new(Code::SharesDoNotAddUp, problem.message("the shares of the slots"))
+                    .at(self.loc(at));
                 if let Some(note) = problem.note() {
                     d = d.note(note);
                 }

@@ -2,6 +2,7 @@
 //! writes it — an amount's total (a multiple of the precision), a count's
 //! whole total, or a level's `value` and `path`.
 
+use crate::diagnostic::Code;
 use rust_decimal::Decimal;
 
 use super::advice::toml_key;
@@ -37,6 +38,7 @@ impl Reader<'_> {
                     let (is, isnt) =
                         if percent { ("percentages", "a plain number") } else { ("plain numbers", "a percentage") };
                     self.error(
+                        Code::LevelMixed,
                         v.span(),
                         format!(
                             "level `{name}` in {label} is {isnt}, but its `value` is written as a {}",
@@ -67,7 +69,7 @@ impl Reader<'_> {
         )? {
             Number::Plain(d) => d,
             Number::Percent(_) => {
-                self.error(
+                self.error(Code::PercentageNotAllowed,
                         value.span(),
                         format!("target `{name}` is a percentage; it must be an amount"),
                         format!(
@@ -80,6 +82,7 @@ impl Reader<'_> {
         };
         if total.is_sign_negative() {
             self.error(
+                Code::Negative,
                 value.span(),
                 format!("target `{name}` is negative ({total})"),
                 "write the annual total as zero or more",
@@ -103,6 +106,7 @@ impl Reader<'_> {
             Number::Plain(d) if !d.is_sign_negative() && d.fract().is_zero() => Some(d.trunc().normalize()),
             _ => {
                 self.error(
+                    Code::NotWhole,
                     value.span(),
                     format!("count `{name}` = {total} is not a whole number of zero or more"),
                     "a count is whole units (customers, calls): write it as a whole number, e.g. `total = 100`",

@@ -2,6 +2,7 @@
 //! the `metric` that actual sales are tracked against — read into
 //! [`TrackSettings`].
 
+use crate::diagnostic::Code;
 use rust_decimal::Decimal;
 use toml::de::DeTable;
 
@@ -30,7 +31,7 @@ impl Reader<'_> {
             if let Some(text) = self.string(v, "metric", "metric = \"sales\"") {
                 let names: Vec<&str> = metrics.unwrap_or_default().iter().map(|m| m.name.as_str()).collect();
                 match metrics.map(|ms| ms.iter().find(|m| m.name == text)) {
-                    Some(None) => self.error(
+                    Some(None) => self.error(Code::UnknownMetric,
                         v.span(),
                         format!("[track] metric `{text}` is not a metric of this plan"),
                         match crate::diagnostic::suggest(text, names.iter().copied()) {
@@ -38,7 +39,7 @@ impl Reader<'_> {
                             None => format!("the plan's metrics are: {}", names.join(", ")),
                         },
                     ),
-                    Some(Some(m)) if !m.is_shared() => self.error(
+                    Some(Some(m)) if !m.is_shared() => self.error(Code::UnknownMetric,
                         v.span(),
                         format!("[track] metric `{text}` is a level: it is not shared, so no member has a target that sales add up to"),
                         "name an amount or a count of [target], or remove `metric`",
@@ -52,6 +53,7 @@ impl Reader<'_> {
                 match Carry::parse(text) {
                     Some(c) => settings.carry = c,
                     None => self.error(
+                        Code::UnknownChoice,
                         v.span(),
                         format!("carry `{text}` is not one of {}", Carry::NAMES.join(", ")),
                         did_you_mean(text, &Carry::NAMES),
@@ -65,11 +67,13 @@ impl Reader<'_> {
                     settings.tolerance = p / Decimal::ONE_HUNDRED;
                 }
                 Some(Number::Plain(d)) => self.error(
+                    Code::PercentageExpected,
                     v.span(),
                     format!("tolerance is {}, a bare number: it must be a percentage", d.normalize()),
                     bare_percent_help(d, |p| format!("tolerance = {p}")),
                 ),
                 Some(_) => self.error(
+                    Code::OutOfRange,
                     v.span(),
                     "tolerance must be a percentage from 0% to under 100%",
                     "write the band around 100% that counts as on track, e.g. `tolerance = \"5%\"`",

@@ -11,8 +11,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::advice::table_help;
 use super::{Labelled, Reader, Value, WEIGHT_EXAMPLE};
-use crate::diagnostic::Diagnostic;
-use crate::plan::number::{check_group, describe, Number};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::plan::number::{check_group, describe, Number, NumberProblem};
 use crate::plan::Precision;
 
 impl<'a> Reader<'a> {
@@ -24,7 +24,12 @@ impl<'a> Reader<'a> {
             DeValue::Table(t) => Some(t),
             other => {
                 let found = describe(other);
-                self.error(value.span(), format!("{what} must be a table, found {found}"), table_help(what));
+                self.error(
+                    Code::WrongType,
+                    value.span(),
+                    format!("{what} must be a table, found {found}"),
+                    table_help(what),
+                );
                 None
             }
         }
@@ -36,6 +41,7 @@ impl<'a> Reader<'a> {
             other => {
                 let found = describe(other);
                 self.error(
+                    Code::WrongType,
                     value.span(),
                     format!("{what} must be a string, found {found}"),
                     format!("write it in quotes, e.g. `{example}`"),
@@ -51,18 +57,14 @@ impl<'a> Reader<'a> {
         match Number::from_toml(value.get_ref()) {
             Ok(n) => Some(n),
             Err(why) => {
-                let help = if why.contains("significant digits") {
-                    "write it with at most 28 significant digits".to_string()
-                } else if why.contains("decimal places") {
-                    "write it with at most 28 decimal places".to_string()
-                } else if why.contains("too large") {
-                    "write a smaller number, at most 28 digits long".to_string()
-                } else if why.contains("NaN") || why.contains("infinity") {
-                    format!("write a finite number: {example}")
-                } else {
-                    format!("write {example}")
+                let help = match why {
+                    NumberProblem::TooManyDigits { .. } => "write it with at most 28 significant digits".to_string(),
+                    NumberProblem::TooManyDecimals { .. } => "write it with at most 28 decimal places".to_string(),
+                    NumberProblem::TooLarge { .. } => "write a smaller number, at most 28 digits long".to_string(),
+                    NumberProblem::NaN | NumberProblem::Infinity => format!("write a finite number: {example}"),
+                    _ => format!("write {example}"),
                 };
-                self.error(value.span(), format!("{what}: {why}"), help);
+                self.error(why.code(), value.span(), format!("{what}: {why}"), help);
                 None
             }
         }
@@ -75,6 +77,7 @@ impl<'a> Reader<'a> {
             other => {
                 let found = describe(other);
                 self.error(
+                    Code::WrongType,
                     v.span(),
                     format!("{what} must be a date, found {found}"),
                     format!("write it as `{what} = \"2026-04-01\"`"),
@@ -86,6 +89,7 @@ impl<'a> Reader<'a> {
             Ok(d) => Some((d, v.span())),
             Err(_) => {
                 self.error(
+                    Code::NotADate,
                     v.span(),
                     format!("{what} `{text}` is not a date"),
                     format!("write it as YYYY-MM-DD, e.g. `{what} = \"2026-04-01\"`"),
@@ -100,6 +104,7 @@ impl<'a> Reader<'a> {
         match self.number(v, what, "a relative weight such as 1 or 1.2")? {
             Number::Plain(d) if d.is_sign_negative() => {
                 self.error(
+                    Code::Negative,
                     v.span(),
                     format!("{what} is negative ({d})"),
                     "write a weight of 0 or more (0 gives that day no share)",
@@ -108,7 +113,12 @@ impl<'a> Reader<'a> {
             }
             Number::Plain(d) => Some(d),
             Number::Percent(_) => {
-                self.error(v.span(), format!("{what} is a percentage"), "write a plain relative weight such as 1.2");
+                self.error(
+                    Code::PercentageNotAllowed,
+                    v.span(),
+                    format!("{what} is a percentage"),
+                    "write a plain relative weight such as 1.2",
+                );
                 None
             }
         }
@@ -118,6 +128,7 @@ impl<'a> Reader<'a> {
         let DeValue::Array(items) = v.get_ref() else {
             let found = describe(v.get_ref());
             self.error(
+                Code::WrongType,
                 v.span(),
                 format!("`{what}` must be an array of {len} numbers, found {found}"),
                 format!("write {len} weights, {meaning}"),
@@ -126,6 +137,7 @@ impl<'a> Reader<'a> {
         };
         if items.len() != len {
             self.error(
+                Code::WrongLength,
                 v.span(),
                 format!("`{what}` has {} numbers; it needs exactly {len}", items.len()),
                 format!("write {len} weights, {meaning}"),
@@ -162,6 +174,7 @@ impl<'a> Reader<'a> {
         for (n, sp, label, who) in numbers {
             if n.value().is_sign_negative() && !n.value().is_zero() {
                 self.error(
+                    Code::Negative,
                     sp.clone(),
                     format!("{place}: {label} is negative ({n})"),
                     format!("write a weight of 0 or more (0 gives {who} no share)"),
@@ -171,7 +184,8 @@ impl<'a> Reader<'a> {
         }
         let plain: Vec<Number> = numbers.iter().map(|(n, ..)| *n).collect();
         if let Err(problem) = check_group(&plain) {
-            let mut d = Diagnostic::new(problem.message(what)).at(self.loc(span)).help(problem.help());
+            let mut d =
+                Diagnostic::new(Code::SharesDoNotAddUp, problem.message(what)).at(self.loc(span)).help(problem.help());
             if let Some(note) = problem.note() {
                 d = d.note(note);
             }
@@ -196,6 +210,7 @@ impl<'a> Reader<'a> {
     ) {
         if amount > p.largest() {
             self.error(
+                Code::TooLarge,
                 span,
                 format!(
                     "{what} is too large for the precision {p}: an amount at this precision is at most {}",
@@ -209,7 +224,7 @@ impl<'a> Reader<'a> {
             Some((down, up)) => format!("round {rounded} to a multiple of {p}, such as {down} or {up}{or_else}"),
             None => format!("round {rounded} down to a multiple of {p}{or_else}"),
         };
-        self.error(span, format!("{what} is not a multiple of the precision {p}"), help);
+        self.error(Code::NotAMultiple, span, format!("{what} is not a multiple of the precision {p}"), help);
     }
 }
 
