@@ -102,6 +102,11 @@ pub struct Step {
     pub figure: Decimal,
     /// Why it was rounded as it was.
     pub rounding: Rounding,
+    /// `parent_exact` as an amount, in digits for showing: up to six more
+    /// decimals than the plan's, then `…` when it goes on (`284810.126582…`).
+    pub parent_digits: String,
+    /// `exact` as an amount, in digits for showing, as `parent_digits`.
+    pub exact_digits: String,
 }
 
 /// How one cell's figure was reached.
@@ -295,7 +300,7 @@ impl Engine<'_> {
         let mut parts = Vec::new();
         let metric_index = metric_index.unwrap_or(0);
         let (mut steps, mut units, mut exact) = match stage {
-            Some((funnel, i)) => self.funnel_step(funnel, i, leaf),
+            Some((funnel, i)) => self.funnel_step(funnel, i, leaf, p),
             None => (Vec::new(), 0, Exact::from_units(0)),
         };
         if stage.is_none() {
@@ -309,6 +314,8 @@ impl Engine<'_> {
                 exact: Exact::from_units(total),
                 figure: p.to_amount(total),
                 rounding: Rounding::Exact,
+                parent_digits: amount_digits(&Exact::from_units(total), p),
+                exact_digits: amount_digits(&Exact::from_units(total), p),
             }];
             let reference = &plan.metrics[plan.reference()].name;
             let follows = metric_index != plan.reference();
@@ -443,8 +450,15 @@ impl Engine<'_> {
     }
 
     /// The first step of a funnel stage's figure at org leaf `leaf`: the
-    /// leaf's money worked back through the stages up to stage `stage`.
-    fn funnel_step(&self, funnel: &crate::plan::Funnel, stage: usize, leaf: usize) -> (Vec<Step>, u128, Exact) {
+    /// leaf's money worked back through the stages up to stage `stage`
+    /// (a count at precision `p`).
+    fn funnel_step(
+        &self,
+        funnel: &crate::plan::Funnel,
+        stage: usize,
+        leaf: usize,
+        p: Precision,
+    ) -> (Vec<Step>, u128, Exact) {
         let plan = self.plan;
         let money = &plan.metrics[funnel.metric];
         let money_series = self.series.iter().find(|s| s.column.name == money.name).expect("the money has a column");
@@ -488,6 +502,8 @@ impl Engine<'_> {
             exact: Exact::from_units(n),
             figure: Decimal::from(n),
             rounding: Rounding::Exact,
+            parent_digits: amount_digits(&Exact::from_units(n), p),
+            exact_digits: amount_digits(&Exact::from_units(n), p),
         };
         (vec![step], n, Exact::from_units(n))
     }
@@ -542,7 +558,20 @@ fn step(
         exact: exact.clone(),
         figure: p.to_amount(units),
         rounding,
+        parent_digits: amount_digits(parent.1, p),
+        exact_digits: amount_digits(exact, p),
     }
+}
+
+/// An exact number of units as an amount in decimal digits, with up to six
+/// more decimals than the plan's and `…` when it goes on (`284810.126582…`);
+/// a renderer groups the whole part for people.
+fn amount_digits(exact: &Exact, p: Precision) -> String {
+    let unit = p.unit();
+    let factor = dashu_int::UBig::from(unit.mantissa().unsigned_abs());
+    let scale = dashu_int::UBig::from(10u8).pow(unit.scale() as usize);
+    let amount = Exact::new(exact.num() * &factor, exact.den() * &scale);
+    amount.to_decimal_string(p.decimals() as usize + 6)
 }
 
 /// `part / whole`, or 0 when the whole is 0.

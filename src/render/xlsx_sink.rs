@@ -11,7 +11,9 @@
 //!   `=SUM(...)` formulas, so they still add up after a user edits a figure.
 //!   For a tracking report the pivot shows `actual_to_date`, followed by a
 //!   second pivot of `target_to_date` over the same members and periods: what
-//!   a sales director compares (their ratio is the report's attainment). A
+//!   a sales director compares (their ratio is the report's attainment). The
+//!   engine sums these pivots ([`Summary`], fed by [`Summarised`] as the cells
+//!   pass); this sink only lays them out. A
 //!   pivot that would not fit a sheet (more than 16,384 columns or 1,048,576
 //!   rows) is left out with a note saying so; the Detail sheet has every cell.
 //! - **Detail**: the CSV's columns and rows (split columns, `period`, `start`,
@@ -49,7 +51,9 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::engine::{Cell, CellSink, ColumnKind, Crosstab, Dim, Header, Value};
+#[cfg(doc)]
+use crate::engine::Summarised;
+use crate::engine::{Cell, ColumnKind, Crosstab, Header, Summary, SummarySink, Value};
 use crate::plan::Precision;
 
 /// Rows of an Excel sheet.
@@ -68,7 +72,9 @@ const MAX_WIDTH: usize = 60;
 /// Space around a column's widest text, in characters (Excel's autofit pads similarly).
 const PADDING: usize = 2;
 
-/// Collects cells into a workbook and writes it to `W` at the end.
+/// Collects cells into a workbook and writes it to `W` at the end. It takes
+/// its Summary pivots from the engine: run it wrapped in a
+/// [`Summarised`](crate::engine::Summarised).
 pub struct XlsxSink<W: Write> {
     out: W,
     book: Option<Book>,
@@ -93,8 +99,6 @@ struct Book {
     widths: Vec<usize>,
     /// Cells written so far (the Detail sheet's data rows).
     rows: u32,
-    /// The Summary sheet's pivots, fed every cell.
-    pivots: Vec<Crosstab>,
     /// Scratch text for converting decimals, reused so that no cell allocates for it.
     scratch: String,
 }
@@ -198,16 +202,6 @@ fn set_widths(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> 
     Ok(())
 }
 
-/// The columns the Summary pivots: for a tracking report `actual_to_date`
-/// then `target_to_date`, else the first column that adds up.
-fn summary_columns(header: &Header) -> Vec<usize> {
-    let find = |name: &str| header.columns.iter().position(|c| c.name == name && c.kind.adds_up());
-    match find("actual_to_date") {
-        Some(actual) => std::iter::once(actual).chain(find("target_to_date")).collect(),
-        None => header.columns.iter().position(|c| c.kind.adds_up()).into_iter().collect(),
-    }
-}
-
 impl Book {
     fn new(header: &Header) -> Result<Book, XlsxError> {
         let styles = Styles::new();
@@ -234,14 +228,7 @@ impl Book {
         widen(&mut widths, dates + 1, 10);
         widen(&mut widths, 0, "Total".len());
         let values = header.columns.iter().map(|c| value_format(c.kind, header.precision)).collect();
-        let mut pivots = Vec::new();
-        for column in summary_columns(header) {
-            let mut pivot = Crosstab::new(column, (0..header.splits.len()).map(Dim::Split).collect(), Dim::Period);
-            // A pivot's `begin` only keeps the header: it cannot fail.
-            let _ = pivot.begin(header);
-            pivots.push(pivot);
-        }
-        Ok(Book { header: header.clone(), detail, styles, values, widths, rows: 0, pivots, scratch: String::new() })
+        Ok(Book { header: header.clone(), detail, styles, values, widths, rows: 0, scratch: String::new() })
     }
 
     /// `d` as the nearest `f64`, by way of its decimal text (correctly
@@ -357,7 +344,7 @@ impl Book {
     }
 
     /// The Summary sheet: a title, then one pivot per summary column.
-    fn summary(&self) -> Result<Worksheet, XlsxError> {
+    fn summary(&self, summary: &Summary) -> Result<Worksheet, XlsxError> {
         let h = &self.header;
         let mut sheet = Worksheet::new();
         sheet.set_name("Summary")?;
@@ -379,10 +366,10 @@ impl Book {
         let mut notes: Vec<String> = Vec::new();
         let mut row: RowNum = 2;
         let mut frozen = false;
-        if self.pivots.is_empty() {
+        if summary.pivots.is_empty() {
             notes.push("No column adds up, so there is nothing to pivot: the Detail sheet has every figure.".into());
         }
-        for pivot in &self.pivots {
+        for pivot in &summary.pivots {
             let side = h.splits.len().max(1);
             let columns = side + pivot.columns.len() + 1;
             let rows = pivot.rows.len() as u64 + 3;
@@ -498,8 +485,8 @@ impl Book {
         Ok(())
     }
 
-    fn into_workbook(self) -> Result<Vec<u8>, XlsxError> {
-        let summary = self.summary()?;
+    fn into_workbook(self, summary: &Summary) -> Result<Vec<u8>, XlsxError> {
+        let summary = self.summary(summary)?;
         let mut workbook = Workbook::new();
         // A fixed creation date keeps the file byte-identical from run to run.
         let created = ExcelDateTime::from_ymd(u16::try_from(self.header.year).unwrap_or(2000), 1, 1)
@@ -518,7 +505,7 @@ fn to_f64(d: Decimal) -> f64 {
     d.to_string().parse().unwrap_or(f64::NAN)
 }
 
-impl<W: Write> CellSink for XlsxSink<W> {
+impl<W: Write> SummarySink for XlsxSink<W> {
     fn begin(&mut self, header: &Header) -> std::io::Result<()> {
         self.book = Some(Book::new(header).map_err(xlsx)?);
         Ok(())
@@ -530,17 +517,13 @@ impl<W: Write> CellSink for XlsxSink<W> {
         if book.rows >= MAX_CELLS {
             return Err(too_many_rows());
         }
-        book.cell(cell).map_err(xlsx)?;
-        for pivot in &mut book.pivots {
-            pivot.cell(cell)?;
-        }
-        Ok(())
+        book.cell(cell).map_err(xlsx)
     }
 
-    fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
+    fn finish(&mut self, totals: &[Value], summary: Summary) -> std::io::Result<()> {
         let mut book = self.book.take().ok_or_else(|| std::io::Error::other("the run ended before its header"))?;
         book.finish_detail(totals).map_err(xlsx)?;
-        let bytes = book.into_workbook().map_err(xlsx)?;
+        let bytes = book.into_workbook(&summary).map_err(xlsx)?;
         self.out.write_all(&bytes)?;
         self.out.flush()
     }
