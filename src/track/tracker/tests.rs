@@ -1,6 +1,6 @@
 use super::*;
 use crate::engine::Header;
-use crate::plan::Plan;
+use crate::plan::{Carry, Plan};
 
 /// Writes everything it is given as text, to compare runs.
 #[derive(Default)]
