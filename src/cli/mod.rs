@@ -24,7 +24,7 @@ use std::path::Path;
 use clap::Parser;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::engine::{CellSink, Engine, Listing, Pivots};
+use crate::engine::{CellSink, Engine, Listing, Pivots, Summarised};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
@@ -223,7 +223,7 @@ fn write<R>(
         (Format::Csv, _) => run(&mut CsvSink::new(output.writer())),
         (Format::Json, _) => run(&mut JsonSink::new(output.writer())),
         (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
-        (Format::Xlsx, _) => run(&mut XlsxSink::new(output.writer())),
+        (Format::Xlsx, _) => run(&mut Summarised::new(XlsxSink::new(output.writer()))),
         (Format::Table, Layout::Pivot) => {
             let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
             let style = table_style(view);

@@ -3,6 +3,9 @@
 //! exact value and why it was rounded up or down. Renderers only format it.
 
 mod cell_spec;
+mod steps;
+
+pub use steps::{Basis, Explanation, Rounding, Step};
 
 use rust_decimal::Decimal;
 
@@ -13,119 +16,6 @@ use crate::calendar::{Calendar, Level};
 use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::error::{Error, Result};
 use crate::plan::{thousands, MemberShare, Precision};
-
-/// What a step's share rests on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Basis {
-    /// The plan's total.
-    Total,
-    /// A relative weight among siblings (a percentage is its number).
-    Weight {
-        /// This member's weight.
-        weight: Decimal,
-        /// The weights of the siblings sharing the same amount, this one included.
-        siblings: Decimal,
-        /// `weight / siblings`, the share of what the siblings share (0 when they all weigh 0).
-        share: Decimal,
-    },
-    /// A fixed amount (`fixed`), taken off the top.
-    Fixed(Decimal),
-    /// A held period (`[time.fixed]`): this member's share of the hold.
-    Held(Decimal),
-    /// A metric that follows the reference metric's mix across the org:
-    /// this member's share of the reference's exact amount under the parent.
-    Mix {
-        /// The reference metric's name.
-        metric: String,
-        /// The share, rounded to 28 digits for showing only.
-        share: Decimal,
-    },
-    /// `over_assign`: the parent's amount raised by this rate (0.1 = 10%)
-    /// before its members share it.
-    OverAssign(Decimal),
-    /// A funnel stage's year at an org leaf, worked back from its money: one
-    /// line per stage up to this one (`deals = ceil(300,000 sales / deal size 10,000 / 100%) = 30`).
-    Funnel(Vec<String>),
-    /// A period of a person in seat part of the year (or ramping up): its
-    /// share of their figure follows their days in seat (shown rounded).
-    InSeat(Decimal),
-    /// A person whose dates, ramp, cap or floor shaped their share.
-    Person {
-        /// Their weight in the roster.
-        weight: Decimal,
-        /// Their share of the parent from weight, days in seat and ramp,
-        /// before caps and floors (shown rounded; the exact value is exact).
-        share: Decimal,
-        /// What shaped it, in words (`in seat from 2026-05-18`, `capped at 500,000.00`).
-        reasons: Vec<String>,
-        /// What caps and floors then did (`capped at 500,000.00`, or the
-        /// team's common factor), if anything.
-        adjustment: Option<String>,
-    },
-}
-
-/// How a step was rounded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Rounding {
-    /// The exact value is a whole number of units.
-    Exact,
-    /// Rounded up: its fraction ranked `rank` (1 = largest) among the
-    /// `fractions` siblings with one, and `leftover` units went to the largest.
-    Up { rank: usize, fractions: usize, leftover: u128 },
-    /// Rounded down, for the same reasons.
-    Down { rank: usize, fractions: usize, leftover: u128 },
-    /// Rounded together with every other member so that a hold is kept.
-    Held { up: bool },
-    /// Rounded to the nearer unit, halves up (an over-assigned parent).
-    Nearest { up: bool },
-    /// A count rounded together with every other member so that the
-    /// company's quarters and months stay the count's own cascade.
-    Together { up: bool },
-}
-
-/// One step of the cascade.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Step {
-    /// The dimension or time level (`region`, `quarter`).
-    pub level: String,
-    /// The member or period (`华东`, `2026-Q1`).
-    pub member: String,
-    /// What the share rests on.
-    pub basis: Basis,
-    /// The parent's figure, rounded, as an amount.
-    pub parent: Decimal,
-    /// The parent's exact value, in units: the share applies to it.
-    pub parent_exact: Exact,
-    /// The exact value, in units (a fraction).
-    pub exact: Exact,
-    /// The rounded figure, as an amount.
-    pub figure: Decimal,
-    /// Why it was rounded as it was.
-    pub rounding: Rounding,
-}
-
-/// How one cell's figure was reached.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Explanation {
-    /// The metric's name.
-    pub metric: String,
-    /// The plan's currency (may be empty).
-    pub currency: String,
-    /// The plan's rounding unit.
-    pub precision: Precision,
-    /// (dimension, member) of the cell, then (`period`, label).
-    pub cell: Vec<(String, String)>,
-    /// The cell's figure.
-    pub figure: Decimal,
-    /// The steps from the total down to the cell; empty for a sum.
-    pub steps: Vec<Step>,
-    /// For a cell that is a sum of cascade cells (a region's March when the
-    /// region is split further): the cells summed and their figures.
-    pub sum_of: Vec<(Vec<String>, Decimal)>,
-    /// The plan's split names, in cascade order (the dimensions of a
-    /// `sum_of` path).
-    pub splits: Vec<String>,
-}
 
 /// A `--cell` text for the cascade cell `path` (one member per split) in
 /// `period`: `region=华东,salesperson="Smith, John",period=2026-03`, each
@@ -298,7 +188,7 @@ impl Engine<'_> {
         let mut parts = Vec::new();
         let metric_index = metric_index.unwrap_or(0);
         let (mut steps, mut units, mut exact) = match stage {
-            Some((funnel, i)) => self.funnel_step(funnel, i, leaf),
+            Some((funnel, i)) => self.funnel_step(funnel, i, leaf, p),
             None => (Vec::new(), 0, Exact::from_units(0)),
         };
         if stage.is_none() {
@@ -312,6 +202,8 @@ impl Engine<'_> {
                 exact: Exact::from_units(total),
                 figure: p.to_amount(total),
                 rounding: Rounding::Exact,
+                parent_digits: amount_digits(&Exact::from_units(total), p),
+                exact_digits: amount_digits(&Exact::from_units(total), p),
             }];
             let reference = &plan.metrics[plan.reference()].name;
             let follows = metric_index != plan.reference();
@@ -447,8 +339,15 @@ impl Engine<'_> {
     }
 
     /// The first step of a funnel stage's figure at org leaf `leaf`: the
-    /// leaf's money worked back through the stages up to stage `stage`.
-    fn funnel_step(&self, funnel: &crate::plan::Funnel, stage: usize, leaf: usize) -> (Vec<Step>, u128, Exact) {
+    /// leaf's money worked back through the stages up to stage `stage`
+    /// (a count at precision `p`).
+    fn funnel_step(
+        &self,
+        funnel: &crate::plan::Funnel,
+        stage: usize,
+        leaf: usize,
+        p: Precision,
+    ) -> (Vec<Step>, u128, Exact) {
         let plan = self.plan;
         let money = &plan.metrics[funnel.metric];
         let money_series = self.series.iter().find(|s| s.column.name == money.name).expect("the money has a column");
@@ -492,6 +391,8 @@ impl Engine<'_> {
             exact: Exact::from_units(n),
             figure: Decimal::from(n),
             rounding: Rounding::Exact,
+            parent_digits: amount_digits(&Exact::from_units(n), p),
+            exact_digits: amount_digits(&Exact::from_units(n), p),
         };
         (vec![step], n, Exact::from_units(n))
     }
@@ -546,7 +447,20 @@ fn step(
         exact: exact.clone(),
         figure: p.to_amount(units),
         rounding,
+        parent_digits: amount_digits(parent.1, p),
+        exact_digits: amount_digits(exact, p),
     }
+}
+
+/// An exact number of units as an amount in decimal digits, with up to six
+/// more decimals than the plan's and `…` when it goes on (`284810.126582…`);
+/// a renderer groups the whole part for people.
+fn amount_digits(exact: &Exact, p: Precision) -> String {
+    let unit = p.unit();
+    let factor = dashu_int::UBig::from(unit.mantissa().unsigned_abs());
+    let scale = dashu_int::UBig::from(10u8).pow(unit.scale() as usize);
+    let amount = Exact::new(exact.num() * &factor, exact.den() * &scale);
+    amount.to_decimal_string(p.decimals() as usize + 6)
 }
 
 /// `part / whole`, or 0 when the whole is 0.

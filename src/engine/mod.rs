@@ -13,25 +13,21 @@
 mod breakdown;
 mod cell;
 mod cell_sink;
-mod crosstab;
 mod explanation;
 mod holds;
 mod joint_rounding;
-mod listing;
 mod org_tree;
 mod people;
-mod pivots;
 mod review;
 mod value;
+mod view;
 
 pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
-pub use crosstab::{CrossRow, Crosstab, Dim};
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
-pub use listing::{Listing, ListingRow};
-pub use pivots::{LevelRow, Pivots};
 pub use value::{Column, ColumnKind, Value};
+pub use view::{CrossRow, Crosstab, Dim, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink};
 
 use holds::HeldCells;
 use org_tree::{Amount, OrgTree};

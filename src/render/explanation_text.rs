@@ -1,30 +1,17 @@
 //! Stage `render`: an [`Explanation`] in words a sales manager follows, or
-//! as JSON for tools.
+//! as JSON for tools. Every figure, share and exact value comes worked out
+//! in the explanation (`engine/explanation.rs`); this file only puts them
+//! into words and formats them (thousands separators, percentages).
 
 use rust_decimal::Decimal;
 
 use super::thousands;
-use crate::allocate::Exact;
 use crate::diagnostic::terminal_text;
 use crate::engine::{Basis, Explanation, Rounding};
 use crate::plan::Precision;
 
-/// An exact number of units as an amount with up to six more decimals than
-/// the plan's, and `…` when it goes on (`284810.126582…`).
-fn exact_amount(exact: &Exact, p: Precision) -> String {
-    group(&exact_digits(exact, p))
-}
-
-/// As [`exact_amount`], without thousands separators (for JSON).
-fn exact_digits(exact: &Exact, p: Precision) -> String {
-    let unit = p.unit();
-    let factor = dashu_int::UBig::from(unit.mantissa().unsigned_abs());
-    let scale = dashu_int::UBig::from(10u8).pow(unit.scale() as usize);
-    let amount = Exact::new(exact.num() * &factor, exact.den() * &scale);
-    amount.to_decimal_string(p.decimals() as usize + 6)
-}
-
-/// Groups the whole part like the other figures: 284,810.126582…
+/// Groups the whole part of an exact value's digits like the other
+/// figures: `284810.126582…` -> `284,810.126582…`.
 fn group(text: &str) -> String {
     let (whole, rest) = text.split_once('.').map_or((text, None), |(w, r)| (w, Some(r)));
     let grouped = thousands(whole.parse().expect("digits"));
@@ -112,7 +99,7 @@ fn explanation_lines(e: &Explanation) -> String {
     out.push('\n');
     for (i, s) in e.steps.iter().enumerate() {
         let n = i + 1;
-        let exact = exact_amount(&s.exact, p);
+        let exact = group(&s.exact_digits);
         let how = match &s.basis {
             Basis::Total => format!("{n}. The plan's total {} is {}.", s.member, thousands(s.figure)),
             Basis::Weight { weight, siblings, share } => format!(
@@ -122,7 +109,7 @@ fn explanation_lines(e: &Explanation) -> String {
                 weight.normalize(),
                 siblings.normalize(),
                 percent(*share),
-                exact_amount(&s.parent_exact, p)
+                group(&s.parent_digits)
             ),
             Basis::Fixed(a) => format!(
                 "{n}. {} {}: a fixed amount of {}, taken off the top of {}",
@@ -142,13 +129,13 @@ fn explanation_lines(e: &Explanation) -> String {
                 s.level,
                 s.member,
                 percent(*share),
-                exact_amount(&s.parent_exact, p)
+                group(&s.parent_digits)
             ),
             Basis::OverAssign(rate) => format!(
                 "{n}. {}: over-assigned by {}, so {} becomes {exact}",
                 s.level,
                 percent(*rate),
-                exact_amount(&s.parent_exact, p)
+                group(&s.parent_digits)
             ),
             Basis::Funnel(words) => format!("{n}. The funnel at this cell: {}", words.join("; ")),
             Basis::InSeat(share) => format!(
@@ -156,7 +143,7 @@ fn explanation_lines(e: &Explanation) -> String {
                 s.level,
                 s.member,
                 percent(*share),
-                exact_amount(&s.parent_exact, p)
+                group(&s.parent_digits)
             ),
             Basis::Person { weight, share, reasons, adjustment } => {
                 let why = if reasons.is_empty() { String::new() } else { format!(" ({})", reasons.join("; ")) };
@@ -167,7 +154,7 @@ fn explanation_lines(e: &Explanation) -> String {
                     s.member,
                     weight.normalize(),
                     percent(*share),
-                    exact_amount(&s.parent_exact, p)
+                    group(&s.parent_digits)
                 )
             }
         };
@@ -280,7 +267,7 @@ pub fn explanation_json(e: &Explanation) -> String {
                 ("amount", opt(amount)),
                 ("notes", format!("[{}]", notes.join(", "))),
                 ("parent", s.parent.to_string()),
-                ("exact", string(&exact_digits(&s.exact, p))),
+                ("exact", string(&s.exact_digits)),
                 ("figure", s.figure.to_string()),
                 ("rounded", string(rounded)),
                 ("fraction_rank", opt(rank)),

@@ -1,9 +1,30 @@
 //! Stage `render` (plan -> calendar -> allocate -> engine -> **render**):
-//! formats what the engine computed. CSV and JSON are [`CellSink`]s that
-//! write each cell as it arrives; the table formats finished
-//! [`Crosstab`](crate::engine::Crosstab)s. Renderers never compute a figure.
+//! formats what the engine computed.
+//!
+//! Contract: renderers only format. They never add, count, divide or round a
+//! figure, and never build an aggregate of their own: every total, pivot,
+//! share and exact value comes finished from the engine — cells and run
+//! totals from the run, tables and pivots from the engine's views
+//! (`engine/view.rs`: [`Crosstab`], [`Pivots`], [`Listing`], [`Summary`]),
+//! explanations with every figure worked out (`engine/explanation.rs`).
+//! What is left here is layout: words, thousands separators, percentages,
+//! display units, column widths, sheet limits.
+//!
+//! CSV, JSON and JSON Lines are [`CellSink`]s that write each cell as it
+//! arrives; the xlsx workbook is a [`SummarySink`] that writes each cell to
+//! its Detail sheet as it arrives and is handed its Summary pivots at the end
+//! (run it inside a [`Summarised`]); terminal tables format a finished
+//! [`Pivots`] or [`Listing`]; an explanation is formatted from an
+//! [`Explanation`].
 //!
 //! [`CellSink`]: crate::engine::CellSink
+//! [`Crosstab`]: crate::engine::Crosstab
+//! [`Pivots`]: crate::engine::Pivots
+//! [`Listing`]: crate::engine::Listing
+//! [`Summary`]: crate::engine::Summary
+//! [`SummarySink`]: crate::engine::SummarySink
+//! [`Summarised`]: crate::engine::Summarised
+//! [`Explanation`]: crate::engine::Explanation
 
 mod csv_sink;
 mod decimal_text;

@@ -11,7 +11,9 @@
 //!   `=SUM(...)` formulas, so they still add up after a user edits a figure.
 //!   For a tracking report the pivot shows `actual_to_date`, followed by a
 //!   second pivot of `target_to_date` over the same members and periods: what
-//!   a sales director compares (their ratio is the report's attainment). A
+//!   a sales director compares (their ratio is the report's attainment). The
+//!   engine sums these pivots ([`Summary`], fed by [`Summarised`] as the cells
+//!   pass); this sink only lays them out. A
 //!   pivot that would not fit a sheet (more than 16,384 columns or 1,048,576
 //!   rows) is left out with a note saying so; the Detail sheet has every cell.
 //! - **Detail**: the CSV's columns and rows (split columns, `period`, `start`,
@@ -49,8 +51,12 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use crate::engine::{Cell, CellSink, ColumnKind, Crosstab, Dim, Header, Value};
+#[cfg(doc)]
+use crate::engine::Summarised;
+use crate::engine::{Cell, ColumnKind, Header, Summary, SummarySink, Value};
 use crate::plan::Precision;
+
+mod summary_sheet;
 
 /// Rows of an Excel sheet.
 const MAX_ROWS: u32 = 1_048_576;
@@ -68,7 +74,9 @@ const MAX_WIDTH: usize = 60;
 /// Space around a column's widest text, in characters (Excel's autofit pads similarly).
 const PADDING: usize = 2;
 
-/// Collects cells into a workbook and writes it to `W` at the end.
+/// Collects cells into a workbook and writes it to `W` at the end. It takes
+/// its Summary pivots from the engine: run it wrapped in a
+/// [`Summarised`](crate::engine::Summarised).
 pub struct XlsxSink<W: Write> {
     out: W,
     book: Option<Book>,
@@ -93,8 +101,6 @@ struct Book {
     widths: Vec<usize>,
     /// Cells written so far (the Detail sheet's data rows).
     rows: u32,
-    /// The Summary sheet's pivots, fed every cell.
-    pivots: Vec<Crosstab>,
     /// Scratch text for converting decimals, reused so that no cell allocates for it.
     scratch: String,
 }
@@ -198,16 +204,6 @@ fn set_widths(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> 
     Ok(())
 }
 
-/// The columns the Summary pivots: for a tracking report `actual_to_date`
-/// then `target_to_date`, else the first column that adds up.
-fn summary_columns(header: &Header) -> Vec<usize> {
-    let find = |name: &str| header.columns.iter().position(|c| c.name == name && c.kind.adds_up());
-    match find("actual_to_date") {
-        Some(actual) => std::iter::once(actual).chain(find("target_to_date")).collect(),
-        None => header.columns.iter().position(|c| c.kind.adds_up()).into_iter().collect(),
-    }
-}
-
 impl Book {
     fn new(header: &Header) -> Result<Book, XlsxError> {
         let styles = Styles::new();
@@ -234,14 +230,7 @@ impl Book {
         widen(&mut widths, dates + 1, 10);
         widen(&mut widths, 0, "Total".len());
         let values = header.columns.iter().map(|c| value_format(c.kind, header.precision)).collect();
-        let mut pivots = Vec::new();
-        for column in summary_columns(header) {
-            let mut pivot = Crosstab::new(column, (0..header.splits.len()).map(Dim::Split).collect(), Dim::Period);
-            // A pivot's `begin` only keeps the header: it cannot fail.
-            let _ = pivot.begin(header);
-            pivots.push(pivot);
-        }
-        Ok(Book { header: header.clone(), detail, styles, values, widths, rows: 0, pivots, scratch: String::new() })
+        Ok(Book { header: header.clone(), detail, styles, values, widths, rows: 0, scratch: String::new() })
     }
 
     /// `d` as the nearest `f64`, by way of its decimal text (correctly
@@ -356,150 +345,8 @@ impl Book {
         Ok(())
     }
 
-    /// The Summary sheet: a title, then one pivot per summary column.
-    fn summary(&self) -> Result<Worksheet, XlsxError> {
-        let h = &self.header;
-        let mut sheet = Worksheet::new();
-        sheet.set_name("Summary")?;
-        let currency = if h.currency.is_empty() { String::new() } else { format!(" ({})", h.currency) };
-        let mut by: Vec<&str> = h.splits.iter().map(String::as_str).collect();
-        by.push(&h.time);
-        sheet.write_string_with_format(
-            0,
-            0,
-            format!(
-                "{}{currency}, by {}{}",
-                h.plan,
-                by.join(" × "),
-                h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default()
-            ),
-            &self.styles.title,
-        )?;
-        let mut widths: Vec<usize> = Vec::new();
-        let mut notes: Vec<String> = Vec::new();
-        let mut row: RowNum = 2;
-        let mut frozen = false;
-        if self.pivots.is_empty() {
-            notes.push("No column adds up, so there is nothing to pivot: the Detail sheet has every figure.".into());
-        }
-        for pivot in &self.pivots {
-            let side = h.splits.len().max(1);
-            let columns = side + pivot.columns.len() + 1;
-            let rows = pivot.rows.len() as u64 + 3;
-            let name = h.columns.get(pivot.column).map_or("", |c| c.name.as_str());
-            if columns > MAX_COLS as usize || u64::from(row) + rows > u64::from(MAX_ROWS) {
-                notes.push(format!(
-                    "The {name} pivot ({} rows × {} periods) does not fit an Excel sheet and is left out: \
-                     the Detail sheet has every cell.",
-                    pivot.rows.len(),
-                    pivot.columns.len()
-                ));
-                continue;
-            }
-            if pivot.rows.is_empty() {
-                notes.push(format!("No cells, so no {name} pivot."));
-                continue;
-            }
-            if widths.len() < columns {
-                widths.resize(columns, 0);
-            }
-            let head = row + 1;
-            self.pivot(&mut sheet, pivot, row, &mut widths)?;
-            if !frozen {
-                sheet.set_freeze_panes(head + 1, side as ColNum)?;
-                frozen = true;
-            }
-            row = head + pivot.rows.len() as RowNum + 3;
-        }
-        for note in notes {
-            sheet.write_string_with_format(row, 0, note, &self.styles.note)?;
-            row += 1;
-        }
-        set_widths(&mut sheet, &widths)?;
-        Ok(sheet)
-    }
-
-    /// One pivot at `top`: a caption, a header row, a row per member
-    /// combination with a `Total` column, and a `Total` row — all totals
-    /// `SUM` formulas caching the pivot's own totals.
-    fn pivot(
-        &self,
-        sheet: &mut Worksheet,
-        pivot: &Crosstab,
-        top: RowNum,
-        widths: &mut [usize],
-    ) -> Result<(), XlsxError> {
-        let h = &self.header;
-        let Some(column) = h.columns.get(pivot.column) else { return Ok(()) };
-        let format = &self.values[pivot.column];
-        let total_style = total_format(format);
-        let decimals = h.precision.decimals();
-        let width = |d: Decimal| number_width(&Value::Amount(d), column.kind, decimals);
-        let money = column.kind == ColumnKind::Amount && !h.currency.is_empty();
-        let caption = if money { format!("{} ({})", column.name, h.currency) } else { column.name.clone() };
-        sheet.write_string_with_format(top, 0, caption, &self.styles.caption)?;
-
-        let head = top + 1;
-        let side_names: Vec<&str> = if h.splits.is_empty() {
-            vec![column.name.as_str()]
-        } else {
-            h.splits.iter().map(String::as_str).collect()
-        };
-        let side = side_names.len();
-        let first_period = side as ColNum;
-        let last_period = (side + pivot.columns.len() - 1) as ColNum;
-        let total_col = last_period + 1;
-        let labels = side_names.iter().copied().chain(pivot.columns.iter().map(String::as_str)).chain(["Total"]);
-        for (col, label) in labels.enumerate() {
-            sheet.write_string_with_format(head, col as ColNum, label, &self.styles.head)?;
-            widen(widths, col, label.width());
-        }
-
-        let first_row = head + 1;
-        for (i, r) in pivot.rows.iter().enumerate() {
-            let row = first_row + i as RowNum;
-            let names: Vec<&str> = if r.keys.is_empty() {
-                vec![column.name.as_str()]
-            } else {
-                r.keys.iter().map(String::as_str).collect()
-            };
-            for (col, name) in names.iter().enumerate() {
-                sheet.write_string(row, col as ColNum, *name)?;
-                widen(widths, col, name.width());
-            }
-            for (j, value) in r.values.iter().enumerate() {
-                if let Some(d) = value {
-                    let col = first_period + j as ColNum;
-                    sheet.write_number_with_format(row, col, to_f64(*d), format)?;
-                    widen(widths, col as usize, width(*d));
-                }
-            }
-            let sum = Formula::new(format!("SUM({})", cell_range(row, first_period, row, last_period)))
-                .set_result(r.total.to_string());
-            sheet.write_formula_with_format(row, total_col, sum, format)?;
-            widen(widths, total_col as usize, width(r.total));
-        }
-
-        let last_row = first_row + pivot.rows.len() as RowNum - 1;
-        let total_row = last_row + 1;
-        for col in 0..side {
-            sheet.write_blank(total_row, col as ColNum, &total_style)?;
-        }
-        sheet.write_string_with_format(total_row, 0, "Total", &total_style)?;
-        widen(widths, 0, "Total".len());
-        let sums = pivot.column_totals.iter().chain([&pivot.total]);
-        for (j, total) in sums.enumerate() {
-            let col = first_period + j as ColNum;
-            let sum = Formula::new(format!("SUM({})", cell_range(first_row, col, last_row, col)))
-                .set_result(total.to_string());
-            sheet.write_formula_with_format(total_row, col, sum, &total_style)?;
-            widen(widths, col as usize, width(*total));
-        }
-        Ok(())
-    }
-
-    fn into_workbook(self) -> Result<Vec<u8>, XlsxError> {
-        let summary = self.summary()?;
+    fn into_workbook(self, summary: &Summary) -> Result<Vec<u8>, XlsxError> {
+        let summary = self.summary(summary)?;
         let mut workbook = Workbook::new();
         // A fixed creation date keeps the file byte-identical from run to run.
         let created = ExcelDateTime::from_ymd(u16::try_from(self.header.year).unwrap_or(2000), 1, 1)
@@ -512,13 +359,7 @@ impl Book {
     }
 }
 
-/// `d` as the nearest `f64` (see [`Book::number`]; this one allocates, for the
-/// Summary's few figures).
-fn to_f64(d: Decimal) -> f64 {
-    d.to_string().parse().unwrap_or(f64::NAN)
-}
-
-impl<W: Write> CellSink for XlsxSink<W> {
+impl<W: Write> SummarySink for XlsxSink<W> {
     fn begin(&mut self, header: &Header) -> std::io::Result<()> {
         self.book = Some(Book::new(header).map_err(xlsx)?);
         Ok(())
@@ -530,17 +371,13 @@ impl<W: Write> CellSink for XlsxSink<W> {
         if book.rows >= MAX_CELLS {
             return Err(too_many_rows());
         }
-        book.cell(cell).map_err(xlsx)?;
-        for pivot in &mut book.pivots {
-            pivot.cell(cell)?;
-        }
-        Ok(())
+        book.cell(cell).map_err(xlsx)
     }
 
-    fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
+    fn finish(&mut self, totals: &[Value], summary: Summary) -> std::io::Result<()> {
         let mut book = self.book.take().ok_or_else(|| std::io::Error::other("the run ended before its header"))?;
         book.finish_detail(totals).map_err(xlsx)?;
-        let bytes = book.into_workbook().map_err(xlsx)?;
+        let bytes = book.into_workbook(&summary).map_err(xlsx)?;
         self.out.write_all(&bytes)?;
         self.out.flush()
     }

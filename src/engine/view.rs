@@ -1,0 +1,29 @@
+//! Stage `engine`: the views of a run — every aggregation a renderer shows
+//! beyond the cells themselves. Each view is a [`CellSink`] (or wraps one)
+//! that takes the cells as they stream past and sums them into the finished
+//! figures a renderer lays out, so that no renderer adds, counts or divides:
+//!
+//! - [`Crosstab`]: one column as a two-way table with row, column and grand
+//!   totals and each row's share of its parent;
+//! - [`Pivots`]: the terminal table of a run, a crosstab per column that adds
+//!   up and each level's value per period;
+//! - [`Listing`]: every cell of a run with all its columns, and the totals
+//!   (terminal tables of tracking reports);
+//! - [`Summarised`]: a renderer's own sink (the workbook) fed cell by cell,
+//!   then handed the [`Summary`] pivots of its first sheet at the end.
+//!
+//! Contract: a view's figures are exact sums of the cells it was fed (as
+//! decimals, never rounded again); its rows and columns keep the order in
+//! which the cells came.
+
+mod crosstab;
+mod listing;
+mod pivots;
+mod summary;
+
+pub use crosstab::{CrossRow, Crosstab, Dim};
+pub use listing::{Listing, ListingRow};
+pub use pivots::{LevelRow, Pivots};
+pub use summary::{Summarised, Summary, SummarySink};
+
+use super::{Cell, CellSink, Header, Value};

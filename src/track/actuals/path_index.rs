@@ -1,0 +1,176 @@
+//! Stage `track`: the index that finds a row's tracked node from its
+//! member names — a fast hash, member numbers per split and one small table
+//! per step down the paths — so that reading actuals stays fast.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast hash for the member paths of rows (the file is the user's own:
+/// no one is attacking the table).
+#[derive(Clone, Copy, Default)]
+pub(super) struct PathHasher(u64);
+
+impl PathHasher {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(Self::K).rotate_left(29);
+    }
+}
+
+impl Hasher for PathHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.mix(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The table takes its buckets from the low bits: mix the high ones in.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PathHasher>>;
+
+/// The nodes by their member paths, `depth` members long: each member
+/// name has a number per split, and each path prefix a number per length;
+/// a row's node is then found by a few lookups in small tables (which stay
+/// in the processor's cache) rather than by hashing and comparing its path.
+pub(super) struct PathIndex {
+    /// Per split: member name -> number.
+    members: Vec<FastMap<Name, u32>>,
+    /// Per split: prefix of that length + 1 by (prefix, member); at the
+    /// last split, the node.
+    steps: Vec<Step>,
+    /// The node of the empty path (at depth 0).
+    root: Option<usize>,
+}
+
+/// A member name as a key: a short one (most are) held in three words,
+/// hashed and compared without reaching for memory elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Name {
+    /// Up to 23 bytes, zero-padded, the length in the last byte.
+    Short([u64; 3]),
+    Long(Box<str>),
+}
+
+impl Name {
+    #[inline]
+    fn of(name: &str) -> Name {
+        let bytes = name.as_bytes();
+        if bytes.len() < 24 {
+            let mut short = [0u8; 24];
+            short[..bytes.len()].copy_from_slice(bytes);
+            short[23] = bytes.len() as u8;
+            let word = |i: usize| u64::from_le_bytes(short[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            Name::Short([word(0), word(1), word(2)])
+        } else {
+            Name::Long(name.into())
+        }
+    }
+}
+
+/// One step down the paths: (prefix, member) -> longer prefix.
+enum Step {
+    /// `next[prefix * members + member]`, `u32::MAX` for none.
+    Dense { members: usize, next: Vec<u32> },
+    /// Keyed `prefix << 32 | member`.
+    Sparse(FastMap<u64, u32>),
+}
+
+impl Step {
+    #[inline]
+    fn get(&self, prefix: u32, member: u32) -> Option<u32> {
+        match self {
+            Step::Dense { members, next } => {
+                next.get(prefix as usize * members + member as usize).copied().filter(|n| *n != u32::MAX)
+            }
+            Step::Sparse(next) => next.get(&(u64::from(prefix) << 32 | u64::from(member))).copied(),
+        }
+    }
+}
+
+impl PathIndex {
+    pub(super) fn new(nodes: &[Vec<&str>], depth: usize) -> PathIndex {
+        let mut members: Vec<FastMap<Name, u32>> = (0..depth).map(|_| FastMap::default()).collect();
+        let mut edges: Vec<FastMap<u64, u32>> = (0..depth).map(|_| FastMap::default()).collect();
+        let mut root = None;
+        for (i, path) in nodes.iter().enumerate() {
+            if path.len() != depth {
+                continue;
+            }
+            if depth == 0 {
+                root = Some(i);
+            }
+            let mut prefix = 0u32;
+            for (k, member) in path.iter().enumerate() {
+                let next_member = members[k].len() as u32;
+                let m = *members[k].entry(Name::of(member)).or_insert(next_member);
+                let key = u64::from(prefix) << 32 | u64::from(m);
+                prefix = if k + 1 == depth {
+                    // The last step gives the node (the last one, should a path come twice).
+                    edges[k].insert(key, i as u32);
+                    i as u32
+                } else {
+                    let next = edges[k].len() as u32;
+                    *edges[k].entry(key).or_insert(next)
+                };
+            }
+        }
+        // How many prefixes of each length there are (numbered from 0).
+        let prefixes: Vec<usize> = std::iter::once(1).chain(edges.iter().map(HashMap::len)).collect();
+        let steps = edges
+            .into_iter()
+            .enumerate()
+            .map(|(k, edges)| {
+                let prefixes = prefixes[k];
+                let width = members[k].len();
+                // A table as wide as every member under every prefix, unless that is mostly empty.
+                if prefixes.saturating_mul(width) <= (8 * edges.len()).max(1 << 16) {
+                    let mut next = vec![u32::MAX; prefixes * width];
+                    for (key, n) in edges {
+                        next[(key >> 32) as usize * width + (key & 0xffff_ffff) as usize] = n;
+                    }
+                    Step::Dense { members: width, next }
+                } else {
+                    Step::Sparse(edges)
+                }
+            })
+            .collect();
+        PathIndex { members, steps, root }
+    }
+
+    /// The node of the path whose member at split `k` is `member(k)`.
+    #[inline]
+    pub(super) fn find<'a>(&self, member: impl Fn(usize) -> &'a str) -> Option<usize> {
+        if self.steps.is_empty() {
+            return self.root;
+        }
+        let mut prefix = 0u32;
+        for (k, step) in self.steps.iter().enumerate() {
+            let m = *self.members[k].get(&Name::of(member(k)))?;
+            prefix = step.get(prefix, m)?;
+        }
+        Some(prefix as usize)
+    }
+}
