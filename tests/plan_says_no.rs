@@ -843,3 +843,37 @@ weights = { A = 1 }
         ]),
     );
 }
+
+#[test]
+fn a_calendar_error_and_a_split_error_come_in_one_run() {
+    // Issue 12: the split checks that the engine made (dated people on two
+    // splits) are the plan reader's now, so they come with the calendar's.
+    let plan = "[plan]\nyear = 2026\n\n[target]\nsales = 10_000_000\n\n[time]\n\
+                weekdays = { mon = 0, tue = 0, wed = 0, thu = 0, fri = 0, sat = 0, sun = 0 }\n\n\
+                [[split]]\nby = \"team\"\nroster = \"teams.csv\"\n\n[[split]]\nby = \"rep\"\nroster = \"reps.csv\"\n";
+    let expected = lines(&[
+        "error[E0404]: every month (2026-01 to 2026-12) has a share of the target but no day with a positive weight",
+        "  --> plan.toml:7:2",
+        "  |",
+        "7 | [time]",
+        "  |  ^^^^",
+        "  = note: every day weighs 0: a day weighs its `weekdays` coefficient (mon 0, tue 0, wed 0, thu 0, fri 0, sat 0, sun 0)",
+        "  = help: give some weekday a positive weight in `weekdays` (check `spread` too), or give those months a weight of 0 in `months`",
+        "",
+        "error[E0506]: splits `team` and `rep` both have people with dates, ramps or vacancies",
+        "   --> plan.toml:15:6",
+        "   |",
+        "15 | by = \"rep\"",
+        "   |      ^^^^^",
+        "   = help: keep `start`, `end`, `ramp` and `vacancy` on one roster split (the people)",
+        "",
+        "2 problems found; nothing was computed",
+    ]);
+    let files = [
+        ("plan.toml", plan),
+        ("teams.csv", "name,weight,start\nNorth,1,\nSouth,1,2026-04-01\n"),
+        ("reps.csv", "name,team,weight,start\nAnn,North,1,\nBob,North,1,2026-05-01\nCy,South,1,\n"),
+    ];
+    fails_with(1, &files, &["decompose", "plan.toml"], &expected);
+    fails_with(1, &files, &["validate", "plan.toml"], &expected);
+}

@@ -41,9 +41,7 @@ use crate::allocate::{Apportioner, Exact, Part, Share};
 use crate::calendar::{Calendar, Level, Period};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
-use crate::plan::{
-    calendar_diagnostics, path_diagnostics, Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision,
-};
+use crate::plan::{Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision};
 
 /// Per level (year..day) and period, the shares of its children.
 type TimeTable = Vec<Vec<Vec<Share>>>;
@@ -104,15 +102,27 @@ pub struct Engine<'p> {
 }
 
 impl<'p> Engine<'p> {
-    /// Builds the calendar and shares the target down the org tree; fails
-    /// with every problem found (a month that cannot carry its share, fixed
-    /// amounts above their parent, a parent with nobody to share among).
+    /// Builds the calendar, the time tables and the people, and shares the
+    /// target down the org tree.
+    ///
+    /// It checks nothing that the plan's text shows: [`Plan::read`] has, with
+    /// every other problem of the file in one run (calendar, level paths,
+    /// holds, the org tree's size, dated people: `plan::check`). A `Plan`
+    /// built another way that breaks that contract is refused with the same
+    /// messages, never a panic. What only the build can find stays here, all
+    /// of it found before the first cell is written: a fixed amount above its
+    /// parent's computed share, a parent with nobody to share among, caps and
+    /// floors its share cannot meet, nobody in seat on days that carry a
+    /// team's target, over-assignment beyond what can be written, and a
+    /// funnel that needs more activities than can be counted after sharing.
     pub fn new(plan: &'p Plan) -> Result<Engine<'p>> {
-        org_tree::check_size(plan)?;
-        // The plan reader has checked all of this (see `plan::time_check`); a plan built
-        // another way still gets the same messages, never a panic.
-        let calendar = Calendar::build(&plan.calendar)
-            .map_err(|errors| Error::Invalid(calendar_diagnostics(plan, &plan.calendar, errors)))?;
+        // Guards for a plan not read by `Plan::read`: the reader's own messages.
+        let broken = || Error::Invalid(crate::plan::check(plan));
+        let org = crate::plan::check_org(plan);
+        if !org.is_empty() {
+            return Err(Error::Invalid(org));
+        }
+        let calendar = Calendar::build(&plan.calendar).map_err(|_| broken())?;
         let reference = plan.reference();
         let mut warnings = warnings(plan, &calendar);
         // One time table per shared metric (its own weights, holds on the reference).
@@ -122,7 +132,7 @@ impl<'p> Engine<'p> {
             true => None,
             false => match Breakback::new(plan, &calendar) {
                 (holds, unknown) if unknown.is_empty() => Some(holds),
-                (_, unknown) => return Err(Error::Invalid(unknown)),
+                _ => return Err(broken()),
             },
         };
         for (i, metric) in plan.metrics.iter().enumerate() {
@@ -131,31 +141,19 @@ impl<'p> Engine<'p> {
             }
             let mut table = if metric.time.is_some() {
                 let spec = plan.calendar_of(metric);
-                let own = Calendar::build(&spec)
-                    .map_err(|errors| Error::Invalid(calendar_diagnostics(plan, &spec, errors)))?;
+                let own = Calendar::build(&spec).map_err(|_| broken())?;
                 time_table(&own)
             } else {
                 time_table(&calendar)
             };
             if let (Some(holds), true) = (&holds, i == reference) {
-                holds.apply(&mut table).map_err(Error::Invalid)?;
+                holds.apply(&mut table).map_err(|_| broken())?;
             }
             tables.push(table);
             metric_table[i] = Some(tables.len() - 1);
         }
         let base_table = metric_table[reference].map_or_else(|| time_table(&calendar), |t| tables[t].clone());
         let people = People::new(plan, &calendar, &base_table)?;
-        if let (Some(d), Some(hold)) = (people.dated, plan.holds.first()) {
-            return Err(Error::invalid(
-                Diagnostic::new(Code::HoldsWithDates, format!(
-                    "[time.fixed] holds cannot be combined with the start dates, end dates, ramps or vacancies of split `{}`",
-                    plan.splits[d].by
-                ))
-                .at(hold.origin.clone())
-                .note("a hold is kept by rounding every member together, and people in seat part of the year each follow their own days")
-                .help("remove the holds, or the `start`, `end`, `ramp` and `vacancy` settings"),
-            ));
-        }
         let mut tree = OrgTree::build(plan, &people)?;
         let leaves = tree.paths.len();
         // Per shared metric, each leaf's time table: a person in seat part of
@@ -207,9 +205,8 @@ impl<'p> Engine<'p> {
             let precision = plan.precision_of(metric);
             let kind = match metric.kind {
                 MetricKind::Level(ref level) => {
-                    let wrong = path_diagnostics(level, &calendar, &metric.name);
-                    if !wrong.is_empty() {
-                        return Err(Error::Invalid(wrong));
+                    if level.path.iter().any(|(label, ..)| calendar.find(label).is_none()) {
+                        return Err(broken());
                     }
                     series.push(Series {
                         column: Column { name: metric.name.clone(), kind: level_kind(level) },

@@ -16,7 +16,7 @@ use super::people::{People, PeopleShares};
 use crate::allocate::{apportion, integer_weights, AllocError, Exact, Part, Share};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
-use crate::plan::{thousands, MemberSet, MemberShare, Plan, Precision, Split};
+use crate::plan::{nodes_per_split, MemberSet, MemberShare, Plan, Precision, Split, MAX_LEAVES};
 
 /// A leaf's figure for one metric: rounded units and the exact value.
 pub(super) type Amount = (u128, Exact);
@@ -83,94 +83,6 @@ impl<'p> OrgTree<'p> {
         let base = if over_assigned { Some(Descent::run(plan, people, false)?.1) } else { None };
         Ok(OrgTree { paths, amounts, base })
     }
-}
-
-/// The most org leaves salesplit holds. The tree is built in memory before
-/// the first cell is written (so that every error is found first): each leaf
-/// keeps its member path (16 bytes a split) and, per shared metric, its
-/// rounded and exact figure and its time table (about 80 bytes), twice over
-/// while the columns are set up — about 200 bytes a leaf for two splits and
-/// one metric, measured. Ten million leaves are then about 2 GB, what a
-/// laptop can spare; past that a plan is a split written under every parent
-/// by mistake (eight splits of 20 members are 25.6 billion leaves) and
-/// would exhaust memory rather than run.
-pub const MAX_LEAVES: u128 = 10_000_000;
-
-/// How many nodes each depth of the org tree has (the last: its leaves),
-/// from the member counts alone, before anything is shared. Saturates
-/// rather than overflows; a node whose parent has no members has no children.
-pub(super) fn nodes_per_split(plan: &Plan) -> Vec<u128> {
-    let splits = &plan.splits;
-    // The splits whose member a node must remember: those a later split's members depend on.
-    let needed = |d: usize| -> Vec<usize> {
-        let mut keep: Vec<usize> = splits[d + 1..].iter().filter_map(|s| s.parent).filter(|&p| p <= d).collect();
-        keep.sort_unstable();
-        keep.dedup();
-        keep
-    };
-    // Nodes grouped by the members that decide their children: few groups, however many nodes.
-    let mut groups: std::collections::HashMap<Vec<&str>, u128> = std::collections::HashMap::from([(Vec::new(), 1)]);
-    let mut kept: Vec<usize> = Vec::new();
-    let mut counts = Vec::with_capacity(splits.len());
-    for (d, split) in splits.iter().enumerate() {
-        let next = needed(d);
-        let mut grown: std::collections::HashMap<Vec<&str>, u128> = std::collections::HashMap::new();
-        for (key, count) in &groups {
-            let parent = split.parent.and_then(|p| kept.iter().position(|&k| k == p)).map(|i| key[i]);
-            let Some(set) = split.members_for(parent) else { continue };
-            let carried: Vec<&str> = next
-                .iter()
-                .filter(|&&k| k != d)
-                .map(|&k| key[kept.iter().position(|&x| x == k).expect("kept")])
-                .collect();
-            if next.contains(&d) {
-                for m in &set.members {
-                    let mut k = carried.clone();
-                    k.insert(next.iter().position(|&x| x == d).expect("d is kept"), m.name.as_str());
-                    let slot = grown.entry(k).or_insert(0);
-                    *slot = slot.saturating_add(*count);
-                }
-            } else {
-                let slot = grown.entry(carried).or_insert(0);
-                *slot = slot.saturating_add(count.saturating_mul(set.members.len() as u128));
-            }
-        }
-        counts.push(grown.values().fold(0u128, |a, c| a.saturating_add(*c)));
-        groups = grown;
-        kept = next;
-    }
-    counts
-}
-
-/// Refuses, from the member counts alone and before anything is
-/// allocated, an org tree of more than [`MAX_LEAVES`] leaves.
-pub(super) fn check_size(plan: &Plan) -> Result<()> {
-    let counts = nodes_per_split(plan);
-    let Some(&leaves) = counts.last() else { return Ok(()) };
-    if leaves <= MAX_LEAVES {
-        return Ok(());
-    }
-    let count = |n: u128| thousands(Decimal::from_i128_with_scale(n.min(i128::MAX as u128) as i128, 0));
-    let shown = |n: u128| if n > u64::MAX as u128 { "more than 18 × 10^18".to_string() } else { count(n) };
-    let levels: Vec<String> = plan.splits.iter().zip(&counts).map(|(s, n)| format!("{} {}", s.by, shown(*n))).collect();
-    let last = plan.splits.last().expect("a split");
-    Err(Error::invalid(
-        Diagnostic::new(
-            Code::TooManyLeaves,
-            format!(
-                "the plan's org tree has {} leaves, more than the {} salesplit can hold",
-                shown(leaves),
-                count(MAX_LEAVES)
-            ),
-        )
-        .at(last.origin.clone())
-        .note(format!("nodes after each split: {}", levels.join(", then ")))
-        .note("the tree is held in memory, about 200 bytes a leaf, before the first figure is written")
-        .help(
-            "split by fewer levels or members, or give each parent only its own members (a `[split.within.\"…\"]` \
-             table per parent, or a roster whose parent column names them)",
-        ),
-    ))
 }
 
 /// One walk down the splits.

@@ -50,23 +50,9 @@ impl<'p> People<'p> {
     /// `table` is the reference metric's time table on `calendar`. Fails if
     /// more than one split has dated people.
     pub fn new(plan: &'p Plan, calendar: &Calendar, table: &TimeTable) -> crate::error::Result<People<'p>> {
-        let dated: Vec<usize> = (0..plan.splits.len()).filter(|&i| is_dated(&plan.splits[i])).collect();
-        if dated.len() > 1 {
-            let second = &plan.splits[dated[1]];
-            return Err(crate::error::Error::invalid(
-                Diagnostic::new(
-                    Code::TwoDatedSplits,
-                    format!(
-                        "splits `{}` and `{}` both have people with dates, ramps or vacancies",
-                        plan.splits[dated[0]].by, second.by
-                    ),
-                )
-                .at(second.origin.clone())
-                .help("keep `start`, `end`, `ramp` and `vacancy` on one roster split (the people)"),
-            ));
-        }
+        let dated = crate::plan::dated_splits(plan).first().copied();
         let dates = calendar.level(Level::Day).iter().map(|p| p.start).collect();
-        Ok(People { plan, dates, days: day_shares(calendar, table), dated: dated.first().copied() })
+        Ok(People { plan, dates, days: day_shares(calendar, table), dated })
     }
 
     /// The shares of a split's members under one parent whose reference
@@ -270,16 +256,6 @@ struct Run {
     last: usize,
     factors: Vec<Decimal>,
     share: Exact,
-}
-
-/// Whether a split's people have dates or ramps, or it shows vacancies.
-fn is_dated(split: &Split) -> bool {
-    split.vacancy == Vacancy::Show
-        || split
-            .default
-            .iter()
-            .chain(split.within.iter().map(|(_, s)| s))
-            .any(|set| set.members.iter().any(|m| m.person().is_dated()))
 }
 
 fn weight(member: &crate::plan::Member) -> Decimal {

@@ -14,6 +14,7 @@ mod breakback;
 pub(crate) mod csv_source;
 mod holidays;
 mod number;
+mod org_check;
 mod plan_text;
 mod precision;
 mod reader;
@@ -27,10 +28,10 @@ pub use baseline::Baseline;
 pub use breakback::{time_shares, Breakback, TimeShares};
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
+pub(crate) use org_check::{check as check_org, dated_splits, nodes_per_split, MAX_LEAVES};
 pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision};
 pub use split::{Bound, Member, MemberSet, MemberShare, Origin, Person, RosterText, Split, Vacancy, VACANT};
-pub(crate) use time_check::{calendar_diagnostics, path_diagnostics};
 pub use track_settings::{Carry, TrackSettings};
 
 use std::path::Path;
@@ -39,8 +40,19 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::calendar::{CalendarSpec, Level};
-use crate::diagnostic::Location;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Result;
+
+/// Every problem of an assembled plan that no one section of its file
+/// shows alone: its calendar, level paths and holds (`time_check.rs`), and
+/// its org cascade as a whole (`org_check.rs`). The reader reports them with
+/// the other errors of the file; the engine refuses a plan built another way
+/// with them when it breaks [`Plan`]'s contract.
+pub(crate) fn check(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = time_check::check(plan, true);
+    out.extend(org_check::check(plan));
+    out
+}
 
 /// What kind of figure a metric is, which decides how it is shared.
 #[derive(Clone, Debug, PartialEq, Eq)]

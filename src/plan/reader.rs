@@ -19,7 +19,9 @@
 //! 5. **Read the sections that name metrics and splits**: `[track]` ->
 //!    [`TrackSettings`] (`track.rs`), `[funnel]` -> [`Funnel`] (`funnel.rs`).
 //! 6. **Assemble** the [`Plan`] from those parts (`assemble.rs`), then check
-//!    its calendar in the same run.
+//!    it as a whole in the same run: its calendar, level paths and holds
+//!    (`time_check.rs`), and its org cascade (`org_check.rs`: the tree's
+//!    size, dated people).
 //!
 //! `values.rs` reads one value as a key expects it (a table, a string, a
 //! number, weights), `advice.rs` words the `help:` lines, `locator.rs` finds
@@ -192,8 +194,8 @@ impl<'a> Reader<'a> {
         // 5. The sections that name metrics and splits.
         let track = self.track_section(root, metrics.as_deref());
         let funnel = self.funnel_section(root, metrics.as_deref(), &splits.splits);
-        // 6. The plan, and its calendar checked in the same run: a typo
-        // elsewhere must not hide a calendar error.
+        // 6. The plan, and its calendar and org cascade checked in the same
+        // run: a typo elsewhere must not hide a calendar error.
         let mut growth = targets.growth_rates;
         growth.extend(splits.growth_rates);
         let mut inputs = time.files.clone();
@@ -215,6 +217,7 @@ impl<'a> Reader<'a> {
         let from_baseline = |name: &str| baselines.histories.iter().any(|h| h.metric == name);
         let totals_known = plan.metrics.iter().all(|m| m.derivation.is_some() || !from_baseline(&m.name));
         self.errors.extend(super::time_check::check(&plan, totals_known));
+        self.errors.extend(super::org_check::check(&plan));
         Some(plan)
     }
 }

@@ -3,8 +3,9 @@
 //! run as every other problem of the plan (a key typo no longer hides a month
 //! without working days): months and quarters with a share but nothing to
 //! carry it, level paths that name no period, and holds (see [`Breakback`]).
-//! The engine builds the same calendar again and reports through the same
-//! functions, so a plan built another way gets the same messages.
+//! The engine builds the same calendar again and, should it fail (a plan
+//! built another way), reports through [`super::check`], so that plan gets
+//! the same messages.
 
 use rust_decimal::Decimal;
 
@@ -42,13 +43,13 @@ pub(crate) fn check(plan: &Plan, totals_known: bool) -> Vec<Diagnostic> {
             _ => {}
         }
     }
-    if plan.holds.is_empty() || !plan.metrics.iter().any(|m| m.is_shared()) {
+    if plan.holds.is_empty() {
         return out;
     }
     let (holds, unknown) = Breakback::new(plan, &calendar);
     out.extend(unknown);
-    // The arithmetic needs the weights and the total.
-    if weighed && totals_known {
+    // The arithmetic needs the weights, the total and something to hold.
+    if weighed && totals_known && plan.metrics.iter().any(|m| m.is_shared()) {
         let spec = plan.calendar_of(&plan.metrics[plan.reference()]);
         let Ok(own) = Calendar::build(&spec) else { return out }; // reported above
         let mut shares = time_shares(&own);
