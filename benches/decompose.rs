@@ -115,7 +115,7 @@ fn benches(c: &mut Criterion) {
 
         group.throughput(Throughput::Elements(case.cells));
         group.bench_with_input(BenchmarkId::from_parameter("end_to_end_csv"), &case.path, |b, path| {
-            b.iter(|| end_to_end_csv(path))
+            b.iter(|| end_to_end_csv(path));
         });
         if case.cells <= 1000 {
             group.finish();
@@ -129,26 +129,26 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let mut sink = CsvSink::new(std::io::sink());
                 engine.run(&breakdown, &mut sink).expect("io::sink never fails");
-            })
+            });
         });
         group.bench_function("run_json", |b| {
             b.iter(|| {
                 let mut sink = JsonSink::new(std::io::sink());
                 engine.run(&breakdown, &mut sink).expect("io::sink never fails");
-            })
+            });
         });
         group.bench_function("run_jsonl", |b| {
             b.iter(|| {
                 let mut sink = JsonlSink::new(std::io::sink());
                 engine.run(&breakdown, &mut sink).expect("io::sink never fails");
-            })
+            });
         });
         group.bench_function("run_count", |b| {
             b.iter(|| {
                 let mut sink = CountingSink::default();
                 engine.run(&breakdown, &mut sink).expect("counting never fails");
                 sink.cells
-            })
+            });
         });
 
         group.finish();
@@ -161,7 +161,7 @@ fn benches(c: &mut Criterion) {
                 let plan = Plan::read(&case.path).expect("valid plan");
                 let engine = Engine::new(&plan).expect("runnable plan");
                 std::hint::black_box(engine.calendar().level(salesplit::calendar::Level::Day).len())
-            })
+            });
         });
         group.finish();
     }
@@ -189,7 +189,7 @@ fn track(c: &mut Criterion) {
             let breakdown = tracker.breakdown(Some("region,month"), None, as_of).expect("breakdown");
             let mut sink = CsvSink::new(std::io::sink());
             tracker.report(&breakdown, as_of, plan.track.tolerance, &mut sink).expect("io::sink never fails")
-        })
+        });
     });
     group.finish();
 }
@@ -218,7 +218,7 @@ fn wide_split(c: &mut Criterion) {
             let breakdown = engine.breakdown(Some("sku,year"), None).expect("breakdown");
             let mut sink = CsvSink::new(std::io::sink());
             engine.run(&breakdown, &mut sink).expect("io::sink never fails");
-        })
+        });
     });
     group.finish();
 }
@@ -237,7 +237,7 @@ fn million_row_roster(c: &mut Criterion) {
             let plan = Plan::read(&path).expect("valid plan");
             let engine = Engine::new(&plan).expect("runnable plan");
             std::hint::black_box(engine.review().len())
-        })
+        });
     });
     group.finish();
 }

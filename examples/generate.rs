@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// What to generate.
 #[derive(Clone, Debug)]
-pub struct Spec {
+pub(crate) struct Spec {
     /// Number of salespeople in the roster (0: no salesperson split).
     pub reps: usize,
     /// Number of products (0: no product split).
@@ -58,7 +58,7 @@ impl Default for Spec {
 
 impl Spec {
     /// Cells of a run at the plan's level with every split kept.
-    pub fn cells(&self) -> usize {
+    pub(crate) fn cells(&self) -> usize {
         let periods = match self.level.as_str() {
             "year" => 1,
             "quarter" => 4,
@@ -116,7 +116,7 @@ const CHINESE_NAMES: [&str; 12] =
     ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴霞", "徐涛", "孙丽"];
 
 fn region_name(i: usize) -> String {
-    REGIONS.get(i).map_or_else(|| format!("region-{:02}", i + 1), |s| s.to_string())
+    REGIONS.get(i).map_or_else(|| format!("region-{:02}", i + 1), std::string::ToString::to_string)
 }
 
 fn product_name(i: usize) -> String {
@@ -141,7 +141,7 @@ fn quoted(s: &str) -> String {
 }
 
 /// The plan file's text, and the roster's (empty without salespeople).
-pub fn render(spec: &Spec) -> (String, String) {
+pub(crate) fn render(spec: &Spec) -> (String, String) {
     assert!(spec.regions >= 1, "a plan needs at least one region");
     let mut rng = Lcg::new(spec.seed);
     let mut plan = String::new();
@@ -197,7 +197,7 @@ pub fn render(spec: &Spec) -> (String, String) {
 }
 
 /// Writes `dir/plan.toml` (and `dir/reps.csv` with salespeople); returns the plan's path.
-pub fn write_plan(dir: &Path, spec: &Spec) -> std::io::Result<PathBuf> {
+pub(crate) fn write_plan(dir: &Path, spec: &Spec) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let (plan, roster) = render(spec);
     if spec.reps > 0 {
@@ -212,7 +212,7 @@ pub fn write_plan(dir: &Path, spec: &Spec) -> std::io::Result<PathBuf> {
 /// June 2026, each a salesperson (with their region) selling one product for
 /// 10.00 to 999.99, in the column order `date,region,salesperson,product,sales`.
 /// Returns the file's path and its total, in cents.
-pub fn write_transactions(dir: &Path, spec: &Spec) -> std::io::Result<(PathBuf, u128)> {
+pub(crate) fn write_transactions(dir: &Path, spec: &Spec) -> std::io::Result<(PathBuf, u128)> {
     use std::io::Write as _;
     let (_, roster) = render(spec);
     let people: Vec<(String, String)> = roster
@@ -321,7 +321,7 @@ fn main() {
                     spec.transactions,
                     cents / 100,
                     cents % 100
-                )
+                );
             }
             Err(e) => {
                 eprintln!("cannot write to {}: {e}", out.display());

@@ -368,7 +368,7 @@ fn a_closed_pipe_ends_quietly_while_two_threads_run() {
     );
 }
 
-/// Runs `args` on `plan` with SALESPLIT_THREADS set; returns stdout.
+/// Runs `args` on `plan` with `SALESPLIT_THREADS` set; returns stdout.
 fn salesplit_in(plan: &str, args: &[&str], threads: &str) -> Vec<u8> {
     let out = Test::new().file("plan.toml", plan).env("SALESPLIT_THREADS", threads).args(args).output();
     assert_eq!(out.status, Some(0), "{}", out.stderr);

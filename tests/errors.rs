@@ -362,12 +362,12 @@ weights = { East = nan, West = 2 }
 #[test]
 fn infinity_is_not_a_target() {
     plan_fails(
-        r#"[plan]
+        r"[plan]
 year = 2026
 
 [target]
 sales = inf
-"#,
+",
         &lines(&[
             "error[E0201]: target `sales`: infinity is not a number salesplit can share",
             "  --> plan.toml:5:9",
@@ -451,7 +451,7 @@ sales = 10_000_000
 #[test]
 fn months_need_12_numbers() {
     plan_fails(
-        r#"[plan]
+        r"[plan]
 year = 2026
 
 [target]
@@ -459,7 +459,7 @@ sales = 10_000_000
 
 [time]
 months = [6, 5, 8, 8, 9, 8, 8, 8, 9, 10, 12]
-"#,
+",
         &lines(&[
             "error[E0211]: `months` has 11 numbers; it needs exactly 12",
             "  --> plan.toml:8:10",
@@ -474,7 +474,7 @@ months = [6, 5, 8, 8, 9, 8, 8, 8, 9, 10, 12]
 #[test]
 fn quarters_need_4_numbers() {
     plan_fails(
-        r#"[plan]
+        r"[plan]
 year = 2026
 
 [target]
@@ -482,7 +482,7 @@ sales = 10_000_000
 
 [time]
 quarters = [20, 25, 25, 30, 10]
-"#,
+",
         &lines(&[
             "error[E0211]: `quarters` has 5 numbers; it needs exactly 4",
             "  --> plan.toml:8:12",
@@ -528,7 +528,7 @@ weights = { A = 2, B = 1 }
 fn a_month_with_a_share_needs_a_day_with_weight() {
     // Under spread = "even" every month weighs 1, but every day weighs 0.
     plan_fails(
-        r#"[plan]
+        r"[plan]
 year = 2026
 
 [target]
@@ -536,7 +536,7 @@ sales = 10_000_000
 
 [time]
 weekdays = { mon = 0, tue = 0, wed = 0, thu = 0, fri = 0, sat = 0, sun = 0 }
-"#,
+",
         &lines(&[
             "error[E0404]: every month (2026-01 to 2026-12) has a share of the target but no day with a positive weight",
             "  --> plan.toml:7:2",

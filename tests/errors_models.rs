@@ -353,13 +353,13 @@ level = "week"
 #[test]
 fn metric_named_like_an_output_column() {
     plan_fails(
-        r#"[plan]
+        r"[plan]
 year = 2026
 
 [target]
 sales = 10_000_000
 period = 12
-"#,
+",
         &lines(&[
             "error[E0106]: metric name `period` is already used by the output",
             "  --> plan.toml:6:1",
@@ -1356,13 +1356,12 @@ fn explain_a_funnel_stage_agrees_with_decompose_or_says_no() {
     assert!(table.contains("\nEast,2026,2026-01-01,2026-12-31,3333333.33,334,1670,"), "{table}");
     let (status, stdout, stderr) =
         run_in(&files, &["explain", "plan.toml", "--cell", "region=East", "--metric", "calls"]);
-    match status {
-        Some(0) => assert!(stdout.starts_with("calls for region East, period 2026: 1,670\n"), "{stdout}"),
-        _ => {
-            assert_eq!(status, Some(1), "{stderr}");
-            assert_eq!(stdout, "");
-            assert!(stderr.starts_with("error[E"), "{stderr}");
-        }
+    if let Some(0) = status {
+        assert!(stdout.starts_with("calls for region East, period 2026: 1,670\n"), "{stdout}")
+    } else {
+        assert_eq!(status, Some(1), "{stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.starts_with("error[E"), "{stderr}");
     }
 }
 

@@ -226,7 +226,7 @@ fn outcome(check: impl FnOnce() -> Result<(), String> + std::panic::UnwindSafe) 
     OPEN_PANIC.with(|p| p.set(false));
     match std::panic::catch_unwind(check) {
         Ok(result) => result,
-        Err(_) if OPEN_PANIC.with(|p| p.get()) => Ok(()),
+        Err(_) if OPEN_PANIC.with(std::cell::Cell::get) => Ok(()),
         Err(_) => Err("panicked (the message and backtrace are above)".to_string()),
     }
 }
@@ -402,7 +402,7 @@ fn regressions() {
                     let why = panic
                         .downcast_ref::<String>()
                         .cloned()
-                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .or_else(|| panic.downcast_ref::<&str>().map(std::string::ToString::to_string))
                         .unwrap_or_default();
                     failures.push(format!("{}: panicked: {why}", file.display()));
                 }

@@ -110,7 +110,7 @@ fn inline(names: &[&str], weights: &[u32]) -> String {
 }
 
 fn rationals(weights: &[u32]) -> Vec<Q> {
-    weights.iter().map(|w| int(*w as i128)).collect()
+    weights.iter().map(|w| int(i128::from(*w))).collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -197,7 +197,7 @@ impl CountPlan {
     /// The org leaves by the brief's rule: the count follows the weights
     /// (the money's exact mix), rounded top down.
     fn leaves(&self) -> Option<Vec<CountLeaf>> {
-        let total = self.total as i128;
+        let total = i128::from(self.total);
         let exacts = shares_of(&int(total), &rationals(&self.regions));
         let counts = apportion(total, &exacts)?;
         let mut out = Vec::new();
@@ -248,7 +248,7 @@ impl CountPlan {
         let leaf_quarter = |i: usize, k: usize| 2 + n + 4 * i + k;
         let company = |j: usize| 2 + 5 * n + j;
         let bounds = |e: &Q| (floor(e), ceil(e));
-        let total = self.total as i128;
+        let total = i128::from(self.total);
         let mut edges = vec![(1, 0, total, total)];
         for (i, l) in leaves.iter().enumerate() {
             edges.push((0, leaf(i), l.count, l.count));
@@ -273,7 +273,7 @@ impl CountPlan {
 
     /// The count's own cascade: its quarters, and each quarter's months.
     fn company(&self) -> Option<(Vec<i128>, Vec<i128>)> {
-        let total = self.total as i128;
+        let total = i128::from(self.total);
         let exacts = shares_of(&int(total), &rationals(&self.quarters));
         let quarters = apportion(total, &exacts)?;
         let mut months = Vec::new();
@@ -314,7 +314,7 @@ fn check_counts(plan: &CountPlan) -> Result<(), TestCaseError> {
         s
     };
     let leaves = plan.leaves().ok_or_else(|| TestCaseError::fail("reference: inconsistent rounding"))?;
-    let total = plan.total as i128;
+    let total = i128::from(plan.total);
     // Every org leaf's cells at each level needed, one run per level.
     let level = LEVELS[plan.level];
     let mut runs: BTreeMap<&str, Vec<LeafCells>> = BTreeMap::new();
@@ -498,7 +498,7 @@ impl CapPlan {
         format!(
             "{CAP_PLAN_TOML}{}\n\n[time]\nlevel = \"month\"\n\n[[split]]\nby = \"region\"\nweights = {{ R = 1 }}\n\n\
              [[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n{}",
-            cents(self.total as i128),
+            cents(i128::from(self.total)),
             self.over.map(|k| format!("over_assign = \"{k}%\"\n")).unwrap_or_default(),
         )
     }
@@ -522,9 +522,9 @@ impl CapPlan {
     /// The team's exact target in cents: the plan's target, raised by
     /// `over_assign` when `assigned`.
     fn team(&self, assigned: bool) -> Q {
-        let total = self.total as i128;
+        let total = i128::from(self.total);
         match (self.over, assigned) {
-            (Some(k), true) => q(total * (100 + k as i128), 100),
+            (Some(k), true) => q(total * (100 + i128::from(k)), 100),
             _ => int(total),
         }
     }
@@ -538,12 +538,12 @@ impl CapPlan {
     /// A bound in cents: an amount as written; a percentage of the team's
     /// exact target `team`, rounded down for a cap and up for a floor.
     fn bound(&self, b: &BoundSpec, cap: bool, team: &Q) -> Option<i128> {
-        let total = self.total as i128;
+        let total = i128::from(self.total);
         match b {
             BoundSpec::Empty => None,
-            BoundSpec::Amount(permille) => Some(total * *permille as i128 / (1000 * self.people.len() as i128)),
+            BoundSpec::Amount(permille) => Some(total * i128::from(*permille) / (1000 * self.people.len() as i128)),
             BoundSpec::Percent(p) => {
-                let x = team * q(*p as i128, 100);
+                let x = team * q(i128::from(*p), 100);
                 Some(if cap { floor(&x) } else { ceil(&x) })
             }
         }
@@ -555,7 +555,11 @@ impl CapPlan {
         self.people
             .iter()
             .map(|p| {
-                (q(p.weight as i128, 10), self.bound(&p.min, false, team).unwrap_or(0), self.bound(&p.max, true, team))
+                (
+                    q(i128::from(p.weight), 10),
+                    self.bound(&p.min, false, team).unwrap_or(0),
+                    self.bound(&p.max, true, team),
+                )
             })
             .collect()
     }
@@ -670,7 +674,7 @@ fn check_caps(plan: &CapPlan) -> Result<(), TestCaseError> {
         }
     }
     prop_assert_eq!(sum, plan.team_figure(), "the people add up to the team's target\n{}", show(&files));
-    let want_base = plan.over.map(|_| plan.total as i128);
+    let want_base = plan.over.map(|_| i128::from(plan.total));
     prop_assert_eq!(base, want_base, "the people's base figures add up to the plan's target\n{}", show(&files));
     prop_assert!(
         exact::has_scale(&low, &high),
@@ -697,7 +701,7 @@ proptest! {
 
 /// Days from 1 January 2025 (0..=729 is 2025 and 2026).
 fn day(offset: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date") + Days::new(offset.min(729) as u64)
+    NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date") + Days::new(u64::from(offset.min(729)))
 }
 
 #[derive(Clone, Debug)]
@@ -771,7 +775,7 @@ impl DatedPlan {
         format!(
             "{CAP_PLAN_TOML}{}\n\n[time]\nspread = \"{}\"\nlevel = \"month\"\n\n[[split]]\nby = \"region\"\nweights = {{ R = 1 }}\n\n\
              [[split]]\nby = \"salesperson\"\nroster = \"reps.csv\"\n{vacancy}",
-            cents(self.total as i128),
+            cents(i128::from(self.total)),
             SPREADS[self.spread],
         )
     }

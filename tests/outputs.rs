@@ -144,7 +144,7 @@ fn document_rows(json: &str) -> Vec<&str> {
 }
 
 /// The number `key` of a JSON object, as written (`common/json.rs`;
-/// serde_json alone would turn `200.00` into `200.0`).
+/// `serde_json` alone would turn `200.00` into `200.0`).
 #[track_caller]
 fn raw(object: &J, key: &str) -> String {
     let value = object.get(key).unwrap_or_else(|| panic!("no {key} in {object:?}"));

@@ -678,7 +678,7 @@ fn check_relative(spec: &PlanSpec, pick: u64, before: bool) -> Result<(), TestCa
                 b.period.map(|p| p.label)
             ),
             (Expect::Period(p), Err(e)) => {
-                prop_assert!(false, "--by {} --period {} --today {}: {} (expected {})", by, word, today, e, p.label)
+                prop_assert!(false, "--by {} --period {} --today {}: {} (expected {})", by, word, today, e, p.label);
             }
             (Expect::Period(p), Ok(b)) => {
                 let got = b.period.as_ref().map(|g| (g.label.as_str(), g.start, g.end));
@@ -852,7 +852,7 @@ fn check_proportionate(spec: &PlanSpec) -> Result<(), TestCaseError> {
     }
     // A zero-weight member gets zero at every period.
     let zero_paths: Vec<&[String]> =
-        nodes.iter().filter(|n| n.weight.is_some_and(|w| w.is_zero())).map(|n| n.path.as_slice()).collect();
+        nodes.iter().filter(|n| n.weight.is_some_and(model::Dec::is_zero)).map(|n| n.path.as_slice()).collect();
     for (level, r) in runs.iter().enumerate() {
         for row in &r.rows {
             if zero_paths.iter().any(|z| row.members.starts_with(z)) {
@@ -943,7 +943,7 @@ fn check_binary(spec: &PlanSpec, pick: u64, twice: bool) -> Result<(), TestCaseE
     let engine = engine(&loaded.plan)?;
     let mut rng = Rng::new(pick);
     let req = random_request(spec, &mut rng);
-    let warnings: Vec<String> = engine.warnings().iter().map(|w| w.to_string()).collect();
+    let warnings: Vec<String> = engine.warnings().iter().map(std::string::ToString::to_string).collect();
     let mut args: Vec<String> = Vec::new();
     if let Some(b) = &req.by {
         args.extend(["--by".to_string(), b.clone()]);

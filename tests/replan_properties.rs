@@ -286,9 +286,9 @@ impl Spec {
             writeln!(t, "start = \"{}-04-01\"", self.year).unwrap();
         }
         writeln!(t, "precision = \"{}\"\n", PRECISIONS[self.precision]).unwrap();
-        writeln!(t, "[target]\nsales = \"{}\"\n", self.amount_text(self.total as i128 * 100)).unwrap();
+        writeln!(t, "[target]\nsales = \"{}\"\n", self.amount_text(i128::from(self.total) * 100)).unwrap();
         writeln!(t, "[time]\nspread = \"{}\"\nlevel = \"month\"", SPREADS[self.spread]).unwrap();
-        let list = |w: &[u8]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", ");
+        let list = |w: &[u8]| w.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", ");
         if let Some(m) = &self.months {
             writeln!(t, "months = [{}]", list(m)).unwrap();
         }
@@ -365,13 +365,12 @@ fn tracked_nodes(engine: &Engine<'_>, depth: usize) -> Vec<Node> {
     let days = engine.calendar().level(Level::Day).len();
     let mut nodes: Vec<Node> = Vec::new();
     engine.for_each_leaf(Level::Day, |path, series| {
-        let key: Vec<String> = path[..depth].iter().map(|s| s.to_string()).collect();
-        let node = match nodes.iter().position(|n| n.path == key) {
-            Some(i) => i,
-            None => {
-                nodes.push(Node { path: key, targets: vec![0; days], actuals: vec![0; days] });
-                nodes.len() - 1
-            }
+        let key: Vec<String> = path[..depth].iter().map(std::string::ToString::to_string).collect();
+        let node = if let Some(i) = nodes.iter().position(|n| n.path == key) {
+            i
+        } else {
+            nodes.push(Node { path: key, targets: vec![0; days], actuals: vec![0; days] });
+            nodes.len() - 1
         };
         for (t, s) in nodes[node].targets.iter_mut().zip(series) {
             *t += s;
@@ -399,17 +398,17 @@ fn make_sales(spec: &Spec, nodes: &mut [Node], done: usize) -> Vec<Sale> {
                         continue;
                     }
                     // Whole units, plus a part of one with `fine`.
-                    let fine = if spec.fine { rng.below(100) as i128 } else { 0 };
-                    sales.push((n, day as usize % done, typical * pct as i128 / 100 * 100 + fine));
+                    let fine = if spec.fine { i128::from(rng.below(100)) } else { 0 };
+                    sales.push((n, day as usize % done, typical * i128::from(pct) / 100 * 100 + fine));
                 }
             }
             mode => {
                 for (d, &t) in node.targets[..done].iter().enumerate() {
-                    let f = rng.below(5) as u128;
+                    let f = u128::from(rng.below(5));
                     let units = match mode {
                         Mode::Behind => t * f / 4,
                         Mode::Ahead => t + (t * f).div_ceil(4) + u128::from(rng.below(3) == 0),
-                        Mode::Mixed => t * (rng.below(9) as u128) / 4,
+                        Mode::Mixed => t * u128::from(rng.below(9)) / 4,
                         _ => t,
                     };
                     if units > 0 || rng.below(8) == 0 {
@@ -682,7 +681,7 @@ fn check_rounding(node: &Node, visits: &[Visit], new: &[u128], done: usize, carr
                 count,
                 rest,
                 v.open,
-                shares.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")
+                shares.iter().map(std::string::ToString::to_string).collect::<Vec<_>>().join(", ")
             ));
         }
     }
@@ -897,7 +896,7 @@ impl CellSink for Collect {
         assert_eq!(cell.values.len(), 1, "one figure per cell");
         let Value::Amount(value) = cell.values[0] else { panic!("not an amount: {:?}", cell.values[0]) };
         self.rows.push(Row {
-            members: cell.members.iter().map(|m| m.to_string()).collect(),
+            members: cell.members.iter().map(std::string::ToString::to_string).collect(),
             label: cell.period.label.clone(),
             start: cell.period.start,
             end: cell.period.end,

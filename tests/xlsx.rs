@@ -404,7 +404,7 @@ fn names_that_look_like_formulas_stay_text() {
             if let Data::String(s) = value {
                 if FORMULA_NAMES.contains(&s.as_str()) || s.starts_with('=') {
                     let (r, c) = (r as u32 + range.start().unwrap().0, c as u32 + range.start().unwrap().1);
-                    let formula = formulas.get_value((r, c)).map(String::as_str).unwrap_or("");
+                    let formula = formulas.get_value((r, c)).map_or("", String::as_str);
                     assert_eq!(formula, "", "{sheet} ({r}, {c}) holds {s} as text, not a formula");
                     found.push(s.clone());
                 }

@@ -20,7 +20,7 @@ pub enum Share {
 /// Scales non-negative decimal weights by one common power of ten so that all
 /// become integers with the same ratios (`[1.2, 1, 0.25]` -> `[120, 100, 25]`).
 pub fn integer_weights(weights: &[Decimal]) -> Vec<UBig> {
-    let scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+    let scale = weights.iter().map(rust_decimal::Decimal::scale).max().unwrap_or(0);
     weights
         .iter()
         .map(|w| {

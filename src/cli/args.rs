@@ -235,7 +235,7 @@ pub struct ViewArgs {
     /// CSV, JSON and xlsx keep exact figures.
     #[arg(long, value_name = "UNIT", value_parser = parse_unit)]
     pub unit: Option<String>,
-    /// No colour in the terminal (also when NO_COLOR is set).
+    /// No colour in the terminal (also when `NO_COLOR` is set).
     #[arg(long)]
     pub no_color: bool,
     /// Refuse a breakdown of more cells than this (a run that would write

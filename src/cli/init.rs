@@ -321,7 +321,7 @@ pub fn completions(args: &CompletionsArgs) -> Result<(), Error> {
 /// `salesplit man`: the roff manual page on stdout (`salesplit man > salesplit.1`).
 /// One page for the whole tool: after the usual sections, COMMANDS gives each
 /// subcommand's synopsis and options, since no `salesplit-decompose(1)` pages
-/// are installed for clap_mangen's default list to point to.
+/// are installed for `clap_mangen`'s default list to point to.
 pub fn man() -> Result<(), Error> {
     let mut command = <crate::cli::Args as clap::CommandFactory>::command();
     // Built, so that each subcommand's synopsis reads `salesplit decompose`.
@@ -356,7 +356,7 @@ pub fn man() -> Result<(), Error> {
     to_stdout(one_preamble(&fragments).as_bytes())
 }
 
-/// clap_mangen starts every rendered section with the same two lines that
+/// `clap_mangen` starts every rendered section with the same two lines that
 /// define the apostrophe string `Aq`; the page needs them once, at the top.
 fn one_preamble(fragments: &[Vec<u8>]) -> String {
     const PREAMBLE: [&str; 2] = [".ie \\n(.g .ds Aq \\(aq", ".el .ds Aq '"];

@@ -14,7 +14,7 @@
 //! longer reported keeps its number unused). To add a kind: a variant, its
 //! arm in each method below, its entry in [`Code::ALL`], a catalogue test
 //! whose expected message shows the id, and its row in README's "Errors"
-//! table (tests/error_codes.rs checks the last three).
+//! table (`tests/error_codes.rs` checks the last three).
 //!
 //! The file is long on purpose: one match per method over every code, so
 //! that each method reads as one table and a missing arm does not compile.

@@ -63,7 +63,7 @@ impl<W: Write> CsvSink<W> {
 
     /// The underlying writer, flushed.
     pub fn into_inner(self) -> std::io::Result<W> {
-        self.out.into_inner().map(|lead| lead.inner).map_err(|e| e.into_error())
+        self.out.into_inner().map(|lead| lead.inner).map_err(csv::IntoInnerError::into_error)
     }
 }
 

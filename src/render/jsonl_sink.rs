@@ -7,7 +7,7 @@
 //! one row writer.
 //!
 //! There is no header object and no total line: every line is a cell, so
-//! tools that load JSON Lines as a table (`jq -s`, DuckDB, pandas) get only
+//! tools that load JSON Lines as a table (`jq -s`, `DuckDB`, pandas) get only
 //! rows of one shape. The plan's facts (name, currency, precision) and the
 //! totals are in `--format json`; a consumer that reads JSON Lines gets a
 //! total by summing a column over the lines (amounts are exact decimals, so

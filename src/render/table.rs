@@ -28,7 +28,7 @@ const BAR: usize = 10;
 /// unit money is shown in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TableStyle {
-    /// Bold totals and coloured statuses (ANSI); off for files, pipes and NO_COLOR.
+    /// Bold totals and coloured statuses (ANSI); off for files, pipes and `NO_COLOR`.
     pub color: bool,
     /// The terminal's width in characters, if known: wider tables turn or
     /// become one line per cell.
@@ -57,7 +57,7 @@ pub fn render_tables(pivots: &Pivots, style: &TableStyle) -> String {
 pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     let Some(h) = &t.header else { return String::new() };
     let column = h.columns.get(t.column);
-    let metric = column.map(|c| c.name.as_str()).unwrap_or("");
+    let metric = column.map_or("", |c| c.name.as_str());
     let money = column.is_some_and(|c| c.kind == ColumnKind::Amount);
     let unit = style.unit.as_ref().filter(|_| money);
     let currency = match (unit, h.currency.is_empty() || !money) {

@@ -227,43 +227,41 @@ impl Actuals {
             let day = day as usize;
             actuals.day_rows[day] += 1;
             let found = index.find(|k| csv.field(columns.splits[k]));
-            let node = match found {
-                Some(n) => n,
-                None => {
-                    // No plan member has an empty name: such a row is an error, not `(unplanned)`.
-                    if csv.empty_member(&columns.splits, &split_names) {
-                        continue;
-                    }
-                    key.clear();
-                    for &c in &columns.splits {
-                        push_member(&mut key, csv.field(c));
-                    }
-                    match elsewhere.get(key.as_slice()) {
-                        Some(&n) => n,
-                        None => {
-                            if known.is_empty() {
-                                known = vec![HashSet::new(); depth + 1];
-                                for path in nodes {
-                                    for k in 0..=depth.min(path.len()) {
-                                        known[k].insert(&path[..k]);
-                                    }
-                                }
+            let node = if let Some(n) = found {
+                n
+            } else {
+                // No plan member has an empty name: such a row is an error, not `(unplanned)`.
+                if csv.empty_member(&columns.splits, &split_names) {
+                    continue;
+                }
+                key.clear();
+                for &c in &columns.splits {
+                    push_member(&mut key, csv.field(c));
+                }
+                if let Some(&n) = elsewhere.get(key.as_slice()) {
+                    n
+                } else {
+                    if known.is_empty() {
+                        known = vec![HashSet::new(); depth + 1];
+                        for path in nodes {
+                            for k in 0..=depth.min(path.len()) {
+                                known[k].insert(&path[..k]);
                             }
-                            let path: Vec<String> = columns.splits.iter().map(|&c| csv.field(c).to_string()).collect();
-                            let node = unplanned_node(
-                                &path,
-                                &mut actuals,
-                                &mut unplanned_index,
-                                &known,
-                                nodes,
-                                splits,
-                                &columns,
-                                &csv,
-                            );
-                            elsewhere.insert(key.as_slice().into(), node);
-                            node
                         }
                     }
+                    let path: Vec<String> = columns.splits.iter().map(|&c| csv.field(c).to_string()).collect();
+                    let node = unplanned_node(
+                        &path,
+                        &mut actuals,
+                        &mut unplanned_index,
+                        &known,
+                        nodes,
+                        splits,
+                        &columns,
+                        &csv,
+                    );
+                    elsewhere.insert(key.as_slice().into(), node);
+                    node
                 }
             };
             if node >= nodes.len() {

@@ -401,12 +401,11 @@ impl NodeDays {
             self.make_exact(days, dp);
             return self.add(day, amount, days, dp);
         }
-        let units = match amount.mantissa.checked_mul(pow10(self.scale - amount.scale)) {
-            Some(units) => units,
-            None => {
-                self.make_exact(days, dp);
-                return self.add(day, amount, days, dp);
-            }
+        let units = if let Some(units) = amount.mantissa.checked_mul(pow10(self.scale - amount.scale)) {
+            units
+        } else {
+            self.make_exact(days, dp);
+            return self.add(day, amount, days, dp);
         };
         let old = match &self.cells {
             Cells::Narrow(cells) => i128::from(cells[day]),

@@ -191,7 +191,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
                     .help("add those members to the plan, or fix their names in the actuals; pass --strict to make this an error"),
             );
         }
-        let mut paths: Vec<Vec<String>> = nodes.iter().map(|p| p.iter().map(|s| s.to_string()).collect()).collect();
+        let mut paths: Vec<Vec<String>> =
+            nodes.iter().map(|p| p.iter().map(std::string::ToString::to_string).collect()).collect();
         paths.extend(actuals.unplanned.iter().cloned());
         daily.grow(paths.len());
         Ok(Tracker {
@@ -280,13 +281,12 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let plan = self.engine.plan();
         let tracked: Vec<&str> = plan.splits[..self.shape.depth].iter().map(|s| s.by.as_str()).collect();
         let default;
-        let by = match by {
-            Some(b) => b,
-            None => {
-                let level = self.engine.calendar().level_name(plan.level);
-                default = tracked.iter().copied().chain([level]).collect::<Vec<_>>().join(",");
-                &default
-            }
+        let by = if let Some(b) = by {
+            b
+        } else {
+            let level = self.engine.calendar().level_name(plan.level);
+            default = tracked.iter().copied().chain([level]).collect::<Vec<_>>().join(",");
+            &default
         };
         let breakdown = self.engine.breakdown_on(Some(by), period, today)?;
         if let Some(&deep) = breakdown.splits.iter().find(|&&s| s >= self.shape.depth) {

@@ -1,14 +1,14 @@
-//! JSON as the binary wrote it, read with serde_json: numbers kept as
-//! written (serde_json alone would read `200.00` as the float 200.0) and
+//! JSON as the binary wrote it, read with `serde_json`: numbers kept as
+//! written (`serde_json` alone would read `200.00` as the float 200.0) and
 //! object keys in the order written.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 /// A JSON value with numbers kept as written and object keys in the order
-/// written (read by serde_json, through its raw values).
+/// written (read by `serde_json`, through its raw values).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum J {
+pub(crate) enum J {
     Null,
     Bool(bool),
     Num(String),
@@ -18,21 +18,21 @@ pub enum J {
 }
 
 impl J {
-    pub fn get(&self, key: &str) -> Option<&J> {
+    pub(crate) fn get(&self, key: &str) -> Option<&J> {
         match self {
             J::Obj(items) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
 
-    pub fn str(&self) -> Option<&str> {
+    pub(crate) fn str(&self) -> Option<&str> {
         match self {
             J::Str(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn num(&self) -> Option<&str> {
+    pub(crate) fn num(&self) -> Option<&str> {
         match self {
             J::Num(s) => Some(s),
             _ => None,
@@ -40,7 +40,7 @@ impl J {
     }
 
     /// Every value of `key` at any depth, in the order written.
-    pub fn all<'j>(&'j self, key: &str) -> Vec<&'j J> {
+    pub(crate) fn all<'j>(&'j self, key: &str) -> Vec<&'j J> {
         let mut out = Vec::new();
         self.collect(key, &mut out);
         out
@@ -62,9 +62,9 @@ impl J {
     }
 }
 
-/// Parses one JSON document (RFC 8259) with serde_json, keeping number text
+/// Parses one JSON document (RFC 8259) with `serde_json`, keeping number text
 /// and key order.
-pub fn parse_json(text: &str) -> Result<J, String> {
+pub(crate) fn parse_json(text: &str) -> Result<J, String> {
     let raw: &RawValue = serde_json::from_str(text).map_err(|e| e.to_string())?;
     value(raw).map_err(|e| e.to_string())
 }

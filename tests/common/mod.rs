@@ -3,11 +3,11 @@
 //! [`json`]), and the reference rounding rule of the property tests
 //! ([`rounding`]). Each test file uses some of them.
 
-pub mod json;
-pub mod rounding;
+pub(crate) mod json;
+pub(crate) mod rounding;
 mod test;
 
-pub use test::Test;
+pub(crate) use test::Test;
 
 use std::collections::BTreeMap;
 
@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 /// The `salesplit` binary built by this crate, with the environment that
 /// changes terminal tables (width, colour) cleared so tables are reproducible.
-pub fn salesplit() -> Command {
+pub(crate) fn salesplit() -> Command {
     let mut cmd = Command::cargo_bin("salesplit").unwrap();
     cmd.env_remove("COLUMNS").env_remove("CLICOLOR_FORCE").env_remove("NO_COLOR");
     cmd
@@ -25,13 +25,13 @@ pub fn salesplit() -> Command {
 /// Writes `files` into a fresh folder, runs `salesplit` there with `args`
 /// (so messages name `plan.toml`, not a temporary path) and returns the exit
 /// code, stdout and stderr ([`Test::output`]).
-pub fn run_in(files: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
+pub(crate) fn run_in(files: &[(&str, &str)], args: &[&str]) -> (Option<i32>, String, String) {
     let out = Test::new().files(files).args(args).output();
     (out.status, out.stdout, out.stderr)
 }
 
 /// CSV rows as maps from column name to text.
-pub fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
+pub(crate) fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();
     reader
@@ -41,36 +41,36 @@ pub fn csv_rows(text: &str) -> Vec<BTreeMap<String, String>> {
 }
 
 /// One column of [`csv_rows`].
-pub fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
+pub(crate) fn column(rows: &[BTreeMap<String, String>], name: &str) -> Vec<String> {
     rows.iter().map(|r| r[name].clone()).collect()
 }
 
 /// A decimal from its text.
-pub fn dec(s: &str) -> Decimal {
+pub(crate) fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
 /// Asserts that running `args` over `files` fails with exit code `code`,
 /// nothing on stdout and exactly `expected` on stderr ([`Test::run`]).
 #[track_caller]
-pub fn fails_with(code: i32, files: &[(&str, &str)], args: &[&str], expected: &str) {
+pub(crate) fn fails_with(code: i32, files: &[(&str, &str)], args: &[&str], expected: &str) {
     Test::new().files(files).args(args).stderr(expected).status(code).run();
 }
 
 /// `salesplit decompose plan.toml` with `plan` as plan.toml must fail with
 /// exactly `expected` (exit 1, nothing on stdout).
 #[track_caller]
-pub fn plan_fails(plan: &str, expected: &str) {
+pub(crate) fn plan_fails(plan: &str, expected: &str) {
     fails_with(1, &[("plan.toml", plan)], &["decompose", "plan.toml"], expected);
 }
 
 /// As [`plan_fails`], with `roster` as reps.csv beside the plan.
 #[track_caller]
-pub fn roster_fails(plan: &str, roster: &str, expected: &str) {
+pub(crate) fn roster_fails(plan: &str, roster: &str, expected: &str) {
     fails_with(1, &[("plan.toml", plan), ("reps.csv", roster)], &["decompose", "plan.toml"], expected);
 }
 
 /// The expected text: one line each, every line ending in a line break.
-pub fn lines(lines: &[&str]) -> String {
+pub(crate) fn lines(lines: &[&str]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }

@@ -16,7 +16,7 @@ use num_rational::BigRational;
 use num_traits::{Signed, Zero};
 
 /// An exact value in rounding units, as the rule sees it.
-pub trait ExactValue {
+pub(crate) trait ExactValue {
     /// How fractional parts compare (the larger gets a leftover unit first).
     type Fraction: Ord;
     /// The largest whole number of units not above the value.
@@ -27,7 +27,7 @@ pub trait ExactValue {
 
 /// Why a parent's figure cannot be shared among its children by the rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unshareable {
+pub(crate) enum Unshareable {
     /// The parent is below the sum of the children's floors (given).
     BelowFloors(BigInt),
     /// More leftover units than children with a fractional part: the parent
@@ -36,13 +36,13 @@ pub enum Unshareable {
 }
 
 /// The rule: `parent` units shared among children of exact values `exacts`.
-pub fn round<E: ExactValue>(parent: i128, exacts: &[E]) -> Result<Vec<i128>, Unshareable> {
+pub(crate) fn round<E: ExactValue>(parent: i128, exacts: &[E]) -> Result<Vec<i128>, Unshareable> {
     let units = round_big(&BigInt::from(parent), exacts)?;
     Ok(units.into_iter().map(|u| i128::try_from(u).expect("below the parent")).collect())
 }
 
 /// [`round`] for figures of any size.
-pub fn round_big<E: ExactValue>(parent: &BigInt, exacts: &[E]) -> Result<Vec<BigInt>, Unshareable> {
+pub(crate) fn round_big<E: ExactValue>(parent: &BigInt, exacts: &[E]) -> Result<Vec<BigInt>, Unshareable> {
     let mut out: Vec<BigInt> = exacts.iter().map(E::floor_units).collect();
     let floors: BigInt = out.iter().sum();
     let leftover = parent - &floors;
@@ -77,7 +77,7 @@ impl ExactValue for BigRational {
 
 /// A non-negative fraction `num / den`, ordered by value (not reduced).
 #[derive(Clone, Debug)]
-pub struct Ratio {
+pub(crate) struct Ratio {
     pub num: BigUint,
     pub den: BigUint,
 }

@@ -20,7 +20,7 @@ use super::salesplit;
 
 /// One run of `salesplit` and what it must print.
 #[must_use = "a Test does nothing until .run()"]
-pub struct Test {
+pub(crate) struct Test {
     files: Vec<(String, Vec<u8>)>,
     args: Vec<String>,
     stdin: Option<Vec<u8>>,
@@ -32,7 +32,7 @@ pub struct Test {
 
 /// What a run printed, and its exit code (`None` when a signal ended it).
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub status: Option<i32>,
     pub stdout: String,
     pub stderr: String,
@@ -45,7 +45,7 @@ impl Default for Test {
 }
 
 impl Test {
-    pub fn new() -> Test {
+    pub(crate) fn new() -> Test {
         Test {
             files: Vec::new(),
             args: Vec::new(),
@@ -59,13 +59,13 @@ impl Test {
 
     /// A file written into the test's folder before the run (`name` may
     /// name a subfolder: `data/reps.csv`).
-    pub fn file(mut self, name: &str, text: impl AsRef<[u8]>) -> Test {
+    pub(crate) fn file(mut self, name: &str, text: impl AsRef<[u8]>) -> Test {
         self.files.push((name.to_string(), text.as_ref().to_vec()));
         self
     }
 
     /// Several files, as [`Test::file`].
-    pub fn files(mut self, files: &[(&str, &str)]) -> Test {
+    pub(crate) fn files(mut self, files: &[(&str, &str)]) -> Test {
         for (name, text) in files {
             self = self.file(name, text);
         }
@@ -73,45 +73,45 @@ impl Test {
     }
 
     /// Arguments after `salesplit`.
-    pub fn args(mut self, args: &[&str]) -> Test {
-        self.args.extend(args.iter().map(|a| a.to_string()));
+    pub(crate) fn args(mut self, args: &[&str]) -> Test {
+        self.args.extend(args.iter().map(std::string::ToString::to_string));
         self
     }
 
     /// What the binary reads on stdin (nothing otherwise). No command reads
     /// stdin today; the builder has it for the first one that will.
     #[allow(dead_code)]
-    pub fn stdin(mut self, text: impl AsRef<[u8]>) -> Test {
+    pub(crate) fn stdin(mut self, text: impl AsRef<[u8]>) -> Test {
         self.stdin = Some(text.as_ref().to_vec());
         self
     }
 
     /// An environment variable for the run.
-    pub fn env(mut self, key: &str, value: &str) -> Test {
+    pub(crate) fn env(mut self, key: &str, value: &str) -> Test {
         self.env.push((key.to_string(), value.to_string()));
         self
     }
 
     /// The whole of stdout expected.
-    pub fn stdout(mut self, text: &str) -> Test {
+    pub(crate) fn stdout(mut self, text: &str) -> Test {
         self.stdout = text.to_string();
         self
     }
 
     /// The whole of stderr expected.
-    pub fn stderr(mut self, text: &str) -> Test {
+    pub(crate) fn stderr(mut self, text: &str) -> Test {
         self.stderr = text.to_string();
         self
     }
 
     /// The exit code expected.
-    pub fn status(mut self, code: i32) -> Test {
+    pub(crate) fn status(mut self, code: i32) -> Test {
         self.status = code;
         self
     }
 
     /// Runs the binary and returns what it printed, asserting nothing.
-    pub fn output(&self) -> Output {
+    pub(crate) fn output(&self) -> Output {
         let dir = tempfile::TempDir::new().unwrap();
         for (name, text) in &self.files {
             let path = dir.path().join(name);
@@ -140,7 +140,7 @@ impl Test {
     /// code; every difference is reported at once, stdout and stderr as line
     /// diffs.
     #[track_caller]
-    pub fn run(self) -> Output {
+    pub(crate) fn run(self) -> Output {
         let out = self.output();
         let command = format!("salesplit {}", self.args.join(" "));
         let mut problems = String::new();
@@ -169,7 +169,7 @@ impl Test {
 /// A line diff (longest common subsequence): common lines indented, lines
 /// only expected marked `-`, lines only printed marked `+`; a missing final
 /// line break is noted.
-pub fn diff(expected: &str, got: &str) -> String {
+pub(super) fn diff(expected: &str, got: &str) -> String {
     let a: Vec<&str> = expected.split_inclusive('\n').collect();
     let b: Vec<&str> = got.split_inclusive('\n').collect();
     // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].

@@ -11,25 +11,25 @@ use proptest::test_runner::TestCaseError;
 use crate::common::{json, rounding};
 
 /// An exact rational number.
-pub type Q = BigRational;
+pub(super) type Q = BigRational;
 
 /// `n / d` exactly.
-pub fn q(n: i128, d: i128) -> Q {
+pub(super) fn q(n: i128, d: i128) -> Q {
     Q::new(BigInt::from(n), BigInt::from(d))
 }
 
 /// A whole number as a rational.
-pub fn int(n: i128) -> Q {
+pub(super) fn int(n: i128) -> Q {
     Q::from_integer(BigInt::from(n))
 }
 
 /// The largest whole number not above `x`.
-pub fn floor(x: &Q) -> i128 {
+pub(super) fn floor(x: &Q) -> i128 {
     i128::try_from(x.floor().to_integer()).expect("small enough")
 }
 
 /// The smallest whole number not below `x`.
-pub fn ceil(x: &Q) -> i128 {
+pub(super) fn ceil(x: &Q) -> i128 {
     i128::try_from(x.ceil().to_integer()).expect("small enough")
 }
 
@@ -38,13 +38,13 @@ pub fn ceil(x: &Q) -> i128 {
 /// sum(floors)` leftover units go one each to the largest fractional parts,
 /// equal ones to the first. `None` when `parent` is not a rounding of the
 /// exacts' sum.
-pub fn apportion(parent: i128, exacts: &[Q]) -> Option<Vec<i128>> {
+pub(super) fn apportion(parent: i128, exacts: &[Q]) -> Option<Vec<i128>> {
     rounding::round(parent, exacts).ok()
 }
 
 /// `weights[i] / sum(weights)` of `whole`, for every `i` (zeros if the
 /// weights are all zero).
-pub fn shares_of(whole: &Q, weights: &[Q]) -> Vec<Q> {
+pub(super) fn shares_of(whole: &Q, weights: &[Q]) -> Vec<Q> {
     let sum: Q = weights.iter().cloned().fold(Q::zero(), |a, b| a + b);
     weights.iter().map(|w| if sum.is_zero() { Q::zero() } else { whole * w / &sum }).collect()
 }
@@ -52,7 +52,7 @@ pub fn shares_of(whole: &Q, weights: &[Q]) -> Vec<Q> {
 /// A figure as printed, in whole units of `10^-decimals`: exactly
 /// `decimals` digits after the point (none and no point when 0), no sign,
 /// no thousands separators.
-pub fn units(text: &str, decimals: usize) -> Result<i128, TestCaseError> {
+pub(super) fn units(text: &str, decimals: usize) -> Result<i128, TestCaseError> {
     let bad = || TestCaseError::fail(format!("`{text}` is not a figure with exactly {decimals} decimals"));
     let (whole, frac) = match text.split_once('.') {
         Some((w, f)) => (w, f),
@@ -67,7 +67,7 @@ pub fn units(text: &str, decimals: usize) -> Result<i128, TestCaseError> {
 
 /// A decimal text (`"79625.15114873"`) as an exact rational, with its
 /// number of decimals.
-pub fn decimal(text: &str) -> Option<(Q, usize)> {
+pub(super) fn decimal(text: &str) -> Option<(Q, usize)> {
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -81,25 +81,22 @@ pub fn decimal(text: &str) -> Option<(Q, usize)> {
 /// it says the exact value is in. `"1000000"` is exactly that; a text ending
 /// in `…` is truncated: the value lies strictly between the digits shown and
 /// one in their last place more. Returns (low, high, exact?).
-pub fn exact_interval(text: &str, decimals: usize) -> Option<(Q, Q, bool)> {
+pub(super) fn exact_interval(text: &str, decimals: usize) -> Option<(Q, Q, bool)> {
     let scale = int(10i128.pow(decimals as u32));
-    match text.strip_suffix('…') {
-        Some(shown) => {
-            let (x, places) = decimal(shown)?;
-            let step = Q::new(BigInt::one(), num_traits::pow(BigInt::from(10), places));
-            Some((&x * &scale, (x + step) * &scale, false))
-        }
-        None => {
-            let (x, _) = decimal(text)?;
-            let x = x * scale;
-            Some((x.clone(), x, true))
-        }
+    if let Some(shown) = text.strip_suffix('…') {
+        let (x, places) = decimal(shown)?;
+        let step = Q::new(BigInt::one(), num_traits::pow(BigInt::from(10), places));
+        Some((&x * &scale, (x + step) * &scale, false))
+    } else {
+        let (x, _) = decimal(text)?;
+        let x = x * scale;
+        Some((x.clone(), x, true))
     }
 }
 
 /// Whether `figure` (whole units) is the floor or the ceiling of a value
 /// known to lie in the interval from [`exact_interval`].
-pub fn floor_or_ceiling(figure: i128, (low, high, exact): &(Q, Q, bool)) -> bool {
+pub(super) fn floor_or_ceiling(figure: i128, (low, high, exact): &(Q, Q, bool)) -> bool {
     if *exact {
         return figure == floor(low) || figure == ceil(low);
     }
@@ -115,7 +112,7 @@ pub fn floor_or_ceiling(figure: i128, (low, high, exact): &(Q, Q, bool)) -> bool
 
 /// A decimal text truncated to `places` decimals (`"1.23456789…"` to
 /// `1.234567` for 6), as an exact rational.
-pub fn truncated(text: &str, places: usize) -> Option<Q> {
+pub(super) fn truncated(text: &str, places: usize) -> Option<Q> {
     let shown = text.strip_suffix('…').unwrap_or(text);
     let (whole, frac) = shown.split_once('.').unwrap_or((shown, ""));
     let frac: String = frac.chars().take(places).collect();
@@ -123,16 +120,16 @@ pub fn truncated(text: &str, places: usize) -> Option<Q> {
 }
 
 /// Every number of `key` in a JSON text, as written (`common/json.rs`;
-/// serde_json alone would read them as floats); `None` when the text is not
+/// `serde_json` alone would read them as floats); `None` when the text is not
 /// JSON or a value of `key` is not a number.
-pub fn raw_numbers(json: &str, key: &str) -> Option<Vec<String>> {
+pub(super) fn raw_numbers(json: &str, key: &str) -> Option<Vec<String>> {
     let doc = json::parse_json(json).ok()?;
     doc.all(key).into_iter().map(|v| v.num().map(str::to_string)).collect()
 }
 
 /// Whether an open interval `(low, high)` of scales (a bound `None` is
 /// unbounded) has a point `s >= 0`.
-pub fn has_scale(low: &Option<Q>, high: &Option<Q>) -> bool {
+pub(super) fn has_scale(low: &Option<Q>, high: &Option<Q>) -> bool {
     match (low, high) {
         (_, Some(h)) if !h.is_positive() => false,
         (Some(l), Some(h)) => l < h,
@@ -146,7 +143,7 @@ pub fn has_scale(low: &Option<Q>, high: &Option<Q>) -> bool {
 /// an edge back from the sink to the source). Integral bounds make a
 /// fractional solution an integral one too (network matrices are totally
 /// unimodular), so this is the existence of a controlled rounding.
-pub fn circulation_exists(nodes: usize, edges: &[(usize, usize, i128, i128)]) -> bool {
+pub(super) fn circulation_exists(nodes: usize, edges: &[(usize, usize, i128, i128)]) -> bool {
     // Lower bounds moved into node excesses, then one max flow from a super
     // source to a super sink must saturate them (Edmonds-Karp on a matrix).
     let (s, t) = (nodes, nodes + 1);

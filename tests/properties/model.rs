@@ -30,36 +30,36 @@ use proptest::prelude::*;
 
 /// Upper bound on the number of org leaves of a generated plan (keeps the
 /// day-level runs and the exact reference fast in debug builds).
-pub const LEAF_CAP: u64 = 36;
+pub(super) const LEAF_CAP: u64 = 36;
 
 /// The leaf cap of the long (ignored) run.
-pub const BIG_LEAF_CAP: u64 = 120;
+pub(super) const BIG_LEAF_CAP: u64 = 120;
 
 /// Time levels, coarse to fine, by their `--by` names (`slot` only for
 /// plans with `[[time.slots]]`; a retail plan also calls its months `period`).
-pub const LEVELS: [&str; 6] = ["year", "quarter", "month", "week", "day", "slot"];
+pub(super) const LEVELS: [&str; 6] = ["year", "quarter", "month", "week", "day", "slot"];
 
 /// Level indices.
-pub const WEEK: usize = 3;
-pub const DAY: usize = 4;
-pub const SLOT: usize = 5;
+pub(super) const WEEK: usize = 3;
+pub(super) const DAY: usize = 4;
+pub(super) const SLOT: usize = 5;
 
 /// Weekday names as plans write them, Monday first.
-pub const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(super) const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const WEEKDAY_LONG: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const WEEKDAYS: [Weekday; 7] =
     [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 
 /// The holiday calendars salesplit ships (read here as data files, the way a
 /// user would read them).
-pub const SHIPPED_HOLIDAYS: [(i32, &str); 3] = [
+pub(super) const SHIPPED_HOLIDAYS: [(i32, &str); 3] = [
     (2024, include_str!("../../configs/holidays/cn-2024.csv")),
     (2025, include_str!("../../configs/holidays/cn-2025.csv")),
     (2026, include_str!("../../configs/holidays/cn-2026.csv")),
 ];
 
 /// A shipped calendar's days: date and whether it is an off day.
-pub fn shipped_days(year: i32) -> Vec<(NaiveDate, bool)> {
+pub(super) fn shipped_days(year: i32) -> Vec<(NaiveDate, bool)> {
     let (_, text) = SHIPPED_HOLIDAYS.iter().find(|(y, _)| *y == year).expect("a shipped year");
     text.lines()
         .skip(1)
@@ -73,14 +73,14 @@ pub fn shipped_days(year: i32) -> Vec<(NaiveDate, bool)> {
 }
 
 /// A small deterministic generator (splitmix64) for the details of a plan.
-pub struct Rng(u64);
+pub(super) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    pub(super) fn new(seed: u64) -> Rng {
         Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    pub(super) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -89,13 +89,13 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         assert!(n > 0);
         self.next_u64() % n
     }
 
     /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+    pub(super) fn range(&mut self, lo: u64, hi: u64) -> u64 {
         assert!(lo <= hi);
         if hi - lo == u64::MAX {
             return self.next_u64();
@@ -104,15 +104,15 @@ impl Rng {
     }
 
     /// True with probability `num / den`.
-    pub fn chance(&mut self, num: u64, den: u64) -> bool {
+    pub(super) fn chance(&mut self, num: u64, den: u64) -> bool {
         self.below(den) < num
     }
 
-    pub fn pick<T: Clone>(&mut self, xs: &[T]) -> T {
+    pub(super) fn pick<T: Clone>(&mut self, xs: &[T]) -> T {
         xs[self.below(xs.len() as u64) as usize].clone()
     }
 
-    pub fn shuffle<T>(&mut self, xs: &mut [T]) {
+    pub(super) fn shuffle<T>(&mut self, xs: &mut [T]) {
         for i in (1..xs.len()).rev() {
             let j = self.below(i as u64 + 1) as usize;
             xs.swap(i, j);
@@ -122,26 +122,26 @@ impl Rng {
 
 /// An exact non-negative decimal `mant / 10^scale`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dec {
+pub(super) struct Dec {
     pub mant: u128,
     pub scale: u32,
 }
 
 impl Dec {
-    pub fn int(v: u128) -> Dec {
+    pub(super) fn int(v: u128) -> Dec {
         Dec { mant: v, scale: 0 }
     }
 
-    pub fn new(mant: u128, scale: u32) -> Dec {
+    pub(super) fn new(mant: u128, scale: u32) -> Dec {
         Dec { mant, scale }.normalized()
     }
 
-    pub fn is_zero(self) -> bool {
+    pub(super) fn is_zero(self) -> bool {
         self.mant == 0
     }
 
     /// Without trailing zeros after the point.
-    pub fn normalized(self) -> Dec {
+    pub(super) fn normalized(self) -> Dec {
         let mut d = self;
         while d.scale > 0 && d.mant % 10 == 0 {
             d.mant /= 10;
@@ -151,27 +151,27 @@ impl Dec {
     }
 
     /// The mantissa at a larger scale.
-    pub fn at_scale(self, scale: u32) -> u128 {
+    pub(super) fn at_scale(self, scale: u32) -> u128 {
         assert!(scale >= self.scale);
         self.mant * 10u128.pow(scale - self.scale)
     }
 
-    pub fn add(self, other: Dec) -> Dec {
+    pub(super) fn add(self, other: Dec) -> Dec {
         let scale = self.scale.max(other.scale);
         Dec { mant: self.at_scale(scale) + other.at_scale(scale), scale }
     }
 
-    pub fn cmp_value(self, other: Dec) -> std::cmp::Ordering {
+    pub(super) fn cmp_value(self, other: Dec) -> std::cmp::Ordering {
         let scale = self.scale.max(other.scale);
         self.at_scale(scale).cmp(&other.at_scale(scale))
     }
 
-    pub fn ratio(self) -> BigRational {
+    pub(super) fn ratio(self) -> BigRational {
         BigRational::new(BigInt::from(self.mant), BigInt::from(10u8).pow(self.scale))
     }
 
     /// Plain decimal text: `12`, `0.333`, `1.2`.
-    pub fn text(self) -> String {
+    pub(super) fn text(self) -> String {
         let digits = self.mant.to_string();
         if self.scale == 0 {
             return digits;
@@ -185,7 +185,7 @@ impl Dec {
 
 /// How a number is written in the plan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Style {
+pub(super) enum Style {
     /// A TOML integer (only for whole numbers; else written as a string).
     Int,
     /// A TOML float (only with at most 15 significant digits; else a string).
@@ -198,13 +198,13 @@ pub enum Style {
 
 /// A number and how it is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Num {
+pub(super) struct Num {
     pub v: Dec,
     pub style: Style,
 }
 
 impl Num {
-    pub fn toml(self) -> String {
+    pub(super) fn toml(self) -> String {
         let v = self.v.normalized();
         match self.style {
             Style::Pct => format!("\"{}%\"", v.text()),
@@ -223,7 +223,7 @@ impl Num {
     }
 
     /// As written in a roster CSV field.
-    pub fn csv(self) -> String {
+    pub(super) fn csv(self) -> String {
         match self.style {
             Style::Pct => format!("{}%", self.v.text()),
             _ => self.v.text(),
@@ -248,14 +248,14 @@ fn grouped(v: u128) -> String {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Prec {
+pub(super) enum Prec {
     Cent,
     One,
     Hundred,
 }
 
 impl Prec {
-    pub fn text(self) -> &'static str {
+    pub(super) fn text(self) -> &'static str {
         match self {
             Prec::Cent => "0.01",
             Prec::One => "1",
@@ -263,7 +263,7 @@ impl Prec {
         }
     }
 
-    pub fn decimals(self) -> u32 {
+    pub(super) fn decimals(self) -> u32 {
         match self {
             Prec::Cent => 2,
             _ => 0,
@@ -271,7 +271,7 @@ impl Prec {
     }
 
     /// `units` of this precision as an exact decimal amount.
-    pub fn amount_dec(self, units: u128) -> Dec {
+    pub(super) fn amount_dec(self, units: u128) -> Dec {
         match self {
             Prec::Cent => Dec { mant: units, scale: 2 },
             Prec::One => Dec::int(units),
@@ -280,7 +280,7 @@ impl Prec {
     }
 
     /// `units` as amount text with exactly the precision's decimals.
-    pub fn amount(self, units: u128) -> String {
+    pub(super) fn amount(self, units: u128) -> String {
         self.amount_dec(units).text()
     }
 
@@ -295,7 +295,7 @@ impl Prec {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Spread {
+pub(super) enum Spread {
     Even,
     Days,
     Workdays,
@@ -313,7 +313,7 @@ impl Spread {
 
 /// A member's claim on its parent.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Share {
+pub(super) enum Share {
     Weight(Num),
     /// A fixed amount in units; `permille` of the smallest exact value any
     /// parent of its set gets (split among the set's fixed members) decides
@@ -326,7 +326,7 @@ pub enum Share {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Member {
+pub(super) struct Member {
     pub name: String,
     pub share: Share,
 }
@@ -334,19 +334,19 @@ pub struct Member {
 /// The members under one parent, in output order. Fixed members form one
 /// block, first if `fixed_first` (the `fixed` table is written first).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SetSpec {
+pub(super) struct SetSpec {
     pub members: Vec<Member>,
     pub fixed_first: bool,
 }
 
 impl SetSpec {
-    pub fn weight_of(&self, name: &str) -> Option<&Share> {
+    pub(super) fn weight_of(&self, name: &str) -> Option<&Share> {
         self.members.iter().find(|m| m.name == name).map(|m| &m.share)
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Col {
+pub(super) enum Col {
     Name,
     Parent,
     Weight,
@@ -355,14 +355,14 @@ pub enum Col {
 
 /// A roster file: its columns and rows (parent, name, weight) in file order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Roster {
+pub(super) struct Roster {
     pub file: String,
     pub columns: Vec<Col>,
     pub rows: Vec<(String, String, Num)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SplitSpec {
+pub(super) struct SplitSpec {
     pub by: String,
     pub default: Option<SetSpec>,
     /// Parent name -> its own members, in the order written.
@@ -374,7 +374,7 @@ pub struct SplitSpec {
 
 impl SplitSpec {
     /// The members under `parent` (`None` for the first split).
-    pub fn set_for(&self, parent: Option<&str>) -> Option<&SetSpec> {
+    pub(super) fn set_for(&self, parent: Option<&str>) -> Option<&SetSpec> {
         if let Some(p) = parent {
             if let Some((_, s)) = self.within.iter().find(|(n, _)| n == p) {
                 return Some(s);
@@ -384,7 +384,7 @@ impl SplitSpec {
     }
 
     /// Every member name, in order of first appearance.
-    pub fn member_names(&self) -> Vec<String> {
+    pub(super) fn member_names(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
         for set in self.default.iter().chain(self.within.iter().map(|(_, s)| s)) {
             for m in &set.members {
@@ -399,7 +399,7 @@ impl SplitSpec {
 
 /// The rule that ends a retail year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum YearEnd {
+pub(super) enum YearEnd {
     /// The Saturday nearest 31 January.
     NearestSatJan31,
     /// The last Saturday of January.
@@ -408,7 +408,7 @@ pub enum YearEnd {
 
 /// `calendar = "4-4-5"` and friends.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Retail {
+pub(super) struct Retail {
     /// Weeks of the three periods of a quarter.
     pub pattern: [u64; 3],
     pub year_end: YearEnd,
@@ -417,14 +417,14 @@ pub struct Retail {
 }
 
 impl Retail {
-    pub fn pattern_name(&self) -> String {
+    pub(super) fn pattern_name(&self) -> String {
         format!("{}-{}-{}", self.pattern[0], self.pattern[1], self.pattern[2])
     }
 }
 
 /// The last day of the retail year that ends in January (or early
 /// February) of `year`: a Saturday.
-pub fn retail_year_end(rule: YearEnd, year: i32) -> NaiveDate {
+pub(super) fn retail_year_end(rule: YearEnd, year: i32) -> NaiveDate {
     // The seven days Jan 28 .. Feb 3 hold exactly one Saturday, the one
     // nearest Jan 31; Jan 25 .. Jan 31 hold the last Saturday of January.
     let first = match rule {
@@ -437,7 +437,7 @@ pub fn retail_year_end(rule: YearEnd, year: i32) -> NaiveDate {
 
 /// A company holiday calendar (a CSV file next to the plan).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OwnHolidays {
+pub(super) struct OwnHolidays {
     pub file: String,
     /// Column order of the file (`date`, `name`, `is_off_day`, maybe `note`).
     pub columns: Vec<&'static str>,
@@ -450,7 +450,7 @@ pub struct OwnHolidays {
 
 /// One entry of `holidays = [...]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HolidaySource {
+pub(super) enum HolidaySource {
     /// `cn-2026` and friends.
     Shipped(i32),
     Own(OwnHolidays),
@@ -459,7 +459,7 @@ pub enum HolidaySource {
 /// A `[time.fixed]` hold: the period (by level and index in the reference
 /// calendar), its label and amount.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HoldSpec {
+pub(super) struct HoldSpec {
     pub level: usize,
     pub index: usize,
     pub label: String,
@@ -468,7 +468,7 @@ pub struct HoldSpec {
 }
 
 #[derive(Clone, PartialEq, Eq)]
-pub struct PlanSpec {
+pub(super) struct PlanSpec {
     pub name: Option<String>,
     pub currency: Option<String>,
     pub year: i32,
@@ -509,52 +509,50 @@ pub struct PlanSpec {
 }
 
 impl PlanSpec {
-    pub fn spread(&self) -> Spread {
+    pub(super) fn spread(&self) -> Spread {
         self.spread.unwrap_or(Spread::Even)
     }
 
     /// The plan's default output level (index into [`LEVELS`]).
-    pub fn level(&self) -> usize {
+    pub(super) fn level(&self) -> usize {
         self.level.unwrap_or(2)
     }
 
-    pub fn week_start(&self) -> Weekday {
+    pub(super) fn week_start(&self) -> Weekday {
         self.week_start.as_ref().map_or(Weekday::Mon, |(w, _)| *w)
     }
 
     /// The `start` written in `[plan]` (Gregorian plans only).
-    pub fn written_start(&self) -> NaiveDate {
+    pub(super) fn written_start(&self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.start_year, self.start_month, 1).expect("valid start")
     }
 
     /// First and last day of the plan year.
-    pub fn bounds(&self) -> (NaiveDate, NaiveDate) {
-        match &self.retail {
-            Some(r) => (
+    pub(super) fn bounds(&self) -> (NaiveDate, NaiveDate) {
+        if let Some(r) = &self.retail {
+            (
                 retail_year_end(r.year_end, self.year).succ_opt().expect("a date"),
                 retail_year_end(r.year_end, self.year + 1),
-            ),
-            None => {
-                let start = self.written_start();
-                let end =
-                    start.checked_add_months(chrono::Months::new(12)).expect("a date").pred_opt().expect("a date");
-                (start, end)
-            }
+            )
+        } else {
+            let start = self.written_start();
+            let end = start.checked_add_months(chrono::Months::new(12)).expect("a date").pred_opt().expect("a date");
+            (start, end)
         }
     }
 
     /// Whether year and quarter labels take `FY` (a retail year, or a year
     /// that does not start on 1 January).
-    pub fn fiscal(&self) -> bool {
+    pub(super) fn fiscal(&self) -> bool {
         self.retail.is_some() || self.start_month != 1 || self.start_year != self.year
     }
 
-    pub fn has_slots(&self) -> bool {
+    pub(super) fn has_slots(&self) -> bool {
         !self.slots.is_empty()
     }
 
     /// How many time levels the plan has (5, or 6 with slots).
-    pub fn n_levels(&self) -> usize {
+    pub(super) fn n_levels(&self) -> usize {
         if self.has_slots() {
             6
         } else {
@@ -563,7 +561,7 @@ impl PlanSpec {
     }
 
     /// The worked weekdays, Monday first (Monday to Friday by default).
-    pub fn workweek_days(&self) -> [bool; 7] {
+    pub(super) fn workweek_days(&self) -> [bool; 7] {
         match &self.workweek {
             None => [true, true, true, true, true, false, false],
             Some((days, _)) => {
@@ -577,7 +575,7 @@ impl PlanSpec {
     }
 
     /// Every named holiday calendar merged: date -> off day?
-    pub fn holiday_map(&self) -> std::collections::BTreeMap<NaiveDate, bool> {
+    pub(super) fn holiday_map(&self) -> std::collections::BTreeMap<NaiveDate, bool> {
         self.holiday_map_of(&self.holidays)
     }
 
@@ -593,7 +591,7 @@ impl PlanSpec {
     }
 
     /// The years the named holiday calendars cover.
-    pub fn holiday_years(&self) -> std::collections::BTreeSet<i32> {
+    pub(super) fn holiday_years(&self) -> std::collections::BTreeSet<i32> {
         let mut years = std::collections::BTreeSet::new();
         for source in &self.holidays {
             match source {
@@ -608,7 +606,7 @@ impl PlanSpec {
 
     /// Whether `date` is worked: a make-up working day, or a workweek day
     /// that is not an off day (`holidays` is the merged calendar).
-    pub fn worked(&self, date: NaiveDate, holidays: &std::collections::BTreeMap<NaiveDate, bool>) -> bool {
+    pub(super) fn worked(&self, date: NaiveDate, holidays: &std::collections::BTreeMap<NaiveDate, bool>) -> bool {
         match holidays.get(&date) {
             Some(off) => !off,
             None => self.workweek_days()[date.weekday().num_days_from_monday() as usize],
@@ -618,7 +616,7 @@ impl PlanSpec {
     /// The weight of a day before months and quarters apply: a special
     /// day's weight; else its weekday coefficient (1 if none), or 0 under
     /// `spread = "workdays"` on a day that is not worked.
-    pub fn day_weight(&self, date: NaiveDate, holidays: &std::collections::BTreeMap<NaiveDate, bool>) -> Dec {
+    pub(super) fn day_weight(&self, date: NaiveDate, holidays: &std::collections::BTreeMap<NaiveDate, bool>) -> Dec {
         if let Some((_, w)) = self.days.iter().find(|(d, _)| *d == date) {
             return w.v;
         }
@@ -633,7 +631,7 @@ impl PlanSpec {
     /// (those only the run can tell): holidays under a spread that does not
     /// read them (and then nothing more about them), else each year of the
     /// plan that no named calendar covers.
-    pub fn expected_warnings(&self) -> Vec<String> {
+    pub(super) fn expected_warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.holidays.is_empty() {
             return out;
@@ -653,16 +651,16 @@ impl PlanSpec {
     }
 
     /// The plan's title as the output shows it (the file stem by default).
-    pub fn title(&self) -> String {
+    pub(super) fn title(&self) -> String {
         self.name.clone().unwrap_or_else(|| "plan".to_string())
     }
 
-    pub fn split_names(&self) -> Vec<String> {
+    pub(super) fn split_names(&self) -> Vec<String> {
         self.splits.iter().map(|s| s.by.clone()).collect()
     }
 
     /// Plan text (contract v1).
-    pub fn toml(&self) -> String {
+    pub(super) fn toml(&self) -> String {
         let mut t = String::new();
         t.push_str("# generated by tests/properties.rs\n[plan]\n");
         if let Some(name) = &self.name {
@@ -797,7 +795,7 @@ impl PlanSpec {
     }
 
     /// Roster files: (file name, CSV text).
-    pub fn files(&self) -> Vec<(String, String)> {
+    pub(super) fn files(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (i, split) in self.splits.iter().enumerate() {
             let Some(r) = &split.roster else { continue };
@@ -858,7 +856,7 @@ impl PlanSpec {
     /// gets `permille / 1000 / (fixed members of the set)` of the smallest
     /// exact value among the parents that use the set, rounded down, so the
     /// fixed amounts never exceed what a parent has.
-    pub fn settle_fixed(&mut self) {
+    pub(super) fn settle_fixed(&mut self) {
         let total = BigRational::from_integer(BigInt::from(self.total));
         let mut paths: Vec<(Option<String>, BigRational)> = vec![(None, total)];
         for s in 0..self.splits.len() {
@@ -968,7 +966,7 @@ fn write_set(t: &mut String, set: &SetSpec, prec: Prec) {
 }
 
 /// A TOML basic string.
-pub fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -983,7 +981,7 @@ pub fn q(s: &str) -> String {
 
 /// What to generate; proptest shrinks these towards simpler plans.
 #[derive(Clone, Debug)]
-pub struct Knobs {
+pub(super) struct Knobs {
     pub seed: u64,
     pub leaf_cap: u64,
     pub splits: usize,
@@ -1008,7 +1006,7 @@ pub struct Knobs {
     pub fy_end: bool,
 }
 
-pub fn knobs(leaf_cap: u64) -> impl Strategy<Value = Knobs> {
+pub(super) fn knobs(leaf_cap: u64) -> impl Strategy<Value = Knobs> {
     (
         any::<u64>(),
         0usize..=3,
@@ -1043,17 +1041,17 @@ pub fn knobs(leaf_cap: u64) -> impl Strategy<Value = Knobs> {
 }
 
 /// Random valid plans with at most [`LEAF_CAP`] org leaves.
-pub fn plan_spec() -> impl Strategy<Value = PlanSpec> {
+pub(super) fn plan_spec() -> impl Strategy<Value = PlanSpec> {
     plan_spec_capped(LEAF_CAP)
 }
 
 /// Random valid plans with at most `leaf_cap` org leaves.
-pub fn plan_spec_capped(leaf_cap: u64) -> impl Strategy<Value = PlanSpec> {
+pub(super) fn plan_spec_capped(leaf_cap: u64) -> impl Strategy<Value = PlanSpec> {
     knobs(leaf_cap).prop_map(|k| PlanSpec::generate(&k))
 }
 
 /// Random valid plans whose knobs `tweak` sets (say, always with holds).
-pub fn plan_spec_where(leaf_cap: u64, tweak: fn(&mut Knobs)) -> impl Strategy<Value = PlanSpec> {
+pub(super) fn plan_spec_where(leaf_cap: u64, tweak: fn(&mut Knobs)) -> impl Strategy<Value = PlanSpec> {
     knobs(leaf_cap).prop_map(move |mut k| {
         tweak(&mut k);
         PlanSpec::generate(&k)
@@ -1086,7 +1084,7 @@ const PLAIN_SPLITS: [&str; 4] = ["region", "product", "channel", "team"];
 const FANCY_SPLITS: [&str; 6] = ["region", "product", "区域", "sales team", "segment", "渠道"];
 
 impl PlanSpec {
-    pub fn generate(k: &Knobs) -> PlanSpec {
+    pub(super) fn generate(k: &Knobs) -> PlanSpec {
         let mut g = Gen { rng: Rng::new(k.seed), ties: k.ties };
         let rng = &mut g.rng;
         let retail = k.retail.then(|| {
@@ -1120,19 +1118,19 @@ impl PlanSpec {
             rng.range(1, 2) as u8
         };
         let prec = rng.pick(&[Prec::Cent, Prec::One, Prec::Hundred]);
-        let prec_style = rng.range(if prec == Prec::Cent { 0 } else { 1 }, 2) as u8;
+        let prec_style = rng.range(u64::from(prec != Prec::Cent), 2) as u8;
         let total = match k.total_class {
             0 => 0,
-            1 => rng.range(1, 50) as u128,
-            2 => rng.range(51, 1_000_000) as u128,
+            1 => u128::from(rng.range(1, 50)),
+            2 => u128::from(rng.range(51, 1_000_000)),
             _ => {
                 let max = prec.max_units();
                 let digits = rng.range(7, max.to_string().len() as u64 - 1) as u32;
                 if rng.chance(1, 4) {
-                    10u128.pow(digits) * rng.range(1, 9) as u128
+                    10u128.pow(digits) * u128::from(rng.range(1, 9))
                 } else {
                     let lo = 10u128.pow(digits - 1);
-                    lo + (rng.next_u64() as u128 * 7919) % (10u128.pow(digits) - lo)
+                    lo + (u128::from(rng.next_u64()) * 7919) % (10u128.pow(digits) - lo)
                 }
                 .min(max)
             }
@@ -1159,7 +1157,7 @@ impl PlanSpec {
                 let mut v = if rng.chance(3, 4) {
                     parse_dec(rng.pick(&pool))
                 } else {
-                    Dec::new(rng.range(0, 5000) as u128, rng.range(0, 3) as u32)
+                    Dec::new(u128::from(rng.range(0, 5000)), rng.range(0, 3) as u32)
                 };
                 if v.is_zero() && workdays && i < 5 {
                     v = parse_dec("1.2");
@@ -1310,7 +1308,7 @@ impl PlanSpec {
                 let v = if g.rng.chance(2, 3) {
                     parse_dec(g.rng.pick(&pool))
                 } else {
-                    Dec::new(g.rng.range(0, 999) as u128, g.rng.range(0, 2) as u32)
+                    Dec::new(u128::from(g.rng.range(0, 999)), g.rng.range(0, 2) as u32)
                 };
                 let style = if v.scale == 0 {
                     g.rng.pick(&[Style::Int, Style::Str])
@@ -1364,7 +1362,7 @@ impl PlanSpec {
     }
 
     /// Writes the plan and its rosters into `dir`; returns the plan text.
-    pub fn write_to(&self, dir: &std::path::Path) -> String {
+    pub(super) fn write_to(&self, dir: &std::path::Path) -> String {
         for (file, text) in self.files() {
             let path = dir.join(file);
             if let Some(parent) = path.parent() {
@@ -1469,7 +1467,7 @@ impl Gen {
         match rng.below(if pct_ok { 3 } else { 2 }) {
             0 => {
                 let big = rng.chance(1, 8);
-                let shared = rng.range(1, 12) as u128;
+                let shared = u128::from(rng.range(1, 12));
                 pos.iter()
                     .map(|&p| {
                         let v = if !p {
@@ -1477,9 +1475,9 @@ impl Gen {
                         } else if equal {
                             shared
                         } else if big {
-                            rng.range(1, 1_000_000_000) as u128
+                            u128::from(rng.range(1, 1_000_000_000))
                         } else {
-                            rng.range(1, 12) as u128
+                            u128::from(rng.range(1, 12))
                         };
                         Num { v: Dec::int(v), style: if rng.chance(1, 6) { Style::Str } else { Style::Int } }
                     })
@@ -1498,7 +1496,7 @@ impl Gen {
                         } else if rng.chance(1, 2) {
                             parse_dec(rng.pick(&pool))
                         } else {
-                            Dec::new(rng.range(1, 99_999) as u128, rng.range(0, 4) as u32)
+                            Dec::new(u128::from(rng.range(1, 99_999)), rng.range(0, 4) as u32)
                         };
                         let style = match rng.below(3) {
                             0 if v.scale == 0 => Style::Int,
@@ -1522,7 +1520,8 @@ impl Gen {
                         }
                     }
                 } else {
-                    let raw: Vec<u128> = pos.iter().map(|&p| if p { rng.range(1, 20) as u128 } else { 0 }).collect();
+                    let raw: Vec<u128> =
+                        pos.iter().map(|&p| if p { u128::from(rng.range(1, 20)) } else { 0 }).collect();
                     let sum: u128 = raw.iter().sum();
                     let mut given = 0;
                     for (t, r) in tenths.iter_mut().zip(&raw) {
@@ -1575,8 +1574,8 @@ impl Gen {
             .map(|name| {
                 let permille = match self.rng.below(4) {
                     0 => 1000,
-                    1 => self.rng.range(0, 50) as u128,
-                    _ => self.rng.range(0, 1000) as u128,
+                    1 => u128::from(self.rng.range(0, 50)),
+                    _ => u128::from(self.rng.range(0, 1000)),
                 };
                 let style = self.rng.pick(&[Style::Int, Style::Float, Style::Str]);
                 Member { name: name.to_string(), share: Share::Fixed { units: 0, permille, style } }

@@ -18,21 +18,21 @@ use super::model::{Dec, HoldSpec, PlanSpec, Rng, SetSpec, Share, Spread, Style, 
 
 /// An exact non-negative value `num / den` in rounding units (not reduced).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exact {
+pub(super) struct Exact {
     pub num: BigUint,
     pub den: BigUint,
 }
 
 impl Exact {
-    pub fn units(u: u128) -> Exact {
+    pub(super) fn units(u: u128) -> Exact {
         Exact { num: BigUint::from(u), den: BigUint::one() }
     }
 
-    pub fn floor(&self) -> u128 {
+    pub(super) fn floor(&self) -> u128 {
         (&self.num / &self.den).to_u128().expect("fits in u128")
     }
 
-    pub fn ceil(&self) -> u128 {
+    pub(super) fn ceil(&self) -> u128 {
         let f = self.floor();
         if BigUint::from(f) * &self.den == self.num {
             f
@@ -42,16 +42,16 @@ impl Exact {
     }
 
     /// Whether `v` is the floor or the ceiling of the value.
-    pub fn admits(&self, v: u128) -> bool {
+    pub(super) fn admits(&self, v: u128) -> bool {
         self.floor() <= v && v <= self.ceil()
     }
 
-    pub fn is_zero(&self) -> bool {
+    pub(super) fn is_zero(&self) -> bool {
         self.num.is_zero()
     }
 
     /// `12 + 1/3`-style text for messages.
-    pub fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         let f = self.floor();
         let rem = &self.num - BigUint::from(f) * &self.den;
         if rem.is_zero() {
@@ -64,7 +64,7 @@ impl Exact {
 
 /// A child's claim on its parent.
 #[derive(Clone, Debug)]
-pub enum RefShare {
+pub(super) enum RefShare {
     Fixed(u128),
     Weight(BigUint),
 }
@@ -74,7 +74,7 @@ pub enum RefShare {
 /// largest fractional parts, ties to the child written first. `p` must be the
 /// floor or the ceiling of `e`. Fixed children are exact as written; weighted
 /// ones share what is left by weight.
-pub fn apportion(p: u128, e: &Exact, shares: &[RefShare]) -> Result<Vec<(u128, Exact)>, String> {
+pub(super) fn apportion(p: u128, e: &Exact, shares: &[RefShare]) -> Result<Vec<(u128, Exact)>, String> {
     let fixed: u128 = shares.iter().map(|s| if let RefShare::Fixed(u) = s { *u } else { 0 }).sum();
     let wsum: BigUint =
         shares.iter().map(|s| if let RefShare::Weight(w) = s { w.clone() } else { BigUint::zero() }).sum();
@@ -142,7 +142,7 @@ fn set_shares(set: &SetSpec) -> Vec<RefShare> {
 
 /// A node of the org tree (the company, or a member under a parent path).
 #[derive(Clone, Debug)]
-pub struct OrgNode {
+pub(super) struct OrgNode {
     pub path: Vec<String>,
     pub parent: Option<usize>,
     /// The member's weight; `None` for the company and for fixed members.
@@ -153,7 +153,7 @@ pub struct OrgNode {
 }
 
 /// The org tree in cascade order (depth first, members in order).
-pub fn org(spec: &PlanSpec) -> Result<Vec<OrgNode>, String> {
+pub(super) fn org(spec: &PlanSpec) -> Result<Vec<OrgNode>, String> {
     let mut nodes = vec![OrgNode {
         path: Vec::new(),
         parent: None,
@@ -195,7 +195,7 @@ fn descend(spec: &PlanSpec, depth: usize, at: usize, nodes: &mut Vec<OrgNode>) -
 
 /// A period of the reference calendar.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Period {
+pub(super) struct Period {
     pub label: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -207,7 +207,7 @@ pub struct Period {
 
 /// How a run shows time: a level of the tree, or ISO 8601 weeks over days.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
+pub(super) enum View {
     Tree(usize),
     Iso,
 }
@@ -215,7 +215,7 @@ pub enum View {
 impl View {
     /// How fine the view's periods are, to compare with a `--period`
     /// (ISO weeks count as weeks).
-    pub fn grain(self) -> usize {
+    pub(super) fn grain(self) -> usize {
         match self {
             View::Tree(l) => l,
             View::Iso => WEEK,
@@ -227,7 +227,7 @@ impl View {
 /// weeks, days and (with slots) slots; the ISO weeks over its days; and
 /// every period's exact value on the plan's total after the breakback of
 /// holds.
-pub struct Calendar {
+pub(super) struct Calendar {
     pub levels: Vec<Vec<Period>>,
     pub iso: Vec<Period>,
     /// Per level and period: its hold in units, if `[time.fixed]` holds it.
@@ -245,14 +245,14 @@ pub struct Calendar {
 
 impl Calendar {
     /// The calendar of a valid plan (panics on an invalid one).
-    pub fn new(spec: &PlanSpec) -> Calendar {
+    pub(super) fn new(spec: &PlanSpec) -> Calendar {
         Calendar::build(spec).unwrap_or_else(|e| panic!("reference: {e}"))
     }
 
     /// Builds the tree, weighs it bottom up and works out the breakback top
     /// down; says why the plan is invalid (the calendar errors of the brief,
     /// or holds that do not fit) if it is.
-    pub fn build(spec: &PlanSpec) -> Result<Calendar, String> {
+    pub(super) fn build(spec: &PlanSpec) -> Result<Calendar, String> {
         let holidays = spec.holiday_map();
         let (start, end) = spec.bounds();
         let fy = if spec.fiscal() { "FY" } else { "" };
@@ -468,7 +468,7 @@ impl Calendar {
 
     /// The exact value of org leaf `leaf` (its exact annual amount) at a
     /// period: its annual amount times the period's value over the total.
-    pub fn leaf_value(&self, leaf: &Exact, level: usize, index: usize) -> Exact {
+    pub(super) fn leaf_value(&self, leaf: &Exact, level: usize, index: usize) -> Exact {
         if self.total == 0 {
             return Exact::units(0);
         }
@@ -477,13 +477,13 @@ impl Calendar {
     }
 
     /// Whether any child of the period is held.
-    pub fn group_has_hold(&self, level: usize, index: usize) -> bool {
+    pub(super) fn group_has_hold(&self, level: usize, index: usize) -> bool {
         self.levels[level][index].children.clone().any(|c| self.held[level + 1][c].is_some())
     }
 
     /// The periods a `--period` of this plan may name at each grain: the
     /// tree's levels, and ISO weeks (grain week).
-    pub fn periods_of(&self, view: View) -> &[Period] {
+    pub(super) fn periods_of(&self, view: View) -> &[Period] {
         match view {
             View::Tree(l) => &self.levels[l],
             View::Iso => &self.iso,
@@ -500,7 +500,7 @@ impl Calendar {
     ///
     /// Unless `before` is set, `next-…` on a date before the plan may give
     /// either (see `next_period_from_just_before_the_plan`).
-    pub fn relative(&self, spec: &PlanSpec, word: &str, today: NaiveDate, view: View, before: bool) -> Expect {
+    pub(super) fn relative(&self, spec: &PlanSpec, word: &str, today: NaiveDate, view: View, before: bool) -> Expect {
         let (date, next, unit) = match word {
             "today" => (today, false, DAY),
             "tomorrow" => (today.succ_opt().expect("a date"), false, DAY),
@@ -576,7 +576,7 @@ impl Calendar {
 
 /// What a request should give.
 #[derive(Clone, Debug)]
-pub enum Expect {
+pub(super) enum Expect {
     Period(Period),
     Error,
     /// Either is defensible.
@@ -614,7 +614,7 @@ fn iso_weeks(days: &[Period]) -> Vec<Period> {
 /// a fraction of what the period would get (sometimes 0, sometimes all that
 /// is left of its parent), never more than what its held siblings leave,
 /// and always at least one unheld sibling with a positive weight left.
-pub fn choose_holds(spec: &PlanSpec, rng: &mut Rng) -> Vec<HoldSpec> {
+pub(super) fn choose_holds(spec: &PlanSpec, rng: &mut Rng) -> Vec<HoldSpec> {
     assert!(spec.holds.is_empty());
     let cal = Calendar::new(spec);
     let n = cal.levels.len();
@@ -685,7 +685,7 @@ pub fn choose_holds(spec: &PlanSpec, rng: &mut Rng) -> Vec<HoldSpec> {
 /// The brief's rounding of one group of siblings ([`rounding::round`]):
 /// floors of the exact values, then one unit each to the largest fractional
 /// parts (ties to the earlier), `parent` units in all.
-pub fn round_group(parent: u128, exacts: &[Exact]) -> Result<Vec<u128>, String> {
+pub(super) fn round_group(parent: u128, exacts: &[Exact]) -> Result<Vec<u128>, String> {
     let units = rounding::round(parent as i128, exacts).map_err(|why| match why {
         Unshareable::BelowFloors(floors) => format!("parent {parent} below the floors {floors}"),
         Unshareable::AboveCeilings => format!("parent {parent} above the ceilings"),
@@ -698,7 +698,7 @@ pub fn round_group(parent: u128, exacts: &[Exact]) -> Result<Vec<u128>, String> 
 /// held column to its hold: rows send their leftover units (over the
 /// floors) through fractional cells to columns; held columns take exactly
 /// their leftover, free ones the rest. A max flow (augmenting paths) decides.
-pub fn controlled_rounding_exists(rows: &[(u128, Vec<Exact>)], held: &[Option<u128>]) -> bool {
+pub(super) fn controlled_rounding_exists(rows: &[(u128, Vec<Exact>)], held: &[Option<u128>]) -> bool {
     let (r, c) = (rows.len(), held.len());
     let (s, t, x) = (0, 1, 2);
     let row = |i: usize| 3 + i;

@@ -9,11 +9,11 @@ use salesplit::engine::{Cell, CellSink, Engine, Header, Value};
 
 use super::model::Prec;
 
-pub use crate::common::json::{parse_json, J};
+pub(super) use crate::common::json::{parse_json, J};
 
 /// One cell as the library handed it over.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
+pub(super) struct Row {
     pub members: Vec<String>,
     pub label: String,
     pub start: NaiveDate,
@@ -23,7 +23,7 @@ pub struct Row {
 
 /// Everything a run passes to its sink.
 #[derive(Debug, Default)]
-pub struct Collect {
+pub(super) struct Collect {
     pub header: Option<Header>,
     pub rows: Vec<Row>,
     pub totals: Option<Vec<Decimal>>,
@@ -44,7 +44,7 @@ impl CellSink for Collect {
         }
         assert_eq!(cell.values.len(), 1, "one metric per plan");
         self.rows.push(Row {
-            members: cell.members.iter().map(|m| m.to_string()).collect(),
+            members: cell.members.iter().map(std::string::ToString::to_string).collect(),
             label: cell.period.label.clone(),
             start: cell.period.start,
             end: cell.period.end,
@@ -61,7 +61,7 @@ impl CellSink for Collect {
 }
 
 impl Collect {
-    pub fn total(&self) -> Decimal {
+    pub(super) fn total(&self) -> Decimal {
         let totals = self.totals.as_ref().expect("finished");
         assert_eq!(totals.len(), 1, "one total per metric");
         totals[0]
@@ -69,12 +69,12 @@ impl Collect {
 }
 
 /// Runs `--by by --period period` through the library (no relative periods).
-pub fn run(engine: &Engine<'_>, by: Option<&str>, period: Option<&str>) -> Result<Collect, String> {
+pub(super) fn run(engine: &Engine<'_>, by: Option<&str>, period: Option<&str>) -> Result<Collect, String> {
     run_on(engine, by, period, NaiveDate::from_ymd_opt(1999, 1, 1).expect("a date"))
 }
 
 /// Runs `--by by --period period --today today` through the library.
-pub fn run_on(
+pub(super) fn run_on(
     engine: &Engine<'_>,
     by: Option<&str>,
     period: Option<&str>,
@@ -92,7 +92,7 @@ pub fn run_on(
 
 /// An amount as whole units of the precision, if it has exactly the
 /// precision's decimals and is a non-negative multiple of it.
-pub fn units(prec: Prec, d: Decimal) -> Result<u128, String> {
+pub(super) fn units(prec: Prec, d: Decimal) -> Result<u128, String> {
     if d.scale() != prec.decimals() || d.is_sign_negative() {
         return Err(format!("amount {d} does not have exactly {} decimals (or is negative)", prec.decimals()));
     }
@@ -105,7 +105,7 @@ pub fn units(prec: Prec, d: Decimal) -> Result<u128, String> {
 }
 
 /// Whether `text` is an amount written with exactly the precision's decimals.
-pub fn amount_text_ok(prec: Prec, text: &str) -> bool {
+pub(super) fn amount_text_ok(prec: Prec, text: &str) -> bool {
     let (whole, frac) = match text.split_once('.') {
         Some((w, f)) => (w, Some(f)),
         None => (text, None),
@@ -123,7 +123,7 @@ pub fn amount_text_ok(prec: Prec, text: &str) -> bool {
 }
 
 /// Rows grouped by member combination, in order of first appearance.
-pub fn groups(rows: &[Row]) -> Vec<(Vec<String>, Vec<&Row>)> {
+pub(super) fn groups(rows: &[Row]) -> Vec<(Vec<String>, Vec<&Row>)> {
     let mut index: HashMap<&[String], usize> = HashMap::new();
     let mut out: Vec<(Vec<String>, Vec<&Row>)> = Vec::new();
     for r in rows {

@@ -73,14 +73,14 @@ fn start() {
     }
 }
 
-/// Whether `signal` is ignored (SIG_IGN), as `nohup` leaves SIGHUP.
+/// Whether `signal` is ignored (`SIG_IGN`), as `nohup` leaves SIGHUP.
 #[cfg(unix)]
 fn ignored(signal: libc::c_int) -> bool {
     // SAFETY: with a null new action, sigaction only reads the current one
     // into `old`, a zeroed plain C struct.
     unsafe {
         let mut old: libc::sigaction = std::mem::zeroed();
-        libc::sigaction(signal, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+        libc::sigaction(signal, std::ptr::null(), &raw mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
     }
 }
 
