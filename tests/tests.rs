@@ -3,6 +3,15 @@
 //! `cargo test --test tests decompose::` (or `cargo test decompose`).
 //! `common` is what they share: running the real binary and reading its output.
 
+// Test data is small (a few rows, amounts far below 2^52): the casts between
+// counts, offsets and amounts in the tests cannot lose anything.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+
 // Shared helpers: the `Test` builder, CSV and JSON readers, the reference rounding rule.
 mod common;
 

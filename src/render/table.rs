@@ -97,7 +97,7 @@ impl Figures<'_> {
         thousands(self.unit.map_or(value, |u| u.scale(value)))
     }
 
-    fn cell(&self, value: &Option<Decimal>) -> String {
+    fn cell(&self, value: Option<Decimal>) -> String {
         value.map(|v| self.amount(v)).unwrap_or_default()
     }
 
@@ -111,7 +111,7 @@ impl Figures<'_> {
         }
     }
 
-    fn table(&self, head: Vec<String>, numbers_from: usize) -> Table {
+    fn table(&self, head: &[String], numbers_from: usize) -> Table {
         let mut table = new_table(head, numbers_from);
         if self.color {
             table.enforce_styling();
@@ -133,7 +133,7 @@ fn display_width(text: &str) -> usize {
     text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
 }
 
-fn new_table(head: Vec<String>, numbers_from: usize) -> Table {
+fn new_table(head: &[String], numbers_from: usize) -> Table {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Disabled);
     let columns = head.len();
@@ -187,7 +187,7 @@ fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     if shares {
         head.push("share".to_string());
     }
-    let mut table = f.table(head, side.len());
+    let mut table = f.table(&head, side.len());
     if shares {
         if let Some(col) = table.column_mut(side.len() + t.columns.len() + usize::from(many_columns)) {
             col.set_cell_alignment(CellAlignment::Left);
@@ -195,7 +195,7 @@ fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     }
     for row in &t.rows {
         let mut cells: Vec<Cell> = row_names(row, metric).into_iter().map(text).collect();
-        cells.extend(row.values.iter().map(|v| text(f.cell(v))));
+        cells.extend(row.values.iter().map(|v| text(f.cell(*v))));
         if many_columns {
             cells.push(f.total(f.amount(row.total)));
         }
@@ -227,10 +227,10 @@ fn down(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     if many_rows {
         head.push("Total".to_string());
     }
-    let mut table = f.table(head, 1);
+    let mut table = f.table(&head, 1);
     for (i, label) in t.columns.iter().enumerate() {
         let mut cells = vec![text(label)];
-        cells.extend(t.rows.iter().map(|r| text(f.cell(&r.values[i]))));
+        cells.extend(t.rows.iter().map(|r| text(f.cell(r.values[i]))));
         if many_rows {
             cells.push(f.total(f.amount(t.column_totals[i])));
         }
@@ -251,13 +251,13 @@ fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     let mut head = side.clone();
     head.push(t.dim_name(t.col_dim));
     head.push(metric.to_string());
-    let mut table = f.table(head, side.len() + 1);
+    let mut table = f.table(&head, side.len() + 1);
     for row in &t.rows {
         for (label, value) in t.columns.iter().zip(&row.values) {
             if value.is_some() {
                 let mut cells: Vec<Cell> = row_names(row, metric).iter().map(text).collect();
                 cells.push(text(label));
-                cells.push(text(f.cell(value)));
+                cells.push(text(f.cell(*value)));
                 table.add_row(cells);
             }
         }
@@ -287,7 +287,7 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
     let mut head: Vec<String> = h.splits.clone();
     head.push("period".to_string());
     head.extend(h.columns.iter().map(|c| c.name.clone()));
-    let mut table = f.table(head, h.splits.len() + 1);
+    let mut table = f.table(&head, h.splits.len() + 1);
     for (i, column) in h.columns.iter().enumerate() {
         if column.kind == ColumnKind::Text {
             if let Some(col) = table.column_mut(h.splits.len() + 1 + i) {

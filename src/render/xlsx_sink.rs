@@ -120,7 +120,7 @@ impl Styles {
         Styles {
             title: Format::new().set_bold().set_font_size(14),
             caption: Format::new().set_bold(),
-            head: Format::new().set_bold().set_border_bottom(FormatBorder::Thin).set_background_color(0xF2F2F2),
+            head: Format::new().set_bold().set_border_bottom(FormatBorder::Thin).set_background_color(0x00F2_F2F2),
             total: Format::new().set_bold().set_border_top(FormatBorder::Thin),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             note: Format::new().set_italic(),
@@ -146,6 +146,8 @@ fn total_format(format: &Format) -> Format {
     format.clone().set_bold().set_border_top(FormatBorder::Thin)
 }
 
+// By value: it is the `map_err` of every workbook call.
+#[allow(clippy::needless_pass_by_value)]
 fn xlsx(e: XlsxError) -> std::io::Error {
     std::io::Error::other(format!("cannot build the workbook: {e}"))
 }
@@ -161,6 +163,18 @@ fn too_many_rows() -> std::io::Error {
     ))
 }
 
+/// A column index as Excel's column number: every sheet is checked against
+/// [`MAX_COLS`] before it is written, so an index always fits.
+pub(super) fn col_num(i: usize) -> ColNum {
+    ColNum::try_from(i).expect("sheets are checked against MAX_COLS before writing")
+}
+
+/// A row index as Excel's row number: every sheet is checked against
+/// [`MAX_ROWS`] before it is written, so an index always fits.
+pub(super) fn row_num(i: usize) -> RowNum {
+    RowNum::try_from(i).expect("sheets are checked against MAX_ROWS before writing")
+}
+
 fn thousands_u32(n: u32) -> String {
     crate::plan::thousands(Decimal::from(n))
 }
@@ -169,7 +183,9 @@ fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     // Plan years are four-digit, so these narrowings cannot truncate;
     // `from_ymd` rejects anything Excel cannot show.
     let year = u16::try_from(date.year()).map_err(|_| XlsxError::DateTimeRangeError(date.to_string()))?;
-    ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8)
+    let month = u8::try_from(date.month()).expect("a month is 1 to 12");
+    let day = u8::try_from(date.day()).expect("a day is 1 to 31");
+    ExcelDateTime::from_ymd(year, month, day)
 }
 
 /// Characters a number takes on screen in its column's format: digits,
@@ -199,7 +215,8 @@ fn widen(widths: &mut [usize], col: usize, width: usize) {
 fn set_widths(sheet: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
     for (col, width) in widths.iter().enumerate() {
         let width = (width + PADDING).min(MAX_WIDTH);
-        sheet.set_column_width(col as ColNum, width as f64)?;
+        let width = u32::try_from(width).expect("at most MAX_WIDTH");
+        sheet.set_column_width(col_num(col), f64::from(width))?;
     }
     Ok(())
 }
@@ -221,7 +238,7 @@ impl Book {
         }
         let mut widths = vec![0; names.len()];
         for (col, name) in names.iter().enumerate() {
-            detail.write_string_with_format(0, col as ColNum, *name, &styles.head)?;
+            detail.write_string_with_format(0, col_num(col), *name, &styles.head)?;
             widen(&mut widths, col, name.width());
         }
         // `start` and `end` are always ten characters; the `Total` label goes in the first column.
@@ -245,15 +262,15 @@ impl Book {
         let row: RowNum = self.rows + 1;
         let mut col = 0usize;
         for member in cell.members {
-            self.detail.write_string(row, col as ColNum, *member)?;
+            self.detail.write_string(row, col_num(col), *member)?;
             widen(&mut self.widths, col, member.width());
             col += 1;
         }
-        self.detail.write_string(row, col as ColNum, &cell.period.label)?;
+        self.detail.write_string(row, col_num(col), &cell.period.label)?;
         widen(&mut self.widths, col, cell.period.label.width());
         col += 1;
         for date in [cell.period.start, cell.period.end] {
-            self.detail.write_datetime_with_format(row, col as ColNum, excel_date(date)?, &self.styles.date)?;
+            self.detail.write_datetime_with_format(row, col_num(col), excel_date(date)?, &self.styles.date)?;
             col += 1;
         }
         let decimals = self.header.precision.decimals();
@@ -264,10 +281,10 @@ impl Book {
             match *value {
                 Value::Amount(d) | Value::Ratio(d) => {
                     let number = self.number(d);
-                    self.detail.write_number_with_format(row, col as ColNum, number, &self.values[i])?;
+                    self.detail.write_number_with_format(row, col_num(col), number, &self.values[i])?;
                 }
                 Value::Text(t) => {
-                    self.detail.write_string(row, col as ColNum, t)?;
+                    self.detail.write_string(row, col_num(col), t)?;
                 }
                 Value::Missing => {}
             }
@@ -284,12 +301,12 @@ impl Book {
         let first_value = self.header.splits.len() + 3;
         let last_col = first_value + self.header.columns.len() - 1;
         for col in 0..first_value {
-            self.detail.write_blank(total_row, col as ColNum, &self.styles.total)?;
+            self.detail.write_blank(total_row, col_num(col), &self.styles.total)?;
         }
         self.detail.write_string_with_format(total_row, 0, "Total", &self.styles.total)?;
         let decimals = self.header.precision.decimals();
         for (i, column) in self.header.columns.clone().iter().enumerate() {
-            let col = (first_value + i) as ColNum;
+            let col = col_num(first_value + i);
             let format = total_format(&self.values[i]);
             let value = totals.get(i).copied().unwrap_or(Value::Missing);
             widen(&mut self.widths, col as usize, number_width(&value, column.kind, decimals));
@@ -314,7 +331,7 @@ impl Book {
         }
         self.colour_status(first_value, total_row)?;
         set_widths(&mut self.detail, &self.widths)?;
-        self.detail.autofilter(0, 0, self.rows, last_col as ColNum)?;
+        self.detail.autofilter(0, 0, self.rows, col_num(last_col))?;
         self.detail.set_freeze_panes(1, 0)?;
         Ok(())
     }
@@ -331,15 +348,19 @@ impl Book {
             return Ok(());
         };
         // Excel's own "light red / yellow / green fill with dark text" styles.
-        let bands = [("behind", 0xFFC7CE, 0x9C0006), ("on track", 0xFFEB9C, 0x9C5700), ("ahead", 0xC6EFCE, 0x006100)];
-        let status_letter = column_number_to_name(status as ColNum);
+        let bands = [
+            ("behind", 0x00FF_C7CE, 0x009C_0006),
+            ("on track", 0x00FF_EB9C, 0x009C_5700),
+            ("ahead", 0x00C6_EFCE, 0x0000_6100),
+        ];
+        let status_letter = column_number_to_name(col_num(status));
         for (word, fill, text) in bands {
             // Relative to the range's first row (2), absolute in the status column.
             let rule = ConditionalFormatFormula::new()
                 .set_rule(Formula::new(format!("=${status_letter}2=\"{word}\"")))
                 .set_format(Format::new().set_background_color(fill).set_font_color(text));
             for col in attainment.into_iter().chain([status]) {
-                self.detail.add_conditional_format(1, col as ColNum, last_row, col as ColNum, &rule)?;
+                self.detail.add_conditional_format(1, col_num(col), last_row, col_num(col), &rule)?;
             }
         }
         Ok(())

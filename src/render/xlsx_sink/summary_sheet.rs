@@ -2,10 +2,10 @@
 //! engine's [`Summary`]: a title, then each pivot with `SUM` totals.
 
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{cell_range, ColNum, Formula, RowNum, Worksheet, XlsxError};
+use rust_xlsxwriter::{cell_range, Formula, RowNum, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
-use super::{number_width, set_widths, total_format, widen, Book, MAX_COLS, MAX_ROWS};
+use super::{col_num, number_width, row_num, set_widths, total_format, widen, Book, MAX_COLS, MAX_ROWS};
 use crate::engine::{ColumnKind, Crosstab, Summary, Value};
 
 impl Book {
@@ -59,10 +59,10 @@ impl Book {
             let head = row + 1;
             self.pivot(&mut sheet, pivot, row, &mut widths)?;
             if !frozen {
-                sheet.set_freeze_panes(head + 1, side as ColNum)?;
+                sheet.set_freeze_panes(head + 1, col_num(side))?;
                 frozen = true;
             }
-            row = head + pivot.rows.len() as RowNum + 3;
+            row = head + row_num(pivot.rows.len()) + 3;
         }
         for note in notes {
             sheet.write_string_with_format(row, 0, note, &self.styles.note)?;
@@ -99,30 +99,30 @@ impl Book {
             h.splits.iter().map(String::as_str).collect()
         };
         let side = side_names.len();
-        let first_period = side as ColNum;
-        let last_period = (side + pivot.columns.len() - 1) as ColNum;
+        let first_period = col_num(side);
+        let last_period = col_num(side + pivot.columns.len() - 1);
         let total_col = last_period + 1;
         let labels = side_names.iter().copied().chain(pivot.columns.iter().map(String::as_str)).chain(["Total"]);
         for (col, label) in labels.enumerate() {
-            sheet.write_string_with_format(head, col as ColNum, label, &self.styles.head)?;
+            sheet.write_string_with_format(head, col_num(col), label, &self.styles.head)?;
             widen(widths, col, label.width());
         }
 
         let first_row = head + 1;
         for (i, r) in pivot.rows.iter().enumerate() {
-            let row = first_row + i as RowNum;
+            let row = first_row + row_num(i);
             let names: Vec<&str> = if r.keys.is_empty() {
                 vec![column.name.as_str()]
             } else {
                 r.keys.iter().map(String::as_str).collect()
             };
             for (col, name) in names.iter().enumerate() {
-                sheet.write_string(row, col as ColNum, *name)?;
+                sheet.write_string(row, col_num(col), *name)?;
                 widen(widths, col, name.width());
             }
             for (j, value) in r.values.iter().enumerate() {
                 if let Some(d) = value {
-                    let col = first_period + j as ColNum;
+                    let col = first_period + col_num(j);
                     sheet.write_number_with_format(row, col, to_f64(*d), format)?;
                     widen(widths, col as usize, width(*d));
                 }
@@ -133,16 +133,16 @@ impl Book {
             widen(widths, total_col as usize, width(r.total));
         }
 
-        let last_row = first_row + pivot.rows.len() as RowNum - 1;
+        let last_row = first_row + row_num(pivot.rows.len()) - 1;
         let total_row = last_row + 1;
         for col in 0..side {
-            sheet.write_blank(total_row, col as ColNum, &total_style)?;
+            sheet.write_blank(total_row, col_num(col), &total_style)?;
         }
         sheet.write_string_with_format(total_row, 0, "Total", &total_style)?;
         widen(widths, 0, "Total".len());
         let sums = pivot.column_totals.iter().chain([&pivot.total]);
         for (j, total) in sums.enumerate() {
-            let col = first_period + j as ColNum;
+            let col = first_period + col_num(j);
             let sum = Formula::new(format!("SUM({})", cell_range(first_row, col, last_row, col)))
                 .set_result(total.to_string());
             sheet.write_formula_with_format(total_row, col, sum, &total_style)?;
