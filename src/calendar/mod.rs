@@ -173,6 +173,12 @@ impl Calendar {
     pub fn end(&self) -> NaiveDate {
         self.year().end
     }
+
+    /// The index of `date` among the year's days (0 for [`Calendar::start`]).
+    /// `date` must not be before the start.
+    pub(crate) fn day_index(&self, date: NaiveDate) -> usize {
+        usize::try_from((date - self.start()).num_days()).expect("a date of the plan year is not before its start")
+    }
 }
 
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, CalendarError> {
@@ -203,7 +209,8 @@ fn layout(spec: &CalendarSpec) -> Result<Layout, CalendarError> {
         }
         CalendarKind::Retail { pattern, year_end } => {
             let (start, end) = year_end.bounds(spec.year).ok_or(CalendarError::Overflow)?;
-            let weeks_in_year = ((end - start).num_days() + 1) as u64 / 7;
+            let weeks_in_year =
+                u64::try_from((end - start).num_days() + 1).expect("a retail year ends after it starts") / 7;
             let mut months = Vec::with_capacity(12);
             let mut first = start;
             for i in 0..12 {

@@ -450,7 +450,7 @@ fn trees_are_consistent_for_every_start_and_week_start() {
                 assert!(first || week.start.weekday() == week_start, "{}", week.label);
                 assert!(week.days() <= 7, "{}", week.label);
             }
-            let days = calendar.level(Level::Day).len() as i64;
+            let days = i64::try_from(calendar.level(Level::Day).len()).expect("366 days at most");
             assert_eq!(calendar.year().weight, Decimal::from(days));
             assert_eq!(days, calendar.year().days());
         }

@@ -130,7 +130,8 @@ struct Columns {
 /// Appends `member` to a path key: its length, then its bytes, so that no
 /// two paths share a key.
 fn push_member(key: &mut Vec<u8>, member: &str) {
-    key.extend_from_slice(&(member.len() as u32).to_le_bytes());
+    let len = u32::try_from(member.len()).expect("a member name is far shorter than 4 GiB");
+    key.extend_from_slice(&len.to_le_bytes());
     key.extend_from_slice(member.as_bytes());
 }
 
@@ -219,12 +220,14 @@ impl Actuals {
             actuals.rows += 1;
             file_total = file_total.add(Total::of(amount));
             let day = i64::from(date.num_days_from_ce()) - first_day;
-            if day < 0 || day as usize >= days {
-                actuals.outside_rows.0 += 1;
-                outside = outside.add(Total::of(amount));
-                continue;
-            }
-            let day = day as usize;
+            let day = match usize::try_from(day) {
+                Ok(day) if day < days => day,
+                _ => {
+                    actuals.outside_rows.0 += 1;
+                    outside = outside.add(Total::of(amount));
+                    continue;
+                }
+            };
             actuals.day_rows[day] += 1;
             let found = index.find(|k| csv.field(columns.splits[k]));
             let node = if let Some(n) = found {

@@ -33,6 +33,11 @@ pub(crate) fn pow10(n: u32) -> i128 {
     POW10[n as usize]
 }
 
+/// A scale (decimal places) as stored per day: a decimal's scale is at most 28.
+fn scale_u8(scale: u32) -> u8 {
+    u8::try_from(scale).expect("a decimal's scale is at most 28")
+}
+
 /// A sum of amounts, as a fold of `Decimal` additions from `Decimal::ZERO`
 /// gives it: `units` x 10^-`scale`. Exact while the sums fit a `Decimal`
 /// (beyond that `Decimal` rounds, and so does this).
@@ -385,7 +390,7 @@ impl NodeDays {
             self.cells = Cells::Narrow(vec![0; days].into_boxed_slice());
             self.scale = dp.max(amount.scale);
             if self.scale > dp {
-                self.scales = Some(vec![dp as u8; days].into_boxed_slice());
+                self.scales = Some(vec![scale_u8(dp); days].into_boxed_slice());
             }
         }
         if let Cells::Exact(cells) = &mut self.cells {
@@ -401,9 +406,7 @@ impl NodeDays {
             self.make_exact(days, dp);
             return self.add(day, amount, days, dp);
         }
-        let units = if let Some(units) = amount.mantissa.checked_mul(pow10(self.scale - amount.scale)) {
-            units
-        } else {
+        let Some(units) = amount.mantissa.checked_mul(pow10(self.scale - amount.scale)) else {
             self.make_exact(days, dp);
             return self.add(day, amount, days, dp);
         };
@@ -442,7 +445,7 @@ impl NodeDays {
             return self.add(day, amount, days, dp);
         }
         if let (Some(scales), Some(shown)) = (&mut self.scales, shown) {
-            scales[day] = shown as u8;
+            scales[day] = scale_u8(shown);
         }
         true
     }
@@ -465,7 +468,7 @@ impl NodeDays {
             None => Cells::Wide(wide.into_boxed_slice()),
         };
         if self.scales.is_none() {
-            self.scales = Some(vec![dp as u8; days].into_boxed_slice());
+            self.scales = Some(vec![scale_u8(dp); days].into_boxed_slice());
         }
         self.scale = scale;
         true

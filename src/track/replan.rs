@@ -51,8 +51,7 @@ pub(crate) struct DayRanges(Vec<Vec<std::ops::Range<usize>>>);
 
 impl DayRanges {
     pub fn new(calendar: &Calendar) -> DayRanges {
-        let first = calendar.start();
-        let day = |d: chrono::NaiveDate| (d - first).num_days() as usize;
+        let day = |d: chrono::NaiveDate| calendar.day_index(d);
         let levels = [Level::Year, Level::Quarter, Level::Month, Level::Week, Level::Day];
         DayRanges(
             levels.iter().map(|&l| calendar.level(l).iter().map(|p| day(p.start)..day(p.end) + 1).collect()).collect(),
@@ -146,7 +145,7 @@ fn run(
         apportioner: Apportioner::default(),
     };
     let total: u128 = targets.iter().sum();
-    let overflow = r.period(Level::Year, 0, total, Exact::from_units(total));
+    let overflow = r.period(Level::Year, 0, total, &Exact::from_units(total));
     debug_assert!(overflow == 0 || carry == Carry::Both, "only a surplus can overflow the year");
     (r.out, r.lost)
 }
@@ -177,7 +176,7 @@ impl Replanner<'_> {
     /// after the as-of date. Returns, in units, the surplus the period could
     /// not absorb (its actuals beyond its new total, under `both`), which the
     /// periods after it must take off their targets.
-    fn period(&mut self, level: Level, index: usize, units: u128, exact: Exact) -> u128 {
+    fn period(&mut self, level: Level, index: usize, units: u128, exact: &Exact) -> u128 {
         if level == Level::Day {
             let day = self.days(level, index).start;
             self.out[day] = units;
@@ -189,7 +188,7 @@ impl Replanner<'_> {
         let days = self.days(level, index);
         if days.start >= self.done
             && self.targets[days.clone()].iter().sum::<u128>() == units
-            && exact == Exact::from_units(units)
+            && *exact == Exact::from_units(units)
         {
             self.out[days.clone()].copy_from_slice(&self.targets[days]);
             return 0;
@@ -211,7 +210,7 @@ impl Replanner<'_> {
                 self.actuals[r.start..r.end.min(self.done).max(r.start)].iter().sum::<i128>()
             })
             .sum();
-        let planned_done = target_done as i128;
+        let planned_done = signed(target_done);
         // What the periods that are over count for, by the carry policy.
         let counted = match self.carry {
             Carry::Both => actual_done,
@@ -220,19 +219,19 @@ impl Replanner<'_> {
         };
         // The parent gave this period `units`, the floor or the ceiling of
         // its exact value; the rest keeps that rounding.
-        let rest_units = units as i128 - counted;
+        let rest_units = signed(units) - counted;
         if rest_units < 0 {
             // More sold than this period's whole new target (under `both`):
             // nothing is left for its remaining days, and everything it sold
             // to date beyond its target goes off the periods after it.
             let period = self.days(level, index);
             let sold: i128 = self.actuals[period.start..period.end.min(self.done).max(period.start)].iter().sum();
-            return (sold - units as i128).max(0) as u128;
+            return (sold - signed(units)).max(0).unsigned_abs();
         }
-        let rest_units = rest_units as u128;
+        let rest_units = rest_units.unsigned_abs();
         // The rounded rest is 0 when the exact one is a hair below it: the
         // parent rounded this period up by less than a unit.
-        let rest = minus(&exact, counted).unwrap_or_else(|| Exact::from_units(0));
+        let rest = minus(exact, counted).unwrap_or_else(|| Exact::from_units(0));
         let weights: Vec<u128> = open.iter().map(|&k| self.targets[ranges[k].clone()].iter().sum()).collect();
         if weights.iter().all(|w| *w == 0) {
             // Report what is lost from the actuals as read, not rounded
@@ -247,7 +246,7 @@ impl Replanner<'_> {
                 Carry::None => planned,
                 Carry::Shortfall => sold.min(planned),
             };
-            self.lost = self.lost.plus(&subtract(&exact, counted, self.precision));
+            self.lost = self.lost.plus(&subtract(exact, counted, self.precision));
             return 0;
         }
         let mut parts = Vec::new();
@@ -256,12 +255,12 @@ impl Replanner<'_> {
         // and then the children after it share what is left of the rest.
         let mut k = 0;
         while k < open.len() {
-            let overflow = self.period(finer, children.start + open[k], parts[k].units, parts[k].exact.clone());
+            let overflow = self.period(finer, children.start + open[k], parts[k].units, &parts[k].exact);
             if overflow > 0 {
                 // What the children so far took, their surplus included,
                 // comes off the rest; the children after share what is left.
                 let consumed: u128 = parts[..=k].iter().map(|p| p.units).sum::<u128>() + overflow;
-                let Some(left) = minus(&rest, consumed as i128).filter(|_| consumed <= rest_units) else {
+                let Some(left) = minus(&rest, signed(consumed)).filter(|_| consumed <= rest_units) else {
                     return consumed - rest_units;
                 };
                 let later = weights[k + 1..].to_vec();
@@ -294,6 +293,12 @@ fn subtract(exact: &Exact, amount: Decimal, precision: Precision) -> Exact {
     let den = UBig::from(10u8).pow(units.scale() as usize);
     let a_num = IBig::from(exact.num().clone()) * IBig::from(den.clone()) - num * IBig::from(exact.den().clone());
     UBig::try_from(a_num).map_or_else(|_| Exact::from_units(0), |n| Exact::new(n, exact.den() * &den))
+}
+
+/// `units` as a signed count: units of amounts (at most 96-bit mantissas,
+/// summed over a year of days) are far below `i128::MAX`.
+fn signed(units: u128) -> i128 {
+    i128::try_from(units).expect("units of amounts fit i128")
 }
 
 /// `exact - units`, or `None` when that is negative.
@@ -430,8 +435,8 @@ mod rounding_tests {
         a.parts(engine_total, &Exact::from_units(engine_total), &months, &mut parts).unwrap();
         for (m, part) in parts.iter().enumerate() {
             let month = calendar.period(Level::Month, m);
-            let first = (month.start - calendar.start()).num_days() as usize;
-            let days = month.days() as usize;
+            let first = calendar.day_index(month.start);
+            let days = usize::try_from(month.days()).expect("a month has 28 to 35 days");
             let shares: Vec<Share> = (0..days).map(|_| Share::Weight(UBig::ONE)).collect();
             let mut d = Vec::new();
             a.units(part.units, &part.exact, &shares, &mut d).unwrap();

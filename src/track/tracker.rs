@@ -331,11 +331,10 @@ impl<'e, 'p> Tracker<'e, 'p> {
             TimeView::Tree(level) => calendar.level(level),
             TimeView::IsoWeek => calendar.iso_weeks(),
         };
-        let first = calendar.start();
         periods
             .iter()
             .filter(|p| breakdown.keeps(p))
-            .map(|p| (p, (p.start - first).num_days() as usize..(p.end - first).num_days() as usize + 1))
+            .map(|p| (p, calendar.day_index(p.start)..calendar.day_index(p.end) + 1))
             .collect()
     }
 
@@ -352,8 +351,9 @@ impl<'e, 'p> Tracker<'e, 'p> {
     /// The day index of `as_of` plus one: how many days of the year are done.
     fn done(&self, as_of: NaiveDate) -> usize {
         let calendar = self.engine.calendar();
-        let days = calendar.level(Level::Day).len() as i64;
-        ((as_of - calendar.start()).num_days() + 1).clamp(0, days) as usize
+        let days = calendar.level(Level::Day).len();
+        let done = (as_of - calendar.start()).num_days() + 1;
+        usize::try_from(done).map_or(0, |done| done.min(days))
     }
 
     /// The tracking report: for every cell of the breakdown, target, target

@@ -81,7 +81,7 @@ impl Name {
         if bytes.len() < 24 {
             let mut short = [0u8; 24];
             short[..bytes.len()].copy_from_slice(bytes);
-            short[23] = bytes.len() as u8;
+            short[23] = u8::try_from(bytes.len()).expect("below 24");
             let word = |i: usize| u64::from_le_bytes(short[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
             Name::Short([word(0), word(1), word(2)])
         } else {
@@ -124,15 +124,16 @@ impl PathIndex {
             }
             let mut prefix = 0u32;
             for (k, member) in path.iter().enumerate() {
-                let next_member = members[k].len() as u32;
+                let next_member = u32::try_from(members[k].len()).expect("fewer members than nodes");
                 let m = *members[k].entry(Name::of(member)).or_insert(next_member);
                 let key = u64::from(prefix) << 32 | u64::from(m);
                 prefix = if k + 1 == depth {
                     // The last step gives the node (the last one, should a path come twice).
-                    edges[k].insert(key, i as u32);
-                    i as u32
+                    let node = u32::try_from(i).expect("plan::check caps the org tree at MAX_LEAVES leaves");
+                    edges[k].insert(key, node);
+                    node
                 } else {
-                    let next = edges[k].len() as u32;
+                    let next = u32::try_from(edges[k].len()).expect("fewer prefixes than nodes");
                     *edges[k].entry(key).or_insert(next)
                 };
             }
