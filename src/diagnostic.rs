@@ -148,18 +148,21 @@ impl Diagnostic {
     }
 
     /// Sets where the problem is.
+    #[must_use]
     pub fn at(mut self, location: Location) -> Diagnostic {
         self.location = Some(location);
         self
     }
 
     /// Adds a supporting fact (`30% + 40% + 25% = 95%`).
+    #[must_use]
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
     }
 
     /// Sets what would fix it.
+    #[must_use]
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self

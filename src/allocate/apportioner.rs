@@ -58,6 +58,10 @@ impl Apportioner {
     /// for [`controlled_round`](super::controlled_round): each child's floor
     /// and the rank of its fractional part (largest first, ties to the
     /// earlier child; `None` for an exact child).
+    ///
+    /// # Panics
+    ///
+    /// Never on a valid call: a child's floor fits `u128` when its parent's units do.
     pub fn table_row(
         &mut self,
         parent_units: u128,

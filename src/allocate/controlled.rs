@@ -128,6 +128,8 @@ pub struct NestedRounding {
 /// # Panics
 ///
 /// When a row's shape does not match `columns`.
+// r, c, s, t: rows, columns, source and sink, as in the max-flow literature.
+#[allow(clippy::many_single_char_names)]
 pub fn controlled_round_nested(rows: &[NestedRow], columns: &[Option<u128>]) -> Option<Vec<NestedRounding>> {
     let groups = rows.first().map_or(0, |rw| rw.groups.cells.len());
     let (r, c) = (rows.len(), columns.len());
@@ -327,6 +329,8 @@ impl Dinic {
     /// depth first (iteratively: paths can be long in a large network), and
     /// returns how much it carried, or 0 when the level graph has none left.
     /// Edges are tried in the order they were added.
+    // s, t, u, v: source, sink and an edge's ends, as in the max-flow literature.
+    #[allow(clippy::many_single_char_names)]
     fn augment(&mut self, s: usize, t: usize) -> i64 {
         let mut path: Vec<usize> = Vec::new();
         let mut u = s;

@@ -50,11 +50,16 @@ impl Exact {
     }
 
     /// The sum of two exact values.
+    #[must_use]
     pub fn plus(&self, other: &Exact) -> Exact {
         Exact::new(&self.num * &other.den + &other.num * &self.den, &self.den * &other.den)
     }
 
-    /// `num / den` units from machine integers, reduced. Panics if `den` is zero.
+    /// `num / den` units from machine integers, reduced.
+    ///
+    /// # Panics
+    ///
+    /// If `den` is zero.
     pub fn from_ratio(num: u128, den: u128) -> Exact {
         assert!(den != 0, "an exact value needs a positive denominator");
         Exact::new(UBig::from(num), UBig::from(den))
@@ -62,6 +67,7 @@ impl Exact {
 
     /// The product of two exact values (units times a unitless factor, or a
     /// factor times a factor).
+    #[must_use]
     pub fn times(&self, other: &Exact) -> Exact {
         Exact::new(&self.num * &other.num, &self.den * &other.den)
     }
@@ -72,6 +78,7 @@ impl Exact {
     ///
     /// If `other` is zero: callers divide by weights and totals they have
     /// already checked to be positive, so a zero here is a bug, not an input.
+    #[must_use]
     pub fn over(&self, other: &Exact) -> Exact {
         assert!(!other.is_zero(), "division of an exact value by zero");
         Exact::new(&self.num * &other.den, &self.den * &other.num)

@@ -430,6 +430,10 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
 /// `salesplit track`: reads the plan and the actuals, then writes the
 /// report (or, with `--replan`, the new targets). Returns [`EXIT_BELOW`]
 /// when `--fail-below` is not met.
+///
+/// # Panics
+///
+/// Never: the one `expect` is on the lowest attainment, which `--fail-below-any` has just found.
 pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let view = &args.view;
     let actuals = (args.actuals.as_path(), "the actuals");

@@ -155,10 +155,10 @@ fn nested_finds_a_rounding_whenever_one_exists() {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        (seed % n) as u128
+        u128::from(seed % n)
     };
     let den = 4;
-    let mut seen = [0; 2];
+    let mut outcomes = [0; 2];
     for _ in 0..400 {
         let rows: Vec<NestedRow> = (0..2)
             .map(|_| {
@@ -192,12 +192,12 @@ fn nested_finds_a_rounding_whenever_one_exists() {
         });
         let out = controlled_round_nested(&rows, &columns);
         assert_eq!(out.is_some(), possible, "{rows:?} {columns:?}");
-        seen[usize::from(possible)] += 1;
+        outcomes[usize::from(possible)] += 1;
         if let Some(out) = out {
             let sums = checked(&rows, &out);
             assert!(columns.iter().zip(sums).all(|(c, s)| c.is_none_or(|c| c == s)));
         }
     }
     // Both outcomes are well represented.
-    assert!(seen.iter().all(|&n| n > 50), "{seen:?}");
+    assert!(outcomes.iter().all(|&n| n > 50), "{outcomes:?}");
 }

@@ -76,7 +76,7 @@ impl Target {
                 // a name: write to it in place (appending, as `>>` would, so
                 // that `--output /dev/stdout >> log` keeps the log).
                 if in_procfs(&file) {
-                    return direct(named).map_err(|e| fail("write", e));
+                    return Ok(direct(named));
                 }
                 let link = std::fs::read_link(&file).map_err(|e| fail("create", e))?;
                 file = folder_of(&file).join(link);
@@ -86,7 +86,7 @@ impl Target {
                 return Err(fail("write", ErrorKind::IsADirectory.into()));
             }
             if !kind.is_file() {
-                return direct(named).map_err(|e| fail("write", e));
+                return Ok(direct(named));
             }
             // A file marked read-only is not replaced behind its owner's
             // back, though renaming over it would work.
@@ -154,8 +154,8 @@ impl FileId {
     }
 }
 
-fn direct(named: &Path) -> std::io::Result<Target> {
-    Ok(Target { named: named.to_path_buf(), file: named.to_path_buf(), kind: Kind::Direct })
+fn direct(named: &Path) -> Target {
+    Target { named: named.to_path_buf(), file: named.to_path_buf(), kind: Kind::Direct }
 }
 
 /// Whether `path` is in `/proc` (Linux's magic links to open files).

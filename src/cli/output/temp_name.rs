@@ -65,7 +65,7 @@ impl TempName {
     /// files of other machines' runs, whose pids mean nothing here, while a
     /// live run writes its file continuously. A reused pid only keeps a stale
     /// file longer, never removes a live one.
-    pub fn stale(&self, modified: SystemTime, now: SystemTime) -> bool {
+    pub fn stale(self, modified: SystemTime, now: SystemTime) -> bool {
         let untouched = now.duration_since(modified).unwrap_or(Duration::ZERO);
         match self.pid {
             Some(pid) => untouched >= UNTOUCHED && !alive(pid),
