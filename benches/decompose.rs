@@ -70,8 +70,8 @@ struct Case {
     cells: u64,
 }
 
-fn case(root: &Path, name: &'static str, spec: Spec) -> Case {
-    let path = generate::write_plan(&root.join(name), &spec).expect("write the generated plan");
+fn case(root: &Path, name: &'static str, spec: &Spec) -> Case {
+    let path = generate::write_plan(&root.join(name), spec).expect("write the generated plan");
     let plan = Plan::read(&path).unwrap_or_else(|e| panic!("generated plan {name} is invalid: {e}"));
     let engine = Engine::new(&plan).unwrap_or_else(|e| panic!("generated plan {name} does not run: {e}"));
     let breakdown = engine.breakdown(None, None).expect("default breakdown");
@@ -97,9 +97,9 @@ fn benches(c: &mut Criterion) {
     let mid = Spec { reps: 200, products: 3, regions: 10, ..Spec::default() };
     let large = Spec { reps: 2000, ..mid.clone() };
     let cases = [
-        case(dir.path(), "small_5_regions_month", small),
-        case(dir.path(), "day_200x3", mid),
-        case(dir.path(), "day_2000x3", large),
+        case(dir.path(), "small_5_regions_month", &small),
+        case(dir.path(), "day_200x3", &mid),
+        case(dir.path(), "day_2000x3", &large),
     ];
 
     for case in &cases {

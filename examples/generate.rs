@@ -104,6 +104,12 @@ impl Lcg {
         (self.0 >> 33) % n
     }
 
+    /// An index below `n` (the same draw as `below`).
+    fn index(&mut self, n: usize) -> usize {
+        let n = u64::try_from(n).expect("a count fits 64 bits");
+        usize::try_from(self.below(n)).expect("below a usize")
+    }
+
     /// A weight between `lo` and `hi` hundredths, written with two decimals (`1.25`).
     fn weight(&mut self, lo: u64, hi: u64) -> String {
         let w = lo + self.below(hi - lo + 1);
@@ -121,7 +127,7 @@ fn region_name(i: usize) -> String {
 
 fn product_name(i: usize) -> String {
     if i < 26 {
-        char::from(b'A' + i as u8).to_string()
+        char::from(b'A' + u8::try_from(i).expect("below 26")).to_string()
     } else {
         format!("P{:02}", i + 1)
     }
@@ -171,7 +177,7 @@ pub(crate) fn render(spec: &Spec) -> (String, String) {
         roster.push_str("name,region,weight\n");
         for i in 0..spec.reps {
             // Every region gets someone; the rest land anywhere.
-            let region = if i < spec.regions { i } else { rng.below(spec.regions as u64) as usize };
+            let region = if i < spec.regions { i } else { rng.index(spec.regions) };
             // Mostly 0.80..1.60; a few new hires at a quarter to a half.
             let weight = if rng.below(20) == 0 { rng.weight(25, 50) } else { rng.weight(80, 160) };
             let name = rep_name(i);
@@ -231,14 +237,14 @@ pub(crate) fn write_transactions(dir: &Path, spec: &Spec) -> std::io::Result<(Pa
     let first = 20_454; // days from 1970-01-01 to 2026-01-01
     let mut total: u128 = 0;
     for _ in 0..spec.transactions {
-        let day = first + rng.below(181) as i64;
+        let day = first + i64::try_from(rng.below(181)).expect("below 181");
         let date = chrono_free_date(day);
         let (name, region) = if people.is_empty() {
-            (String::new(), region_name(rng.below(spec.regions as u64) as usize))
+            (String::new(), region_name(rng.index(spec.regions)))
         } else {
-            people[rng.below(people.len() as u64) as usize].clone()
+            people[rng.index(people.len())].clone()
         };
-        let product = &products[rng.below(products.len() as u64) as usize];
+        let product = &products[rng.index(products.len())];
         let cents = 1_000 + rng.below(99_000);
         total += u128::from(cents);
         writeln!(out, "{date},{region},{name},{product},{}.{:02}", cents / 100, cents % 100)?;

@@ -136,7 +136,10 @@ growth = "10%"
 
 #[test]
 fn more_bad_rows_than_are_shown() {
-    let rows: String = (1..=22).map(|i| format!("P{i},x\n")).collect();
+    let mut rows = String::new();
+    for i in 1..=22 {
+        rows.push_str(&format!("P{i},x\n"));
+    }
     let mut expected = String::new();
     for i in 1..=20 {
         let line = i + 1;

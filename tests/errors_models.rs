@@ -1357,7 +1357,7 @@ fn explain_a_funnel_stage_agrees_with_decompose_or_says_no() {
     let (status, stdout, stderr) =
         run_in(&files, &["explain", "plan.toml", "--cell", "region=East", "--metric", "calls"]);
     if let Some(0) = status {
-        assert!(stdout.starts_with("calls for region East, period 2026: 1,670\n"), "{stdout}")
+        assert!(stdout.starts_with("calls for region East, period 2026: 1,670\n"), "{stdout}");
     } else {
         assert_eq!(status, Some(1), "{stderr}");
         assert_eq!(stdout, "");

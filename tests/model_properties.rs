@@ -677,7 +677,7 @@ fn check_caps(plan: &CapPlan) -> Result<(), TestCaseError> {
     let want_base = plan.over.map(|_| i128::from(plan.total));
     prop_assert_eq!(base, want_base, "the people's base figures add up to the plan's target\n{}", show(&files));
     prop_assert!(
-        exact::has_scale(&low, &high),
+        exact::has_scale(low.as_ref(), high.as_ref()),
         "no common scale explains the figures {:?} (s would need to be above {:?} and below {:?} cents per unit of weight)\n{}",
         figures,
         low.map(|x| x.to_string()),

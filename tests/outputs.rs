@@ -261,7 +261,7 @@ fn the_schema_accepts_every_example_track_report_and_replan() {
     let mut plans: Vec<String> = std::fs::read_dir("examples")
         .unwrap()
         .map(|e| e.unwrap().path().to_string_lossy().into_owned())
-        .filter(|p| p.ends_with(".toml"))
+        .filter(|p| std::path::Path::new(p).extension().is_some_and(|e| e == "toml"))
         .collect();
     plans.sort();
     assert!(plans.len() >= 10, "examples not found: {plans:?}");

@@ -72,5 +72,5 @@ pub(crate) fn roster_fails(plan: &str, roster: &str, expected: &str) {
 
 /// The expected text: one line each, every line ending in a line break.
 pub(crate) fn lines(lines: &[&str]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
+    lines.iter().flat_map(|l| [*l, "\n"]).collect()
 }

@@ -129,7 +129,7 @@ pub(super) fn raw_numbers(json: &str, key: &str) -> Option<Vec<String>> {
 
 /// Whether an open interval `(low, high)` of scales (a bound `None` is
 /// unbounded) has a point `s >= 0`.
-pub(super) fn has_scale(low: &Option<Q>, high: &Option<Q>) -> bool {
+pub(super) fn has_scale(low: Option<&Q>, high: Option<&Q>) -> bool {
     match (low, high) {
         (_, Some(h)) if !h.is_positive() => false,
         (Some(l), Some(h)) => l < h,

@@ -576,10 +576,10 @@ impl PlanSpec {
 
     /// Every named holiday calendar merged: date -> off day?
     pub(super) fn holiday_map(&self) -> std::collections::BTreeMap<NaiveDate, bool> {
-        self.holiday_map_of(&self.holidays)
+        Self::holiday_map_of(&self.holidays)
     }
 
-    fn holiday_map_of(&self, sources: &[HolidaySource]) -> std::collections::BTreeMap<NaiveDate, bool> {
+    fn holiday_map_of(sources: &[HolidaySource]) -> std::collections::BTreeMap<NaiveDate, bool> {
         let mut map = std::collections::BTreeMap::new();
         for source in sources {
             match source {
@@ -980,6 +980,8 @@ pub(super) fn q(s: &str) -> String {
 }
 
 /// What to generate; proptest shrinks these towards simpler plans.
+// Independent yes/no choices, each shrunk on its own: bools, not a state enum.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug)]
 pub(super) struct Knobs {
     pub seed: u64,
@@ -1418,7 +1420,7 @@ impl Gen {
         }
         let own = out.is_empty() || rng.chance(1, 2);
         if own {
-            let taken: Vec<NaiveDate> = spec.holiday_map_of(&out).keys().copied().collect();
+            let taken: Vec<NaiveDate> = PlanSpec::holiday_map_of(&out).keys().copied().collect();
             let span = (end - start).num_days() as u64;
             let workweek = spec.workweek_days();
             let mut rows: Vec<(NaiveDate, String, bool, &'static str)> = Vec::new();

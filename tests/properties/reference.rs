@@ -698,6 +698,8 @@ pub(super) fn round_group(parent: u128, exacts: &[Exact]) -> Result<Vec<u128>, S
 /// held column to its hold: rows send their leftover units (over the
 /// floors) through fractional cells to columns; held columns take exactly
 /// their leftover, free ones the rest. A max flow (augmenting paths) decides.
+// r, c, s, t, x: rows, columns, source, sink and the excess node, as in the max-flow literature.
+#[allow(clippy::many_single_char_names)]
 pub(super) fn controlled_rounding_exists(rows: &[(u128, Vec<Exact>)], held: &[Option<u128>]) -> bool {
     let (r, c) = (rows.len(), held.len());
     let (s, t, x) = (0, 1, 2);

@@ -114,8 +114,7 @@ pub(super) fn amount_text_ok(prec: Prec, text: &str) -> bool {
         !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()) && (whole == "0" || !whole.starts_with('0'));
     let frac_ok = match (prec, frac) {
         (Prec::Cent, Some(f)) => f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit()),
-        (Prec::Cent, None) => false,
-        (_, Some(_)) => false,
+        (Prec::Cent, None) | (_, Some(_)) => false,
         (Prec::One, None) => true,
         (Prec::Hundred, None) => whole == "0" || whole.ends_with("00"),
     };
