@@ -274,7 +274,8 @@ impl Split {
         let mut names = Vec::new();
         for parent in parents {
             let Some(set) = split.members_for(parent) else { continue };
-            if !used.insert(std::ptr::from_ref(set)) {
+            // A set is known by its place in `within` (`None`: the default members).
+            if !used.insert(parent.and_then(|p| split.within_position(p))) {
                 continue;
             }
             for m in &set.members {

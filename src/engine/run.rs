@@ -1,0 +1,241 @@
+//! Stage `engine`: a run. Every org leaf's figures are worked out (on a
+//! second thread, batch by batch, when there are two cores) and written to
+//! the sink in cascade order — as they are when `--by` keeps every split,
+//! else summed per kept combination of members first. The output is byte
+//! for byte the same on one thread or two.
+
+use indexmap::IndexSet;
+use rust_decimal::Decimal;
+
+use super::series::level_value;
+use super::time_walk::scratch;
+use super::time_walk::LevelScratch;
+use super::{Breakdown, Cell, CellSink, Engine, Source, TimeView, Value};
+use crate::calendar::{Level, Period};
+use crate::plan::LevelTarget;
+
+impl<'p> Engine<'p> {
+    /// How many cells the breakdown prints (member combinations times
+    /// periods kept), without computing them.
+    pub fn cell_count(&self, breakdown: &Breakdown) -> u64 {
+        let kept = self.kept(breakdown).iter().filter(|k| **k).count() as u64;
+        let combinations = if breakdown.splits.len() == self.plan.splits.len() {
+            self.paths.len()
+        } else {
+            let keys: std::collections::HashSet<Vec<&str>> =
+                self.paths.iter().map(|path| breakdown.splits.iter().map(|&s| path[s]).collect()).collect();
+            keys.len()
+        };
+        combinations as u64 * kept
+    }
+
+    /// Runs the breakdown into `sink`. Errors here are output errors only.
+    pub fn run(&self, breakdown: &Breakdown, sink: &mut dyn CellSink) -> std::io::Result<()> {
+        let header = self.header(breakdown);
+        sink.begin(&header)?;
+        let periods = self.periods(breakdown);
+        let keep = self.kept(breakdown);
+        let width = self.series.len();
+        let levels: Vec<Option<Vec<Value>>> = self
+            .series
+            .iter()
+            .map(|s| match &s.source {
+                Source::Level(target) => Some(periods.iter().map(|p| self.level_at(target, p)).collect()),
+                Source::Shared { .. } => None,
+            })
+            .collect();
+        let mut totals: Vec<u128> = vec![0; width];
+        // Per leaf: each shared column's figures, period-major (period i, column c at i * width + c).
+        let stride = periods.len() * width;
+        let mut values: Vec<Value> = vec![Value::Missing; width];
+        let every_split = breakdown.splits.len() == self.plan.splits.len();
+        // Each kept combination of members, in order of first appearance, and
+        // its sums at `sums[group * stride..]`: one array, not a million small ones.
+        let mut groups: IndexSet<Box<[&str]>> = IndexSet::new();
+        let mut sums: Vec<u128> = Vec::new();
+        let mut consume = |leaf: usize, figures: &[u128]| -> std::io::Result<()> {
+            let path = &self.paths[leaf];
+            if every_split {
+                for (i, period) in periods.iter().enumerate() {
+                    if keep[i] {
+                        let units = &figures[i * width..(i + 1) * width];
+                        self.emit(sink, path, period, i, units, &levels, &mut totals, &mut values)?;
+                    }
+                }
+            } else {
+                let key: Box<[&str]> = breakdown.splits.iter().map(|&s| path[s]).collect();
+                let (group, new) = groups.insert_full(key);
+                if new {
+                    sums.resize(sums.len() + stride, 0);
+                }
+                for (sum, units) in sums[group * stride..(group + 1) * stride].iter_mut().zip(figures) {
+                    *sum += units;
+                }
+            }
+            Ok(())
+        };
+        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork| {
+            buffer.clear();
+            buffer.resize(leaves.len() * stride, 0);
+            for (k, leaf) in leaves.enumerate() {
+                self.leaf_figures(leaf, breakdown, periods, &levels, &mut buffer[k * stride..(k + 1) * stride], work);
+            }
+        };
+        let leaves = self.paths.len();
+        if self.threads < 2 || leaves < 2 * BATCH {
+            let mut work = LeafWork::default();
+            let mut buffer = Vec::new();
+            for leaf in 0..leaves {
+                compute(leaf..leaf + 1, &mut buffer, &mut work);
+                consume(leaf, &buffer)?;
+            }
+        } else {
+            // Two cores: one thread works out the figures, batch by batch,
+            // while this one writes them; batches come back in order, so the
+            // output is byte for byte that of one thread, and a bounded queue
+            // keeps memory flat.
+            std::thread::scope(|scope| -> std::io::Result<()> {
+                let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(4);
+                let (spent, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
+                scope.spawn(move || {
+                    let mut work = LeafWork::default();
+                    for start in (0..leaves).step_by(BATCH) {
+                        let mut buffer = reuse.try_recv().unwrap_or_default();
+                        compute(start..(start + BATCH).min(leaves), &mut buffer, &mut work);
+                        if batches.send((start, buffer)).is_err() {
+                            return; // the writer stopped (a closed pipe, a full disk)
+                        }
+                    }
+                });
+                let result = received.iter().try_for_each(|(start, buffer)| {
+                    for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(BATCH.min(leaves - start)) {
+                        consume(start + k, figures)?;
+                    }
+                    let _ = spent.send(buffer);
+                    Ok(())
+                });
+                // Dropping the receiver ends the worker if the writer failed.
+                drop(received);
+                result
+            })?;
+        }
+        for (group, key) in groups.iter().enumerate() {
+            let sums = &sums[group * stride..(group + 1) * stride];
+            for (i, period) in periods.iter().enumerate() {
+                if keep[i] {
+                    self.emit(
+                        sink,
+                        key,
+                        period,
+                        i,
+                        &sums[i * width..(i + 1) * width],
+                        &levels,
+                        &mut totals,
+                        &mut values,
+                    )?;
+                }
+            }
+        }
+        let totals: Vec<Value> = self
+            .series
+            .iter()
+            .zip(&totals)
+            .map(|(s, units)| match &s.source {
+                Source::Level(target) => level_value(target, target.value),
+                Source::Shared { .. } => Value::Amount(s.precision.to_amount(*units)),
+            })
+            .collect();
+        sink.finish(&totals)
+    }
+
+    /// One org leaf's figures for a breakdown: each shared column's units per
+    /// period, period-major (`figures[i * width + c]`); levels are left alone.
+    fn leaf_figures(
+        &self,
+        leaf: usize,
+        breakdown: &Breakdown,
+        periods: &[Period],
+        levels: &[Option<Vec<Value>>],
+        figures: &mut [u128],
+        work: &mut LeafWork,
+    ) {
+        let width = self.series.len();
+        for (c, series) in self.series.iter().enumerate() {
+            if levels[c].is_some() {
+                continue;
+            }
+            work.out.clear();
+            match breakdown.time {
+                TimeView::Tree(level) => self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch),
+                TimeView::IsoWeek => {
+                    work.days.clear();
+                    self.spread_leaf(series, leaf, Level::Day, &mut work.days, &mut work.scratch);
+                    let days = &work.days;
+                    work.out.extend(periods.iter().map(|week| days[week.children.clone()].iter().sum::<u128>()));
+                }
+            }
+            for (i, units) in work.out.iter().enumerate() {
+                figures[i * width + c] = *units;
+            }
+        }
+    }
+
+    /// Writes one cell: the shared columns' units and the levels of period `i`.
+    #[allow(clippy::too_many_arguments)]
+    fn emit(
+        &self,
+        sink: &mut dyn CellSink,
+        members: &[&str],
+        period: &Period,
+        i: usize,
+        units: &[u128],
+        levels: &[Option<Vec<Value>>],
+        totals: &mut [u128],
+        values: &mut [Value],
+    ) -> std::io::Result<()> {
+        for (c, series) in self.series.iter().enumerate() {
+            values[c] = match &levels[c] {
+                Some(by_period) => by_period[i],
+                None => {
+                    totals[c] += units[c];
+                    Value::Amount(series.precision.to_amount(units[c]))
+                }
+            };
+        }
+        sink.cell(&Cell { members, period, values })
+    }
+
+    /// A level's value for a period: the finest path entry containing it,
+    /// else the year's value.
+    fn level_at(&self, target: &LevelTarget, period: &Period) -> Value {
+        let mut best: Option<(Level, Decimal)> = None;
+        for (label, value, _) in &target.path {
+            if let Some((level, index)) = self.calendar.find(label) {
+                let p = self.calendar.period(level, index);
+                let inside = p.start <= period.start && period.end <= p.end;
+                if inside && best.is_none_or(|(l, _)| level > l) {
+                    best = Some((level, *value));
+                }
+            }
+        }
+        level_value(target, best.map_or(target.value, |(_, v)| v))
+    }
+}
+
+/// Org leaves per batch when two threads share a run: big enough to keep
+/// the queue cheap, small enough that memory stays flat.
+const BATCH: usize = 32;
+
+/// Buffers one thread reuses for every leaf it works out.
+#[derive(Debug)]
+struct LeafWork {
+    out: Vec<u128>,
+    days: Vec<u128>,
+    scratch: Vec<LevelScratch>,
+}
+
+impl Default for LeafWork {
+    fn default() -> LeafWork {
+        LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch() }
+    }
+}
