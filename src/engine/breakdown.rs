@@ -286,24 +286,26 @@ fn relative(plan: &Plan, calendar: &Calendar, word: &str, today: NaiveDate, time
         return Err(outside(date));
     }
     let i = if which == "next" { i + 1 } else { i };
-    match periods.get(i) {
-        Some(p) => Ok((p.clone(), level)),
-        None => {
-            let unit = calendar.level_name(level);
-            let last = &periods[i - 1];
-            Err(Error::invalid(
-                Diagnostic::new(Code::PeriodOutsidePlan, format!(
-                    "--period {word}: today, {date}, is in {}, the last {unit} of this plan, so there is no next {unit}",
-                    last.label
-                ))
-                .note(format!("this plan ends on {}", calendar.end()))
-                .help(format!(
-                    "run next year's plan for the {unit} after {}, or ask for --period this-{}",
-                    last.label,
-                    word.split_once('-').map_or(unit, |(_, u)| u)
-                )),
-            ))
-        }
+    if let Some(p) = periods.get(i) {
+        Ok((p.clone(), level))
+    } else {
+        let unit = calendar.level_name(level);
+        let last = &periods[i - 1];
+        Err(Error::invalid(
+            Diagnostic::new(
+                Code::PeriodOutsidePlan,
+                format!(
+                "--period {word}: today, {date}, is in {}, the last {unit} of this plan, so there is no next {unit}",
+                last.label
+            ),
+            )
+            .note(format!("this plan ends on {}", calendar.end()))
+            .help(format!(
+                "run next year's plan for the {unit} after {}, or ask for --period this-{}",
+                last.label,
+                word.split_once('-').map_or(unit, |(_, u)| u)
+            )),
+        ))
     }
 }
 

@@ -64,7 +64,7 @@ impl Engine<'_> {
             let there: Vec<String> =
                 named.iter().filter(|&&i| i < bad).map(|&i| format!("{} `{}`", plan.splits[i].by, path[i])).collect();
             let splits: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
-            let path: Vec<String> = path.iter().map(|m| m.to_string()).collect();
+            let path: Vec<String> = path.iter().map(std::string::ToString::to_string).collect();
             diagnostic = diagnostic.help(format!(
                 "in the plan, {} `{member}` is under {}: e.g. --cell '{}'",
                 plan.splits[bad].by,
@@ -156,7 +156,7 @@ impl Engine<'_> {
             .funnel
             .as_ref()
             .and_then(|f| f.stages.iter().position(|(n, _)| *n == series.column.name).map(|i| (f, i)));
-        let is_node = members[depth..].iter().all(|m| m.is_none())
+        let is_node = members[depth..].iter().all(std::option::Option::is_none)
             && (depth == plan.splits.len() || level == Level::Year && stage.is_none());
         let explanation = |figure, steps, sum_of| Explanation {
             metric: series.column.name.clone(),
@@ -178,7 +178,7 @@ impl Engine<'_> {
             for &i in &found {
                 let units = self.leaf_units_at(column, i, level, index);
                 total += units;
-                sum_of.push((self.paths[i].iter().map(|s| s.to_string()).collect(), p.to_amount(units)));
+                sum_of.push((self.paths[i].iter().map(std::string::ToString::to_string).collect(), p.to_amount(units)));
             }
             return Ok(explanation(p.to_amount(total), Vec::new(), sum_of));
         }

@@ -94,21 +94,18 @@ pub(super) fn round_jointly(
             rows.push(row);
         }
         let columns: Vec<Option<u128>> = children.clone().map(|c| column_total(finer, c)).collect();
-        match controlled_round(&rows, &columns) {
-            Some(rounded) => {
-                cells.insert((level, index), rounded);
-            }
-            None => {
-                for (j, column) in columns.iter().enumerate() {
-                    let Some(wanted) = *column else { continue };
-                    let got: u128 = own.iter().map(|r| r[j]).sum();
-                    if got != wanted {
-                        misses.push(Miss { level: finer, index: children.start + j, got, wanted });
-                    }
+        if let Some(rounded) = controlled_round(&rows, &columns) {
+            cells.insert((level, index), rounded);
+        } else {
+            for (j, column) in columns.iter().enumerate() {
+                let Some(wanted) = *column else { continue };
+                let got: u128 = own.iter().map(|r| r[j]).sum();
+                if got != wanted {
+                    misses.push(Miss { level: finer, index: children.start + j, got, wanted });
                 }
-                // Still recorded, so that groups below start from these figures.
-                cells.insert((level, index), own);
             }
+            // Still recorded, so that groups below start from these figures.
+            cells.insert((level, index), own);
         }
     }
     (cells, misses)

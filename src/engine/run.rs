@@ -14,7 +14,7 @@ use super::{Breakdown, Cell, CellSink, Engine, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
 
-impl<'p> Engine<'p> {
+impl Engine<'_> {
     /// How many cells the breakdown prints (member combinations times
     /// periods kept), without computing them.
     pub fn cell_count(&self, breakdown: &Breakdown) -> u64 {
@@ -194,12 +194,11 @@ impl<'p> Engine<'p> {
         values: &mut [Value],
     ) -> std::io::Result<()> {
         for (c, series) in self.series.iter().enumerate() {
-            values[c] = match &levels[c] {
-                Some(by_period) => by_period[i],
-                None => {
-                    totals[c] += units[c];
-                    Value::Amount(series.precision.to_amount(units[c]))
-                }
+            values[c] = if let Some(by_period) = &levels[c] {
+                by_period[i]
+            } else {
+                totals[c] += units[c];
+                Value::Amount(series.precision.to_amount(units[c]))
             };
         }
         sink.cell(&Cell { members, period, values })

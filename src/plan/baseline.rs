@@ -72,7 +72,7 @@ impl Baseline {
             first,
             days: vec![Decimal::ZERO; length],
             members: vec![IndexMap::new(); depth],
-            splits: splits[..depth].iter().map(|s| s.to_string()).collect(),
+            splits: splits[..depth].iter().map(std::string::ToString::to_string).collect(),
             total: Decimal::ZERO,
             outside: (0, Decimal::ZERO),
         };

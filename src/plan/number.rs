@@ -17,7 +17,7 @@ pub enum Number {
     Percent(Decimal),
 }
 
-/// The most significant digits rust_decimal keeps exactly.
+/// The most significant digits `rust_decimal` keeps exactly.
 const MAX_DIGITS: usize = 28;
 
 /// The most decimal places of a percentage: its fraction has two more.
@@ -163,8 +163,8 @@ pub fn check_group(numbers: &[Number]) -> Result<(), GroupProblem> {
             if sum == Some(Decimal::ONE_HUNDRED) {
                 return Ok(());
             }
-            let total = sum.map(|s| format!("{}%", s.normalize())).unwrap_or_else(|| "too much".to_string());
-            let terms: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
+            let total = sum.map_or_else(|| "too much".to_string(), |s| format!("{}%", s.normalize()));
+            let terms: Vec<String> = numbers.iter().map(std::string::ToString::to_string).collect();
             Err(GroupProblem::PercentSum {
                 arithmetic: format!("{} = {total}", terms.join(" + ")),
                 total,
@@ -211,7 +211,7 @@ fn parse_plain(text: &str) -> Result<Decimal, NumberProblem> {
         None => 0,
         Some(e) => e.parse().map_err(|_| not_a_number())?,
     };
-    let significant = mantissa.chars().filter(|c| c.is_ascii_digit()).skip_while(|c| *c == '0').count();
+    let significant = mantissa.chars().filter(char::is_ascii_digit).skip_while(|c| *c == '0').count();
     if significant > MAX_DIGITS {
         return Err(NumberProblem::TooManyDigits { text: text.to_string(), significant });
     }

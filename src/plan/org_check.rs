@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 pub(crate) fn check(plan: &Plan) -> Vec<Diagnostic> {
     [check_size(plan), check_dated(plan), check_holds(plan)]
         .into_iter()
-        .filter_map(|checked| checked.err())
+        .filter_map(std::result::Result::err)
         .flat_map(|e| e.diagnostics().to_vec())
         .collect()
 }
@@ -140,7 +140,7 @@ fn check_size(plan: &Plan) -> Result<()> {
         return Ok(());
     }
     let count = |n: u128| thousands(Decimal::from_i128_with_scale(n.min(i128::MAX as u128) as i128, 0));
-    let shown = |n: u128| if n > u64::MAX as u128 { "more than 18 × 10^18".to_string() } else { count(n) };
+    let shown = |n: u128| if n > u128::from(u64::MAX) { "more than 18 × 10^18".to_string() } else { count(n) };
     let levels: Vec<String> = plan.splits.iter().zip(&counts).map(|(s, n)| format!("{} {}", s.by, shown(*n))).collect();
     let last = plan.splits.last().expect("a split");
     Err(Error::invalid(

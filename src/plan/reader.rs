@@ -143,7 +143,7 @@ impl<'a> Reader<'a> {
     /// reported a second time as a missing key.
     fn known_keys(&mut self, table: &DeTable<'_>, allowed: &[&str], place: &str) -> Vec<String> {
         let mut suggested = Vec::new();
-        for (key, _) in table.iter() {
+        for (key, _) in table {
             let k = key.get_ref().as_ref();
             if allowed.contains(&k) {
                 continue;
@@ -169,7 +169,7 @@ impl<'a> Reader<'a> {
         let targets = self.target_section(root, &typos, precision);
         let time_origin = match get(root, "time") {
             Some((k, _)) => self.loc(k.span()),
-            None => targets.metrics.as_ref().map(|m| m[0].origin.clone()).unwrap_or_else(|| self.loc(0..0)),
+            None => targets.metrics.as_ref().map_or_else(|| self.loc(0..0), |m| m[0].origin.clone()),
         };
         let time = self.time_section(root, precision)?;
         // 2. Last year's actuals, which history splits and totals are made from.

@@ -49,7 +49,7 @@ pub(crate) fn check(plan: &Plan, totals_known: bool) -> Vec<Diagnostic> {
     let (holds, unknown) = Breakback::new(plan, &calendar);
     out.extend(unknown);
     // The arithmetic needs the weights, the total and something to hold.
-    if weighed && totals_known && plan.metrics.iter().any(|m| m.is_shared()) {
+    if weighed && totals_known && plan.metrics.iter().any(super::Metric::is_shared) {
         let spec = plan.calendar_of(&plan.metrics[plan.reference()]);
         let Ok(own) = Calendar::build(&spec) else { return out }; // reported above
         let mut shares = time_shares(&own);

@@ -106,31 +106,29 @@ impl CellSink for Crosstab {
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
         let label = self.col_dim.of(cell);
-        let col = match self.col_index.get(label) {
-            Some(&i) => i,
-            None => {
-                self.columns.push(label.to_string());
-                self.column_totals.push(Decimal::ZERO);
-                for row in &mut self.rows {
-                    row.values.push(None);
-                }
-                self.col_index.insert(label.to_string(), self.columns.len() - 1);
-                self.columns.len() - 1
+        let col = if let Some(&i) = self.col_index.get(label) {
+            i
+        } else {
+            self.columns.push(label.to_string());
+            self.column_totals.push(Decimal::ZERO);
+            for row in &mut self.rows {
+                row.values.push(None);
             }
+            self.col_index.insert(label.to_string(), self.columns.len() - 1);
+            self.columns.len() - 1
         };
         let keys: Vec<String> = self.row_dims.iter().map(|d| d.of(cell).to_string()).collect();
-        let row = match self.row_index.get(&keys) {
-            Some(&i) => i,
-            None => {
-                self.rows.push(CrossRow {
-                    keys: keys.clone(),
-                    values: vec![None; self.columns.len()],
-                    total: Decimal::ZERO,
-                    share: None,
-                });
-                self.row_index.insert(keys, self.rows.len() - 1);
-                self.rows.len() - 1
-            }
+        let row = if let Some(&i) = self.row_index.get(&keys) {
+            i
+        } else {
+            self.rows.push(CrossRow {
+                keys: keys.clone(),
+                values: vec![None; self.columns.len()],
+                total: Decimal::ZERO,
+                share: None,
+            });
+            self.row_index.insert(keys, self.rows.len() - 1);
+            self.rows.len() - 1
         };
         let value = cell.values.get(self.column).and_then(Value::amount).unwrap_or_default();
         let row = &mut self.rows[row];

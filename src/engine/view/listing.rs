@@ -34,7 +34,7 @@ impl CellSink for Listing {
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
         self.rows.push(ListingRow {
-            members: cell.members.iter().map(|m| m.to_string()).collect(),
+            members: cell.members.iter().map(std::string::ToString::to_string).collect(),
             period: cell.period.label.clone(),
             values: cell.values.to_vec(),
         });

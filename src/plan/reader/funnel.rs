@@ -47,17 +47,16 @@ impl Reader<'_> {
         let metric = match get(t, "metric") {
             Some((_, v)) => {
                 let name = self.string(v, "metric", "metric = \"sales\"")?;
-                match metrics.iter().position(|m| m.name == name && m.kind == MetricKind::Amount) {
-                    Some(i) => Some(i),
-                    None => {
-                        self.error(
-                            Code::UnknownMetric,
-                            v.span(),
-                            format!("[funnel] works back from `{name}`, which is not a money metric of [target]"),
-                            format!("name one of the amounts in [target]: {}", amounts.join(", ")),
-                        );
-                        None
-                    }
+                if let Some(i) = metrics.iter().position(|m| m.name == name && m.kind == MetricKind::Amount) {
+                    Some(i)
+                } else {
+                    self.error(
+                        Code::UnknownMetric,
+                        v.span(),
+                        format!("[funnel] works back from `{name}`, which is not a money metric of [target]"),
+                        format!("name one of the amounts in [target]: {}", amounts.join(", ")),
+                    );
+                    None
                 }
             }
             None => match amounts.as_slice() {
@@ -87,7 +86,7 @@ impl Reader<'_> {
         let mut filter = Vec::new();
         if let Some((_, v)) = get(t, "where") {
             if let Some(wt) = self.table(v, "where") {
-                for (k, mv) in wt.iter() {
+                for (k, mv) in wt {
                     let by = k.get_ref().as_ref();
                     let Some(member) = self.string(mv, &format!("where.{by}"), &format!("{by} = \"new\"")) else {
                         ok = false;
@@ -119,8 +118,8 @@ impl Reader<'_> {
                 }
             }
         }
-        let deal_size = match get(t, "deal_size") {
-            Some((_, v)) => match self.number(v, "deal_size", "an amount such as 10_000") {
+        let deal_size = if let Some((_, v)) = get(t, "deal_size") {
+            match self.number(v, "deal_size", "an amount such as 10_000") {
                 Some(Number::Plain(d)) if d > Decimal::ZERO => Some(d),
                 Some(_) => {
                     self.error(
@@ -132,32 +131,31 @@ impl Reader<'_> {
                     None
                 }
                 None => None,
-            },
-            None => {
-                if !typos.iter().any(|k| k == "deal_size") {
-                    self.error(
-                        Code::MissingKey,
-                        span.clone(),
-                        "[funnel] has no `deal_size`",
-                        "add the average deal in money, e.g. `deal_size = 10_000`",
-                    );
-                }
-                None
             }
+        } else {
+            if !typos.iter().any(|k| k == "deal_size") {
+                self.error(
+                    Code::MissingKey,
+                    span.clone(),
+                    "[funnel] has no `deal_size`",
+                    "add the average deal in money, e.g. `deal_size = 10_000`",
+                );
+            }
+            None
         };
         let mut stages: Vec<(String, Decimal)> = Vec::new();
-        match get(t, "stages") {
-            Some((_, v)) => match v.get_ref() {
+        if let Some((_, v)) = get(t, "stages") {
+            match v.get_ref() {
                 DeValue::Array(items) if items.is_empty() => {
                     self.error(Code::MissingKey,
-                        v.span(),
-                        "`stages` is empty: a funnel needs at least one stage",
-                        "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
-                    );
+                    v.span(),
+                    "`stages` is empty: a funnel needs at least one stage",
+                    "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
+                );
                     ok = false;
                 }
                 DeValue::Array(items) => {
-                    for item in items.iter() {
+                    for item in items {
                         let Some(st) = self.table(item, "a stage") else {
                             ok = false;
                             continue;
@@ -167,25 +165,25 @@ impl Reader<'_> {
                             self.string(nv, "a stage's name", "name = \"calls\"").map(|n| (n.to_string(), nv.span()))
                         });
                         let rate = get(st, "rate").and_then(|(_, rv)| match self.number(rv, "a stage's rate", "a percentage such as \"25%\"") {
-                            Some(Number::Percent(p)) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
-                            Some(Number::Plain(d)) => {
-                                self.error(Code::PercentageExpected,
-                                    rv.span(),
-                                    format!("a stage's rate is {}, a bare number: it must be a percentage", d.normalize()),
-                                    bare_percent_help(d, |p| format!("rate = {p}")),
-                                );
-                                None
-                            }
-                            Some(_) => {
-                                self.error(Code::OutOfRange,
-                                    rv.span(),
-                                    "a stage's rate must be a percentage above 0% and at most 100%",
-                                    "write how many of this stage become one of the stage before, e.g. `rate = \"25%\"` (one deal in four prospects)",
-                                );
-                                None
-                            }
-                            None => None,
-                        });
+                        Some(Number::Percent(p)) if p > Decimal::ZERO && p <= Decimal::ONE_HUNDRED => Some(p / Decimal::ONE_HUNDRED),
+                        Some(Number::Plain(d)) => {
+                            self.error(Code::PercentageExpected,
+                                rv.span(),
+                                format!("a stage's rate is {}, a bare number: it must be a percentage", d.normalize()),
+                                bare_percent_help(d, |p| format!("rate = {p}")),
+                            );
+                            None
+                        }
+                        Some(_) => {
+                            self.error(Code::OutOfRange,
+                                rv.span(),
+                                "a stage's rate must be a percentage above 0% and at most 100%",
+                                "write how many of this stage become one of the stage before, e.g. `rate = \"25%\"` (one deal in four prospects)",
+                            );
+                            None
+                        }
+                        None => None,
+                    });
                         match (name, rate) {
                             (Some((name, nspan)), _) if name.trim().is_empty() => {
                                 self.error(
@@ -240,23 +238,22 @@ impl Reader<'_> {
                 }
                 _ => {
                     self.error(Code::WrongType,
-                        v.span(),
-                        "`stages` must be a list of stages",
-                        "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
-                    );
+                    v.span(),
+                    "`stages` must be a list of stages",
+                    "write `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
+                );
                     ok = false;
                 }
-            },
-            None => {
-                if !typos.iter().any(|k| k == "stages") {
-                    self.error(Code::MissingKey,
-                        span,
-                        "[funnel] has no `stages`",
-                        "list the stages from deals back to the first contact, e.g. `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
-                    );
-                }
-                ok = false;
             }
+        } else {
+            if !typos.iter().any(|k| k == "stages") {
+                self.error(Code::MissingKey,
+                    span,
+                    "[funnel] has no `stages`",
+                    "list the stages from deals back to the first contact, e.g. `stages = [{ name = \"deals\", rate = \"100%\" }, { name = \"calls\", rate = \"20%\" }]`",
+                );
+            }
+            ok = false;
         }
         if !ok {
             return None;

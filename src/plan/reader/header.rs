@@ -148,9 +148,10 @@ impl Reader<'_> {
         let precision = match get(t, "precision") {
             None => Precision::new(Decimal::new(1, 2)),
             Some((_, v)) => self.number(v, "precision", PRECISION_EXAMPLE).and_then(|n| match n {
-                Number::Plain(d) => match Precision::new(d) {
-                    Some(p) => Some(p),
-                    None => {
+                Number::Plain(d) => {
+                    if let Some(p) = Precision::new(d) {
+                        Some(p)
+                    } else {
                         self.error(
                             Code::BadPrecision,
                             v.span(),
@@ -159,7 +160,7 @@ impl Reader<'_> {
                         );
                         None
                     }
-                },
+                }
                 Number::Percent(_) => {
                     self.error(
                         Code::PercentageNotAllowed,

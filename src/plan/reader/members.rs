@@ -50,7 +50,7 @@ impl Reader<'_> {
             if let Some(wt) = self.table(wv, "weights") {
                 let mut numbers = Vec::new();
                 let mut keys = Vec::new();
-                for (k, v) in wt.iter() {
+                for (k, v) in wt {
                     if !self.member_name(k, &place) {
                         continue;
                     }
@@ -78,7 +78,7 @@ impl Reader<'_> {
             // A set, not a search of the members: 50,000 SKUs with 5,000 fixed stay linear.
             let weighted: std::collections::HashSet<String> = members.iter().map(|(_, m)| m.name.clone()).collect();
             if let Some(ft) = self.table(fv, "fixed") {
-                for (k, v) in ft.iter() {
+                for (k, v) in ft {
                     if !self.member_name(k, &place) {
                         continue;
                     }

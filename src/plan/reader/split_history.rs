@@ -59,7 +59,7 @@ impl Reader<'_> {
             }
             let table = self.table(gv, "growth")?;
             let mut rates = Vec::new();
-            for (mk, mv) in table.iter() {
+            for (mk, mv) in table {
                 let name = mk.get_ref().to_string();
                 if let Some(rate) = self.rate(mv, &format!("growth of `{name}`")) {
                     st.growth_rates.push((format!("{by} `{name}`"), rate, self.loc(mv.span())));
@@ -119,7 +119,7 @@ impl Reader<'_> {
             let wt = self.table(wv, "within")?;
             let prev = &earlier[depth - 1];
             let parents = prev.member_names();
-            for (pk, pv) in wt.iter() {
+            for (pk, pv) in wt {
                 let parent = pk.get_ref().to_string();
                 if !self.within_parent(st.parents_unknown, prev, &parents, &parent, pk.span()) {
                     continue;

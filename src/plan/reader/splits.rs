@@ -75,7 +75,7 @@ impl Reader<'_> {
             rosters: Vec::new(),
         };
         let mut splits: Vec<Split> = Vec::new();
-        for item in items.iter() {
+        for item in items {
             let Some(t) = self.table(item, "[[split]]") else { continue };
             let before = self.errors.len();
             let split = self.split(t, item.span(), &splits, precision, metrics, &mut st);
@@ -229,7 +229,7 @@ impl Reader<'_> {
                 Some(p) => {
                     if let Some(wt) = self.table(wv, "within") {
                         let names = p.member_names();
-                        for (pk, pv) in wt.iter() {
+                        for (pk, pv) in wt {
                             let parent = pk.get_ref().to_string();
                             if !self.within_parent(st.parents_unknown, p, &names, &parent, pk.span()) {
                                 continue;

@@ -75,7 +75,7 @@ impl Reader<'_> {
         }
         let mut metrics = Vec::new();
         let mut ok = true;
-        for (key, value) in t.iter() {
+        for (key, value) in t {
             let name = key.get_ref().to_string();
             if name.trim().is_empty() {
                 self.error(

@@ -223,32 +223,30 @@ impl Reader<'_> {
         };
         let mut days = [false; 7];
         let mut ok = true;
-        for item in items.iter() {
-            match item.get_ref().as_str().and_then(parse_weekday) {
-                Some(d) => days[d.num_days_from_monday() as usize] = true,
-                None => {
-                    let (what, help) = match item.get_ref().as_str() {
-                        Some(text) => (
-                            format!("workweek names `{text}`, which is not a day of the week"),
-                            match suggest(text.trim(), WEEKDAYS.iter().copied()) {
-                                Some(s) => format!("did you mean `{s}`? Write days as {}", WEEKDAYS.join(", ")),
-                                None => format!("write days as {}", WEEKDAYS.join(", ")),
-                            },
-                        ),
-                        None => (
-                            match self.source(item.span()) {
-                                Some(text) => format!("workweek names `{text}`, which is not a day of the week"),
-                                None => format!(
-                                    "workweek names {}, which is not a day of the week",
-                                    describe(item.get_ref())
-                                ),
-                            },
-                            format!("write days by name, in quotes: {}", WEEKDAYS.join(", ")),
-                        ),
-                    };
-                    self.error(Code::UnknownChoice, item.span(), what, help);
-                    ok = false;
-                }
+        for item in items {
+            if let Some(d) = item.get_ref().as_str().and_then(parse_weekday) {
+                days[d.num_days_from_monday() as usize] = true
+            } else {
+                let (what, help) = match item.get_ref().as_str() {
+                    Some(text) => (
+                        format!("workweek names `{text}`, which is not a day of the week"),
+                        match suggest(text.trim(), WEEKDAYS.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`? Write days as {}", WEEKDAYS.join(", ")),
+                            None => format!("write days as {}", WEEKDAYS.join(", ")),
+                        },
+                    ),
+                    None => (
+                        match self.source(item.span()) {
+                            Some(text) => format!("workweek names `{text}`, which is not a day of the week"),
+                            None => {
+                                format!("workweek names {}, which is not a day of the week", describe(item.get_ref()))
+                            }
+                        },
+                        format!("write days by name, in quotes: {}", WEEKDAYS.join(", ")),
+                    ),
+                };
+                self.error(Code::UnknownChoice, item.span(), what, help);
+                ok = false;
             }
         }
         if ok && !days.contains(&true) {
@@ -283,27 +281,26 @@ impl Reader<'_> {
             }
         }
         let year_end = self.choice(t, "retail_year_end", &["nearest-sat-jan31", "last-sat-jan"]);
-        match pattern.as_deref().and_then(RetailPattern::parse) {
-            Some(pattern) => CalendarKind::Retail {
+        if let Some(pattern) = pattern.as_deref().and_then(RetailPattern::parse) {
+            CalendarKind::Retail {
                 pattern,
                 year_end: year_end
                     .as_deref()
                     .and_then(RetailYearEnd::parse)
                     .unwrap_or(RetailYearEnd::NearestSaturdayJan31),
-            },
-            None => {
-                if year_end.is_some() {
-                    if let Some((k, _)) = get(t, "retail_year_end") {
-                        self.error(
-                            Code::MissingSetting,
-                            k.span(),
-                            "retail_year_end only applies to a retail calendar",
-                            "add `calendar = \"4-4-5\"` (or 4-5-4, 5-4-4), or remove retail_year_end",
-                        );
-                    }
-                }
-                CalendarKind::Gregorian
             }
+        } else {
+            if year_end.is_some() {
+                if let Some((k, _)) = get(t, "retail_year_end") {
+                    self.error(
+                        Code::MissingSetting,
+                        k.span(),
+                        "retail_year_end only applies to a retail calendar",
+                        "add `calendar = \"4-4-5\"` (or 4-5-4, 5-4-4), or remove retail_year_end",
+                    );
+                }
+            }
+            CalendarKind::Gregorian
         }
     }
 
@@ -319,7 +316,7 @@ impl Reader<'_> {
         };
         let mut holidays = Holidays::default();
         let mut ok = true;
-        for item in items.iter() {
+        for item in items {
             let Some(entry) = self.string(item, "a holidays entry", "holidays = [\"cn-2026\"]") else {
                 ok = false;
                 continue;
@@ -339,7 +336,7 @@ impl Reader<'_> {
     fn special_days(&mut self, v: &Value<'_>) -> BTreeMap<NaiveDate, (Decimal, Location)> {
         let mut days = BTreeMap::new();
         let Some(table) = self.table(v, "[time.days]") else { return days };
-        for (k, dv) in table.iter() {
+        for (k, dv) in table {
             let Some(date) = self.date_key(k.get_ref(), k.span(), "[time.days]") else { continue };
             if let Some(w) = self.weight(dv, &format!("the weight of {date}")) {
                 days.insert(date, (w, self.loc(k.span())));
@@ -349,24 +346,23 @@ impl Reader<'_> {
     }
 
     fn date_key(&mut self, text: &str, span: Range<usize>, place: &str) -> Option<NaiveDate> {
-        match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                let mut d =
-                    Diagnostic::new(Code::NotADate, format!("`{text}` in {place} is not a date")).at(self.loc(span));
-                if let Some(why) = why_not_a_date(text) {
-                    d = d.note(why);
-                }
-                self.push(d.help("write the date as YYYY-MM-DD in quotes, e.g. `\"2026-11-11\" = 5`"));
-                None
+        if let Ok(d) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Some(d)
+        } else {
+            let mut d =
+                Diagnostic::new(Code::NotADate, format!("`{text}` in {place} is not a date")).at(self.loc(span));
+            if let Some(why) = why_not_a_date(text) {
+                d = d.note(why);
             }
+            self.push(d.help("write the date as YYYY-MM-DD in quotes, e.g. `\"2026-11-11\" = 5`"));
+            None
         }
     }
 
     fn holds(&mut self, v: &Value<'_>, precision: Option<Precision>) -> Vec<Hold> {
         let mut holds = Vec::new();
         let Some(table) = self.table(v, "[time.fixed]") else { return holds };
-        for (k, hv) in table.iter() {
+        for (k, hv) in table {
             let label = k.get_ref().trim().to_string();
             let example = "an amount such as 500_000";
             let Some(n) = self.number(hv, &format!("the hold of {label}"), example) else { continue };
@@ -403,7 +399,7 @@ impl Reader<'_> {
         let mut slots: Vec<(String, Decimal)> = Vec::new();
         let mut numbers = Vec::new();
         let before = self.errors.len();
-        for item in items.iter() {
+        for item in items {
             let Some(t) = self.table(item, "[[time.slots]]") else { continue };
             self.known_keys(t, &["name", "share"], "[[time.slots]]");
             let name = get(t, "name")

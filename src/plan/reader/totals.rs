@@ -28,7 +28,7 @@ impl Reader<'_> {
         let mut ok = true;
         if let Some(pv) = path {
             let table = self.table(pv, "path")?;
-            for (k, v) in table.iter() {
+            for (k, v) in table {
                 let label = k.get_ref().to_string();
                 let Some((level, p)) = read(self, v, &format!("level `{name}` in {label}")) else {
                     ok = false;

@@ -52,7 +52,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a number; `example` is what a right value looks like here
-    /// ("an amount such as 10_000_000"), for the help.
+    /// ("an amount such as `10_000_000`"), for the help.
     pub(super) fn number(&mut self, value: &Value<'_>, what: &str, example: &str) -> Option<Number> {
         match Number::from_toml(value.get_ref()) {
             Ok(n) => Some(n),
@@ -85,17 +85,16 @@ impl<'a> Reader<'a> {
                 return None;
             }
         };
-        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-            Ok(d) => Some((d, v.span())),
-            Err(_) => {
-                self.error(
-                    Code::NotADate,
-                    v.span(),
-                    format!("{what} `{text}` is not a date"),
-                    format!("write it as YYYY-MM-DD, e.g. `{what} = \"2026-04-01\"`"),
-                );
-                None
-            }
+        if let Ok(d) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Some((d, v.span()))
+        } else {
+            self.error(
+                Code::NotADate,
+                v.span(),
+                format!("{what} `{text}` is not a date"),
+                format!("write it as YYYY-MM-DD, e.g. `{what} = \"2026-04-01\"`"),
+            );
+            None
         }
     }
 
