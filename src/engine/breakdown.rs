@@ -209,7 +209,7 @@ fn finer(
                 TimeView::Tree(Level::Week) | TimeView::IsoWeek => Some("this-week"),
                 TimeView::Tree(Level::Month) => Some("this-month"),
                 TimeView::Tree(Level::Quarter) => Some("this-quarter"),
-                _ => None,
+                TimeView::Tree(_) => None,
             };
             let instead = match coarser {
                 Some(c) => format!("--period {c}"),

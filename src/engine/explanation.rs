@@ -84,6 +84,10 @@ impl Engine<'_> {
 
     /// As [`Engine::explain`], for the cell that the `--cell` texts name
     /// together (see `explanation::cell_spec` for their grammar: bare members, quotes).
+    ///
+    /// # Panics
+    ///
+    /// Never on an engine built from a valid plan: the rounding it replays succeeded when the plan ran.
     pub fn explain_cell(&self, texts: &[String], metric: Option<&str>) -> Result<Explanation> {
         let spec = texts.join(",");
         let plan = self.plan;
@@ -299,12 +303,12 @@ impl Engine<'_> {
             let held = held.get(&(pl, pi)).map(|rows| rows[leaf][k]);
             let child = weights.period(cl, ci);
             let siblings: Decimal = weights.children(pl, pi).iter().map(|c| c.weight).sum();
-            let hold = plan
+            let plan_hold = plan
                 .holds
                 .iter()
                 .find(|h| h.label == child.label)
                 .filter(|_| !plan.holds.is_empty() && metric_index == plan.reference());
-            let basis = match hold {
+            let basis = match plan_hold {
                 Some(h) => Basis::Held(h.amount),
                 None if in_seat => Basis::InSeat(exact_share(&parts[k].exact, &exact)),
                 None => Basis::Weight { weight: child.weight, siblings, share: share_of(child.weight, siblings) },

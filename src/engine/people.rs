@@ -50,9 +50,9 @@ impl<'p> People<'p> {
     /// `table` is the reference metric's time table on `calendar`. Fails if
     /// more than one split has dated people.
     pub fn new(plan: &'p Plan, calendar: &Calendar, table: &TimeTable) -> crate::error::Result<People<'p>> {
-        let dated = crate::plan::dated_splits(plan).first().copied();
+        let dated_split = crate::plan::dated_splits(plan).first().copied();
         let dates = calendar.level(Level::Day).iter().map(|p| p.start).collect();
-        Ok(People { plan, dates, days: day_shares(calendar, table), dated })
+        Ok(People { plan, dates, days: day_shares(calendar, table), dated: dated_split })
     }
 
     /// The shares of a split's members under one parent whose reference
@@ -272,9 +272,8 @@ pub(super) fn factor(person: &Person, date: NaiveDate) -> Decimal {
         return Decimal::ZERO;
     }
     let Some(start) = person.start else { return Decimal::ONE };
-    let months = (date.year() - start.year()) * 12 + date.month() as i32
-        - start.month() as i32
-        - i32::from(date.day() < start.day());
+    let month = |d: NaiveDate| d.year() * 12 + i32::try_from(d.month0()).expect("a month is 0 to 11 from month0");
+    let months = month(date) - month(start) - i32::from(date.day() < start.day());
     usize::try_from(months).ok().and_then(|m| person.ramp.get(m)).copied().unwrap_or(Decimal::ONE)
 }
 

@@ -26,6 +26,8 @@ pub(super) fn leaf_tables(
     metric_table: &[Option<usize>],
     tables: &mut Vec<TimeTable>,
 ) -> Vec<Vec<usize>> {
+    // People of one team with the same dates and ramp follow the same days.
+    type Seat<'a> = (&'a [&'a str], Option<NaiveDate>, Option<NaiveDate>, &'a [Decimal], bool);
     let leaves = paths.len();
     let mut leaf_tables: Vec<Vec<usize>> = vec![Vec::new(); plan.metrics.len()];
     for (i, t) in metric_table.iter().enumerate() {
@@ -35,8 +37,6 @@ pub(super) fn leaf_tables(
         let days = super::people::day_shares(calendar, &tables[t]);
         let split = &plan.splits[d];
         let mut teams: HashMap<&[&str], super::people::Team> = HashMap::new();
-        // People of one team with the same dates and ramp follow the same days.
-        type Seat<'a> = (&'a [&'a str], Option<NaiveDate>, Option<NaiveDate>, &'a [Decimal], bool);
         let mut made: HashMap<Seat<'_>, usize> = HashMap::new();
         // Each set's members by name, built once: a search per leaf would be quadratic in a team.
         // Keyed by the set's place in the split (`None`: its default members).

@@ -13,6 +13,10 @@ use crate::plan::thousands;
 impl Engine<'_> {
     /// Warnings about a valid plan: a person whose target is more than twice
     /// the average of the people sharing the same parent.
+    ///
+    /// # Panics
+    ///
+    /// Never: the one `expect` is on a team pushed just before.
     pub fn review(&self) -> Vec<Diagnostic> {
         let plan = self.plan;
         let p = plan.precision;

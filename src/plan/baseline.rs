@@ -189,7 +189,7 @@ mod tests {
     }
 
     fn path(members: &[&str]) -> Vec<String> {
-        members.iter().map(|m| m.to_string()).collect()
+        members.iter().map(|m| (*m).to_string()).collect()
     }
 
     #[test]

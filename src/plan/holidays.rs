@@ -47,6 +47,8 @@ impl Holidays {
                 CsvSource::new(text.as_bytes(), &file, NOUN, CALENDAR_LIMITS).map_err(|e| e.diagnostics().to_vec())?;
             return self.read(csv, false);
         }
+        // The entry as written (not yet a path): `.CSV` is a shipped calendar's misspelt name.
+        #[allow(clippy::case_sensitive_file_extension_comparisons)]
         let looks_like_path = entry.ends_with(".csv") || entry.contains('/') || entry.contains('\\');
         if !looks_like_path {
             let names: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
@@ -68,7 +70,7 @@ impl Holidays {
         let file = path.display().to_string();
         let csv = CsvSource::open(&path, &file, NOUN, CALENDAR_LIMITS).map_err(|e| match e {
             Error::Invalid(ds) => ds,
-            io => {
+            io @ Error::Io { .. } => {
                 let (reason, help) = io.plan_input_advice().unwrap_or_default();
                 vec![Diagnostic::new(Code::CannotRead, format!("cannot read holiday calendar {file}: {reason}"))
                     .at(at.clone())

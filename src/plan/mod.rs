@@ -259,6 +259,10 @@ impl Plan {
     }
 
     /// A metric's annual total in its rounding units (zero for a level).
+    ///
+    /// # Panics
+    ///
+    /// If the plan was not validated: [`Plan::read`] checks that every total is a multiple of its unit.
     pub fn units_of(&self, metric: &Metric) -> u128 {
         self.precision_of(metric).to_units(metric.total).expect("validated: the total is a multiple of its unit")
     }

@@ -18,10 +18,10 @@ pub enum Number {
 }
 
 /// The most significant digits `rust_decimal` keeps exactly.
-const MAX_DIGITS: usize = 28;
+const MAX_DIGITS: u32 = 28;
 
 /// The most decimal places of a percentage: its fraction has two more.
-const PERCENT_DECIMALS: u32 = MAX_DIGITS as u32 - 2;
+const PERCENT_DECIMALS: u32 = MAX_DIGITS - 2;
 
 impl Number {
     /// The number's value (for a percentage, the number before the `%`).
@@ -120,7 +120,7 @@ pub enum GroupProblem {
 }
 
 impl GroupProblem {
-    /// The problem as a sentence about `what`, a plural (`the weights of split `product``).
+    /// The problem as a sentence about `what`, a plural ("the weights of split `product`").
     pub fn message(&self, what: &str) -> String {
         match self {
             GroupProblem::Mixed { percent, plain } => {
@@ -133,10 +133,9 @@ impl GroupProblem {
     /// The arithmetic behind the problem, if any.
     pub fn note(&self) -> Option<&str> {
         match self {
-            GroupProblem::Mixed { .. } => None,
             // One percentage is its own sum: `30% = 30%` says nothing.
             GroupProblem::PercentSum { arithmetic, terms, .. } if *terms > 1 => Some(arithmetic),
-            GroupProblem::PercentSum { .. } => None,
+            GroupProblem::Mixed { .. } | GroupProblem::PercentSum { .. } => None,
         }
     }
 
@@ -212,13 +211,14 @@ fn parse_plain(text: &str) -> Result<Decimal, NumberProblem> {
         Some(e) => e.parse().map_err(|_| not_a_number())?,
     };
     let significant = mantissa.chars().filter(char::is_ascii_digit).skip_while(|c| *c == '0').count();
-    if significant > MAX_DIGITS {
+    if significant > MAX_DIGITS as usize {
         return Err(NumberProblem::TooManyDigits { text: text.to_string(), significant });
     }
     // Decimal places beyond 28 would be rounded away silently (1e-30 would
     // become 0), so they are refused, not rounded.
-    let decimals = mantissa.split_once('.').map_or(0, |(_, f)| f.trim_end_matches('0').len()) as i64;
-    if significant > 0 && decimals.saturating_sub(exponent) > MAX_DIGITS as i64 {
+    let decimals = mantissa.split_once('.').map_or(0, |(_, f)| f.trim_end_matches('0').len());
+    let decimals = i64::try_from(decimals).expect("a number's text is shorter than 2^63 bytes");
+    if significant > 0 && decimals.saturating_sub(exponent) > i64::from(MAX_DIGITS) {
         return Err(NumberProblem::TooManyDecimals { text: text.to_string() });
     }
     let parsed = if clean.contains(['e', 'E']) { Decimal::from_scientific(&clean) } else { Decimal::from_str(&clean) };

@@ -139,7 +139,7 @@ fn check_size(plan: &Plan) -> Result<()> {
     if leaves <= MAX_LEAVES {
         return Ok(());
     }
-    let count = |n: u128| thousands(Decimal::from_i128_with_scale(n.min(i128::MAX as u128) as i128, 0));
+    let count = |n: u128| thousands(Decimal::from_i128_with_scale(i128::try_from(n).unwrap_or(i128::MAX), 0));
     let shown = |n: u128| if n > u128::from(u64::MAX) { "more than 18 × 10^18".to_string() } else { count(n) };
     let levels: Vec<String> = plan.splits.iter().zip(&counts).map(|(s, n)| format!("{} {}", s.by, shown(*n))).collect();
     let last = plan.splits.last().expect("a split");

@@ -83,7 +83,7 @@ pub(super) fn read(path: &Path) -> Result<String> {
             Err(e) if e.error_len().is_none() && n > 0 => valid += e.valid_up_to(),
             Err(e) => {
                 let at = valid + e.valid_up_to();
-                let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                let line = bytes[..at].split(|b| *b == b'\n').count();
                 return Err(refuse(
                     Diagnostic::new(Code::NotUtf8, "the plan is not UTF-8 text")
                         .note(format!("the first byte that is not UTF-8 is on line {line}"))

@@ -69,10 +69,14 @@ impl Precision {
     /// `units` of this precision as an amount with exactly [`Precision::decimals`]
     /// decimals. `units` must be at most [`Precision::max_units`]: they come
     /// from sharing an amount that fitted a Decimal, or were checked.
+    ///
+    /// # Panics
+    ///
+    /// If `units` is above [`Precision::max_units`].
     pub fn to_amount(self, units: u128) -> Decimal {
         let scale = self.decimals();
         // For units of 1 or more (`100`), multiply out; the mantissa is then the amount.
-        let factor = if scale == 0 { self.unit.mantissa() as u128 } else { 1 };
+        let factor = if scale == 0 { self.unit.mantissa().unsigned_abs() } else { 1 };
         let mantissa = units.checked_mul(factor).and_then(|m| i128::try_from(m).ok()).expect("amounts fit a Decimal");
         Decimal::from_i128_with_scale(mantissa, scale)
     }

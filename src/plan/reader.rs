@@ -69,7 +69,7 @@ use crate::error::{Error, Result};
 
 type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
 type Value<'i> = Spanned<DeValue<'i>>;
-/// A weight, where it is written, what to call it (`the weight of `East``)
+/// A weight, where it is written, what to call it ("the weight of `East`")
 /// and who it is for (`` `East` ``), for messages.
 type Labelled = (Number, Range<usize>, String, String);
 /// A growth rate written in the plan, for review: what it is, the rate, where.

@@ -179,7 +179,7 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
             b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
         if let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10)) {
-            if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
+            if let Some(date) = NaiveDate::from_ymd_opt(i32::try_from(y).expect("four digits"), m, d) {
                 return Some(date);
             }
         }

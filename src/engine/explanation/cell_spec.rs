@@ -309,6 +309,8 @@ mod tests {
         Item { key: key.map(str::to_string), value: value.to_string() }
     }
 
+    // By value: it is a `map_err`.
+    #[allow(clippy::needless_pass_by_value)]
     fn message(e: Error) -> String {
         e.to_string()
     }

@@ -45,6 +45,8 @@ impl Reader<'_> {
 
     pub(super) fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
         let typos = self.known_keys(t, &["name", "currency", "year", "start", "precision", "fy_label"], "[plan]");
+        // No `fy_label` and `fy_label = "start"` both mean false, each its own arm.
+        #[allow(clippy::match_same_arms)]
         let fy_end = match get(t, "fy_label") {
             None => false,
             Some((_, v)) => match self.string(v, "fy_label", "fy_label = \"start\"") {

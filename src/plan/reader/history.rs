@@ -147,7 +147,7 @@ impl Reader<'_> {
                 );
                 None
             }
-            _ => {
+            Number::Percent(_) => {
                 self.error(
                     Code::OutOfRange,
                     v.span(),

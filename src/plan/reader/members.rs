@@ -112,7 +112,7 @@ impl Reader<'_> {
                     if let Some(p) = precision {
                         if p.to_units(amount).is_none() {
                             let what = format!("{place}: the fixed amount of `{name}` = {amount}");
-                            self.not_a_multiple(v.span(), what, amount, p, "it", "");
+                            self.not_a_multiple(v.span(), &what, amount, p, "it", "");
                             continue;
                         }
                     }

@@ -171,7 +171,9 @@ fn month_sums(b: &Baseline, start: NaiveDate) -> Vec<Decimal> {
     let mut months = vec![Decimal::ZERO; 12];
     for (i, amount) in b.days.iter().enumerate() {
         let day = first + chrono::Days::new(i as u64);
-        let m = (day.year() - first.year()) * 12 + day.month() as i32 - first.month() as i32;
+        let month =
+            |d: chrono::NaiveDate| d.year() * 12 + i32::try_from(d.month0()).expect("a month is 0 to 11 from month0");
+        let m = month(day) - month(first);
         if let Some(slot) = usize::try_from(m).ok().and_then(|m| months.get_mut(m)) {
             *slot += *amount;
         }

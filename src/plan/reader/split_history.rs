@@ -101,7 +101,7 @@ impl Reader<'_> {
             baseline.as_ref(),
             growth.as_ref(),
             default_growth,
-            fixed,
+            &fixed,
             &names,
         )?;
         // `within` gives weights where history has none (a new parent), or
@@ -160,7 +160,7 @@ impl Reader<'_> {
         baseline: Option<&Baseline>,
         growth: Option<&MemberGrowth>,
         default_growth: Decimal,
-        fixed: Vec<Member>,
+        fixed: &[Member],
         earlier: &[&str],
     ) -> Option<SplitSets> {
         let Some(b) = baseline else {

@@ -18,6 +18,8 @@ use crate::plan::roster;
 use crate::plan::{Metric, Precision, Split};
 
 /// What the `[[split]]` tables say.
+// `splits.splits`: the `[[split]]` section's splits; the other fields are what they refer to.
+#[allow(clippy::struct_field_names)]
 #[derive(Default)]
 pub(super) struct Splits {
     /// The splits that could be read, in the order written.
@@ -228,10 +230,10 @@ impl Reader<'_> {
                 ),
                 Some(p) => {
                     if let Some(wt) = self.table(wv, "within") {
-                        let names = p.member_names();
+                        let parents = p.member_names();
                         for (pk, pv) in wt {
                             let parent = pk.get_ref().to_string();
-                            if !self.within_parent(st.parents_unknown, p, &names, &parent, pk.span()) {
+                            if !self.within_parent(st.parents_unknown, p, &parents, &parent, pk.span()) {
                                 continue;
                             }
                             named.push(parent.clone());

@@ -225,7 +225,7 @@ impl Reader<'_> {
         let mut ok = true;
         for item in items {
             if let Some(d) = item.get_ref().as_str().and_then(parse_weekday) {
-                days[d.num_days_from_monday() as usize] = true
+                days[d.num_days_from_monday() as usize] = true;
             } else {
                 let (what, help) = match item.get_ref().as_str() {
                     Some(text) => (
@@ -381,7 +381,7 @@ impl Reader<'_> {
             if let Some(p) = precision {
                 if p.to_units(amount).is_none() {
                     let what = format!("the hold of {label} = {amount}");
-                    self.not_a_multiple(hv.span(), what, amount, p, "it", "");
+                    self.not_a_multiple(hv.span(), &what, amount, p, "it", "");
                     continue;
                 }
             }

@@ -92,7 +92,7 @@ impl Reader<'_> {
         if let Some(p) = precision {
             if p.to_units(total).is_none() {
                 let what = format!("target `{name}` = {total}");
-                self.not_a_multiple(value.span(), what, total, p, "the total", ", or use a finer precision");
+                self.not_a_multiple(value.span(), &what, total, p, "the total", ", or use a finer precision");
                 return None;
             }
         }

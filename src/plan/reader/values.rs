@@ -201,7 +201,7 @@ impl<'a> Reader<'a> {
     pub(super) fn not_a_multiple(
         &mut self,
         span: Range<usize>,
-        what: String,
+        what: &str,
         amount: Decimal,
         p: Precision,
         rounded: &str,
