@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveDate;
 
 fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
