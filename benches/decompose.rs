@@ -74,9 +74,9 @@ fn case(root: &Path, name: &'static str, spec: &Spec) -> Case {
     let path = generate::write_plan(&root.join(name), spec).expect("write the generated plan");
     let plan = Plan::read(&path).unwrap_or_else(|e| panic!("generated plan {name} is invalid: {e}"));
     let engine = Engine::new(&plan).unwrap_or_else(|e| panic!("generated plan {name} does not run: {e}"));
-    let breakdown = engine.breakdown(None, None).expect("default breakdown");
+    let request = engine.request(None, None).expect("default breakdown");
     let mut counter = CountingSink::default();
-    engine.run(&breakdown, &mut counter).expect("counting never fails");
+    engine.run(&request, &mut counter).expect("counting never fails");
     assert_eq!(counter.cells, spec.cells() as u64, "{name}: cells counted vs. expected");
     Case { name, path, cells: counter.cells }
 }
@@ -85,9 +85,9 @@ fn case(root: &Path, name: &'static str, spec: &Spec) -> Case {
 fn end_to_end_csv(path: &Path) -> u64 {
     let plan = Plan::read(path).expect("valid plan");
     let engine = Engine::new(&plan).expect("runnable plan");
-    let breakdown = engine.breakdown(None, None).expect("default breakdown");
+    let request = engine.request(None, None).expect("default breakdown");
     let mut sink = CsvSink::new(std::io::sink());
-    engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+    engine.run(&request, &mut sink).expect("io::sink never fails");
     plan.splits.len() as u64
 }
 
@@ -124,29 +124,29 @@ fn benches(c: &mut Criterion) {
 
         let plan = Plan::read(&case.path).expect("valid plan");
         let engine = Engine::new(&plan).expect("runnable plan");
-        let breakdown = engine.breakdown(None, None).expect("default breakdown");
+        let request = engine.request(None, None).expect("default breakdown");
         group.bench_function("run_csv", |b| {
             b.iter(|| {
                 let mut sink = CsvSink::new(std::io::sink());
-                engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+                engine.run(&request, &mut sink).expect("io::sink never fails");
             });
         });
         group.bench_function("run_json", |b| {
             b.iter(|| {
                 let mut sink = JsonSink::new(std::io::sink());
-                engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+                engine.run(&request, &mut sink).expect("io::sink never fails");
             });
         });
         group.bench_function("run_jsonl", |b| {
             b.iter(|| {
                 let mut sink = JsonlSink::new(std::io::sink());
-                engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+                engine.run(&request, &mut sink).expect("io::sink never fails");
             });
         });
         group.bench_function("run_count", |b| {
             b.iter(|| {
                 let mut sink = CountingSink::default();
-                engine.run(&breakdown, &mut sink).expect("counting never fails");
+                engine.run(&request, &mut sink).expect("counting never fails");
                 sink.cells
             });
         });
@@ -186,9 +186,9 @@ fn track(c: &mut Criterion) {
         b.iter(|| {
             let file = std::fs::File::open(&sales).expect("the transactions");
             let tracker = salesplit::track::Tracker::new(&engine, file, "sales.csv", false).expect("valid actuals");
-            let breakdown = tracker.breakdown(Some("region,month"), None, as_of).expect("breakdown");
+            let request = tracker.request(Some("region,month"), None, as_of).expect("breakdown");
             let mut sink = CsvSink::new(std::io::sink());
-            tracker.report(&breakdown, as_of, plan.track.tolerance, &mut sink).expect("io::sink never fails")
+            tracker.report(&request, as_of, plan.track.tolerance, &mut sink).expect("io::sink never fails")
         });
     });
     group.finish();
@@ -215,9 +215,9 @@ fn wide_split(c: &mut Criterion) {
         b.iter(|| {
             let plan = Plan::read(&path).expect("valid plan");
             let engine = Engine::new(&plan).expect("runnable plan");
-            let breakdown = engine.breakdown(Some("sku,year"), None).expect("breakdown");
+            let request = engine.request(Some("sku,year"), None).expect("breakdown");
             let mut sink = CsvSink::new(std::io::sink());
-            engine.run(&breakdown, &mut sink).expect("io::sink never fails");
+            engine.run(&request, &mut sink).expect("io::sink never fails");
         });
     });
     group.finish();

@@ -352,7 +352,7 @@ fn check_adds_up(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> {
         let list = cal.periods_of(rng.pick(&finer));
         let f = &list[rng.below(list.len() as u64) as usize];
         prop_assert!(
-            engine.breakdown(Some(&by), Some(&f.label)).is_err(),
+            engine.request(Some(&by), Some(&f.label)).is_err(),
             "--by {} --period {} (finer) was accepted",
             by,
             f.label
@@ -666,7 +666,7 @@ fn check_relative(spec: &PlanSpec, pick: u64, before: bool) -> Result<(), TestCa
         let keep = random_subset(spec.splits.len(), &mut rng);
         let by = by_arg(spec, &keep, view, &mut rng);
         let want = cal.relative(spec, word, today, view, before);
-        let got = engine.breakdown_on(Some(&by), Some(word), today);
+        let got = engine.request_on(Some(&by), Some(word), today);
         match (&want, got) {
             (Expect::Either, _) | (Expect::Error, Err(_)) => {}
             (Expect::Error, Ok(b)) => prop_assert!(
@@ -718,7 +718,7 @@ struct Request {
 }
 
 fn render(engine: &Engine<'_>, req: &Request, json: bool) -> Result<Vec<u8>, TestCaseError> {
-    let b = ok(engine.breakdown_on(req.by.as_deref(), req.period.as_deref(), req.today))?;
+    let b = ok(engine.request_on(req.by.as_deref(), req.period.as_deref(), req.today))?;
     if json {
         let mut sink = JsonSink::new(Vec::new());
         ok(engine.run(&b, &mut sink))?;

@@ -936,9 +936,9 @@ fn replan_rows(
     as_of: NaiveDate,
     carry: Carry,
 ) -> Result<Replanned, TestCaseError> {
-    let breakdown = ok(tracker.breakdown(Some(by), period, as_of), &format!("--by {by} --period {period:?}"))?;
+    let request = ok(tracker.request(Some(by), period, as_of), &format!("--by {by} --period {period:?}"))?;
     let mut sink = Collect::default();
-    let warnings = ok(tracker.replan(&breakdown, as_of, carry, &mut sink), "replan")?;
+    let warnings = ok(tracker.replan(&request, as_of, carry, &mut sink), "replan")?;
     let total = sink.total.ok_or_else(|| TestCaseError::fail("no finish"))?;
     Ok(Replanned { rows: sink.rows, total, warnings: warnings.into_iter().map(|w| w.message).collect() })
 }
@@ -1054,9 +1054,9 @@ fn csv_bytes(spec: &Spec, actuals: &str, by: &str) -> Result<Vec<u8>, TestCaseEr
     let case = Case::new(spec)?;
     let run = build(spec, &case)?;
     let tracker = run.tracker(actuals)?;
-    let breakdown = ok(tracker.breakdown(Some(by), None, run.as_of), "breakdown")?;
+    let request = ok(tracker.request(Some(by), None, run.as_of), "breakdown")?;
     let mut sink = CsvSink::new(Vec::new());
-    ok(tracker.replan(&breakdown, run.as_of, spec.carry(), &mut sink), "replan")?;
+    ok(tracker.replan(&request, run.as_of, spec.carry(), &mut sink), "replan")?;
     ok(sink.into_inner(), "flush")
 }
 
@@ -1231,9 +1231,9 @@ fn february(week_one: &str, carry: Carry) -> Vec<(String, Decimal)> {
     let sales = format!("date,sales\n2026-01-15,2800\n2026-02-03,{week_one}\n");
     let tracker = Tracker::new(&engine, sales.as_bytes(), "sales.csv", true).unwrap();
     let as_of = NaiveDate::from_ymd_opt(2026, 2, 7).unwrap();
-    let breakdown = tracker.breakdown(Some("week"), Some("2026-02"), as_of).unwrap();
+    let request = tracker.request(Some("week"), Some("2026-02"), as_of).unwrap();
     let mut sink = Collect::default();
-    let warnings = tracker.replan(&breakdown, as_of, carry, &mut sink).unwrap();
+    let warnings = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     sink.rows.into_iter().map(|r| (r.label, r.value)).collect()
 }
@@ -1250,9 +1250,9 @@ fn weeks(values: [&str; 3]) -> Vec<(String, Decimal)> {
 fn february_is_four_equal_full_weeks() {
     let plan = Plan::parse("plan.toml", FEBRUARY, Path::new(".")).unwrap();
     let engine = Engine::new(&plan).unwrap();
-    let breakdown = engine.breakdown(Some("week"), Some("2026-02")).unwrap();
+    let request = engine.request(Some("week"), Some("2026-02")).unwrap();
     let mut sink = Collect::default();
-    engine.run(&breakdown, &mut sink).unwrap();
+    engine.run(&request, &mut sink).unwrap();
     let got: Vec<(NaiveDate, NaiveDate, Decimal)> = sink.rows.iter().map(|r| (r.start, r.end, r.value)).collect();
     let feb = |d| NaiveDate::from_ymd_opt(2026, 2, d).unwrap();
     let w = Decimal::from(700);
@@ -1294,9 +1294,9 @@ fn a_miss_goes_to_the_remaining_weeks_by_their_weights() {
     let sales = "date,sales\n2026-01-15,2800\n";
     let tracker = Tracker::new(&engine, sales.as_bytes(), "sales.csv", true).unwrap();
     let as_of = NaiveDate::from_ymd_opt(2026, 2, 8).unwrap();
-    let breakdown = tracker.breakdown(Some("week"), Some("2026-02"), as_of).unwrap();
+    let request = tracker.request(Some("week"), Some("2026-02"), as_of).unwrap();
     let mut sink = Collect::default();
-    tracker.replan(&breakdown, as_of, Carry::Shortfall, &mut sink).unwrap();
+    tracker.replan(&request, as_of, Carry::Shortfall, &mut sink).unwrap();
     let got: Vec<(String, Decimal)> = sink.rows.into_iter().map(|r| (r.label, r.value)).collect();
     // 2,800 for weeks of 700, 700 and 600 (20 days): 980, 980, 840.
     let want: Vec<(String, Decimal)> = [("2026-02-W3", "980"), ("2026-02-W4", "980"), ("2026-02-W5", "840")]
@@ -1319,9 +1319,9 @@ fn replan_months(plan_text: &str, sales: &str, as_of: NaiveDate, carry: Carry) -
     let plan = Plan::parse("plan.toml", plan_text, Path::new(".")).unwrap();
     let engine = Engine::new(&plan).unwrap();
     let tracker = Tracker::new(&engine, sales.as_bytes(), "sales.csv", true).unwrap();
-    let breakdown = tracker.breakdown(Some("month"), None, as_of).unwrap();
+    let request = tracker.request(Some("month"), None, as_of).unwrap();
     let mut sink = Collect::default();
-    let warnings = tracker.replan(&breakdown, as_of, carry, &mut sink).unwrap();
+    let warnings = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     let months = sink.rows.into_iter().map(|r| (r.label, r.value)).collect();
     (months, sink.total.unwrap())

@@ -100,9 +100,9 @@ proptest! {
         }
         let outcome = Plan::parse(name, &damaged, Path::new("examples")).and_then(|plan| {
             let engine = Engine::new(&plan)?;
-            let breakdown = engine.breakdown(None, None)?;
+            let request = engine.request(None, None)?;
             let mut sink = Summing::default();
-            engine.run(&breakdown, &mut sink).expect("sums never fail");
+            engine.run(&request, &mut sink).expect("sums never fail");
             Ok(sink)
         });
         if let Ok(sink) = &outcome {

@@ -261,9 +261,9 @@ fn run_plan(plan: &Plan) -> salesplit::Result<()> {
         std::hint::black_box(w.to_string());
     }
     for by in [None, Some("year"), Some("week")] {
-        let breakdown = engine.breakdown_on(by, None, today())?;
-        if engine.cell_count(&breakdown) <= MAX_CELLS {
-            engine.run(&breakdown, &mut Discard).expect("a discarding sink never fails");
+        let request = engine.request_on(by, None, today())?;
+        if engine.cell_count(&request) <= MAX_CELLS {
+            engine.run(&request, &mut Discard).expect("a discarding sink never fails");
         }
     }
     Ok(())
@@ -382,11 +382,11 @@ pub(super) fn actuals_case(case: usize, strict: bool, as_of: usize, file: &[u8])
             for w in tracker.warnings().iter().chain(tracker.after(as_of).as_ref()) {
                 std::hint::black_box(w.to_string());
             }
-            let breakdown = tracker.breakdown(None, None, today())?;
-            if engine.cell_count(&breakdown) <= MAX_CELLS {
-                tracker.report(&breakdown, as_of, plan.track.tolerance, &mut Discard).expect("never fails");
+            let request = tracker.request(None, None, today())?;
+            if engine.cell_count(&request) <= MAX_CELLS {
+                tracker.report(&request, as_of, plan.track.tolerance, &mut Discard).expect("never fails");
                 for carry in [Carry::Shortfall, Carry::Both] {
-                    for w in tracker.replan(&breakdown, as_of, carry, &mut Discard).expect("never fails") {
+                    for w in tracker.replan(&request, as_of, carry, &mut Discard).expect("never fails") {
                         std::hint::black_box(w.to_string());
                     }
                 }

@@ -277,8 +277,8 @@ fn by_of(view: &ViewArgs) -> Option<String> {
 }
 
 /// `--rows` and `--cols` must name dimensions of the breakdown, each once.
-fn check_layout(view: &ViewArgs, engine: &Engine, breakdown: &crate::engine::Breakdown) -> Result<(), Error> {
-    let header = engine.header(breakdown);
+fn check_layout(view: &ViewArgs, engine: &Engine, request: &crate::engine::Request) -> Result<(), Error> {
+    let header = engine.header(request);
     let mut names = list(view.rows.as_deref()).unwrap_or_default();
     names.extend(view.cols.iter().cloned());
     let dims: Vec<&str> = header.splits.iter().map(String::as_str).chain([header.time.as_str()]).collect();
@@ -326,12 +326,12 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
         // For comparing runs: one thread writes the same bytes as two.
         engine.set_threads(n);
     }
-    let breakdown = engine.breakdown_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
-    check_layout(view, &engine, &breakdown)?;
+    let request = engine.request_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
+    check_layout(view, &engine, &request)?;
     derivations(&plan);
     warn(engine.warnings());
-    check_table(view, engine.cell_count(&breakdown))?;
-    write(view, Layout::Pivot, |sink| engine.run(&breakdown, sink))
+    check_table(view, engine.cell_count(&request))?;
+    write(view, Layout::Pivot, |sink| engine.run(&request, sink))
 }
 
 /// Refuses a track run too large for `--max-cells` (or a table, or a
@@ -347,8 +347,8 @@ fn check_before_actuals(view: &ViewArgs, engine: &Engine) -> Result<(), Error> {
     let plan = engine.plan();
     let level = engine.calendar().level_name(plan.level).to_string();
     let by = by_of(view).unwrap_or(level);
-    match engine.breakdown_on(Some(&by), view.period.as_deref(), today(view)) {
-        Ok(breakdown) => check_table(view, engine.cell_count(&breakdown)),
+    match engine.request_on(Some(&by), view.period.as_deref(), today(view)) {
+        Ok(request) => check_table(view, engine.cell_count(&request)),
         Err(_) => Ok(()),
     }
 }
@@ -453,8 +453,8 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let tracker = Tracker::of_metric(&engine, metric, file, &args.actuals.display().to_string(), args.strict)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
-    let breakdown = tracker.breakdown(by_of(view).as_deref(), view.period.as_deref(), today)?;
-    check_layout(view, &engine, &breakdown)?;
+    let request = tracker.request(by_of(view).as_deref(), view.period.as_deref(), today)?;
+    check_layout(view, &engine, &request)?;
     // One list, so that every warning is a blank line from the next.
     let mut warnings = engine.warnings().to_vec();
     warnings.extend(tracker.warnings().iter().cloned());
@@ -463,15 +463,15 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
         warnings.extend(tracker.stale(as_of));
     }
     warn(&warnings);
-    check_table(view, engine.cell_count(&breakdown))?;
+    check_table(view, engine.cell_count(&request))?;
     if args.replan {
         let carry = args.carry.as_deref().and_then(Carry::parse).unwrap_or(plan.track.carry);
-        let lost = write(view, Layout::Pivot, |sink| tracker.replan(&breakdown, as_of, carry, sink))?;
+        let lost = write(view, Layout::Pivot, |sink| tracker.replan(&request, as_of, carry, sink))?;
         warn(&lost);
         return Ok(0);
     }
     let tolerance = args.tolerance.unwrap_or(plan.track.tolerance);
-    let summary = write(view, Layout::Listing, |sink| tracker.report(&breakdown, as_of, tolerance, sink))?;
+    let summary = write(view, Layout::Listing, |sink| tracker.report(&request, as_of, tolerance, sink))?;
     if let Some(threshold) = args.fail_below {
         let below = |a: Option<rust_decimal::Decimal>| a.is_some_and(|a| a < threshold);
         let company = below(summary.attainment);

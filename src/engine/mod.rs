@@ -10,7 +10,6 @@
 //! the same order. The org tree is shared once up front, so every error is
 //! found before the first cell is written.
 
-mod breakdown;
 mod cell;
 mod cell_sink;
 mod explanation;
@@ -19,6 +18,7 @@ mod joint_rounding;
 mod org_tree;
 mod people;
 mod person_tables;
+mod request;
 mod review;
 mod run;
 mod series;
@@ -26,10 +26,10 @@ mod time_walk;
 mod value;
 mod view;
 
-pub use breakdown::{view_name, Breakdown, TimeView};
 pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
+pub use request::{view_name, Request, TimeView};
 pub use value::{Column, ColumnKind, Value};
 pub use view::{CrossRow, Crosstab, Dim, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink};
 
@@ -166,32 +166,32 @@ impl<'p> Engine<'p> {
     }
 
     /// Resolves `--by` and `--period` for this plan, with relative periods
-    /// (`today`, `next-month`) taken from `today` (see [`Breakdown::resolve`]).
-    pub fn breakdown_on(&self, by: Option<&str>, period: Option<&str>, today: NaiveDate) -> Result<Breakdown> {
-        Breakdown::resolve(self.plan, &self.calendar, by, period, today)
+    /// (`today`, `next-month`) taken from `today` (see [`Request::resolve`]).
+    pub fn request_on(&self, by: Option<&str>, period: Option<&str>, today: NaiveDate) -> Result<Request> {
+        Request::resolve(self.plan, &self.calendar, by, period, today)
     }
 
-    /// As [`Engine::breakdown_on`], with relative periods taken from the
+    /// As [`Engine::request_on`], with relative periods taken from the
     /// machine's local date.
-    pub fn breakdown(&self, by: Option<&str>, period: Option<&str>) -> Result<Breakdown> {
-        self.breakdown_on(by, period, chrono::Local::now().date_naive())
+    pub fn request(&self, by: Option<&str>, period: Option<&str>) -> Result<Request> {
+        self.request_on(by, period, chrono::Local::now().date_naive())
     }
 
     /// The periods a breakdown's cells have, in time order.
-    fn periods(&self, breakdown: &Breakdown) -> &[Period] {
-        match breakdown.time {
+    fn periods(&self, request: &Request) -> &[Period] {
+        match request.time {
             TimeView::Tree(level) => self.calendar.level(level),
             TimeView::IsoWeek => self.calendar.iso_weeks(),
         }
     }
 
     /// Which of [`Engine::periods`] the breakdown's `--period` keeps.
-    fn kept(&self, breakdown: &Breakdown) -> Vec<bool> {
-        self.periods(breakdown).iter().map(|p| breakdown.keeps(p)).collect()
+    fn kept(&self, request: &Request) -> Vec<bool> {
+        self.periods(request).iter().map(|p| request.keeps(p)).collect()
     }
 
     /// The header every output of this breakdown starts with.
-    pub fn header(&self, breakdown: &Breakdown) -> Header {
+    pub fn header(&self, request: &Request) -> Header {
         let columns: Vec<Column> = self.series.iter().map(|s| s.column.clone()).collect();
         Header {
             plan: self.plan.name.clone(),
@@ -200,8 +200,8 @@ impl<'p> Engine<'p> {
             precision: self.plan.precision,
             metrics: columns.iter().map(|c| c.name.clone()).collect(),
             columns,
-            splits: breakdown.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
-            time: view_name(&self.calendar, breakdown.time).to_string(),
+            splits: request.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
+            time: view_name(&self.calendar, request.time).to_string(),
             as_of: None,
         }
     }

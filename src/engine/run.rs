@@ -10,31 +10,31 @@ use rust_decimal::Decimal;
 use super::series::level_value;
 use super::time_walk::scratch;
 use super::time_walk::LevelScratch;
-use super::{Breakdown, Cell, CellSink, Engine, Source, TimeView, Value};
+use super::{Cell, CellSink, Engine, Request, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
 
 impl Engine<'_> {
     /// How many cells the breakdown prints (member combinations times
     /// periods kept), without computing them.
-    pub fn cell_count(&self, breakdown: &Breakdown) -> u64 {
-        let kept = self.kept(breakdown).iter().filter(|k| **k).count() as u64;
-        let combinations = if breakdown.splits.len() == self.plan.splits.len() {
+    pub fn cell_count(&self, request: &Request) -> u64 {
+        let kept = self.kept(request).iter().filter(|k| **k).count() as u64;
+        let combinations = if request.splits.len() == self.plan.splits.len() {
             self.paths.len()
         } else {
             let keys: std::collections::HashSet<Vec<&str>> =
-                self.paths.iter().map(|path| breakdown.splits.iter().map(|&s| path[s]).collect()).collect();
+                self.paths.iter().map(|path| request.splits.iter().map(|&s| path[s]).collect()).collect();
             keys.len()
         };
         combinations as u64 * kept
     }
 
     /// Runs the breakdown into `sink`. Errors here are output errors only.
-    pub fn run(&self, breakdown: &Breakdown, sink: &mut dyn CellSink) -> std::io::Result<()> {
-        let header = self.header(breakdown);
+    pub fn run(&self, request: &Request, sink: &mut dyn CellSink) -> std::io::Result<()> {
+        let header = self.header(request);
         sink.begin(&header)?;
-        let periods = self.periods(breakdown);
-        let keep = self.kept(breakdown);
+        let periods = self.periods(request);
+        let keep = self.kept(request);
         let width = self.series.len();
         let levels: Vec<Option<Vec<Value>>> = self
             .series
@@ -48,7 +48,7 @@ impl Engine<'_> {
         // Per leaf: each shared column's figures, period-major (period i, column c at i * width + c).
         let stride = periods.len() * width;
         let mut values: Vec<Value> = vec![Value::Missing; width];
-        let every_split = breakdown.splits.len() == self.plan.splits.len();
+        let every_split = request.splits.len() == self.plan.splits.len();
         // Each kept combination of members, in order of first appearance, and
         // its sums at `sums[group * stride..]`: one array, not a million small ones.
         let mut groups: IndexSet<Box<[&str]>> = IndexSet::new();
@@ -63,7 +63,7 @@ impl Engine<'_> {
                     }
                 }
             } else {
-                let key: Box<[&str]> = breakdown.splits.iter().map(|&s| path[s]).collect();
+                let key: Box<[&str]> = request.splits.iter().map(|&s| path[s]).collect();
                 let (group, new) = groups.insert_full(key);
                 if new {
                     sums.resize(sums.len() + stride, 0);
@@ -78,7 +78,7 @@ impl Engine<'_> {
             buffer.clear();
             buffer.resize(leaves.len() * stride, 0);
             for (k, leaf) in leaves.enumerate() {
-                self.leaf_figures(leaf, breakdown, periods, &levels, &mut buffer[k * stride..(k + 1) * stride], work);
+                self.leaf_figures(leaf, request, periods, &levels, &mut buffer[k * stride..(k + 1) * stride], work);
             }
         };
         let leaves = self.paths.len();
@@ -153,7 +153,7 @@ impl Engine<'_> {
     fn leaf_figures(
         &self,
         leaf: usize,
-        breakdown: &Breakdown,
+        request: &Request,
         periods: &[Period],
         levels: &[Option<Vec<Value>>],
         figures: &mut [u128],
@@ -165,7 +165,7 @@ impl Engine<'_> {
                 continue;
             }
             work.out.clear();
-            match breakdown.time {
+            match request.time {
                 TimeView::Tree(level) => self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch),
                 TimeView::IsoWeek => {
                     work.days.clear();

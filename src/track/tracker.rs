@@ -13,7 +13,7 @@ use super::{Actuals, ActualsShape, Figures, TrackedMetric, UNPLANNED};
 use crate::calendar::{Level, Period};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::engine::Cell;
-use crate::engine::{view_name, AsOf, Breakdown, CellSink, Column, ColumnKind, Engine, Header, TimeView, Value};
+use crate::engine::{view_name, AsOf, CellSink, Column, ColumnKind, Engine, Header, Request, TimeView, Value};
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, STREAM_LIMITS};
 use crate::plan::Precision;
@@ -277,7 +277,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
 
     /// Resolves `--by` and `--period` like `decompose`, but defaulting to the
     /// splits the actuals can be tracked by, and refusing deeper ones.
-    pub fn breakdown(&self, by: Option<&str>, period: Option<&str>, today: NaiveDate) -> Result<Breakdown> {
+    pub fn request(&self, by: Option<&str>, period: Option<&str>, today: NaiveDate) -> Result<Request> {
         let plan = self.engine.plan();
         let tracked: Vec<&str> = plan.splits[..self.shape.depth].iter().map(|s| s.by.as_str()).collect();
         let default;
@@ -288,8 +288,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
             default = tracked.iter().copied().chain([level]).collect::<Vec<_>>().join(",");
             &default
         };
-        let breakdown = self.engine.breakdown_on(Some(by), period, today)?;
-        if let Some(&deep) = breakdown.splits.iter().find(|&&s| s >= self.shape.depth) {
+        let request = self.engine.request_on(Some(by), period, today)?;
+        if let Some(&deep) = request.splits.iter().find(|&&s| s >= self.shape.depth) {
             let missing = &plan.splits[self.shape.depth].by;
             let deep = &plan.splits[deep].by;
             let add = if missing == deep {
@@ -310,37 +310,37 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 }),
             ));
         }
-        Ok(breakdown)
+        Ok(request)
     }
 
     /// Groups the nodes by the breakdown's splits: per group its member
     /// names and the nodes in it, groups in order of first appearance.
-    fn groups(&self, breakdown: &Breakdown) -> IndexMap<Vec<&str>, Vec<usize>> {
+    fn groups(&self, request: &Request) -> IndexMap<Vec<&str>, Vec<usize>> {
         let mut groups: IndexMap<Vec<&str>, Vec<usize>> = IndexMap::new();
         for (n, path) in self.paths.iter().enumerate() {
-            let key: Vec<&str> = breakdown.splits.iter().map(|&s| path[s].as_str()).collect();
+            let key: Vec<&str> = request.splits.iter().map(|&s| path[s].as_str()).collect();
             groups.entry(key).or_default().push(n);
         }
         groups
     }
 
     /// The breakdown's periods and, for each, its day range and whether `--period` keeps it.
-    fn periods(&self, breakdown: &Breakdown) -> Vec<(&Period, std::ops::Range<usize>)> {
+    fn periods(&self, request: &Request) -> Vec<(&Period, std::ops::Range<usize>)> {
         let calendar = self.engine.calendar();
-        let periods: &[Period] = match breakdown.time {
+        let periods: &[Period] = match request.time {
             TimeView::Tree(level) => calendar.level(level),
             TimeView::IsoWeek => calendar.iso_weeks(),
         };
         periods
             .iter()
-            .filter(|p| breakdown.keeps(p))
+            .filter(|p| request.keeps(p))
             .map(|p| (p, calendar.day_index(p.start)..calendar.day_index(p.end) + 1))
             .collect()
     }
 
-    fn header(&self, breakdown: &Breakdown, columns: Vec<Column>, as_of: AsOf) -> Header {
-        let mut header = self.engine.header(breakdown);
-        header.time = view_name(self.engine.calendar(), breakdown.time).to_string();
+    fn header(&self, request: &Request, columns: Vec<Column>, as_of: AsOf) -> Header {
+        let mut header = self.engine.header(request);
+        header.time = view_name(self.engine.calendar(), request.time).to_string();
         header.columns = columns;
         header.precision = self.metric.precision;
         header.metrics = vec![self.metric.name.clone()];
@@ -361,7 +361,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
     /// and status as of `as_of`; then the totals.
     pub fn report(
         &self,
-        breakdown: &Breakdown,
+        request: &Request,
         as_of: NaiveDate,
         tolerance: Decimal,
         sink: &mut dyn CellSink,
@@ -377,16 +377,16 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 },
             })
             .collect();
-        sink.begin(&self.header(breakdown, columns, AsOf { date: as_of, replan: false }))?;
+        sink.begin(&self.header(request, columns, AsOf { date: as_of, replan: false }))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
-        let periods = self.periods(breakdown);
+        let periods = self.periods(request);
         let days = self.engine.calendar().level(Level::Day).len();
         let mut all_t = vec![0u128; days];
         let mut all_a = vec![Total::ZERO; days];
         let mut sums = [Decimal::ZERO; 5];
         let mut lowest: Option<(Decimal, String)> = None;
-        for (members, nodes) in self.groups(breakdown) {
+        for (members, nodes) in self.groups(request) {
             let (t, a) = self.sum_nodes(&nodes, days);
             for (period, range) in &periods {
                 let done_here = done.clamp(range.start, range.end) - range.start;

@@ -80,10 +80,10 @@ pub(super) fn run_on(
     period: Option<&str>,
     today: NaiveDate,
 ) -> Result<Collect, String> {
-    let breakdown =
-        engine.breakdown_on(by, period, today).map_err(|e| format!("breakdown {by:?} {period:?} on {today}: {e}"))?;
+    let request =
+        engine.request_on(by, period, today).map_err(|e| format!("breakdown {by:?} {period:?} on {today}: {e}"))?;
     let mut sink = Collect::default();
-    engine.run(&breakdown, &mut sink).map_err(|e| format!("run: {e}"))?;
+    engine.run(&request, &mut sink).map_err(|e| format!("run: {e}"))?;
     if sink.header.is_none() || sink.totals.is_none() || sink.calls_after_finish > 0 {
         return Err("the run did not call begin, cells, finish in order".to_string());
     }

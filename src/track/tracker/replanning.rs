@@ -10,7 +10,7 @@ use super::Tracker;
 use crate::allocate::Exact;
 use crate::calendar::Level;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::engine::{AsOf, Breakdown, Cell, CellSink, Column, ColumnKind, Value};
+use crate::engine::{AsOf, Cell, CellSink, Column, ColumnKind, Request, Value};
 use crate::plan::Carry;
 use crate::track::replan::{replan, replan_scaled, DayRanges};
 
@@ -24,23 +24,23 @@ impl Tracker<'_, '_> {
     /// those days. Returns warnings for amounts that could not be carried.
     pub fn replan(
         &self,
-        breakdown: &Breakdown,
+        request: &Request,
         as_of: NaiveDate,
         carry: Carry,
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
         let metric = Column { name: self.metric.name.clone(), kind: ColumnKind::Amount };
-        sink.begin(&self.header(breakdown, vec![metric], AsOf { date: as_of, replan: true }))?;
+        sink.begin(&self.header(request, vec![metric], AsOf { date: as_of, replan: true }))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
         let calendar = self.engine.calendar();
         let days = calendar.level(Level::Day).len();
         let ranges = DayRanges::new(calendar);
-        let periods: Vec<_> = self.periods(breakdown).into_iter().filter(|(_, r)| r.end > done).collect();
+        let periods: Vec<_> = self.periods(request).into_iter().filter(|(_, r)| r.end > done).collect();
         let unplanned = self.unplanned_shares(days);
         // The groups with planned nodes, in chunks of about `REPLAN_CHUNK` nodes.
         let groups: Vec<(Vec<&str>, Vec<usize>)> = self
-            .groups(breakdown)
+            .groups(request)
             .into_iter()
             .map(|(members, nodes)| (members, nodes.into_iter().filter(|&n| n < self.targets.len()).collect()))
             .filter(|(_, nodes): &(Vec<&str>, Vec<usize>)| !nodes.is_empty())

@@ -92,15 +92,15 @@ fn one_thread_and_two_give_the_same_bytes() {
             let mut out = format!("{:?}\n", tracker.warnings());
             let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
             for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {
-                let breakdown = tracker.breakdown(by, None, today).unwrap();
+                let request = tracker.request(by, None, today).unwrap();
                 for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
                     let as_of: NaiveDate = as_of.parse().unwrap();
                     let mut sink = Record::default();
-                    let summary = tracker.report(&breakdown, as_of, Decimal::new(5, 2), &mut sink).unwrap();
+                    let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
                     out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
                     for carry in [Carry::Shortfall, Carry::Both, Carry::None] {
                         let mut sink = Record::default();
-                        let lost = tracker.replan(&breakdown, as_of, carry, &mut sink).unwrap();
+                        let lost = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
                         out += &format!("{}{lost:?}\n", sink.0);
                     }
                 }

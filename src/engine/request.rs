@@ -41,11 +41,12 @@ impl TimeView {
 const RELATIVE: [&str; 8] =
     ["today", "tomorrow", "this-week", "next-week", "this-month", "next-month", "this-quarter", "next-quarter"];
 
-/// A resolved request. Invariants: `splits` are indices of the plan's splits
-/// in cascade order without repeats; `period`, if any, is a period of the
-/// calendar no finer than the view.
+/// The resolved request: what a run shows (users call it the breakdown),
+/// `--by` and `--period` checked against the plan. Invariants: `splits` are
+/// indices of the plan's splits in cascade order without repeats; `period`,
+/// if any, is a period of the calendar no finer than the view.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Breakdown {
+pub struct Request {
     /// Split indices kept, in cascade order.
     pub splits: Vec<usize>,
     /// How time is shown.
@@ -54,7 +55,7 @@ pub struct Breakdown {
     pub period: Option<Period>,
 }
 
-impl Breakdown {
+impl Request {
     /// Resolves `--by` (comma-separated split names and at most one time
     /// level or `iso-week`; `None` means every split and the plan's level)
     /// and `--period` (a period label of this plan, or `today`, `this-month`
@@ -65,7 +66,7 @@ impl Breakdown {
         by: Option<&str>,
         period: Option<&str>,
         today: NaiveDate,
-    ) -> Result<Breakdown> {
+    ) -> Result<Request> {
         let names: Vec<&str> = plan.splits.iter().map(|s| s.by.as_str()).collect();
         let (splits, time) = match by {
             None => ((0..names.len()).collect(), TimeView::Tree(plan.level)),
@@ -88,7 +89,7 @@ impl Breakdown {
                 Some(found)
             }
         };
-        Ok(Breakdown { splits, time, period })
+        Ok(Request { splits, time, period })
     }
 
     /// Whether `--period` keeps a cell of period `p`: its dates lie inside
