@@ -96,12 +96,13 @@ impl<'p> Engine<'p> {
         // One time table per shared metric (its own weights, holds on the reference).
         let mut tables: Vec<TimeTable> = Vec::new();
         let mut metric_table: Vec<Option<usize>> = vec![None; plan.metrics.len()];
-        let holds = match plan.holds.is_empty() {
-            true => None,
-            false => match Breakback::new(plan, &calendar) {
+        let holds = if plan.holds.is_empty() {
+            None
+        } else {
+            match Breakback::new(plan, &calendar) {
                 (holds, unknown) if unknown.is_empty() => Some(holds),
                 _ => return Err(broken()),
-            },
+            }
         };
         for (i, metric) in plan.metrics.iter().enumerate() {
             if !metric.is_shared() {
@@ -121,7 +122,7 @@ impl<'p> Engine<'p> {
             metric_table[i] = Some(tables.len() - 1);
         }
         let base_table = metric_table[reference].map_or_else(|| time_table(&calendar), |t| tables[t].clone());
-        let people = People::new(plan, &calendar, &base_table)?;
+        let people = People::new(plan, &calendar, &base_table);
         let mut tree = OrgTree::build(plan, &people)?;
         let leaf_tables = person_tables::leaf_tables(plan, &calendar, &people, &tree.paths, &metric_table, &mut tables);
         let mut series = Vec::new();
@@ -210,11 +211,15 @@ impl<'p> Engine<'p> {
     /// metric's figures (in rounding units) for each period of `level`,
     /// leaves in cascade order.
     pub fn for_each_leaf(&self, level: Level, f: impl FnMut(&[&'p str], &[u128])) {
-        self.for_each_leaf_of(self.plan.reference(), level, f)
+        self.for_each_leaf_of(self.plan.reference(), level, f);
     }
 
     /// As [`Engine::for_each_leaf`], with the figures of the shared metric
     /// `metric` (an index in the plan's metrics), in its own rounding units.
+    ///
+    /// # Panics
+    ///
+    /// If `metric` is not an index of the plan's metrics.
     pub fn for_each_leaf_of(&self, metric: usize, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
         let mut scratch = scratch();
         let mut out = Vec::with_capacity(self.calendar.level(level).len());

@@ -191,28 +191,30 @@ impl<'a, 'p> Descent<'a, 'p> {
         let parent = split.parent.map(|i| path[i]);
         let (set, shares) = match parent.and_then(|p| split.within_position(p)) {
             Some(i) => (&split.within[i].1, &self.cache[depth].within[i]),
-            None => match (&split.default, &self.cache[depth].default) {
-                (Some(set), Some(shares)) => (set, shares),
-                _ => {
+            None => {
+                if let (Some(set), Some(shares)) = (&split.default, &self.cache[depth].default) {
+                    (set, shares)
+                } else {
                     if node.iter().any(|(_, e)| !e.is_zero()) {
                         self.errors.push(no_members(split, parent));
                     }
                     return None;
                 }
-            },
+            }
         };
         if node.is_empty() {
             // Levels only: every member inherits the levels, so every member is a leaf.
             return Some(SplitStep { set, node, shares: Vec::new(), parts: Vec::new(), people: None });
         }
         let node = match (&split.over_assign, self.assign) {
-            (Some((rate, _)), true) => match node.iter().map(|(_, e)| over_assigned(e, *rate)).collect() {
-                Some(raised) => raised,
-                None => {
+            (Some((rate, _)), true) => {
+                if let Some(raised) = node.iter().map(|(_, e)| over_assigned(e, *rate)).collect() {
+                    raised
+                } else {
                     self.overflowed = true;
                     return None;
                 }
-            },
+            }
             _ => node,
         };
         let mut parts: Vec<Vec<Part>> = Vec::with_capacity(node.len());
@@ -448,7 +450,7 @@ mod tests {
         let plan = Plan::parse("plan.toml", text, dir.path()).unwrap();
         assert_eq!(nodes_per_split(&plan), vec![2, 4, 2 + 3 * 3]);
         let calendar = crate::calendar::Calendar::build(&plan.calendar).unwrap();
-        let people = People::new(&plan, &calendar, &crate::plan::time_shares(&calendar)).unwrap();
+        let people = People::new(&plan, &calendar, &crate::plan::time_shares(&calendar));
         let tree = OrgTree::build(&plan, &people).unwrap();
         assert_eq!(tree.paths.len(), 11);
     }

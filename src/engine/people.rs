@@ -47,12 +47,12 @@ pub(super) struct People<'p> {
 }
 
 impl<'p> People<'p> {
-    /// `table` is the reference metric's time table on `calendar`. Fails if
-    /// more than one split has dated people.
-    pub fn new(plan: &'p Plan, calendar: &Calendar, table: &TimeTable) -> crate::error::Result<People<'p>> {
+    /// `table` is the reference metric's time table on `calendar`. The plan
+    /// reader refuses more than one split with dated people; the first is used.
+    pub fn new(plan: &'p Plan, calendar: &Calendar, table: &TimeTable) -> People<'p> {
         let dated_split = crate::plan::dated_splits(plan).first().copied();
         let dates = calendar.level(Level::Day).iter().map(|p| p.start).collect();
-        Ok(People { plan, dates, days: day_shares(calendar, table), dated: dated_split })
+        People { plan, dates, days: day_shares(calendar, table), dated: dated_split }
     }
 
     /// The shares of a split's members under one parent whose reference

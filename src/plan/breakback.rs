@@ -49,6 +49,10 @@ impl<'a> Breakback<'a> {
     /// Finds each hold's period. Every label that is not a period of the
     /// plan (or is the year itself, or held twice) is an error, returned
     /// beside the holds that were found, so that those can still be checked.
+    ///
+    /// # Panics
+    ///
+    /// If a hold's amount is not a multiple of the precision: [`Plan::read`] checks that.
     pub fn new(plan: &'a Plan, calendar: &'a Calendar) -> (Breakback<'a>, Vec<Diagnostic>) {
         let mut held = HashMap::new();
         let mut errors = Vec::new();
@@ -98,6 +102,10 @@ impl<'a> Breakback<'a> {
     /// to the days, so that a held period whose days all weigh 0 is an
     /// error here, before anything is written, and not a failure while the
     /// days are shared out.
+    ///
+    /// # Panics
+    ///
+    /// Never: a held level above the days always has a finer level.
     pub fn apply(&self, time_shares: &mut [Vec<Vec<Share>>]) -> Result<(), Vec<Diagnostic>> {
         if self.held.is_empty() {
             return Ok(());
@@ -245,7 +253,7 @@ impl<'a> Breakback<'a> {
             let (whole, rem) = e.floor_rem();
             let shown = thousands(p.to_amount(u128::try_from(&whole).unwrap_or(0)));
             if rem.is_zero() {
-                shown.to_string()
+                shown.clone()
             } else {
                 format!("{shown}…")
             }
@@ -365,7 +373,7 @@ impl<'a> Breakback<'a> {
         let spec = &self.plan.calendar;
         let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
         let day_fix = "give {names} a weight in [time.days]".to_string();
-        let days_fix = "give a day of {names} a weight in `weekdays` or [time.days]".to_string();
+        let any_day_fix = "give a day of {names} a weight in `weekdays` or [time.days]".to_string();
         match level {
             Level::Day => {
                 let date = period.start;
@@ -400,13 +408,15 @@ impl<'a> Breakback<'a> {
             Level::Slot => {
                 ("its share of the day is 0%".to_string(), "give {names} a share in [[time.slots]]".to_string())
             }
-            _ => ("all of its days weigh 0".to_string(), days_fix),
+            _ => ("all of its days weigh 0".to_string(), any_day_fix),
         }
     }
 }
 
 /// Why a hold's label is not a period of the plan: a did-you-mean where a
 /// label is close, and what the plan's periods are called.
+// q, m, w, d: the year's quarters, months, weeks and days, as the note names them.
+#[allow(clippy::many_single_char_names)]
 fn not_a_period(calendar: &Calendar, hold: &Hold) -> Diagnostic {
     let label = hold.label.as_str();
     let shape = |s: &str| -> String {

@@ -43,6 +43,12 @@ pub(crate) const MAX_ROW_ERRORS: usize = 20;
 /// The longest row (its bytes, a quoted field's line breaks included).
 pub(crate) const MAX_ROW_BYTES: u64 = 1 << 20;
 
+/// A 1-based line number as an index for messages: a file within its byte
+/// limit has far fewer lines than `usize` counts.
+pub(crate) fn line_number(line: u64) -> usize {
+    usize::try_from(line).expect("a line number fits usize")
+}
+
 /// How much of the file the csv reader may hold ahead of the row it reads.
 const READ_AHEAD: u64 = 64 << 10;
 
@@ -169,7 +175,7 @@ impl<R: Read> CsvSource<R> {
         };
         let next = reader.position().byte();
         let guard = reader.get_mut();
-        let header_line = guard.line_of(at) as usize;
+        let header_line = line_number(guard.line_of(at));
         let header_text = guard.raw_line(at).trim_start_matches('\u{feff}').to_string();
         guard.row_starts(next);
         let source = CsvSource {
@@ -410,7 +416,7 @@ impl<R: Read> CsvSource<R> {
             let next = self.reader.position().byte();
             let guard = self.reader.get_mut();
             // Counted for blank rows too, so that the bytes they take are let go.
-            let line = guard.line_of(start) as usize;
+            let line = line_number(guard.line_of(start));
             guard.row_starts(next);
             if self.record.iter().all(|f| trim(f).is_empty()) {
                 continue;
@@ -489,7 +495,7 @@ pub(crate) fn field_offset<'f>(raw: &str, fields: impl Iterator<Item = &'f str>,
         if j > 0 {
             cursor = raw.get(cursor..).and_then(|rest| rest.find(',')).map_or(raw.len(), |p| cursor + p + 1);
         }
-        let found = raw.get(cursor..).and_then(|rest| rest.find(f)).map(|p| cursor + p).unwrap_or(cursor);
+        let found = raw.get(cursor..).and_then(|rest| rest.find(f)).map_or(cursor, |p| cursor + p);
         if j == i {
             return found;
         }

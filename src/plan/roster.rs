@@ -30,6 +30,20 @@ const NOUN: Noun = Noun { the: "the roster", has: "has", owner: "the roster's", 
 /// with the index of the earlier split whose members are the parents.
 pub(super) type RosterSets = (Option<MemberSet>, Vec<(String, MemberSet)>, Option<usize>);
 
+/// An offset, line, count or index within a roster: the file is at most
+/// `ROSTER_LIMITS`' 128 MB, so each fits in 32 bits.
+fn offset_u32(n: impl TryInto<u32>) -> u32 {
+    n.try_into().ok().expect("a roster is at most 128 MB")
+}
+
+/// Each parent's members as they are read (no copy of a million rows to
+/// regroup them), with the weights as written for the group's checks.
+#[derive(Default)]
+struct Group {
+    members: Vec<Member>,
+    weights: Vec<Number>,
+}
+
 /// Reads `path` (relative to `base`). `earlier` lists the splits before this
 /// one (name and member names); the roster's parent column names one of them
 /// (the nearest if several are present), so salespeople can belong to a
@@ -54,22 +68,21 @@ pub(super) fn read(
     };
     let mut columns = Vec::new();
     for want in &expected {
-        match csv.find(want) {
-            Some(i) => columns.push(i),
-            None => {
-                let near = suggest(want, headers.iter().map(String::as_str));
-                let header = expected.join(",");
-                let help = match near {
-                    Some(n) => format!("rename column `{n}` to `{want}`; the roster's header is {header}"),
-                    None => format!("add a `{want}` column; the roster's header is {header}"),
-                };
-                let mut d = Diagnostic::new(Code::MissingColumn, format!("the roster has no `{want}` column"))
-                    .at(csv.header_at(0..csv.header_text().len()));
-                if let Some((parent, _)) = parents.filter(|(p, _)| p == want) {
-                    d = d.note(format!("each row names the member of split `{parent}` that the person belongs to"));
-                }
-                errors.push(d.help(help));
+        if let Some(i) = csv.find(want) {
+            columns.push(i);
+        } else {
+            let near = suggest(want, headers.iter().map(String::as_str));
+            let header = expected.join(",");
+            let help = match near {
+                Some(n) => format!("rename column `{n}` to `{want}`; the roster's header is {header}"),
+                None => format!("add a `{want}` column; the roster's header is {header}"),
+            };
+            let mut d = Diagnostic::new(Code::MissingColumn, format!("the roster has no `{want}` column"))
+                .at(csv.header_at(0..csv.header_text().len()));
+            if let Some((parent, _)) = parents.filter(|(p, _)| p == want) {
+                d = d.note(format!("each row names the member of split `{parent}` that the person belongs to"));
             }
+            errors.push(d.help(help));
         }
     }
     if !errors.is_empty() {
@@ -82,13 +95,6 @@ pub(super) fn read(
     let (max_col, min_col) = (optional("max"), optional("min"));
     let of_parent = parents.map_or_else(|| "the plan's target".to_string(), |(p, _)| format!("their {p}'s target"));
 
-    // Each parent's members as they are read (no copy of a million rows to
-    // regroup them), with the weights as written for the group's checks.
-    #[derive(Default)]
-    struct Group {
-        members: Vec<Member>,
-        weights: Vec<Number>,
-    }
     let mut groups: Vec<Group> = Vec::new();
     // Parents by first appearance; rows name theirs by index, so that a
     // million rows do not hold a million copies of ten names.
@@ -123,7 +129,7 @@ pub(super) fn read(
             } else {
                 start..start + value.len()
             };
-            let mut loc = Location::csv_line(&file, line as usize, raw, range.clone());
+            let mut loc = Location::csv_line(&file, super::csv_source::line_number(line), raw, range.clone());
             if range.is_empty() {
                 // An empty field: point at where it should be.
                 let before = raw.get(..range.start.min(raw.len())).unwrap_or(raw);
@@ -276,15 +282,14 @@ pub(super) fn read(
             continue;
         }
         let Some(weight) = weight else { continue };
-        let id = match parent_ids.get(&parent) {
-            Some(&id) => id,
-            None => {
-                let id = parent_names.len() as u32;
-                parent_ids.insert(parent.clone(), id);
-                parent_names.push(parent);
-                groups.push(Group::default());
-                id
-            }
+        let id = if let Some(&id) = parent_ids.get(&parent) {
+            id
+        } else {
+            let id = offset_u32(parent_names.len());
+            parent_ids.insert(parent.clone(), id);
+            parent_names.push(parent);
+            groups.push(Group::default());
+            id
         };
         let group = &mut groups[id as usize];
         // Where the name is: what `at(name_col)` says, without its copies of
@@ -298,11 +303,11 @@ pub(super) fn read(
         // The file is at most ROSTER_LIMITS' 128 MB: offsets fit in 32 bits.
         let origin = Origin::Row {
             text: Arc::clone(&stand_in),
-            start: lines.len() as u32,
-            len: text.len() as u32,
-            line: line as u32,
-            under: (from.min(end) as u32, end as u32),
-            column: column as u32,
+            start: offset_u32(lines.len()),
+            len: offset_u32(text.len()),
+            line: offset_u32(line),
+            under: (offset_u32(from.min(end)), offset_u32(end)),
+            column: offset_u32(column),
         };
         lines.push_str(text);
         group.members.push(Member {
@@ -326,7 +331,7 @@ pub(super) fn read(
     let mut by_name: Vec<(u32, u32)> = groups
         .iter()
         .enumerate()
-        .flat_map(|(g, group)| (0..group.members.len()).map(move |i| (g as u32, i as u32)))
+        .flat_map(|(g, group)| (0..group.members.len()).map(move |i| (offset_u32(g), offset_u32(i))))
         .collect();
     if csv.stopped() {
         // The file is not all there: only why.

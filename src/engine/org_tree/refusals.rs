@@ -24,15 +24,12 @@ pub(super) fn too_large(plan: &Plan, metric: usize, sum: Option<u128>) -> Diagno
         let factor = rate.checked_add(Decimal::ONE).and_then(|f| f.checked_mul(Decimal::ONE_HUNDRED));
         factor.map_or_else(|| format!("(1 + {rate})"), |f| format!("{}%", f.normalize()))
     };
-    let on = match &splits[..] {
-        [(split, rate, _)] => {
-            let written = rate.checked_mul(Decimal::ONE_HUNDRED).map_or(*rate, |p| p.normalize());
-            format!("over_assign = \"{written}%\" on split `{}`", split.by)
-        }
-        _ => {
-            let names: Vec<String> = splits.iter().map(|(s, r, _)| format!("`{}` ({})", s.by, percent(*r))).collect();
-            format!("over_assign on splits {}", names.join(", "))
-        }
+    let on = if let [(split, rate, _)] = &splits[..] {
+        let written = rate.checked_mul(Decimal::ONE_HUNDRED).map_or(*rate, |p| p.normalize());
+        format!("over_assign = \"{written}%\" on split `{}`", split.by)
+    } else {
+        let names: Vec<String> = splits.iter().map(|(s, r, _)| format!("`{}` ({})", s.by, percent(*r))).collect();
+        format!("over_assign on splits {}", names.join(", "))
     };
     let total = Exact::from_units(plan.units_of(m));
     let exact = splits.iter().fold(total.clone(), |e, (_, rate, _)| e.times(&raise(*rate)));

@@ -5,7 +5,7 @@
 
 use std::io::Read;
 
-use super::{too_large, Limits, Noun, MAX_ROW_BYTES, READ_AHEAD};
+use super::{line_number, too_large, Limits, Noun, MAX_ROW_BYTES, READ_AHEAD};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::Error;
 
@@ -31,9 +31,9 @@ pub(super) fn fatal<R>(guard: &mut Guard<R>, file: &str, noun: Noun, e: csv::Err
 
 /// Text that is not UTF-8, from the row at byte `at` on.
 pub(super) fn not_utf8<R>(file: &str, noun: Noun, guard: &mut Guard<R>, at: u64) -> Diagnostic {
-    let line = guard.line_of(at) as usize;
+    let line = line_number(guard.line_of(at));
     let bytes = guard.raw_bytes(at);
-    let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |s| s.len());
+    let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), str::len);
     let shown = String::from_utf8_lossy(&bytes).into_owned();
     // The first bad byte is shown as one U+FFFD (3 bytes) after the valid part.
     let underline = valid..(valid + 3).min(shown.len());
@@ -148,10 +148,14 @@ impl<R> Guard<R> {
     /// The 1-based line of the row whose csv position is byte `start`.
     /// Rows must be asked for in file order.
     pub(super) fn line_of(&mut self, start: u64) -> u64 {
-        let at = |offset: u64| (offset.saturating_sub(self.window_start) as usize).min(self.window.len());
+        let len = self.window.len();
+        let at = |offset: u64| usize::try_from(offset.saturating_sub(self.window_start)).map_or(len, |o| o.min(len));
         if start > self.cursor {
             let passed = &self.window[at(self.cursor)..at(start)];
-            self.passed += passed.iter().filter(|b| **b == b'\n').count() as u64;
+            // A plain count: no bytecount dependency, and LLVM vectorises it.
+            #[allow(clippy::naive_bytecount)]
+            let breaks = passed.iter().filter(|b| **b == b'\n').count();
+            self.passed += breaks as u64;
             self.cursor = start;
         }
         // Skip the run of line breaks the row starts with.
@@ -168,12 +172,13 @@ impl<R> Guard<R> {
     /// The bytes of the first line of the row at byte `start` (after the
     /// line breaks it starts with), without its line break.
     pub(super) fn raw_bytes(&self, start: u64) -> Vec<u8> {
-        let from = (start.saturating_sub(self.window_start) as usize).min(self.window.len());
+        let len = self.window.len();
+        let from = usize::try_from(start.saturating_sub(self.window_start)).map_or(len, |o| o.min(len));
         let rest = &self.window[from..];
         let rest = &rest[rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count()..];
         let line = rest.split(|b| *b == b'\n').next().unwrap_or(&[]);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        line[..line.len().min(MAX_ROW_BYTES as usize)].to_vec()
+        line[..line.len().min(usize::try_from(MAX_ROW_BYTES).unwrap_or(usize::MAX))].to_vec()
     }
 
     /// [`Guard::raw_bytes`] as text.
@@ -265,7 +270,7 @@ mod tests {
                 read += lines.read(&mut buf).unwrap() as u64;
             }
             // The csv reader starts a row at the break before it.
-            let at = start - u64::from(start > 0 && text[start as usize - 1] == b'\n');
+            let at = start - u64::from(start > 0 && text[usize::try_from(start).unwrap() - 1] == b'\n');
             assert_eq!(lines.line_of(at), line, "row at byte {start}");
             lines.row_starts(at);
         }
