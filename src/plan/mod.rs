@@ -19,6 +19,7 @@ mod plan_text;
 mod precision;
 mod reader;
 mod roster;
+mod row_tally;
 pub(crate) mod sales_csv;
 mod split;
 mod time_check;
@@ -31,6 +32,7 @@ pub use number::Number;
 pub(crate) use org_check::{check as check_org, dated_splits, nodes_per_split, MAX_LEAVES};
 pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision};
+pub use row_tally::RowTally;
 pub use split::{Bound, Member, MemberSet, MemberShare, Origin, Person, RosterText, Split, Vacancy, VACANT};
 pub use track_settings::{Carry, TrackSettings};
 
@@ -123,16 +125,34 @@ impl Metric {
 pub struct Funnel {
     /// Index of the money metric in [`Plan::metrics`].
     pub metric: usize,
-    /// `where`: (split index, member) pairs an org leaf must all have for
-    /// its money to need activities; empty: every leaf.
-    pub filter: Vec<(usize, String)>,
+    /// `where`: the members an org leaf must all have for its money to need
+    /// activities; empty: every leaf.
+    pub filter: Vec<MemberFilter>,
     /// The average deal, in the plan's currency (positive).
     pub deal_size: Decimal,
-    /// Stages in order, each with the rate (a fraction in (0, 1]) at which
-    /// it converts into the stage before it (the first into money by deals).
-    pub stages: Vec<(String, Decimal)>,
+    /// Stages in order (the first converts into money by deals).
+    pub stages: Vec<FunnelStage>,
     /// Where `[funnel]` is written, for messages.
     pub origin: Location,
+}
+
+/// One member a funnel's `where` asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberFilter {
+    /// The split, by index into [`Plan::splits`].
+    pub split: usize,
+    /// The member of that split.
+    pub member: String,
+}
+
+/// One stage of a funnel (`calls`, `visits`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunnelStage {
+    /// The stage's name: its output column.
+    pub name: String,
+    /// The rate at which it converts into the stage before it, a fraction
+    /// in (0, 1].
+    pub rate: Decimal,
 }
 
 impl Funnel {
@@ -156,7 +176,7 @@ impl Funnel {
         // amount / deal_size, as a fraction.
         let (mut num, mut den) = (a * d_den, a_den * d);
         let mut out = Vec::with_capacity(self.stages.len());
-        for (_, rate) in &self.stages {
+        for FunnelStage { rate, .. } in &self.stages {
             let (r, r_den) = parts(*rate);
             let need = ceil(num * r_den, den * r);
             out.push(u128::try_from(&need).ok().filter(|n| *n <= Precision::UNIT.max_units())?);
