@@ -78,7 +78,9 @@ impl Engine<'_> {
 
     /// Explains the cell named by `spec`: `region=华东,salesperson=张伟,period=2026-03`
     /// (splits by name; `period` is any period label, default the year), for
-    /// the column `metric` (default: the first metric).
+    /// the column `metric` (default: the first column as written, which is
+    /// what a reader of the output sees first; not necessarily
+    /// [`crate::plan::Plan::reference`]).
     pub fn explain(&self, spec: &str, metric: Option<&str>) -> Result<Explanation> {
         self.explain_cell(&[spec.to_string()], metric)
     }

@@ -257,14 +257,14 @@ impl Plan {
         reader::read(file, text, base)
     }
 
-    /// The first metric: the one tracking and explanations use by default.
-    pub fn metric(&self) -> &Metric {
-        &self.metrics[0]
-    }
-
-    /// The index of the reference metric: the first amount, else the first
-    /// shared metric. Fixed amounts, holds, caps and floors are in its units,
-    /// and every other shared metric follows its mix across the org.
+    /// The index of the reference metric — the one metric the plan is
+    /// organised around: the first amount, else the first shared metric
+    /// (a count). Fixed amounts, holds, caps and floors are in its units,
+    /// every other shared metric follows its mix across the org, and
+    /// `for_each_leaf` and `track` (with one amount) read it. There is no
+    /// other "main" metric: where a command defaults to something else it
+    /// says so (`explain` explains the first column as written; `track`
+    /// asks for `--metric` when the plan has several amounts).
     pub fn reference(&self) -> usize {
         let first = |want: fn(&Metric) -> bool| self.metrics.iter().position(want);
         first(|m| m.kind == MetricKind::Amount).or_else(|| first(Metric::is_shared)).unwrap_or(0)
@@ -281,11 +281,6 @@ impl Plan {
     /// A metric's annual total in its rounding units (zero for a level).
     pub fn units_of(&self, metric: &Metric) -> u128 {
         self.precision_of(metric).to_units(metric.total).expect("validated: the total is a multiple of its unit")
-    }
-
-    /// The first metric's total in rounding units.
-    pub fn total_units(&self) -> u128 {
-        self.units_of(self.metric())
     }
 
     /// The time weights a metric is spread by: the plan's, with the
