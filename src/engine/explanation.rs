@@ -5,6 +5,7 @@
 mod cell_spec;
 mod steps;
 
+use crate::plan::FunnelStage;
 pub use steps::{Basis, Explanation, Rounding, Step};
 
 use rust_decimal::Decimal;
@@ -77,7 +78,9 @@ impl Engine<'_> {
 
     /// Explains the cell named by `spec`: `region=华东,salesperson=张伟,period=2026-03`
     /// (splits by name; `period` is any period label, default the year), for
-    /// the column `metric` (default: the first metric).
+    /// the column `metric` (default: the first column as written, which is
+    /// what a reader of the output sees first; not necessarily
+    /// [`crate::plan::Plan::reference`]).
     pub fn explain(&self, spec: &str, metric: Option<&str>) -> Result<Explanation> {
         self.explain_cell(&[spec.to_string()], metric)
     }
@@ -159,7 +162,7 @@ impl Engine<'_> {
         let stage = plan
             .funnel
             .as_ref()
-            .and_then(|f| f.stages.iter().position(|(n, _)| *n == series.column.name).map(|i| (f, i)));
+            .and_then(|f| f.stages.iter().position(|s| s.name == series.column.name).map(|i| (f, i)));
         let is_node = members[depth..].iter().all(std::option::Option::is_none)
             && (depth == plan.splits.len() || level == Level::Year && stage.is_none());
         let explanation = |figure, steps, sum_of| Explanation {
@@ -357,16 +360,16 @@ impl Engine<'_> {
         let money_series = self.series.iter().find(|s| s.column.name == money.name).expect("the money has a column");
         let Source::Shared { amounts, .. } = &money_series.source else { unreachable!("money is shared") };
         let path = &self.paths[leaf];
-        let wanted = funnel.filter.iter().all(|(split, member)| path[*split] == member);
+        let wanted = funnel.filter.iter().all(|f| path[f.split] == f.member);
         let amount = if wanted { money_series.precision.to_amount(amounts[leaf].0) } else { Decimal::ZERO };
         let counts = funnel.counts(amount).unwrap_or_default();
         let mut words = Vec::new();
         if !wanted {
             let filter: Vec<String> =
-                funnel.filter.iter().map(|(s, m)| format!("{} = {m}", plan.splits[*s].by)).collect();
+                funnel.filter.iter().map(|f| format!("{} = {}", plan.splits[f.split].by, f.member)).collect();
             words.push(format!("the funnel covers only {}, so no activities here", filter.join(", ")));
         }
-        for (i, ((name, rate), n)) in funnel.stages.iter().zip(&counts).enumerate().take(stage + 1) {
+        for (i, (FunnelStage { name, rate }, n)) in funnel.stages.iter().zip(&counts).enumerate().take(stage + 1) {
             let pct = format!("{}%", (rate * Decimal::ONE_HUNDRED).normalize());
             words.push(if i == 0 {
                 format!(
@@ -377,7 +380,7 @@ impl Engine<'_> {
                     thousands(Decimal::from(*n))
                 )
             } else {
-                let before = &funnel.stages[i - 1].0;
+                let before = &funnel.stages[i - 1].name;
                 format!(
                     "{name} = ceil({} {before} / {pct}) = {}",
                     thousands(Decimal::from(counts[i - 1])),
@@ -388,7 +391,7 @@ impl Engine<'_> {
         let n = counts.get(stage).copied().unwrap_or(0);
         let step = Step {
             level: "funnel".to_string(),
-            member: funnel.stages[stage].0.clone(),
+            member: funnel.stages[stage].name.clone(),
             basis: Basis::Funnel(words),
             parent: amount,
             parent_exact: Exact::from_units(n),

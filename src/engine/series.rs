@@ -4,6 +4,7 @@
 //! where its figures come from: each org leaf's amount spread down a time
 //! table, or a level every member inherits.
 
+use crate::plan::FunnelStage;
 use rust_decimal::Decimal;
 
 use super::holds::{self, HeldCells};
@@ -129,7 +130,7 @@ pub(super) fn funnel_series<'p>(
     let precision = plan.precision_of(&plan.metrics[funnel.metric]);
     let mut counts: Vec<Vec<Amount>> = vec![Vec::with_capacity(tree.paths.len()); funnel.stages.len()];
     for (path, (units, _)) in tree.paths.iter().zip(&tree.amounts[funnel.metric]) {
-        let wanted = funnel.filter.iter().all(|(split, member)| path[*split] == member);
+        let wanted = funnel.filter.iter().all(|f| path[f.split] == f.member);
         let amount = if wanted { precision.to_amount(*units) } else { Decimal::ZERO };
         let needed = funnel.counts(amount).ok_or_else(|| {
             Error::invalid(
@@ -149,7 +150,7 @@ pub(super) fn funnel_series<'p>(
         }
     }
     // Each stage's cells add up to its total, which must be writable too.
-    for ((name, _), stage) in funnel.stages.iter().zip(&counts) {
+    for (FunnelStage { name, .. }, stage) in funnel.stages.iter().zip(&counts) {
         let sum = stage.iter().try_fold(0u128, |sum, (n, _)| sum.checked_add(*n));
         if sum.is_none_or(|s| s > Precision::UNIT.max_units()) {
             return Err(Error::invalid(
@@ -164,7 +165,7 @@ pub(super) fn funnel_series<'p>(
         .stages
         .iter()
         .zip(counts)
-        .map(|((name, _), amounts)| Series {
+        .map(|(FunnelStage { name, .. }, amounts)| Series {
             column: Column { name: name.clone(), kind: ColumnKind::Count },
             precision: Precision::UNIT,
             source: Source::Shared { amounts, tables: tables.to_vec(), base: metric_table, held: HeldCells::default() },

@@ -16,6 +16,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 use super::csv_source::{CsvSource, Noun, STREAM_LIMITS};
+use super::RowTally;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 
@@ -42,7 +43,7 @@ pub struct Baseline {
     /// Sum of rows inside the baseline year.
     pub total: Decimal,
     /// Rows dated outside the baseline year: count and sum (left out).
-    pub outside: (u64, Decimal),
+    pub outside: RowTally,
 }
 
 impl Baseline {
@@ -74,7 +75,7 @@ impl Baseline {
             members: vec![IndexMap::new(); depth],
             splits: splits[..depth].iter().map(std::string::ToString::to_string).collect(),
             total: Decimal::ZERO,
-            outside: (0, Decimal::ZERO),
+            outside: RowTally::default(),
         };
         // Dates of the usable rows, for the message when none is in the year.
         let mut span: Option<(NaiveDate, NaiveDate)> = None;
@@ -96,8 +97,8 @@ impl Baseline {
             span = Some(span.map_or((date, date), |(a, b)| (a.min(date), b.max(date))));
             let day = (date - first).num_days();
             let Some(sum) = usize::try_from(day).ok().and_then(|d| baseline.days.get_mut(d)) else {
-                baseline.outside.0 += 1;
-                add(&mut baseline.outside.1, amount, &mut overflow);
+                baseline.outside.rows += 1;
+                add(&mut baseline.outside.amount, amount, &mut overflow);
                 continue;
             };
             add(sum, amount, &mut overflow);
@@ -221,7 +222,7 @@ mod tests {
                 (path(&["West", "Cy"]), dec("5")),
             ]
         );
-        assert_eq!(b.outside, (0, Decimal::ZERO));
+        assert_eq!(b.outside, RowTally::default());
         assert_eq!(b.first, date(2025, 1, 1));
         assert!(b.file.ends_with("sales-2025.csv"), "{}", b.file);
     }
@@ -244,7 +245,7 @@ mod tests {
         let text = "date,region,rep,sales\n2024-12-31,East,Ann,100\n2025-06-30,East,Ann,7\n2026-01-01,West,Cy,20\n";
         let (_dir, baseline) = read(text);
         let b = baseline.unwrap();
-        assert_eq!(b.outside, (2, dec("120")));
+        assert_eq!(b.outside, RowTally { rows: 2, amount: dec("120") });
         assert_eq!(b.total, dec("7"));
         assert_eq!(b.members[0].len(), 1, "a member seen only outside the year is not a member");
     }

@@ -19,6 +19,7 @@ mod plan_text;
 mod precision;
 mod reader;
 mod roster;
+mod row_tally;
 pub(crate) mod sales_csv;
 mod split;
 mod time_check;
@@ -31,6 +32,7 @@ pub use number::Number;
 pub(crate) use org_check::{check as check_org, dated_splits, nodes_per_split, MAX_LEAVES};
 pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision};
+pub use row_tally::RowTally;
 pub use split::{Bound, Member, MemberSet, MemberShare, Origin, Person, RosterText, Split, Vacancy, VACANT};
 pub use track_settings::{Carry, TrackSettings};
 
@@ -123,16 +125,34 @@ impl Metric {
 pub struct Funnel {
     /// Index of the money metric in [`Plan::metrics`].
     pub metric: usize,
-    /// `where`: (split index, member) pairs an org leaf must all have for
-    /// its money to need activities; empty: every leaf.
-    pub filter: Vec<(usize, String)>,
+    /// `where`: the members an org leaf must all have for its money to need
+    /// activities; empty: every leaf.
+    pub filter: Vec<MemberFilter>,
     /// The average deal, in the plan's currency (positive).
     pub deal_size: Decimal,
-    /// Stages in order, each with the rate (a fraction in (0, 1]) at which
-    /// it converts into the stage before it (the first into money by deals).
-    pub stages: Vec<(String, Decimal)>,
+    /// Stages in order (the first converts into money by deals).
+    pub stages: Vec<FunnelStage>,
     /// Where `[funnel]` is written, for messages.
     pub origin: Location,
+}
+
+/// One member a funnel's `where` asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberFilter {
+    /// The split, by index into [`Plan::splits`].
+    pub split: usize,
+    /// The member of that split.
+    pub member: String,
+}
+
+/// One stage of a funnel (`calls`, `visits`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunnelStage {
+    /// The stage's name: its output column.
+    pub name: String,
+    /// The rate at which it converts into the stage before it, a fraction
+    /// in (0, 1].
+    pub rate: Decimal,
 }
 
 impl Funnel {
@@ -156,7 +176,7 @@ impl Funnel {
         // amount / deal_size, as a fraction.
         let (mut num, mut den) = (a * d_den, a_den * d);
         let mut out = Vec::with_capacity(self.stages.len());
-        for (_, rate) in &self.stages {
+        for FunnelStage { rate, .. } in &self.stages {
             let (r, r_den) = parts(*rate);
             let need = ceil(num * r_den, den * r);
             out.push(u128::try_from(&need).ok().filter(|n| *n <= Precision::UNIT.max_units())?);
@@ -237,14 +257,14 @@ impl Plan {
         reader::read(file, text, base)
     }
 
-    /// The first metric: the one tracking and explanations use by default.
-    pub fn metric(&self) -> &Metric {
-        &self.metrics[0]
-    }
-
-    /// The index of the reference metric: the first amount, else the first
-    /// shared metric. Fixed amounts, holds, caps and floors are in its units,
-    /// and every other shared metric follows its mix across the org.
+    /// The index of the reference metric — the one metric the plan is
+    /// organised around: the first amount, else the first shared metric
+    /// (a count). Fixed amounts, holds, caps and floors are in its units,
+    /// every other shared metric follows its mix across the org, and
+    /// `for_each_leaf` and `track` (with one amount) read it. There is no
+    /// other "main" metric: where a command defaults to something else it
+    /// says so (`explain` explains the first column as written; `track`
+    /// asks for `--metric` when the plan has several amounts).
     pub fn reference(&self) -> usize {
         let first = |want: fn(&Metric) -> bool| self.metrics.iter().position(want);
         first(|m| m.kind == MetricKind::Amount).or_else(|| first(Metric::is_shared)).unwrap_or(0)
@@ -265,11 +285,6 @@ impl Plan {
     /// If the plan was not validated: [`Plan::read`] checks that every total is a multiple of its unit.
     pub fn units_of(&self, metric: &Metric) -> u128 {
         self.precision_of(metric).to_units(metric.total).expect("validated: the total is a multiple of its unit")
-    }
-
-    /// The first metric's total in rounding units.
-    pub fn total_units(&self) -> u128 {
-        self.units_of(self.metric())
     }
 
     /// The time weights a metric is spread by: the plan's, with the

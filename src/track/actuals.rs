@@ -20,6 +20,7 @@ use crate::diagnostic::{suggest, Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, Noun, STREAM_LIMITS};
 use crate::plan::sales_csv::Amount;
+use crate::plan::RowTally;
 
 mod path_index;
 
@@ -51,14 +52,14 @@ pub struct Actuals {
     /// node `nodes.len() + i` is `unplanned[i]`.
     pub unplanned: Vec<Vec<String>>,
     /// Rows and amount that went to `(unplanned)` nodes.
-    pub unplanned_rows: (u64, Decimal),
+    pub unplanned_rows: RowTally,
     /// The first row that went to an `(unplanned)` node: where it is (the
     /// unknown member underlined) and what is unknown about it, for messages.
     pub first_unplanned: Option<(Location, String)>,
     /// Rows per day of the plan year (planned or not).
     pub day_rows: Vec<u64>,
     /// Rows and amount dated outside the plan year, left out.
-    pub outside_rows: (u64, Decimal),
+    pub outside_rows: RowTally,
     /// Every row's amount, in and outside the plan year.
     pub file_total: Decimal,
     /// Rows read.
@@ -223,7 +224,7 @@ impl Actuals {
             let day = match usize::try_from(day) {
                 Ok(day) if day < days => day,
                 _ => {
-                    actuals.outside_rows.0 += 1;
+                    actuals.outside_rows.rows += 1;
                     outside = outside.add(Total::of(amount));
                     continue;
                 }
@@ -268,7 +269,7 @@ impl Actuals {
                 }
             };
             if node >= nodes.len() {
-                actuals.unplanned_rows.0 += 1;
+                actuals.unplanned_rows.rows += 1;
                 unplanned_amount = unplanned_amount.add(Total::of(amount));
             }
             batch.push(Row { node, day, amount, line: csv.line() });
@@ -278,8 +279,8 @@ impl Actuals {
         }
         flush(&mut batch, &mut csv);
         actuals.file_total = file_total.decimal();
-        actuals.outside_rows.1 = outside.decimal();
-        actuals.unplanned_rows.1 = unplanned_amount.decimal();
+        actuals.outside_rows.amount = outside.decimal();
+        actuals.unplanned_rows.amount = unplanned_amount.decimal();
         let errors = csv.finish();
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
@@ -371,8 +372,8 @@ mod tests {
             a.unplanned,
             vec![vec!["East".to_string(), UNPLANNED.to_string()], vec![UNPLANNED.to_string(), UNPLANNED.to_string()]]
         );
-        assert_eq!(a.unplanned_rows, (2, Decimal::from(10)));
-        assert_eq!(a.outside_rows, (1, Decimal::from(100)));
+        assert_eq!(a.unplanned_rows, RowTally { rows: 2, amount: Decimal::from(10) });
+        assert_eq!(a.outside_rows, RowTally { rows: 1, amount: Decimal::from(100) });
         assert_eq!(a.file_total, Decimal::from(110));
     }
 

@@ -16,7 +16,7 @@ use crate::engine::Cell;
 use crate::engine::{view_name, AsOf, CellSink, Column, ColumnKind, Engine, Header, Request, TimeView, Value};
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, STREAM_LIMITS};
-use crate::plan::Precision;
+use crate::plan::{Precision, RowTally};
 
 mod replanning;
 
@@ -154,26 +154,26 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 .help(format!("add a `{missing}` column to track deeper")),
             );
         }
-        if actuals.outside_rows.0 > 0 {
+        if actuals.outside_rows.rows > 0 {
             warnings.push(
                 Diagnostic::new(
                     Code::ActualsOutsideYear,
                     format!(
                         "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
-                        rows(actuals.outside_rows.0),
-                        precision.show(actuals.outside_rows.1),
-                        verb(actuals.outside_rows.0, "is", "are"),
+                        rows(actuals.outside_rows.rows),
+                        precision.show(actuals.outside_rows.amount),
+                        verb(actuals.outside_rows.rows, "is", "are"),
                         calendar.start(),
                         calendar.end(),
-                        verb(actuals.outside_rows.0, "is", "are"),
+                        verb(actuals.outside_rows.rows, "is", "are"),
                     ),
                 )
                 .at(Location::file(file))
                 .help("track those rows with the plan of their year, or leave them out of the file"),
             );
         }
-        if actuals.unplanned_rows.0 > 0 {
-            let (n, amount) = actuals.unplanned_rows;
+        if actuals.unplanned_rows.rows > 0 {
+            let RowTally { rows: n, amount } = actuals.unplanned_rows;
             let amount = precision.show(amount);
             let what =
                 format!("{} ({amount} in all) {} members that are not in the plan", rows(n), verb(n, "names", "name"));

@@ -4,6 +4,7 @@
 //! [`Funnel`].
 
 use crate::diagnostic::Code;
+use crate::plan::{FunnelStage, MemberFilter};
 use std::ops::Range;
 
 use rust_decimal::Decimal;
@@ -93,7 +94,9 @@ impl Reader<'_> {
                         continue;
                     };
                     match splits.iter().position(|s| s.by == by) {
-                        Some(i) if splits[i].member_names().contains(&member) => filter.push((i, member.to_string())),
+                        Some(i) if splits[i].member_names().contains(&member) => {
+                            filter.push(MemberFilter { split: i, member: member.to_string() });
+                        }
                         Some(i) => {
                             let names = splits[i].member_names();
                             self.error(
@@ -143,7 +146,7 @@ impl Reader<'_> {
             }
             None
         };
-        let mut stages: Vec<(String, Decimal)> = Vec::new();
+        let mut stages: Vec<FunnelStage> = Vec::new();
         if let Some((_, v)) = get(t, "stages") {
             match v.get_ref() {
                 DeValue::Array(items) if items.is_empty() => {
@@ -200,7 +203,7 @@ impl Reader<'_> {
                                 let taken = RESERVED.contains(&name.as_str())
                                     || metrics.iter().any(|m| m.name == name)
                                     || splits.iter().any(|s| s.by == name)
-                                    || stages.iter().any(|(n, _)| *n == name)
+                                    || stages.iter().any(|s| s.name == name)
                                     || base;
                                 if taken {
                                     self.error(
@@ -211,7 +214,7 @@ impl Reader<'_> {
                                     );
                                     ok = false;
                                 } else {
-                                    stages.push((name, rate));
+                                    stages.push(FunnelStage { name, rate });
                                 }
                             }
                             (None, _) if get(st, "name").is_none() => {
