@@ -67,7 +67,7 @@ fn roster_name(stem: &str) -> String {
 
 /// `salesplit init`: writes a commented starter plan (and its roster) that
 /// runs as written, then says on stdout what was written and what to try.
-pub fn init(args: &InitArgs) -> Result<(), Error> {
+pub(super) fn init(args: &InitArgs) -> Result<(), Error> {
     let plan = args.file.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_PLAN));
     let starter = starter(args.template);
     check_folder(&plan)?;
@@ -303,7 +303,7 @@ fn toml_escape(text: &str) -> String {
 }
 
 /// `salesplit completions SHELL`: the shell's completion script on stdout.
-pub fn completions(args: &CompletionsArgs) -> Result<(), Error> {
+pub(super) fn completions(args: &CompletionsArgs) -> Result<(), Error> {
     let shell = match args.shell {
         Shell::Bash => clap_complete::Shell::Bash,
         Shell::Zsh => clap_complete::Shell::Zsh,
@@ -322,7 +322,7 @@ pub fn completions(args: &CompletionsArgs) -> Result<(), Error> {
 /// One page for the whole tool: after the usual sections, COMMANDS gives each
 /// subcommand's synopsis and options, since no `salesplit-decompose(1)` pages
 /// are installed for `clap_mangen`'s default list to point to.
-pub fn man() -> Result<(), Error> {
+pub(super) fn man() -> Result<(), Error> {
     let mut command = <crate::cli::Args as clap::CommandFactory>::command();
     // Built, so that each subcommand's synopsis reads `salesplit decompose`.
     command.build();

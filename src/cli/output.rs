@@ -11,9 +11,10 @@ mod live_temps;
 mod target;
 mod temp_name;
 
-pub use live_temps::{LiveTemp, LiveTemps};
-pub use target::{Kind, Target};
-pub use temp_name::TempName;
+pub(super) use live_temps::{LiveTemp, LiveTemps};
+pub(super) use target::Kind;
+pub use target::Target;
+pub(super) use temp_name::TempName;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};

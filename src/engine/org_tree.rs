@@ -47,12 +47,12 @@ impl<'p> Paths<'p> {
     }
 
     /// How many leaves.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.len
     }
 
     /// The paths, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[&'p str]> + Clone + '_ {
+    pub(super) fn iter(&self) -> impl ExactSizeIterator<Item = &[&'p str]> + Clone + '_ {
         (0..self.len).map(move |i| &self[i])
     }
 }
@@ -81,7 +81,7 @@ pub(super) struct OrgTree<'p> {
 
 impl<'p> OrgTree<'p> {
     /// Shares every shared metric down the splits.
-    pub fn build(plan: &'p Plan, people: &People<'p>) -> Result<OrgTree<'p>> {
+    pub(super) fn build(plan: &'p Plan, people: &People<'p>) -> Result<OrgTree<'p>> {
         let over_assigned = plan.splits.iter().any(|s| s.over_assign.is_some());
         let (paths, amounts) = Descent::run(plan, people, true)?;
         let base = if over_assigned { Some(Descent::run(plan, people, false)?.1) } else { None };

@@ -49,7 +49,7 @@ pub(super) struct People<'p> {
 impl<'p> People<'p> {
     /// `table` is the reference metric's time table on `calendar`. The plan
     /// reader refuses more than one split with dated people; the first is used.
-    pub fn new(plan: &'p Plan, calendar: &Calendar, table: &TimeTable) -> People<'p> {
+    pub(super) fn new(plan: &'p Plan, calendar: &Calendar, table: &TimeTable) -> People<'p> {
         let dated_split = crate::plan::dated_splits(plan).first().copied();
         let dates = calendar.level(Level::Day).iter().map(|p| p.start).collect();
         People { plan, dates, days: day_shares(calendar, table), dated: dated_split }
@@ -58,7 +58,7 @@ impl<'p> People<'p> {
     /// The shares of a split's members under one parent whose reference
     /// amount is `parent` (exact units), when the members are people with
     /// anything beyond a weight; `None` for a plain member set.
-    pub fn shares(
+    pub(super) fn shares(
         &self,
         depth: usize,
         set: &MemberSet,
@@ -202,7 +202,7 @@ impl<'p> People<'p> {
 
     /// A team's (one member set's) seated weight on each day: the sum of
     /// weight times factor of who is in seat, and the whole roster's weight.
-    pub fn team(&self, set: &MemberSet) -> Team {
+    pub(super) fn team(&self, set: &MemberSet) -> Team {
         let weights: Vec<Decimal> = set.members.iter().map(weight).collect();
         let seated = self
             .dates
@@ -217,7 +217,7 @@ impl<'p> People<'p> {
     /// `days`; `None` when it is in seat every day with the team unchanged
     /// (its time tree is then the metric's own). Only relative weights
     /// matter, so people of one team with the same dates and ramp share one.
-    pub fn profile(&self, set: &MemberSet, team: &Team, member: usize, days: &[Exact]) -> Option<Vec<Exact>> {
+    pub(super) fn profile(&self, set: &MemberSet, team: &Team, member: usize, days: &[Exact]) -> Option<Vec<Exact>> {
         let split = &self.plan.splits[self.dated?];
         let person = &set.members[member].person();
         let vacant = set.members[member].name == VACANT && split.vacancy == Vacancy::Show;

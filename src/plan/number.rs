@@ -100,7 +100,7 @@ impl Number {
 
 /// Why one group of sibling weights cannot be used together.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GroupProblem {
+pub(super) enum GroupProblem {
     /// Some weights are percentages and some are not (first of each shown).
     Mixed {
         /// The first percentage, as written (`30%`).
@@ -121,7 +121,7 @@ pub enum GroupProblem {
 
 impl GroupProblem {
     /// The problem as a sentence about `what`, a plural ("the weights of split `product`").
-    pub fn message(&self, what: &str) -> String {
+    pub(super) fn message(&self, what: &str) -> String {
         match self {
             GroupProblem::Mixed { percent, plain } => {
                 format!("{what} mix percentages ({percent}) and relative numbers ({plain})")
@@ -131,7 +131,7 @@ impl GroupProblem {
     }
 
     /// The arithmetic behind the problem, if any.
-    pub fn note(&self) -> Option<&str> {
+    pub(super) fn note(&self) -> Option<&str> {
         match self {
             // One percentage is its own sum: `30% = 30%` says nothing.
             GroupProblem::PercentSum { arithmetic, terms, .. } if *terms > 1 => Some(arithmetic),
@@ -140,7 +140,7 @@ impl GroupProblem {
     }
 
     /// What would fix it.
-    pub fn help(&self) -> &'static str {
+    pub(super) fn help(&self) -> &'static str {
         match self {
             GroupProblem::Mixed { .. } => "write every weight as a percentage, or every weight as a plain number",
             GroupProblem::PercentSum { .. } => {
@@ -152,7 +152,7 @@ impl GroupProblem {
 
 /// Checks that sibling weights are all plain, or all percentages adding up
 /// to exactly 100%.
-pub fn check_group(numbers: &[Number]) -> Result<(), GroupProblem> {
+pub(super) fn check_group(numbers: &[Number]) -> Result<(), GroupProblem> {
     let first_percent = numbers.iter().find(|n| matches!(n, Number::Percent(_)));
     let first_plain = numbers.iter().find(|n| matches!(n, Number::Plain(_)));
     match (first_percent, first_plain) {
@@ -359,7 +359,7 @@ impl std::fmt::Display for NumberProblem {
 }
 
 /// A TOML value's kind in words, for "expected X, found Y".
-pub fn describe(value: &DeValue<'_>) -> &'static str {
+pub(super) fn describe(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",

@@ -83,7 +83,7 @@ fn is_dated(split: &Split) -> bool {
 /// laptop can spare; past that a plan is a split written under every parent
 /// by mistake (eight splits of 20 members are 25.6 billion leaves) and
 /// would exhaust memory rather than run.
-pub const MAX_LEAVES: u128 = 10_000_000;
+pub(crate) const MAX_LEAVES: u128 = 10_000_000;
 
 /// How many nodes each depth of the org tree has (the last: its leaves),
 /// from the member counts alone, before anything is shared. Saturates

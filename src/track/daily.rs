@@ -49,17 +49,17 @@ pub(crate) struct Total {
 
 impl Total {
     /// `Decimal::ZERO`.
-    pub const ZERO: Total = Total { units: 0, scale: 0 };
+    pub(super) const ZERO: Total = Total { units: 0, scale: 0 };
 
     /// An amount as read.
-    pub fn of(amount: Amount) -> Total {
+    pub(super) fn of(amount: Amount) -> Total {
         Total { units: amount.mantissa, scale: amount.scale }
     }
 
     /// `self + other` as `Decimal` adds: a zero operand gives the other one
     /// unchanged, else the result has the larger scale.
     #[inline]
-    pub fn add(self, other: Total) -> Total {
+    pub(super) fn add(self, other: Total) -> Total {
         if self.units == 0 {
             return other;
         }
@@ -80,7 +80,7 @@ impl Total {
 
     /// The sum as a `Decimal`, rounded if it does not fit one (beyond 28
     /// digits), at worst to the largest `Decimal`.
-    pub fn decimal(self) -> Decimal {
+    pub(super) fn decimal(self) -> Decimal {
         let (mut units, mut scale) = (self.units, self.scale);
         loop {
             if let Ok(d) = Decimal::try_from_i128_with_scale(units, scale) {
@@ -118,12 +118,12 @@ enum TargetCells {
 }
 
 impl DailyTargets {
-    pub fn new(days: usize) -> DailyTargets {
+    pub(super) fn new(days: usize) -> DailyTargets {
         DailyTargets { days, cells: TargetCells::U32(Vec::new()) }
     }
 
     /// How many nodes there are.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         let cells = match &self.cells {
             TargetCells::U32(v) => v.len(),
             TargetCells::U64(v) => v.len(),
@@ -133,7 +133,7 @@ impl DailyTargets {
     }
 
     /// Adds a node with no targets yet; returns its index.
-    pub fn push(&mut self) -> usize {
+    pub(super) fn push(&mut self) -> usize {
         let n = self.len();
         let len = (n + 1) * self.days;
         match &mut self.cells {
@@ -145,7 +145,7 @@ impl DailyTargets {
     }
 
     /// Adds `series` (one figure per day) to node `n`'s targets.
-    pub fn add(&mut self, n: usize, series: &[u128]) {
+    pub(super) fn add(&mut self, n: usize, series: &[u128]) {
         let range = n * self.days..n * self.days + series.len().min(self.days);
         loop {
             let fits = match &mut self.cells {
@@ -170,7 +170,7 @@ impl DailyTargets {
     }
 
     /// Adds node `n`'s targets to `into` (one per day).
-    pub fn add_to(&self, n: usize, into: &mut [u128]) {
+    pub(super) fn add_to(&self, n: usize, into: &mut [u128]) {
         let range = n * self.days..(n + 1) * self.days;
         match &self.cells {
             TargetCells::U32(v) => into.iter_mut().zip(&v[range]).for_each(|(t, s)| *t += u128::from(*s)),
@@ -236,7 +236,7 @@ enum Cells {
 
 impl DailyActuals {
     /// Room for `nodes` nodes of `days` days; nodes take memory from their first amount.
-    pub fn new(days: usize, dp: u32, nodes: usize) -> DailyActuals {
+    pub(super) fn new(days: usize, dp: u32, nodes: usize) -> DailyActuals {
         DailyActuals {
             days,
             dp,
@@ -248,7 +248,7 @@ impl DailyActuals {
 
     /// Reads the days `cells` (node, day) will add to, all at once, so that
     /// the memory they are in is fetched at the same time.
-    pub fn touch(&self, cells: impl Iterator<Item = (usize, usize)>) {
+    pub(super) fn touch(&self, cells: impl Iterator<Item = (usize, usize)>) {
         let mut seen = 0i32;
         for (node, day) in cells {
             if let Some(cell) = self.flat.get(node * self.days + day) {
@@ -264,12 +264,12 @@ impl DailyActuals {
     }
 
     /// How many nodes there are.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.nodes.len()
     }
 
     /// Makes room for `nodes` nodes, if there are fewer.
-    pub fn grow(&mut self, nodes: usize) {
+    pub(super) fn grow(&mut self, nodes: usize) {
         if nodes > self.nodes.len() {
             self.nodes.resize_with(nodes, NodeDays::default);
         }
@@ -278,7 +278,7 @@ impl DailyActuals {
     /// Adds `amount` to node `node` on day `day` (a node past the last is
     /// added). `false` (nothing added) when the day's sum would not fit a `Decimal`.
     #[inline]
-    pub fn add(&mut self, node: usize, day: usize, amount: Amount) -> bool {
+    pub(super) fn add(&mut self, node: usize, day: usize, amount: Amount) -> bool {
         if node >= self.nodes.len() {
             self.nodes.resize_with(node + 1, NodeDays::default);
         }
@@ -301,7 +301,7 @@ impl DailyActuals {
 
     /// Node `node`'s day `day` as a [`Total`], with the scale of its
     /// `Decimal` sum (or an equivalent one: at least the plan's decimals).
-    pub fn day(&self, node: usize, day: usize) -> Total {
+    pub(super) fn day(&self, node: usize, day: usize) -> Total {
         if let Some(cells) = self.flat(node) {
             return Total { units: i128::from(cells[day]), scale: self.dp };
         }
@@ -317,7 +317,7 @@ impl DailyActuals {
 
     /// Folds node `node`'s days into `into` (one per day), as adding its
     /// `Decimal` days one by one would.
-    pub fn add_to(&self, node: usize, into: &mut [Total]) {
+    pub(super) fn add_to(&self, node: usize, into: &mut [Total]) {
         if let Some(cells) = self.flat(node) {
             let scale = self.dp;
             for (t, c) in into.iter_mut().zip(cells) {
@@ -349,7 +349,7 @@ impl DailyActuals {
 
     /// Node `node`'s days as integers in units of 10^-scale, and that scale;
     /// `None` for a node whose sums are `Decimal`s (see [`DailyActuals::decimals`]).
-    pub fn units(&self, node: usize, out: &mut Vec<i128>) -> Option<u32> {
+    pub(super) fn units(&self, node: usize, out: &mut Vec<i128>) -> Option<u32> {
         out.clear();
         if let Some(cells) = self.flat(node) {
             out.extend(cells.iter().map(|c| i128::from(*c)));
@@ -366,7 +366,7 @@ impl DailyActuals {
     }
 
     /// Node `node`'s days as `Decimal` sums.
-    pub fn decimals(&self, node: usize) -> Vec<Decimal> {
+    pub(super) fn decimals(&self, node: usize) -> Vec<Decimal> {
         (0..self.days).map(|d| self.day(node, d).decimal()).collect()
     }
 }

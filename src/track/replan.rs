@@ -50,7 +50,7 @@ pub fn replan(
 pub(crate) struct DayRanges(Vec<Vec<std::ops::Range<usize>>>);
 
 impl DayRanges {
-    pub fn new(calendar: &Calendar) -> DayRanges {
+    pub(super) fn new(calendar: &Calendar) -> DayRanges {
         let day = |d: chrono::NaiveDate| calendar.day_index(d);
         let levels = [Level::Year, Level::Quarter, Level::Month, Level::Week, Level::Day];
         DayRanges(

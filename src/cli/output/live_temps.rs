@@ -27,12 +27,12 @@ fn live() -> MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// The signal handling, installed once per process.
-pub struct LiveTemps;
+pub(crate) struct LiveTemps;
 
 impl LiveTemps {
     /// Starts the thread that removes the live temporary files on SIGINT,
     /// SIGTERM or SIGHUP and then ends the process. Later calls do nothing.
-    pub fn install() {
+    pub(crate) fn install() {
         static INSTALLED: OnceLock<()> = OnceLock::new();
         INSTALLED.get_or_init(|| {
             #[cfg(unix)]

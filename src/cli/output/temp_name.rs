@@ -27,7 +27,7 @@ const UNTOUCHED_UNNAMED: Duration = Duration::from_secs(60 * 60);
 
 /// What the name of one of our temporary files says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TempName {
+pub(crate) struct TempName {
     /// The process that made it; `None` for a name from before names
     /// carried one.
     pub pid: Option<u32>,
@@ -36,17 +36,17 @@ pub struct TempName {
 impl TempName {
     /// The prefix of this process's temporary files: `.salesplit-<pid>-`
     /// (the random part and [`TempName::suffix`] follow).
-    pub fn prefix() -> String {
+    pub(crate) fn prefix() -> String {
         format!("{PREFIX}{}-", std::process::id())
     }
 
     /// The suffix of every temporary file of ours.
-    pub fn suffix() -> &'static str {
+    pub(crate) fn suffix() -> &'static str {
         SUFFIX
     }
 
     /// Reads a file name; `None` when it is not one of ours.
-    pub fn parse(name: &str) -> Option<TempName> {
+    pub(crate) fn parse(name: &str) -> Option<TempName> {
         let middle = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
         match middle.split_once('-') {
             Some((pid, random)) if !pid.is_empty() && !random.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => {
@@ -65,7 +65,7 @@ impl TempName {
     /// files of other machines' runs, whose pids mean nothing here, while a
     /// live run writes its file continuously. A reused pid only keeps a stale
     /// file longer, never removes a live one.
-    pub fn stale(self, modified: SystemTime, now: SystemTime) -> bool {
+    pub(crate) fn stale(self, modified: SystemTime, now: SystemTime) -> bool {
         let untouched = now.duration_since(modified).unwrap_or(Duration::ZERO);
         match self.pid {
             Some(pid) => untouched >= UNTOUCHED && !alive(pid),
@@ -75,7 +75,7 @@ impl TempName {
 
     /// Removes the stale temporary files of ours in `folder`. Best effort:
     /// a file that cannot be removed stays, and the run goes on.
-    pub fn sweep(folder: &Path) {
+    pub(crate) fn sweep(folder: &Path) {
         let Ok(entries) = std::fs::read_dir(folder) else { return };
         let now = SystemTime::now();
         for entry in entries.flatten() {

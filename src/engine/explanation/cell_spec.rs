@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 
 /// One item of a `--cell` text: the name it is given, if any, and its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
+pub(super) struct Item {
     /// `region` in `region=华东`; `None` for a bare `华东`.
     pub key: Option<String>,
     /// The value, unquoted.
@@ -26,7 +26,7 @@ pub struct Item {
 }
 
 /// Reads one `--cell` text into its items (syntax only: names are not checked).
-pub fn items(text: &str) -> Result<Vec<Item>> {
+pub(super) fn items(text: &str) -> Result<Vec<Item>> {
     let mut out = Vec::new();
     for raw in split_outside_quotes(text)? {
         if raw.trim().is_empty() {
@@ -125,7 +125,7 @@ fn misquoted(part: &str, whole: &str) -> Error {
 
 /// What the cell names: per split, the member (if named), and the period label.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CellSpec {
+pub(super) struct CellSpec {
     /// One entry per split of the plan, in cascade order.
     pub members: Vec<Option<String>>,
     /// The period label, if one is named.
@@ -135,7 +135,11 @@ pub struct CellSpec {
 /// Resolves the `--cell` texts against the plan's `splits` (each its name
 /// and member names, in cascade order); `is_period` says whether a text is
 /// a period label of the plan.
-pub fn resolve(texts: &[String], splits: &[(&str, Vec<&str>)], is_period: impl Fn(&str) -> bool) -> Result<CellSpec> {
+pub(super) fn resolve(
+    texts: &[String],
+    splits: &[(&str, Vec<&str>)],
+    is_period: impl Fn(&str) -> bool,
+) -> Result<CellSpec> {
     let mut spec = CellSpec { members: vec![None; splits.len()], period: None };
     let names: Vec<&str> = splits.iter().map(|(n, _)| *n).chain(["period"]).collect();
     for text in texts {

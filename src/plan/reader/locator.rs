@@ -30,7 +30,7 @@ pub(super) struct Locator<'t> {
 
 impl<'t> Locator<'t> {
     /// The locator of `text`, a file named `file`.
-    pub fn new(file: &'t str, text: &'t str) -> Locator<'t> {
+    pub(super) fn new(file: &'t str, text: &'t str) -> Locator<'t> {
         let newlines = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
         Locator { file, text, newlines, last: Cell::new((usize::MAX, 0)) }
     }
@@ -38,7 +38,7 @@ impl<'t> Locator<'t> {
     /// The location of byte range `span` of the text: as
     /// [`Location::from_span`] gives it, but with a long line cut to a
     /// window around the span.
-    pub fn locate(&self, span: Range<usize>) -> Location {
+    pub(super) fn locate(&self, span: Range<usize>) -> Location {
         let text = self.text;
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let line = self.newlines.partition_point(|&n| n < start);
