@@ -7,6 +7,9 @@
 //! period with nothing to weigh are errors with the arithmetic, found while
 //! the plan is read. The engine then gives every group of siblings with a
 //! hold those exact values as its weights (see [`Breakback::apply`]).
+//!
+//! About 500 lines on purpose: one algorithm (finding the holds, checking
+//! them against their periods, and their exact weights) with its messages.
 
 use std::collections::HashMap;
 
