@@ -16,6 +16,7 @@ use crate::allocate::{Apportioner, Exact, TableRow};
 use crate::calendar::{Calendar, Level};
 use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::error::{Error, Result};
+use crate::plan::Units;
 use crate::plan::{thousands, MemberShare, Precision};
 
 /// A `--cell` text for the cascade cell `path` (one member per split) in
@@ -185,9 +186,12 @@ impl Engine<'_> {
             for &i in &found {
                 let units = self.leaf_units_at(column, i, level, index);
                 total += units;
-                sum_of.push((self.paths[i].iter().map(std::string::ToString::to_string).collect(), p.to_amount(units)));
+                sum_of.push((
+                    self.paths[i].iter().map(std::string::ToString::to_string).collect(),
+                    p.to_amount(Units(units)),
+                ));
             }
-            return Ok(explanation(p.to_amount(total), Vec::new(), sum_of));
+            return Ok(explanation(p.to_amount(Units(total)), Vec::new(), sum_of));
         }
         let leaf = found[0];
         let path = &self.paths[leaf];
@@ -199,15 +203,15 @@ impl Engine<'_> {
             None => (Vec::new(), 0, Exact::from_units(0)),
         };
         if stage.is_none() {
-            let total = plan.units_of(&plan.metrics[metric_index]);
+            let total = plan.units_of(&plan.metrics[metric_index]).0;
             steps = vec![Step {
                 level: "total".to_string(),
                 member: plan.metrics[metric_index].name.clone(),
                 basis: Basis::Total,
-                parent: p.to_amount(total),
+                parent: p.to_amount(Units(total)),
                 parent_exact: Exact::from_units(total),
                 exact: Exact::from_units(total),
-                figure: p.to_amount(total),
+                figure: p.to_amount(Units(total)),
                 rounding: Rounding::Exact,
                 parent_digits: amount_digits(&Exact::from_units(total), p),
                 exact_digits: amount_digits(&Exact::from_units(total), p),
@@ -342,7 +346,7 @@ impl Engine<'_> {
             units = got;
             exact = parts[k].exact.clone();
         }
-        Ok(explanation(p.to_amount(units), steps, Vec::new()))
+        Ok(explanation(p.to_amount(Units(units)), steps, Vec::new()))
     }
 
     /// The first step of a funnel stage's figure at org leaf `leaf`: the
@@ -361,7 +365,7 @@ impl Engine<'_> {
         let Source::Shared { amounts, .. } = &money_series.source else { unreachable!("money is shared") };
         let path = &self.paths[leaf];
         let wanted = funnel.filter.iter().all(|f| path[f.split] == f.member);
-        let amount = if wanted { money_series.precision.to_amount(amounts[leaf].0) } else { Decimal::ZERO };
+        let amount = if wanted { money_series.precision.to_amount(Units(amounts[leaf].0)) } else { Decimal::ZERO };
         let counts = funnel.counts(amount).unwrap_or_default();
         let mut words = Vec::new();
         if !wanted {
@@ -449,10 +453,10 @@ fn step(
         level: level.to_string(),
         member: member.to_string(),
         basis,
-        parent: p.to_amount(parent.0),
+        parent: p.to_amount(Units(parent.0)),
         parent_exact: parent.1.clone(),
         exact: exact.clone(),
-        figure: p.to_amount(units),
+        figure: p.to_amount(Units(units)),
         rounding,
         parent_digits: amount_digits(parent.1, p),
         exact_digits: amount_digits(exact, p),

@@ -9,6 +9,7 @@ pub(super) use super::joint_rounding::HeldCells;
 use crate::allocate::{Exact, Share};
 use crate::calendar::{Calendar, Level};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::plan::Units;
 use crate::plan::{Breakback, Plan};
 
 /// Rounds every group with a hold for all org leaves at once (see
@@ -45,8 +46,8 @@ pub(super) fn cells(
                 format!(
                     "the members' figures for {} add up to {}, not the hold {}",
                     hold.label,
-                    p.to_amount(miss.got),
-                    p.to_amount(miss.wanted)
+                    p.to_amount(Units(miss.got)),
+                    p.to_amount(Units(miss.wanted))
                 ),
             )
             .at(hold.origin.clone())

@@ -140,7 +140,7 @@ impl<'a, 'p> Descent<'a, 'p> {
         let top: Vec<Amount> = shared
             .iter()
             .map(|&i| {
-                let units = plan.units_of(&plan.metrics[i]);
+                let units = plan.units_of(&plan.metrics[i]).0;
                 (units, Exact::from_units(units))
             })
             .collect();
@@ -151,7 +151,7 @@ impl<'a, 'p> Descent<'a, 'p> {
             // plan reader checked: every figure, and their sum, must still be writable.
             for &i in &shared {
                 let metric = &plan.metrics[i];
-                let limit = plan.precision_of(metric).max_units();
+                let limit = plan.precision_of(metric).max_units().0;
                 let sum = d.amounts[i].iter().try_fold(0u128, |sum, (units, _)| sum.checked_add(*units));
                 if d.overflowed || sum.is_none_or(|sum| sum > limit) {
                     d.errors.push(too_large(plan, i, sum.filter(|_| !d.overflowed)));
@@ -315,7 +315,7 @@ pub(super) fn chain<'p>(
     let mut node: Vec<Amount> = shared
         .iter()
         .map(|&i| {
-            let units = plan.units_of(&plan.metrics[i]);
+            let units = plan.units_of(&plan.metrics[i]).0;
             (units, Exact::from_units(units))
         })
         .collect();
@@ -408,7 +408,7 @@ pub(super) fn set_shares(set: &MemberSet, precision: Precision) -> Vec<Share> {
         .map(|(m, w)| match m.share {
             MemberShare::Weight(_) => Share::Weight(w),
             MemberShare::Fixed(amount) => {
-                Share::Fixed(precision.to_units(amount).expect("validated multiple of the precision"))
+                Share::Fixed(precision.to_units(amount).expect("validated multiple of the precision").0)
             }
         })
         .collect()

@@ -19,6 +19,7 @@ use super::TimeTable;
 use crate::allocate::{capped, exact_weights, Bounds, CapError, Exact, Share};
 use crate::calendar::{Calendar, Level};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::plan::Units;
 use crate::plan::{thousands, Bound, MemberSet, MemberShare, Person, Plan, Precision, Split, Vacancy, VACANT};
 
 /// What a people split's members get under one parent.
@@ -108,7 +109,7 @@ impl<'p> People<'p> {
                         .all(|(d, share)| share.is_zero() || factor(m.person(), *d).is_zero())
                 };
                 if a.is_zero() && b.min > 0 && m.person().is_dated() && absent() {
-                    let floor = thousands(precision.to_amount(b.min));
+                    let floor = thousands(precision.to_amount(Units(b.min)));
                     return Some(Err(Diagnostic::new(Code::NobodyInSeat, format!(
                         "{} `{}` under `{team}` has a floor of {floor} but is in seat on no day of the plan year that carries a target",
                         split.by, m.name
@@ -285,7 +286,7 @@ fn exact(d: Decimal) -> Exact {
 /// A cap (rounded down) or floor (rounded up) in whole units.
 fn bound_units(bound: Bound, parent: &Exact, precision: Precision, cap: bool) -> u128 {
     let value = match bound {
-        Bound::Amount(a) => return precision.to_units(a).unwrap_or(u128::MAX),
+        Bound::Amount(a) => return precision.to_units(a).map_or(u128::MAX, |Units(u)| u),
         Bound::Share(f) => parent.times(&exact(f)),
     };
     let units = if cap { value.floor_units() } else { value.ceil_units() };
@@ -367,7 +368,7 @@ fn reasons(person: &Person, name: &str) -> Vec<String> {
 /// `plain` what their share alone would give; `binding` whether any cap or
 /// floor of the team binds (then everyone else moves by one common factor).
 fn adjustment(x: &Exact, plain: &Exact, bounds: &Bounds, binding: bool, precision: Precision) -> Option<String> {
-    let units = |u: u128| thousands(precision.to_amount(u));
+    let units = |u: u128| thousands(precision.to_amount(Units(u)));
     if bounds.max.is_some_and(|m| Exact::from_units(m) == *x) && x != plain {
         return Some(format!("capped at {}", units(bounds.max.unwrap_or(0))));
     }
@@ -393,10 +394,10 @@ fn cap_error(
     e: CapError,
     precision: Precision,
 ) -> Diagnostic {
-    let units = |u: u128| thousands(precision.to_amount(u));
+    let units = |u: u128| thousands(precision.to_amount(Units(u)));
     let parent_amount = |p: &Exact| {
         let (whole, rem) = p.floor_rem();
-        let shown = thousands(precision.to_amount(u128::try_from(&whole).unwrap_or(u128::MAX)));
+        let shown = thousands(precision.to_amount(Units(u128::try_from(&whole).unwrap_or(u128::MAX))));
         if rem.is_zero() {
             shown
         } else {

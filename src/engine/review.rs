@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::{Engine, Source};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::thousands;
+use crate::plan::Units;
 
 impl Engine<'_> {
     /// Warnings about a valid plan: a person whose target is more than twice
@@ -72,14 +73,14 @@ impl Engine<'_> {
                     return;
                 }
                 let parent = split.parent.and_then(|i| team.get(i)).copied().unwrap_or("");
-                let average = p.to_amount(total / n);
+                let average = p.to_amount(Units(total / n));
                 let under = if team.is_empty() { String::new() } else { format!(" in {}", team.join(" / ")) };
                 let mut d = Diagnostic::new(
                     Code::HighTarget,
                     format!(
                     "{} {person}{under} has a target of {}, more than twice the average of {} for the {n} people there",
                     split.by,
-                    thousands(p.to_amount(units)),
+                    thousands(p.to_amount(Units(units))),
                     thousands(average),
                 ),
                 )

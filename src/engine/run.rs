@@ -13,6 +13,7 @@ use super::time_walk::LevelScratch;
 use super::{Cell, CellSink, Engine, Request, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
+use crate::plan::Units;
 
 impl Engine<'_> {
     /// How many cells the breakdown prints (member combinations times
@@ -142,7 +143,7 @@ impl Engine<'_> {
             .zip(&totals)
             .map(|(s, units)| match &s.source {
                 Source::Level(target) => level_value(target, target.value),
-                Source::Shared { .. } => Value::Amount(s.precision.to_amount(*units)),
+                Source::Shared { .. } => Value::Amount(s.precision.to_amount(Units(*units))),
             })
             .collect();
         sink.finish(&totals)
@@ -198,7 +199,7 @@ impl Engine<'_> {
                 by_period[i]
             } else {
                 totals[c] += units[c];
-                Value::Amount(series.precision.to_amount(units[c]))
+                Value::Amount(series.precision.to_amount(Units(units[c])))
             };
         }
         sink.cell(&Cell { members, period, values })

@@ -15,6 +15,7 @@ use crate::allocate::Exact;
 use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
+use crate::plan::Units;
 use crate::plan::{Breakback, Funnel, LevelTarget, MetricKind, Plan, Precision};
 
 /// How one output column gets its figures.
@@ -131,7 +132,7 @@ pub(super) fn funnel_series<'p>(
     let mut counts: Vec<Vec<Amount>> = vec![Vec::with_capacity(tree.paths.len()); funnel.stages.len()];
     for (path, (units, _)) in tree.paths.iter().zip(&tree.amounts[funnel.metric]) {
         let wanted = funnel.filter.iter().all(|f| path[f.split] == f.member);
-        let amount = if wanted { precision.to_amount(*units) } else { Decimal::ZERO };
+        let amount = if wanted { precision.to_amount(Units(*units)) } else { Decimal::ZERO };
         let needed = funnel.counts(amount).ok_or_else(|| {
             Error::invalid(
                 Diagnostic::new(
@@ -152,7 +153,7 @@ pub(super) fn funnel_series<'p>(
     // Each stage's cells add up to its total, which must be writable too.
     for (FunnelStage { name, .. }, stage) in funnel.stages.iter().zip(&counts) {
         let sum = stage.iter().try_fold(0u128, |sum, (n, _)| sum.checked_add(*n));
-        if sum.is_none_or(|s| s > Precision::UNIT.max_units()) {
+        if sum.is_none_or(|s| s > Precision::UNIT.max_units().0) {
             return Err(Error::invalid(
                 Diagnostic::new(Code::TooLarge, format!("the funnel needs more {name} in all than can be counted"))
                     .at(funnel.origin.clone())

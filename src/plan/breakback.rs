@@ -7,6 +7,9 @@
 //! period with nothing to weigh are errors with the arithmetic, found while
 //! the plan is read. The engine then gives every group of siblings with a
 //! hold those exact values as its weights (see [`Breakback::apply`]).
+//!
+//! About 500 lines on purpose: one algorithm (finding the holds, checking
+//! them against their periods, and their exact weights) with its messages.
 
 use std::collections::HashMap;
 
@@ -17,6 +20,7 @@ use dashu_int::UBig;
 use crate::allocate::{integer_weights, AllocError, Apportioner, Exact, Part, Share};
 use crate::calendar::{well_formed, Calendar, Level, Spread};
 use crate::diagnostic::{suggest, Code, Diagnostic};
+use crate::plan::Units;
 use crate::plan::{thousands, Hold, Plan};
 
 /// Per level and period, the shares of its children (what the breakback rule rewrites).
@@ -57,7 +61,7 @@ impl<'a> Breakback<'a> {
         let mut held = HashMap::new();
         let mut errors = Vec::new();
         for hold in &plan.holds {
-            let units = plan.precision.to_units(hold.amount).expect("validated: a multiple of the precision");
+            let Units(units) = plan.precision.to_units(hold.amount).expect("validated: a multiple of the precision");
             match calendar.find(&hold.label) {
                 Some((Level::Year, _)) => errors.push(
                     Diagnostic::new(Code::HoldTwice, format!("[time.fixed] holds the whole year {}", hold.label))
@@ -114,7 +118,7 @@ impl<'a> Breakback<'a> {
         let mut parts: Vec<Part> = Vec::new();
         let mut errors = Vec::new();
         // Exact values of the current level's periods, on the plan's total.
-        let total = self.plan.units_of(&self.plan.metrics[self.plan.reference()]);
+        let total = self.plan.units_of(&self.plan.metrics[self.plan.reference()]).0;
         let mut values = vec![Exact::from_units(total)];
         // Down to the days at least, and to the slots when one is held.
         let deepest = self.held.keys().map(|(l, _)| *l).max().unwrap_or(Level::Day).max(Level::Day);
@@ -190,7 +194,7 @@ impl<'a> Breakback<'a> {
             return None;
         }
         let p = self.plan.precision;
-        let shown = |units: u128| thousands(p.to_amount(units));
+        let shown = |units: u128| thousands(p.to_amount(Units(units)));
         let parent = &self.calendar.period(level, index).label;
         let metric = &self.plan.metrics[self.plan.reference()].name;
         let whole = exact_thousands(value, p);
@@ -251,7 +255,7 @@ impl<'a> Breakback<'a> {
         let p = self.plan.precision;
         let amount = |e: &Exact| {
             let (whole, rem) = e.floor_rem();
-            let shown = thousands(p.to_amount(u128::try_from(&whole).unwrap_or(0)));
+            let shown = thousands(p.to_amount(Units(u128::try_from(&whole).unwrap_or(0))));
             if rem.is_zero() {
                 shown.clone()
             } else {
@@ -275,7 +279,7 @@ impl<'a> Breakback<'a> {
         match e {
             AllocError::FixedOverParent { fixed, .. } => Diagnostic::new(Code::HoldsDoNotFit, format!(
                 "the holds inside {parent} add up to {}, more than {}",
-                thousands(p.to_amount(fixed)),
+                thousands(p.to_amount(Units(fixed))),
                 if level == Level::Year {
                     format!("the target `{}`", self.plan.metrics[self.plan.reference()].name)
                 } else {
@@ -283,7 +287,7 @@ impl<'a> Breakback<'a> {
                 }
             ))
             .at(first.origin.clone())
-            .note(format!("{} = {}, but {parent_is}", terms.join(" + "), thousands(p.to_amount(fixed))))
+            .note(format!("{} = {}, but {parent_is}", terms.join(" + "), thousands(p.to_amount(Units(fixed)))))
             .help(if level == Level::Year {
                 format!(
                     "lower the holds to {} or less in all, or raise the target `{}`",
@@ -294,7 +298,7 @@ impl<'a> Breakback<'a> {
                 format!(
                     "lower the holds inside {parent} to {} or less in all, or give {parent} a larger share (or hold it too, at {} or more)",
                     amount(value),
-                    thousands(p.to_amount(fixed))
+                    thousands(p.to_amount(Units(fixed)))
                 )
             }),
             AllocError::NothingToWeigh { rest } => {
@@ -308,13 +312,13 @@ impl<'a> Breakback<'a> {
                     let each: Vec<String> = names.iter().zip(&reasons).map(|(n, r)| format!("{n} ({})", r.0)).collect();
                     (format!("{} {weigh} 0", list(&each, "and")), "give {names} a weight".to_string())
                 };
-                let held = holds.iter().filter_map(|h| p.to_units(h.amount)).fold(0u128, u128::saturating_add);
+                let held = holds.iter().filter_map(|h| p.to_units(h.amount)).fold(0u128, |sum, Units(u)| sum.saturating_add(u));
                 Diagnostic::new(Code::HoldsDoNotFit, format!("the holds inside {parent} leave {} for periods that all weigh 0", amount(&rest)))
                     .at(first.origin.clone())
                     .note(format!(
                         "{parent_is}; the holds take {} = {}, leaving {}",
                         terms.join(" + "),
-                        thousands(p.to_amount(held)),
+                        thousands(p.to_amount(Units(held))),
                         amount(&rest)
                     ))
                     .note(why)
@@ -510,7 +514,7 @@ fn list(items: &[impl AsRef<str>], and: &str) -> String {
 /// or `333,333.33…` when it is not whole).
 fn exact_thousands(value: &Exact, p: crate::plan::Precision) -> String {
     let (whole, rem) = value.floor_rem();
-    let shown = thousands(p.to_amount(u128::try_from(&whole).unwrap_or(u128::MAX).min(p.max_units())));
+    let shown = thousands(p.to_amount(Units(u128::try_from(&whole).unwrap_or(u128::MAX).min(p.max_units().0))));
     if rem.is_zero() {
         shown
     } else {

@@ -31,7 +31,7 @@ pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use number::Number;
 pub(crate) use org_check::{check as check_org, dated_splits, nodes_per_split, MAX_LEAVES};
 pub use plan_text::MAX_PLAN_BYTES;
-pub use precision::{thousands, Precision};
+pub use precision::{thousands, Precision, Units};
 pub use row_tally::RowTally;
 pub use split::{Bound, Member, MemberSet, MemberShare, Origin, Person, RosterText, Split, Vacancy, VACANT};
 pub use track_settings::{Carry, TrackSettings};
@@ -179,7 +179,7 @@ impl Funnel {
         for FunnelStage { rate, .. } in &self.stages {
             let (r, r_den) = parts(*rate);
             let need = ceil(num * r_den, den * r);
-            out.push(u128::try_from(&need).ok().filter(|n| *n <= Precision::UNIT.max_units())?);
+            out.push(u128::try_from(&need).ok().filter(|n| *n <= Precision::UNIT.max_units().0)?);
             (num, den) = (need, UBig::ONE);
         }
         Some(out)
@@ -283,7 +283,7 @@ impl Plan {
     /// # Panics
     ///
     /// If the plan was not validated: [`Plan::read`] checks that every total is a multiple of its unit.
-    pub fn units_of(&self, metric: &Metric) -> u128 {
+    pub fn units_of(&self, metric: &Metric) -> Units {
         self.precision_of(metric).to_units(metric.total).expect("validated: the total is a multiple of its unit")
     }
 

@@ -36,13 +36,13 @@ impl Precision {
     }
 
     /// The amount in whole units, if it is a non-negative multiple of the unit.
-    pub fn to_units(self, amount: Decimal) -> Option<u128> {
+    pub fn to_units(self, amount: Decimal) -> Option<Units> {
         if amount.is_sign_negative() && !amount.is_zero() {
             return None;
         }
         let units = amount.checked_div(self.unit)?;
         if units.fract().is_zero() {
-            u128::try_from(units.trunc()).ok()
+            u128::try_from(units.trunc()).ok().map(Units)
         } else {
             None
         }
@@ -53,12 +53,12 @@ impl Precision {
     /// stop at 2^96 - 1 (79228162514264337593543950335), so at `0.01` the
     /// largest amount is 792281625142643375935439503.35. Sums that may grow
     /// beyond the plan's totals (over-assignment) are checked against this.
-    pub fn max_units(self) -> u128 {
+    pub fn max_units(self) -> Units {
         const MAX_MANTISSA: u128 = (1 << 96) - 1;
-        match self.decimals() {
+        Units(match self.decimals() {
             0 => MAX_MANTISSA / self.unit.mantissa().unsigned_abs(),
             _ => MAX_MANTISSA,
-        }
+        })
     }
 
     /// The largest amount of this precision: [`Precision::max_units`] units.
@@ -73,7 +73,7 @@ impl Precision {
     /// # Panics
     ///
     /// If `units` is above [`Precision::max_units`].
-    pub fn to_amount(self, units: u128) -> Decimal {
+    pub fn to_amount(self, Units(units): Units) -> Decimal {
         let scale = self.decimals();
         // For units of 1 or more (`100`), multiply out; the mantissa is then the amount.
         let factor = if scale == 0 { self.unit.mantissa().unsigned_abs() } else { 1 };
@@ -110,6 +110,16 @@ pub fn thousands(amount: Decimal) -> String {
         None => format!("{sign}{grouped}"),
     }
 }
+
+/// An amount counted in rounding units of its [`Precision`]: at `0.01`,
+/// 1,234.56 is `Units(123456)`; at `100`, 5,000 is `Units(50)`. Amounts
+/// cross between the plan and the engine as `Units` ([`Precision::to_units`],
+/// [`Precision::to_amount`], [`Precision::max_units`],
+/// `Plan::units_of`); inside the allocator and the engine's hot loops the
+/// figures are bare `u128` of the same meaning (arrays of them, summed and
+/// shared), wrapped again where they leave.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Units(pub u128);
 
 impl std::fmt::Display for Precision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -153,22 +163,22 @@ mod tests {
     #[test]
     fn converts_amounts_and_units() {
         let cents = p("0.01").unwrap();
-        assert_eq!(cents.to_units(Decimal::from_str("833333.34").unwrap()), Some(83_333_334));
+        assert_eq!(cents.to_units(Decimal::from_str("833333.34").unwrap()), Some(Units(83_333_334)));
         assert_eq!(cents.to_units(Decimal::from_str("1.005").unwrap()), None);
-        assert_eq!(cents.to_amount(83_333_334).to_string(), "833333.34");
-        assert_eq!(cents.to_amount(1_000_000_000).to_string(), "10000000.00");
+        assert_eq!(cents.to_amount(Units(83_333_334)).to_string(), "833333.34");
+        assert_eq!(cents.to_amount(Units(1_000_000_000)).to_string(), "10000000.00");
         let hundreds = p("100").unwrap();
-        assert_eq!(hundreds.to_units(Decimal::from(12_300)), Some(123));
+        assert_eq!(hundreds.to_units(Decimal::from(12_300)), Some(Units(123)));
         assert_eq!(hundreds.to_units(Decimal::from(12_345)), None);
-        assert_eq!(hundreds.to_amount(123).to_string(), "12300");
+        assert_eq!(hundreds.to_amount(Units(123)).to_string(), "12300");
     }
 
     #[test]
     fn knows_the_largest_amount_it_can_write() {
         assert_eq!(p("0.01").unwrap().largest().to_string(), "792281625142643375935439503.35");
         assert_eq!(p("1").unwrap().largest().to_string(), "79228162514264337593543950335");
-        assert_eq!(p("1000").unwrap().max_units(), 79_228_162_514_264_337_593_543_950);
+        assert_eq!(p("1000").unwrap().max_units(), Units(79_228_162_514_264_337_593_543_950));
         assert_eq!(p("1000").unwrap().largest().to_string(), "79228162514264337593543950000");
-        assert_eq!(Precision::UNIT.max_units(), u128::from(u64::MAX) << 32 | u128::from(u32::MAX));
+        assert_eq!(Precision::UNIT.max_units(), Units(u128::from(u64::MAX) << 32 | u128::from(u32::MAX)));
     }
 }

@@ -4,6 +4,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::plan::Precision;
+use crate::plan::Units;
 
 /// Decimals an attainment is shown with (0.9123 = 91.23%).
 const RATIO_DECIMALS: u32 = 4;
@@ -87,7 +88,7 @@ impl Figures {
         precision: Precision,
         tolerance: Decimal,
     ) -> Figures {
-        let amount = |units: u128| precision.to_amount(units);
+        let amount = |units: u128| precision.to_amount(Units(units));
         let dp = precision.decimals();
         // Derived figures get exactly the plan's decimals.
         let round = |d: Decimal| {

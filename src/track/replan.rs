@@ -11,6 +11,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::daily::{pow10, Total};
 use crate::allocate::{Apportioner, Exact, Share};
 use crate::calendar::{Calendar, Level};
+use crate::plan::Units;
 use crate::plan::{Carry, Precision};
 
 /// Re-plans one node: `targets` (units) and `actuals` per day of the plan
@@ -240,7 +241,7 @@ impl Replanner<'_> {
                 .iter()
                 .map(|&k| self.fine.sum(ranges[k].start..ranges[k].end.min(self.done).max(ranges[k].start)))
                 .sum();
-            let planned = self.precision.to_amount(target_done);
+            let planned = self.precision.to_amount(Units(target_done));
             let counted = match self.carry {
                 Carry::Both => sold,
                 Carry::None => planned,

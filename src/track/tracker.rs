@@ -1,5 +1,9 @@
 //! Stage `track`: a plan's targets and its actual sales side by side, per
 //! tracked org node and day, and the reports made from them.
+//!
+//! One file of about 500 lines on purpose: reading the actuals, the daily
+//! targets and the reports share the tracker's state; re-planning
+//! (`tracker/replanning.rs`) and the unit tests have files of their own.
 
 use std::io::Read;
 

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::{exact_amount, raise, units_text};
 use crate::allocate::{AllocError, Exact};
 use crate::diagnostic::{Code, Diagnostic, Location};
+use crate::plan::Units;
 use crate::plan::{MemberSet, MemberShare, Plan, Split};
 
 /// Over-assignment makes metric `metric` add up to more than salesplit can
@@ -31,7 +32,7 @@ pub(super) fn too_large(plan: &Plan, metric: usize, sum: Option<u128>) -> Diagno
         let names: Vec<String> = splits.iter().map(|(s, r, _)| format!("`{}` ({})", s.by, percent(*r))).collect();
         format!("over_assign on splits {}", names.join(", "))
     };
-    let total = Exact::from_units(plan.units_of(m));
+    let total = Exact::from_units(plan.units_of(m).0);
     let exact = splits.iter().fold(total.clone(), |e, (_, rate, _)| e.times(&raise(*rate)));
     let total = exact_amount(&total, precision);
     let reached = match sum {
@@ -55,7 +56,7 @@ pub(super) fn too_large(plan: &Plan, metric: usize, sum: Option<u128>) -> Diagno
         "{total} × {} = {}, but {what} can be at most {}",
         factors.join(" × "),
         exact_amount(&exact, precision),
-        units_text(&UBig::from(precision.max_units()), precision)
+        units_text(&UBig::from(precision.max_units().0), precision)
     ))
     .help(format!("lower `over_assign` or the target `{}`, or use a coarser precision", m.name))
 }
@@ -92,12 +93,12 @@ pub(super) fn alloc_error(
         Some(name) => format!("`{name}`'s share"),
         None => format!("the target `{}`", plan.metrics[plan.reference()].name),
     };
-    let amount = |units: u128| p.to_amount(units).to_string();
+    let amount = |units: u128| p.to_amount(Units(units)).to_string();
     let fixed: Vec<u128> = set
         .members
         .iter()
         .filter_map(|m| match m.share {
-            MemberShare::Fixed(a) => p.to_units(a),
+            MemberShare::Fixed(a) => p.to_units(a).map(|Units(u)| u),
             MemberShare::Weight(_) => None,
         })
         .collect();

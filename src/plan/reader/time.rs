@@ -2,6 +2,9 @@
 //! seasonality, weekdays, weeks, workweek, holidays, special days, holds,
 //! retail calendars and shop-hour slots — read on its own into
 //! [`TimeSettings`]; and a metric's own `[target.<name>.time]`, read the same way.
+//!
+//! About 500 lines on purpose: `[time]` has the most keys of any section, and
+//! like every other section it is read in one file.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -12,6 +12,7 @@ use crate::calendar::Level;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{AsOf, Cell, CellSink, Column, ColumnKind, Request, Value};
 use crate::plan::Carry;
+use crate::plan::Units;
 use crate::track::replan::{replan, replan_scaled, DayRanges};
 
 /// Planned nodes re-planned together, as one piece of work for a thread.
@@ -95,7 +96,7 @@ impl Tracker<'_, '_> {
             for ((members, _), units) in chunk.iter().zip(out.chunks(periods.len().max(1))) {
                 for ((period, _), &units) in periods.iter().zip(units) {
                     total += units;
-                    let values = [Value::Amount(precision.to_amount(units))];
+                    let values = [Value::Amount(precision.to_amount(Units(units)))];
                     sink.cell(&Cell { members, period, values: &values })?;
                 }
             }
@@ -127,7 +128,7 @@ impl Tracker<'_, '_> {
                 emit(chunk, work(chunk))?;
             }
         }
-        sink.finish(&[Value::Amount(precision.to_amount(total))])?;
+        sink.finish(&[Value::Amount(precision.to_amount(Units(total)))])?;
         // Warnings in the order of the nodes, whatever the order of the groups.
         lost.sort_by_key(|(n, _)| *n);
         Ok(lost
@@ -135,7 +136,7 @@ impl Tracker<'_, '_> {
             .map(|(n, gone)| {
                 let who = if self.paths[n].is_empty() { "the company".to_string() } else { self.paths[n].join(" / ") };
                 let (whole, _) = gone.floor_rem();
-                let amount = precision.to_amount(u128::try_from(&whole).unwrap_or(0));
+                let amount = precision.to_amount(Units(u128::try_from(&whole).unwrap_or(0)));
                 Diagnostic::new(
                     Code::CannotCarry,
                     format!("{amount} of {who}'s target cannot be carried: no day after {as_of} has a target for it"),
