@@ -15,7 +15,8 @@
 //! `regressions` replays every input the fuzzer found in
 //! `tests/fuzz-regressions/<target>/` exactly as `cargo fuzz run <target>` did.
 
-#[allow(dead_code)]
+// The harness is the fuzz crate's root there, so its items are `pub`.
+#[allow(dead_code, unreachable_pub)]
 #[path = "../fuzz/src/lib.rs"]
 mod harness;
 

@@ -26,11 +26,11 @@ use salesplit::track::Tracker;
 
 /// Breakdowns with more cells than this are not run (a valid plan of a
 /// million salespeople by day is not a bug, only slow).
-pub(super) const MAX_CELLS: u64 = 100_000;
+pub const MAX_CELLS: u64 = 100_000;
 
 /// One fixed plan of a file target, with the file it names and a seed for it.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Case {
+pub struct Case {
     /// A short name, for messages and seed file names.
     pub name: &'static str,
     /// The plan text.
@@ -53,7 +53,7 @@ const HISTORY: &str = include_str!("../../examples/history.toml");
 const SALES_2025: &str = include_str!("../../examples/sales-2025.csv");
 
 /// Every example plan, by file name (the `plan` target's seeds).
-pub(super) const EXAMPLE_PLANS: [(&str, &str); 14] = [
+pub const EXAMPLE_PLANS: [(&str, &str); 14] = [
     ("areas.toml", include_str!("../../examples/areas.toml")),
     ("cn-workdays.toml", include_str!("../../examples/cn-workdays.toml")),
     ("company.toml", COMPANY),
@@ -89,7 +89,7 @@ const SMALL_BASELINE: &str = "date,region,product,sales\n2025-01-10,East,A,600\n
 2025-07-10,West,A,\"1,000.00\"\n2025-10-10,West,A,1000\n2024-12-31,East,A,99999\n";
 
 /// The `roster` target's plans: each names `reps.csv`.
-pub(super) const ROSTER_CASES: [Case; 3] = [
+pub const ROSTER_CASES: [Case; 3] = [
     Case {
         name: "company",
         plan: "[plan]\nname = \"r\"\ncurrency = \"CNY\"\nyear = 2026\nprecision = \"0.01\"\n\n[target]\n\
@@ -116,7 +116,7 @@ by = \"salesperson\"\nroster = \"reps.csv\"\nvacancy = \"show\"\nover_assign = \
 ];
 
 /// The `actuals` target's plans (examples; the seed is a valid actuals file).
-pub(super) const ACTUALS_CASES: [Case; 7] = [
+pub const ACTUALS_CASES: [Case; 7] = [
     Case { name: "company", plan: COMPANY, seed: COMPANY_SALES },
     Case {
         name: "regions",
@@ -151,7 +151,7 @@ pub(super) const ACTUALS_CASES: [Case; 7] = [
 ];
 
 /// The `baseline` target's plans: each names `b.csv` as its baseline.
-pub(super) const BASELINE_CASES: [Case; 4] = [
+pub const BASELINE_CASES: [Case; 4] = [
     Case { name: "history", plan: HISTORY, seed: SALES_2025 },
     Case {
         name: "year-growth",
@@ -176,7 +176,7 @@ quarters = [1, 1, 1, 1]\nlevel = \"quarter\"\n\n[[split]]\nby = \"region\"\nweig
 ];
 
 /// The `holidays` target's plans: each names `h.csv` as a holiday calendar.
-pub(super) const HOLIDAYS_CASES: [Case; 2] = [
+pub const HOLIDAYS_CASES: [Case; 2] = [
     Case {
         name: "with-cn",
         plan: "[plan]\nyear = 2026\nprecision = \"1\"\n\n[target]\nsales = 2_480_000\n\n[time]\n\
@@ -270,14 +270,14 @@ fn run_plan(plan: &Plan) -> salesplit::Result<()> {
 }
 
 /// The `plan` target: `data` as plan text.
-pub(super) fn plan(data: &[u8]) -> Result<(), String> {
+pub fn plan(data: &[u8]) -> Result<(), String> {
     // `Plan::read` refuses text that is not UTF-8 before parsing.
     let Ok(text) = std::str::from_utf8(data) else { return Ok(()) };
     plan_text("plan.toml", text)
 }
 
 /// Parses `text` as a plan named `name` in this thread's folder and runs it.
-pub(super) fn plan_text(name: &str, text: &str) -> Result<(), String> {
+pub fn plan_text(name: &str, text: &str) -> Result<(), String> {
     let base = folder();
     judge(Plan::parse(name, text, &base).and_then(|plan| run_plan(&plan)))
 }
@@ -302,7 +302,7 @@ fn plan_with_file(plan: &str, name: &'static str, file: &[u8]) -> Result<(), Str
 
 /// Makes this thread's folder and engines before the first input, so that
 /// the fuzzer's leak check does not take them for leaks of one input.
-pub(super) fn init() {
+pub fn init() {
     folder();
     ENGINES.with(|engines| std::hint::black_box(engines.len()));
 }
@@ -314,36 +314,36 @@ fn pick<'a>(cases: &[Case], data: &'a [u8]) -> Option<(usize, &'a [u8])> {
 }
 
 /// The `roster` target: a fixed plan naming `reps.csv`, and `reps.csv`.
-pub(super) fn roster(data: &[u8]) -> Result<(), String> {
+pub fn roster(data: &[u8]) -> Result<(), String> {
     let Some((case, file)) = pick(&ROSTER_CASES, data) else { return Ok(()) };
     roster_case(case, file)
 }
 
 /// [`ROSTER_CASES`]`[case]` with `file` as its roster.
-pub(super) fn roster_case(case: usize, file: &[u8]) -> Result<(), String> {
+pub fn roster_case(case: usize, file: &[u8]) -> Result<(), String> {
     plan_with_file(ROSTER_CASES[case].plan, "reps.csv", file)
 }
 
 /// The `baseline` target: a fixed plan naming `b.csv` as its baseline, and `b.csv`.
-pub(super) fn baseline(data: &[u8]) -> Result<(), String> {
+pub fn baseline(data: &[u8]) -> Result<(), String> {
     let Some((case, file)) = pick(&BASELINE_CASES, data) else { return Ok(()) };
     baseline_case(case, file)
 }
 
 /// [`BASELINE_CASES`]`[case]` with `file` as its baseline.
-pub(super) fn baseline_case(case: usize, file: &[u8]) -> Result<(), String> {
+pub fn baseline_case(case: usize, file: &[u8]) -> Result<(), String> {
     let plan = BASELINE_CASES[case].plan.replace("sales-2025.csv", "b.csv");
     plan_with_file(&plan, "b.csv", file)
 }
 
 /// The `holidays` target: a fixed plan naming `h.csv` as a holiday calendar, and `h.csv`.
-pub(super) fn holidays(data: &[u8]) -> Result<(), String> {
+pub fn holidays(data: &[u8]) -> Result<(), String> {
     let Some((case, file)) = pick(&HOLIDAYS_CASES, data) else { return Ok(()) };
     holidays_case(case, file)
 }
 
 /// [`HOLIDAYS_CASES`]`[case]` with `file` as its holiday calendar.
-pub(super) fn holidays_case(case: usize, file: &[u8]) -> Result<(), String> {
+pub fn holidays_case(case: usize, file: &[u8]) -> Result<(), String> {
     plan_with_file(HOLIDAYS_CASES[case].plan, "h.csv", file)
 }
 
@@ -362,7 +362,7 @@ thread_local! {
 
 /// The `actuals` target: the first byte picks the plan (`% 7`), `strict`
 /// (bit of `/ 7`) and the as-of date (`/ 14 % 5`); the rest is the actuals CSV.
-pub(super) fn actuals(data: &[u8]) -> Result<(), String> {
+pub fn actuals(data: &[u8]) -> Result<(), String> {
     let Some((&first, file)) = data.split_first() else { return Ok(()) };
     let n = ACTUALS_CASES.len();
     let (case, strict, as_of) =
@@ -371,7 +371,7 @@ pub(super) fn actuals(data: &[u8]) -> Result<(), String> {
 }
 
 /// [`ACTUALS_CASES`]`[case]` tracked against `file`, as of `AS_OF[as_of]`.
-pub(super) fn actuals_case(case: usize, strict: bool, as_of: usize, file: &[u8]) -> Result<(), String> {
+pub fn actuals_case(case: usize, strict: bool, as_of: usize, file: &[u8]) -> Result<(), String> {
     let (y, m, d) = AS_OF[as_of];
     let as_of = NaiveDate::from_ymd_opt(y, m, d).expect("a date");
     ENGINES.with(|engines| {
@@ -398,7 +398,7 @@ pub(super) fn actuals_case(case: usize, strict: bool, as_of: usize, file: &[u8])
 
 /// `text`'s first line and `rows` of its other lines, evenly spaced (so a
 /// year of sales keeps every month): small seeds mutate faster.
-pub(super) fn sample(text: &str, rows: usize) -> String {
+pub fn sample(text: &str, rows: usize) -> String {
     let mut lines = text.lines();
     let header = lines.next().unwrap_or("");
     let rest: Vec<&str> = lines.collect();
@@ -413,7 +413,7 @@ pub(super) fn sample(text: &str, rows: usize) -> String {
 }
 
 /// The seed inputs of `target` (in its input layout), with names.
-pub(super) fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
+pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     let with_byte = |i: usize, case: &Case| {
         let mut bytes = vec![i as u8];
         bytes.extend_from_slice(sample(case.seed, 60).as_bytes());
@@ -437,10 +437,10 @@ pub(super) fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A target's check: `Ok(())` for an acceptable outcome, else why not.
-pub(super) type Check = fn(&[u8]) -> Result<(), String>;
+pub type Check = fn(&[u8]) -> Result<(), String>;
 
 /// The check of `target` (`plan`, `roster`, `actuals`, `baseline`, `holidays`).
-pub(super) fn check(target: &str) -> Option<Check> {
+pub fn check(target: &str) -> Option<Check> {
     Some(match target {
         "plan" => plan,
         "roster" => roster,
@@ -452,4 +452,4 @@ pub(super) fn check(target: &str) -> Option<Check> {
 }
 
 /// Every target's name.
-pub(super) const TARGETS: [&str; 5] = ["plan", "roster", "actuals", "baseline", "holidays"];
+pub const TARGETS: [&str; 5] = ["plan", "roster", "actuals", "baseline", "holidays"];
