@@ -1,7 +1,7 @@
 //! Stage `engine`: what the engine hands to renderers — one header per run,
 //! then cells. Renderers only format these; every figure is final.
 
-use super::{Column, Value};
+use super::{Column, TotalRule, Value};
 use crate::calendar::Period;
 use crate::plan::Precision;
 
@@ -29,6 +29,22 @@ pub struct Header {
     pub time: String,
     /// A tracking run's as-of date and what it shows (`None` for `decompose`).
     pub as_of: Option<AsOf>,
+    /// How each column's total is made, one per [`Header::columns`] entry
+    /// (see [`Header::total_rule`]); empty when every column that adds up is
+    /// summed and every other one is its own figure.
+    pub totals: Vec<TotalRule>,
+}
+
+impl Header {
+    /// How column `column`'s total is made: as [`Header::totals`] says, else
+    /// summed when the column adds up and its own figure when not.
+    pub fn total_rule(&self, column: usize) -> TotalRule {
+        match self.totals.get(column) {
+            Some(rule) => *rule,
+            None if self.columns.get(column).is_some_and(|c| c.kind.adds_up()) => TotalRule::Sum,
+            None => TotalRule::Own,
+        }
+    }
 }
 
 /// What a tracking run shows, and up to which day the actuals count.

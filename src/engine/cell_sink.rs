@@ -10,7 +10,9 @@ pub trait CellSink {
     fn begin(&mut self, header: &Header) -> std::io::Result<()>;
     /// Called once per cell, in output order.
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()>;
-    /// Called once at the end with the totals of the run, one per column:
-    /// the sum of every cell's amounts, and for ratios the ratio of the sums.
+    /// Called once at the end with the totals of the run, one per column,
+    /// made as [`Header::total_rule`] says: the exact sum of every cell's
+    /// figures for a column that adds up, and for a ratio or a pace the
+    /// ratio of the total row's own figures.
     fn finish(&mut self, totals: &[Value]) -> std::io::Result<()>;
 }

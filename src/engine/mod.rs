@@ -30,7 +30,7 @@ pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use request::{view_name, Request, TimeView};
-pub use value::{Column, ColumnKind, Value};
+pub use value::{Column, ColumnKind, TotalRule, Value};
 pub use view::{CrossRow, Crosstab, Dim, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink};
 
 use org_tree::OrgTree;
@@ -204,6 +204,7 @@ impl<'p> Engine<'p> {
             splits: request.splits.iter().map(|&i| self.plan.splits[i].by.clone()).collect(),
             time: view_name(&self.calendar, request.time).to_string(),
             as_of: None,
+            totals: Vec::new(),
         }
     }
 

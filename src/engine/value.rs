@@ -49,6 +49,42 @@ pub enum ColumnKind {
     Text,
 }
 
+/// How a column's figure in a run's total row is made, for outputs that
+/// write it as a live formula (the xlsx Detail sheet's `Total` row): the
+/// figure itself always comes finished with the totals
+/// ([`CellSink::finish`](super::CellSink::finish)); this only says what it
+/// is made of, so that a formula can say the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TotalRule {
+    /// Additive: the exact sum of the rows' figures (rows without one count
+    /// for nothing).
+    Sum,
+    /// A ratio of the total row's own figures: column `numerator` over
+    /// column `denominator` (by index into [`Header::columns`](super::Header::columns)),
+    /// rounded half away from zero to `decimals`; none when the denominator is zero.
+    Ratio {
+        /// The column divided.
+        numerator: usize,
+        /// The column it is divided by.
+        denominator: usize,
+        /// Decimals the ratio is rounded to.
+        decimals: u32,
+    },
+    /// A pace: the total row's column `of` (none below zero) per day over
+    /// `days` days, rounded half away from zero to `decimals`; none when
+    /// `days` is zero.
+    PerDay {
+        /// The column spread over the days.
+        of: usize,
+        /// The days it is spread over.
+        days: u64,
+        /// Decimals the pace is rounded to.
+        decimals: u32,
+    },
+    /// A figure of its own (a level, a word): no formula.
+    Own,
+}
+
 /// A value column of an output: its name and kind.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {

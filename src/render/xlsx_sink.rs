@@ -46,14 +46,14 @@ use std::io::Write;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    cell_range, column_number_to_name, ColNum, ConditionalFormatFormula, DocProperties, ExcelDateTime, Format,
-    FormatBorder, Formula, RowNum, Workbook, Worksheet, XlsxError,
+    cell_range, column_number_to_name, row_col_to_cell, ColNum, ConditionalFormatFormula, DocProperties, ExcelDateTime,
+    Format, FormatBorder, Formula, RowNum, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
 #[cfg(doc)]
 use crate::engine::Summarised;
-use crate::engine::{Cell, ColumnKind, Header, Summary, SummarySink, Value};
+use crate::engine::{Cell, ColumnKind, Header, Summary, SummarySink, TotalRule, Value};
 use crate::plan::Precision;
 
 mod summary_sheet;
@@ -305,26 +305,43 @@ impl Book {
         }
         self.detail.write_string_with_format(total_row, 0, "Total", &self.styles.total)?;
         let decimals = self.header.precision.decimals();
-        for (i, column) in self.header.columns.clone().iter().enumerate() {
+        let header = self.header.clone();
+        for (i, column) in header.columns.iter().enumerate() {
             let col = col_num(first_value + i);
             let format = total_format(&self.values[i]);
             let value = totals.get(i).copied().unwrap_or(Value::Missing);
             widen(&mut self.widths, col as usize, number_width(&value, column.kind, decimals));
-            match value {
+            let cell = |i: usize| row_col_to_cell(total_row, col_num(first_value + i));
+            // Each formula caches the engine's figure, which is what it computes.
+            let formula = match (header.total_rule(i), value) {
                 // SUBTOTAL(109) sums the rows a filter shows; with no filter, every row.
-                Value::Amount(d) if column.kind.adds_up() && self.rows > 0 => {
-                    let range = cell_range(1, col, self.rows, col);
-                    let formula = Formula::new(format!("SUBTOTAL(109,{range})")).set_result(d.to_string());
+                (TotalRule::Sum, Value::Amount(d)) if self.rows > 0 => {
+                    Some((format!("SUBTOTAL(109,{})", cell_range(1, col, self.rows, col)), d))
+                }
+                // A ratio of the total row's own cells, rounded as the engine rounds it.
+                (TotalRule::Ratio { numerator, denominator, decimals }, Value::Ratio(d)) => Some((
+                    format!("IF({den}=0,\"\",ROUND({}/{den},{decimals}))", cell(numerator), den = cell(denominator)),
+                    d,
+                )),
+                // A pace: the total row's cell per day over the days the engine counted.
+                (TotalRule::PerDay { of, days, decimals }, Value::Amount(d)) if days > 0 => {
+                    Some((format!("ROUND(MAX({},0)/{days},{decimals})", cell(of)), d))
+                }
+                _ => None,
+            };
+            match (formula, value) {
+                (Some((formula, d)), _) => {
+                    let formula = Formula::new(formula).set_result(d.to_string());
                     self.detail.write_formula_with_format(total_row, col, formula, &format)?;
                 }
-                Value::Amount(d) | Value::Ratio(d) => {
+                (None, Value::Amount(d) | Value::Ratio(d)) => {
                     let number = self.number(d);
                     self.detail.write_number_with_format(total_row, col, number, &format)?;
                 }
-                Value::Text(t) => {
+                (None, Value::Text(t)) => {
                     self.detail.write_string_with_format(total_row, col, t, &format)?;
                 }
-                Value::Missing => {
+                (None, Value::Missing) => {
                     self.detail.write_blank(total_row, col, &format)?;
                 }
             }

@@ -7,7 +7,7 @@ use crate::plan::Precision;
 use crate::plan::Units;
 
 /// Decimals an attainment is shown with (0.9123 = 91.23%).
-const RATIO_DECIMALS: u32 = 4;
+pub(crate) const RATIO_DECIMALS: u32 = 4;
 
 /// Where a cell stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,31 +90,38 @@ impl Figures {
     ) -> Figures {
         let amount = |units: u128| precision.to_amount(Units(units));
         let dp = precision.decimals();
-        // Derived figures get exactly the plan's decimals.
-        let round = |d: Decimal| {
-            let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-            r.rescale(dp);
-            r
-        };
-        // Actuals keep every decimal they have, and at least the plan's.
-        let pad = |mut d: Decimal| {
-            if d.scale() < dp {
-                d.rescale(dp);
-            }
-            d
-        };
         let target = amount(target_units);
         let target_to_date = amount(due_units);
-        let actual_to_date = pad(actual_to_date);
-        let attainment = (due_units > 0).then(|| {
-            // At most four decimals, and no trailing zeros: 0.9, 1, 1.0541.
-            (actual_to_date / target_to_date)
-                .round_dp_with_strategy(RATIO_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
-                .normalize()
-        });
+        let actual_to_date = pad(actual_to_date, dp);
+        let projected = (due_units > 0).then(|| round(actual_to_date * target / target_to_date, dp));
         let remaining = target - actual_to_date;
-        let run_rate = (days_left > 0).then(|| round(remaining.max(Decimal::ZERO) / Decimal::from(days_left)));
-        let projected = (due_units > 0).then(|| round(actual_to_date * target / target_to_date));
+        let own =
+            Own { target, target_to_date, actual_to_date, gap: target_to_date - actual_to_date, remaining, projected };
+        own.figures(days_left, started, dp, tolerance)
+    }
+}
+
+/// The figures of a cell that are its own rather than ratios of others:
+/// for a row, worked out from its days; for a total row, the sums of the
+/// rows'.
+struct Own {
+    target: Decimal,
+    target_to_date: Decimal,
+    actual_to_date: Decimal,
+    gap: Decimal,
+    remaining: Decimal,
+    projected: Option<Decimal>,
+}
+
+impl Own {
+    /// The figures, the ratio and pace columns worked out from these:
+    /// `attainment = actual_to_date / target_to_date` and `run_rate =
+    /// remaining (none below zero) / days_left`, and the status from the
+    /// attainment.
+    fn figures(self, days_left: usize, started: bool, dp: u32, tolerance: Decimal) -> Figures {
+        let Own { target, target_to_date, actual_to_date, gap, remaining, projected } = self;
+        let attainment = (target_to_date > Decimal::ZERO).then(|| ratio(actual_to_date, target_to_date));
+        let run_rate = (days_left > 0).then(|| round(remaining.max(Decimal::ZERO) / Decimal::from(days_left), dp));
         let status = match attainment {
             _ if !started => Status::Upcoming,
             None => Status::NoTarget,
@@ -127,12 +134,73 @@ impl Figures {
             target_to_date,
             actual_to_date,
             attainment,
-            gap: pad(target_to_date - actual_to_date),
-            remaining: pad(remaining),
+            gap: pad(gap, dp),
+            remaining: pad(remaining, dp),
             run_rate,
             projected,
             status,
         }
+    }
+}
+
+/// A ratio as shown: at most [`RATIO_DECIMALS`] decimals, half away from
+/// zero, and no trailing zeros (0.9, 1, 1.0541).
+fn ratio(numerator: Decimal, denominator: Decimal) -> Decimal {
+    (numerator / denominator).round_dp_with_strategy(RATIO_DECIMALS, RoundingStrategy::MidpointAwayFromZero).normalize()
+}
+
+/// A derived amount with exactly the plan's `dp` decimals, half away from zero.
+fn round(d: Decimal, dp: u32) -> Decimal {
+    let mut r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(dp);
+    r
+}
+
+/// An amount that keeps every decimal it has, and at least the plan's `dp`.
+fn pad(mut d: Decimal, dp: u32) -> Decimal {
+    if d.scale() < dp {
+        d.rescale(dp);
+    }
+    d
+}
+
+/// A report's total row, made from its rows: every additive figure
+/// (`target`, `target_to_date`, `actual_to_date`, `gap`, `remaining`,
+/// `projected`) the exact sum of the rows' figures as shown (a row without a
+/// projection adds nothing; no row with one, no total projection); the
+/// ratio and pace (`attainment`, `run_rate`) and the status worked out from
+/// the total row's own figures, as a row's are from its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TotalRow {
+    target: Decimal,
+    target_to_date: Decimal,
+    actual_to_date: Decimal,
+    gap: Decimal,
+    remaining: Decimal,
+    projected: Option<Decimal>,
+}
+
+impl TotalRow {
+    /// Adds a row's figures.
+    pub(crate) fn add(&mut self, row: &Figures) {
+        self.target += row.target;
+        self.target_to_date += row.target_to_date;
+        self.actual_to_date += row.actual_to_date;
+        self.gap += row.gap;
+        self.remaining += row.remaining;
+        if let Some(p) = row.projected {
+            self.projected = Some(self.projected.unwrap_or_default() + p);
+        }
+    }
+
+    /// The total row's figures: `days_left` is how many days after the
+    /// as-of date the rows cover that have a target (the days its `run_rate`
+    /// spreads the remaining over), `started` whether any day they cover is
+    /// on or before the as-of date.
+    pub(crate) fn figures(self, days_left: usize, started: bool, precision: Precision, tolerance: Decimal) -> Figures {
+        let TotalRow { target, target_to_date, actual_to_date, gap, remaining, projected } = self;
+        let own = Own { target, target_to_date, actual_to_date, gap, remaining, projected };
+        own.figures(days_left, started, precision.decimals(), tolerance)
     }
 }
 

@@ -13,11 +13,14 @@ use rust_decimal::Decimal;
 
 use super::daily::{DailyActuals, DailyTargets, Total};
 // `UNPLANNED` for `replanning` (which names it `super::UNPLANNED`).
+use super::figures::TotalRow;
 use super::{Actuals, ActualsShape, Figures, TrackedMetric, UNPLANNED};
 use crate::calendar::{Level, Period};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::engine::Cell;
-use crate::engine::{view_name, AsOf, CellSink, Column, ColumnKind, Engine, Header, Request, TimeView, Value};
+use crate::engine::{
+    view_name, AsOf, CellSink, Column, ColumnKind, Engine, Header, Request, TimeView, TotalRule, Value,
+};
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, STREAM_LIMITS};
 use crate::plan::{Precision, RowTally};
@@ -342,10 +345,13 @@ impl<'e, 'p> Tracker<'e, 'p> {
             .collect()
     }
 
-    fn header(&self, request: &Request, columns: Vec<Column>, as_of: AsOf) -> Header {
+    /// The header of a report or re-plan with these value columns and how
+    /// their totals are made.
+    fn header(&self, request: &Request, (columns, totals): (Vec<Column>, Vec<TotalRule>), as_of: AsOf) -> Header {
         let mut header = self.engine.header(request);
         header.time = view_name(self.engine.calendar(), request.time).to_string();
         header.columns = columns;
+        header.totals = totals;
         header.precision = self.metric.precision;
         header.metrics = vec![self.metric.name.clone()];
         header.as_of = Some(as_of);
@@ -362,7 +368,9 @@ impl<'e, 'p> Tracker<'e, 'p> {
 
     /// The tracking report: for every cell of the breakdown, target, target
     /// and actual to date, attainment, gap, remaining, run rate, projection
-    /// and status as of `as_of`; then the totals.
+    /// and status as of `as_of`; then the total row ([`TotalRow`]): its
+    /// additive figures the exact sums of the rows', its attainment, run
+    /// rate and status worked out from those sums.
     pub fn report(
         &self,
         request: &Request,
@@ -370,34 +378,28 @@ impl<'e, 'p> Tracker<'e, 'p> {
         tolerance: Decimal,
         sink: &mut dyn CellSink,
     ) -> std::io::Result<ReportSummary> {
-        let columns = REPORT_COLUMNS
-            .iter()
-            .map(|name| Column {
-                name: name.to_string(),
-                kind: match *name {
-                    "attainment" => ColumnKind::Ratio,
-                    "status" => ColumnKind::Text,
-                    _ => ColumnKind::Amount,
-                },
-            })
-            .collect();
-        sink.begin(&self.header(request, columns, AsOf { date: as_of, replan: false }))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
         let periods = self.periods(request);
         let days = self.engine.calendar().level(Level::Day).len();
-        let mut all_t = vec![0u128; days];
-        let mut all_a = vec![Total::ZERO; days];
-        let mut sums = [Decimal::ZERO; 5];
+        // The days the rows cover: how many are done, and how many after
+        // as-of have a target (the company's, every planned node's summed).
+        let mut company = vec![0u128; days];
+        for n in 0..self.targets.len() {
+            self.targets.add_to(n, &mut company);
+        }
+        let kept = || periods.iter().flat_map(|(_, r)| r.clone());
+        let started = kept().any(|d| d < done);
+        let days_left = kept().filter(|&d| d >= done && company[d] > 0).count();
+        sink.begin(&self.header(request, report_columns(days_left, precision), AsOf { date: as_of, replan: false }))?;
+        let mut total = TotalRow::default();
         let mut lowest: Option<(Decimal, String)> = None;
         for (members, nodes) in self.groups(request) {
             let (t, a) = self.sum_nodes(&nodes, days);
             for (period, range) in &periods {
                 let done_here = done.clamp(range.start, range.end) - range.start;
                 let f = figures(&t[range.clone()], &a[range.clone()], done_here, precision, tolerance);
-                for (s, v) in sums.iter_mut().zip([f.target, f.target_to_date, f.actual_to_date, f.gap, f.remaining]) {
-                    *s += v;
-                }
+                total.add(&f);
                 if let Some(att) = f.attainment {
                     if lowest.as_ref().is_none_or(|(l, _)| att < *l) {
                         let name =
@@ -407,21 +409,8 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 }
                 sink.cell(&Cell { members: &members, period, values: &values(&f) })?;
             }
-            for (x, y) in all_t.iter_mut().zip(&t) {
-                *x += y;
-            }
-            for (x, y) in all_a.iter_mut().zip(&a) {
-                *x = x.add(*y);
-            }
         }
-        // Totals over the kept periods: the amounts are the sums of the
-        // printed cells; the ratios and pace are those of the whole.
-        let kept: Vec<usize> = periods.iter().flat_map(|(_, r)| r.clone()).collect();
-        let kept_t: Vec<u128> = kept.iter().map(|&d| all_t[d]).collect();
-        let kept_a: Vec<Decimal> = kept.iter().map(|&d| all_a[d].decimal()).collect();
-        let kept_done = kept.iter().filter(|&&d| d < done).count();
-        let mut total = Figures::of(&kept_t, &kept_a, kept_done, precision, tolerance);
-        [total.target, total.target_to_date, total.actual_to_date, total.gap, total.remaining] = sums;
+        let total = total.figures(days_left, started, precision, tolerance);
         sink.finish(&values(&total))?;
         Ok(ReportSummary { attainment: total.attainment, lowest })
     }
@@ -491,6 +480,33 @@ fn figures(targets: &[u128], actuals: &[Total], done: usize, precision: Precisio
         precision,
         tolerance,
     )
+}
+
+/// The report's columns ([`REPORT_COLUMNS`]) and how their totals are
+/// made: every amount summed but `run_rate`, a pace over the `days_left`
+/// days after as-of with a target; `attainment` the total's
+/// `actual_to_date / target_to_date`; `status` the total's own word.
+fn report_columns(days_left: usize, precision: Precision) -> (Vec<Column>, Vec<TotalRule>) {
+    let at = |name: &str| REPORT_COLUMNS.iter().position(|c| *c == name).expect("a report column");
+    REPORT_COLUMNS
+        .iter()
+        .map(|&name| match name {
+            "attainment" => (
+                Column { name: name.to_string(), kind: ColumnKind::Ratio },
+                TotalRule::Ratio {
+                    numerator: at("actual_to_date"),
+                    denominator: at("target_to_date"),
+                    decimals: super::figures::RATIO_DECIMALS,
+                },
+            ),
+            "status" => (Column { name: name.to_string(), kind: ColumnKind::Text }, TotalRule::Own),
+            "run_rate" => (
+                Column { name: name.to_string(), kind: ColumnKind::Amount },
+                TotalRule::PerDay { of: at("remaining"), days: days_left as u64, decimals: precision.decimals() },
+            ),
+            _ => (Column { name: name.to_string(), kind: ColumnKind::Amount }, TotalRule::Sum),
+        })
+        .unzip()
 }
 
 fn values(f: &Figures) -> [Value; 9] {

@@ -10,7 +10,7 @@ use super::Tracker;
 use crate::allocate::Exact;
 use crate::calendar::Level;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::engine::{AsOf, Cell, CellSink, Column, ColumnKind, Request, Value};
+use crate::engine::{AsOf, Cell, CellSink, Column, ColumnKind, Request, TotalRule, Value};
 use crate::plan::Carry;
 use crate::plan::Units;
 use crate::track::replan::{replan, replan_scaled, DayRanges};
@@ -31,7 +31,7 @@ impl Tracker<'_, '_> {
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
         let metric = Column { name: self.metric.name.clone(), kind: ColumnKind::Amount };
-        sink.begin(&self.header(request, vec![metric], AsOf { date: as_of, replan: true }))?;
+        sink.begin(&self.header(request, (vec![metric], vec![TotalRule::Sum]), AsOf { date: as_of, replan: true }))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
         let calendar = self.engine.calendar();
