@@ -69,6 +69,8 @@ mod tables;
 mod track;
 // `salesplit track` and `explain` say no, and tell the truth.
 mod track_says_no;
+// `track`'s Total rows: additive columns the sums of the rows, ratios the Total row's own, in every output.
+mod track_totals;
 // `salesplit validate`: a plan checked like `decompose` would, warnings for a second look.
 mod validate;
 // `--format xlsx`: the workbook read back (values, formulas, formats).

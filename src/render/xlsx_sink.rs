@@ -18,12 +18,17 @@
 //!   rows) is left out with a note saying so; the Detail sheet has every cell.
 //! - **Detail**: the CSV's columns and rows (split columns, `period`, `start`,
 //!   `end`, then one column per value), a frozen header row, an autofilter, and
-//!   a `Total` row whose adding-up columns are `=SUBTOTAL(109, ...)` formulas:
-//!   the sum of the rows a filter leaves visible (all of them, unfiltered);
-//!   other columns show the run's total as the engine gives it.
+//!   a `Total` row made as the header's [`TotalRule`]s say: adding-up
+//!   columns are `=SUBTOTAL(109, ...)` formulas, the sum of the rows a filter
+//!   leaves visible (all of them, unfiltered); a ratio or a pace (a tracking
+//!   report's `attainment` and `run_rate`) is a formula of the `Total` row's
+//!   own cells (`=IF(H722=0,"",ROUND(I722/H722,4))`,
+//!   `=ROUND(MAX(L722,0)/209,2)`), so it follows the filter too; other
+//!   columns show the run's total as the engine gives it.
 //!
-//! Every formula carries the engine's figure as its cached result, so a
-//! reader without a calculation engine sees the same numbers as the CSV.
+//! Every formula carries the engine's figure as its cached result — which
+//! is what the formula computes from the cells shown — so a reader without
+//! a calculation engine sees the same numbers as the CSV and JSON.
 //! Numbers are numbers: amounts in a thousands format with exactly the plan's
 //! decimals (`#,##0.00` for 0.01, `#,##0` for 1 or coarser), counts `#,##0`,
 //! ratios `0.00%`, levels as Excel's General; `start`/`end` are dates shown
