@@ -368,7 +368,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
 
     /// The tracking report: for every cell of the breakdown, target, target
     /// and actual to date, attainment, gap, remaining, run rate, projection
-    /// and status as of `as_of`; then the total row ([`TotalRow`]): its
+    /// and status as of `as_of`; then the total row: its
     /// additive figures the exact sums of the rows', its attainment, run
     /// rate and status worked out from those sums.
     pub fn report(
