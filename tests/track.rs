@@ -348,10 +348,11 @@ fn report_figures_and_totals_in_json() {
     assert_eq!(rows[4]["status"], "ahead");
     // The totals add up the printed amounts: targets 2 x (4,500 + 4,550
     // + 4,600 + 4,600) = 36,500; due 7,400; sold 7,230 (the file's total);
-    // gap 170; left 29,270. The ratios are the whole's: 7,230 / 7,400 =
-    // 0.977027... = 0.9770, within 5% (on track); 29,270 over the 291
-    // days after Mar 15 = 100.584... = 100.58; 7,230 x 36,500 / 7,400 =
-    // 35,661.486... = 35,661.49.
+    // gap 170; left 29,270; projected 4,050.00 + 4,743.24 = 8,793.24 (the
+    // quarters not started have no projection, so add nothing). The ratios
+    // are the Total row's own: 7,230 / 7,400 = 0.977027... = 0.9770, within
+    // 5% (on track); 29,270 over the 291 days after Mar 15 = 100.584... =
+    // 100.58.
     let total = &doc["total"];
     let expect = [
         ("target", "36500.00"),
@@ -361,7 +362,7 @@ fn report_figures_and_totals_in_json() {
         ("gap", "170.00"),
         ("remaining", "29270.00"),
         ("run_rate", "100.58"),
-        ("projected", "35661.49"),
+        ("projected", "8793.24"),
     ];
     for (name, value) in expect {
         assert_eq!(total[name].as_f64(), Some(value.parse::<f64>().unwrap()), "total {name}: {total}");
