@@ -17,6 +17,8 @@ mod common;
 
 // Real calendars end to end: Chinese holidays, retail years, ISO weeks, holds, slots, cron periods.
 mod calendar;
+// Contract v2: every (org node, period) figure of every example is exact.
+mod cross_cuts;
 // The one CSV reader says no clearly: rosters, holiday calendars, baselines, actuals.
 mod csv_says_no;
 // The worked examples and the CLI's behaviour on the shipped example plans.

@@ -6,6 +6,11 @@
 //! cells to columns); a max flow with lower bounds (Dinic's algorithm) finds
 //! an assignment whenever one exists.
 //!
+//! [`controlled_round_tree`] rounds rows that each carry a whole tree of
+//! cells (an org node's children, each with its time tree) against column
+//! bounds on the same tree (the node's own figures, fixed or free between
+//! floor and ceiling).
+//!
 //! [`controlled_round_nested`] does the same for a table whose columns come
 //! in groups (months within quarters): each row's group figures and cell
 //! figures are rounded together, in one flow, so that a row's cells add up to
@@ -217,6 +222,95 @@ pub fn controlled_round_nested(rows: &[NestedRow], columns: &[Option<u128>]) -> 
     Some(out)
 }
 
+/// One row of a tree table for [`controlled_round_tree`]: its total (the
+/// tree's root) and, per node, the floor of the node's exact value and
+/// whether it has a fractional part (entry 0, the root, is unused).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TreeRow {
+    /// The row's figure at the root, in units.
+    pub total: u128,
+    /// Per node: (floor in units, whether the exact value has a fraction).
+    pub cells: Vec<(u128, bool)>,
+}
+
+/// Rounds rows that share one tree of cells (a time tree: node 0 the year,
+/// `parent[j] < j` the parent of node `j`): every row's node figure becomes
+/// the floor or the ceiling of its exact value (as given by `rows`), a
+/// node's children add up to it, the root is the row's total, and the
+/// column sums — the rows' figures of each node added up — lie within
+/// `columns[j]` (inclusive bounds; equal bounds fix a column). Returns each
+/// row's figures per node, or `None` when no such rounding exists.
+///
+/// The flow: S -> (row, root) carrying exactly the row's total -> (row,
+/// node) down the tree, each edge between the node's floor and ceiling ->
+/// from each leaf node to the column's leaf -> up the column's tree, each
+/// edge within the column's bounds -> T, within the root column's bounds.
+/// Every bound is an integer, so a feasible circulation is integral (the
+/// rows' tree and the column tree are two laminar families: a network
+/// matrix). Units go first along the edges added first (nodes in order).
+///
+/// # Panics
+///
+/// When a row or `columns` does not have one entry per node.
+// r, s, t: rows, source and sink, as in the max-flow literature.
+#[allow(clippy::many_single_char_names)]
+pub fn controlled_round_tree(parent: &[usize], rows: &[TreeRow], columns: &[(u128, u128)]) -> Option<Vec<Vec<u128>>> {
+    let n = parent.len();
+    assert_eq!(columns.len(), n, "one column bound per node");
+    let k = rows.len();
+    let (s, t) = (0, 1);
+    let cell = |r: usize, j: usize| 2 + r * n + j;
+    let col = |j: usize| 2 + k * n + j;
+    let mut leaf = vec![true; n];
+    for &p in parent.iter().skip(1) {
+        leaf[p] = false;
+    }
+    let mut net = Bounded::new(2 + k * n + n);
+    // Per row and node: its floor and the edge carrying its fraction, if any.
+    let mut edges: Vec<Vec<Option<usize>>> = Vec::with_capacity(k);
+    for (r, row) in rows.iter().enumerate() {
+        assert_eq!(row.cells.len(), n, "row {r} has one cell per node");
+        let total = units(row.total)?;
+        net.bounded(s, cell(r, 0), total, total)?;
+        let mut ids = vec![None; n];
+        for j in 1..n {
+            let (floor, frac) = row.cells[j];
+            let lo = units(floor)?;
+            let hi = if frac { lo.checked_add(1)? } else { lo };
+            ids[j] = net.bounded_edge(cell(r, parent[j]), cell(r, j), lo, hi).ok()?;
+            if leaf[j] {
+                net.flow.edge(cell(r, j), col(j), i64::MAX / 4);
+            }
+        }
+        edges.push(ids);
+    }
+    for j in 1..n {
+        let (lo, hi) = columns[j];
+        net.bounded(col(j), col(parent[j]), units(lo)?, units(hi)?)?;
+    }
+    let (lo, hi) = columns[0];
+    net.bounded(col(0), t, units(lo)?, units(hi)?)?;
+    net.flow.edge(t, s, i64::MAX / 4);
+    if !net.feasible() {
+        return None;
+    }
+    Some(
+        rows.iter()
+            .zip(&edges)
+            .map(|(row, ids)| {
+                let mut out: Vec<u128> = row.cells.iter().map(|(f, _)| *f).collect();
+                out[0] = row.total;
+                for (j, id) in ids.iter().enumerate() {
+                    if let Some(e) = id {
+                        out[j] += u128::from(net.flow.used(*e) > 0);
+                    }
+                }
+                out
+            })
+            .collect(),
+    )
+}
+
 /// A unit count as a flow capacity, or `None` when it does not fit.
 fn units(n: u128) -> Option<i64> {
     i64::try_from(n).ok().filter(|&n| n < i64::MAX / 8)
@@ -247,6 +341,19 @@ impl Bounded {
         self.excess[u] = self.excess[u].checked_sub(lo)?;
         self.excess[v] = self.excess[v].checked_add(lo)?;
         Some(())
+    }
+
+    /// As [`Bounded::bounded`], returning the id of the edge that carries
+    /// the units above `lo` (`Ok(None)` when `lo == hi`); `Err` when `lo > hi`
+    /// or the units do not fit.
+    fn bounded_edge(&mut self, u: usize, v: usize, lo: i64, hi: i64) -> Result<Option<usize>, ()> {
+        if lo > hi {
+            return Err(());
+        }
+        let id = (hi > lo).then(|| self.flow.edge(u, v, hi - lo));
+        self.excess[u] = self.excess[u].checked_sub(lo).ok_or(())?;
+        self.excess[v] = self.excess[v].checked_add(lo).ok_or(())?;
+        Ok(id)
     }
 
     /// Whether every lower bound can be met (the caller closes the circulation).

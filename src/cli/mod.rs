@@ -331,7 +331,10 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     derivations(&plan);
     warn(engine.warnings());
     check_table(view, engine.cell_count(&request))?;
-    write(view, Layout::Pivot, |sink| engine.run(&request, sink))
+    write(view, Layout::Pivot, |sink| engine.run(&request, sink))?;
+    // Found while the cells were worked out: said after them, on stderr.
+    warn(&engine.run_warnings());
+    Ok(())
 }
 
 /// Refuses a track run too large for `--max-cells` (or a table, or a
@@ -415,6 +418,7 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
     let explanation = engine.explain_cell(&args.cell, args.metric.as_deref())?;
+    warn(&engine.run_warnings());
     let text = match args.format {
         ExplainFormat::Json => explanation_json(&explanation),
         ExplainFormat::Table => render_explanation(&explanation),
