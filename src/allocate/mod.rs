@@ -16,12 +16,14 @@ mod capped;
 mod controlled;
 mod exact;
 mod share;
+mod table_rounding;
 
 pub use apportioner::Apportioner;
 pub use capped::{capped, Bounds, CapError};
 pub use controlled::{controlled_round, controlled_round_nested, NestedRounding, NestedRow, TableRow};
 pub use exact::Exact;
 pub use share::{exact_weights, integer_weights, Share};
+pub use table_rounding::{round_table, RoundedTable};
 
 /// One child's result.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,10 @@
 //! column totals, each row's share of its parent with a small bar,
 //! thousands separators, the plan's currency (or `--unit`) in the title, and
 //! a layout that fits the terminal. Everything shown was computed by the
-//! engine; this only formats (scaling to a display unit included). Every
+//! engine, a pivot's figures in a display unit included (rounded there so
+//! that the table adds up as shown; a line under the table says so); this
+//! only formats. (A listing's figures in a unit are still scaled here, each
+//! on its own.) Every
 //! text — the title, names, labels — goes through
 //! [`terminal_text::shown`]: escape sequences and control characters in a
 //! member's name are shown escaped, never sent to the terminal, and a very
@@ -15,7 +18,7 @@ use rust_decimal::Decimal;
 
 use super::DisplayUnit;
 use crate::diagnostic::terminal_text::{self, shown as safe};
-use crate::engine::{ColumnKind, CrossRow, Crosstab, Listing, Pivots, Value};
+use crate::engine::{ColumnKind, CrossRow, Crosstab, InUnit, Listing, Pivots, Value};
 use crate::plan::thousands;
 
 /// Columns that still fit beside the members on a wide terminal.
@@ -59,7 +62,8 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     let column = h.columns.get(t.column);
     let metric = column.map_or("", |c| c.name.as_str());
     let money = column.is_some_and(|c| c.kind == ColumnKind::Amount);
-    let unit = style.unit.as_ref().filter(|_| money);
+    // The engine has put the figures in the unit (`t.shown`); they are shown as they are.
+    let unit = style.unit.as_ref().filter(|_| t.shown.is_some());
     let currency = match (unit, h.currency.is_empty() || !money) {
         (Some(u), true) => format!(" (in {})", u.name),
         (Some(u), false) => format!(" (in {} {})", u.name, h.currency),
@@ -72,7 +76,7 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     let title = format!("{} — {metric}{currency}, by {}{as_of}", h.plan, dims.join(" × "));
     let mut out = format!("{}\n", safe(&title));
     let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
-    let f = Figures { unit, color: style.color };
+    let f = Figures { unit: None, color: style.color };
     let mut table = None;
     if t.columns.len() <= MAX_ACROSS {
         table = Some(across(t, metric, &f)).filter(|x| fits(x));
@@ -80,10 +84,30 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     if table.is_none() && t.rows.len() <= MAX_ACROSS {
         table = Some(down(t, metric, &f)).filter(|x| fits(x));
     }
+    let listed = table.is_none();
     let table = table.unwrap_or_else(|| long(t, metric, &f));
     out.push_str(&table.to_string());
     out.push('\n');
+    if let (Some(u), Some(shown)) = (unit, &t.shown) {
+        out.push_str(&unit_note(&u.name, shown, if listed { shown.hidden_in_list } else { shown.hidden }));
+    }
     out
+}
+
+/// The line under a table shown in a unit whose figures were rounded: how
+/// they add up, and how many (`hidden`, of the figures this layout shows)
+/// non-zero figures show as zero. Empty when no figure needed rounding.
+fn unit_note(name: &str, shown: &InUnit, hidden: usize) -> String {
+    if shown.rounded == 0 {
+        return String::new();
+    }
+    let mut note = format!("note: figures in {name} are rounded up or down so that every row and column adds up as shown");
+    if hidden > 0 {
+        let zero = thousands(Decimal::new(0, shown.decimals));
+        let (figures, show) = if hidden == 1 { ("figure", "shows") } else { ("figures", "show") };
+        note.push_str(&format!("; {hidden} non-zero {figures} {show} as {zero} (a smaller --unit shows them)"));
+    }
+    format!("{}\n", safe(&note))
 }
 
 /// How figures are written in one table.
