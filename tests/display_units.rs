@@ -70,8 +70,14 @@ fn parse(table: &str, side: usize) -> Shown {
         }
     }
     let (column_totals, total) = totals.expect("a Total row");
-    let note = table.lines().find(|l| l.starts_with("note: ")).map(str::to_string);
+    let note = note_of(table);
     Shown { periods, rows, column_totals, total, note }
+}
+
+/// The note under a table, its lines (wrapped to the terminal) joined by spaces.
+fn note_of(table: &str) -> Option<String> {
+    let after = table.rsplit_once("┘\n")?.1;
+    (!after.is_empty()).then(|| after.lines().collect::<Vec<_>>().join(" "))
 }
 
 /// The exact figures of the same breakdown, from the CSV: per (side names,
@@ -145,7 +151,7 @@ fn check(files: &[(&str, &str)], args: &[&str], side: &[&str], unit: &str, facto
     assert_eq!(shown.rows.iter().map(|r| r.2).sum::<Decimal>(), shown.total, "{table}");
     see("Total", shown.total, col_exact.iter().sum());
     // The note says the figures are rounded, and how many non-zero figures show as 0.00.
-    let says = format!("note: figures in {unit} are rounded up or down so that every row and column adds up as shown");
+    let says = format!("note: figures in {unit}, rounded so that every row and column adds up as shown");
     match (&shown.note, rounded) {
         (None, false) => {}
         (Some(note), true) if zeros == 0 => assert_eq!(*note, says),
@@ -189,10 +195,7 @@ fn a_small_plan_adds_up_in_every_unit() {
     let table = check(&files, &args, &["region"], "亿", 100_000_000);
     // Every figure of the table shows 0.00 in 亿, and the note says so: 16 cells, 4 row totals,
     // 4 column totals and the grand total.
-    assert!(
-        table.ends_with("; 25 non-zero figures show as 0.00 (a smaller --unit shows them)\n"),
-        "{table}"
-    );
+    assert!(table.ends_with("; 25 non-zero figures show as 0.00 (a smaller --unit shows them)\n"), "{table}");
     check(&files, &["decompose", "plan.toml", "--by", "region,month"], &["region"], "千", 1_000);
 }
 
@@ -208,4 +211,52 @@ fn csv_and_json_keep_exact_figures() {
     let (code, out, _) = run_in(&[("plan.toml", SMALL)], &["decompose", "plan.toml", "--by", "region"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("123,456.78") && !out.contains("note:"), "{out}");
+}
+
+#[test]
+fn turned_and_long_tables_add_up_as_shown_too() {
+    let args = ["decompose", "examples/company.toml", "--by", "region,month", "--unit", "亿"];
+    let out = salesplit().args(["decompose", "examples/company.toml", "--by", "region,month", "-f", "csv"]).output();
+    let exact = exact(&String::from_utf8(out.unwrap().stdout).unwrap(), &["region"]);
+    let yi = Decimal::from(100_000_000);
+    // 120 columns: months down the side, regions across.
+    let out = salesplit().env("COLUMNS", "120").args(args).output().unwrap();
+    let turned = String::from_utf8(out.stdout).unwrap();
+    let shown = parse(&turned, 1);
+    assert_eq!(shown.periods, ["东北", "华北", "华东", "华南", "华中"], "{turned}");
+    for (month, figures, total) in &shown.rows {
+        assert_eq!(figures.iter().flatten().sum::<Decimal>(), *total, "{month:?}\n{turned}");
+        for (region, figure) in shown.periods.iter().zip(figures) {
+            let e = exact[&(vec![region.clone()], month[0].clone())];
+            assert!(floor_or_ceiling(figure.unwrap(), e, yi), "{region} {month:?}\n{turned}");
+        }
+    }
+    for (j, total) in shown.column_totals.iter().enumerate() {
+        assert_eq!(shown.rows.iter().filter_map(|r| r.1[j]).sum::<Decimal>(), *total, "{turned}");
+    }
+    assert_eq!(shown.total, dec("0.10"));
+    let note = note_of(&turned).unwrap();
+    assert!(note.ends_with("; 52 non-zero figures show as 0.00 (a smaller --unit shows them)"), "{turned}");
+    assert!(turned.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 120), "the note wraps:\n{turned}");
+    // 40 columns: one line per cell; the cells add up to the grand total as shown.
+    let out = salesplit().env("COLUMNS", "40").args(args).output().unwrap();
+    let long = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Vec<String>> = long
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .skip(1)
+        .map(|l| l.split(['│', '┆']).map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+        .collect();
+    let (total, cells) = lines.split_last().unwrap();
+    assert_eq!(cells.len(), 60, "{long}");
+    let mut zeros = 0;
+    for cell in cells {
+        let e = exact[&(vec![cell[0].clone()], cell[1].clone())];
+        assert!(floor_or_ceiling(dec(&cell[2]), e, yi), "{cell:?}\n{long}");
+        zeros += usize::from(dec(&cell[2]).is_zero());
+    }
+    assert_eq!(cells.iter().map(|c| dec(&c[2])).sum::<Decimal>(), dec(&total[1]), "{long}");
+    // The note counts the figures this table shows: its cells (the grand total is not zero).
+    let note = note_of(&long).unwrap();
+    assert!(note.ends_with(&format!("; {zeros} non-zero figures show as 0.00 (a smaller --unit shows them)")), "{long}");
 }

@@ -89,25 +89,28 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     out.push_str(&table.to_string());
     out.push('\n');
     if let (Some(u), Some(shown)) = (unit, &t.shown) {
-        out.push_str(&unit_note(&u.name, shown, if listed { shown.hidden_in_list } else { shown.hidden }));
+        let note = unit_note(&u.name, shown, if listed { shown.hidden_in_list } else { shown.hidden });
+        if !note.is_empty() {
+            out.push_str(&wrapped(&note, style.width));
+        }
     }
     out
 }
 
-/// The line under a table shown in a unit whose figures were rounded: how
+/// The note under a table shown in a unit whose figures were rounded: how
 /// they add up, and how many (`hidden`, of the figures this layout shows)
 /// non-zero figures show as zero. Empty when no figure needed rounding.
 fn unit_note(name: &str, shown: &InUnit, hidden: usize) -> String {
     if shown.rounded == 0 {
         return String::new();
     }
-    let mut note = format!("note: figures in {name} are rounded up or down so that every row and column adds up as shown");
+    let mut note = format!("note: figures in {name}, rounded so that every row and column adds up as shown");
     if hidden > 0 {
         let zero = thousands(Decimal::new(0, shown.decimals));
         let (figures, show) = if hidden == 1 { ("figure", "shows") } else { ("figures", "show") };
         note.push_str(&format!("; {hidden} non-zero {figures} {show} as {zero} (a smaller --unit shows them)"));
     }
-    format!("{}\n", safe(&note))
+    safe(&note).into_owned()
 }
 
 /// How figures are written in one table.
@@ -152,9 +155,54 @@ fn text(content: impl AsRef<str>) -> Cell {
     Cell::new(terminal_text::shown(content.as_ref()))
 }
 
-/// The longest line's width on screen (CJK characters count two).
+/// The longest line's width on screen (CJK characters count two; the
+/// escape sequences of colour and bold take no room).
 fn display_width(text: &str) -> usize {
-    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
+    text.lines().map(|line| unicode_width::UnicodeWidthStr::width(without_escapes(line).as_str())).max().unwrap_or(0)
+}
+
+/// A line without its ANSI escape sequences (`ESC [ ... letter`): what the
+/// terminal shows of it.
+fn without_escapes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns on screen, broken at spaces
+/// (a word longer than the width keeps its own line); as it is without a width.
+fn wrapped(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else { return format!("{text}\n") };
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        if !line.is_empty() && wide(&line) + 1 + wide(word) > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 fn new_table(head: &[String], numbers_from: usize) -> Table {
