@@ -258,5 +258,8 @@ fn turned_and_long_tables_add_up_as_shown_too() {
     assert_eq!(cells.iter().map(|c| dec(&c[2])).sum::<Decimal>(), dec(&total[1]), "{long}");
     // The note counts the figures this table shows: its cells (the grand total is not zero).
     let note = note_of(&long).unwrap();
-    assert!(note.ends_with(&format!("; {zeros} non-zero figures show as 0.00 (a smaller --unit shows them)")), "{long}");
+    assert!(
+        note.ends_with(&format!("; {zeros} non-zero figures show as 0.00 (a smaller --unit shows them)")),
+        "{long}"
+    );
 }

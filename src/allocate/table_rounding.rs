@@ -460,7 +460,20 @@ mod tests {
         // 0.12 in all, while the year of 10,000,000 shows as 0.10.
         let month = 83_333_333i128;
         let step = 100_000_000;
-        let values = table(&[&[month + 1, month, month, month + 1, month, month, month + 1, month, month, month + 1, month, month]]);
+        let values = table(&[&[
+            month + 1,
+            month,
+            month,
+            month + 1,
+            month,
+            month,
+            month + 1,
+            month,
+            month,
+            month + 1,
+            month,
+            month,
+        ]]);
         let naive: i128 = values[0].iter().flatten().map(|v| (v + step / 2) / step).sum();
         let year: i128 = values[0].iter().flatten().sum();
         assert_ne!(naive, (year + step / 2) / step, "naive rounding does not add up");
@@ -502,17 +515,17 @@ mod tests {
         };
         let mut fallbacks = 0;
         for _ in 0..2000 {
-            let rows = next(7) as usize;
-            let columns = next(7) as usize;
-            let step = 1 + next(1000) as i128;
+            let rows = usize::try_from(next(7)).unwrap();
+            let columns = usize::try_from(next(7)).unwrap();
+            let step = 1 + i128::from(next(1000));
             // Some cells missing, some exact (no remainder), most fractional, a few negative.
             let values: Vec<Vec<Option<i128>>> = (0..rows)
                 .map(|_| {
                     (0..columns)
                         .map(|_| match next(8) {
                             0 => None,
-                            1 | 2 => Some(next(40) as i128 * step - 5 * step),
-                            _ => Some(next(50_000) as i128 - 5_000),
+                            1 | 2 => Some(i128::from(next(40)) * step - 5 * step),
+                            _ => Some(i128::from(next(50_000)) - 5_000),
                         })
                         .collect()
                 })

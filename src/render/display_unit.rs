@@ -38,8 +38,8 @@ impl DisplayUnit {
     /// in 万 is 250.00): rounded half away from zero, each figure on its own
     /// (a listing's lines; a pivot rounds all its figures together).
     pub fn scale(&self, amount: Decimal) -> Decimal {
-        let mut shown =
-            (amount / self.factor).round_dp_with_strategy(Self::DECIMALS, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let mut shown = (amount / self.factor)
+            .round_dp_with_strategy(Self::DECIMALS, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         // Always two decimals, zero included (`0.00`, not `0`), so columns line up.
         shown.rescale(Self::DECIMALS);
         shown

@@ -61,12 +61,15 @@ impl Crosstab {
             return None;
         }
         // One base unit for every figure and the step: 10^-scale currency units.
-        let scale = self.rows.iter().flat_map(|r| r.values.iter().flatten()).map(Decimal::scale).fold(step.scale(), u32::max);
+        let scale =
+            self.rows.iter().flat_map(|r| r.values.iter().flatten()).map(Decimal::scale).fold(step.scale(), u32::max);
         let base = |d: Decimal| -> Option<i128> { d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?) };
         let values: Vec<Vec<Option<i128>>> = self
             .rows
             .iter()
-            .map(|r| r.values.iter().map(|v| v.map(base).map_or(Some(None), |b| b.map(Some))).collect::<Option<Vec<_>>>())
+            .map(|r| {
+                r.values.iter().map(|v| v.map(base).map_or(Some(None), |b| b.map(Some))).collect::<Option<Vec<_>>>()
+            })
             .collect::<Option<_>>()?;
         let step = base(step)?;
         let table = round_table(&values, self.columns.len(), step)?;
