@@ -263,3 +263,37 @@ fn turned_and_long_tables_add_up_as_shown_too() {
         "{long}"
     );
 }
+
+#[test]
+fn generated_plans_add_up_in_every_unit() {
+    // A small linear congruential generator: the same plans every run.
+    let mut seed: u64 = 20_261_127;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let units =
+        [("万", 10_000), ("千", 1_000), ("百万", 1_000_000), ("亿", 100_000_000), ("k", 1_000), ("M", 1_000_000)];
+    for _ in 0..24 {
+        let cents = 1 + next(1_000_000_000) * 10u64.pow(u32::try_from(next(5)).unwrap());
+        let regions: Vec<String> = (0..2 + next(5)).map(|i| format!("R{i} = {}", next(9))).collect();
+        let products: Vec<String> = (0..1 + next(3)).map(|i| format!("P{i} = {}", 1 + next(5))).collect();
+        let level = ["quarter", "month"][usize::try_from(next(2)).unwrap()];
+        let spread = ["even", "days", "workdays"][usize::try_from(next(3)).unwrap()];
+        let plan = format!(
+            "[plan]\nname = \"G\"\ncurrency = \"CNY\"\nyear = 2026\nprecision = \"0.01\"\n\n[target]\nsales = \"{}.{:02}\"\n\n\
+             [time]\nspread = \"{spread}\"\nlevel = \"{level}\"\n\n[[split]]\nby = \"region\"\nweights = {{ R9 = 1, {} }}\n\n\
+             [[split]]\nby = \"product\"\nweights = {{ {} }}\n",
+            cents / 100,
+            cents % 100,
+            regions.join(", "),
+            products.join(", ")
+        );
+        let (unit, factor) = units[usize::try_from(next(6)).unwrap()];
+        let files = [("plan.toml", plan.as_str())];
+        let by = format!("region,{level}");
+        check(&files, &["decompose", "plan.toml", "--by", &by], &["region"], unit, factor);
+        let by = format!("region,product,{level}");
+        check(&files, &["decompose", "plan.toml", "--by", &by], &["region", "product"], unit, factor);
+    }
+}
