@@ -277,7 +277,7 @@ fn generated_plans_add_up_in_every_unit() {
     for _ in 0..24 {
         let cents = 1 + next(1_000_000_000) * 10u64.pow(u32::try_from(next(5)).unwrap());
         let regions: Vec<String> = (0..2 + next(5)).map(|i| format!("R{i} = {}", next(9))).collect();
-        let products: Vec<String> = (0..1 + next(3)).map(|i| format!("P{i} = {}", 1 + next(5))).collect();
+        let products: Vec<String> = (0..=next(3)).map(|i| format!("P{i} = {}", 1 + next(5))).collect();
         let level = ["quarter", "month"][usize::try_from(next(2)).unwrap()];
         let spread = ["even", "days", "workdays"][usize::try_from(next(3)).unwrap()];
         let plan = format!(
