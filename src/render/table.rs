@@ -411,3 +411,25 @@ fn by_words(splits: &[String], level: &str) -> String {
     words.push(level);
     words.join(" × ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_take_no_room() {
+        assert_eq!(display_width("\u{1b}[1m华东\u{1b}[0m ┆ 1.00"), 11);
+        assert_eq!(without_escapes("a\u{1b}[38;5;9mb\u{1b}[0m"), "ab");
+    }
+
+    #[test]
+    fn a_note_wraps_at_words() {
+        assert_eq!(
+            wrapped("note: figures in 万, rounded", Some(20)),
+            "note: figures in 万,\nrounded\n",
+            "万 is two wide"
+        );
+        assert_eq!(wrapped("note: figures in 万, rounded", None), "note: figures in 万, rounded\n");
+        assert_eq!(wrapped("a verylongword b", Some(4)), "a\nverylongword\nb\n");
+    }
+}
