@@ -23,6 +23,8 @@ mod cross_cuts;
 mod csv_says_no;
 // The worked examples and the CLI's behaviour on the shipped example plans.
 mod decompose;
+// `--unit 万`/`亿`: a table shown in a unit adds up as shown, each figure within one step of exact.
+mod display_units;
 // Every error code has a catalogue test and a row in README's Errors table.
 mod error_codes;
 // The error catalogue of plan files: the whole of stderr for every kind of bad input.

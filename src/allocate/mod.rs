@@ -17,6 +17,7 @@ mod column_fit;
 mod controlled;
 mod exact;
 mod share;
+mod table_rounding;
 
 pub use apportioner::Apportioner;
 pub use capped::{capped, Bounds, CapError};
@@ -26,6 +27,7 @@ pub use controlled::{
 };
 pub use exact::Exact;
 pub use share::{exact_weights, integer_weights, Share};
+pub use table_rounding::{round_table, RoundedTable};
 
 /// One child's result.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -225,8 +225,11 @@ fn write<R>(
         (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
         (Format::Xlsx, _) => run(&mut Summarised::new(XlsxSink::new(output.writer()))),
         (Format::Table, Layout::Pivot) => {
-            let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
             let style = table_style(view);
+            let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
+            if let Some(unit) = &style.unit {
+                pivots = pivots.in_unit(unit.factor, DisplayUnit::DECIMALS);
+            }
             run(&mut pivots)
                 .and_then(|r| output.writer().write_all(render_tables(&pivots, &style).as_bytes()).map(|()| r))
         }

@@ -32,7 +32,9 @@ pub use cell_sink::CellSink;
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use request::{view_name, Request, TimeView};
 pub use value::{Column, ColumnKind, Value};
-pub use view::{CrossRow, Crosstab, Dim, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink};
+pub use view::{
+    CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink,
+};
 
 use cross_cuts::{CrossCutMiss, CrossCutWalk};
 use org_tree::OrgTree;
