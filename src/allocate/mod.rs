@@ -16,6 +16,7 @@ mod capped;
 mod column_fit;
 mod controlled;
 mod exact;
+mod max_flow;
 mod share;
 mod table_rounding;
 

@@ -67,7 +67,7 @@
 //! (`controlled.rs` has a Dinic of its own for the engine's tables of holds;
 //! the two could share one.)
 
-use std::collections::VecDeque;
+use super::max_flow::{Bounded, Dinic};
 
 /// A table rounded to whole steps by [`round_table`]: every figure the floor
 /// or the ceiling of its exact value, every row and column adding up to its
@@ -219,7 +219,7 @@ fn within_margins(
     let mut optional: Vec<(usize, bool)> = Vec::new();
     for i in by_remainder(row_rems.iter().map(|r| r % step)) {
         let (lo, hi, up) = range(row_rems[i], step)?;
-        optional.extend(net.bounded(s, row(i), lo, hi).map(|e| (e, up)));
+        optional.extend(net.free_edge(s, row(i), lo, hi).map(|e| (e, up)));
     }
     let mut cell_edges = Vec::new();
     for (i, values) in values.iter().enumerate() {
@@ -227,10 +227,10 @@ fn within_margins(
     }
     for (j, &rems) in col_rems.iter().enumerate() {
         let (lo, hi, up) = range(rems, step)?;
-        optional.extend(net.bounded(col(j), t, lo, hi).map(|e| (e, up)));
+        optional.extend(net.free_edge(col(j), t, lo, hi).map(|e| (e, up)));
     }
     let (lo, hi, up) = range(all_rems, step)?;
-    let grand = net.bounded(t, s, lo, hi);
+    let grand = net.free_edge(t, s, lo, hi);
     if !net.feasible() {
         // Cannot happen (module docs): the exact table is a feasible fractional flow.
         return None;
@@ -256,162 +256,6 @@ fn within_margins(
 /// The sum, or `None` when it does not fit.
 fn checked_sum(mut values: impl Iterator<Item = i128>) -> Option<i128> {
     values.try_fold(0i128, i128::checked_add)
-}
-
-/// A flow network with lower bounds, reduced to a max flow between a super
-/// source and a super sink (two nodes past the caller's).
-struct Bounded {
-    flow: Dinic,
-    excess: Vec<i64>,
-}
-
-impl Bounded {
-    fn new(nodes: usize) -> Bounded {
-        Bounded { flow: Dinic::new(nodes + 2), excess: vec![0; nodes] }
-    }
-
-    /// `u -> v` carrying between `lo` and `hi` units (`lo <= hi`, both small:
-    /// counts of cells); the edge of its `hi - lo` free units, if any.
-    fn bounded(&mut self, u: usize, v: usize, lo: i64, hi: i64) -> Option<usize> {
-        self.excess[u] -= lo;
-        self.excess[v] += lo;
-        (hi > lo).then(|| self.flow.edge(u, v, hi - lo))
-    }
-
-    /// Once [`Bounded::feasible`]: no more flow through the super source or
-    /// sink, so that later flows keep every lower bound met.
-    fn close_super(&mut self) {
-        for node in [self.excess.len(), self.excess.len() + 1] {
-            for &e in &self.flow.head[node] {
-                self.flow.cap[e] = 0;
-                self.flow.cap[e ^ 1] = 0;
-            }
-        }
-    }
-
-    /// Whether every lower bound can be met.
-    fn feasible(&mut self) -> bool {
-        let (s2, t2) = (self.excess.len(), self.excess.len() + 1);
-        let mut need = 0;
-        for (node, &excess) in self.excess.iter().enumerate() {
-            if excess > 0 {
-                self.flow.edge(s2, node, excess);
-                need += excess;
-            } else if excess < 0 {
-                self.flow.edge(node, t2, -excess);
-            }
-        }
-        self.flow.max_flow(s2, t2) == need
-    }
-}
-
-/// Dinic's max flow with integer capacities; edges are tried in the order
-/// they were added.
-struct Dinic {
-    head: Vec<Vec<usize>>,
-    to: Vec<usize>,
-    cap: Vec<i64>,
-    original: Vec<i64>,
-    level: Vec<usize>,
-    next: Vec<usize>,
-}
-
-impl Dinic {
-    fn new(nodes: usize) -> Dinic {
-        Dinic {
-            head: vec![Vec::new(); nodes],
-            to: Vec::new(),
-            cap: Vec::new(),
-            original: Vec::new(),
-            level: vec![usize::MAX; nodes],
-            next: vec![0; nodes],
-        }
-    }
-
-    /// Adds `u -> v` of capacity `cap` (and its reverse); returns its id.
-    fn edge(&mut self, u: usize, v: usize, cap: i64) -> usize {
-        let id = self.to.len();
-        self.head[u].push(id);
-        self.to.push(v);
-        self.cap.push(cap);
-        self.original.push(cap);
-        self.head[v].push(id + 1);
-        self.to.push(u);
-        self.cap.push(0);
-        self.original.push(0);
-        id
-    }
-
-    fn used(&self, edge: usize) -> i64 {
-        self.original[edge] - self.cap[edge]
-    }
-
-    /// Levels from `s` over edges with capacity left; whether `t` is reached.
-    fn levels(&mut self, s: usize, t: usize) -> bool {
-        self.level.fill(usize::MAX);
-        self.level[s] = 0;
-        let mut queue = VecDeque::from([s]);
-        while let Some(u) = queue.pop_front() {
-            for &e in &self.head[u] {
-                let v = self.to[e];
-                if self.cap[e] > 0 && self.level[v] == usize::MAX {
-                    self.level[v] = self.level[u] + 1;
-                    queue.push_back(v);
-                }
-            }
-        }
-        self.level[t] != usize::MAX
-    }
-
-    /// One augmenting path of the level graph, depth first without recursion
-    /// (a path can pass through every row and column); what it carried, 0
-    /// when none is left.
-    fn augment(&mut self, s: usize, t: usize) -> i64 {
-        let mut path: Vec<usize> = Vec::new();
-        let mut u = s;
-        loop {
-            if u == t {
-                let pushed = path.iter().map(|&e| self.cap[e]).min().unwrap_or(0);
-                for &e in &path {
-                    self.cap[e] -= pushed;
-                    self.cap[e ^ 1] += pushed;
-                }
-                return pushed;
-            }
-            let mut advanced = false;
-            while let Some(&e) = self.head[u].get(self.next[u]) {
-                let v = self.to[e];
-                if self.cap[e] > 0 && self.level[v] == self.level[u] + 1 {
-                    path.push(e);
-                    u = v;
-                    advanced = true;
-                    break;
-                }
-                self.next[u] += 1;
-            }
-            if !advanced {
-                // A dead end: back up and skip the edge that led here.
-                let Some(e) = path.pop() else { return 0 };
-                u = self.to[e ^ 1];
-                self.next[u] += 1;
-            }
-        }
-    }
-
-    fn max_flow(&mut self, s: usize, t: usize) -> i64 {
-        let mut total = 0;
-        while self.levels(s, t) {
-            self.next.fill(0);
-            loop {
-                let pushed = self.augment(s, t);
-                if pushed == 0 {
-                    break;
-                }
-                total += pushed;
-            }
-        }
-        total
-    }
 }
 
 #[cfg(test)]
