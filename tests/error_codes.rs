@@ -190,9 +190,12 @@ weights = { East = 1, Online = 1 }
 
 #[test]
 fn a_hold_that_rounding_cannot_keep() {
+    // Contract v1's rounding: each member's months rounded on its own, then
+    // the held month's members together (v2 keeps this hold: README "Rounding").
     let plan = r#"[plan]
 year = 2026
 precision = "1"
+rounding = "cascade"
 [target]
 sales = 100
 [time]
@@ -209,12 +212,38 @@ weights = { M0 = 1, M1 = 1 }
         .stdout("plan.toml is valid: 100 sales for 2026, split by m (2); 1 warning\n")
         .stderr(&lines(&[
             "warning[W0103]: the members' figures for 2026-01 add up to 2, not the hold 1",
-            "  --> plan.toml:9:1",
-            "  |",
-            "9 | \"2026-01\" = 1",
-            "  | ^^^^^^^^^^^^^",
-            "  = note: no rounding of each member's exact share keeps both the members' totals and the hold",
-            "  = help: use a finer precision, or hold a coarser period",
+            "   --> plan.toml:10:1",
+            "   |",
+            "10 | \"2026-01\" = 1",
+            "   | ^^^^^^^^^^^^^",
+            "   = note: no rounding of each member's exact share keeps both the members' totals and the hold",
+            "   = help: use a finer precision, or hold a coarser period",
+        ]))
+        .run();
+}
+
+#[test]
+fn cross_cuts_that_rounding_cannot_make_exact() {
+    // 42 units by week: a channel's few units go to its longest weeks, which
+    // the company's own weeks cannot all take.
+    let plan =
+        "[plan]\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 42\n[time]\nspread = \"even\"\nlevel = \"week\"\n\
+                [[split]]\nby = \"channel\"\nweights = { B = 3, F = 5, E = 8 }\n";
+    Test::new()
+        .file("plan.toml", plan)
+        .args(&["decompose", "plan.toml", "--by", "week", "--period", "2026-01-W2", "--format", "csv"])
+        .stdout("period,start,end,sales\n2026-01-W2,2026-01-05,2026-01-11,2\n")
+        .stderr(&lines(&[
+            "warning[W0114]: 10 cross-cuts of `sales` could not be made exact",
+            " = note: the company's 2026-01-W2: its members add up to 2, not its own 1 (1 unit off)",
+            " = note: the company's 2026-01-W5: its members add up to 0, not its own 1 (1 unit off)",
+            " = note: the company's 2026-02-W2: its members add up to 2, not its own 1 (1 unit off)",
+            " = note: the company's 2026-02-W5: its members add up to 0, not its own 1 (1 unit off)",
+            " = note: the company's 2026-04-W1: its members add up to 0, not its own 1 (1 unit off)",
+            " = note: and 5 more",
+            " = note: no rounding of the members' exact shares reaches these without rounding a larger value of a \
+             member below a smaller one; every figure is still the floor or ceiling of its exact share",
+            " = help: a finer precision usually removes it; `[plan] rounding = \"cascade\"` rounds each leaf on its own instead",
         ]))
         .run();
 }

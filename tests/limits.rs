@@ -25,13 +25,19 @@ type Row = BTreeMap<String, String>;
 // ---------------------------------------------------------------- running
 
 /// `salesplit decompose plan.toml --by <by> --format csv`: must succeed with
-/// nothing on stderr; the rows.
+/// nothing on stderr but a W0114 warning; the rows.
 #[track_caller]
 fn decompose(plan: &str, by: &str) -> Vec<Row> {
     let (code, stdout, stderr) =
         run_in(&[("plan.toml", plan)], &["decompose", "plan.toml", "--by", by, "--format", "csv"]);
     assert_eq!(code, Some(0), "--by {by}: exit code; stderr:\n{stderr}");
-    assert_eq!(stderr, "", "--by {by}: stderr");
+    // Contract v2 may say that it could not make some cross-cuts exact: here
+    // weights 40 orders of magnitude apart make periods whose exact values
+    // differ by less than a cent, which proportion ranks for every member
+    // alike. Nothing else may be said.
+    if !stderr.starts_with("warning[W0114]") || stderr.matches("warning[").count() > 1 {
+        assert_eq!(stderr, "", "--by {by}: stderr");
+    }
     csv_rows(&stdout)
 }
 
@@ -455,8 +461,22 @@ const LEVELS: [&str; 5] = ["year", "quarter", "month", "week", "day"];
 /// one the brief's rounding rule gives; the figures add up to the total.
 #[track_caller]
 fn check_level(model: &Model, level: usize, rule: bool) {
+    check_level_of(model, &model.toml(), level, false);
+    if rule {
+        // The brief's rule replayed is contract v1's: the plan asks for it.
+        check_level_of(model, &cascade(&model.toml()), level, true);
+    }
+}
+
+/// The plan text under contract v1's rounding (`rounding = "cascade"`).
+fn cascade(plan: &str) -> String {
+    plan.replacen("[plan]\n", "[plan]\nrounding = \"cascade\"\n", 1)
+}
+
+#[track_caller]
+fn check_level_of(model: &Model, text: &str, level: usize, rule: bool) {
     let by = every_split(model, LEVELS[level]);
-    let rows = decompose(&model.toml(), &by);
+    let rows = decompose(text, &by);
     let want = model.rows(level);
     assert_eq!(rows.len(), want.len(), "--by {by}: rows");
     let unit = model.unit();

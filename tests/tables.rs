@@ -150,3 +150,14 @@ fn a_track_report_in_wan_keeps_its_percentages() {
     let east = cells(table.lines().find(|l| l.contains("东北")).unwrap());
     assert_eq!(&east[2..6], ["150.00", "21.95", "22.64", "103.13%"]);
 }
+
+#[test]
+fn colour_takes_no_room_when_a_table_is_fitted() {
+    // The region × quarter table in 万 is 75 columns wide: it fits 80 with or without colour
+    // (escape sequences are not counted as width).
+    let args = ["decompose", "examples/company.toml", "--by", "region,quarter", "--unit", "万"];
+    for env in [&[("COLUMNS", "80")][..], &[("COLUMNS", "80"), ("CLICOLOR_FORCE", "1")]] {
+        let (_, table, _) = run(&args, env);
+        assert!(table.lines().nth(2).unwrap().contains("2026-Q1"), "quarters across with {env:?}:\n{table}");
+    }
+}

@@ -17,10 +17,14 @@ mod common;
 
 // Real calendars end to end: Chinese holidays, retail years, ISO weeks, holds, slots, cron periods.
 mod calendar;
+// Contract v2: every (org node, period) figure of every example is exact.
+mod cross_cuts;
 // The one CSV reader says no clearly: rosters, holiday calendars, baselines, actuals.
 mod csv_says_no;
 // The worked examples and the CLI's behaviour on the shipped example plans.
 mod decompose;
+// `--unit 万`/`亿`: a table shown in a unit adds up as shown, each figure within one step of exact.
+mod display_units;
 // Every error code has a catalogue test and a row in README's Errors table.
 mod error_codes;
 // The error catalogue of plan files: the whole of stderr for every kind of bad input.

@@ -4,7 +4,7 @@
 use dashu_int::ops::DivRem;
 use dashu_int::UBig;
 
-use super::{AllocError, Exact, Part, Share, TableRow};
+use super::{AllocError, Exact, FitRow, Part, Share, TableRow};
 
 /// Shares parents among children by the brief's rounding rule: floors of
 /// the exact values, then one leftover unit each to the largest fractional
@@ -13,6 +13,7 @@ use super::{AllocError, Exact, Part, Share, TableRow};
 #[derive(Debug, Default)]
 pub struct Apportioner {
     units: Vec<u128>,
+    floors: Vec<u128>,
     nums: Vec<UBig>,
     rems: Vec<UBig>,
     order: Vec<usize>,
@@ -83,6 +84,34 @@ impl Apportioner {
         Ok(TableRow { total: parent_units, cells })
     }
 
+    /// The children as a row for [`fit_columns`](super::fit_columns): their
+    /// own rounding, floors and fractional parts, in `row` (its buffers
+    /// reused), and, when `exact` is given, their exact values there
+    /// (cleared first). `parent_units` must be the floor or the ceiling of
+    /// `parent`.
+    pub fn fit_row(
+        &mut self,
+        parent_units: u128,
+        parent: &Exact,
+        shares: &[Share],
+        row: &mut FitRow,
+        exact: Option<&mut Vec<Exact>>,
+    ) -> Result<(), AllocError> {
+        let den = self.round(parent_units, parent, shares)?;
+        row.units.clear();
+        row.units.extend_from_slice(&self.units);
+        row.floors.clear();
+        row.floors.extend_from_slice(&self.floors);
+        // A swap keeps both buffers' allocations: the next call clears ours.
+        std::mem::swap(&mut row.rems, &mut self.rems);
+        if let Some(exact) = exact {
+            exact.clear();
+            exact.extend(self.nums.drain(..).map(|num| Exact::new(num, den.clone())));
+        }
+        row.den = den;
+        Ok(())
+    }
+
     /// Fills `units` (rounded) and `nums` (exact numerators over the
     /// returned common denominator), one per share.
     fn round(&mut self, parent_units: u128, parent: &Exact, shares: &[Share]) -> Result<UBig, AllocError> {
@@ -108,6 +137,7 @@ impl Apportioner {
         let den = if weight_sum.is_zero() { parent.den().clone() } else { parent.den() * &weight_sum };
 
         self.units.clear();
+        self.floors.clear();
         self.nums.clear();
         self.rems.clear();
         let mut floors_sum: u128 = 0;
@@ -120,6 +150,7 @@ impl Apportioner {
             let units = u128::try_from(&floor).map_err(|_| AllocError::Overflow)?;
             floors_sum = floors_sum.checked_add(units).ok_or(AllocError::Overflow)?;
             self.units.push(units);
+            self.floors.push(units);
             self.nums.push(num);
             self.rems.push(rem);
         }

@@ -6,12 +6,17 @@
 //! cells to columns); a max flow with lower bounds (Dinic's algorithm) finds
 //! an assignment whenever one exists.
 //!
+//! [`controlled_round_tree`] rounds rows that each carry a whole tree of
+//! cells (an org node's children, each with its time tree) against column
+//! bounds on the same tree (the node's own figures, fixed or free between
+//! floor and ceiling).
+//!
 //! [`controlled_round_nested`] does the same for a table whose columns come
 //! in groups (months within quarters): each row's group figures and cell
 //! figures are rounded together, in one flow, so that a row's cells add up to
 //! its groups and its groups to its total, while the cell columns keep theirs.
 
-use std::collections::VecDeque;
+use super::max_flow::{Bounded, Dinic};
 
 /// One row of the table: its rounded total, and per column the floor of the
 /// cell's exact value and the rank of its fractional part (`None` when the
@@ -217,167 +222,98 @@ pub fn controlled_round_nested(rows: &[NestedRow], columns: &[Option<u128>]) -> 
     Some(out)
 }
 
+/// One row of a tree table for [`controlled_round_tree`]: its total (the
+/// tree's root) and, per node, the floor of the node's exact value and
+/// whether it has a fractional part (entry 0, the root, is unused).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TreeRow {
+    /// The row's figure at the root, in units.
+    pub total: u128,
+    /// Per node: (floor in units, whether the exact value has a fraction).
+    pub cells: Vec<(u128, bool)>,
+}
+
+/// Rounds rows that share one tree of cells (a time tree: node 0 the year,
+/// `parent[j] < j` the parent of node `j`): every row's node figure becomes
+/// the floor or the ceiling of its exact value (as given by `rows`), a
+/// node's children add up to it, the root is the row's total, and the
+/// column sums — the rows' figures of each node added up — lie within
+/// `columns[j]` (inclusive bounds; equal bounds fix a column). Returns each
+/// row's figures per node, or `None` when no such rounding exists.
+///
+/// The flow: S -> (row, root) carrying exactly the row's total -> (row,
+/// node) down the tree, each edge between the node's floor and ceiling ->
+/// from each leaf node to the column's leaf -> up the column's tree, each
+/// edge within the column's bounds -> T, within the root column's bounds.
+/// Every bound is an integer, so a feasible circulation is integral (the
+/// rows' tree and the column tree are two laminar families: a network
+/// matrix). Units go first along the edges added first (nodes in order).
+///
+/// # Panics
+///
+/// When a row or `columns` does not have one entry per node.
+// r, s, t: rows, source and sink, as in the max-flow literature.
+#[allow(clippy::many_single_char_names)]
+pub fn controlled_round_tree(parent: &[usize], rows: &[TreeRow], columns: &[(u128, u128)]) -> Option<Vec<Vec<u128>>> {
+    let n = parent.len();
+    assert_eq!(columns.len(), n, "one column bound per node");
+    let k = rows.len();
+    let (s, t) = (0, 1);
+    let cell = |r: usize, j: usize| 2 + r * n + j;
+    let col = |j: usize| 2 + k * n + j;
+    let mut leaf = vec![true; n];
+    for &p in parent.iter().skip(1) {
+        leaf[p] = false;
+    }
+    let mut net = Bounded::new(2 + k * n + n);
+    // Per row and node: its floor and the edge carrying its fraction, if any.
+    let mut edges: Vec<Vec<Option<usize>>> = Vec::with_capacity(k);
+    for (r, row) in rows.iter().enumerate() {
+        assert_eq!(row.cells.len(), n, "row {r} has one cell per node");
+        let total = units(row.total)?;
+        net.bounded(s, cell(r, 0), total, total)?;
+        let mut ids = vec![None; n];
+        for j in 1..n {
+            let (floor, frac) = row.cells[j];
+            let lo = units(floor)?;
+            let hi = if frac { lo.checked_add(1)? } else { lo };
+            ids[j] = net.bounded_edge(cell(r, parent[j]), cell(r, j), lo, hi).ok()?;
+            if leaf[j] {
+                net.flow.edge(cell(r, j), col(j), i64::MAX / 4);
+            }
+        }
+        edges.push(ids);
+    }
+    for j in 1..n {
+        let (lo, hi) = columns[j];
+        net.bounded(col(j), col(parent[j]), units(lo)?, units(hi)?)?;
+    }
+    let (lo, hi) = columns[0];
+    net.bounded(col(0), t, units(lo)?, units(hi)?)?;
+    net.flow.edge(t, s, i64::MAX / 4);
+    if !net.feasible() {
+        return None;
+    }
+    Some(
+        rows.iter()
+            .zip(&edges)
+            .map(|(row, ids)| {
+                let mut out: Vec<u128> = row.cells.iter().map(|(f, _)| *f).collect();
+                out[0] = row.total;
+                for (j, id) in ids.iter().enumerate() {
+                    if let Some(e) = id {
+                        out[j] += u128::from(net.flow.used(*e) > 0);
+                    }
+                }
+                out
+            })
+            .collect(),
+    )
+}
+
 /// A unit count as a flow capacity, or `None` when it does not fit.
 fn units(n: u128) -> Option<i64> {
     i64::try_from(n).ok().filter(|&n| n < i64::MAX / 8)
-}
-
-/// A flow network with lower bounds on its edges, reduced to a max flow
-/// between a super source and a super sink (the last two nodes): an edge
-/// `u -> v` in `[lo, hi]` becomes one of capacity `hi - lo`, and the `lo`
-/// units it must carry are owed by `u` and due to `v`.
-struct Bounded {
-    flow: Dinic,
-    excess: Vec<i64>,
-}
-
-impl Bounded {
-    fn new(nodes: usize) -> Bounded {
-        Bounded { flow: Dinic::new(nodes + 2), excess: vec![0; nodes] }
-    }
-
-    /// Adds `u -> v` carrying between `lo` and `hi` units; `None` when `lo > hi`.
-    fn bounded(&mut self, u: usize, v: usize, lo: i64, hi: i64) -> Option<()> {
-        if lo > hi {
-            return None;
-        }
-        if hi > lo {
-            self.flow.edge(u, v, hi - lo);
-        }
-        self.excess[u] = self.excess[u].checked_sub(lo)?;
-        self.excess[v] = self.excess[v].checked_add(lo)?;
-        Some(())
-    }
-
-    /// Whether every lower bound can be met (the caller closes the circulation).
-    fn feasible(&mut self) -> bool {
-        let (s2, t2) = (self.excess.len(), self.excess.len() + 1);
-        let mut need: i64 = 0;
-        for (node, &excess) in self.excess.iter().enumerate() {
-            if excess > 0 {
-                self.flow.edge(s2, node, excess);
-                need = match need.checked_add(excess) {
-                    // Beyond what the "unbounded" edges carry: give up rather than misjudge.
-                    Some(need) if need < i64::MAX / 4 => need,
-                    _ => return false,
-                };
-            } else if excess < 0 {
-                self.flow.edge(node, t2, -excess);
-            }
-        }
-        self.flow.max_flow(s2, t2) == need
-    }
-}
-
-/// A max-flow network (Dinic's algorithm) with integer capacities.
-struct Dinic {
-    head: Vec<Vec<usize>>,
-    to: Vec<usize>,
-    cap: Vec<i64>,
-    original: Vec<i64>,
-    level: Vec<i32>,
-    next: Vec<usize>,
-}
-
-impl Dinic {
-    fn new(nodes: usize) -> Dinic {
-        Dinic {
-            head: vec![Vec::new(); nodes],
-            to: Vec::new(),
-            cap: Vec::new(),
-            original: Vec::new(),
-            level: vec![0; nodes],
-            next: vec![0; nodes],
-        }
-    }
-
-    /// Adds `u -> v` with capacity `cap`; returns the edge's id.
-    fn edge(&mut self, u: usize, v: usize, cap: i64) -> usize {
-        let id = self.to.len();
-        self.head[u].push(id);
-        self.to.push(v);
-        self.cap.push(cap);
-        self.original.push(cap);
-        self.head[v].push(id + 1);
-        self.to.push(u);
-        self.cap.push(0);
-        self.original.push(0);
-        id
-    }
-
-    fn used(&self, edge: usize) -> i64 {
-        self.original[edge] - self.cap[edge]
-    }
-
-    fn bfs(&mut self, s: usize, t: usize) -> bool {
-        self.level.iter_mut().for_each(|l| *l = -1);
-        self.level[s] = 0;
-        let mut queue = VecDeque::from([s]);
-        while let Some(u) = queue.pop_front() {
-            for &e in &self.head[u] {
-                let v = self.to[e];
-                if self.cap[e] > 0 && self.level[v] < 0 {
-                    self.level[v] = self.level[u] + 1;
-                    queue.push_back(v);
-                }
-            }
-        }
-        self.level[t] >= 0
-    }
-
-    /// Pushes one augmenting path of the level graph from `s` to `t`, found
-    /// depth first (iteratively: paths can be long in a large network), and
-    /// returns how much it carried, or 0 when the level graph has none left.
-    /// Edges are tried in the order they were added.
-    // s, t, u, v: source, sink and an edge's ends, as in the max-flow literature.
-    #[allow(clippy::many_single_char_names)]
-    fn augment(&mut self, s: usize, t: usize) -> i64 {
-        let mut path: Vec<usize> = Vec::new();
-        let mut u = s;
-        loop {
-            if u == t {
-                let pushed = path.iter().map(|&e| self.cap[e]).min().unwrap_or(0);
-                for &e in &path {
-                    self.cap[e] -= pushed;
-                    self.cap[e ^ 1] += pushed;
-                }
-                return pushed;
-            }
-            let mut advanced = false;
-            while self.next[u] < self.head[u].len() {
-                let e = self.head[u][self.next[u]];
-                let v = self.to[e];
-                if self.cap[e] > 0 && self.level[v] == self.level[u] + 1 {
-                    path.push(e);
-                    u = v;
-                    advanced = true;
-                    break;
-                }
-                self.next[u] += 1;
-            }
-            if !advanced {
-                // A dead end: step back and skip the edge that led here.
-                let Some(e) = path.pop() else { return 0 };
-                u = self.to[e ^ 1];
-                self.next[u] += 1;
-            }
-        }
-    }
-
-    fn max_flow(&mut self, s: usize, t: usize) -> i64 {
-        let mut total = 0;
-        while self.bfs(s, t) {
-            self.next.iter_mut().for_each(|n| *n = 0);
-            loop {
-                let pushed = self.augment(s, t);
-                if pushed == 0 {
-                    break;
-                }
-                total += pushed;
-            }
-        }
-        total
-    }
 }
 
 #[cfg(test)]

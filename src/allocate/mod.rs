@@ -13,15 +13,22 @@
 
 mod apportioner;
 mod capped;
+mod column_fit;
 mod controlled;
 mod exact;
+mod max_flow;
 mod share;
+mod table_rounding;
 
 pub use apportioner::Apportioner;
 pub use capped::{capped, Bounds, CapError};
-pub use controlled::{controlled_round, controlled_round_nested, NestedRounding, NestedRow, TableRow};
+pub use column_fit::{fit_columns, ColumnMiss, FitRow};
+pub use controlled::{
+    controlled_round, controlled_round_nested, controlled_round_tree, NestedRounding, NestedRow, TableRow, TreeRow,
+};
 pub use exact::Exact;
 pub use share::{exact_weights, integer_weights, Share};
+pub use table_rounding::{round_table, RoundedTable};
 
 /// One child's result.
 #[derive(Clone, Debug, PartialEq, Eq)]

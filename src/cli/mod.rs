@@ -225,8 +225,11 @@ fn write<R>(
         (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
         (Format::Xlsx, _) => run(&mut Summarised::new(XlsxSink::new(output.writer()))),
         (Format::Table, Layout::Pivot) => {
-            let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
             let style = table_style(view);
+            let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
+            if let Some(unit) = &style.unit {
+                pivots = pivots.in_unit(unit.factor, DisplayUnit::DECIMALS);
+            }
             run(&mut pivots)
                 .and_then(|r| output.writer().write_all(render_tables(&pivots, &style).as_bytes()).map(|()| r))
         }
@@ -331,7 +334,10 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     derivations(&plan);
     warn(engine.warnings());
     check_table(view, engine.cell_count(&request))?;
-    write(view, Layout::Pivot, |sink| engine.run(&request, sink))
+    write(view, Layout::Pivot, |sink| engine.run(&request, sink))?;
+    // Found while the cells were worked out: said after them, on stderr.
+    warn(&engine.run_warnings());
+    Ok(())
 }
 
 /// Refuses a track run too large for `--max-cells` (or a table, or a
@@ -415,6 +421,7 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     let plan = Plan::read(&args.plan)?;
     let engine = Engine::new(&plan)?;
     let explanation = engine.explain_cell(&args.cell, args.metric.as_deref())?;
+    warn(&engine.run_warnings());
     let text = match args.format {
         ExplainFormat::Json => explanation_json(&explanation),
         ExplainFormat::Table => render_explanation(&explanation),

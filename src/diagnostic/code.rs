@@ -206,6 +206,8 @@ pub enum Code {
     ActualsEndEarly,
     /// `W0113`: a shortfall that cannot be carried: no later day has a target.
     CannotCarry,
+    /// `W0114`: cross-cuts that controlled rounding could not make exact.
+    CrossCutMissed,
 }
 
 impl Code {
@@ -302,6 +304,7 @@ impl Code {
         Code::ActualsAfterAsOf,
         Code::ActualsEndEarly,
         Code::CannotCarry,
+        Code::CrossCutMissed,
     ];
 
     /// The stable id, `E0301` or `W0102`.
@@ -398,6 +401,7 @@ impl Code {
             Code::ActualsAfterAsOf => "W0111",
             Code::ActualsEndEarly => "W0112",
             Code::CannotCarry => "W0113",
+            Code::CrossCutMissed => "W0114",
         }
     }
 
@@ -416,7 +420,8 @@ impl Code {
             | Code::ActualsUnplanned
             | Code::ActualsAfterAsOf
             | Code::ActualsEndEarly
-            | Code::CannotCarry => Severity::Warning,
+            | Code::CannotCarry
+            | Code::CrossCutMissed => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -515,6 +520,7 @@ impl Code {
             Code::ActualsAfterAsOf => "actuals dated after the as-of date, not in the figures to date",
             Code::ActualsEndEarly => "actuals that end days before the as-of date",
             Code::CannotCarry => "a shortfall that cannot be carried: no later day has a target",
+            Code::CrossCutMissed => "cross-cuts (an org node's period) that controlled rounding could not make exact",
         }
     }
 
@@ -614,6 +620,7 @@ impl Code {
             Code::ActualsAfterAsOf => "pass --as-of with the date of the last actuals",
             Code::ActualsEndEarly => "pass --as-of with the date of the last actuals",
             Code::CannotCarry => "choose another carry policy, or accept the shortfall",
+            Code::CrossCutMissed => "use a finer precision, or accept the differences shown",
         }
     }
 }

@@ -302,6 +302,21 @@ impl Engine<'_> {
             chain.push((l, parent));
         }
         chain.reverse();
+        // Contract v2: the leaf's figures of every period, rounded with its
+        // siblings against its org parent's (see `cross_cuts.rs`).
+        let controlled = self.controlled_leaf(column, leaf, level);
+        let parent_node = {
+            let path = &self.paths[leaf];
+            let common = |other: usize| path.iter().zip(&self.paths[other]).take_while(|(a, b)| a == b).count();
+            let before = leaf.checked_sub(1).map_or(0, common);
+            let after = if leaf + 1 < self.paths.len() { common(leaf + 1) } else { 0 };
+            let depth = before.max(after);
+            if depth == 0 {
+                "the company".to_string()
+            } else {
+                path[..depth].join(" / ")
+            }
+        };
         for w in chain.windows(2) {
             let ((pl, pi), (cl, ci)) = (w[0], w[1]);
             let shares = &table[pl.index()][pi];
@@ -320,11 +335,16 @@ impl Engine<'_> {
                 None if in_seat => Basis::InSeat(exact_share(&parts[k].exact, &exact)),
                 None => Basis::Weight { weight: child.weight, siblings, share: share_of(child.weight, siblings) },
             };
-            let got = held.unwrap_or(parts[k].units);
+            let v2 = controlled.as_ref().map(|(at, values)| values[at(cl, ci)]);
+            let got = v2.or(held).unwrap_or(parts[k].units);
             let (floor, rem) = parts[k].exact.floor_rem();
             let up = got > u128::try_from(&floor).unwrap_or(0);
             let holds_here = !plan.holds.is_empty() && metric_index == plan.reference() && stage.is_none();
-            let r = if held.is_some() && rem.is_zero() {
+            let r = if v2.is_some_and(|v| v != parts[k].units) {
+                Rounding::CrossCut { up, node: parent_node.clone() }
+            } else if v2.is_some() {
+                rounding(&row, k, got)
+            } else if held.is_some() && rem.is_zero() {
                 Rounding::Exact
             } else if held.is_some() && holds_here {
                 Rounding::Held { up }
@@ -408,8 +428,32 @@ impl Engine<'_> {
         (vec![step], n, Exact::from_units(n))
     }
 
+    /// Under contract v2, a leaf's figures of one column for every period,
+    /// and where period (level, index) sits in them.
+    fn controlled_leaf(
+        &self,
+        column: usize,
+        leaf: usize,
+        level: Level,
+    ) -> Option<(impl Fn(Level, usize) -> usize, Vec<u128>)> {
+        let mut walk = self.walk(&self.series[column])?.only(leaf);
+        let time = walk.time_index();
+        let (_, values) = walk.next_leaf().expect("the walk reaches the leaf");
+        let values = values.to_vec();
+        self.record_misses(column, walk.take_misses(), level);
+        Some((move |l: Level, i: usize| time.at(l, i), values))
+    }
+
     /// A leaf's rounded figure of one column at one period.
     fn leaf_units_at(&self, column: usize, leaf: usize, level: Level, index: usize) -> u128 {
+        if let Some(walk) = self.walk(&self.series[column]) {
+            let mut walk = walk.only(leaf);
+            let (_, values) = walk.next_at(level).expect("the walk reaches the leaf");
+            let units = values[index];
+            let misses = walk.take_misses();
+            self.record_misses(column, misses, level);
+            return units;
+        }
         let mut scratch = super::scratch();
         let mut series = Vec::new();
         self.spread_leaf(&self.series[column], leaf, level, &mut series, &mut scratch);

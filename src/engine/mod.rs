@@ -12,6 +12,7 @@
 
 mod cell;
 mod cell_sink;
+mod cross_cuts;
 mod explanation;
 mod holds;
 mod joint_rounding;
@@ -31,8 +32,11 @@ pub use cell_sink::CellSink;
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use request::{view_name, Request, TimeView};
 pub use value::{Column, ColumnKind, TotalRule, Value};
-pub use view::{CrossRow, Crosstab, Dim, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink};
+pub use view::{
+    CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink,
+};
 
+use cross_cuts::{CrossCutMiss, CrossCutWalk};
 use org_tree::OrgTree;
 use people::People;
 use series::{Series, Source};
@@ -44,7 +48,7 @@ use crate::allocate::Share;
 use crate::calendar::{Calendar, Level, Period};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::{Error, Result};
-use crate::plan::{Breakback, Plan};
+use crate::plan::{Breakback, Plan, Units};
 
 /// Per level (year..day) and period, the shares of its children.
 type TimeTable = Vec<Vec<Vec<Share>>>;
@@ -67,6 +71,9 @@ pub struct Engine<'p> {
     threads: usize,
     /// Things to look at twice that do not stop the run.
     warnings: Vec<Diagnostic>,
+    /// Cross-cuts that runs could not make exact, per column (see
+    /// [`Engine::run_warnings`]).
+    misses: std::sync::Mutex<Vec<(usize, CrossCutMiss)>>,
 }
 
 impl<'p> Engine<'p> {
@@ -140,7 +147,17 @@ impl<'p> Engine<'p> {
             )?);
         }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        Ok(Engine { plan, calendar, paths: tree.paths, series, tables, people, threads, warnings })
+        Ok(Engine {
+            plan,
+            calendar,
+            paths: tree.paths,
+            series,
+            tables,
+            people,
+            threads,
+            warnings,
+            misses: std::sync::Mutex::default(),
+        })
     }
 
     /// How many threads a run may use: 1, or 2 to work out figures on one
@@ -225,12 +242,109 @@ impl<'p> Engine<'p> {
         let mut scratch = scratch();
         let mut out = Vec::with_capacity(self.calendar.level(level).len());
         let name = &self.plan.metrics[metric].name;
-        let series = self.series.iter().find(|s| &s.column.name == name).expect("every metric has a column");
+        let column = self.series.iter().position(|s| &s.column.name == name).expect("every metric has a column");
+        let series = &self.series[column];
+        if let Some(mut walk) = self.walk(series) {
+            while let Some((leaf, values)) = walk.next_at(level) {
+                f(&self.paths[leaf], values);
+            }
+            self.record_misses(column, walk.take_misses(), level);
+            return;
+        }
         for (i, path) in self.paths.iter().enumerate() {
             out.clear();
             self.spread_leaf(series, i, level, &mut out, &mut scratch);
             f(path, &out);
         }
+    }
+
+    /// A walk over a shared column's leaves by contract v2's rounding;
+    /// `None` for a level, or under `rounding = "cascade"`. It always goes
+    /// down to the calendar's finest level (days, or slots): where a table
+    /// of fine periods has no fitting rounding, the whole time tree is
+    /// rounded in one flow, which may change coarser figures too, so a
+    /// monthly run must see the days to agree with a daily one.
+    fn walk<'e>(&'e self, series: &'e Series<'p>) -> Option<CrossCutWalk<'e, 'p>> {
+        let Source::Shared { amounts, tables, .. } = &series.source else { return None };
+        if self.plan.rounding == crate::plan::RoundingRule::Cascade {
+            return None;
+        }
+        let finest = if self.calendar.level(Level::Slot).is_empty() { Level::Day } else { Level::Slot };
+        Some(CrossCutWalk::new(&self.calendar, &self.tables, &self.paths, amounts, tables, finest))
+    }
+
+    /// Keeps the misses of periods down to `shown` (a run by month is not
+    /// told about days it does not show, though it rounds them).
+    fn record_misses(&self, column: usize, misses: Vec<CrossCutMiss>, shown: Level) {
+        if misses.is_empty() {
+            return;
+        }
+        let mut all = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for miss in misses.into_iter().filter(|m| m.level <= shown) {
+            if !all.iter().any(|(c, m)| *c == column && *m == miss) {
+                all.push((column, miss));
+            }
+        }
+    }
+
+    /// Cross-cuts that the runs so far could not make exact (rare: a table
+    /// whose members' fractions cannot reach the org node's own figures),
+    /// one warning per column, naming them and by how many units each is
+    /// missed. Every figure is still faithful to its own cascade.
+    pub fn run_warnings(&self) -> Vec<Diagnostic> {
+        let all = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut out = Vec::new();
+        for (column, series) in self.series.iter().enumerate() {
+            let misses: Vec<&CrossCutMiss> = all.iter().filter(|(c, _)| *c == column).map(|(_, m)| m).collect();
+            if misses.is_empty() {
+                continue;
+            }
+            let p = series.precision;
+            let named: Vec<String> = misses
+                .iter()
+                .take(5)
+                .map(|m| {
+                    let path = &self.paths[m.leaf][..m.depth];
+                    let node = if path.is_empty() { "the company".to_string() } else { path.join(" / ") };
+                    let period = &self.calendar.period(m.level, m.index).label;
+                    let (got, wanted) = (m.got, m.wanted);
+                    let by = got.abs_diff(wanted);
+                    format!(
+                        "{node}'s {period}: its members add up to {}, not its own {} ({} unit{} off)",
+                        p.to_amount(Units(got)),
+                        p.to_amount(Units(wanted)),
+                        by,
+                        if by == 1 { "" } else { "s" }
+                    )
+                })
+                .collect();
+            let more = misses.len().saturating_sub(5);
+            let mut d = Diagnostic::new(
+                Code::CrossCutMissed,
+                format!(
+                    "{} cross-cut{} of `{}` could not be made exact",
+                    misses.len(),
+                    if misses.len() == 1 { "" } else { "s" },
+                    series.column.name
+                ),
+            );
+            for line in named {
+                d = d.note(line);
+            }
+            if more > 0 {
+                d = d.note(format!("and {more} more"));
+            }
+            out.push(
+                d.note(
+                    "no rounding of the members' exact shares reaches these without rounding a larger value of a \
+                     member below a smaller one; every figure is still the floor or ceiling of its exact share",
+                )
+                .help(
+                    "a finer precision usually removes it; `[plan] rounding = \"cascade\"` rounds each leaf on its own instead",
+                ),
+            );
+        }
+        out
     }
 
     /// The column of the reference metric.

@@ -10,12 +10,12 @@ use rust_decimal::Decimal;
 use super::series::level_value;
 use super::time_walk::scratch;
 use super::time_walk::LevelScratch;
-use super::{Cell, CellSink, Engine, Request, Source, TimeView, Value};
+use super::{Cell, CellSink, CrossCutWalk, Engine, Request, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
 use crate::plan::Units;
 
-impl Engine<'_> {
+impl<'p> Engine<'p> {
     /// How many cells the breakdown prints (member combinations times
     /// periods kept), without computing them.
     pub fn cell_count(&self, request: &Request) -> u64 {
@@ -75,7 +75,7 @@ impl Engine<'_> {
             }
             Ok(())
         };
-        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork| {
+        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork<'_, 'p>| {
             buffer.clear();
             buffer.resize(leaves.len() * stride, 0);
             for (k, leaf) in leaves.enumerate() {
@@ -84,12 +84,13 @@ impl Engine<'_> {
         };
         let leaves = self.paths.len();
         if self.threads < 2 || leaves < 2 * BATCH {
-            let mut work = LeafWork::default();
+            let mut work = self.leaf_work(request);
             let mut buffer = Vec::new();
             for leaf in 0..leaves {
                 compute(leaf..leaf + 1, &mut buffer, &mut work);
                 consume(leaf, &buffer)?;
             }
+            self.finish_work(work, request);
         } else {
             // Two cores: one thread works out the figures, batch by batch,
             // while this one writes them; batches come back in order, so the
@@ -99,7 +100,7 @@ impl Engine<'_> {
                 let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(4);
                 let (spent, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
                 scope.spawn(move || {
-                    let mut work = LeafWork::default();
+                    let mut work = self.leaf_work(request);
                     for start in (0..leaves).step_by(BATCH) {
                         let mut buffer = reuse.try_recv().unwrap_or_default();
                         compute(start..(start + BATCH).min(leaves), &mut buffer, &mut work);
@@ -107,6 +108,7 @@ impl Engine<'_> {
                             return; // the writer stopped (a closed pipe, a full disk)
                         }
                     }
+                    self.finish_work(work, request);
                 });
                 let result = received.iter().try_for_each(|(start, buffer)| {
                     for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(BATCH.min(leaves - start)) {
@@ -158,7 +160,7 @@ impl Engine<'_> {
         periods: &[Period],
         levels: &[Option<Vec<Value>>],
         figures: &mut [u128],
-        work: &mut LeafWork,
+        work: &mut LeafWork<'_, '_>,
     ) {
         let width = self.series.len();
         for (c, series) in self.series.iter().enumerate() {
@@ -166,6 +168,24 @@ impl Engine<'_> {
                 continue;
             }
             work.out.clear();
+            if let Some(walk) = &mut work.walks[c] {
+                let level = match request.time {
+                    TimeView::Tree(level) => level,
+                    TimeView::IsoWeek => Level::Day,
+                };
+                let (at, values) = walk.next_at(level).expect("a walk yields every leaf");
+                debug_assert_eq!(at, leaf, "leaves come in order");
+                match request.time {
+                    TimeView::Tree(_) => work.out.extend_from_slice(values),
+                    TimeView::IsoWeek => {
+                        work.out.extend(periods.iter().map(|week| values[week.children.clone()].iter().sum::<u128>()));
+                    }
+                }
+                for (i, units) in work.out.iter().enumerate() {
+                    figures[i * width + c] = *units;
+                }
+                continue;
+            }
             match request.time {
                 TimeView::Tree(level) => self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch),
                 TimeView::IsoWeek => {
@@ -226,16 +246,31 @@ impl Engine<'_> {
 /// the queue cheap, small enough that memory stays flat.
 const BATCH: usize = 32;
 
-/// Buffers one thread reuses for every leaf it works out.
-#[derive(Debug)]
-struct LeafWork {
+/// Buffers one thread reuses for every leaf it works out, and under
+/// contract v2's rounding each shared column's walk over the leaves (they
+/// are worked out in cascade order, each org node's children together).
+struct LeafWork<'e, 'p> {
     out: Vec<u128>,
     days: Vec<u128>,
     scratch: Vec<LevelScratch>,
+    walks: Vec<Option<CrossCutWalk<'e, 'p>>>,
 }
 
-impl Default for LeafWork {
-    fn default() -> LeafWork {
-        LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch() }
+impl<'p> Engine<'p> {
+    fn leaf_work(&self, _request: &Request) -> LeafWork<'_, 'p> {
+        let walks = self.series.iter().map(|s| self.walk(s)).collect();
+        LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch(), walks }
+    }
+
+    fn finish_work(&self, work: LeafWork<'_, 'p>, request: &Request) {
+        let shown = match request.time {
+            TimeView::Tree(level) => level,
+            TimeView::IsoWeek => Level::Day,
+        };
+        for (column, walk) in work.walks.into_iter().enumerate() {
+            if let Some(mut walk) = walk {
+                self.record_misses(column, walk.take_misses(), shown);
+            }
+        }
     }
 }

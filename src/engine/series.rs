@@ -82,7 +82,11 @@ pub(super) fn metric_series<'p>(
     };
     let t = metric_table[i].expect("a shared metric has a table");
     let mut held = HeldCells::default();
-    if let (Some(holds), true) = (holds, i == plan.reference()) {
+    let cascade = plan.rounding == crate::plan::RoundingRule::Cascade;
+    if !cascade {
+        // Contract v2 rounds every cross-cut with the org tree (`cross_cuts.rs`):
+        // held periods and counts need no rounding of their own.
+    } else if let (Some(holds), true) = (holds, i == plan.reference()) {
         let (cells, hold_warnings) = holds::cells(plan, calendar, holds, &tree.amounts[i], &tables[t]);
         held = cells;
         warnings.extend(hold_warnings);
@@ -108,7 +112,7 @@ pub(super) fn metric_series<'p>(
     }
     if let Some(funnel) = plan.funnel.as_ref().filter(|f| f.metric == i) {
         let mut stages = funnel_series(plan, funnel, tree, &leaf_tables[i], t)?;
-        for stage in &mut stages {
+        for stage in stages.iter_mut().filter(|_| cascade) {
             if let Source::Shared { amounts, held, .. } = &mut stage.source {
                 *held = count_cells(calendar, amounts, tables, &leaf_tables[i], t);
             }

@@ -6,22 +6,27 @@
 //! - [`Crosstab`]: one column as a two-way table with row, column and grand
 //!   totals and each row's share of its parent;
 //! - [`Pivots`]: the terminal table of a run, a crosstab per column that adds
-//!   up and each level's value per period;
+//!   up and each level's value per period; with `--unit`, each money table
+//!   is shown in that unit ([`InUnit`]), rounded so that it adds up as shown;
 //! - [`Listing`]: every cell of a run with all its columns, and the totals
 //!   (terminal tables of tracking reports);
 //! - [`Summarised`]: a renderer's own sink (the workbook) fed cell by cell,
 //!   then handed the [`Summary`] pivots of its first sheet at the end.
 //!
 //! Contract: a view's figures are exact sums of the cells it was fed (as
-//! decimals, never rounded again); its rows and columns keep the order in
+//! decimals, never rounded again), but for a table shown in a display unit,
+//! whose figures are each the floor or the ceiling of that exact sum in the
+//! unit and add up as shown; its rows and columns keep the order in
 //! which the cells came.
 
 mod crosstab;
+mod in_unit;
 mod listing;
 mod pivots;
 mod summary;
 
 pub use crosstab::{CrossRow, Crosstab, Dim};
+pub use in_unit::InUnit;
 pub use listing::{Listing, ListingRow};
 pub use pivots::{LevelRow, Pivots};
 pub use summary::{Summarised, Summary, SummarySink};

@@ -198,6 +198,21 @@ pub struct Hold {
     pub origin: Location,
 }
 
+/// How the figures are rounded (`[plan] rounding`): both rules keep every
+/// promise of the brief; they differ in the cross-cuts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RoundingRule {
+    /// Contract v2 (`"controlled"`, the default): every (org node, time
+    /// node) figure — the company's Q1, a region's March — is the floor or
+    /// the ceiling of its own exact share.
+    #[default]
+    CrossCuts,
+    /// Contract v1 (`"cascade"`): each org leaf's time tree is rounded on its
+    /// own, so a cross-cut may sit a few units from its exact share; kept
+    /// byte for byte.
+    Cascade,
+}
+
 /// A validated plan: what to share, how, over which year.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
@@ -211,6 +226,8 @@ pub struct Plan {
     pub start: NaiveDate,
     /// Rounding unit of amounts.
     pub precision: Precision,
+    /// Which rounding rule the time trees follow (`[plan] rounding`).
+    pub rounding: RoundingRule,
     /// The metrics of `[target]`, in the order written (at least one).
     pub metrics: Vec<Metric>,
     /// The time tree's weights.

@@ -1,5 +1,8 @@
 //! Stage `render`: the unit a terminal table shows money in (`--unit 万`).
-//! Display only: CSV, JSON and xlsx always carry exact figures.
+//! Display only: CSV, JSON and xlsx always carry exact figures. A pivot's
+//! figures in the unit are worked out by the engine
+//! ([`crate::engine::Crosstab::show_in`]: rounded so that the table adds up
+//! as shown); [`DisplayUnit::scale`] serves the listings of `track`.
 
 use rust_decimal::Decimal;
 
@@ -13,6 +16,9 @@ pub struct DisplayUnit {
 }
 
 impl DisplayUnit {
+    /// Decimals a figure in a display unit is shown with (250.00 万).
+    pub const DECIMALS: u32 = 2;
+
     /// The units salesplit knows, as written.
     pub const NAMES: [&'static str; 6] = ["万", "千", "百万", "亿", "k", "M"];
 
@@ -29,12 +35,13 @@ impl DisplayUnit {
     }
 
     /// An amount in this unit, with two decimals for reading (2,500,000.00
-    /// in 万 is 250.00): rounded half away from zero, for display only.
+    /// in 万 is 250.00): rounded half away from zero, each figure on its own
+    /// (a listing's lines; a pivot rounds all its figures together).
     pub fn scale(&self, amount: Decimal) -> Decimal {
-        let mut shown =
-            (amount / self.factor).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let mut shown = (amount / self.factor)
+            .round_dp_with_strategy(Self::DECIMALS, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         // Always two decimals, zero included (`0.00`, not `0`), so columns line up.
-        shown.rescale(2);
+        shown.rescale(Self::DECIMALS);
         shown
     }
 }

@@ -191,6 +191,14 @@ fn explanation_lines(e: &Explanation) -> String {
                 thousands(s.figure),
                 s.level
             ),
+            Rounding::CrossCut { up, node } => format!(
+                ", rounded {} to {} (its fraction's rank alone would round it {}) so that {node}'s {} {} is the floor or ceiling of its own exact share: controlled rounding.",
+                if *up { "up" } else { "down" },
+                thousands(s.figure),
+                if *up { "down" } else { "up" },
+                s.level,
+                s.member
+            ),
         };
         out.push_str(&why);
         out.push('\n');
@@ -253,9 +261,10 @@ pub fn explanation_json(e: &Explanation) -> String {
                 Rounding::Down { rank, fractions, leftover } => {
                     ("down", Some(*rank), Some(*fractions), Some(*leftover))
                 }
-                Rounding::Held { up } | Rounding::Together { up } | Rounding::Nearest { up } => {
-                    (if *up { "up" } else { "down" }, None, None, None)
-                }
+                Rounding::Held { up }
+                | Rounding::Together { up }
+                | Rounding::Nearest { up }
+                | Rounding::CrossCut { up, .. } => (if *up { "up" } else { "down" }, None, None, None),
             };
             object(&[
                 ("level", string(&s.level)),

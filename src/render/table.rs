@@ -3,7 +3,10 @@
 //! column totals, each row's share of its parent with a small bar,
 //! thousands separators, the plan's currency (or `--unit`) in the title, and
 //! a layout that fits the terminal. Everything shown was computed by the
-//! engine; this only formats (scaling to a display unit included). Every
+//! engine, a pivot's figures in a display unit included (rounded there so
+//! that the table adds up as shown; a line under the table says so); this
+//! only formats. (A listing's figures in a unit are still scaled here, each
+//! on its own.) Every
 //! text — the title, names, labels — goes through
 //! [`terminal_text::shown`]: escape sequences and control characters in a
 //! member's name are shown escaped, never sent to the terminal, and a very
@@ -15,7 +18,7 @@ use rust_decimal::Decimal;
 
 use super::DisplayUnit;
 use crate::diagnostic::terminal_text::{self, shown as safe};
-use crate::engine::{ColumnKind, CrossRow, Crosstab, Listing, Pivots, Value};
+use crate::engine::{ColumnKind, CrossRow, Crosstab, InUnit, Listing, Pivots, Value};
 use crate::plan::thousands;
 
 /// Columns that still fit beside the members on a wide terminal.
@@ -59,7 +62,8 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     let column = h.columns.get(t.column);
     let metric = column.map_or("", |c| c.name.as_str());
     let money = column.is_some_and(|c| c.kind == ColumnKind::Amount);
-    let unit = style.unit.as_ref().filter(|_| money);
+    // The engine has put the figures in the unit (`t.shown`); they are shown as they are.
+    let unit = style.unit.as_ref().filter(|_| t.shown.is_some());
     let currency = match (unit, h.currency.is_empty() || !money) {
         (Some(u), true) => format!(" (in {})", u.name),
         (Some(u), false) => format!(" (in {} {})", u.name, h.currency),
@@ -72,7 +76,7 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     let title = format!("{} — {metric}{currency}, by {}{as_of}", h.plan, dims.join(" × "));
     let mut out = format!("{}\n", safe(&title));
     let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
-    let f = Figures { unit, color: style.color };
+    let f = Figures { unit: None, color: style.color };
     let mut table = None;
     if t.columns.len() <= MAX_ACROSS {
         table = Some(across(t, metric, &f)).filter(|x| fits(x));
@@ -80,10 +84,33 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     if table.is_none() && t.rows.len() <= MAX_ACROSS {
         table = Some(down(t, metric, &f)).filter(|x| fits(x));
     }
+    let listed = table.is_none();
     let table = table.unwrap_or_else(|| long(t, metric, &f));
     out.push_str(&table.to_string());
     out.push('\n');
+    if let (Some(u), Some(shown)) = (unit, &t.shown) {
+        let note = unit_note(&u.name, shown, if listed { shown.hidden_in_list } else { shown.hidden });
+        if !note.is_empty() {
+            out.push_str(&wrapped(&note, style.width));
+        }
+    }
     out
+}
+
+/// The note under a table shown in a unit whose figures were rounded: how
+/// they add up, and how many (`hidden`, of the figures this layout shows)
+/// non-zero figures show as zero. Empty when no figure needed rounding.
+fn unit_note(name: &str, shown: &InUnit, hidden: usize) -> String {
+    if shown.rounded == 0 {
+        return String::new();
+    }
+    let mut note = format!("note: figures in {name}, rounded so that every row and column adds up as shown");
+    if hidden > 0 {
+        let zero = thousands(Decimal::new(0, shown.decimals));
+        let (figures, show) = if hidden == 1 { ("figure", "shows") } else { ("figures", "show") };
+        note.push_str(&format!("; {hidden} non-zero {figures} {show} as {zero} (a smaller --unit shows them)"));
+    }
+    safe(&note).into_owned()
 }
 
 /// How figures are written in one table.
@@ -128,9 +155,54 @@ fn text(content: impl AsRef<str>) -> Cell {
     Cell::new(terminal_text::shown(content.as_ref()))
 }
 
-/// The longest line's width on screen (CJK characters count two).
+/// The longest line's width on screen (CJK characters count two; the
+/// escape sequences of colour and bold take no room).
 fn display_width(text: &str) -> usize {
-    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
+    text.lines().map(|line| unicode_width::UnicodeWidthStr::width(without_escapes(line).as_str())).max().unwrap_or(0)
+}
+
+/// A line without its ANSI escape sequences (`ESC [ ... letter`): what the
+/// terminal shows of it.
+fn without_escapes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns on screen, broken at spaces
+/// (a word longer than the width keeps its own line); as it is without a width.
+fn wrapped(text: &str, width: Option<usize>) -> String {
+    let Some(width) = width else { return format!("{text}\n") };
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        if !line.is_empty() && wide(&line) + 1 + wide(word) > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 fn new_table(head: &[String], numbers_from: usize) -> Table {
@@ -338,4 +410,26 @@ fn by_words(splits: &[String], level: &str) -> String {
     let mut words: Vec<&str> = splits.iter().map(String::as_str).collect();
     words.push(level);
     words.join(" × ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_take_no_room() {
+        assert_eq!(display_width("\u{1b}[1m华东\u{1b}[0m ┆ 1.00"), 11);
+        assert_eq!(without_escapes("a\u{1b}[38;5;9mb\u{1b}[0m"), "ab");
+    }
+
+    #[test]
+    fn a_note_wraps_at_words() {
+        assert_eq!(
+            wrapped("note: figures in 万, rounded", Some(20)),
+            "note: figures in 万,\nrounded\n",
+            "万 is two wide"
+        );
+        assert_eq!(wrapped("note: figures in 万, rounded", None), "note: figures in 万, rounded\n");
+        assert_eq!(wrapped("a verylongword b", Some(4)), "a\nverylongword\nb\n");
+    }
 }

@@ -506,9 +506,16 @@ pub(super) struct PlanSpec {
     /// `[[time.slots]]`: name and percentage share.
     pub slots: Vec<(String, Num)>,
     pub splits: Vec<SplitSpec>,
+    /// `[plan] rounding = "cascade"` (contract v1's rule) instead of the default.
+    pub cascade: bool,
 }
 
 impl PlanSpec {
+    /// The same plan under contract v1's rounding (`rounding = "cascade"`).
+    pub(super) fn cascade(&self) -> PlanSpec {
+        PlanSpec { cascade: true, ..self.clone() }
+    }
+
     pub(super) fn spread(&self) -> Spread {
         self.spread.unwrap_or(Spread::Even)
     }
@@ -683,6 +690,9 @@ impl PlanSpec {
             Some(true) => t.push_str("fy_label = \"end\"\n"),
             Some(false) => t.push_str("fy_label = \"start\"\n"),
             None => {}
+        }
+        if self.cascade {
+            t.push_str("rounding = \"cascade\"\n");
         }
         match (self.prec_style, self.prec) {
             (0, Prec::Cent) => {}
@@ -1283,6 +1293,7 @@ impl PlanSpec {
             holds: Vec::new(),
             slots,
             splits,
+            cascade: false,
         };
         let (start, end) = spec.bounds();
         if k.workweek {

@@ -74,6 +74,10 @@ pub enum Rounding {
     /// A count rounded together with every other member so that the
     /// company's quarters and months stay the count's own cascade.
     Together { up: bool },
+    /// Contract v2: rounded the other way than its fraction's rank alone
+    /// would give, so that `node`'s figure of the period (the sum over its
+    /// members) is the floor or ceiling of its own exact share.
+    CrossCut { up: bool, node: String },
 }
 
 /// One step of the cascade.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::{Cell, CellSink, Header, Value};
+use super::{Cell, CellSink, Header, InUnit, Value};
 
 /// A dimension of a run's cells: one of the header's splits, or the period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +65,10 @@ pub struct Crosstab {
     pub column_totals: Vec<Decimal>,
     /// The grand total.
     pub total: Decimal,
+    /// `Some` when the figures are shown in a display unit
+    /// ([`Crosstab::show_in`]): then every figure above is in that unit,
+    /// rounded so that the invariants hold as shown; the shares stay exact.
+    pub shown: Option<InUnit>,
     row_index: HashMap<Vec<String>, usize>,
     col_index: HashMap<String, usize>,
 }
@@ -82,6 +86,7 @@ impl Crosstab {
             rows: Vec::new(),
             column_totals: Vec::new(),
             total: Decimal::ZERO,
+            shown: None,
             row_index: HashMap::new(),
             col_index: HashMap::new(),
         }

@@ -1,8 +1,12 @@
 //! Stage `engine`: the terminal view of a run — one [`Crosstab`] per column
 //! that adds up (amounts, counts), and each level's value per period (a
-//! level is the same for every member).
+//! level is the same for every member). With a display unit (`--unit 万`),
+//! each money table is shown in it, rounded so that it adds up as shown.
+
+use rust_decimal::Decimal;
 
 use super::{Cell, CellSink, Crosstab, Dim, Header, Value};
+use crate::engine::ColumnKind;
 
 /// A level column's value in each period of the run, in time order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub struct Pivots {
     rows: Option<Vec<String>>,
     /// `--cols`: the dimension across (default: the period).
     cols: Option<String>,
+    /// `--unit`: money tables in this many currency units, to this many decimals.
+    unit: Option<(Decimal, u32)>,
 }
 
 impl Pivots {
@@ -36,6 +42,14 @@ impl Pivots {
     /// Names must be dimensions of the run (checked before running).
     pub fn arranged(rows: Option<Vec<String>>, cols: Option<String>) -> Pivots {
         Pivots { rows, cols, ..Pivots::default() }
+    }
+
+    /// Shows every money table in a display unit of `factor` currency units
+    /// (10,000 for 万) with `decimals` decimals, rounded so that it adds up as
+    /// shown ([`Crosstab::show_in`]); counts stay whole.
+    #[must_use]
+    pub fn in_unit(self, factor: Decimal, decimals: u32) -> Pivots {
+        Pivots { unit: Some((factor, decimals)), ..self }
     }
 }
 
@@ -90,8 +104,13 @@ impl CellSink for Pivots {
     }
 
     fn finish(&mut self, totals: &[Value]) -> std::io::Result<()> {
+        let header = self.header.as_ref();
         for table in &mut self.tables {
             table.finish(totals)?;
+            let money = header.and_then(|h| h.columns.get(table.column)).is_some_and(|c| c.kind == ColumnKind::Amount);
+            if let Some((factor, decimals)) = self.unit.filter(|_| money) {
+                table.show_in(factor, decimals);
+            }
         }
         Ok(())
     }

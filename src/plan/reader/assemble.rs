@@ -60,6 +60,7 @@ impl Reader<'_> {
             year: header.year,
             start,
             precision: header.precision,
+            rounding: header.rounding,
             metrics,
             calendar,
             time_origin,

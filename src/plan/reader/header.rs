@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 use super::{get, Reader, PRECISION_EXAMPLE};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::number::{describe, Number};
-use crate::plan::Precision;
+use crate::plan::{Precision, RoundingRule};
 
 /// What [`Reader::plan_table`] found.
 pub(super) struct Header {
@@ -23,6 +23,7 @@ pub(super) struct Header {
     /// Where `start` is written, if it is.
     pub start_at: Option<Range<usize>>,
     pub precision: Precision,
+    pub rounding: RoundingRule,
 }
 
 impl Reader<'_> {
@@ -44,7 +45,8 @@ impl Reader<'_> {
     }
 
     pub(super) fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
-        let typos = self.known_keys(t, &["name", "currency", "year", "start", "precision", "fy_label"], "[plan]");
+        let typos =
+            self.known_keys(t, &["name", "currency", "year", "start", "precision", "fy_label", "rounding"], "[plan]");
         // No `fy_label` and `fy_label = "start"` both mean false, each its own arm.
         #[allow(clippy::match_same_arms)]
         let fy_end = match get(t, "fy_label") {
@@ -174,6 +176,23 @@ impl Reader<'_> {
                 }
             }),
         };
+        let rounding = match get(t, "rounding") {
+            None => Some(RoundingRule::CrossCuts),
+            Some((_, v)) => match self.string(v, "rounding", "rounding = \"cascade\"") {
+                Some("controlled") => Some(RoundingRule::CrossCuts),
+                Some("cascade") => Some(RoundingRule::Cascade),
+                Some(other) => {
+                    self.error(
+                        Code::UnknownChoice,
+                        v.span(),
+                        format!("rounding `{other}` is not controlled or cascade"),
+                        "write \"controlled\" (the default: every cross-cut exact) or \"cascade\" (contract v1's rule)",
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
         Some(Header {
             name: name.unwrap_or(default_name),
             currency: currency.unwrap_or_default(),
@@ -181,6 +200,7 @@ impl Reader<'_> {
             start: start?,
             start_at,
             precision: precision?,
+            rounding: rounding?,
         })
     }
 }
