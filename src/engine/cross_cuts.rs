@@ -47,6 +47,11 @@
 //! rounded row by row on their own: each leaf stays faithful to its own
 //! cascade.
 //!
+//! A node with more than [`WIDE`] children (a split of 50,000 SKUs) is not
+//! fitted: its children are rounded on their own, as the cascade does, since
+//! a table's work grows with its rows times its moves. Its cross-cuts may
+//! then drift by a few units; every other promise holds.
+//!
 //! # Termination
 //!
 //! The walk visits each (org node, time node) table once, top down, a finite
@@ -131,6 +136,10 @@ struct Frame {
     values: Vec<u128>,
     next: usize,
 }
+
+/// The most children a frame fits against its node's figures; a wider
+/// node's children are rounded on their own (see [`CrossCutWalk::frame`]).
+const WIDE: usize = 2_000;
 
 /// A row's exact value, by leaf time table: (table index, exact units).
 type Components = Vec<(usize, Exact)>;
@@ -283,13 +292,18 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
         let years: Vec<u128> = children.iter().map(|c| self.units(c.clone())).collect();
         let mut values = vec![0; children.len() * self.time.len()];
         let found = self.misses.len();
-        self.round(&rows, &years, Some(parent), &mut values, range.start, depth);
+        // A node wider than WIDE (a split of 50,000 SKUs) is rounded row by
+        // row on its own, as the cascade rounds it: its tables would cost
+        // rows times moves each. Its cross-cuts may then drift (README
+        // "Rounding"); narrower nodes below and above it are still fitted.
+        let parent = if children.len() > WIDE { None } else { Some(parent) };
+        self.round(&rows, &years, parent, &mut values, range.start, depth);
         if self.misses.len() > found {
             // Time node by time node, some table had no fitting rounding: the
             // whole tree in one flow may still have one (the company's own
             // figures free between floor and ceiling at the top).
             let free = range.len() == self.paths.len();
-            if let Some(whole) = self.round_whole(&rows, &years, parent, free) {
+            if let Some(whole) = parent.and_then(|parent| self.round_whole(&rows, &years, parent, free)) {
                 values = whole;
                 self.misses.truncate(found);
             }
