@@ -128,3 +128,27 @@ fn every_example_is_exact_at_every_cross_cut_by_week_and_day() {
         }
     }
 }
+
+/// A node of more than 2,000 members (a split of SKUs written inline) is
+/// rounded member by member, as the cascade rule does: the same bytes as
+/// `rounding = "cascade"`, without a frame of every member's periods.
+#[test]
+fn a_node_too_wide_to_fit_is_rounded_as_the_cascade_does() {
+    let weights: Vec<String> = (0..2_001).map(|i| format!("\"S{i:04}\" = {}", 1 + i % 7)).collect();
+    let plan = format!(
+        "[plan]\nyear = 2026\n\n[target]\nsales = 12_345_678\n\n[time]\nlevel = \"month\"\n\n[[split]]\nby = \"sku\"\nweights = {{ {} }}\n",
+        weights.join(", ")
+    );
+    let run = |text: &str| {
+        let plan = Plan::parse("plan.toml", text, Path::new(".")).unwrap();
+        let engine = Engine::new(&plan).unwrap();
+        let mut out = Vec::new();
+        engine.for_each_leaf(Level::Month, |path, figures| out.push((path.join("/"), figures.to_vec())));
+        (out, engine.run_warnings().len())
+    };
+    let (controlled, warned) = run(&plan);
+    let (cascade, _) = run(&plan.replacen("[plan]\n", "[plan]\nrounding = \"cascade\"\n", 1));
+    assert_eq!(controlled.len(), 2_001);
+    assert_eq!(controlled, cascade);
+    assert_eq!(warned, 0);
+}

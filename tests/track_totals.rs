@@ -602,6 +602,11 @@ fn check_formulas(path: &Path, sheet: &str, what: &str) -> usize {
 /// The workbooks of the company example and of generated actuals: every
 /// formula's cached value is what it computes, the Detail's Total row holds
 /// the JSON's totals, and its additive totals are still SUBTOTAL formulas.
+/// `track PLAN --actuals ACTUALS --as-of DATE` and what follows.
+fn track<'a>(plan: &'a str, actuals: &'a str, as_of: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    [&["track", plan, "--actuals", actuals, "--as-of", as_of][..], rest].concat()
+}
+
 #[test]
 fn every_workbook_formula_caches_what_it_computes() {
     let dir = tempfile::TempDir::new().unwrap();
@@ -609,71 +614,15 @@ fn every_workbook_formula_caches_what_it_computes() {
     let generated = dir.path().join("regions-sales.csv");
     std::fs::write(&generated, actuals(&regions, 3, 4_000, regions.day(220), 11)).unwrap();
     let generated = generated.to_str().unwrap();
+    let (company, sales, regions) = ("examples/company.toml", "examples/company-sales.csv", "examples/regions.toml");
     let runs: Vec<Vec<&str>> = vec![
-        vec!["track", "examples/company.toml", "--actuals", "examples/company-sales.csv", "--as-of", "2026-03-15"],
-        vec![
-            "track",
-            "examples/company.toml",
-            "--actuals",
-            "examples/company-sales.csv",
-            "--as-of",
-            "2026-06-30",
-            "--by",
-            "region",
-        ],
-        vec![
-            "track",
-            "examples/company.toml",
-            "--actuals",
-            "examples/company-sales.csv",
-            "--as-of",
-            "2026-06-30",
-            "--by",
-            "month",
-        ],
-        vec![
-            "track",
-            "examples/regions.toml",
-            "--actuals",
-            generated,
-            "--as-of",
-            "2026-06-30",
-            "--by",
-            "region,quarter",
-        ],
-        vec![
-            "track",
-            "examples/regions.toml",
-            "--actuals",
-            generated,
-            "--as-of",
-            "2026-05-31",
-            "--by",
-            "channel,month",
-            "--period",
-            "2026-Q2",
-        ],
-        vec![
-            "track",
-            "examples/regions.toml",
-            "--actuals",
-            generated,
-            "--as-of",
-            "2026-01-01",
-            "--by",
-            "region,product",
-        ],
-        vec![
-            "track",
-            "examples/regions.toml",
-            "--actuals",
-            generated,
-            "--as-of",
-            "2026-06-30",
-            "--replan",
-            "--by",
-            "region,month",
-        ],
+        track(company, sales, "2026-03-15", &[]),
+        track(company, sales, "2026-06-30", &["--by", "region"]),
+        track(company, sales, "2026-06-30", &["--by", "month"]),
+        track(regions, generated, "2026-06-30", &["--by", "region,quarter"]),
+        track(regions, generated, "2026-05-31", &["--by", "channel,month", "--period", "2026-Q2"]),
+        track(regions, generated, "2026-01-01", &["--by", "region,product"]),
+        track(regions, generated, "2026-06-30", &["--replan", "--by", "region,month"]),
         vec!["decompose", "examples/company.toml", "--by", "region,quarter"],
     ];
     for (i, args) in runs.iter().enumerate() {

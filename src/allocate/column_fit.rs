@@ -56,7 +56,7 @@ impl FitRow {
     fn can_rise(&self, fast: &Fast, j: usize) -> bool {
         self.units[j] == self.floors[j]
             && !self.rems[j].is_zero()
-            && !(0..self.units.len()).any(|k| !self.up(k) && self.floors[k] == self.floors[j] && fast.gt(self, k, j))
+            && !(0..self.units.len()).any(|k| self.floors[k] == self.floors[j] && !self.up(k) && fast.gt(self, k, j))
     }
 
     /// Whether cell `a` can give up its unit without rising above a sibling
@@ -175,15 +175,28 @@ pub fn fit_columns(rows: &mut [FitRow], totals: &[u128]) -> Vec<ColumnMiss> {
 fn best_move(rows: &[FitRow], fast: &[Fast], off: &[i128], j: usize) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
     for (r, row) in rows.iter().enumerate() {
+        // A move gains at most the fraction at `j` (the one given up is not
+        // negative): no better than the best so far, no need to look further.
+        if let (Some((b, g)), Some((rems, den))) = (best, &fast[r].0) {
+            if let Some((brems, bden)) = &fast[b].0 {
+                let gain = i128::from(brems[j]) - i128::from(brems[g]);
+                if signed_cmp(i128::from(rems[j]), *bden, gain, *den) != Ordering::Greater {
+                    continue;
+                }
+            }
+        }
         if !row.can_rise(&fast[r], j) {
             continue;
         }
         let mut give: Option<usize> = None;
         for (a, &over) in off.iter().enumerate() {
+            if over <= 0 {
+                continue;
+            }
             // Trading a larger exact value's unit for a smaller one's would
             // leave the larger below the smaller.
             let crossed = row.floors[a] == row.floors[j] && fast[r].gt(row, a, j);
-            if over > 0 && !crossed && row.can_fall(&fast[r], a) && give.is_none_or(|g| !fast[r].gt(row, a, g)) {
+            if !crossed && row.can_fall(&fast[r], a) && give.is_none_or(|g| !fast[r].gt(row, a, g)) {
                 give = Some(a);
             }
         }

@@ -132,9 +132,13 @@ pub(super) struct CrossCutMiss {
 struct Frame {
     /// The children's leaf ranges, in cascade order.
     children: Vec<Range<usize>>,
-    /// Per child, its figures over the whole time tree (`child * n ..`).
+    /// Per child, its figures over the whole time tree (`child * n ..`);
+    /// for a wide node, only the current child's (`0..n`), worked out when
+    /// its turn comes.
     values: Vec<u128>,
     next: usize,
+    /// A node wider than [`WIDE`]: each child rounded on its own, in turn.
+    wide: bool,
 }
 
 /// The most children a frame fits against its node's figures; a wider
@@ -230,11 +234,21 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
                 self.stack.pop();
                 continue;
             }
-            let c = frame.next;
+            let mut c = frame.next;
             frame.next += 1;
             let range = frame.children[c].clone();
             if self.only.is_some_and(|leaf| !range.contains(&leaf)) {
                 continue;
+            }
+            if self.stack[top].wide {
+                // The child alone, as the cascade rounds it (see `frame`).
+                let rows = [self.components(range.clone())];
+                let years = [self.units(range.clone())];
+                let mut values = std::mem::take(&mut self.stack[top].values);
+                values.resize(n, 0);
+                self.round(&rows, &years, None, &mut values, range.start, 0);
+                self.stack[top].values = values;
+                c = 0;
             }
             if range.len() == 1 {
                 let frame = &self.stack[top];
@@ -288,27 +302,30 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
             }
         }
         children.push(start..range.end);
+        if children.len() > WIDE {
+            // A node wider than WIDE (a split of 50,000 SKUs): each child is
+            // rounded on its own, as the cascade rounds it, when its turn
+            // comes: a fitted table would cost rows times moves, and the
+            // frame rows times periods of memory. Its cross-cuts may drift
+            // (README "Rounding"); nodes below it are still fitted.
+            return Frame { children, values: Vec::new(), next: 0, wide: true };
+        }
         let rows: Vec<Components> = children.iter().map(|c| self.components(c.clone())).collect();
         let years: Vec<u128> = children.iter().map(|c| self.units(c.clone())).collect();
         let mut values = vec![0; children.len() * self.time.len()];
         let found = self.misses.len();
-        // A node wider than WIDE (a split of 50,000 SKUs) is rounded row by
-        // row on its own, as the cascade rounds it: its tables would cost
-        // rows times moves each. Its cross-cuts may then drift (README
-        // "Rounding"); narrower nodes below and above it are still fitted.
-        let parent = if children.len() > WIDE { None } else { Some(parent) };
-        self.round(&rows, &years, parent, &mut values, range.start, depth);
+        self.round(&rows, &years, Some(parent), &mut values, range.start, depth);
         if self.misses.len() > found {
             // Time node by time node, some table had no fitting rounding: the
             // whole tree in one flow may still have one (the company's own
             // figures free between floor and ceiling at the top).
             let free = range.len() == self.paths.len();
-            if let Some(whole) = parent.and_then(|parent| self.round_whole(&rows, &years, parent, free)) {
+            if let Some(whole) = self.round_whole(&rows, &years, parent, free) {
                 values = whole;
                 self.misses.truncate(found);
             }
         }
-        Frame { children, values, next: 0 }
+        Frame { children, values, next: 0, wide: false }
     }
 
     /// Every row's exact value at every time node down to the deepest level.

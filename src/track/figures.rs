@@ -104,6 +104,7 @@ impl Figures {
 /// The figures of a cell that are its own rather than ratios of others:
 /// for a row, worked out from its days; for a total row, the sums of the
 /// rows'.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Own {
     target: Decimal,
     target_to_date: Decimal,
@@ -171,25 +172,19 @@ fn pad(mut d: Decimal, dp: u32) -> Decimal {
 /// ratio and pace (`attainment`, `run_rate`) and the status worked out from
 /// the total row's own figures, as a row's are from its own.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct TotalRow {
-    target: Decimal,
-    target_to_date: Decimal,
-    actual_to_date: Decimal,
-    gap: Decimal,
-    remaining: Decimal,
-    projected: Option<Decimal>,
-}
+pub(crate) struct TotalRow(Own);
 
 impl TotalRow {
     /// Adds a row's figures.
     pub(crate) fn add(&mut self, row: &Figures) {
-        self.target += row.target;
-        self.target_to_date += row.target_to_date;
-        self.actual_to_date += row.actual_to_date;
-        self.gap += row.gap;
-        self.remaining += row.remaining;
+        let sum = &mut self.0;
+        sum.target += row.target;
+        sum.target_to_date += row.target_to_date;
+        sum.actual_to_date += row.actual_to_date;
+        sum.gap += row.gap;
+        sum.remaining += row.remaining;
         if let Some(p) = row.projected {
-            self.projected = Some(self.projected.unwrap_or_default() + p);
+            sum.projected = Some(sum.projected.unwrap_or_default() + p);
         }
     }
 
@@ -198,9 +193,7 @@ impl TotalRow {
     /// spreads the remaining over), `started` whether any day they cover is
     /// on or before the as-of date.
     pub(crate) fn figures(self, days_left: usize, started: bool, precision: Precision, tolerance: Decimal) -> Figures {
-        let TotalRow { target, target_to_date, actual_to_date, gap, remaining, projected } = self;
-        let own = Own { target, target_to_date, actual_to_date, gap, remaining, projected };
-        own.figures(days_left, started, precision.decimals(), tolerance)
+        self.0.figures(days_left, started, precision.decimals(), tolerance)
     }
 }
 
