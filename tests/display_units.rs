@@ -297,3 +297,56 @@ fn generated_plans_add_up_in_every_unit() {
         check(&files, &["decompose", "plan.toml", "--by", &by], &["region", "product"], unit, factor);
     }
 }
+
+/// A `track` report in 万: every money column that adds up (target, target
+/// to date, actual to date, gap, remaining) adds up to its Total row as
+/// shown, and each shown figure is the floor or ceiling of the CSV's exact
+/// figure in 万.
+#[test]
+fn a_track_report_in_wan_adds_up_as_shown() {
+    let args = [
+        "track",
+        "examples/company.toml",
+        "--actuals",
+        "examples/company-sales.csv",
+        "--as-of",
+        "2026-03-13",
+        "--by",
+        "region,product",
+    ];
+    let run = |extra: &[&str]| {
+        let out = salesplit().env("COLUMNS", "1000").args(args).args(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&["--unit", "万"]);
+    let csv = csv_rows(&run(&["--format", "csv"]));
+    let lines: Vec<Vec<String>> = table
+        .lines()
+        .filter(|l| l.starts_with('│'))
+        .map(|l| l.trim_matches('│').split('┆').map(|c| c.trim().to_string()).collect())
+        .collect();
+    let head = &lines[0];
+    let (rows, total) = (&lines[1..lines.len() - 1], &lines[lines.len() - 1]);
+    assert_eq!(total[0], "Total", "{table}");
+    assert_eq!(rows.len(), csv.len(), "{table}");
+    let factor = Decimal::from(10_000);
+    let mut rounded = 0;
+    for name in ["target", "target_to_date", "actual_to_date", "gap", "remaining"] {
+        let c = head.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {head:?}"));
+        let figure = |s: &str| dec(&s.replace(',', ""));
+        let mut sum = Decimal::ZERO;
+        for (row, exact) in rows.iter().zip(&csv) {
+            assert_eq!((&row[0], &row[1]), (&exact["region"], &exact["product"]));
+            let (shown, exact) = (figure(&row[c]), dec(&exact[name]));
+            assert!(floor_or_ceiling(shown, exact, factor), "{name} {shown} for {exact}");
+            rounded += usize::from(shown * factor != exact);
+            sum += shown;
+        }
+        let exact_total: Decimal = csv.iter().map(|r| dec(&r[name])).sum();
+        assert_eq!(sum, figure(&total[c]), "{name}: the rows add up to the Total as shown\n{table}");
+        assert!(floor_or_ceiling(sum, exact_total, factor), "{name} Total {sum} for {exact_total}");
+    }
+    assert!(rounded > 0, "the test needs figures that round");
+    assert!(table.contains("every column adds up to its Total as shown"), "{table}");
+}

@@ -1134,7 +1134,7 @@ fn with_days(k: &mut model::Knobs) {
 }
 
 proptest! {
-    #![proptest_config(config(600))]
+    #![proptest_config(config(300))]
 
     /// Adds up: totals, time levels (slots, ISO weeks), cross-cuts and --period.
     #[test]
@@ -1144,7 +1144,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(800))]
+    #![proptest_config(config(400))]
 
     /// Faithful: floor or ceiling of the exact share, at every level, held groups included.
     #[test]
@@ -1195,7 +1195,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(800))]
+    #![proptest_config(config(400))]
 
     /// Holds: the members' figures of a held period add up to the hold.
     #[test]
@@ -1262,7 +1262,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(150))]
 
     /// Deterministic: byte-identical CSV and JSON.
     #[test]
@@ -1272,7 +1272,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(800))]
+    #![proptest_config(config(400))]
 
     /// Proportionate: zero gets zero, larger never less, equal within a unit.
     #[test]

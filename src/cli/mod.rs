@@ -234,8 +234,11 @@ fn write<R>(
                 .and_then(|r| output.writer().write_all(render_tables(&pivots, &style).as_bytes()).map(|()| r))
         }
         (Format::Table, Layout::Listing) => {
-            let mut listing = Listing::default();
             let style = table_style(view);
+            let mut listing = Listing::default();
+            if let Some(unit) = &style.unit {
+                listing = listing.in_unit(unit.factor, DisplayUnit::DECIMALS);
+            }
             run(&mut listing)
                 .and_then(|r| output.writer().write_all(render_listing(&listing, &style).as_bytes()).map(|()| r))
         }

@@ -3,11 +3,9 @@
 //! column totals, each row's share of its parent with a small bar,
 //! thousands separators, the plan's currency (or `--unit`) in the title, and
 //! a layout that fits the terminal. Everything shown was computed by the
-//! engine, a pivot's figures in a display unit included (rounded there so
-//! that the table adds up as shown; a line under the table says so); this
-//! only formats. (A listing's figures in a unit are still scaled here, each
-//! on its own.) Every
-//! text — the title, names, labels — goes through
+//! engine, figures in a display unit included (rounded there so that the
+//! table adds up as shown; a line under the table says so); this only
+//! formats. Every text — the title, names, labels — goes through
 //! [`terminal_text::shown`]: escape sequences and control characters in a
 //! member's name are shown escaped, never sent to the terminal, and a very
 //! long name is shortened.
@@ -45,7 +43,7 @@ pub struct TableStyle {
 pub fn render_tables(pivots: &Pivots, style: &TableStyle) -> String {
     let mut parts: Vec<String> = pivots.tables.iter().map(|t| render_crosstab(t, style)).collect();
     for row in &pivots.levels {
-        let values: Vec<String> = row.values.iter().map(|(label, v)| format!("{label} {}", shown(v, None))).collect();
+        let values: Vec<String> = row.values.iter().map(|(label, v)| format!("{label} {}", shown(v))).collect();
         let line = format!("{} (a level: every member has it) — {}", row.name, values.join(" · "));
         parts.push(format!("{}\n", safe(&line)));
     }
@@ -89,7 +87,8 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     out.push_str(&table.to_string());
     out.push('\n');
     if let (Some(u), Some(shown)) = (unit, &t.shown) {
-        let note = unit_note(&u.name, shown, if listed { shown.hidden_in_list } else { shown.hidden });
+        let hidden = if listed { shown.hidden_in_list } else { shown.hidden };
+        let note = unit_note(&u.name, shown, hidden, "every row and column adds up");
         if !note.is_empty() {
             out.push_str(&wrapped(&note, style.width));
         }
@@ -99,12 +98,13 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
 
 /// The note under a table shown in a unit whose figures were rounded: how
 /// they add up, and how many (`hidden`, of the figures this layout shows)
-/// non-zero figures show as zero. Empty when no figure needed rounding.
-fn unit_note(name: &str, shown: &InUnit, hidden: usize) -> String {
+/// non-zero figures show as zero; `adds` says what adds up. Empty when no
+/// figure needed rounding.
+fn unit_note(name: &str, shown: &InUnit, hidden: usize, adds: &str) -> String {
     if shown.rounded == 0 {
         return String::new();
     }
-    let mut note = format!("note: figures in {name}, rounded so that every row and column adds up as shown");
+    let mut note = format!("note: figures in {name}, rounded so that {adds} as shown");
     if hidden > 0 {
         let zero = thousands(Decimal::new(0, shown.decimals));
         let (figures, show) = if hidden == 1 { ("figure", "shows") } else { ("figures", "show") };
@@ -345,14 +345,15 @@ fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
 /// totals) as text ending with a newline.
 pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
     let Some(h) = &listing.header else { return String::new() };
-    let unit = style.unit.as_ref();
+    // The engine has put the money columns in the unit (`listing.shown`); they are shown as they are.
+    let unit = style.unit.as_ref().filter(|_| listing.shown.is_some());
     let currency = match (unit, h.currency.is_empty()) {
         (Some(u), true) => format!(" (in {})", u.name),
         (Some(u), false) => format!(" (in {} {})", u.name, h.currency),
         (None, true) => String::new(),
         (None, false) => format!(" ({})", h.currency),
     };
-    let f = Figures { unit, color: style.color };
+    let f = Figures { unit: None, color: style.color };
     let as_of = h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default();
     let title = format!("{} — {}{currency}, by {}{as_of}", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
     let mut out = format!("{}\n", safe(&title));
@@ -367,21 +368,26 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
             }
         }
     }
-    let scaled = |i: usize| unit.filter(|_| h.columns.get(i).is_some_and(|c| c.kind == ColumnKind::Amount));
     for row in &listing.rows {
         let mut cells: Vec<Cell> = row.members.iter().map(text).collect();
         cells.push(text(&row.period));
-        cells.extend(row.values.iter().enumerate().map(|(i, v)| status_cell(shown(v, scaled(i)), v, style.color)));
+        cells.extend(row.values.iter().map(|v| status_cell(shown(v), v, style.color)));
         table.add_row(cells);
     }
     if !listing.totals.is_empty() {
         let mut cells = vec![f.total("Total".to_string())];
         cells.extend(std::iter::repeat_n(text(""), h.splits.len()));
-        cells.extend(listing.totals.iter().enumerate().map(|(i, v)| f.total(shown(v, scaled(i)))));
+        cells.extend(listing.totals.iter().map(|v| f.total(shown(v))));
         table.add_row(cells);
     }
     out.push_str(&table.to_string());
     out.push('\n');
+    if let (Some(u), Some(shown)) = (unit, &listing.shown) {
+        let note = unit_note(&u.name, shown, shown.hidden_in_list, "every column adds up to its Total");
+        if !note.is_empty() {
+            out.push_str(&wrapped(&note, style.width));
+        }
+    }
     out
 }
 
@@ -395,11 +401,10 @@ fn status_cell(shown: String, value: &Value, color: bool) -> Cell {
     }
 }
 
-/// A value for people: amounts with separators (in `unit` if given),
-/// ratios as percentages.
-fn shown(value: &Value, unit: Option<&DisplayUnit>) -> String {
+/// A value for people: amounts with separators, ratios as percentages.
+fn shown(value: &Value) -> String {
     match value {
-        Value::Amount(d) => thousands(unit.map_or(*d, |u| u.scale(*d))),
+        Value::Amount(d) => thousands(*d),
         Value::Ratio(r) => format!("{}%", (r * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2).normalize()),
         Value::Text(t) => t.to_string(),
         Value::Missing => "–".to_string(),

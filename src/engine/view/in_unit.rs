@@ -4,11 +4,26 @@
 //! hundredths of the unit: each figure is the floor or the ceiling of its
 //! exact value, and every row and column adds up to its total *as shown*.
 //! The table renderer only formats them; each row's share stays exact.
+//! A [`Listing`]'s money columns are put in the unit the same way, each
+//! column that adds up rounded together with its Total.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::Crosstab;
+use super::{Crosstab, Listing};
 use crate::allocate::round_table;
+use crate::engine::Value;
+
+/// The display unit's step, `factor / 10^decimals` currency units, when it
+/// is positive and representable.
+fn unit_step(factor: Decimal, decimals: u32) -> Option<Decimal> {
+    let step = factor.checked_div(Decimal::from(10u64.checked_pow(decimals)?))?.normalize();
+    (step > Decimal::ZERO).then_some(step)
+}
+
+/// `d` as a whole number of `10^-scale` currency units.
+fn in_base(d: Decimal, scale: u32) -> Option<i128> {
+    d.mantissa().checked_mul(10i128.checked_pow(scale.checked_sub(d.scale())?)?)
+}
 
 /// How a [`Crosstab`]'s figures are shown: set by [`Crosstab::show_in`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,14 +71,11 @@ impl Crosstab {
         factor: Decimal,
         decimals: u32,
     ) -> Option<((Vec<Vec<Option<Decimal>>>, Vec<Decimal>, Vec<Decimal>, Decimal), InUnit)> {
-        let step = factor.checked_div(Decimal::from(10u64.checked_pow(decimals)?))?.normalize();
-        if step <= Decimal::ZERO {
-            return None;
-        }
+        let step = unit_step(factor, decimals)?;
         // One base unit for every figure and the step: 10^-scale currency units.
         let scale =
             self.rows.iter().flat_map(|r| r.values.iter().flatten()).map(Decimal::scale).fold(step.scale(), u32::max);
-        let base = |d: Decimal| -> Option<i128> { d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?) };
+        let base = |d: Decimal| in_base(d, scale);
         let values: Vec<Vec<Option<i128>>> = self
             .rows
             .iter()
@@ -123,6 +135,71 @@ impl Crosstab {
         let row_totals = table.row_totals.iter().map(|&n| shown(n)).collect::<Option<Vec<_>>>()?;
         let column_totals = table.column_totals.iter().map(|&n| shown(n)).collect::<Option<Vec<_>>>()?;
         Some(((cells, row_totals, column_totals, shown(table.total)?), unit))
+    }
+}
+
+impl Listing {
+    /// Puts the money columns `money` (column index, whether it adds up) in
+    /// a unit of `factor` currency units with `decimals` decimals: a column
+    /// that adds up is rounded together with its Total, each figure the
+    /// floor or the ceiling of its exact value and the rows adding up to the
+    /// Total as shown; any other money figure is rounded on its own, half
+    /// away from zero. Leaves the listing as it is (and returns `None`) when
+    /// a figure is too large to round in 128-bit integers.
+    pub(super) fn show_in(&mut self, money: &[(usize, bool)], factor: Decimal, decimals: u32) -> Option<InUnit> {
+        let step = unit_step(factor, decimals)?;
+        let mut rows: Vec<Vec<Value>> = self.rows.iter().map(|r| r.values.clone()).collect();
+        let mut totals = self.totals.clone();
+        let (mut rounded, mut hidden) = (0, 0);
+        let shown = |n: i128| Decimal::try_from_i128_with_scale(n, decimals).ok();
+        for &(c, adds_up) in money {
+            let exact: Vec<Option<Decimal>> = rows.iter().map(|r| r.get(c).and_then(Value::amount)).collect();
+            let total = totals.get(c).and_then(Value::amount);
+            if !adds_up {
+                let alone = |d: Decimal| {
+                    let mut s =
+                        d.checked_div(factor)?.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+                    s.rescale(decimals);
+                    Some(Value::Amount(s))
+                };
+                for (row, d) in rows.iter_mut().zip(&exact) {
+                    if let Some(d) = d {
+                        row[c] = alone(*d)?;
+                    }
+                }
+                if let Some(d) = total {
+                    totals[c] = alone(d)?;
+                }
+                continue;
+            }
+            let scale = exact.iter().flatten().chain(&total).map(Decimal::scale).fold(step.scale(), u32::max);
+            let values: Vec<Vec<Option<i128>>> = (exact.iter())
+                .map(|v| v.map(|d| in_base(d, scale)).map_or(Some(None), |b| b.map(Some)).map(|b| vec![b]))
+                .collect::<Option<_>>()?;
+            let step = in_base(step, scale)?;
+            let table = round_table(&values, 1, step)?;
+            let mut count = |figure: i128, exact: i128| {
+                if exact.rem_euclid(step) != 0 {
+                    rounded += 1;
+                    hidden += usize::from(figure == 0);
+                }
+            };
+            for ((row, figure), value) in rows.iter_mut().zip(&table.cells).zip(&values) {
+                if let (Some(figure), Some(exact)) = (figure[0], value[0]) {
+                    count(figure, exact);
+                    row[c] = Value::Amount(shown(figure)?);
+                }
+            }
+            if let Some(d) = total {
+                count(table.total, in_base(d, scale)?);
+                totals[c] = Value::Amount(shown(table.total)?);
+            }
+        }
+        for (row, values) in self.rows.iter_mut().zip(rows) {
+            row.values = values;
+        }
+        self.totals = totals;
+        Some(InUnit { factor, decimals, rounded, hidden, hidden_in_list: hidden })
     }
 }
 
