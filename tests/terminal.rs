@@ -215,3 +215,76 @@ fn colour_in_a_real_terminal_keeps_the_layout() {
         assert_eq!(shown, expected, "{columns} columns: what the pane shows is the plain table");
     }
 }
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = salesplit().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_man_page_has_exit_status_environment_and_examples() {
+    let page = stdout_of(&["man"]);
+    let sections: Vec<&str> = page.lines().filter(|l| l.starts_with(".SH ")).collect();
+    let at = |name: &str| sections.iter().position(|s| *s == name).unwrap_or_else(|| panic!("{name}: {sections:?}"));
+    assert!(at(".SH COMMANDS") < at(".SH \"EXIT STATUS\""));
+    assert!(at(".SH \"EXIT STATUS\"") < at(".SH ENVIRONMENT") && at(".SH ENVIRONMENT") < at(".SH EXAMPLES"));
+    let section = |name: &str| -> String { page.split(".SH ").find(|s| s.starts_with(name)).unwrap().to_string() };
+    let exit = section("\"EXIT STATUS\"");
+    for code in ["\\fB0\\fR", "\\fB1\\fR", "\\fB2\\fR"] {
+        assert!(exit.contains(code), "{exit}");
+    }
+    let env = section("ENVIRONMENT");
+    for name in ["NO_COLOR", "CLICOLOR_FORCE", "COLUMNS", "SALESPLIT_THREADS"] {
+        assert!(env.contains(&format!("\\fB{name}\\fR")), "{name}: {env}");
+    }
+    assert!(section("EXAMPLES").contains("salesplit decompose plan.toml"));
+    // The exit codes it states are the ones the binary returns.
+    assert_eq!(salesplit().args(["decompose", "no-such-plan.toml"]).output().unwrap().status.code(), Some(1));
+    assert_eq!(salesplit().args(["decompose", "--no-such-flag"]).output().unwrap().status.code(), Some(2));
+}
+
+#[test]
+fn completions_offer_values_not_file_names() {
+    let bash = stdout_of(&["completions", "bash"]);
+    let case = |flag: &str, nth: usize| -> String {
+        let at =
+            bash.match_indices(&format!("                {flag})\n")).nth(nth).unwrap_or_else(|| panic!("{flag}")).0;
+        bash[at..].lines().nth(1).unwrap().trim().to_string()
+    };
+    assert_eq!(case("--format", 0), r#"COMPREPLY=($(compgen -W "table csv json jsonl xlsx" -- "${cur}"))"#);
+    assert_eq!(case("--unit", 0), r#"COMPREPLY=($(compgen -W "万 千 百万 亿 k M" -- "${cur}"))"#);
+    assert!(case("--period", 0)
+        .contains(r#"-W "today tomorrow this-week next-week this-month next-month this-quarter next-quarter""#));
+    assert_eq!(case("--by", 0), r#"COMPREPLY=($(_salesplit_by "${cur}"))"#);
+    assert_eq!(bash.matches("--carry)\n").count(), 1);
+    assert!(bash.contains(r#"COMPREPLY=($(compgen -W "shortfall both none" -- "${cur}"))"#));
+    for shell in ["zsh", "fish"] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(script.contains("jsonl") && script.contains("this-quarter") && script.contains("iso-week"), "{shell}");
+    }
+    // bash: --by offers the plan's splits and the time levels, after a comma too.
+    let Ok(bash_bin) = which_bash() else {
+        eprintln!("SKIPPED the bash half of completions_offer_values_not_file_names: no bash");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("salesplit.bash");
+    std::fs::write(&file, &bash).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("salesplit");
+    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let complete = |words: &str, cur: &str| -> Vec<String> {
+        let script = format!("source '{}'; COMP_WORDS=({words}); _salesplit_by '{cur}'", file.display());
+        let out = std::process::Command::new(&bash_bin).args(["-c", &script]).env("PATH", &path).output().unwrap();
+        String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect()
+    };
+    assert_eq!(complete("salesplit decompose examples/company.toml --by re", "re"), ["region"]);
+    assert_eq!(complete("salesplit decompose examples/company.toml --by region,", "region,").len(), 11);
+    assert_eq!(complete("salesplit decompose examples/company.toml --by region,q", "region,q"), ["region,quarter"]);
+    assert_eq!(complete("salesplit decompose --by re", "re"), Vec::<String>::new(), "no plan: the levels only");
+    assert_eq!(complete("salesplit track --by m", "m"), ["month"]);
+}
+
+fn which_bash() -> Result<std::path::PathBuf, ()> {
+    ["/bin/bash", "/usr/bin/bash"].iter().map(std::path::PathBuf::from).find(|p| p.exists()).ok_or(())
+}

@@ -11,6 +11,7 @@
 mod args;
 mod first_screen;
 mod init;
+mod offered;
 mod output;
 
 pub use args::{
@@ -18,6 +19,7 @@ pub use args::{
     TrackArgs, ValidateArgs, ViewArgs,
 };
 pub use first_screen::{FirstScreen, SCREEN_ROWS};
+pub use offered::Offered;
 pub use output::{Output, Target};
 
 use std::io::Write;
@@ -134,6 +136,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         Command::Init(i) => init::init(i).map(|()| 0),
         Command::Completions(c) => init::completions(c).map(|()| 0),
         Command::Man => init::man().map(|()| 0),
+        Command::Splits(v) => init::splits(&v.plan).map(|()| 0),
     }
 }
 
