@@ -344,7 +344,7 @@ const BASH_BY: &str = r#"_salesplit_by() {
 
 "#;
 
-/// clap_complete's bash script, with `--by` completed by [`BASH_BY`]
+/// `clap_complete`'s bash script, with `--by` completed by [`BASH_BY`]
 /// instead of the time levels alone.
 fn plan_aware_by(script: &str) -> String {
     let levels = super::args::TIME_LEVELS.join(" ");
@@ -356,7 +356,7 @@ fn plan_aware_by(script: &str) -> String {
 /// `salesplit __splits PLAN`: the plan's split names, one a line (for completions).
 pub(super) fn splits(plan: &std::path::Path) -> Result<(), Error> {
     let plan = crate::plan::Plan::read(plan)?;
-    let names: String = plan.splits.iter().map(|s| format!("{}\n", s.by)).collect();
+    let names: String = plan.splits.iter().flat_map(|s| [s.by.as_str(), "\n"]).collect();
     to_stdout(names.as_bytes())
 }
 

@@ -389,7 +389,7 @@ const DROPPED_FIRST: [&str; 5] = ["run_rate", "projected", "remaining", "gap", "
 
 /// Formats a finished listing (one line per cell, every column, then the
 /// totals) as text ending with a newline. Wider than the terminal, it drops
-/// columns ([`DROPPED_FIRST`]) down to the [`ESSENTIAL`] ones, then puts the
+/// columns (`run_rate`, `projected`, `remaining`, `gap`, `target`) down to the essential ones, then puts the
 /// members in one column (`东北/A/王磊`), and when even that does not fit,
 /// lists each cell as a few lines of `name figure`; a note names the columns
 /// not shown and how to see them.
@@ -504,7 +504,7 @@ fn listing_lines(listing: &Listing, style: &TableStyle) -> String {
             .map(|(i, (c, v))| format!("{} {}", c.name, shown(v, scaled(i))))
             .collect();
         let lines = wrapped(&safe(&parts.join(" · ")), style.width.map(|w| w.saturating_sub(2).max(1)));
-        lines.lines().map(|l| format!("  {l}\n")).collect::<String>()
+        lines.lines().flat_map(|l| ["  ", l, "\n"]).collect::<String>()
     };
     let mut out = String::new();
     for row in &listing.rows {
