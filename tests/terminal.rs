@@ -95,6 +95,11 @@ fn an_explicit_breakdown_keeps_its_layout() {
     assert_eq!(cells(long.lines().nth(2).unwrap()), ["region", "product", "salesperson", "month", "sales"]);
     assert_eq!(long.lines().count(), 726);
     assert!(!long.contains("note:"));
+    // A shop's year of days is not turned into 365 lines: its quarters, and the way to the days.
+    let shop = at(120, &["decompose", "examples/shop-week.toml"], &[]);
+    assert!(shop.lines().next().unwrap().ends_with("— sales (CNY), by quarter"), "{shop}");
+    assert!(shop.ends_with("note: showing quarter; the full breakdown: --by day or --format csv\n"), "{shop}");
+    assert!(shop.lines().count() < 10);
     // Without a terminal width (a pipe), the full breakdown whatever its width.
     let out = salesplit().env_remove("COLUMNS").args(HEADLINE).output().unwrap();
     let piped = String::from_utf8(out.stdout).unwrap();

@@ -1,7 +1,9 @@
 //! Stage `cli`: the first screen of a terminal table when the user named no
 //! breakdown (`--by`, `--rows`, `--cols`). The full breakdown is shown when
-//! it fits the terminal as a table (across, or turned); when it would be one
-//! line per cell, the pivot that fits across is shown instead — members
+//! it fits the terminal as a table (across, or turned with at most
+//! [`SCREEN_ROWS`] periods down the side); when it would be one line per
+//! cell (or a year of days down the side), the pivot that fits across is
+//! shown instead — members
 //! down the side by as many leading splits as fit and read well (at most
 //! [`SCREEN_ROWS`] rows), months across, or quarters, or the year, when
 //! finer periods do not fit — with one line saying how to get the full
@@ -28,7 +30,7 @@ pub struct FirstScreen {
 
 impl FirstScreen {
     /// Runs the full breakdown `full` into a [`Pivots`] made by `pivots`; if it
-    /// would be listed one line per cell at `style`'s width, runs the
+    /// does not read as a table at `style`'s width (see the module), runs the
     /// candidate breakdowns coarse to fine and keeps the first that fits
     /// across (else the full one).
     pub fn choose(
@@ -45,8 +47,13 @@ impl FirstScreen {
             Ok(p)
         };
         let first = run(full)?;
-        let shapes = table_shapes(&first, style);
-        if style.width.is_none() || !shapes.contains(&TableShape::Listed) {
+        // A turned table has a line per period: a year of days is no first screen.
+        let reads = table_shapes(&first, style).iter().zip(&first.tables).all(|(shape, t)| match shape {
+            TableShape::Across => true,
+            TableShape::Turned => t.columns.len() <= SCREEN_ROWS,
+            TableShape::Listed => false,
+        });
+        if style.width.is_none() || reads {
             return Ok(FirstScreen { pivots: first, fitted: None });
         }
         let calendar = engine.calendar();
