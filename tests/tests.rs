@@ -69,6 +69,8 @@ mod roster_people;
 mod says_no_properties;
 // Terminal tables: pivots, `--unit`, terminal width, colour, share columns.
 mod tables;
+// Tables that fit a real terminal: the first screen, colour in tmux, track reports, --help.
+mod terminal;
 // `salesplit track` end to end: plans and actual sales against targets.
 mod track;
 // `salesplit track` and `explain` say no, and tell the truth.

@@ -7,7 +7,16 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::offered::{as_written, Offered};
 use crate::diagnostic::why_not_a_date;
+
+/// Time levels `--by` takes, offered by shell completions (with the plan's
+/// split names, in bash, when a plan is on the line).
+pub(super) const TIME_LEVELS: [&str; 8] = ["year", "quarter", "month", "week", "day", "slot", "period", "iso-week"];
+
+/// `--period`'s keywords, offered by shell completions.
+pub(super) const PERIOD_WORDS: [&str; 8] =
+    ["today", "tomorrow", "this-week", "next-week", "this-month", "next-month", "this-quarter", "next-quarter"];
 
 /// salesplit: decompose an annual sales target into exact targets by
 /// organisation and time.
@@ -37,6 +46,10 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `salesplit man > salesplit.1`.
     Man,
+    /// The plan's split names, one a line: what bash completion offers for
+    /// `--by` besides the time levels (hidden: for the completion script).
+    #[command(name = "__splits", hide = true)]
+    Splits(ValidateArgs),
 }
 
 /// Starter plans for `salesplit init`.
@@ -201,14 +214,16 @@ pub struct ViewArgs {
     /// 8601 weeks), comma-separated, e.g. `region,quarter`.
     /// Default: every split (that the actuals have, for track) and the
     /// plan's [time].level.
-    #[arg(long, value_name = "NAMES")]
+    #[arg(long, value_name = "NAMES", hide_possible_values = true,
+          value_parser = Offered { values: &TIME_LEVELS, parse: as_written })]
     pub by: Option<String>,
     /// Only the cells inside this period: 2026, 2026-Q1, 2026-03,
     /// 2026-03-W2, 2026-03-15 (FY2026, FY2026-Q1 for fiscal plans; FY2026-P01,
     /// FY2026-W01 for retail ones; 2026-W05 for ISO weeks), or for cron jobs
     /// today, tomorrow, this-week, next-week, this-month, next-month,
     /// this-quarter, next-quarter.
-    #[arg(long, value_name = "PERIOD")]
+    #[arg(long, value_name = "PERIOD", hide_possible_values = true,
+          value_parser = Offered { values: &PERIOD_WORDS, parse: as_written })]
     pub period: Option<String>,
     /// The date that `today`, `this-month` and the like are taken from
     /// (default: the local date), so that scripts and tests can pin it.
@@ -233,7 +248,8 @@ pub struct ViewArgs {
     pub cols: Option<String>,
     /// Table only: show amounts in this unit: 万 (10,000), 千, 百万, 亿, k or M.
     /// CSV, JSON and xlsx keep exact figures.
-    #[arg(long, value_name = "UNIT", value_parser = parse_unit)]
+    #[arg(long, value_name = "UNIT", hide_possible_values = true,
+          value_parser = Offered { values: &crate::render::DisplayUnit::NAMES, parse: parse_unit })]
     pub unit: Option<String>,
     /// No colour in the terminal (also when `NO_COLOR` is set).
     #[arg(long)]

@@ -315,7 +315,49 @@ pub(super) fn completions(args: &CompletionsArgs) -> Result<(), Error> {
     // closed pipe (`| head`) must end quietly instead.
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "salesplit", &mut script);
+    if args.shell == Shell::Bash {
+        script = plan_aware_by(&String::from_utf8_lossy(&script)).into_bytes();
+    }
     to_stdout(&script)
+}
+
+/// The bash function that completes `--by`: the plan's splits (from
+/// `salesplit __splits PLAN`, for the first `.toml` file on the line) and
+/// the time levels, after the last comma of a list (`region,qu` -> `region,quarter`).
+const BASH_BY: &str = r#"_salesplit_by() {
+    local cur="$1" head="" plan="" word names="TIME_LEVELS"
+    for word in "${COMP_WORDS[@]}"; do
+        case "$word" in
+            *.toml) [[ -f "$word" ]] && plan="$word" ;;
+        esac
+    done
+    if [[ -n "$plan" ]]; then
+        names="$(salesplit __splits "$plan" 2>/dev/null | tr '
+' ' ')$names"
+    fi
+    if [[ "$cur" == *,* ]]; then
+        head="${cur%,*},"
+        cur="${cur##*,}"
+    fi
+    compgen -W "$names" -P "$head" -- "$cur"
+}
+
+"#;
+
+/// `clap_complete`'s bash script, with `--by` completed by [`BASH_BY`]
+/// instead of the time levels alone.
+fn plan_aware_by(script: &str) -> String {
+    let levels = super::args::TIME_LEVELS.join(" ");
+    let fixed = format!(r#"COMPREPLY=($(compgen -W "{levels}" -- "${{cur}}"))"#);
+    let by = script.replace(&fixed, r#"COMPREPLY=($(_salesplit_by "${cur}"))"#);
+    format!("{}{by}", BASH_BY.replace("TIME_LEVELS", &levels))
+}
+
+/// `salesplit __splits PLAN`: the plan's split names, one a line (for completions).
+pub(super) fn splits(plan: &std::path::Path) -> Result<(), Error> {
+    let plan = crate::plan::Plan::read(plan)?;
+    let names: String = plan.splits.iter().flat_map(|s| [s.by.as_str(), "\n"]).collect();
+    to_stdout(names.as_bytes())
 }
 
 /// `salesplit man`: the roff manual page on stdout (`salesplit man > salesplit.1`).
@@ -347,7 +389,7 @@ pub(super) fn man() -> Result<(), Error> {
             part.render_options_section(&mut section)?;
             fragments.push(demote_sections(&String::from_utf8_lossy(&section)).into_bytes());
         }
-        let mut tail = Vec::new();
+        let mut tail = MAN_SECTIONS.as_bytes().to_vec();
         page.render_version_section(&mut tail)?;
         fragments.push(tail);
         Ok(())
@@ -355,6 +397,55 @@ pub(super) fn man() -> Result<(), Error> {
     rendered.map_err(stdout_error)?;
     to_stdout(one_preamble(&fragments).as_bytes())
 }
+
+/// The man page's sections after COMMANDS that clap does not write: exit
+/// status (as `cli` returns it), the environment it reads, and examples.
+const MAN_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Done (also when the reader of stdout went away, as with \fB| head\fR).
+.TP
+\fB1\fR
+Bad input (a plan, roster, calendar or actuals file; \fB\-\-by\fR, \fB\-\-period\fR) or a file that cannot be read or written; nothing is written to stdout.
+.TP
+\fB2\fR
+Bad usage: an unknown option, a missing or invalid argument, options that do not go together.
+.TP
+\fB3\fR
+\fBtrack \-\-fail\-below\fR: attainment below the threshold (the report is printed first).
+.SH ENVIRONMENT
+.TP
+\fBNO_COLOR\fR
+Set and not empty: no colour in terminal tables (as \fB\-\-no\-color\fR).
+.TP
+\fBCLICOLOR_FORCE\fR
+Set and not 0: colour in terminal tables even when stdout is not a terminal.
+.TP
+\fBCOLUMNS\fR
+The terminal's width in characters, for tables and \fB\-\-help\fR (overrides the width the terminal reports).
+.TP
+\fBSALESPLIT_THREADS\fR
+How many threads \fBdecompose\fR uses (the output is the same bytes for any number).
+.SH EXAMPLES
+.TP
+\fBsalesplit init \-\-template company plan.toml\fR
+Write a starter plan and its roster.
+.TP
+\fBsalesplit decompose plan.toml\fR
+The targets in the terminal: the full breakdown, or the pivot that fits with a note on how to get it all.
+.TP
+\fBsalesplit decompose plan.toml \-\-by region,quarter \-\-unit 万\fR
+Regions by quarter, in 万.
+.TP
+\fBsalesplit decompose plan.toml \-\-period next\-month \-\-format csv \-\-output march.csv\fR
+Next month's targets as CSV, from cron.
+.TP
+\fBsalesplit track plan.toml \-\-actuals sales.csv \-\-as\-of 2026\-03\-15\fR
+Actual sales against the targets to date.
+.TP
+\fBsalesplit explain plan.toml \-\-cell region=华东,period=2026\-03\fR
+How one figure was reached.
+"#;
 
 /// `clap_mangen` starts every rendered section with the same two lines that
 /// define the apostrophe string `Aq`; the page needs them once, at the top.

@@ -9,13 +9,17 @@
 //!   is printed first).
 
 mod args;
+mod first_screen;
 mod init;
+mod offered;
 mod output;
 
 pub use args::{
     Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, Shell, Template,
     TrackArgs, ValidateArgs, ViewArgs,
 };
+pub use first_screen::{FirstScreen, SCREEN_ROWS};
+pub use offered::Offered;
 pub use output::{Output, Target};
 
 use std::io::Write;
@@ -28,8 +32,8 @@ use crate::engine::{CellSink, Engine, Listing, Pivots, Summarised};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
-    explanation_json, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit, JsonSink,
-    JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
+    explanation_json, fitted_note, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit,
+    JsonSink, JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
 use crate::track::{TrackedMetric, Tracker};
 
@@ -132,6 +136,7 @@ pub fn run(args: &Args) -> Result<i32, Error> {
         Command::Init(i) => init::init(i).map(|()| 0),
         Command::Completions(c) => init::completions(c).map(|()| 0),
         Command::Man => init::man().map(|()| 0),
+        Command::Splits(v) => init::splits(&v.plan).map(|()| 0),
     }
 }
 
@@ -248,6 +253,31 @@ fn write<R>(
     Ok(value)
 }
 
+/// Writes the terminal table of a breakdown the user did not name: the
+/// full one, or the pivot that fits the terminal with a note on how to get
+/// the full one ([`FirstScreen`]).
+fn write_first_screen(view: &ViewArgs, engine: &Engine, request: &crate::engine::Request) -> Result<(), Error> {
+    let style = table_style(view);
+    let mut output = Output::open(view.output.as_deref())?;
+    let pivots = || {
+        let p = Pivots::arranged(None, None);
+        match &style.unit {
+            Some(unit) => p.in_unit(unit.factor, DisplayUnit::DECIMALS),
+            None => p,
+        }
+    };
+    let result =
+        FirstScreen::choose(engine, request, view.period.as_deref(), today(view), &style, pivots).and_then(|screen| {
+            let mut text = render_tables(&screen.pivots, &style);
+            if let Some((shown, full)) = &screen.fitted {
+                text.push_str(&fitted_note(shown, full, style.width));
+            }
+            output.writer().write_all(text.as_bytes())
+        });
+    result.map_err(|source| output.error(source))?;
+    output.commit()
+}
+
 /// A comma-separated list of names.
 fn list(names: Option<&str>) -> Option<Vec<String>> {
     names.map(|n| n.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
@@ -337,7 +367,11 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     derivations(&plan);
     warn(engine.warnings());
     check_table(view, engine.cell_count(&request))?;
-    write(view, Layout::Pivot, |sink| engine.run(&request, sink))?;
+    if view.format == Format::Table && by_of(view).is_none() {
+        write_first_screen(view, &engine, &request)?;
+    } else {
+        write(view, Layout::Pivot, |sink| engine.run(&request, sink))?;
+    }
     // Found while the cells were worked out: said after them, on stderr.
     warn(&engine.run_warnings());
     Ok(())

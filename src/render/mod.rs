@@ -34,6 +34,7 @@ mod json_sink;
 mod jsonl_sink;
 mod period_dates;
 mod table;
+mod table_shape;
 mod xlsx_sink;
 
 /// Amounts for people; defined beside [`Precision`](crate::plan::Precision) so every stage can use it.
@@ -45,5 +46,6 @@ pub use explanation_text::{explanation_json, render_explanation};
 pub use json_sink::JsonSink;
 pub use jsonl_sink::JsonlSink;
 pub use period_dates::PeriodDates;
-pub use table::{render_crosstab, render_listing, render_tables, TableStyle};
+pub use table::{fitted_note, render_crosstab, render_listing, render_tables, table_shapes, TableStyle};
+pub use table_shape::TableShape;
 pub use xlsx_sink::{XlsxSink, XLSX_MAX_CELLS};

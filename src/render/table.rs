@@ -14,7 +14,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
-use super::DisplayUnit;
+use super::{DisplayUnit, TableShape};
 use crate::diagnostic::terminal_text::{self, shown as safe};
 use crate::engine::{ColumnKind, CrossRow, Crosstab, InUnit, Listing, Pivots, Value};
 use crate::plan::thousands;
@@ -72,18 +72,9 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
     dims.push(t.dim_name(t.col_dim));
     let as_of = h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default();
     let title = format!("{} — {metric}{currency}, by {}{as_of}", h.plan, dims.join(" × "));
-    let mut out = format!("{}\n", safe(&title));
-    let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
-    let f = Figures { unit: None, color: style.color };
-    let mut table = None;
-    if t.columns.len() <= MAX_ACROSS {
-        table = Some(across(t, metric, &f)).filter(|x| fits(x));
-    }
-    if table.is_none() && t.rows.len() <= MAX_ACROSS {
-        table = Some(down(t, metric, &f)).filter(|x| fits(x));
-    }
-    let listed = table.is_none();
-    let table = table.unwrap_or_else(|| long(t, metric, &f));
+    let mut out = wrapped(&safe(&title), style.width);
+    let (shape, table) = laid_out(t, metric, style);
+    let listed = shape == TableShape::Listed;
     out.push_str(&table.to_string());
     out.push('\n');
     if let (Some(u), Some(shown)) = (unit, &t.shown) {
@@ -94,6 +85,52 @@ pub fn render_crosstab(t: &Crosstab, style: &TableStyle) -> String {
         }
     }
     out
+}
+
+/// How each table of a run is laid out at the style's width, in the order
+/// of [`render_tables`]: the cli asks this to choose a breakdown that fits.
+pub fn table_shapes(pivots: &Pivots, style: &TableStyle) -> Vec<TableShape> {
+    pivots
+        .tables
+        .iter()
+        .filter(|t| t.header.is_some())
+        .map(|t| {
+            let metric = t.header.as_ref().and_then(|h| h.columns.get(t.column)).map_or("", |c| c.name.as_str());
+            laid_out(t, metric, style).0
+        })
+        .collect()
+}
+
+/// A crosstab's table at the style's width: across if it fits (and has at
+/// most [`MAX_ACROSS`] columns), else turned if that fits, else one line per cell.
+fn laid_out(t: &Crosstab, metric: &str, style: &TableStyle) -> (TableShape, Table) {
+    let fits = |table: &Table| style.width.is_none_or(|w| display_width(&table.to_string()) <= w);
+    let f = Figures { unit: None, color: style.color };
+    if t.columns.len() <= MAX_ACROSS {
+        let table = across(t, metric, &f);
+        if fits(&table) {
+            return (TableShape::Across, table);
+        }
+    }
+    if t.rows.len() <= MAX_ACROSS {
+        let table = down(t, metric, &f);
+        if fits(&table) {
+            return (TableShape::Turned, table);
+        }
+    }
+    (TableShape::Listed, long(t, metric, &f))
+}
+
+/// The one line under a table whose breakdown was chosen to fit the
+/// terminal (the user named none): what it shows and how to get the full
+/// breakdown (`full`, as `--by` takes it). Shortened, then wrapped, when
+/// the width is narrower than the line.
+pub fn fitted_note(shown: &[String], full: &str, width: Option<usize>) -> String {
+    let long = format!("note: showing {}; the full breakdown: --by {full} or --format csv", shown.join(" × "));
+    let short = format!("note: the full breakdown: --by {full} or --format csv");
+    let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let note = if width.is_none_or(|w| wide(&long) <= w) { long } else { short };
+    wrapped(&safe(&note), width)
 }
 
 /// The note under a table shown in a unit whose figures were rounded: how
@@ -341,8 +378,21 @@ fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     table
 }
 
+/// The columns a listing keeps at any width (a tracking report's essentials:
+/// with the members and the period, where each cell stands).
+const ESSENTIAL: [&str; 4] = ["target_to_date", "actual_to_date", "attainment", "status"];
+
+/// The columns a listing drops first when it is wider than the terminal,
+/// in this order; other columns that are not [`ESSENTIAL`] go after them,
+/// right to left.
+const DROPPED_FIRST: [&str; 5] = ["run_rate", "projected", "remaining", "gap", "target"];
+
 /// Formats a finished listing (one line per cell, every column, then the
-/// totals) as text ending with a newline.
+/// totals) as text ending with a newline. Wider than the terminal, it drops
+/// columns (`run_rate`, `projected`, `remaining`, `gap`, `target`) down to the essential ones, then puts the
+/// members in one column (`东北/A/王磊`), and when even that does not fit,
+/// lists each cell as a few lines of `name figure`; a note names the columns
+/// not shown and how to see them.
 pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
     let Some(h) = &listing.header else { return String::new() };
     // The engine has put the money columns in the unit (`listing.shown`); they are shown as they are.
@@ -353,40 +403,117 @@ pub fn render_listing(listing: &Listing, style: &TableStyle) -> String {
         (None, true) => String::new(),
         (None, false) => format!(" ({})", h.currency),
     };
-    let f = Figures { unit: None, color: style.color };
     let as_of = h.as_of.map(|a| format!(", {}", a.words())).unwrap_or_default();
     let title = format!("{} — {}{currency}, by {}{as_of}", h.plan, h.metrics.join(", "), by_words(&h.splits, &h.time));
-    let mut out = format!("{}\n", safe(&title));
-    let mut head: Vec<String> = h.splits.clone();
-    head.push("period".to_string());
-    head.extend(h.columns.iter().map(|c| c.name.clone()));
-    let mut table = f.table(&head, h.splits.len() + 1);
-    for (i, column) in h.columns.iter().enumerate() {
-        if column.kind == ColumnKind::Text {
-            if let Some(col) = table.column_mut(h.splits.len() + 1 + i) {
-                col.set_cell_alignment(CellAlignment::Left);
-            }
-        }
+    let mut out = wrapped(&safe(&title), style.width);
+    let fits = |text: &str| style.width.is_none_or(|w| display_width(text) <= w);
+    let mut kept: Vec<usize> = (0..h.columns.len()).collect();
+    let mut order = drop_order(h).into_iter();
+    let mut text = listing_table(listing, &kept, false, style).to_string();
+    while !fits(&text) {
+        let Some(next) = order.next() else { break };
+        kept.retain(|&k| k != next);
+        text = listing_table(listing, &kept, false, style).to_string();
     }
-    for row in &listing.rows {
-        let mut cells: Vec<Cell> = row.members.iter().map(text).collect();
-        cells.push(text(&row.period));
-        cells.extend(row.values.iter().map(|v| status_cell(shown(v), v, style.color)));
-        table.add_row(cells);
+    if !fits(&text) && h.splits.len() > 1 {
+        text = listing_table(listing, &kept, true, style).to_string();
     }
-    if !listing.totals.is_empty() {
-        let mut cells = vec![f.total("Total".to_string())];
-        cells.extend(std::iter::repeat_n(text(""), h.splits.len()));
-        cells.extend(listing.totals.iter().map(|v| f.total(shown(v))));
-        table.add_row(cells);
+    if fits(&text) {
+        out.push_str(&text);
+        out.push('\n');
+    } else {
+        kept = (0..h.columns.len()).collect();
+        out.push_str(&listing_lines(listing, style));
     }
-    out.push_str(&table.to_string());
-    out.push('\n');
+    let dropped: Vec<&str> =
+        h.columns.iter().enumerate().filter(|(i, _)| !kept.contains(i)).map(|(_, c)| c.name.as_str()).collect();
+    if !dropped.is_empty() {
+        let note = format!(
+            "note: not shown, to fit the terminal: {} (a wider terminal or --format csv shows them)",
+            dropped.join(", ")
+        );
+        out.push_str(&wrapped(&safe(&note), style.width));
+    }
     if let (Some(u), Some(shown)) = (unit, &listing.shown) {
         let note = unit_note(&u.name, shown, shown.hidden_in_list, "every column adds up to its Total");
         if !note.is_empty() {
             out.push_str(&wrapped(&note, style.width));
         }
+    }
+    out
+}
+
+/// The listing's columns in the order they are dropped to fit a terminal.
+fn drop_order(h: &crate::engine::Header) -> Vec<usize> {
+    let named = |name: &str| h.columns.iter().position(|c| c.name == name);
+    let mut order: Vec<usize> = DROPPED_FIRST.iter().filter_map(|n| named(n)).collect();
+    for (i, column) in h.columns.iter().enumerate().rev() {
+        if !ESSENTIAL.contains(&column.name.as_str()) && !order.contains(&i) {
+            order.push(i);
+        }
+    }
+    order
+}
+
+/// A listing's table with the value columns `kept` (indices of the
+/// header's columns); `joined` puts the members in one column.
+fn listing_table(listing: &Listing, kept: &[usize], joined: bool, style: &TableStyle) -> Table {
+    let Some(h) = &listing.header else { return Table::new() };
+    let f = Figures { unit: None, color: style.color };
+    let mut head: Vec<String> = if joined { vec!["member".to_string()] } else { h.splits.clone() };
+    let side = head.len();
+    head.push("period".to_string());
+    head.extend(kept.iter().map(|&i| h.columns[i].name.clone()));
+    let mut table = f.table(&head, side + 1);
+    if joined {
+        // Narrow: `target_to_date` in two lines, `target` over `to_date`.
+        let two_lines =
+            |name: &String| Cell::new(name.splitn(2, '_').map(terminal_text::shown).collect::<Vec<_>>().join("\n"));
+        table.set_header(head.iter().map(two_lines));
+    }
+    for (at, &i) in kept.iter().enumerate() {
+        if h.columns[i].kind == ColumnKind::Text {
+            if let Some(col) = table.column_mut(side + 1 + at) {
+                col.set_cell_alignment(CellAlignment::Left);
+            }
+        }
+    }
+    for row in &listing.rows {
+        let mut cells: Vec<Cell> =
+            if joined { vec![text(row.members.join("/"))] } else { row.members.iter().map(text).collect() };
+        cells.push(text(&row.period));
+        cells.extend(kept.iter().map(|&i| status_cell(shown(&row.values[i]), &row.values[i], style.color)));
+        table.add_row(cells);
+    }
+    if !listing.totals.is_empty() {
+        let mut cells = vec![f.total("Total".to_string())];
+        cells.extend(std::iter::repeat_n(text(""), side));
+        cells.extend(kept.iter().map(|&i| f.total(shown(&listing.totals[i]))));
+        table.add_row(cells);
+    }
+    table
+}
+
+/// A listing too wide for any table: each cell as its members and period on
+/// one line, then its figures, `name figure`, wrapped at the width.
+fn listing_lines(listing: &Listing, style: &TableStyle) -> String {
+    let Some(h) = &listing.header else { return String::new() };
+    let figures = |values: &[Value]| -> String {
+        let parts: Vec<String> =
+            h.columns.iter().zip(values).map(|(c, v)| format!("{} {}", c.name, shown(v))).collect();
+        let lines = wrapped(&safe(&parts.join(" · ")), style.width.map(|w| w.saturating_sub(2).max(1)));
+        lines.lines().flat_map(|l| ["  ", l, "\n"]).collect::<String>()
+    };
+    let mut out = String::new();
+    for row in &listing.rows {
+        let mut place = row.members.clone();
+        place.push(row.period.clone());
+        out.push_str(&wrapped(&safe(&place.join(" / ")), style.width));
+        out.push_str(&figures(&row.values));
+    }
+    if !listing.totals.is_empty() {
+        out.push_str("Total\n");
+        out.push_str(&figures(&listing.totals));
     }
     out
 }
