@@ -513,3 +513,63 @@ fn more_rows_than_a_sheet_holds_is_refused_without_touching_the_file() {
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "no temporary file left behind: {left:?}");
 }
+
+#[test]
+fn every_sheet_prints_landscape_a4_one_page_wide_with_titles_on_every_page() {
+    let (_dir, path) = workbook(&["decompose", COMPANY]);
+    let package = Package::read(&path);
+    for sheet in ["Summary", "Detail"] {
+        let xml = package.sheet(sheet);
+        let setup = after(&xml, "<pageSetup");
+        let setup = &setup[..setup.find("/>").unwrap()];
+        assert_eq!(attr(setup, "paperSize"), "9", "{sheet}: A4");
+        assert_eq!(attr(setup, "orientation"), "landscape", "{sheet}");
+        // One page wide, as many pages down as it takes.
+        assert!(after(&xml, "<sheetPr").contains("<pageSetUpPr fitToPage=\"1\"/>"), "{sheet}: fit to page");
+        assert!(!setup.contains("fitToWidth"), "{sheet}: fitToWidth defaults to 1: {setup}");
+        assert_eq!(attr(setup, "fitToHeight"), "0", "{sheet}: any height");
+        let margins = after(&xml, "<pageMargins");
+        for (side, inches) in [("left", "0.5"), ("right", "0.5"), ("top", "0.75"), ("bottom", "0.75")] {
+            assert_eq!(attr(margins, side), inches, "{sheet}: {side} margin");
+        }
+        // The plan's title in the header (bold, centred), the page number in the footer.
+        assert!(xml.contains("<oddHeader>&amp;C&amp;\"-,Bold\"2026 年度销售计划</oddHeader>"), "{sheet}: {xml:.0}");
+        assert!(xml.contains("<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>"), "{sheet}");
+    }
+    // Print titles: the Detail's header row and member columns (region, product,
+    // salesperson); the Summary's title, caption and header rows and its member columns.
+    let workbook = package.part("xl/workbook.xml");
+    assert!(
+        workbook.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">Detail!$A:$C,Detail!$1:$1</definedName>"
+        ),
+        "{workbook}"
+    );
+    assert!(
+        workbook.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Summary!$A:$C,Summary!$1:$4</definedName>"
+        ),
+        "{workbook}"
+    );
+}
+
+#[test]
+fn a_title_with_an_ampersand_prints_as_written() {
+    let plan = std::fs::read_to_string(root().join("examples/regions.toml")).unwrap();
+    let plan = plan.replacen("name = \"2026 区域目标\"", "name = \"Sales & Service\"", 1);
+    assert!(plan.contains("Sales & Service"));
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let path = dir.path().join("out.xlsx");
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "xlsx", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // `&&` is a literal ampersand in a header; a single `&S` would strike the rest through.
+    assert!(Package::read(&path)
+        .sheet("Detail")
+        .contains("<oddHeader>&amp;C&amp;\"-,Bold\"Sales &amp;&amp; Service</oddHeader>"));
+}

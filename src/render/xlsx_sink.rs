@@ -76,6 +76,8 @@ pub const XLSX_MAX_CELLS: u64 = MAX_CELLS as u64;
 /// Widest column, in characters: longer text is cut at the column's edge
 /// rather than pushing every other column off screen.
 const MAX_WIDTH: usize = 60;
+/// Excel's paper size number of A4.
+const PAPER_A4: u8 = 9;
 /// Space around a column's widest text, in characters (Excel's autofit pads similarly).
 const PADDING: usize = 2;
 
@@ -182,6 +184,32 @@ pub(super) fn row_num(i: usize) -> RowNum {
 
 fn thousands_u32(n: u32) -> String {
     crate::plan::thousands(Decimal::from(n))
+}
+
+/// Sets a sheet up to print: landscape A4, one page wide (as many pages
+/// down as it takes), rows `rows` and columns `columns` repeated on every page
+/// (the print titles), the plan's title in the header, "Page N of M" in the
+/// footer and narrow margins.
+pub(super) fn print_setup(
+    sheet: &mut Worksheet,
+    title: &str,
+    rows: (RowNum, RowNum),
+    columns: Option<(ColNum, ColNum)>,
+) -> Result<(), XlsxError> {
+    // `&` starts a header code; a title's own `&` is doubled. Excel allows 255 characters.
+    let title: String = title.replace('&', "&&").chars().take(200).collect();
+    sheet
+        .set_landscape()
+        .set_paper_size(PAPER_A4)
+        .set_print_fit_to_pages(1, 0)
+        .set_header(format!("&C&\"-,Bold\"{title}"))
+        .set_footer("&CPage &P of &N")
+        .set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
+    sheet.set_repeat_rows(rows.0, rows.1)?;
+    if let Some((first, last)) = columns {
+        sheet.set_repeat_columns(first, last)?;
+    }
+    Ok(())
 }
 
 fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -355,6 +383,9 @@ impl Book {
         set_widths(&mut self.detail, &self.widths)?;
         self.detail.autofilter(0, 0, self.rows, col_num(last_col))?;
         self.detail.set_freeze_panes(1, 0)?;
+        // The header row and the member columns (or, without splits, the period) on every page.
+        let members = col_num(self.header.splits.len().max(1) - 1);
+        print_setup(&mut self.detail, &self.header.plan, (0, 0), Some((0, members)))?;
         Ok(())
     }
 

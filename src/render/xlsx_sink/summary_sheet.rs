@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{cell_range, Formula, RowNum, Worksheet, XlsxError};
 use unicode_width::UnicodeWidthStr;
 
-use super::{col_num, number_width, row_num, set_widths, total_format, widen, Book, MAX_COLS, MAX_ROWS};
+use super::{col_num, number_width, print_setup, row_num, set_widths, total_format, widen, Book, MAX_COLS, MAX_ROWS};
 use crate::engine::{ColumnKind, Crosstab, Summary, Value};
 
 impl Book {
@@ -32,6 +32,8 @@ impl Book {
         let mut notes: Vec<String> = Vec::new();
         let mut row: RowNum = 2;
         let mut frozen = false;
+        // The title and the first pivot's caption and header, repeated on every printed page.
+        let mut titles: (RowNum, RowNum) = (0, 0);
         if summary.pivots.is_empty() {
             notes.push("No column adds up, so there is nothing to pivot: the Detail sheet has every figure.".into());
         }
@@ -60,6 +62,7 @@ impl Book {
             self.pivot(&mut sheet, pivot, row, &mut widths)?;
             if !frozen {
                 sheet.set_freeze_panes(head + 1, col_num(side))?;
+                titles = (0, head);
                 frozen = true;
             }
             row = head + row_num(pivot.rows.len()) + 3;
@@ -69,6 +72,8 @@ impl Book {
             row += 1;
         }
         set_widths(&mut sheet, &widths)?;
+        let members = frozen.then(|| (0, col_num(h.splits.len().max(1) - 1)));
+        print_setup(&mut sheet, &h.plan, titles, members)?;
         Ok(sheet)
     }
 
