@@ -54,6 +54,9 @@ pub struct AsOf {
     pub date: chrono::NaiveDate,
     /// New targets for the days after `date` (`--replan`), not the report.
     pub replan: bool,
+    /// The band around 100% attainment that counts as on track (0.05 for
+    /// ±5%); zero for a re-plan, which has no attainment.
+    pub tolerance: rust_decimal::Decimal,
 }
 
 impl AsOf {
