@@ -639,3 +639,34 @@ fn a_title_with_an_ampersand_prints_as_written() {
         .sheet("Detail")
         .contains("<oddHeader>&amp;C&amp;\"-,Bold\"Sales &amp;&amp; Service</oddHeader>"));
 }
+
+#[test]
+fn language_zh_labels_tables_and_workbooks_in_chinese_but_not_csv() {
+    let plan = "[plan]\nname = \"两区\"\nyear = 2026\nlanguage = \"zh\"\n[target]\nsales = 1200\n[time]\nlevel = \"quarter\"\n\
+                [[split]]\nby = \"region\"\nweights = { \"东\" = 1, \"西\" = 1 }\n[[split]]\nby = \"product\"\n\
+                weights = { A = 1, B = 1 }\n";
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let run = |args: &[&str]| {
+        let out = salesplit().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&["decompose", "plan.toml", "--by", "region,quarter"]);
+    assert!(table.contains("区域") && table.contains("合计") && !table.contains("Total"), "{table}");
+    // CSV keeps the contract's names.
+    assert!(run(&["decompose", "plan.toml", "--format", "csv"]).starts_with("region,product,period,start,end,sales\n"));
+    run(&["decompose", "plan.toml", "--format", "xlsx", "--output", "out.xlsx"]);
+    let path = dir.path().join("out.xlsx");
+    let summary = open(&path).worksheet_range("Summary").unwrap();
+    assert_eq!(text(&summary, 2, 0), "销售额");
+    assert_eq!(
+        (text(&summary, 3, 0), text(&summary, 3, 1), text(&summary, 3, 6)),
+        ("区域".into(), "产品".into(), "合计".into())
+    );
+    assert_eq!(text(&summary, 6, 0), "东 合计", "the subtotal of 东's two rows");
+    assert_eq!(number(&summary, 6, 6), dec("600"));
+    assert_eq!(text(&summary, 10, 0), "合计");
+    assert_eq!(number(&summary, 10, 6), dec("1200"));
+    assert!(Package::read(&path).sheet("Summary").contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"));
+}

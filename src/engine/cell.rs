@@ -3,7 +3,7 @@
 
 use super::{Column, TotalRule, Value};
 use crate::calendar::Period;
-use crate::plan::Precision;
+use crate::plan::{Language, Precision};
 
 /// Facts about a run that every output shows once.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub struct Header {
     /// (see [`Header::total_rule`]); empty when every column that adds up is
     /// summed and every other one is its own figure.
     pub totals: Vec<TotalRule>,
+    /// The language of the labels people read (not of CSV or JSON names).
+    pub language: Language,
 }
 
 impl Header {

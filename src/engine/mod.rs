@@ -223,6 +223,7 @@ impl<'p> Engine<'p> {
             time: view_name(&self.calendar, request.time).to_string(),
             as_of: None,
             totals: Vec::new(),
+            language: self.plan.language,
         }
     }
 

@@ -39,6 +39,10 @@
 //! `ahead` green, as conditional formats on the words, so the colours follow
 //! `--tolerance` exactly.
 //!
+//! Labels people read on the Summary (`Total`, the split and column names,
+//! "Page N of M") are in the plan's language ([`Labels`]: `合计`, `区域`,
+//! `达成率`); the Detail sheet's header keeps the CSV's column names.
+//!
 //! Every sheet prints on A4 in landscape, one page wide (any number of pages
 //! down), with its header rows and member columns repeated on every page, the
 //! plan's title in the page header and "Page N of M" in the footer.
@@ -62,6 +66,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
+use super::Labels;
 use crate::diagnostic::{Code, Diagnostic};
 #[cfg(doc)]
 use crate::engine::Summarised;
@@ -232,6 +237,7 @@ fn thousands_u32(n: u32) -> String {
 pub(super) fn print_setup(
     sheet: &mut Worksheet,
     title: &str,
+    labels: Labels,
     rows: (RowNum, RowNum),
     columns: Option<(ColNum, ColNum)>,
 ) -> Result<(), XlsxError> {
@@ -242,7 +248,7 @@ pub(super) fn print_setup(
         .set_paper_size(PAPER_A4)
         .set_print_fit_to_pages(1, 0)
         .set_header(format!("&C&\"-,Bold\"{title}"))
-        .set_footer("&CPage &P of &N")
+        .set_footer(labels.page_footer())
         .set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
     sheet.set_repeat_rows(rows.0, rows.1)?;
     if let Some((first, last)) = columns {
@@ -424,7 +430,8 @@ impl Book {
         self.detail.set_freeze_panes(1, 0)?;
         // The header row and the member columns (or, without splits, the period) on every page.
         let members = col_num(self.header.splits.len().max(1) - 1);
-        print_setup(&mut self.detail, &self.header.plan, (0, 0), Some((0, members)))?;
+        let labels = Labels::of(self.header.language);
+        print_setup(&mut self.detail, &self.header.plan, labels, (0, 0), Some((0, members)))?;
         Ok(())
     }
 

@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{col_num, number_width, print_setup, row_num, set_widths, total_format, widen, Book, MAX_COLS, MAX_ROWS};
 use crate::engine::{ColumnKind, Crosstab, Summary, SummaryAttainment, SummaryGroup, Value};
+use crate::render::Labels;
 
 impl Book {
     /// The Summary sheet: a title, then one pivot per summary column.
@@ -81,7 +82,7 @@ impl Book {
         }
         set_widths(&mut sheet, &widths)?;
         let members = frozen.then(|| (0, col_num(h.splits.len().max(1) - 1)));
-        print_setup(&mut sheet, &h.plan, titles, members)?;
+        print_setup(&mut sheet, &h.plan, Labels::of(h.language), titles, members)?;
         Ok(sheet)
     }
 
@@ -105,28 +106,31 @@ impl Book {
         let total_style = total_format(format);
         let decimals = h.precision.decimals();
         let width = |d: Decimal| number_width(&Value::Amount(d), column.kind, decimals);
+        let labels = Labels::of(h.language);
         let money = column.kind == ColumnKind::Amount && !h.currency.is_empty();
-        let mut caption = if money { format!("{} ({})", column.name, h.currency) } else { column.name.clone() };
+        let column_name = labels.name(&column.name);
+        let mut caption = if money { format!("{column_name} ({})", h.currency) } else { column_name.clone() };
         if layout.monthly {
-            caption.push_str(&format!(", {} summed by month", h.time));
+            caption.push_str(&format!(", {}", labels.by_month(&h.time)));
         }
         let top = layout.top;
         sheet.write_string_with_format(top, 0, caption, &self.styles.caption)?;
 
         let head = top + 1;
-        let side_names: Vec<&str> = if h.splits.is_empty() {
-            vec![column.name.as_str()]
+        let side_names: Vec<String> = if h.splits.is_empty() {
+            vec![column_name.clone()]
         } else {
-            h.splits.iter().map(String::as_str).collect()
+            h.splits.iter().map(|s| labels.name(s)).collect()
         };
         let side = side_names.len();
         let first_period = col_num(side);
         let last_period = col_num(side + pivot.columns.len() - 1);
         let total_col = last_period + 1;
         let ratio_col = total_col + 1;
-        let labels = side_names.iter().copied().chain(pivot.columns.iter().map(String::as_str)).chain(["Total"]);
-        let labels = labels.chain(layout.attainment.map(|_| "attainment"));
-        for (col, label) in labels.enumerate() {
+        let attainment_name = labels.name("attainment");
+        let heads = side_names.iter().map(String::as_str).chain(pivot.columns.iter().map(String::as_str));
+        let heads = heads.chain([labels.total()]).chain(layout.attainment.map(|_| attainment_name.as_str()));
+        for (col, label) in heads.enumerate() {
             sheet.write_string_with_format(head, col_num(col), label, &self.styles.head)?;
             widen(widths, col, label.width());
         }
@@ -141,7 +145,7 @@ impl Book {
         let mut group_of = layout.groups.iter().peekable();
         for (i, r) in pivot.rows.iter().enumerate() {
             let names: Vec<&str> = if r.keys.is_empty() {
-                vec![column.name.as_str()]
+                vec![column_name.as_str()]
             } else {
                 r.keys.iter().map(String::as_str).collect()
             };
@@ -171,7 +175,7 @@ impl Book {
                 for col in 0..side {
                     sheet.write_blank(row, col_num(col), &total_style)?;
                 }
-                let label = format!("{} Total", g.member);
+                let label = labels.subtotal(&g.member);
                 widen(widths, 0, label.width());
                 sheet.write_string_with_format(row, 0, label, &total_style)?;
                 for (j, total) in g.values.iter().chain([&g.total]).enumerate() {
@@ -194,8 +198,8 @@ impl Book {
         for col in 0..side {
             sheet.write_blank(total_row, col_num(col), &total_style)?;
         }
-        sheet.write_string_with_format(total_row, 0, "Total", &total_style)?;
-        widen(widths, 0, "Total".len());
+        sheet.write_string_with_format(total_row, 0, labels.total(), &total_style)?;
+        widen(widths, 0, labels.total().width());
         // SUBTOTAL(9) leaves out the groups' own SUBTOTAL rows; without groups it is a SUM.
         let sum = if layout.groups.is_empty() { "SUM" } else { "SUBTOTAL(9," };
         let close = if layout.groups.is_empty() { "(" } else { "" };
@@ -209,7 +213,7 @@ impl Book {
         }
         if let Some(a) = layout.attainment {
             ratio(sheet, total_row, a.total, &total_format(&percent))?;
-            widen(widths, ratio_col as usize, "attainment".len().max(8));
+            widen(widths, ratio_col as usize, attainment_name.width().max(8));
             self.colour_attainment(sheet, a, (first_row, total_row), ratio_col)?;
         }
         Ok(())
