@@ -1,10 +1,10 @@
 //! Workbooks in a real spreadsheet engine: every formula of every example's
-//! workbook (decompose and track, several `--by`) recalculated by LibreOffice
+//! workbook (decompose and track, several `--by`) recalculated by `LibreOffice`
 //! (`calculateAll()` through Python-UNO, `tests/lo_recalc.py`) must give the
 //! value salesplit cached for it, and the company workbook printed to PDF
-//! must take the pages its print setup promises. One LibreOffice process does
-//! every workbook. Where LibreOffice or python3-uno is missing, the tests
-//! say "skipped: LibreOffice not installed" and pass (CI installs both in
+//! must take the pages its print setup promises. One `LibreOffice` process does
+//! every workbook. Where `LibreOffice` or python3-uno is missing, the tests
+//! say "skipped: `LibreOffice` not installed" and pass (CI installs both in
 //! `.ci/run`).
 
 use std::io::{Read, Write};
@@ -59,7 +59,7 @@ fn office_python() -> Option<PathBuf> {
         .find(|python| Command::new(python).args(["-c", "import uno"]).output().is_ok_and(|o| o.status.success()))
 }
 
-/// The report of one LibreOffice run over every workbook, shared by the tests.
+/// The report of one `LibreOffice` run over every workbook, shared by the tests.
 struct Recalc {
     /// The script's exit code and stdout.
     status: Option<i32>,
@@ -148,7 +148,7 @@ fn tamper(from: &Path, to: &Path) {
 
 /// Runs `tests/lo_recalc.py` once over every workbook of [`runs`] plus a
 /// tampered copy, printing the company workbook to PDF; `None` when
-/// LibreOffice is not installed.
+/// `LibreOffice` is not installed.
 fn recalc() -> Option<&'static Recalc> {
     static RECALC: OnceLock<Option<Recalc>> = OnceLock::new();
     RECALC

@@ -38,8 +38,7 @@ impl Labels {
             return name.to_string();
         }
         let zh = match name {
-            "region" => "区域",
-            "area" => "区域",
+            "region" | "area" => "区域",
             "product" => "产品",
             "channel" => "渠道",
             "segment" => "客户类型",

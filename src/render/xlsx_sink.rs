@@ -182,7 +182,7 @@ fn too_many_rows() -> std::io::Error {
     ))
 }
 
-/// Significant digits an xlsx number keeps: Excel and LibreOffice store and
+/// Significant digits an xlsx number keeps: Excel and `LibreOffice` store and
 /// show 15, so a figure with more would read back with other cents.
 const MAX_DIGITS: u32 = 15;
 

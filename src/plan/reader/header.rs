@@ -201,9 +201,9 @@ impl Reader<'_> {
         let language = match get(t, "language") {
             None => Some(None),
             Some((_, v)) => match self.string(v, "language", "language = \"zh\"") {
-                Some(word) => match Language::parse(word) {
-                    Some(language) => Some(Some(language)),
-                    None => {
+                Some(word) => {
+                    let language = Language::parse(word);
+                    if language.is_none() {
                         self.error(
                             Code::UnknownChoice,
                             v.span(),
@@ -211,9 +211,9 @@ impl Reader<'_> {
                             "write \"en\" (English labels) or \"zh\" (Chinese: 合计, 目标, 实际, 达成率); \
                              without the key, labels are English",
                         );
-                        None
                     }
-                },
+                    language.map(Some)
+                }
                 None => None,
             },
         };

@@ -214,7 +214,7 @@ impl Book {
         if let Some(a) = layout.attainment {
             ratio(sheet, total_row, a.total, &total_format(&percent))?;
             widen(widths, ratio_col as usize, attainment_name.width().max(8));
-            self.colour_attainment(sheet, a, (first_row, total_row), ratio_col)?;
+            Self::colour_attainment(sheet, a, (first_row, total_row), ratio_col)?;
         }
         Ok(())
     }
@@ -222,7 +222,6 @@ impl Book {
     /// Colours a summary's attainment column by the plan's tolerance band:
     /// below it red, inside it amber, above it green (as the Detail's status).
     fn colour_attainment(
-        &self,
         sheet: &mut Worksheet,
         a: &SummaryAttainment,
         (first, last): (RowNum, RowNum),
