@@ -169,6 +169,10 @@ impl Diagnostic {
     }
 }
 
+/// A diagnostic travels through an `std::io::Error` from a sink (a workbook
+/// that cannot hold a figure) to the command line, which shows it as it is.
+impl std::error::Error for Diagnostic {}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.severity {

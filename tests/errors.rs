@@ -1868,3 +1868,19 @@ fn more_cells_than_max_cells_asks_to_narrow_the_breakdown() {
         .status(1)
         .run();
 }
+
+#[test]
+fn an_unknown_language_is_refused_with_the_allowed_values() {
+    plan_fails(
+        "[plan]\nyear = 2026\nlanguage = \"cn\"\n[target]\nsales = 1200\n[time]\nlevel = \"quarter\"\n",
+        &lines(&[
+            "error[E0105]: language `cn` is not en or zh",
+            "  --> plan.toml:3:12",
+            "  |",
+            "3 | language = \"cn\"",
+            "  |            ^^^^",
+            "  = help: write \"en\" (English labels) or \"zh\" (Chinese: 合计, 目标, 实际, 达成率); without the key, labels \
+             are English",
+        ]),
+    );
+}

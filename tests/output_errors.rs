@@ -323,3 +323,69 @@ fn as_nobody(dir: &Path, args: &[&str]) -> Option<std::process::Output> {
         }
     }
 }
+
+/// A plan of `total` at `precision`, shared by two regions equally or 1:2.
+fn big_plan(total: &str, precision: &str, weights: &str) -> String {
+    format!(
+        "[plan]\nname = \"Big\"\nyear = 2026\nprecision = \"{precision}\"\n[target]\nsales = {total}\n\
+         [time]\nlevel = \"year\"\n[[split]]\nby = \"region\"\nweights = {{ {weights} }}\n"
+    )
+}
+
+#[test]
+fn a_figure_with_more_digits_than_an_xlsx_number_keeps_is_refused() {
+    // 10^15 / 3 at cents: 333,333,333,333,333.33 is 17 significant digits;
+    // a workbook would show 333,333,333,333,333.00 (Excel keeps 15).
+    let plan = big_plan("1_000_000_000_000_000", "0.01", "East = 1, West = 2");
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), &plan).unwrap();
+    let args = ["decompose", "plan.toml", "--format", "xlsx", "--output", "out.xlsx"];
+    let out = common::salesplit().current_dir(dir.path()).args(args).output().unwrap();
+    assert_failed(
+        &out,
+        &lines(&[
+            "error[E0905]: the figure 333,333,333,333,333.33 (sales of East, 2026) has 17 significant digits, more \
+             than the 15 an xlsx number keeps",
+            " = note: Excel and LibreOffice store a number to 15 digits: the workbook would show other figures than \
+             the plan's",
+            " = help: use --format csv or json, which keep every digit, or a coarser [plan] precision (such as \
+             \"1000\")",
+        ]),
+    );
+    assert!(!dir.path().join("out.xlsx").exists(), "no workbook is left");
+    // CSV keeps every digit.
+    let out = common::salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(",333333333333333.33\n"));
+    // At precision 1000 the figures have 12 digits and 10^15 itself one: the workbook is written.
+    std::fs::write(dir.path().join("plan.toml"), plan.replace("\"0.01\"", "\"1000\"")).unwrap();
+    let out = common::salesplit().current_dir(dir.path()).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("out.xlsx").exists());
+}
+
+#[test]
+fn a_total_with_more_digits_than_an_xlsx_number_keeps_is_refused_and_nothing_clobbered() {
+    // Each region's 999,999,999,999,999 fits in 15 digits; their total does not.
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), big_plan("1_999_999_999_999_998", "1", "East = 1, West = 1")).unwrap();
+    std::fs::write(dir.path().join("out.xlsx"), "last month's workbook").unwrap();
+    let out = common::salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "xlsx", "--output", "out.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error[E0905]: the figure 1,999,999,999,999,998 (the total of sales) has 16 significant digits, more than \
+             the 15 an xlsx number keeps\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(dir.path().join("out.xlsx")).unwrap(), "last month's workbook");
+}

@@ -81,3 +81,5 @@ mod track_totals;
 mod validate;
 // `--format xlsx`: the workbook read back (values, formulas, formats).
 mod xlsx;
+// Every workbook's formulas recalculated in LibreOffice as cached; printed pages.
+mod xlsx_recalc;

@@ -415,8 +415,10 @@ enum V {
     Cells(Vec<Option<BigRational>>),
 }
 
-/// A sheet's cells (cached values for formula cells), to evaluate formulas over.
-struct Sheet<'a>(&'a Range<Data>);
+/// A sheet's cells (cached values for formula cells), to evaluate formulas
+/// over, and its formulas (a `SUBTOTAL` leaves out the cells that are
+/// `SUBTOTAL`s themselves, as the Summary's group subtotals are).
+struct Sheet<'a>(&'a Range<Data>, Option<&'a Range<String>>);
 
 impl Sheet<'_> {
     fn number(&self, row: u32, col: u32) -> Option<BigRational> {
@@ -424,6 +426,17 @@ impl Sheet<'_> {
             Some(Data::Float(f)) => Some(q(&f.to_string())),
             Some(Data::Int(i)) => Some(BigRational::from_integer(BigInt::from(*i))),
             _ => None,
+        }
+    }
+
+    /// As [`Sheet::number`], but nothing for a cell that is itself a `SUBTOTAL`
+    /// (for the cells of a range; a single cell is its number).
+    fn counted(&self, row: u32, col: u32) -> Option<BigRational> {
+        let subtotal = self.1.and_then(|f| f.get_value((row, col))).is_some_and(|f| f.starts_with("SUBTOTAL("));
+        if subtotal {
+            None
+        } else {
+            self.number(row, col)
         }
     }
 }
@@ -525,8 +538,10 @@ impl Formula<'_, '_> {
         } else {
             (r1, c1)
         };
-        let cells =
-            (r1..=r2).flat_map(|r| (c1..=c2).map(move |c| (r, c))).map(|(r, c)| self.sheet.number(r, c)).collect();
+        let cells = (r1..=r2)
+            .flat_map(|r| (c1..=c2).map(move |c| (r, c)))
+            .map(|(r, c)| if (r1, c1) == (r2, c2) { self.sheet.number(r, c) } else { self.sheet.counted(r, c) })
+            .collect();
         V::Cells(cells)
     }
 }
@@ -554,7 +569,13 @@ fn call(name: &str, args: &[V]) -> V {
     match name {
         "SUM" => V::Num(sum(args)),
         "SUBTOTAL" => {
-            assert_eq!(num(&args[0]), BigRational::from_integer(BigInt::from(109)), "SUBTOTAL sums (109)");
+            // 109 sums the rows a filter shows (the Detail), 9 every row (the Summary's groups).
+            let function = num(&args[0]);
+            assert!(
+                function == BigRational::from_integer(BigInt::from(109))
+                    || function == BigRational::from_integer(BigInt::from(9)),
+                "SUBTOTAL sums (9 or 109)"
+            );
             V::Num(sum(&args[1..]))
         }
         "ROUND" => {
@@ -579,7 +600,7 @@ fn check_formulas(path: &Path, sheet: &str, what: &str) -> usize {
     let mut book: Xlsx<_> = open_workbook(path).unwrap();
     let values = book.worksheet_range(sheet).unwrap();
     let formulas = book.worksheet_formula(sheet).unwrap();
-    let cells = Sheet(&values);
+    let cells = Sheet(&values, Some(&formulas));
     let mut checked = 0;
     let (Some(start), Some(end)) = (formulas.start(), formulas.end()) else { return 0 };
     for row in start.0..=end.0 {
@@ -652,7 +673,7 @@ fn every_workbook_formula_caches_what_it_computes() {
             let formula = formulas.get_value((total_row, col)).cloned().unwrap_or_default();
             match doc.get("total").unwrap().get(name).unwrap() {
                 J::Num(n) => {
-                    assert_eq!(Sheet(&values).number(total_row, col), Some(q(n)), "{what}: Total {name}");
+                    assert_eq!(Sheet(&values, None).number(total_row, col), Some(q(n)), "{what}: Total {name}");
                     let want = match name {
                         "attainment" => "IF(",
                         "run_rate" => "ROUND(MAX(",

@@ -235,7 +235,9 @@ fn the_summary_pivots_the_target_with_sum_formulas_that_add_up() {
     assert_eq!(periods, (1..=12).map(|m| format!("2026-{m:02}")).collect::<Vec<_>>());
     assert_eq!(text(&summary, head, 15), "Total");
 
-    // Each member row: its figures per month, and a SUM of them.
+    // Each member row: its figures per month, and a SUM of them; after each
+    // region's rows, its subtotal row (SUBTOTAL(9) down the group, which is an
+    // outline group of the sheet).
     let mut by_cell: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     for r in &rows {
         let key = format!("{}/{}/{}", r["region"], r["product"], r["salesperson"]);
@@ -243,77 +245,114 @@ fn the_summary_pivots_the_target_with_sum_formulas_that_add_up() {
     }
     let members = by_cell.len() / 12;
     let first = head + 1;
-    let last = head + members as u32;
-    for row in first..=last {
-        let key = format!("{}/{}/{}", text(&summary, row, 0), text(&summary, row, 1), text(&summary, row, 2));
+    let mut row = first;
+    let mut seen = 0;
+    let mut regions = Vec::new();
+    let mut group_first = first;
+    let mut group_sums = vec![Decimal::ZERO; 13];
+    while text(&summary, row, 0) != "Total" {
+        let excel_row = row + 1;
+        let label = text(&summary, row, 0);
+        if let Some(region) = label.strip_suffix(" Total") {
+            regions.push(region.to_string());
+            for (c, want) in group_sums.iter().enumerate() {
+                let col = 3 + c as u32;
+                assert_eq!(number(&summary, row, col), *want, "{region} subtotal, column {col}");
+                let l = letters(col);
+                assert_eq!(
+                    formulas.get_value((row, col)).unwrap(),
+                    &format!("SUBTOTAL(9,{l}{}:{l}{})", group_first + 1, row),
+                );
+            }
+            group_sums = vec![Decimal::ZERO; 13];
+            group_first = row + 1;
+            row += 1;
+            continue;
+        }
+        let key = format!("{}/{}/{}", label, text(&summary, row, 1), text(&summary, row, 2));
         let mut sum = Decimal::ZERO;
         for (c, period) in periods.iter().enumerate() {
             let figure = number(&summary, row, 3 + c as u32);
             assert_eq!(figure, by_cell[&(key.clone(), period.clone())], "{key} {period}");
             sum += figure;
+            group_sums[c] += figure;
         }
+        group_sums[12] += sum;
         assert_eq!(number(&summary, row, 15), sum, "row total of {key}");
-        let excel_row = row + 1;
         assert_eq!(formulas.get_value((row, 15)).unwrap(), &format!("SUM(D{excel_row}:O{excel_row})"));
+        seen += 1;
+        row += 1;
     }
+    assert_eq!(seen, members, "every member combination has its row");
+    assert_eq!(regions, ["东北", "华北", "华东", "华南", "华中"], "a subtotal per region, in plan order");
 
-    // The Total row: a SUM down each month and down the Total column.
-    let total = last + 1;
-    assert_eq!(text(&summary, total, 0), "Total");
+    // The groups are the sheet's outline: each region's rows at level 1, its subtotal at level 0.
+    let xml = Package::read(&path).sheet("Summary");
+    let level = |r: u32| -> bool {
+        after(&xml, &format!("<row r=\"{}\"", r + 1)).split('>').next().unwrap().contains("outlineLevel=\"1\"")
+    };
+    let subtotal = (first..row).find(|&r| text(&summary, r, 0) == "东北 Total").unwrap();
+    assert!((first..subtotal).all(level) && !level(subtotal), "东北's rows are grouped, then its subtotal row");
+
+    // The Total row: a SUBTOTAL down each month and down the Total column,
+    // which leaves the regions' subtotals out.
+    let total = row;
+    let last = total - 1;
     for (c, period) in periods.iter().enumerate() {
         let col = 3 + c as u32;
         let want: Decimal = rows.iter().filter(|r| &r["period"] == period).map(|r| dec(&r["sales"])).sum();
         assert_eq!(number(&summary, total, col), want, "{period}");
         let l = letters(col);
-        assert_eq!(formulas.get_value((total, col)).unwrap(), &format!("SUM({l}{}:{l}{})", first + 1, last + 1));
+        assert_eq!(formulas.get_value((total, col)).unwrap(), &format!("SUBTOTAL(9,{l}{}:{l}{})", first + 1, last + 1));
     }
     let detail_sum: Decimal = rows.iter().map(|r| dec(&r["sales"])).sum();
     assert_eq!(number(&summary, total, 15), detail_sum);
-    assert_eq!(formulas.get_value((total, 15)).unwrap(), &format!("SUM(P{}:P{})", first + 1, last + 1));
+    assert_eq!(formulas.get_value((total, 15)).unwrap(), &format!("SUBTOTAL(9,P{}:P{})", first + 1, last + 1));
 }
 
 #[test]
-fn the_package_has_number_formats_frozen_headers_and_a_filter() {
-    let (_dir, path) = workbook(&["decompose", COMPANY]);
-    let package = Package::read(&path);
-    assert!(package.part("xl/styles.xml").contains("formatCode=\"#,##0.00\""));
-    // G2 is the first sales figure, E2 and F2 its start and end.
-    assert_eq!(package.number_format("Detail", "G2"), "#,##0.00");
-    assert_eq!(package.number_format("Detail", "E2"), "yyyy-mm-dd");
-    assert_eq!(package.number_format("Detail", "F2"), "yyyy-mm-dd");
-    assert_eq!(package.number_format("Detail", "G722"), "#,##0.00", "the Total row too");
-    assert_eq!(package.number_format("Summary", "D5"), "#,##0.00");
-
-    let detail = package.sheet("Detail");
-    let pane = after(&detail, "<pane ");
-    assert!(pane.starts_with("<pane ySplit=\"1\"") && attr(pane, "state") == "frozen", "{}", &pane[..80]);
-    assert_eq!(attr(after(&detail, "<autoFilter"), "ref"), "A1:G721", "the header and every data row");
-    assert!(detail.contains("<f>SUBTOTAL(109,G2:G721)</f><v>10000000.00</v>"));
-
-    let summary = package.sheet("Summary");
-    let pane = after(&summary, "<pane ");
-    assert_eq!((attr(pane, "xSplit"), attr(pane, "ySplit"), attr(pane, "state")), ("3", "4", "frozen"));
-    assert!(summary.contains("<f>SUM("));
-}
-
-#[test]
-fn counts_ratios_and_whole_units_get_their_own_formats() {
-    // metrics.toml: sales at 0.01, new_customers a count, market_share a percentage level.
+fn the_summary_pivots_every_metric_that_adds_up() {
     let args = ["decompose", "examples/metrics.toml"];
-    let csv = csv_of(&args);
-    assert_eq!(csv_header(&csv)[4..], ["sales", "new_customers", "market_share"]);
     let (_dir, path) = workbook(&args);
-    let package = Package::read(&path);
-    assert_eq!(package.number_format("Detail", "E2"), "#,##0.00");
-    assert_eq!(package.number_format("Detail", "F2"), "#,##0");
-    assert_eq!(package.number_format("Detail", "G2"), "0.00%");
-    assert_detail_is_csv(&path, &csv);
+    let rows = csv_rows(&csv_of(&args));
+    let summary = open(&path).worksheet_range("Summary").unwrap();
+    let captions: Vec<(u32, String)> = (1..summary.height() as u32)
+        .filter_map(|r| match summary.get_value((r, 0)) {
+            Some(Data::String(s)) if summary.get_value((r + 1, 1)).is_some_and(|d| matches!(d, Data::String(_))) => {
+                Some((r, s.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    // The level (market share) does not add up, so it has no pivot.
+    let names: Vec<&str> = captions.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(names, ["sales (CNY)", "new_customers"], "{captions:?}");
+    for (top, caption) in &captions {
+        let metric = caption.trim_end_matches(" (CNY)");
+        let total_row = (top + 2..summary.height() as u32).find(|&r| text(&summary, r, 0) == "Total").unwrap();
+        let total_col = (0..summary.width() as u32).find(|&c| text(&summary, top + 1, c) == "Total").unwrap();
+        let want: Decimal = rows.iter().map(|r| dec(&r[metric])).sum();
+        assert_eq!(number(&summary, total_row, total_col), want, "{metric}");
+    }
+}
 
-    // areas.toml has precision "1": no decimals anywhere.
-    let (_dir, path) = workbook(&["decompose", "examples/areas.toml"]);
-    let package = Package::read(&path);
-    assert_eq!(package.number_format("Detail", "E2"), "#,##0");
-    assert!(!package.part("xl/styles.xml").contains("#,##0.00"));
+#[test]
+fn a_daily_plan_is_summarised_by_month() {
+    let args = ["decompose", "examples/shop-week.toml"];
+    let (_dir, path) = workbook(&args);
+    let rows = csv_rows(&csv_of(&args));
+    assert!(rows.len() >= 365, "a daily plan");
+    let summary = open(&path).worksheet_range("Summary").unwrap();
+    assert!(text(&summary, 2, 0).ends_with(", day summed by month"), "{}", text(&summary, 2, 0));
+    let head = 3;
+    let months: Vec<String> = (1..=12).map(|m| text(&summary, head, m)).collect();
+    assert_eq!(months, (1..=12).map(|m| format!("2026-{m:02}")).collect::<Vec<_>>());
+    assert_eq!(text(&summary, head, 13), "Total");
+    for (c, month) in months.iter().enumerate() {
+        let want: Decimal =
+            rows.iter().filter(|r| r["period"].starts_with(month.as_str())).map(|r| dec(&r["sales"])).sum();
+        assert_eq!(number(&summary, head + 1, 1 + c as u32), want, "{month}: the sum of its days");
+    }
 }
 
 #[test]
@@ -356,16 +395,40 @@ fn the_track_report_colours_attainment_by_status_and_sums_actuals() {
         blocks.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
         ["actual_to_date (CNY)", "target_to_date (CNY)"]
     );
-    for (top, caption) in blocks {
-        let name = caption.trim_end_matches(" (CNY)");
-        let total_col = (summary.width() - 1) as u32;
-        assert_eq!(text(&summary, top + 1, total_col), "Total");
+    for (top, caption) in &blocks {
+        let (top, name) = (*top, caption.trim_end_matches(" (CNY)"));
+        let total_col = (0..summary.width() as u32).find(|&c| text(&summary, top + 1, c) == "Total").unwrap();
         let total_row = (top + 2..summary.height() as u32).find(|&r| text(&summary, r, 0) == "Total").unwrap();
         let want: Decimal = rows.iter().map(|r| dec(&r[name])).sum();
         assert_eq!(number(&summary, total_row, total_col), want, "{name}");
         let formula = formulas.get_value((total_row, total_col)).unwrap();
-        assert!(formula.starts_with("SUM("), "{formula}");
+        assert!(formula.starts_with("SUBTOTAL(9,"), "{formula}");
     }
+
+    // Beside the actuals: each row's attainment, actual over target to date
+    // rounded to 4 decimals, coloured by the ±5% band.
+    let top = blocks[0].0;
+    let col = (0..summary.width() as u32).find(|&c| text(&summary, top + 1, c) == "attainment").unwrap();
+    let total_row = (top + 2..summary.height() as u32).find(|&r| text(&summary, r, 0) == "Total").unwrap();
+    let sum = |name: &str| -> Decimal { rows.iter().map(|r| dec(&r[name])).sum() };
+    let want = (sum("actual_to_date") / sum("target_to_date")).round_dp(4);
+    assert_eq!(number(&summary, total_row, col), want);
+    let first = top + 2;
+    let key = (text(&summary, first, 0), text(&summary, first, 1), text(&summary, first, 2));
+    let of_row = |name: &str| -> Decimal {
+        rows.iter()
+            .filter(|r| (r["region"].clone(), r["product"].clone(), r["salesperson"].clone()) == key)
+            .map(|r| dec(&r[name]))
+            .sum()
+    };
+    assert_eq!(number(&summary, first, col), (of_row("actual_to_date") / of_row("target_to_date")).round_dp(4));
+    let l = letters(col);
+    let sheet = package.sheet("Summary");
+    let rules = after(&sheet, &format!("<conditionalFormatting sqref=\"{l}{}:{l}{}\">", first + 1, total_row + 1));
+    let rules = &rules[..rules.find("</conditionalFormatting>").unwrap()];
+    assert!(rules.contains("operator=\"lessThan\"") && rules.contains("<formula>0.95</formula>"), "{rules}");
+    assert!(rules.contains("operator=\"between\"") && rules.contains("<formula>1.05</formula>"), "{rules}");
+    assert!(rules.contains("operator=\"greaterThan\""), "{rules}");
 }
 
 #[test]
@@ -477,9 +540,12 @@ fn every_example_writes_a_workbook_whose_summary_adds_up_to_the_detail() {
         let want: Decimal = csv_rows(&csv).iter().map(|r| dec(&r[first_metric])).sum();
         let mut book = open(&path);
         let summary = book.worksheet_range("Summary").unwrap();
-        let (end_row, end_col) = summary.end().unwrap();
-        assert_eq!(text(&summary, end_row, 0), "Total", "{plan}");
-        assert_eq!(number(&summary, end_row, end_col), want, "{plan}: the grand total");
+        // The first pivot (of the first metric) starts at row 3; its Total row is the first.
+        let total_row = (4..summary.height() as u32)
+            .find(|&r| summary.get_value((r, 0)) == Some(&Data::String("Total".into())))
+            .unwrap();
+        let total_col = (0..summary.width() as u32).find(|&c| text(&summary, 3, c) == "Total").unwrap();
+        assert_eq!(number(&summary, total_row, total_col), want, "{plan}: the grand total");
     }
 }
 
@@ -512,4 +578,95 @@ fn more_rows_than_a_sheet_holds_is_refused_without_touching_the_file() {
     assert_eq!(std::fs::read_to_string(dir.path().join("big.xlsx")).unwrap(), "yesterday's workbook");
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "no temporary file left behind: {left:?}");
+}
+
+#[test]
+fn every_sheet_prints_landscape_a4_one_page_wide_with_titles_on_every_page() {
+    let (_dir, path) = workbook(&["decompose", COMPANY]);
+    let package = Package::read(&path);
+    for sheet in ["Summary", "Detail"] {
+        let xml = package.sheet(sheet);
+        let setup = after(&xml, "<pageSetup");
+        let setup = &setup[..setup.find("/>").unwrap()];
+        assert_eq!(attr(setup, "paperSize"), "9", "{sheet}: A4");
+        assert_eq!(attr(setup, "orientation"), "landscape", "{sheet}");
+        // One page wide, as many pages down as it takes.
+        assert!(after(&xml, "<sheetPr").contains("<pageSetUpPr fitToPage=\"1\"/>"), "{sheet}: fit to page");
+        assert!(!setup.contains("fitToWidth"), "{sheet}: fitToWidth defaults to 1: {setup}");
+        assert_eq!(attr(setup, "fitToHeight"), "0", "{sheet}: any height");
+        let margins = after(&xml, "<pageMargins");
+        for (side, inches) in [("left", "0.5"), ("right", "0.5"), ("top", "0.75"), ("bottom", "0.75")] {
+            assert_eq!(attr(margins, side), inches, "{sheet}: {side} margin");
+        }
+        // The plan's title in the header (bold, centred), the page number in the footer.
+        assert!(xml.contains("<oddHeader>&amp;C&amp;\"-,Bold\"2026 年度销售计划</oddHeader>"), "{sheet}: {xml:.0}");
+        assert!(xml.contains("<oddFooter>&amp;CPage &amp;P of &amp;N</oddFooter>"), "{sheet}");
+    }
+    // Print titles: the Detail's header row and member columns (region, product,
+    // salesperson); the Summary's title, caption and header rows and its member columns.
+    let workbook = package.part("xl/workbook.xml");
+    assert!(
+        workbook.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"1\">Detail!$A:$C,Detail!$1:$1</definedName>"
+        ),
+        "{workbook}"
+    );
+    assert!(
+        workbook.contains(
+            "<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">Summary!$A:$C,Summary!$1:$4</definedName>"
+        ),
+        "{workbook}"
+    );
+}
+
+#[test]
+fn a_title_with_an_ampersand_prints_as_written() {
+    let plan = std::fs::read_to_string(root().join("examples/regions.toml")).unwrap();
+    let plan = plan.replacen("name = \"2026 区域目标\"", "name = \"Sales & Service\"", 1);
+    assert!(plan.contains("Sales & Service"));
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let path = dir.path().join("out.xlsx");
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "xlsx", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // `&&` is a literal ampersand in a header; a single `&S` would strike the rest through.
+    assert!(Package::read(&path)
+        .sheet("Detail")
+        .contains("<oddHeader>&amp;C&amp;\"-,Bold\"Sales &amp;&amp; Service</oddHeader>"));
+}
+
+#[test]
+fn language_zh_labels_tables_and_workbooks_in_chinese_but_not_csv() {
+    let plan = "[plan]\nname = \"两区\"\nyear = 2026\nlanguage = \"zh\"\n[target]\nsales = 1200\n[time]\nlevel = \"quarter\"\n\
+                [[split]]\nby = \"region\"\nweights = { \"东\" = 1, \"西\" = 1 }\n[[split]]\nby = \"product\"\n\
+                weights = { A = 1, B = 1 }\n";
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let run = |args: &[&str]| {
+        let out = salesplit().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run(&["decompose", "plan.toml", "--by", "region,quarter"]);
+    assert!(table.contains("区域") && table.contains("合计") && !table.contains("Total"), "{table}");
+    // CSV keeps the contract's names.
+    assert!(run(&["decompose", "plan.toml", "--format", "csv"]).starts_with("region,product,period,start,end,sales\n"));
+    run(&["decompose", "plan.toml", "--format", "xlsx", "--output", "out.xlsx"]);
+    let path = dir.path().join("out.xlsx");
+    let summary = open(&path).worksheet_range("Summary").unwrap();
+    assert_eq!(text(&summary, 2, 0), "销售额");
+    assert_eq!(
+        (text(&summary, 3, 0), text(&summary, 3, 1), text(&summary, 3, 6)),
+        ("区域".into(), "产品".into(), "合计".into())
+    );
+    assert_eq!(text(&summary, 6, 0), "东 合计", "the subtotal of 东's two rows");
+    assert_eq!(number(&summary, 6, 6), dec("600"));
+    assert_eq!(text(&summary, 10, 0), "合计");
+    assert_eq!(number(&summary, 10, 6), dec("1200"));
+    assert!(Package::read(&path).sheet("Summary").contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"));
 }

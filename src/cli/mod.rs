@@ -248,7 +248,11 @@ fn write<R>(
                 .and_then(|r| output.writer().write_all(render_listing(&listing, &style).as_bytes()).map(|()| r))
         }
     };
-    let value = result.map_err(|source| output.error(source))?;
+    // A sink's own refusal (a figure a workbook cannot hold) is shown as it is.
+    let value = result.map_err(|source| match source.get_ref().and_then(|e| e.downcast_ref::<Diagnostic>()) {
+        Some(d) => Error::invalid(d.clone()),
+        None => output.error(source),
+    })?;
     output.commit()?;
     Ok(value)
 }

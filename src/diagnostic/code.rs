@@ -178,6 +178,8 @@ pub enum Code {
     NotAFile,
     /// `E0904`: an output that would overwrite an input or an existing file.
     WouldOverwrite,
+    /// `E0905`: a figure with more significant digits than an xlsx number keeps (15).
+    XlsxDigits,
     /// `E0999`: an internal error of salesplit.
     Internal,
     /// `W0101`: holidays that do not change the figures, because spread is not "workdays".
@@ -290,6 +292,7 @@ impl Code {
         Code::CannotWrite,
         Code::NotAFile,
         Code::WouldOverwrite,
+        Code::XlsxDigits,
         Code::Internal,
         Code::HolidaysIgnored,
         Code::HolidaysDoNotCover,
@@ -387,6 +390,7 @@ impl Code {
             Code::CannotWrite => "E0902",
             Code::NotAFile => "E0903",
             Code::WouldOverwrite => "E0904",
+            Code::XlsxDigits => "E0905",
             Code::Internal => "E0999",
             Code::HolidaysIgnored => "W0101",
             Code::HolidaysDoNotCover => "W0102",
@@ -506,6 +510,7 @@ impl Code {
             Code::CannotWrite => "a file or folder that cannot be written",
             Code::NotAFile => "a path that is a folder or a device, not a file",
             Code::WouldOverwrite => "an output that would overwrite an input or an existing file",
+            Code::XlsxDigits => "a figure with more significant digits than an xlsx number keeps (15)",
             Code::Internal => "an internal error of salesplit",
             Code::HolidaysIgnored => "holidays that do not change the figures, because spread is not \"workdays\"",
             Code::HolidaysDoNotCover => "a plan year that no holiday calendar covers in full",
@@ -606,6 +611,7 @@ impl Code {
             Code::CannotWrite => "check that the folder exists and can be written to, or write elsewhere",
             Code::NotAFile => "name a file",
             Code::WouldOverwrite => "write the output to another file (init: add --force)",
+            Code::XlsxDigits => "use --format csv or json, which keep every digit, or a coarser precision",
             Code::Internal => "please report it with the plan",
             Code::HolidaysIgnored => "set spread = \"workdays\", or remove `holidays`",
             Code::HolidaysDoNotCover => "add the holiday calendar of the other year",

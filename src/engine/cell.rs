@@ -3,7 +3,7 @@
 
 use super::{Column, TotalRule, Value};
 use crate::calendar::Period;
-use crate::plan::Precision;
+use crate::plan::{Language, Precision};
 
 /// Facts about a run that every output shows once.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +33,8 @@ pub struct Header {
     /// (see [`Header::total_rule`]); empty when every column that adds up is
     /// summed and every other one is its own figure.
     pub totals: Vec<TotalRule>,
+    /// The language of the labels people read (not of CSV or JSON names).
+    pub language: Language,
 }
 
 impl Header {
@@ -54,6 +56,9 @@ pub struct AsOf {
     pub date: chrono::NaiveDate,
     /// New targets for the days after `date` (`--replan`), not the report.
     pub replan: bool,
+    /// The band around 100% attainment that counts as on track (0.05 for
+    /// ±5%); zero for a re-plan, which has no attainment.
+    pub tolerance: rust_decimal::Decimal,
 }
 
 impl AsOf {

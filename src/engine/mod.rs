@@ -33,7 +33,8 @@ pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use request::{view_name, Request, TimeView};
 pub use value::{Column, ColumnKind, TotalRule, Value};
 pub use view::{
-    CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummarySink,
+    CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummaryAttainment,
+    SummaryGroup, SummarySink,
 };
 
 use cross_cuts::{CrossCutMiss, CrossCutWalk};
@@ -222,6 +223,7 @@ impl<'p> Engine<'p> {
             time: view_name(&self.calendar, request.time).to_string(),
             as_of: None,
             totals: Vec::new(),
+            language: self.plan.language,
         }
     }
 

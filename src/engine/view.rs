@@ -29,6 +29,6 @@ pub use crosstab::{CrossRow, Crosstab, Dim};
 pub use in_unit::InUnit;
 pub use listing::{Listing, ListingRow};
 pub use pivots::{LevelRow, Pivots};
-pub use summary::{Summarised, Summary, SummarySink};
+pub use summary::{Summarised, Summary, SummaryAttainment, SummaryGroup, SummarySink};
 
 use super::{Cell, CellSink, Header, Value};

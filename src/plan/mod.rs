@@ -13,6 +13,7 @@ mod baseline;
 mod breakback;
 pub(crate) mod csv_source;
 mod holidays;
+mod language;
 mod number;
 mod org_check;
 mod plan_text;
@@ -28,6 +29,7 @@ mod track_settings;
 pub use baseline::Baseline;
 pub use breakback::{time_shares, Breakback, TimeShares};
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
+pub use language::Language;
 pub use number::Number;
 pub(crate) use org_check::{check as check_org, dated_splits, nodes_per_split, MAX_LEAVES};
 pub use plan_text::MAX_PLAN_BYTES;
@@ -228,6 +230,9 @@ pub struct Plan {
     pub precision: Precision,
     /// Which rounding rule the time trees follow (`[plan] rounding`).
     pub rounding: RoundingRule,
+    /// The language of labels in tables and workbooks (`[plan] language`,
+    /// English when not written).
+    pub language: Language,
     /// The metrics of `[target]`, in the order written (at least one).
     pub metrics: Vec<Metric>,
     /// The time tree's weights.

@@ -14,7 +14,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use rust_decimal::Decimal;
 
-use super::{DisplayUnit, TableShape};
+use super::{DisplayUnit, Labels, TableShape};
 use crate::diagnostic::terminal_text::{self, shown as safe};
 use crate::engine::{ColumnKind, CrossRow, Crosstab, InUnit, Listing, Pivots, Value};
 use crate::plan::thousands;
@@ -255,13 +255,23 @@ fn new_table(head: &[String], numbers_from: usize) -> Table {
     table
 }
 
+/// The labels of a table's run (the plan's language).
+fn labels(t: &Crosstab) -> Labels {
+    Labels::of(t.header.as_ref().map(|h| h.language).unwrap_or_default())
+}
+
+/// A dimension's name in the plan's language (`region` 区域, `month` 月份).
+fn dim_label(t: &Crosstab, dim: crate::engine::Dim) -> String {
+    labels(t).name(&t.dim_name(dim))
+}
+
 /// The names down the side: the row dimensions, or the metric for a table
 /// of one row with none.
 fn side_names(t: &Crosstab, metric: &str) -> Vec<String> {
     if t.row_dims.is_empty() {
         vec![metric.to_string()]
     } else {
-        t.row_dims.iter().map(|d| t.dim_name(*d)).collect()
+        t.row_dims.iter().map(|d| dim_label(t, *d)).collect()
     }
 }
 
@@ -291,10 +301,10 @@ fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     let mut head = side.clone();
     head.extend(t.columns.iter().cloned());
     if many_columns {
-        head.push("Total".to_string());
+        head.push(labels(t).total().to_string());
     }
     if shares {
-        head.push("share".to_string());
+        head.push(labels(t).name("share"));
     }
     let mut table = f.table(&head, side.len());
     if shares {
@@ -314,7 +324,7 @@ fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
         table.add_row(cells);
     }
     if t.rows.len() > 1 {
-        let mut cells = vec![f.total("Total".to_string())];
+        let mut cells = vec![f.total(labels(t).total().to_string())];
         cells.extend(std::iter::repeat_n(text(""), side.len() - 1));
         cells.extend(t.column_totals.iter().map(|v| f.total(f.amount(*v))));
         if many_columns {
@@ -331,10 +341,10 @@ fn across(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
 /// Columns down the side, rows across.
 fn down(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     let many_rows = t.rows.len() > 1;
-    let mut head = vec![t.dim_name(t.col_dim)];
+    let mut head = vec![dim_label(t, t.col_dim)];
     head.extend(t.rows.iter().map(|r| row_names(r, metric).join(" / ")));
     if many_rows {
-        head.push("Total".to_string());
+        head.push(labels(t).total().to_string());
     }
     let mut table = f.table(&head, 1);
     for (i, label) in t.columns.iter().enumerate() {
@@ -345,7 +355,7 @@ fn down(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
         }
         table.add_row(cells);
     }
-    let mut cells = vec![f.total("Total".to_string())];
+    let mut cells = vec![f.total(labels(t).total().to_string())];
     cells.extend(t.rows.iter().map(|r| f.total(f.amount(r.total))));
     if many_rows {
         cells.push(f.total(f.amount(t.total)));
@@ -358,7 +368,7 @@ fn down(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
 fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
     let side = side_names(t, metric);
     let mut head = side.clone();
-    head.push(t.dim_name(t.col_dim));
+    head.push(dim_label(t, t.col_dim));
     head.push(metric.to_string());
     let mut table = f.table(&head, side.len() + 1);
     for row in &t.rows {
@@ -371,7 +381,7 @@ fn long(t: &Crosstab, metric: &str, f: &Figures<'_>) -> Table {
             }
         }
     }
-    let mut cells = vec![f.total("Total".to_string())];
+    let mut cells = vec![f.total(labels(t).total().to_string())];
     cells.extend(std::iter::repeat_n(text(""), side.len()));
     cells.push(f.total(f.amount(t.total)));
     table.add_row(cells);
@@ -486,7 +496,7 @@ fn listing_table(listing: &Listing, kept: &[usize], joined: bool, style: &TableS
         table.add_row(cells);
     }
     if !listing.totals.is_empty() {
-        let mut cells = vec![f.total("Total".to_string())];
+        let mut cells = vec![f.total(Labels::of(h.language).total().to_string())];
         cells.extend(std::iter::repeat_n(text(""), side));
         cells.extend(kept.iter().map(|&i| f.total(shown(&listing.totals[i]))));
         table.add_row(cells);

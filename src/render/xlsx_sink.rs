@@ -39,6 +39,16 @@
 //! `ahead` green, as conditional formats on the words, so the colours follow
 //! `--tolerance` exactly.
 //!
+//! Labels people read on the Summary (`Total`, the split and column names,
+//! "Page N of M") are in the plan's language ([`Labels`]: `合计`, `区域`,
+//! `达成率`); the Detail sheet's header keeps the CSV's column names.
+//!
+//! Every sheet prints on A4 in landscape, one page wide (any number of pages
+//! down), with its header rows and member columns repeated on every page, the
+//! plan's title in the page header and "Page N of M" in the footer.
+//!
+//! A figure with more than 15 significant digits (what an xlsx number keeps)
+//! is refused with an `E0905` diagnostic rather than written with other cents.
 //! A Detail sheet longer than Excel's 1,048,576 rows is refused with an error
 //! that points to `--format csv`, before anything is written. Building in
 //! memory costs about 1 GB per million cells at the sheet's limit; CSV streams. The workbook's
@@ -56,6 +66,8 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
+use super::Labels;
+use crate::diagnostic::{Code, Diagnostic};
 #[cfg(doc)]
 use crate::engine::Summarised;
 use crate::engine::{Cell, ColumnKind, Header, Summary, SummarySink, TotalRule, Value};
@@ -76,6 +88,8 @@ pub const XLSX_MAX_CELLS: u64 = MAX_CELLS as u64;
 /// Widest column, in characters: longer text is cut at the column's edge
 /// rather than pushing every other column off screen.
 const MAX_WIDTH: usize = 60;
+/// Excel's paper size number of A4.
+const PAPER_A4: u8 = 9;
 /// Space around a column's widest text, in characters (Excel's autofit pads similarly).
 const PADDING: usize = 2;
 
@@ -168,6 +182,38 @@ fn too_many_rows() -> std::io::Error {
     ))
 }
 
+/// Significant digits an xlsx number keeps: Excel and `LibreOffice` store and
+/// show 15, so a figure with more would read back with other cents.
+const MAX_DIGITS: u32 = 15;
+
+/// Refuses a figure that an xlsx number cannot hold exactly (more than
+/// [`MAX_DIGITS`] significant digits), naming it by `what` (`sales of 华东,
+/// 2026-03`). The error carries an `E0905` [`Diagnostic`], which the command
+/// line shows as it is; nothing has been written yet.
+fn exact(d: Decimal, what: impl FnOnce() -> String) -> std::io::Result<()> {
+    // Trailing zeros are not significant, before the decimal point too (`1000000000000000` is one digit).
+    let mut mantissa = d.mantissa().unsigned_abs();
+    while mantissa != 0 && mantissa % 10 == 0 {
+        mantissa /= 10;
+    }
+    let digits = mantissa.checked_ilog10().map_or(1, |l| l + 1);
+    if digits <= MAX_DIGITS {
+        return Ok(());
+    }
+    let shown = crate::plan::thousands(d);
+    Err(std::io::Error::other(
+        Diagnostic::new(
+            Code::XlsxDigits,
+            format!(
+                "the figure {shown} ({}) has {digits} significant digits, more than the {MAX_DIGITS} an xlsx number keeps",
+                what()
+            ),
+        )
+        .note("Excel and LibreOffice store a number to 15 digits: the workbook would show other figures than the plan's")
+        .help("use --format csv or json, which keep every digit, or a coarser [plan] precision (such as \"1000\")"),
+    ))
+}
+
 /// A column index as Excel's column number: every sheet is checked against
 /// [`MAX_COLS`] before it is written, so an index always fits.
 pub(super) fn col_num(i: usize) -> ColNum {
@@ -182,6 +228,33 @@ pub(super) fn row_num(i: usize) -> RowNum {
 
 fn thousands_u32(n: u32) -> String {
     crate::plan::thousands(Decimal::from(n))
+}
+
+/// Sets a sheet up to print: landscape A4, one page wide (as many pages
+/// down as it takes), rows `rows` and columns `columns` repeated on every page
+/// (the print titles), the plan's title in the header, "Page N of M" in the
+/// footer and narrow margins.
+pub(super) fn print_setup(
+    sheet: &mut Worksheet,
+    title: &str,
+    labels: Labels,
+    rows: (RowNum, RowNum),
+    columns: Option<(ColNum, ColNum)>,
+) -> Result<(), XlsxError> {
+    // `&` starts a header code; a title's own `&` is doubled. Excel allows 255 characters.
+    let title: String = title.replace('&', "&&").chars().take(200).collect();
+    sheet
+        .set_landscape()
+        .set_paper_size(PAPER_A4)
+        .set_print_fit_to_pages(1, 0)
+        .set_header(format!("&C&\"-,Bold\"{title}"))
+        .set_footer(labels.page_footer())
+        .set_margins(0.5, 0.5, 0.75, 0.75, 0.3, 0.3);
+    sheet.set_repeat_rows(rows.0, rows.1)?;
+    if let Some((first, last)) = columns {
+        sheet.set_repeat_columns(first, last)?;
+    }
+    Ok(())
 }
 
 fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -355,6 +428,10 @@ impl Book {
         set_widths(&mut self.detail, &self.widths)?;
         self.detail.autofilter(0, 0, self.rows, col_num(last_col))?;
         self.detail.set_freeze_panes(1, 0)?;
+        // The header row and the member columns (or, without splits, the period) on every page.
+        let members = col_num(self.header.splits.len().max(1) - 1);
+        let labels = Labels::of(self.header.language);
+        print_setup(&mut self.detail, &self.header.plan, labels, (0, 0), Some((0, members)))?;
         Ok(())
     }
 
@@ -414,11 +491,37 @@ impl<W: Write> SummarySink for XlsxSink<W> {
         if book.rows >= MAX_CELLS {
             return Err(too_many_rows());
         }
+        for (i, value) in cell.values.iter().enumerate() {
+            if let Value::Amount(d) | Value::Ratio(d) = *value {
+                exact(d, || {
+                    let name = book.header.columns.get(i).map_or("", |c| c.name.as_str());
+                    let mut at: Vec<&str> = cell.members.to_vec();
+                    at.push(&cell.period.label);
+                    format!("{name} of {}", at.join(", "))
+                })?;
+            }
+        }
         book.cell(cell).map_err(xlsx)
     }
 
     fn finish(&mut self, totals: &[Value], summary: Summary) -> std::io::Result<()> {
         let mut book = self.book.take().ok_or_else(|| std::io::Error::other("the run ended before its header"))?;
+        let name = |i: usize| book.header.columns.get(i).map_or(String::new(), |c| c.name.clone());
+        for (i, value) in totals.iter().enumerate() {
+            if let Value::Amount(d) | Value::Ratio(d) = *value {
+                exact(d, || format!("the total of {}", name(i)))?;
+            }
+        }
+        for pivot in &summary.pivots {
+            for row in &pivot.rows {
+                for d in row.values.iter().flatten().chain([&row.total]) {
+                    exact(*d, || format!("{} of {} in the Summary", name(pivot.column), row.keys.join(", ")))?;
+                }
+            }
+            for d in pivot.column_totals.iter().chain([&pivot.total]) {
+                exact(*d, || format!("a total of {} in the Summary", name(pivot.column)))?;
+            }
+        }
         book.finish_detail(totals).map_err(xlsx)?;
         let bytes = book.into_workbook(&summary).map_err(xlsx)?;
         self.out.write_all(&bytes)?;

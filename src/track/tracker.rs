@@ -391,7 +391,11 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let kept = || periods.iter().flat_map(|(_, r)| r.clone());
         let started = kept().any(|d| d < done);
         let days_left = kept().filter(|&d| d >= done && company[d] > 0).count();
-        sink.begin(&self.header(request, report_columns(days_left, precision), AsOf { date: as_of, replan: false }))?;
+        sink.begin(&self.header(
+            request,
+            report_columns(days_left, precision),
+            AsOf { date: as_of, replan: false, tolerance },
+        ))?;
         let mut total = TotalRow::default();
         let mut lowest: Option<(Decimal, String)> = None;
         for (members, nodes) in self.groups(request) {

@@ -16,6 +16,10 @@ pub enum Dim {
     Split(usize),
     /// The cell's period (its label).
     Period,
+    /// The calendar month of the cell's period (`2026-03` of `2026-03-W2`,
+    /// `2026-03-15` or `2026-03-15 open-10:00`): a week, day or slot label
+    /// that starts with its month. Any other label is its own.
+    Month,
 }
 
 impl Dim {
@@ -24,7 +28,20 @@ impl Dim {
         match self {
             Dim::Split(i) => cell.members[i],
             Dim::Period => &cell.period.label,
+            Dim::Month => month_of(&cell.period.label),
         }
+    }
+}
+
+/// The `YYYY-MM` a period label starts with, else the whole label.
+fn month_of(label: &str) -> &str {
+    let b = label.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let month = digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && matches!(b.get(7), None | Some(b'-' | b' '));
+    if month {
+        &label[..7]
+    } else {
+        label
     }
 }
 
@@ -98,6 +115,7 @@ impl Crosstab {
         match (dim, &self.header) {
             (Dim::Split(i), Some(h)) => h.splits[i].clone(),
             (Dim::Period, Some(h)) => h.time.clone(),
+            (Dim::Month, Some(_)) => "month".to_string(),
             (_, None) => String::new(),
         }
     }
@@ -165,5 +183,22 @@ impl CellSink for Crosstab {
             row.share = share;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::month_of;
+
+    #[test]
+    fn weeks_days_and_slots_fall_in_the_month_their_label_starts_with() {
+        assert_eq!(month_of("2026-03-W2"), "2026-03");
+        assert_eq!(month_of("2026-03-15"), "2026-03");
+        assert_eq!(month_of("2026-11-01 open-10:00"), "2026-11");
+        assert_eq!(month_of("2026-03"), "2026-03");
+        // ISO and retail weeks straddle months: they stay as they are.
+        assert_eq!(month_of("2026-W01"), "2026-W01");
+        assert_eq!(month_of("FY2023-W01"), "FY2023-W01");
+        assert_eq!(month_of("2026-Q1"), "2026-Q1");
     }
 }

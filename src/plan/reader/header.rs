@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 use super::{get, Reader, PRECISION_EXAMPLE};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::number::{describe, Number};
-use crate::plan::{Precision, RoundingRule};
+use crate::plan::{Language, Precision, RoundingRule};
 
 /// What [`Reader::plan_table`] found.
 pub(super) struct Header {
@@ -24,6 +24,8 @@ pub(super) struct Header {
     pub start_at: Option<Range<usize>>,
     pub precision: Precision,
     pub rounding: RoundingRule,
+    /// `language`, when written.
+    pub language: Option<Language>,
 }
 
 impl Reader<'_> {
@@ -45,8 +47,11 @@ impl Reader<'_> {
     }
 
     pub(super) fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
-        let typos =
-            self.known_keys(t, &["name", "currency", "year", "start", "precision", "fy_label", "rounding"], "[plan]");
+        let typos = self.known_keys(
+            t,
+            &["name", "currency", "year", "start", "precision", "fy_label", "rounding", "language"],
+            "[plan]",
+        );
         // No `fy_label` and `fy_label = "start"` both mean false, each its own arm.
         #[allow(clippy::match_same_arms)]
         let fy_end = match get(t, "fy_label") {
@@ -193,6 +198,25 @@ impl Reader<'_> {
                 None => None,
             },
         };
+        let language = match get(t, "language") {
+            None => Some(None),
+            Some((_, v)) => match self.string(v, "language", "language = \"zh\"") {
+                Some(word) => {
+                    let language = Language::parse(word);
+                    if language.is_none() {
+                        self.error(
+                            Code::UnknownChoice,
+                            v.span(),
+                            format!("language `{word}` is not {}", Language::NAMES.join(" or ")),
+                            "write \"en\" (English labels) or \"zh\" (Chinese: 合计, 目标, 实际, 达成率); \
+                             without the key, labels are English",
+                        );
+                    }
+                    language.map(Some)
+                }
+                None => None,
+            },
+        };
         Some(Header {
             name: name.unwrap_or(default_name),
             currency: currency.unwrap_or_default(),
@@ -201,6 +225,7 @@ impl Reader<'_> {
             start_at,
             precision: precision?,
             rounding: rounding?,
+            language: language?,
         })
     }
 }

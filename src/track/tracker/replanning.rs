@@ -31,7 +31,11 @@ impl Tracker<'_, '_> {
         sink: &mut dyn CellSink,
     ) -> std::io::Result<Vec<Diagnostic>> {
         let metric = Column { name: self.metric.name.clone(), kind: ColumnKind::Amount };
-        sink.begin(&self.header(request, (vec![metric], vec![TotalRule::Sum]), AsOf { date: as_of, replan: true }))?;
+        sink.begin(&self.header(
+            request,
+            (vec![metric], vec![TotalRule::Sum]),
+            AsOf { date: as_of, replan: true, tolerance: rust_decimal::Decimal::ZERO },
+        ))?;
         let precision = self.metric.precision;
         let done = self.done(as_of);
         let calendar = self.engine.calendar();
