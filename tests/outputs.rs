@@ -81,7 +81,7 @@ fn excel_csv_has_a_bom_crlf_and_neutralised_text_byte_for_byte() {
         format!("'@z,{YEAR},100.00\r\n"),
         format!("华东,{YEAR},200.00\r\n"),
         format!("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",{YEAR},100.00\r\n"),
-        format!("'\tt,{YEAR},50.00\r\n"),
+        format!("\"'\tt\",{YEAR},50.00\r\n"),
         format!("\"'\rr\",{YEAR},50.00\r\n"),
     ]
     .concat();

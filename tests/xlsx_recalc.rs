@@ -3,7 +3,8 @@
 //! (`calculateAll()` through Python-UNO, `tests/lo_recalc.py`) must give the
 //! value salesplit cached for it, and the company workbook printed to PDF
 //! must take the pages its print setup promises. One `LibreOffice` process does
-//! every workbook. Where `LibreOffice` or python3-uno is missing, the tests
+//! every workbook. An `--excel` CSV opened with `LibreOffice`'s shipped import
+//! settings keeps its columns and names (`tests/lo_csv.py`). Where `LibreOffice` or python3-uno is missing, the tests
 //! say "skipped: `LibreOffice` not installed" and pass (CI installs both in
 //! `.ci/run`).
 
@@ -219,4 +220,74 @@ fn the_company_workbook_prints_one_page_wide_in_landscape() {
     assert!((20..=30).contains(&company), "decompose-company prints on {company} pages");
     // The region x quarter summary and its 15 Detail rows: one page each.
     assert_eq!(pages("decompose-company-region-quarter"), 2);
+}
+
+/// Names a spreadsheet would turn into numbers or dates, or split at a `;`
+/// or a tab, beside ordinary ones; year level, so each member is one row.
+const SPREADSHEET_NAMES: &str = r#"[plan]
+name = "Stores"
+currency = "CNY"
+year = 2026
+precision = "0.01"
+
+[target]
+sales = 1_000
+
+[time]
+level = "year"
+
+[[split]]
+by = "store"
+weights = { "0123" = 1, "1e5" = 1, "2026-01-01" = 1, "3-4" = 1, "TRUE" = 1, "a;b" = 1, "c\td" = 1, "华东" = 1, "Maya" = 1, "=SUM(A1)" = 1 }
+"#;
+
+/// What `tests/lo_csv.py` says `LibreOffice` made of each cell of `csv`.
+fn opened_in_libreoffice(python: &Path, csv: &Path, evaluate: bool) -> Vec<Vec<(String, String)>> {
+    let mut command = Command::new(python);
+    command.arg(root().join("tests/lo_csv.py"));
+    if evaluate {
+        command.arg("--evaluate");
+    }
+    let out = command.arg(csv).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "lo_csv.py: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn an_excel_csv_opens_with_its_columns_and_names_intact() {
+    let Some(python) = office_python() else {
+        eprintln!("skipped: LibreOffice not installed (soffice and python3-uno)");
+        return;
+    };
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), SPREADSHEET_NAMES).unwrap();
+    let path = dir.path().join("plan.csv");
+    let out = salesplit()
+        .current_dir(dir.path())
+        .args(["decompose", "plan.toml", "--format", "csv", "--excel", "--output"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let names = ["0123", "1e5", "2026-01-01", "3-4", "TRUE", "a;b", "c\td", "华东", "Maya", "=SUM(A1)"];
+    // With the import dialog as LibreOffice ships it (comma, semicolon and
+    // tab all separate): no field is split, every row keeps its five columns.
+    let shipped = opened_in_libreoffice(&python, &path, false);
+    assert_eq!(shipped.len(), 1 + names.len(), "{shipped:?}");
+    for row in &shipped {
+        assert_eq!(row.len(), 5, "a field was split: {row:?}");
+    }
+    assert_eq!(shipped[6][0], ("TEXT".to_string(), "a;b".to_string()));
+    assert_eq!(shipped[7][0], ("TEXT".to_string(), "c\td".to_string()));
+    // Evaluating formulas, as Excel and WPS always do: every name is text
+    // and shows as written (a formula-like one with the OWASP `'`), and
+    // every amount is a number: 1,000.00 in ten equal parts.
+    let evaluated = opened_in_libreoffice(&python, &path, true);
+    for (row, name) in evaluated[1..].iter().zip(names) {
+        let shown = if name.starts_with('=') { format!("'{name}") } else { name.to_string() };
+        assert!(matches!(row[0].0.as_str(), "TEXT" | "FORMULA-TEXT"), "{name} is text: {row:?}");
+        assert_eq!(row[0].1, shown, "{row:?}");
+        assert_eq!(row[1], ("VALUE".to_string(), "2026".to_string()), "the year is a number: {row:?}");
+        assert_eq!(row[4], ("VALUE".to_string(), "100".to_string()), "the amount is a number: {row:?}");
+    }
 }

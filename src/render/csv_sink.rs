@@ -11,6 +11,18 @@
 //! single quote `'` in front, so the spreadsheet shows it as text rather than
 //! running it as a formula. Numbers and dates are never changed: a negative
 //! gap stays `-6879.34` and sums in the spreadsheet as a number.
+//!
+//! Two more rules keep a double-clicked file's columns and names intact. A
+//! field holding a `;` or a tab is quoted as well as one holding a comma:
+//! LibreOffice's import splits at all three by default, Excel in many
+//! locales at `;`. And a member or column name that a spreadsheet would turn
+//! into a number, a date or a truth value (`0123` → 123, `1e5` → 100000,
+//! `2026-01-01` → a date, `3-4` → 4 March, `TRUE`) is written as the formula
+//! `="0123"`, whose value is the text itself: Excel and WPS evaluate it on
+//! open (LibreOffice when "Evaluate formulas" is ticked in its import
+//! dialog). The formula holds nothing but the name as a string literal, so
+//! it cannot run anything. Period labels and dates are left as they are: a
+//! spreadsheet that reads `2026-03` as March 2026 reads it right.
 
 use std::io::Write;
 
@@ -52,8 +64,11 @@ impl<W: Write> CsvSink<W> {
     /// and dates are written as by [`CsvSink::new`].
     pub fn excel(out: W) -> CsvSink<W> {
         CsvSink {
+            // `write_text` quotes Excel's text itself (it also quotes `;`
+            // and tabs); numbers and dates never need quotes.
             out: csv::WriterBuilder::new()
                 .terminator(csv::Terminator::CRLF)
+                .quote_style(csv::QuoteStyle::Never)
                 .from_writer(Lead { inner: out, lead: BOM }),
             dates: PeriodDates::default(),
             scratch: String::new(),
@@ -97,17 +112,87 @@ fn io(e: csv::Error) -> std::io::Error {
     }
 }
 
-/// Writes a text field; for Excel, one that a spreadsheet would take for a
-/// formula is prefixed with `'` (built in `scratch`, so nothing allocates).
-fn write_text(out: &mut csv::Writer<impl Write>, scratch: &mut String, excel: bool, text: &str) -> std::io::Result<()> {
-    if excel && text.starts_with(FORMULA_STARTS) {
-        scratch.clear();
-        scratch.push('\'');
-        scratch.push_str(text);
-        out.write_field(&*scratch).map_err(io)
-    } else {
-        out.write_field(text).map_err(io)
+/// What a text field is, for the Excel rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Text {
+    /// A member or column name, or a word: kept as text at any cost.
+    Name,
+    /// A period label: a spreadsheet may read `2026-03` as the month it is.
+    Period,
+}
+
+/// Writes a text field. Plain CSV writes it as it is, quoted where RFC 4180
+/// asks. For Excel (whose writer quotes nothing itself) the field is built
+/// in `scratch`, so that nothing allocates: a leading `'` where it would run
+/// as a formula, `="…"` where a name would turn into a number or a date,
+/// and quotes where it holds a separator (`,`, `;`, tab), a quote or a line
+/// end.
+fn write_text(
+    out: &mut csv::Writer<impl Write>,
+    scratch: &mut String,
+    excel: bool,
+    kind: Text,
+    text: &str,
+) -> std::io::Result<()> {
+    if !excel {
+        return out.write_field(text).map_err(io);
     }
+    let formula = text.starts_with(FORMULA_STARTS);
+    let as_text = !formula && kind == Text::Name && spreadsheet_converts(text);
+    let quoted = as_text || text.contains([',', ';', '\t', '"', '\r', '\n']);
+    scratch.clear();
+    if quoted {
+        scratch.push('"');
+    }
+    // Inside quotes a quote is doubled; `="…"` doubles the name's own quotes
+    // once more for the formula's string literal (a name that converts has
+    // none, but the rule keeps the field well formed whatever it holds).
+    let quote = if as_text { "\"\"\"\"" } else { "\"\"" };
+    if formula {
+        scratch.push('\'');
+    }
+    if as_text {
+        scratch.push_str("=\"\"");
+    }
+    for c in text.chars() {
+        match c {
+            '"' if quoted => scratch.push_str(quote),
+            c => scratch.push(c),
+        }
+    }
+    if as_text {
+        scratch.push_str("\"\"");
+    }
+    if quoted {
+        scratch.push('"');
+    }
+    out.write_field(&*scratch).map_err(io)
+}
+
+/// Whether Excel, WPS or LibreOffice would read `text`, opened from a CSV,
+/// as a number, a date, a time or a truth value rather than as the text
+/// written: digits with only number and date punctuation (`0123`, `1e5`,
+/// `1,234`, `5%`, `2026-01-01`, `3/4`, `10:00`, `(12)`), an English month
+/// with digits (`Jan 5`, `5-Mar`), `TRUE` or `FALSE`. It errs towards
+/// saying yes: a name written as `="…"` needlessly still shows as itself.
+fn spreadsheet_converts(text: &str) -> bool {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false") {
+        return true;
+    }
+    if !t.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let number_like = |c: char| c.is_ascii_digit() || " .,:/-+%()$€£¥eE".contains(c);
+    let letters: String = t.chars().filter(|c| c.is_ascii_alphabetic() && !"eE".contains(*c)).collect();
+    if letters.is_empty() {
+        return t.chars().all(number_like);
+    }
+    // A month name (or its first three letters or more) among date punctuation.
+    let word: String = t.chars().filter(char::is_ascii_alphabetic).collect::<String>().to_ascii_lowercase();
+    let month = word.len() >= 3 && MONTHS.iter().any(|m| word.starts_with(m));
+    month && t.chars().all(|c| c.is_ascii_alphabetic() || number_like(c))
 }
 
 impl<W: Write> CellSink for CsvSink<W> {
@@ -119,7 +204,7 @@ impl<W: Write> CellSink for CsvSink<W> {
             .chain(["period", "start", "end"])
             .chain(header.columns.iter().map(|c| c.name.as_str()));
         for name in names {
-            write_text(&mut self.out, &mut self.scratch, self.excel, name)?;
+            write_text(&mut self.out, &mut self.scratch, self.excel, Text::Name, name)?;
         }
         self.out.write_record(None::<&[u8]>).map_err(io)
     }
@@ -127,9 +212,9 @@ impl<W: Write> CellSink for CsvSink<W> {
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
         // Field by field, so that no row allocates.
         for member in cell.members {
-            write_text(&mut self.out, &mut self.scratch, self.excel, member)?;
+            write_text(&mut self.out, &mut self.scratch, self.excel, Text::Name, member)?;
         }
-        write_text(&mut self.out, &mut self.scratch, self.excel, &cell.period.label)?;
+        write_text(&mut self.out, &mut self.scratch, self.excel, Text::Period, &cell.period.label)?;
         // Dates are digits and dashes: never text to neutralise.
         let (start, end) = self.dates.of(cell.period);
         self.out.write_field(start).map_err(io)?;
@@ -142,7 +227,7 @@ impl<W: Write> CellSink for CsvSink<W> {
                     super::push_decimal(&mut self.scratch, *d);
                     self.out.write_field(&self.scratch).map_err(io)?;
                 }
-                Value::Text(t) => write_text(&mut self.out, &mut self.scratch, self.excel, t)?,
+                Value::Text(t) => write_text(&mut self.out, &mut self.scratch, self.excel, Text::Name, t)?,
                 Value::Missing => self.out.write_field("").map_err(io)?,
             }
         }
@@ -151,5 +236,50 @@ impl<W: Write> CellSink for CsvSink<W> {
 
     fn finish(&mut self, _totals: &[Value]) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one field `text` becomes in an Excel CSV (without the line end).
+    fn excel(kind: Text, text: &str) -> String {
+        let mut out = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Never).from_writer(vec![]);
+        write_text(&mut out, &mut String::new(), true, kind, text).unwrap();
+        String::from_utf8(out.into_inner().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn names_a_spreadsheet_would_convert_become_formulas_of_their_text() {
+        for name in ["0123", "1e5", "1E+05", "2026-01-01", "3-4", "1/2", "10:00", "1,234.50", "5%", "(12)", "TRUE", "false", "Jan 5", "5-Mar", "March 2026"] {
+            let quoted = name.replace('"', "\"\"");
+            assert_eq!(excel(Text::Name, name), format!("\"=\"\"{quoted}\"\"\""), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_a_spreadsheet_keeps_stay_as_written() {
+        for name in ["华东", "A1", "1号店", "Team 7", "e", "Q1 North", "x-1", "Maya", "2026年", "Decimal"] {
+            assert_eq!(excel(Text::Name, name), name, "{name}");
+        }
+    }
+
+    #[test]
+    fn separators_quotes_and_line_ends_are_quoted_and_formulas_neutralised() {
+        assert_eq!(excel(Text::Name, "a;b"), "\"a;b\"");
+        assert_eq!(excel(Text::Name, "a\tb"), "\"a\tb\"");
+        assert_eq!(excel(Text::Name, "a,b"), "\"a,b\"");
+        assert_eq!(excel(Text::Name, "say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(excel(Text::Name, "=1+2"), "'=1+2");
+        assert_eq!(excel(Text::Name, "-5"), "'-5");
+        assert_eq!(excel(Text::Name, "\tt"), "\"'\tt\"");
+    }
+
+    #[test]
+    fn period_labels_are_not_turned_into_formulas() {
+        assert_eq!(excel(Text::Period, "2026-03"), "2026-03");
+        assert_eq!(excel(Text::Period, "2026-11-01 open-10:00"), "2026-11-01 open-10:00");
+        assert_eq!(excel(Text::Period, "a;b"), "\"a;b\"");
     }
 }
