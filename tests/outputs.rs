@@ -1,7 +1,10 @@
 //! The spreadsheet-grade outputs end to end, through the real binary:
 //! `--format csv --excel` byte for byte, plain CSV unchanged, `--format
-//! jsonl` against `--format json`, and `schema/output.schema.json` against
-//! real documents of every shipped example, a tracking report and a replan.
+//! jsonl` against `--format json`, and the shipped schemas
+//! (`schema/output.schema.json`, `schema/explain.schema.json`) against real
+//! documents of every shipped example — every level, slots, retail and
+//! fiscal periods, JSON Lines rows, explanations — a tracking report and a
+//! replan.
 //! Expected bytes and figures are worked out by hand in the comments, never
 //! copied from the program's output.
 
@@ -241,13 +244,25 @@ fn jsonl_columns_add_up_to_the_json_total() {
     }
 }
 
-/// The shipped schema, checking `format: date` as an assertion (it is only
-/// an annotation unless asked).
-fn schema() -> jsonschema::Validator {
-    let text = std::fs::read_to_string("schema/output.schema.json").unwrap();
+/// A shipped schema (`schema/NAME`), checking `format: date` as an
+/// assertion (it is only an annotation unless asked).
+fn schema_named(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(format!("schema/{name}")).unwrap();
     let schema: Json = serde_json::from_str(&text).unwrap();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
     jsonschema::options().should_validate_formats(true).build(&schema).expect("the schema itself is valid")
+}
+
+/// The schema of decompose and track documents.
+fn schema() -> jsonschema::Validator {
+    schema_named("output.schema.json")
+}
+
+/// The output schema's `row`, for each line of `--format jsonl`.
+fn row_schema() -> jsonschema::Validator {
+    let schema: Json = serde_json::from_str(&std::fs::read_to_string("schema/output.schema.json").unwrap()).unwrap();
+    let row = serde_json::json!({"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": "#/$defs/row"});
+    jsonschema::options().should_validate_formats(true).build(&row).expect("the row schema is valid")
 }
 
 /// Every way the schema finds `document` wrong.
@@ -255,9 +270,8 @@ fn problems(schema: &jsonschema::Validator, document: &Json) -> Vec<String> {
     schema.iter_errors(document).map(|e| format!("{} at {}", e, e.instance_path())).collect()
 }
 
-#[test]
-fn the_schema_accepts_every_example_track_report_and_replan() {
-    let schema = schema();
+/// The shipped example plans, sorted.
+fn example_plans() -> Vec<String> {
     let mut plans: Vec<String> = std::fs::read_dir("examples")
         .unwrap()
         .map(|e| e.unwrap().path().to_string_lossy().into_owned())
@@ -265,7 +279,21 @@ fn the_schema_accepts_every_example_track_report_and_replan() {
         .collect();
     plans.sort();
     assert!(plans.len() >= 10, "examples not found: {plans:?}");
+    plans
+}
+
+/// `--cell` naming `row`'s members and period, of a document's `dimensions`.
+fn cell_of(dimensions: &Json, row: &Json) -> String {
+    let names = dimensions.as_array().unwrap().iter().map(|d| d.as_str().unwrap());
+    names.map(|d| format!("{d}={}", row[d].as_str().unwrap())).collect::<Vec<_>>().join(",")
+}
+
+#[test]
+fn the_schema_accepts_every_output_of_every_example() {
+    let (schema, rows, explain) = (schema(), row_schema(), schema_named("explain.schema.json"));
+    let plans = example_plans();
     let mut checked = 0;
+    let mut slots = 0;
     for plan in &plans {
         let default = text(&["decompose", plan, "--format", "json"]);
         let dimensions: Json = serde_json::from_str::<Json>(&default).unwrap()["dimensions"].clone();
@@ -275,17 +303,42 @@ fn the_schema_accepts_every_example_track_report_and_replan() {
         if first != "period" {
             views.push(vec!["--by", &split_by_quarter]);
         }
+        // Shop hours: each slot is labelled with its day and its name.
+        if std::fs::read_to_string(plan).unwrap().contains("[[time.slots]]") {
+            views.push(vec!["--by", "slot"]);
+            slots += 1;
+        }
         for view in views {
             let mut args = vec!["decompose", plan.as_str(), "--format", "json"];
-            args.extend(view);
+            args.extend(view.iter().copied());
             let document: Json = serde_json::from_str(&text(&args)).unwrap();
             assert_eq!(problems(&schema, &document), Vec::<String>::new(), "{args:?}");
             // What the schema cannot say: `period` is the last dimension.
             assert_eq!(document["dimensions"].as_array().unwrap().last().unwrap(), "period", "{args:?}");
+            args[3] = "jsonl";
+            for line in text(&args).lines() {
+                let row: Json = serde_json::from_str(line).unwrap();
+                assert_eq!(problems(&rows, &row), Vec::<String>::new(), "{args:?}: {line}");
+            }
+            checked += 1;
+        }
+        // explain: the first leaf cell, and the year of the first member of
+        // the first split (a sum when the plan splits further).
+        let document: Json = serde_json::from_str(&default).unwrap();
+        let leaf = cell_of(&dimensions, &document["rows"][0]);
+        let by_first = if first == "period" { "year" } else { first };
+        let year = serde_json::from_str::<Json>(&text(&["decompose", plan, "--format", "json", "--by", by_first]))
+            .map(|d| cell_of(&d["dimensions"], &d["rows"][0]))
+            .unwrap();
+        for cell in [leaf, year] {
+            let args = ["explain", plan.as_str(), "--cell", &cell, "--format", "json"];
+            let document: Json = serde_json::from_str(&text(&args)).unwrap();
+            assert_eq!(problems(&explain, &document), Vec::<String>::new(), "{args:?}");
             checked += 1;
         }
     }
-    for more in [vec![], vec!["--replan"], vec!["--by", "region,quarter"]] {
+    assert!(slots >= 1, "an example plan has shop hours");
+    for more in [vec![], vec!["--replan"], vec!["--by", "region,quarter"], vec!["--by", "salesperson,week"]] {
         let args = track_args(&[&["--format", "json"], &more[..]].concat());
         let document: Json = serde_json::from_str(&text(&args)).unwrap();
         assert_eq!(problems(&schema, &document), Vec::<String>::new(), "{args:?}");
@@ -294,7 +347,60 @@ fn the_schema_accepts_every_example_track_report_and_replan() {
         assert_eq!(document.get("replan").is_some(), more.contains(&"--replan"), "{args:?}");
         checked += 1;
     }
-    assert!(checked >= 4 * plans.len() + 3);
+    assert!(checked >= 6 * plans.len() + 4);
+}
+
+#[test]
+fn the_explain_schema_keeps_the_output_schemas_period_labels() {
+    let read = |name: &str| -> Json {
+        serde_json::from_str(&std::fs::read_to_string(format!("schema/{name}")).unwrap()).unwrap()
+    };
+    let (output, explain) = (read("output.schema.json"), read("explain.schema.json"));
+    assert_eq!(explain["$defs"]["period"]["pattern"], output["$defs"]["row"]["properties"]["period"]["pattern"]);
+    let period = jsonschema::validator_for(&explain["$defs"]["period"]).unwrap();
+    for good in [
+        "2026",
+        "2026-Q1",
+        "2026-03",
+        "2026-03-W2",
+        "2026-03-15",
+        "2026-W01",
+        "FY2023-P01",
+        "2026-11-01 open-10:00",
+        "2026-11-01 16:00-打烊",
+    ] {
+        assert!(period.is_valid(&serde_json::json!(good)), "{good}");
+    }
+    for bad in ["March", "2026 ", "26-03", "2026-03-15x y", "FY2026-03-15 open"] {
+        assert!(!period.is_valid(&serde_json::json!(bad)), "{bad}");
+    }
+}
+
+#[test]
+fn the_explain_schema_rejects_what_the_contract_forbids() {
+    let schema = schema_named("explain.schema.json");
+    let cell = "region=华东,product=A,salesperson=王芳,period=2026-03";
+    let good: Json =
+        serde_json::from_str(&text(&["explain", "examples/company.toml", "--cell", cell, "--format", "json"])).unwrap();
+    assert!(schema.is_valid(&good), "{:?}", problems(&schema, &good));
+    let broken: Vec<(&str, Damage)> = vec![
+        ("no steps", |d| {
+            d.as_object_mut().unwrap().remove("steps");
+        }),
+        ("a text figure", |d| d["figure"] = serde_json::json!("30508.47")),
+        ("a cell without period", |d| {
+            d["cell"].as_object_mut().unwrap().remove("period");
+        }),
+        ("an unknown basis", |d| d["steps"][0]["basis"] = serde_json::json!("guess")),
+        ("an exact value in floating point", |d| d["steps"][1]["exact"] = serde_json::json!(3000000.0)),
+        ("a rank of zero", |d| d["steps"][3]["fraction_rank"] = serde_json::json!(0)),
+        ("a step key the contract lacks", |d| d["steps"][0]["why"] = serde_json::json!("x")),
+    ];
+    for (what, damage) in broken {
+        let mut document = good.clone();
+        damage(&mut document);
+        assert!(!schema.is_valid(&document), "the schema accepts {what}");
+    }
 }
 
 /// A change to a valid document that the contract forbids.

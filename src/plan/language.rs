@@ -1,5 +1,6 @@
 //! Stage `plan`: the language of a plan's human-facing labels
-//! (`[plan] language`), or the one its member names are written in.
+//! (`[plan] language`). It is never guessed from the member names: one
+//! Chinese name joining an English roster must not change a report's words.
 
 /// The language of the words people read around the figures (`Total` or
 /// `合计`) in terminal tables and workbooks. CSV and JSON keep the contract's
@@ -25,22 +26,6 @@ impl Language {
             _ => None,
         }
     }
-
-    /// The language of a plan without `language`: Chinese when any of its
-    /// member names has a CJK ideograph (`华东`, `张伟`), else English.
-    pub fn detect<'a>(mut names: impl Iterator<Item = &'a str>) -> Language {
-        if names.any(|n| n.chars().any(is_cjk)) {
-            Language::Zh
-        } else {
-            Language::En
-        }
-    }
-}
-
-/// A CJK unified ideograph (the basic block, extension A, compatibility
-/// ideographs, extensions B to F).
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2EBEF}')
 }
 
 #[cfg(test)]
@@ -48,11 +33,9 @@ mod tests {
     use super::Language;
 
     #[test]
-    fn a_cjk_member_name_means_chinese() {
-        assert_eq!(Language::detect(["East", "华东"].into_iter()), Language::Zh);
-        assert_eq!(Language::detect(["East", "Zoë", "A"].into_iter()), Language::En);
-        assert_eq!(Language::detect(std::iter::empty()), Language::En);
+    fn only_the_written_names_are_languages() {
         assert_eq!(Language::parse("zh"), Some(Language::Zh));
+        assert_eq!(Language::parse("en"), Some(Language::En));
         assert_eq!(Language::parse("cn"), None);
     }
 }

@@ -252,7 +252,23 @@ mod tests {
 
     #[test]
     fn names_a_spreadsheet_would_convert_become_formulas_of_their_text() {
-        for name in ["0123", "1e5", "1E+05", "2026-01-01", "3-4", "1/2", "10:00", "1,234.50", "5%", "(12)", "TRUE", "false", "Jan 5", "5-Mar", "March 2026"] {
+        for name in [
+            "0123",
+            "1e5",
+            "1E+05",
+            "2026-01-01",
+            "3-4",
+            "1/2",
+            "10:00",
+            "1,234.50",
+            "5%",
+            "(12)",
+            "TRUE",
+            "false",
+            "Jan 5",
+            "5-Mar",
+            "March 2026",
+        ] {
             let quoted = name.replace('"', "\"\"");
             assert_eq!(excel(Text::Name, name), format!("\"=\"\"{quoted}\"\"\""), "{name}");
         }

@@ -54,9 +54,8 @@ impl Reader<'_> {
             days: time.days.iter().map(|(d, (w, _))| (*d, *w)).collect(),
             slots: time.slots,
         };
-        // Written, or English: detection from the member names
-        // (`Language::detect`) is not switched on, so that the labels of
-        // existing plans do not change without the plan saying so.
+        // Written, or English; never guessed from the member names, so that
+        // a report's words change only when the plan says so.
         let language = header.language.unwrap_or_default();
         Some(Plan {
             language,
