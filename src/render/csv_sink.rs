@@ -14,12 +14,12 @@
 //!
 //! Two more rules keep a double-clicked file's columns and names intact. A
 //! field holding a `;` or a tab is quoted as well as one holding a comma:
-//! LibreOffice's import splits at all three by default, Excel in many
+//! `LibreOffice`'s import splits at all three by default, Excel in many
 //! locales at `;`. And a member or column name that a spreadsheet would turn
 //! into a number, a date or a truth value (`0123` → 123, `1e5` → 100000,
 //! `2026-01-01` → a date, `3-4` → 4 March, `TRUE`) is written as the formula
 //! `="0123"`, whose value is the text itself: Excel and WPS evaluate it on
-//! open (LibreOffice when "Evaluate formulas" is ticked in its import
+//! open (`LibreOffice` when "Evaluate formulas" is ticked in its import
 //! dialog). The formula holds nothing but the name as a string literal, so
 //! it cannot run anything. Period labels and dates are left as they are: a
 //! spreadsheet that reads `2026-03` as March 2026 reads it right.
@@ -169,7 +169,7 @@ fn write_text(
     out.write_field(&*scratch).map_err(io)
 }
 
-/// Whether Excel, WPS or LibreOffice would read `text`, opened from a CSV,
+/// Whether Excel, WPS or `LibreOffice` would read `text`, opened from a CSV,
 /// as a number, a date, a time or a truth value rather than as the text
 /// written: digits with only number and date punctuation (`0123`, `1e5`,
 /// `1,234`, `5%`, `2026-01-01`, `3/4`, `10:00`, `(12)`), an English month
