@@ -392,7 +392,7 @@ fn the_explain_schema_rejects_what_the_contract_forbids() {
             d["cell"].as_object_mut().unwrap().remove("period");
         }),
         ("an unknown basis", |d| d["steps"][0]["basis"] = serde_json::json!("guess")),
-        ("an exact value in floating point", |d| d["steps"][1]["exact"] = serde_json::json!(3000000.0)),
+        ("an exact value in floating point", |d| d["steps"][1]["exact"] = serde_json::json!(3_000_000.0)),
         ("a rank of zero", |d| d["steps"][3]["fraction_rank"] = serde_json::json!(0)),
         ("a step key the contract lacks", |d| d["steps"][0]["why"] = serde_json::json!("x")),
     ];
