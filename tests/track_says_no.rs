@@ -240,6 +240,50 @@ fn options_that_do_not_go_together_end_with_the_subcommand_s_usage() {
         &["error: --format xlsx writes a workbook file: add --output FILE.xlsx"],
         "Usage: salesplit decompose [OPTIONS] <PLAN>",
     );
+    // An extension that names another format than --format: CSV would land
+    // in a file every program opens as a workbook.
+    usage_error(
+        &["decompose", "plan.toml", "--format", "csv", "--output", "x.xlsx"],
+        &["error: --format csv contradicts --output x.xlsx, whose extension means xlsx: drop --format (the extension chooses), or name the file x.csv"],
+        "Usage: salesplit decompose [OPTIONS] <PLAN>",
+    );
+    usage_error(
+        &["track", "plan.toml", "--actuals", "sales.csv", "--format", "table", "--output", "report.JSON"],
+        &["error: --format table contradicts --output report.JSON, whose extension means json: drop --format (the extension chooses), or name the file report.txt"],
+        TRACK_USAGE,
+    );
+}
+
+#[test]
+fn without_format_the_output_file_s_extension_chooses_it() {
+    let dir = tempfile::TempDir::new().unwrap();
+    std::fs::write(dir.path().join("plan.toml"), TWO_REGIONS).unwrap();
+    std::fs::write(dir.path().join("sales.csv"), TWO_SALES).unwrap();
+    let run = |args: &[&str]| {
+        let out = crate::common::salesplit().current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    run(&["decompose", "plan.toml", "--output", "plan.csv"]);
+    assert!(read("plan.csv").starts_with(b"region,period,start,end,sales\n"));
+    run(&["decompose", "plan.toml", "--output", "plan.Json"]);
+    assert!(read("plan.Json").starts_with(b"{\"plan\": \"two regions\""));
+    run(&["decompose", "plan.toml", "--output", "plan.jsonl"]);
+    assert!(read("plan.jsonl").starts_with(b"{\"region\": \"N\""));
+    run(&["decompose", "plan.toml", "--output", "plan.xlsx"]);
+    assert!(read("plan.xlsx").starts_with(b"PK\x03\x04"), "a workbook is a zip archive");
+    // --excel needs CSV, which the extension gives.
+    run(&["decompose", "plan.toml", "--excel", "--output", "excel.csv"]);
+    assert!(read("excel.csv").starts_with("\u{feff}region,".as_bytes()));
+    // Table for .txt and for any extension that names no format, as before.
+    run(&["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--output", "report.txt"]);
+    run(&["decompose", "plan.toml", "--output", "plan.out"]);
+    for table in ["report.txt", "plan.out"] {
+        assert!(String::from_utf8(read(table)).unwrap().contains("Total"), "{table} is a table");
+    }
+    // A --format that agrees with the extension is fine.
+    run(&["decompose", "plan.toml", "--format", "csv", "--output", "same.CSV"]);
+    assert_eq!(read("same.CSV"), read("plan.csv"));
 }
 
 #[test]

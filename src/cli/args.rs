@@ -113,6 +113,34 @@ pub enum Format {
     Xlsx,
 }
 
+impl Format {
+    /// The format an `--output` file's extension names (`.csv`, `.json`,
+    /// `.jsonl` or `.ndjson`, `.xlsx`, `.txt` for a table), matched without
+    /// regard to case; `None` for any other or no extension.
+    pub fn of_file(path: &std::path::Path) -> Option<Format> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match extension.as_str() {
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "xlsx" => Format::Xlsx,
+            "txt" => Format::Table,
+            _ => return None,
+        })
+    }
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
 /// Arguments of `salesplit decompose`.
 #[derive(Debug, clap::Args)]
 pub struct DecomposeArgs {
@@ -206,8 +234,9 @@ pub struct TrackArgs {
 /// The options `decompose` and `track` share: what to show and where.
 #[derive(Debug, clap::Args)]
 pub struct ViewArgs {
-    /// Output format.
-    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    /// Output format [default: from --output's extension (.csv, .json,
+    /// .jsonl, .xlsx, .txt), else table].
+    #[arg(long, short, value_enum, default_value_t = Format::Table, hide_default_value = true)]
     pub format: Format,
     /// Breakdown: split names and at most one time level (year, quarter,
     /// month, week, day, slot; period on retail calendars; iso-week for ISO

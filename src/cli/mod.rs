@@ -25,8 +25,6 @@ pub use output::{Output, Target};
 use std::io::Write;
 use std::path::Path;
 
-use clap::Parser;
-
 use crate::diagnostic::{Code, Diagnostic};
 use crate::engine::{CellSink, Engine, Listing, Pivots, Summarised};
 use crate::error::Error;
@@ -47,7 +45,7 @@ pub const EXIT_BELOW: i32 = 3;
 pub fn main() -> i32 {
     // Before any output file exists: Ctrl-C, SIGTERM and SIGHUP remove it.
     output::LiveTemps::install();
-    let args = match Args::try_parse().and_then(|a| check_usage(&a).map(|()| a)) {
+    let args = match parse().and_then(|a| check_usage(&a).map(|()| a)) {
         Ok(a) => a,
         Err(e) => {
             let e = with_usage(e);
@@ -91,6 +89,51 @@ fn with_usage(mut e: clap::Error) -> clap::Error {
     let Some(sub) = name.and_then(|n| command.find_subcommand_mut(n)) else { return e };
     e.insert(ContextKind::Usage, ContextValue::StyledStr(sub.render_usage()));
     e
+}
+
+/// The process's arguments, with `--format` taken from `--output`'s
+/// extension when it is not given (`--output plan.xlsx` writes a workbook),
+/// and refused when it contradicts it (`--format csv --output x.xlsx` would
+/// write CSV into a file every program opens as a workbook).
+fn parse() -> Result<Args, clap::Error> {
+    use clap::parser::ValueSource;
+    use clap::FromArgMatches;
+    let mut command = grammar();
+    let matches = command.try_get_matches_from_mut(std::env::args_os())?;
+    let mut args = Args::from_arg_matches(&matches)?;
+    let (view, name) = match &mut args.command {
+        Command::Decompose(d) => (&mut d.view, "decompose"),
+        Command::Track(t) => (&mut t.view, "track"),
+        _ => return Ok(args),
+    };
+    let Some(named) = view.output.as_deref().and_then(Format::of_file) else { return Ok(args) };
+    let given = matches.subcommand_matches(name).and_then(|m| m.value_source("format"));
+    if given != Some(ValueSource::CommandLine) {
+        view.format = named;
+    } else if view.format != named {
+        let file = view.output.as_deref().unwrap_or(Path::new("")).display().to_string();
+        let stem = Path::new(&file).with_extension(extension_of(view.format));
+        let sub = command.find_subcommand_mut(name).expect("a subcommand of the grammar");
+        return Err(sub.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "--format {} contradicts --output {file}, whose extension means {}: drop --format (the extension \
+                 chooses), or name the file {}",
+                view.format.name(),
+                named.name(),
+                stem.display()
+            ),
+        ));
+    }
+    Ok(args)
+}
+
+/// The extension a file of `format` takes.
+fn extension_of(format: Format) -> &'static str {
+    match format {
+        Format::Table => "txt",
+        other => other.name(),
+    }
 }
 
 /// Options that only make sense together, checked as usage errors (exit 2)
