@@ -374,3 +374,43 @@ fn salesplit_in(plan: &str, args: &[&str], threads: &str) -> Vec<u8> {
     assert_eq!(out.status, Some(0), "{}", out.stderr);
     out.stdout.into_bytes()
 }
+
+/// Runs `decompose PLAN --format csv` in a folder holding `files`; stdout.
+fn csv_of(files: &[(&str, String)]) -> String {
+    let dir = tempfile::TempDir::new().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = salesplit().current_dir(dir.path()).args(["decompose", "plan.toml", "--format", "csv"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn amounts_written_as_people_write_them_give_the_same_plan() {
+    let read = |name: &str| std::fs::read_to_string(format!("examples/{name}")).unwrap();
+    // The company's 10_000_000 as "1000万", and the same with commas.
+    let company = read("company.toml");
+    let reps = ("company-reps.csv", read("company-reps.csv"));
+    let digits = csv_of(&[("plan.toml", company.clone()), reps.clone()]);
+    for written in ["\"1000万\"", "\"10,000,000\"", "\"0.1亿\"", "\"10000k\""] {
+        let plan = company.replace("sales = 10_000_000", &format!("sales = {written}"));
+        assert_ne!(plan, company);
+        assert_eq!(csv_of(&[("plan.toml", plan), reps.clone()]), digits, "{written}");
+    }
+    // A fixed amount (the fiscal example's key account) and a hold (the shop's December).
+    let fiscal = read("fiscal.toml");
+    let held = fiscal.replace("\"Key account\" = 6_000_000", "\"Key account\" = \"600万\"");
+    assert_ne!(held, fiscal);
+    assert_eq!(csv_of(&[("plan.toml", held)]), csv_of(&[("plan.toml", fiscal)]));
+    let shop = read("shop-hours.toml");
+    let held = shop.replace("\"2026-12\" = 400_000", "\"2026-12\" = \"40万\"");
+    assert_ne!(held, shop);
+    assert_eq!(csv_of(&[("plan.toml", held)]), csv_of(&[("plan.toml", shop)]));
+    // A roster's cap in 万, as the plan reads amounts.
+    let people = ("plan.toml", read("people.toml"));
+    let roster = read("people-reps.csv");
+    let capped = roster.replace("\"1,500,000\"", "150万");
+    assert_ne!(capped, roster);
+    assert_eq!(csv_of(&[people.clone(), ("people-reps.csv", capped)]), csv_of(&[people, ("people-reps.csv", roster)]));
+}

@@ -1884,3 +1884,43 @@ fn an_unknown_language_is_refused_with_the_allowed_values() {
         ]),
     );
 }
+
+#[test]
+fn an_amount_whose_unit_could_mean_two_things_is_refused() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = "5M"
+"#,
+        &lines(&[
+            "error[E0201]: target `sales`: `5M` is ambiguous: `M` means a thousand in some ledgers and a million (or a billion) in others; write the digits, or a unit that says it (k, 万, 百万, 亿)",
+            "  --> plan.toml:5:9",
+            "  |",
+            "5 | sales = \"5M\"",
+            "  |         ^^^^",
+            "  = help: write five million as \"5,000,000\", \"500万\" or \"5百万\", five thousand as \"5k\"",
+        ]),
+    );
+}
+
+#[test]
+fn commas_that_do_not_separate_thousands_are_refused() {
+    plan_fails(
+        r#"[plan]
+year = 2026
+
+[target]
+sales = "1,20"
+"#,
+        &lines(&[
+            "error[E0201]: target `sales`: `1,20` is not a number; a comma may only separate thousands, as in 1,200,000.50",
+            "  --> plan.toml:5:9",
+            "  |",
+            "5 | sales = \"1,20\"",
+            "  |         ^^^^^^",
+            "  = help: write an amount such as 10_000_000 or \"1250000.50\"",
+        ]),
+    );
+}

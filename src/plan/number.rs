@@ -1,6 +1,13 @@
 //! Stage `plan`: reading a number out of a TOML value exactly. Integers and
 //! strings are read digit for digit; a TOML float is read by its shortest
 //! decimal form (so `1.2` is exactly 1.2), as the brief specifies.
+//!
+//! A number in a string may be written as people write amounts
+//! ([`Number::from_written`]): with commas between thousands
+//! (`"10,000,000"`), and with a unit (`"1000万"`, `"1.2亿"`, `"500k"`),
+//! each read exactly. A unit that means different things to different
+//! people (`M`: a thousand in some ledgers, a million in others) is refused,
+//! never guessed.
 
 use std::str::FromStr;
 
@@ -68,9 +75,55 @@ impl Number {
                 }
                 Ok(Number::Plain(shortest))
             }
-            DeValue::String(s) => Number::from_text(s),
+            DeValue::String(s) => Number::from_written(s),
             other => Err(NumberProblem::WrongType { found: describe(other) }),
         }
+    }
+
+    /// Reads an amount as people write it: anything [`Number::from_text`]
+    /// reads, or digits with commas between thousands (`1,200,000.50`),
+    /// followed, after optional spaces, by one unit: 千 or `k`/`K` (10^3),
+    /// 万 (10^4), 十万 (10^5), 百万 (10^6), 千万 (10^7), 亿 (10^8), 万亿
+    /// (10^12). `"1.2亿"` is exactly 120,000,000. The units `M`, `MM`,
+    /// `mn`, `B`, `bn` (and their lower case) are refused as ambiguous.
+    pub fn from_written(text: &str) -> Result<Number, NumberProblem> {
+        let t = text.trim();
+        if t.ends_with('%') {
+            return Number::from_text(text);
+        }
+        let split = t.rfind(|c: char| c.is_ascii_digit() || c == '.').map_or(0, |i| i + 1);
+        let (digits, unit) = (t[..split].trim_end(), t[split..].trim());
+        if split == 0 || unit.is_empty() && !digits.contains(',') {
+            return Number::from_text(text);
+        }
+        let power = match unit {
+            "" => 0,
+            "千" | "k" | "K" => 3,
+            "万" => 4,
+            "十万" => 5,
+            "百万" => 6,
+            "千万" => 7,
+            "亿" => 8,
+            "万亿" => 12,
+            "M" | "m" | "MM" | "mm" | "mn" | "Mn" | "B" | "b" | "bn" | "Bn" => {
+                return Err(NumberProblem::AmbiguousUnit { text: text.to_string(), unit: unit.to_string() })
+            }
+            _ => return Err(NumberProblem::NotANumber { text: text.to_string() }),
+        };
+        let number = match ungroup(digits) {
+            Some(plain) => parse_plain(&plain),
+            None if digits.contains(',') => return Err(NumberProblem::BadGrouping { text: text.to_string() }),
+            // An exponent and a unit together (`1e3万`) is no way to write an amount.
+            None => return Err(NumberProblem::NotANumber { text: text.to_string() }),
+        }
+        .map_err(|why| match why {
+            NumberProblem::NotANumber { .. } => NumberProblem::NotANumber { text: text.to_string() },
+            other => other,
+        })?;
+        let scaled = number
+            .checked_mul(Decimal::from_i128_with_scale(10i128.pow(power), 0))
+            .ok_or_else(|| NumberProblem::TooLarge { text: text.to_string() })?;
+        Ok(Number::Plain(scaled.normalize()))
     }
 
     /// Reads `"30%"`, `"1.5"`, `"1_000"`, `"1e3"`: text from a string or a CSV field.
@@ -181,6 +234,25 @@ impl std::fmt::Display for Number {
             Number::Percent(d) => write!(f, "{d}%"),
         }
     }
+}
+
+/// `digits` without its thousands separators, when it is a plain decimal
+/// whose commas (if any) each stand before a group of three digits of the
+/// whole part: `1,200,000.50` is `1200000.50`; `1,20` and `1.000,5` are not
+/// amounts. `None` also for an exponent, which no one writes beside a unit.
+fn ungroup(digits: &str) -> Option<String> {
+    let unsigned = digits.strip_prefix(['-', '+']).unwrap_or(digits);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if !all_digits(fraction) {
+        return None;
+    }
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups.len() == 1 && all_digits(whole)
+        || (1..=3).contains(&groups[0].len())
+            && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
+            && groups[1..].iter().all(|g| g.len() == 3);
+    grouped.then(|| digits.replace(',', ""))
 }
 
 fn parse_plain(text: &str) -> Result<Decimal, NumberProblem> {
@@ -295,6 +367,19 @@ pub enum NumberProblem {
         /// As written.
         text: String,
     },
+    /// Commas that are not thousands separators (`1,20`, `1,000.000,5`).
+    BadGrouping {
+        /// As written.
+        text: String,
+    },
+    /// An amount with a unit that means different things to different
+    /// people (`5M`: a thousand or a million).
+    AmbiguousUnit {
+        /// As written.
+        text: String,
+        /// The unit, as written.
+        unit: String,
+    },
 }
 
 impl NumberProblem {
@@ -314,6 +399,8 @@ impl NumberProblem {
             | NumberProblem::Infinity
             | NumberProblem::NotANumber { .. }
             | NumberProblem::NotAPercentage { .. }
+            | NumberProblem::BadGrouping { .. }
+            | NumberProblem::AmbiguousUnit { .. }
             | NumberProblem::Empty => Code::NotANumber,
         }
     }
@@ -347,6 +434,14 @@ impl std::fmt::Display for NumberProblem {
                 f,
                 "`{text}` has more digits than a TOML float keeps (it would be read as {shortest}); \
                  write it in quotes, \"{digits}\", to keep every digit"
+            ),
+            NumberProblem::BadGrouping { text } => {
+                write!(f, "`{text}` is not a number; a comma may only separate thousands, as in 1,200,000.50")
+            }
+            NumberProblem::AmbiguousUnit { text, unit } => write!(
+                f,
+                "`{text}` is ambiguous: `{unit}` means a thousand in some ledgers and a million (or a billion) in \
+                 others; write the digits, or a unit that says it (k, 万, 百万, 亿)"
             ),
             NumberProblem::PercentDecimals { text } => write!(
                 f,
@@ -443,6 +538,48 @@ mod tests {
             let err = parse(&format!("x = {dropped}")).unwrap_err();
             assert!(err.contains("more digits than a TOML float keeps"), "{dropped}: {err}");
         }
+    }
+
+    #[test]
+    fn amounts_read_as_people_write_them() {
+        let plain = |s: &str| Ok(Number::Plain(dec(s)));
+        assert_eq!(parse("x = \"10,000,000\""), plain("10000000"));
+        assert_eq!(parse("x = \"1,200,000.50\""), plain("1200000.5"));
+        assert_eq!(parse("x = \"1000万\""), plain("10000000"));
+        assert_eq!(parse("x = \"1.2亿\""), plain("120000000"));
+        assert_eq!(parse("x = \"500k\""), plain("500000"));
+        assert_eq!(parse("x = \"8.5 万\""), plain("85000"));
+        assert_eq!(parse("x = \"1,500 万\""), plain("15000000"));
+        assert_eq!(parse("x = \"0.0001万\""), plain("1"));
+        assert_eq!(parse("x = \"3千万\""), plain("30000000"));
+        assert_eq!(parse("x = \"2万亿\""), plain("2000000000000"));
+        assert_eq!(parse("x = \"-2.5K\""), plain("-2500"));
+        assert_eq!(parse("x = \"1.23456789万\""), plain("12345.6789"));
+        // Percentages and plain numbers as before.
+        assert_eq!(parse("x = \"30%\""), Ok(Number::Percent(dec("30"))));
+        assert_eq!(parse("x = \"1e3\""), plain("1000"));
+    }
+
+    #[test]
+    fn amounts_that_could_mean_two_things_are_refused() {
+        assert_eq!(
+            parse("x = \"5M\""),
+            Err("`5M` is ambiguous: `M` means a thousand in some ledgers and a million (or a billion) in others; \
+                 write the digits, or a unit that says it (k, 万, 百万, 亿)"
+                .to_string())
+        );
+        for bad in ["2MM", "3bn", "1.5m"] {
+            assert!(matches!(Number::from_written(bad), Err(NumberProblem::AmbiguousUnit { .. })), "{bad}");
+        }
+        assert_eq!(
+            parse("x = \"1,20\""),
+            Err("`1,20` is not a number; a comma may only separate thousands, as in 1,200,000.50".to_string())
+        );
+        for bad in ["1,000.000,5", "1,0000", ",100", "1万2千", "1e3万", "万", "10 元", "1.2.3万", "1,2万"] {
+            assert!(Number::from_written(bad).is_err(), "{bad}");
+        }
+        assert!(matches!(Number::from_written("1万2千"), Err(NumberProblem::NotANumber { .. })));
+        assert!(matches!(Number::from_written("99999999999999999999999亿"), Err(NumberProblem::TooLarge { .. })));
     }
 
     #[test]

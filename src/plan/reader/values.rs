@@ -62,6 +62,10 @@ impl<'a> Reader<'a> {
                     NumberProblem::TooManyDecimals { .. } => "write it with at most 28 decimal places".to_string(),
                     NumberProblem::TooLarge { .. } => "write a smaller number, at most 28 digits long".to_string(),
                     NumberProblem::NaN | NumberProblem::Infinity => format!("write a finite number: {example}"),
+                    NumberProblem::AmbiguousUnit { .. } => {
+                        "write five million as \"5,000,000\", \"500万\" or \"5百万\", five thousand as \"5k\""
+                            .to_string()
+                    }
                     _ => format!("write {example}"),
                 };
                 self.error(why.code(), value.span(), format!("{what}: {why}"), help);

@@ -189,23 +189,11 @@ pub(super) fn parse_bound(
     }
 }
 
-/// An amount as written in a roster cell: `500000`, `1200000.50`, or with a
-/// comma between thousands (`1,200,000.50`, quoted in the CSV).
+/// An amount as written in a roster cell: `500000`, `1200000.50`, with a
+/// comma between thousands (`1,200,000.50`, quoted in the CSV) or with a
+/// unit (`150万`), as the plan reads amounts.
 pub(super) fn parse_amount(text: &str) -> std::result::Result<Number, String> {
-    if !text.contains(',') {
-        return Number::from_text(text).map_err(|e| e.to_string());
-    }
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let whole = digits.split_once('.').map_or(digits, |(w, _)| w);
-    let groups: Vec<&str> = whole.split(',').collect();
-    let grouped = groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()))
-        && (1..=3).contains(&groups[0].len())
-        && groups[1..].iter().all(|g| g.len() == 3)
-        && !digits[whole.len()..].contains(',');
-    if !grouped {
-        return Err(format!("`{text}` is not a number; a comma may only separate thousands, as in 1,200,000.50"));
-    }
-    Number::from_text(&text.replace(',', "")).map_err(|e| e.to_string())
+    Number::from_written(text).map_err(|e| e.to_string())
 }
 
 /// The multiples of `p` just below and just above `amount`, if they fit.
