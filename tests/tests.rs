@@ -55,6 +55,8 @@ mod output_safety;
 mod output_text;
 // Spreadsheet-grade outputs: CSV for Excel, JSONL against JSON, the JSON schema.
 mod outputs;
+// Plans for one month, quarter, week or day (`[plan] period`).
+mod period_plans;
 // The plan file and the engine say no clearly, in one run, and never panic.
 mod plan_says_no;
 // Property tests of the brief's promises (adds up, faithful, deterministic, proportionate).

@@ -19,7 +19,7 @@ const TRACK: [&str; 6] =
     ["track", "examples/company.toml", "--actuals", "examples/company-sales.csv", "--as-of", "2026-03-15"];
 
 /// Every example plan, each decomposed at its own level.
-const EXAMPLES: [&str; 14] = [
+const EXAMPLES: [&str; 15] = [
     "areas",
     "cn-workdays",
     "company",
@@ -32,6 +32,7 @@ const EXAMPLES: [&str; 14] = [
     "regions",
     "retail-445",
     "shop-hours",
+    "shop-month",
     "shop-week",
     "sources",
 ];

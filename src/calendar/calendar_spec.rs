@@ -41,6 +41,11 @@ pub struct CalendarSpec {
     /// Parts of a day (`[[time.slots]]`): name and relative share, in order.
     /// Empty when the plan has no slots; then days have no children.
     pub slots: Vec<(String, Decimal)>,
+    /// The first and last day (inclusive) of the one period a plan covers
+    /// (`[plan] period`), when it is not the whole year: every day outside
+    /// weighs 0, a month partly inside weighs its days inside, and a month
+    /// or quarter outside weighs 0, so the whole year's weight is inside.
+    pub window: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl CalendarSpec {
@@ -61,6 +66,7 @@ impl CalendarSpec {
             holidays: BTreeMap::new(),
             days: BTreeMap::new(),
             slots: Vec::new(),
+            window: None,
         })
     }
 
@@ -101,10 +107,14 @@ impl CalendarSpec {
         }
     }
 
-    /// The weight of one day, before any month or quarter weight applies: a
-    /// special day's weight if `days` lists it; else its weekday coefficient,
-    /// or 0 under [`Spread::Workdays`] on a day that is not worked.
+    /// The weight of one day, before any month or quarter weight applies: 0
+    /// outside the `window`; a special day's weight if `days` lists it;
+    /// else its weekday coefficient, or 0 under [`Spread::Workdays`] on a
+    /// day that is not worked.
     pub fn day_weight(&self, date: NaiveDate) -> Decimal {
+        if self.window.is_some_and(|(first, last)| date < first || date > last) {
+            return Decimal::ZERO;
+        }
         if let Some(weight) = self.days.get(&date) {
             return *weight;
         }

@@ -228,6 +228,27 @@ fn layout(spec: &CalendarSpec) -> Result<Layout, CalendarError> {
     }
 }
 
+/// How much of a period lies inside the plan's window (`[plan] period`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Coverage {
+    /// All of it: no window, or the window holds it.
+    Whole,
+    /// Some of its days.
+    Part,
+    /// None of its days.
+    Outside,
+}
+
+/// How much of the days `first..=last` the window of `spec` covers.
+fn coverage(spec: &CalendarSpec, first: NaiveDate, last: NaiveDate) -> Coverage {
+    match spec.window {
+        None => Coverage::Whole,
+        Some((a, b)) if a <= first && last <= b => Coverage::Whole,
+        Some((a, b)) if last < a || b < first => Coverage::Outside,
+        Some(_) => Coverage::Part,
+    }
+}
+
 /// Builds all levels. Share errors go to `errors` and building goes on so
 /// that all are reported; an `Err` is fatal (weights can no longer be summed).
 fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Period>; 6], CalendarError> {
@@ -301,10 +322,14 @@ fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Per
                 });
             }
 
-            let weight = match (&spec.months, spec.spread) {
-                (Some(given), _) => given[fiscal_index],
-                (None, Spread::Even) => Decimal::ONE,
-                (None, Spread::Days | Spread::Workdays) => days_weight,
+            // A plan for one period: a month outside it weighs nothing, and
+            // one partly inside (a week across two months) its days inside,
+            // whatever the spread, so the period's days share by their weights.
+            let weight = match (coverage(spec, month_start, month_end), &spec.months, spec.spread) {
+                (Coverage::Outside, _, _) => Decimal::ZERO,
+                (Coverage::Whole, Some(given), _) => given[fiscal_index],
+                (Coverage::Whole, None, Spread::Even) => Decimal::ONE,
+                (Coverage::Part, _, _) | (Coverage::Whole, None, Spread::Days | Spread::Workdays) => days_weight,
             };
             months_weight = add(months_weight, weight)?;
             has_days.push(any_positive_day);
@@ -324,9 +349,9 @@ fn grow(spec: &CalendarSpec, errors: &mut Vec<CalendarError>) -> Result<[Vec<Per
             label: format!("{fy}{}-Q{}", spec.year, q + 1),
             start: months[first_month].start,
             end: months[months.len() - 1].end,
-            weight: match &spec.quarters {
-                Some(given) => given[q],
-                None => months_weight,
+            weight: match (&spec.quarters, coverage(spec, months[first_month].start, months[months.len() - 1].end)) {
+                (Some(given), Coverage::Whole) => given[q],
+                _ => months_weight,
             },
             parent: Some(0),
             children: first_month..months.len(),

@@ -492,7 +492,7 @@ pub fn validate(args: &ValidateArgs) -> Result<(), Error> {
         "{} is valid: {} for {}{shape}{noted}",
         args.plan.display(),
         totals.join(", "),
-        engine.calendar().year().label,
+        plan.period.as_ref().map_or(engine.calendar().year().label.as_str(), |p| p.label.as_str()),
     );
     // The split names and the path are the user's text: shown safely.
     let line = format!("{}\n", crate::diagnostic::terminal_text::escaped(&line));

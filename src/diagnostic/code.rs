@@ -170,6 +170,8 @@ pub enum Code {
     MetricNeeded,
     /// `E0812`: a breakdown with more cells than allowed or shown.
     TooManyCells,
+    /// `E0813`: a time level coarser than the one period a plan covers.
+    CoarserThanPlan,
     /// `E0901`: a file that cannot be read.
     CannotRead,
     /// `E0902`: a file or folder that cannot be written.
@@ -288,6 +290,7 @@ impl Code {
         Code::MetricIsLevel,
         Code::MetricNeeded,
         Code::TooManyCells,
+        Code::CoarserThanPlan,
         Code::CannotRead,
         Code::CannotWrite,
         Code::NotAFile,
@@ -386,6 +389,7 @@ impl Code {
             Code::MetricIsLevel => "E0810",
             Code::MetricNeeded => "E0811",
             Code::TooManyCells => "E0812",
+            Code::CoarserThanPlan => "E0813",
             Code::CannotRead => "E0901",
             Code::CannotWrite => "E0902",
             Code::NotAFile => "E0903",
@@ -506,6 +510,7 @@ impl Code {
             Code::MetricIsLevel => "--metric names a level, which is not shared and has nothing to track or explain",
             Code::MetricNeeded => "track needs --metric: the plan has several metrics of the kind",
             Code::TooManyCells => "a breakdown with more cells than allowed or shown",
+            Code::CoarserThanPlan => "a time level coarser than the one period a plan covers",
             Code::CannotRead => "a file that cannot be read",
             Code::CannotWrite => "a file or folder that cannot be written",
             Code::NotAFile => "a path that is a folder or a device, not a file",
@@ -607,6 +612,7 @@ impl Code {
             Code::MetricIsLevel => "name an amount or a count",
             Code::MetricNeeded => "say which with --metric",
             Code::TooManyCells => "ask for a coarser --by or a shorter --period, or raise --max-cells",
+            Code::CoarserThanPlan => "ask for a level the plan's period holds whole (its own level or finer)",
             Code::CannotRead => "check the path and that you can read the file",
             Code::CannotWrite => "check that the folder exists and can be written to, or write elsewhere",
             Code::NotAFile => "name a file",

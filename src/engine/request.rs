@@ -72,8 +72,9 @@ impl Request {
             None => ((0..names.len()).collect(), TimeView::Tree(plan.level)),
             Some(text) => by_list(text, &names, calendar)?,
         };
+        let window = plan.period.as_ref().map(|w| window(calendar, w, time, by.is_some())).transpose()?;
         let period = match period {
-            None => None,
+            None => window,
             Some(text) => {
                 let text = text.trim();
                 let (found, grain) = if RELATIVE.contains(&text) {
@@ -86,7 +87,12 @@ impl Request {
                     let relative = RELATIVE.contains(&text).then_some(text);
                     return Err(Error::invalid(finer(calendar, &found, grain, time, &kept, relative)));
                 }
-                Some(found)
+                match window {
+                    // A plan for one period shows that period's cells, at most.
+                    Some(w) if found.contains(&w) => Some(w),
+                    Some(w) if !w.contains(&found) => return Err(Error::invalid(outside_window(&found, &w, text))),
+                    _ => Some(found),
+                }
             }
         };
         Ok(Request { splits, time, period })
@@ -102,6 +108,60 @@ impl Request {
             Some(f) => f.contains(p),
         }
     }
+}
+
+/// The period a plan for one period covers, as a period of its calendar,
+/// once `time` is known to show it whole: each of the view's periods that
+/// overlaps it must lie inside it (a March plan shows no quarter, whose
+/// other months it does not plan). `named` says whether the user wrote
+/// `--by`, for the help.
+fn window(calendar: &Calendar, w: &crate::plan::PlanPeriod, time: TimeView, named: bool) -> Result<Period> {
+    let (found, _) = find_period(calendar, &w.label)?;
+    let periods = |view: TimeView| match view {
+        TimeView::Tree(level) => calendar.level(level),
+        TimeView::IsoWeek => calendar.iso_weeks(),
+    };
+    let straddles = |view: TimeView| {
+        periods(view).iter().find(|p| p.start <= found.end && p.end >= found.start && !found.contains(p)).cloned()
+    };
+    let Some(across) = straddles(time) else { return Ok(found) };
+    let name = view_name(calendar, time);
+    let fits: Vec<&str> = calendar
+        .levels()
+        .map(TimeView::Tree)
+        .chain([TimeView::IsoWeek])
+        .filter(|v| straddles(*v).is_none())
+        .map(|v| view_name(calendar, v))
+        .collect();
+    let help = if named {
+        format!("ask for a level the period holds whole: {}", fits.join(", "))
+    } else {
+        format!("set `level` in [time] to one the period holds whole ({}), or ask for one with --by", fits.join(", "))
+    };
+    let what = if named { format!("--by {name}") } else { format!("the plan's level, {name},") };
+    Err(Error::invalid(
+        Diagnostic::new(
+            Code::CoarserThanPlan,
+            format!(
+                "{what} is coarser than this plan, which covers {} only ({} to {}): {} runs from {} to {}",
+                found.label, found.start, found.end, across.label, across.start, across.end
+            ),
+        )
+        .note("a plan for one period has targets for that period's days only, so a longer period's figure would not be its target")
+        .help(help),
+    ))
+}
+
+/// `--period` outside the one period a plan covers.
+fn outside_window(asked: &Period, w: &Period, text: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::PeriodOutsidePlan,
+        format!(
+            "--period {text} ({} to {}) is not in this plan, which covers {} only ({} to {})",
+            asked.start, asked.end, w.label, w.start, w.end
+        ),
+    )
+    .help(format!("ask for {} or a period inside it, or run the plan that covers {}", w.label, asked.label))
 }
 
 fn time_names(calendar: &Calendar) -> Vec<&'static str> {

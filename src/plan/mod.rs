@@ -16,6 +16,7 @@ mod holidays;
 mod language;
 mod number;
 mod org_check;
+mod plan_period;
 mod plan_text;
 mod precision;
 mod reader;
@@ -32,6 +33,7 @@ pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use language::Language;
 pub use number::Number;
 pub(crate) use org_check::{check as check_org, dated_splits, nodes_per_split, MAX_LEAVES};
+pub use plan_period::PlanPeriod;
 pub use plan_text::MAX_PLAN_BYTES;
 pub use precision::{thousands, Precision, Units};
 pub use row_tally::RowTally;
@@ -226,6 +228,10 @@ pub struct Plan {
     pub year: i32,
     /// First day of the plan year (the 1st of a month).
     pub start: NaiveDate,
+    /// The one period the plan covers (`[plan] period`), when it is not
+    /// the whole year: days outside it weigh nothing, and outputs show its
+    /// cells only.
+    pub period: Option<PlanPeriod>,
     /// Rounding unit of amounts.
     pub precision: Precision,
     /// Which rounding rule the time trees follow (`[plan] rounding`).

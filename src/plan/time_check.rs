@@ -48,6 +48,31 @@ pub(crate) fn check(plan: &Plan, totals_known: bool) -> Vec<Diagnostic> {
     }
     let (holds, unknown) = Breakback::new(plan, &calendar);
     out.extend(unknown);
+    // A plan for one period holds only periods inside it: the rest of the year has no target to hold.
+    let before = out.len();
+    if let Some(window) = &plan.period {
+        for hold in &plan.holds {
+            let Some((level, i)) = calendar.find(&hold.label) else { continue };
+            let held = calendar.period(level, i);
+            if held.start < window.start || held.end > window.end {
+                out.push(
+                    Diagnostic::new(
+                        Code::DateOutsideYear,
+                        format!(
+                            "[time.fixed] holds {} ({} to {}), which is not inside the plan's period {} ({} to {})",
+                            held.label, held.start, held.end, window.label, window.start, window.end
+                        ),
+                    )
+                    .at(hold.origin.clone())
+                    .help("hold periods inside the plan's period, or remove `period` to plan the whole year"),
+                );
+            }
+        }
+    }
+    if out.len() > before {
+        // The holds' arithmetic would only repeat it: those periods have no share.
+        return out;
+    }
     // The arithmetic needs the weights, the total and something to hold.
     if weighed && totals_known && plan.metrics.iter().any(super::Metric::is_shared) {
         let spec = plan.calendar_of(&plan.metrics[plan.reference()]);

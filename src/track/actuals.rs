@@ -154,15 +154,18 @@ impl Actuals {
     ) -> Result<(Actuals, ActualsShape)> {
         let mut sums = HashMap::new();
         let source = CsvSource::new(input, file, NOUN, STREAM_LIMITS)?;
-        let (mut actuals, shape) = Actuals::read_into(source, metric, splits, nodes, first, days, &mut sums)?;
+        let (mut actuals, shape) = Actuals::read_into(source, metric, splits, nodes, first, 0..days, &mut sums)?;
         actuals.sums = sums;
         Ok((actuals, shape))
     }
 
     /// As [`Actuals::read`], summing the amounts into `sums` rather than
-    /// [`Actuals::sums`]. Streaming: memory grows with the nodes, not the
-    /// rows, and a row allocates nothing unless it names a member the plan
-    /// does not have, the first time.
+    /// [`Actuals::sums`]. `planned` are the indices (from `first`) of the
+    /// days the plan has targets for: the whole year, or the one period a
+    /// plan covers; rows on other days are counted as outside and left out.
+    /// Streaming: memory grows with the nodes, not the rows, and a row
+    /// allocates nothing unless it names a member the plan does not have,
+    /// the first time.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn read_into<R: Read>(
         mut csv: CsvSource<R>,
@@ -170,9 +173,10 @@ impl Actuals {
         splits: &[String],
         nodes: &[Vec<&str>],
         first: NaiveDate,
-        days: usize,
+        planned: std::ops::Range<usize>,
         sums: &mut impl Sums,
     ) -> Result<(Actuals, ActualsShape)> {
+        let days = planned.end;
         let file = &csv.file().to_string();
         let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
         let (date_column, metric_column) = csv.required(metric, &split_names)?;
@@ -222,7 +226,7 @@ impl Actuals {
             file_total = file_total.add(Total::of(amount));
             let day = i64::from(date.num_days_from_ce()) - first_day;
             let day = match usize::try_from(day) {
-                Ok(day) if day < days => day,
+                Ok(day) if planned.contains(&day) => day,
                 _ => {
                     actuals.outside_rows.rows += 1;
                     outside = outside.add(Total::of(amount));

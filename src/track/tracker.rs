@@ -115,6 +115,11 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let precision = metric.precision;
         let calendar = engine.calendar();
         let days = calendar.level(Level::Day).len();
+        // The days with targets: the year, or the one period the plan covers.
+        let planned = match &plan.period {
+            Some(p) => calendar.day_index(p.start)..calendar.day_index(p.end) + 1,
+            None => 0..days,
+        };
         let split_names: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
         // The file's header decides how deep tracking goes, so read it first.
         let source = CsvSource::new(input, file, super::actuals::NOUN, STREAM_LIMITS)?;
@@ -133,8 +138,16 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
         let read = || {
             let mut daily = DailyActuals::new(days, precision.decimals(), nodes.len());
-            Actuals::read_into(source, &metric.name, &split_names, &nodes, calendar.start(), days, &mut daily)
-                .map(|(actuals, shape)| (actuals, shape, daily))
+            Actuals::read_into(
+                source,
+                &metric.name,
+                &split_names,
+                &nodes,
+                calendar.start(),
+                planned.clone(),
+                &mut daily,
+            )
+            .map(|(actuals, shape)| (actuals, shape, daily))
         };
         let (targets, read) = if threads > 1 {
             std::thread::scope(|scope| {
@@ -166,17 +179,23 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 Diagnostic::new(
                     Code::ActualsOutsideYear,
                     format!(
-                        "{} ({} in all) {} dated outside the plan year ({} to {}) and {} left out",
+                        "{} ({} in all) {} dated outside {} and {} left out",
                         rows(actuals.outside_rows.rows),
                         precision.show(actuals.outside_rows.amount),
                         verb(actuals.outside_rows.rows, "is", "are"),
-                        calendar.start(),
-                        calendar.end(),
+                        match &plan.period {
+                            Some(p) => format!("the plan's period {} ({} to {})", p.label, p.start, p.end),
+                            None => format!("the plan year ({} to {})", calendar.start(), calendar.end()),
+                        },
                         verb(actuals.outside_rows.rows, "is", "are"),
                     ),
                 )
                 .at(Location::file(file))
-                .help("track those rows with the plan of their year, or leave them out of the file"),
+                .help(if plan.period.is_some() {
+                    "track those rows with the plan of their period, or leave them out of the file"
+                } else {
+                    "track those rows with the plan of their year, or leave them out of the file"
+                }),
             );
         }
         if actuals.unplanned_rows.rows > 0 {

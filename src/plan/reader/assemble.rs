@@ -53,22 +53,49 @@ impl Reader<'_> {
             holidays: time.holidays.as_ref().map(|(h, _)| h.days.clone()).unwrap_or_default(),
             days: time.days.iter().map(|(d, (w, _))| (*d, *w)).collect(),
             slots: time.slots,
+            window: header.period.as_ref().map(|(p, _)| (p.start, p.end)),
         };
         // Written, or English; never guessed from the member names, so that
         // a report's words change only when the plan says so.
         let language = header.language.unwrap_or_default();
+        let level = match (&header.period, time.level_at.clone()) {
+            (None, _) => time.level,
+            (Some((p, _)), None) => p.default_level(),
+            (Some((p, _)), Some(at)) => {
+                // A level coarser than the period would show figures of days it does not plan.
+                if time.level < p.level {
+                    self.error(
+                        Code::ConflictingKeys,
+                        at,
+                        format!(
+                            "level `{}` is coarser than the plan's period {}, a {}",
+                            time.level.name(),
+                            p.label,
+                            p.level.name()
+                        ),
+                        format!(
+                            "write `level = \"{}\"` or finer, or remove `level` ({} by default)",
+                            p.level.name(),
+                            p.default_level().name()
+                        ),
+                    );
+                }
+                time.level
+            }
+        };
         Some(Plan {
             language,
             name: header.name,
             currency: header.currency,
             year: header.year,
             start,
+            period: header.period.map(|(p, _)| p),
             precision: header.precision,
             rounding: header.rounding,
             metrics,
             calendar,
             time_origin,
-            level: time.level,
+            level,
             holds: time.holds,
             holiday_years: time.holidays.map(|(h, at)| (h.years, at)),
             track,
@@ -123,7 +150,29 @@ impl Reader<'_> {
             CalendarKind::Gregorian => start.checked_add_months(chrono::Months::new(12))?.pred_opt()?,
             CalendarKind::Retail { year_end, .. } => year_end.bounds(header.year)?.1,
         };
+        if let (CalendarKind::Retail { .. }, Some((p, at))) = (time.kind, &header.period) {
+            self.push(
+                Diagnostic::new(
+                    Code::ConflictingKeys,
+                    format!("a retail calendar plans a retail year, so `period = \"{}\"` cannot be given", p.label),
+                )
+                .at(self.loc(at.clone()))
+                .help("remove `period` and plan the retail year, or remove the retail calendar to plan one period"),
+            );
+            return None;
+        }
         for (date, (_, at)) in &time.days {
+            if let Some((p, _)) = header.period.as_ref().filter(|(p, _)| !p.contains(*date)) {
+                self.push(
+                    Diagnostic::new(
+                        Code::DateOutsideYear,
+                        format!("special day {date} is not in the plan's period {} ({} to {})", p.label, p.start, p.end),
+                    )
+                    .at(at.clone())
+                    .help("correct the date, or move it to the plan that covers it; this plan can only weigh its own days"),
+                );
+                continue;
+            }
             if *date < start || *date > end {
                 self.push(
                     Diagnostic::new(Code::DateOutsideYear, format!("special day {date} is not in the plan year ({start} to {end})"))

@@ -1,6 +1,7 @@
 //! Stage `plan`, phase 1: the `[plan]` section — name, currency, year,
-//! fiscal start, FY label and rounding unit — read into a [`Header`] that
-//! every later phase may use (the precision, the year's start).
+//! fiscal start, FY label, rounding unit and the one period a plan may
+//! cover instead of its year — read into a [`Header`] that every later
+//! phase may use (the precision, the year's start).
 
 use std::ops::Range;
 use std::path::Path;
@@ -12,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 use super::{get, Reader, PRECISION_EXAMPLE};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::plan::number::{describe, Number};
-use crate::plan::{Language, Precision, RoundingRule};
+use crate::plan::{Language, PlanPeriod, Precision, RoundingRule};
 
 /// What [`Reader::plan_table`] found.
 pub(super) struct Header {
@@ -26,6 +27,8 @@ pub(super) struct Header {
     pub rounding: RoundingRule,
     /// `language`, when written.
     pub language: Option<Language>,
+    /// `period`, when written, and where.
+    pub period: Option<(PlanPeriod, Range<usize>)>,
 }
 
 impl Reader<'_> {
@@ -49,7 +52,7 @@ impl Reader<'_> {
     pub(super) fn plan_table(&mut self, t: &DeTable<'_>, span: Range<usize>) -> Option<Header> {
         let typos = self.known_keys(
             t,
-            &["name", "currency", "year", "start", "precision", "fy_label", "rounding", "language"],
+            &["name", "currency", "year", "start", "precision", "fy_label", "rounding", "language", "period"],
             "[plan]",
         );
         // No `fy_label` and `fy_label = "start"` both mean false, each its own arm.
@@ -77,6 +80,7 @@ impl Reader<'_> {
             get(t, "name").and_then(|(_, v)| self.string(v, "name", "name = \"2026 sales plan\"").map(str::to_string));
         let currency =
             get(t, "currency").and_then(|(_, v)| self.string(v, "currency", "currency = \"CNY\"").map(str::to_string));
+        let period = self.plan_period(t);
         let year = match get(t, "year") {
             Some((_, v)) => match v.get_ref() {
                 DeValue::Integer(i) if i.radix() == 10 => match i.as_str().parse::<i32>() {
@@ -103,6 +107,10 @@ impl Reader<'_> {
                 }
             },
             None if typos.iter().any(|k| k == "year") => None,
+            // A plan for one period is in that period's year.
+            None if period.is_some() => period.as_ref().map(|(p, _)| p.start.year()),
+            // A `period` that is not one was reported: the year it would give is unknown, not missing.
+            None if get(t, "period").is_some() => None,
             None => {
                 self.error(
                     Code::MissingKey,
@@ -113,7 +121,30 @@ impl Reader<'_> {
                 None
             }
         };
-        let start = get(t, "start").and_then(|(_, v)| self.date(v, "start"));
+        let period = match (year, period) {
+            (Some(y), Some((p, at))) if p.start.year() != y => {
+                self.error(
+                    Code::ConflictingKeys,
+                    at,
+                    format!("period {} is not in the plan's year {y}", p.label),
+                    format!("name a period of {y}, or change `year` (or leave it out: the period says it)"),
+                );
+                None
+            }
+            (_, period) => period,
+        };
+        for key in ["start", "fy_label"] {
+            if let (Some((_, v)), Some((p, _))) = (get(t, key), &period) {
+                self.error(
+                    Code::ConflictingKeys,
+                    v.span(),
+                    format!("`{key}` sets a fiscal year, which a plan for one period ({}) does not have", p.label),
+                    format!("remove `{key}`, or remove `period` to plan the whole fiscal year"),
+                );
+            }
+        }
+        // With `period` (reported above) a `start` is left out: the year is a calendar year.
+        let start = get(t, "start").filter(|_| period.is_none()).and_then(|(_, v)| self.date(v, "start"));
         let start_at = start.as_ref().map(|(_, sp)| sp.clone());
         let start = match (year, start) {
             (Some(y), None) => NaiveDate::from_ymd_opt(y, 1, 1),
@@ -226,6 +257,27 @@ impl Reader<'_> {
             precision: precision?,
             rounding: rounding?,
             language: language?,
+            period,
         })
+    }
+
+    /// `[plan] period`, when written and a period: a month, a quarter, an
+    /// ISO week or a day of one calendar year.
+    fn plan_period(&mut self, t: &DeTable<'_>) -> Option<(PlanPeriod, Range<usize>)> {
+        let (_, v) = get(t, "period")?;
+        let text = self.string(v, "period", "period = \"2026-03\"")?;
+        match PlanPeriod::parse(text) {
+            Ok(p) => Some((p, v.span())),
+            Err(why) => {
+                self.error(
+                    Code::NotAPeriod,
+                    v.span(),
+                    format!("period `{text}` {why}"),
+                    "write the one period the plan covers: a month (\"2026-03\"), a quarter (\"2026-Q1\"), an ISO \
+                     week (\"2026-W10\") or a day (\"2026-11-11\"); leave `period` out to plan the whole year",
+                );
+                None
+            }
+        }
     }
 }

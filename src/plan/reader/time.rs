@@ -52,6 +52,8 @@ pub(super) struct TimeSettings {
     pub week_start: Weekday,
     /// Where `week_start` is written, if it is (a retail calendar forbids it).
     pub week_start_at: Option<Range<usize>>,
+    /// Where `level` is written, if it is (a plan for one period checks it).
+    pub level_at: Option<Range<usize>>,
     pub kind: CalendarKind,
     pub workweek: [bool; 7],
     /// The merged holiday calendars, and where `holidays` is written.
@@ -77,6 +79,7 @@ impl Default for TimeSettings {
             weekdays: [Decimal::ONE; 7],
             week_start: Weekday::Mon,
             week_start_at: None,
+            level_at: None,
             kind: CalendarKind::Gregorian,
             workweek: [true, true, true, true, true, false, false],
             holidays: None,
@@ -161,6 +164,7 @@ impl Reader<'_> {
             s.slots = self.slots(v);
         }
         if let Some((_, v)) = get(t, "level") {
+            s.level_at = Some(v.span());
             if let Some(level) = self.level(v, &s) {
                 s.level = level;
             }
