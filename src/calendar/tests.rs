@@ -456,3 +456,31 @@ fn trees_are_consistent_for_every_start_and_week_start() {
         }
     }
 }
+
+#[test]
+fn a_window_weighs_only_its_own_days() {
+    // An ISO week across March and April under an even spread: the two
+    // months weigh their days inside (2 and 5), not 1 each, and every other
+    // month and quarter nothing.
+    let mut spec = default_spec(2026);
+    spec.window = Some((date(2026, 3, 30), date(2026, 4, 5)));
+    let calendar = build(&spec);
+    assert_eq!(weight_of(&calendar, "2026-03"), dec("2"));
+    assert_eq!(weight_of(&calendar, "2026-04"), dec("5"));
+    assert_eq!(weight_of(&calendar, "2026-02"), Decimal::ZERO);
+    assert_eq!(weight_of(&calendar, "2026-Q1"), dec("2"));
+    assert_eq!(weight_of(&calendar, "2026-Q3"), Decimal::ZERO);
+    assert_eq!(weight_of(&calendar, "2026-03-29"), Decimal::ZERO);
+    assert_eq!(weight_of(&calendar, "2026-03-30"), Decimal::ONE);
+    assert_eq!(weight_of(&calendar, "2026"), dec("7"));
+    // A whole quarter keeps its given month weights; months outside weigh nothing.
+    let mut spec = default_spec(2026);
+    spec.months = Some(decs(&[1, 1, 1, 2, 3, 5, 1, 1, 1, 1, 1, 1]));
+    spec.quarters = Some(decs(&[1, 4, 1, 1]));
+    spec.window = Some((date(2026, 4, 1), date(2026, 6, 30)));
+    let calendar = build(&spec);
+    assert_eq!(weight_of(&calendar, "2026-05"), dec("3"));
+    assert_eq!(weight_of(&calendar, "2026-01"), Decimal::ZERO);
+    assert_eq!(weight_of(&calendar, "2026-Q2"), dec("4"));
+    assert_eq!(weight_of(&calendar, "2026-Q1"), Decimal::ZERO);
+}
