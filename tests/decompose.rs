@@ -333,7 +333,7 @@ fn help_and_version_exit_zero_and_usage_errors_exit_two() {
     salesplit().args(["decompose", "examples/even-year.toml", "--format", "xml"]).assert().code(2).stdout("");
 }
 
-/// 12 regions x 12 products: enough org leaves for the two-thread run.
+/// 12 regions x 12 products: enough org leaves for runs shared by threads.
 fn wide_plan() -> String {
     let names = |prefix: &str| (1..=12).map(|i| format!("{prefix}{i} = {}", 1 + i % 5)).collect::<Vec<_>>().join(", ");
     format!(
@@ -345,15 +345,80 @@ fn wide_plan() -> String {
 }
 
 #[test]
-fn two_threads_write_the_bytes_of_one() {
+fn any_number_of_threads_writes_the_bytes_of_one() {
     let plan = wide_plan();
     for format in ["csv", "json", "jsonl"] {
         let args = ["decompose", "plan.toml", "--format", format];
         let one = salesplit_in(&plan, &args, "1");
-        let two = salesplit_in(&plan, &args, "2");
-        assert_eq!(one.len(), two.len(), "{format}");
-        assert!(one == two, "{format}: the two-thread output differs");
+        // 144 leaves are 5 chunks: up to 5 threads work out figures at once.
+        for threads in ["2", "3", "4", "6", "8"] {
+            let many = salesplit_in(&plan, &args, threads);
+            assert_eq!(one.len(), many.len(), "{format}, {threads} threads");
+            assert!(one == many, "{format}: the output of {threads} threads differs");
+        }
     }
+}
+
+#[test]
+fn shards_joined_are_the_whole_run() {
+    let plan = wide_plan();
+    let whole = String::from_utf8(salesplit_in(&plan, &["decompose", "plan.toml", "--format", "csv"], "1")).unwrap();
+    for count in [1, 2, 3, 7, 144, 200] {
+        let mut joined = String::new();
+        let mut rows = Vec::new();
+        for k in 1..=count {
+            let shard = format!("{k}/{count}");
+            let args = ["decompose", "plan.toml", "--format", "csv", "--shard", &shard];
+            let part = String::from_utf8(salesplit_in(&plan, &args, "3")).unwrap();
+            // Every shard is a CSV with its header.
+            let (header, body) = part.split_once('\n').unwrap();
+            assert_eq!(header, "region,product,period,start,end,sales", "{shard}");
+            if k == 1 {
+                joined.push_str(header);
+                joined.push('\n');
+            }
+            joined.push_str(body);
+            rows.push(body.lines().count());
+        }
+        assert_eq!(joined, whole, "{count} shards");
+        // Even: 144 leaves of 365 days each, split as evenly as whole leaves go.
+        let (least, most) = (rows.iter().min().unwrap(), rows.iter().max().unwrap());
+        assert!(most - least <= 365, "{count} shards: {rows:?}");
+    }
+    let jsonl = salesplit_in(&plan, &["decompose", "plan.toml", "--format", "jsonl"], "1");
+    let parts: Vec<u8> = (1..=4)
+        .flat_map(|k| {
+            salesplit_in(&plan, &["decompose", "plan.toml", "--format", "jsonl", "--shard", &format!("{k}/4")], "2")
+        })
+        .collect();
+    assert!(parts == jsonl, "JSON Lines shards joined are the whole run");
+}
+
+#[test]
+fn a_shard_of_a_summed_breakdown_is_refused() {
+    let plan = wide_plan();
+    crate::common::fails_with(
+        1,
+        &[("plan.toml", &plan)],
+        &["decompose", "plan.toml", "--by", "region,month", "--format", "csv", "--shard", "1/2"],
+        &crate::common::lines(&[
+            "error[E0814]: --shard 1/2 needs every split kept, but this breakdown leaves out product",
+            " = note: a shard holds some of the org leaves; a row that sums leaves of several shards would be split among them",
+            " = help: shard the full breakdown, --by region,product,month, and sum its rows afterwards",
+        ]),
+    );
+    crate::common::fails_with(
+        2,
+        &[("plan.toml", &plan)],
+        &["decompose", "plan.toml", "--format", "json", "--shard", "1/2"],
+        &crate::common::lines(&[
+            "error: --shard writes rows that add up to the full run only as --format csv or jsonl (a JSON document, a workbook or a table has one total for the whole run)",
+            "",
+            "Usage: salesplit decompose [OPTIONS] <PLAN>",
+            "",
+            "For more information, try '--help'.",
+        ]),
+    );
 }
 
 #[test]

@@ -868,6 +868,61 @@ fn check_deterministic(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> 
     Ok(())
 }
 
+/// Shards and threads: for a request keeping every split, the shards
+/// 1..N of a run (CSV, each but the first without its header; JSON Lines
+/// as they are) are the whole run byte for byte, and a run shared by any
+/// number of threads, in chunks of any size, writes the bytes of one.
+fn check_shards(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> {
+    let loaded = load(spec)?;
+    let mut engine = engine(&loaded.plan)?;
+    let mut rng = Rng::new(pick);
+    let today = Calendar::new(spec).levels[0][0].start;
+    let view = rng.pick(&views(spec));
+    let by = by_arg(spec, &every_split(spec), view, &mut rng);
+    let period = rng.chance(1, 3).then(|| random_filter(&Calendar::new(spec), view.grain(), &mut rng).1.label.clone());
+    let mut request = ok(engine.request_on(Some(&by), period.as_deref(), today))?;
+    let write = |engine: &Engine<'_>, request: &salesplit::engine::Request, jsonl: bool| {
+        if jsonl {
+            let mut sink = salesplit::render::JsonlSink::new(Vec::new());
+            ok(engine.run(request, &mut sink))?;
+            Ok(sink.into_inner())
+        } else {
+            let mut sink = CsvSink::new(Vec::new());
+            ok(engine.run(request, &mut sink))?;
+            ok(sink.into_inner())
+        }
+    };
+    engine.set_threads(1);
+    let jsonl = rng.chance(1, 3);
+    let whole = write(&engine, &request, jsonl)?;
+    let threads = 2 + rng.below(6) as usize;
+    engine.set_threads(threads);
+    engine.set_chunk(1 + rng.below(4) as usize);
+    let shared = write(&engine, &request, jsonl)?;
+    prop_assert!(shared == whole, "{} threads wrote other bytes than one for --by {}", threads, by);
+    let count = 1 + rng.below(8) as usize;
+    let mut joined = Vec::new();
+    for index in 1..=count {
+        request.shard = Some(salesplit::engine::Shard { index, count });
+        let part = write(&engine, &request, jsonl)?;
+        let skip =
+            if index == 1 || jsonl { 0 } else { part.iter().position(|b| *b == b'\n').map_or(part.len(), |i| i + 1) };
+        joined.extend_from_slice(&part[skip..]);
+    }
+    prop_assert!(joined == whole, "shards 1..{} of --by {} are not the whole run", count, by);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(150))]
+
+    /// --shard K/N and SALESPLIT_THREADS: the same bytes as one whole run.
+    #[test]
+    fn shards_and_threads_give_the_whole_run(spec in plan_spec(), pick in any::<u64>()) {
+        check_shards(&spec, pick)?;
+    }
+}
+
 /// Siblings: a zero weight gets zero, a larger weight never less, equal
 /// weights within one unit.
 fn check_siblings(what: &str, items: &[(String, model::Dec, u128)]) -> Result<(), TestCaseError> {

@@ -146,6 +146,13 @@ impl Format {
 pub struct DecomposeArgs {
     /// The plan file (TOML).
     pub plan: PathBuf,
+    /// Compute only shard K of N (e.g. 2/8): the org leaves cut into N
+    /// contiguous, even parts. Each shard's rows are exactly its part of
+    /// the full run's, in order; with --format csv every shard has the
+    /// header, so shards 1..N without their header but the first make the
+    /// full file. Needs every split kept and --format csv or jsonl.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<crate::engine::Shard>,
     /// What to show and where.
     #[command(flatten)]
     pub view: ViewArgs,
@@ -340,6 +347,18 @@ fn parse_tolerance(text: &str) -> Result<rust_decimal::Decimal, String> {
 }
 
 /// A date written YYYY-MM-DD; the error says why another text is not one.
+/// `K/N` with `1 <= K <= N`.
+fn parse_shard(text: &str) -> Result<crate::engine::Shard, String> {
+    let bad = || format!("`{text}` is not a shard: write K/N with 1 <= K <= N, e.g. 2/8");
+    let (k, n) = text.trim().split_once('/').ok_or_else(bad)?;
+    let index: usize = k.trim().parse().map_err(|_| bad())?;
+    let count: usize = n.trim().parse().map_err(|_| bad())?;
+    if index == 0 || count == 0 || index > count {
+        return Err(bad());
+    }
+    Ok(crate::engine::Shard { index, count })
+}
+
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     text.parse::<chrono::NaiveDate>().map_err(|_| match why_not_a_date(text) {
         Some(why) => format!("it is not a date ({why})"),

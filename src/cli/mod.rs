@@ -152,6 +152,14 @@ fn check_usage(args: &Args) -> Result<(), clap::Error> {
     if view.excel && view.format != Format::Csv {
         return fail("--excel is for --format csv (a CSV that Excel and WPS open safely)");
     }
+    if let Command::Decompose(DecomposeArgs { shard: Some(_), .. }) = &args.command {
+        if !matches!(view.format, Format::Csv | Format::Jsonl) || view.excel {
+            return fail(
+                "--shard writes rows that add up to the full run only as --format csv or jsonl \
+                 (a JSON document, a workbook or a table has one total for the whole run)",
+            );
+        }
+    }
     if view.format == Format::Xlsx && view.output.is_none() {
         return fail("--format xlsx writes a workbook file: add --output FILE.xlsx");
     }
@@ -406,10 +414,14 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     check_output(view, plan_inputs(&plan))?;
     let mut engine = Engine::new(&plan)?;
     if let Some(n) = std::env::var("SALESPLIT_THREADS").ok().and_then(|n| n.trim().parse().ok()) {
-        // For comparing runs: one thread writes the same bytes as two.
+        // The same bytes on any number of threads; 1 for comparing runs.
         engine.set_threads(n);
     }
-    let request = engine.request_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
+    let mut request = engine.request_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
+    if let Some(shard) = args.shard {
+        check_shard(&engine, &request, shard)?;
+        request.shard = Some(shard);
+    }
     check_layout(view, &engine, &request)?;
     derivations(&plan);
     warn(engine.warnings());
@@ -422,6 +434,37 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     // Found while the cells were worked out: said after them, on stderr.
     warn(&engine.run_warnings());
     Ok(())
+}
+
+/// `--shard` cuts the org leaves: a breakdown that sums leaves into fewer
+/// rows would give each shard partial sums of the same rows.
+fn check_shard(engine: &Engine, request: &crate::engine::Request, shard: crate::engine::Shard) -> Result<(), Error> {
+    let splits = &engine.plan().splits;
+    if request.splits.len() == splits.len() {
+        return Ok(());
+    }
+    let all: Vec<&str> = splits.iter().map(|s| s.by.as_str()).collect();
+    let time = crate::engine::view_name(engine.calendar(), request.time);
+    Err(Error::invalid(
+        Diagnostic::new(
+            Code::ShardNeedsLeaves,
+            format!(
+                "--shard {}/{} needs every split kept, but this breakdown leaves out {}",
+                shard.index,
+                shard.count,
+                all.iter()
+                    .enumerate()
+                    .filter(|(i, _)| !request.splits.contains(i))
+                    .map(|(_, n)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .note(
+            "a shard holds some of the org leaves; a row that sums leaves of several shards would be split among them",
+        )
+        .help(format!("shard the full breakdown, --by {},{time}, and sum its rows afterwards", all.join(","))),
+    ))
 }
 
 /// Refuses a track run too large for `--max-cells` (or a table, or a

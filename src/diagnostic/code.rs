@@ -172,6 +172,8 @@ pub enum Code {
     TooManyCells,
     /// `E0813`: a time level coarser than the one period a plan covers.
     CoarserThanPlan,
+    /// `E0814`: --shard with a breakdown that sums org leaves into fewer rows.
+    ShardNeedsLeaves,
     /// `E0901`: a file that cannot be read.
     CannotRead,
     /// `E0902`: a file or folder that cannot be written.
@@ -291,6 +293,7 @@ impl Code {
         Code::MetricNeeded,
         Code::TooManyCells,
         Code::CoarserThanPlan,
+        Code::ShardNeedsLeaves,
         Code::CannotRead,
         Code::CannotWrite,
         Code::NotAFile,
@@ -390,6 +393,7 @@ impl Code {
             Code::MetricNeeded => "E0811",
             Code::TooManyCells => "E0812",
             Code::CoarserThanPlan => "E0813",
+            Code::ShardNeedsLeaves => "E0814",
             Code::CannotRead => "E0901",
             Code::CannotWrite => "E0902",
             Code::NotAFile => "E0903",
@@ -511,6 +515,7 @@ impl Code {
             Code::MetricNeeded => "track needs --metric: the plan has several metrics of the kind",
             Code::TooManyCells => "a breakdown with more cells than allowed or shown",
             Code::CoarserThanPlan => "a time level coarser than the one period a plan covers",
+            Code::ShardNeedsLeaves => "--shard with a breakdown that sums org leaves into fewer rows",
             Code::CannotRead => "a file that cannot be read",
             Code::CannotWrite => "a file or folder that cannot be written",
             Code::NotAFile => "a path that is a folder or a device, not a file",
@@ -613,6 +618,7 @@ impl Code {
             Code::MetricNeeded => "say which with --metric",
             Code::TooManyCells => "ask for a coarser --by or a shorter --period, or raise --max-cells",
             Code::CoarserThanPlan => "ask for a level the plan's period holds whole (its own level or finer)",
+            Code::ShardNeedsLeaves => "shard the full breakdown (every split kept) and sum its rows afterwards",
             Code::CannotRead => "check the path and that you can read the file",
             Code::CannotWrite => "check that the folder exists and can be written to, or write elsewhere",
             Code::NotAFile => "name a file",

@@ -148,6 +148,50 @@ const WIDE: usize = 2_000;
 /// A row's exact value, by leaf time table: (table index, exact units).
 type Components = Vec<(usize, Exact)>;
 
+/// Which org leaves a walk (or a run) works out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Leaves {
+    /// Every leaf.
+    All,
+    /// The leaves of one contiguous range (one leaf for an explanation, a
+    /// shard's leaves for `--shard`).
+    Range(Range<usize>),
+    /// One worker's chunks when several share a run of the leaves
+    /// `within`: chunk `c` (leaves `within.start + c * size ..`) is worker
+    /// `c % workers`'s.
+    Chunks {
+        /// The run's leaves.
+        within: Range<usize>,
+        /// Leaves per chunk (at least 1).
+        size: usize,
+        /// This worker, `0..workers`.
+        worker: usize,
+        /// How many workers share the run (at least 1).
+        workers: usize,
+    },
+}
+
+impl Leaves {
+    /// Whether any leaf of `range` is one of these.
+    pub(crate) fn meets(&self, range: &Range<usize>) -> bool {
+        if range.is_empty() {
+            return false;
+        }
+        match self {
+            Leaves::All => true,
+            Leaves::Range(r) => r.start < range.end && range.start < r.end,
+            Leaves::Chunks { within, size, worker, workers } => {
+                let (start, end) = (range.start.max(within.start), range.end.min(within.end));
+                if start >= end {
+                    return false;
+                }
+                let (first, last) = ((start - within.start) / size, (end - 1 - within.start) / size);
+                last - first + 1 >= *workers || (first..=last).any(|c| c % workers == *worker)
+            }
+        }
+    }
+}
+
 /// A walk over one column's org leaves in cascade order, yielding each
 /// leaf's figures for every period of the time tree down to a level.
 pub(super) struct CrossCutWalk<'e, 'p> {
@@ -158,8 +202,8 @@ pub(super) struct CrossCutWalk<'e, 'p> {
     leaf_tables: &'e [usize],
     time: TimeIndex,
     stack: Vec<Frame>,
-    /// Only the frames holding this leaf are worked out (for explanations).
-    only: Option<usize>,
+    /// Which leaves are worked out: the frames holding none are skipped.
+    only: Leaves,
     started: bool,
     root: Vec<u128>,
     apportioner: Apportioner,
@@ -188,7 +232,7 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
             leaf_tables,
             time: TimeIndex::new(calendar, deepest),
             stack: Vec::new(),
-            only: None,
+            only: Leaves::All,
             started: false,
             root: Vec::new(),
             apportioner: Apportioner::default(),
@@ -201,8 +245,17 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
 
     /// Works out only what leaf `leaf` needs: [`CrossCutWalk::next_leaf`]
     /// then yields that leaf alone.
-    pub(super) fn only(mut self, leaf: usize) -> Self {
-        self.only = Some(leaf);
+    pub(super) fn only(self, leaf: usize) -> Self {
+        self.only_leaves(Leaves::Range(leaf..leaf + 1))
+    }
+
+    /// Works out only the leaves `leaves` names, yielding them in cascade
+    /// order. Each is the figure the whole walk gives it: a frame depends on
+    /// its node's own figures and nothing else, so skipping the frames that
+    /// hold none of `leaves` changes no figure (frames above the leaves are
+    /// worked out again by each walk that needs them).
+    pub(super) fn only_leaves(mut self, leaves: Leaves) -> Self {
+        self.only = leaves;
         self
     }
 
@@ -237,7 +290,7 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
             let mut c = frame.next;
             frame.next += 1;
             let range = frame.children[c].clone();
-            if self.only.is_some_and(|leaf| !range.contains(&leaf)) {
+            if !self.only.meets(&range) {
                 continue;
             }
             if self.stack[top].wide {

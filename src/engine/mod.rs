@@ -30,14 +30,17 @@ mod view;
 pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
-pub use request::{view_name, Request, TimeView};
+pub use request::{view_name, Request, Shard, TimeView};
+
+/// The most threads a run uses, whatever `SALESPLIT_THREADS` asks.
+pub const MAX_THREADS: usize = 64;
 pub use value::{Column, ColumnKind, TotalRule, Value};
 pub use view::{
     CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummaryAttainment,
     SummaryGroup, SummarySink,
 };
 
-use cross_cuts::{CrossCutMiss, CrossCutWalk};
+use cross_cuts::{CrossCutMiss, CrossCutWalk, Leaves};
 use org_tree::OrgTree;
 use people::People;
 use series::{Series, Source};
@@ -68,8 +71,10 @@ pub struct Engine<'p> {
     tables: Vec<TimeTable>,
     /// The people of the roster splits (for explanations).
     people: People<'p>,
-    /// Threads a run may use (1 or 2): see [`Engine::set_threads`].
+    /// Threads a run may use: see [`Engine::set_threads`].
     threads: usize,
+    /// Org leaves per chunk when threads share a run: see [`Engine::set_chunk`].
+    chunk: usize,
     /// Things to look at twice that do not stop the run.
     warnings: Vec<Diagnostic>,
     /// Cross-cuts that runs could not make exact, per column (see
@@ -147,7 +152,7 @@ impl<'p> Engine<'p> {
                 &mut warnings,
             )?);
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         Ok(Engine {
             plan,
             calendar,
@@ -156,16 +161,25 @@ impl<'p> Engine<'p> {
             tables,
             people,
             threads,
+            chunk: run::BATCH,
             warnings,
             misses: std::sync::Mutex::default(),
         })
     }
 
-    /// How many threads a run may use: 1, or 2 to work out figures on one
-    /// while the other writes. The output is byte for byte the same either
-    /// way; the default is 2 on a machine with two cores or more.
+    /// How many threads a run may use: 1, or `n` to work out figures on
+    /// `n - 1` while one writes them (at most [`MAX_THREADS`]). The output
+    /// is byte for byte the same for any number; the default is the
+    /// machine's available parallelism.
     pub fn set_threads(&mut self, threads: usize) {
-        self.threads = threads.clamp(1, 2);
+        self.threads = threads.clamp(1, MAX_THREADS);
+    }
+
+    /// How many org leaves a thread works out at a time when several share
+    /// a run (at least 1; 32 by default). Any size gives the same bytes: a
+    /// small one lets a test of a small plan use many threads.
+    pub fn set_chunk(&mut self, leaves: usize) {
+        self.chunk = leaves.max(1);
     }
 
     /// Things about the plan to look at twice (say, dates that no holiday
@@ -297,7 +311,10 @@ impl<'p> Engine<'p> {
         let all = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out = Vec::new();
         for (column, series) in self.series.iter().enumerate() {
-            let misses: Vec<&CrossCutMiss> = all.iter().filter(|(c, _)| *c == column).map(|(_, m)| m).collect();
+            let mut misses: Vec<&CrossCutMiss> = all.iter().filter(|(c, _)| *c == column).map(|(_, m)| m).collect();
+            // In cascade order (a node before its children, then by period),
+            // however many threads found them and in whatever order.
+            misses.sort_by_key(|m| (m.leaf, m.depth, m.level, m.index));
             if misses.is_empty() {
                 continue;
             }

@@ -53,6 +53,30 @@ pub struct Request {
     pub time: TimeView,
     /// Only cells whose period lies inside this one.
     pub period: Option<Period>,
+    /// Only the cells of this shard's org leaves (`--shard K/N`).
+    pub shard: Option<Shard>,
+}
+
+/// Shard `index` of `count` (`--shard 2/8`): the run's org leaves cut into
+/// `count` contiguous runs of leaves, as even as whole leaves allow (the
+/// first `leaves % count` shards have one more). Shard by shard, in order,
+/// the cells are those of the whole run: every figure is the one the whole
+/// run gives (see `Leaves`), and cells come in cascade order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based: `1..=count`.
+    pub index: usize,
+    /// At least 1.
+    pub count: usize,
+}
+
+impl Shard {
+    /// The leaves of this shard among `leaves` org leaves.
+    pub fn range(self, leaves: usize) -> std::ops::Range<usize> {
+        let (base, extra) = (leaves / self.count, leaves % self.count);
+        let start = |k: usize| k * base + k.min(extra);
+        start(self.index - 1)..start(self.index)
+    }
 }
 
 impl Request {
@@ -95,7 +119,7 @@ impl Request {
                 }
             }
         };
-        Ok(Request { splits, time, period })
+        Ok(Request { splits, time, period, shard: None })
     }
 
     /// Whether `--period` keeps a cell of period `p`: its dates lie inside

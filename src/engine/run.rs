@@ -1,8 +1,9 @@
-//! Stage `engine`: a run. Every org leaf's figures are worked out (on a
-//! second thread, batch by batch, when there are two cores) and written to
-//! the sink in cascade order — as they are when `--by` keeps every split,
-//! else summed per kept combination of members first. The output is byte
-//! for byte the same on one thread or two.
+//! Stage `engine`: a run. Every org leaf's figures are worked out (on the
+//! other cores, chunk by chunk, when there are several) and written to the
+//! sink in cascade order — as they are when `--by` keeps every split, else
+//! summed per kept combination of members first. The output is byte for
+//! byte the same on any number of threads, and a shard's cells
+//! (`--shard K/N`) are exactly its part of the whole run's.
 
 use indexmap::IndexSet;
 use rust_decimal::Decimal;
@@ -10,7 +11,7 @@ use rust_decimal::Decimal;
 use super::series::level_value;
 use super::time_walk::scratch;
 use super::time_walk::LevelScratch;
-use super::{Cell, CellSink, CrossCutWalk, Engine, Request, Source, TimeView, Value};
+use super::{Cell, CellSink, CrossCutWalk, Engine, Leaves, Request, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
 use crate::plan::Units;
@@ -82,42 +83,63 @@ impl<'p> Engine<'p> {
                 self.leaf_figures(leaf, request, periods, &levels, &mut buffer[k * stride..(k + 1) * stride], work);
             }
         };
-        let leaves = self.paths.len();
-        if self.threads < 2 || leaves < 2 * BATCH {
-            let mut work = self.leaf_work(request);
+        let leaves = request.shard.map_or(0..self.paths.len(), |shard| shard.range(self.paths.len()));
+        let batch = self.chunk;
+        let chunks = leaves.len().div_ceil(batch);
+        // One chunk has no one to share it with.
+        let workers = if chunks < 2 { 0 } else { self.threads.saturating_sub(1).min(chunks) };
+        if workers == 0 {
+            let mut work = self.leaf_work(Leaves::Range(leaves.clone()));
             let mut buffer = Vec::new();
-            for leaf in 0..leaves {
+            for leaf in leaves {
                 compute(leaf..leaf + 1, &mut buffer, &mut work);
                 consume(leaf, &buffer)?;
             }
             self.finish_work(work, request);
         } else {
-            // Two cores: one thread works out the figures, batch by batch,
-            // while this one writes them; batches come back in order, so the
-            // output is byte for byte that of one thread, and a bounded queue
-            // keeps memory flat.
+            // Several cores: `workers` threads work out the figures, chunk by
+            // chunk (chunk c is worker c % workers's), while this one writes
+            // them. Chunks are taken back in order, so the output is byte for
+            // byte that of one thread; bounded queues keep memory flat.
             std::thread::scope(|scope| -> std::io::Result<()> {
-                let (batches, received) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(4);
-                let (spent, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
-                scope.spawn(move || {
-                    let mut work = self.leaf_work(request);
-                    for start in (0..leaves).step_by(BATCH) {
-                        let mut buffer = reuse.try_recv().unwrap_or_default();
-                        compute(start..(start + BATCH).min(leaves), &mut buffer, &mut work);
-                        if batches.send((start, buffer)).is_err() {
-                            return; // the writer stopped (a closed pipe, a full disk)
+                let mut received = Vec::with_capacity(workers);
+                let mut spent = Vec::with_capacity(workers);
+                for worker in 0..workers {
+                    let (batches, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(2);
+                    let (tx, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
+                    received.push(rx);
+                    spent.push(tx);
+                    let within = leaves.clone();
+                    scope.spawn(move || {
+                        let mine = Leaves::Chunks { within: within.clone(), size: batch, worker, workers };
+                        let mut work = self.leaf_work(mine);
+                        for chunk in (worker..chunks).step_by(workers) {
+                            let start = within.start + chunk * batch;
+                            let mut buffer = reuse.try_recv().unwrap_or_default();
+                            compute(start..(start + batch).min(within.end), &mut buffer, &mut work);
+                            if batches.send((chunk, buffer)).is_err() {
+                                return; // the writer stopped (a closed pipe, a full disk)
+                            }
                         }
+                        self.finish_work(work, request);
+                    });
+                }
+                let mut write = || -> std::io::Result<()> {
+                    for chunk in 0..chunks {
+                        // A worker that ended early panicked: the scope passes its panic on.
+                        let Ok((at, buffer)) = received[chunk % workers].recv() else { return Ok(()) };
+                        debug_assert_eq!(at, chunk, "each worker sends its chunks in order");
+                        let start = leaves.start + chunk * batch;
+                        let n = batch.min(leaves.end - start);
+                        for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(n) {
+                            consume(start + k, figures)?;
+                        }
+                        let _ = spent[chunk % workers].send(buffer);
                     }
-                    self.finish_work(work, request);
-                });
-                let result = received.iter().try_for_each(|(start, buffer)| {
-                    for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(BATCH.min(leaves - start)) {
-                        consume(start + k, figures)?;
-                    }
-                    let _ = spent.send(buffer);
                     Ok(())
-                });
-                // Dropping the receiver ends the worker if the writer failed.
+                };
+                let result = write();
+                // Dropping the receivers ends the workers if the writer failed.
                 drop(received);
                 result
             })?;
@@ -242,9 +264,9 @@ impl<'p> Engine<'p> {
     }
 }
 
-/// Org leaves per batch when two threads share a run: big enough to keep
-/// the queue cheap, small enough that memory stays flat.
-const BATCH: usize = 32;
+/// Org leaves per chunk when threads share a run: big enough to keep the
+/// queues cheap, small enough that memory stays flat.
+pub(super) const BATCH: usize = 32;
 
 /// Buffers one thread reuses for every leaf it works out, and under
 /// contract v2's rounding each shared column's walk over the leaves (they
@@ -257,8 +279,8 @@ struct LeafWork<'e, 'p> {
 }
 
 impl<'p> Engine<'p> {
-    fn leaf_work(&self, _request: &Request) -> LeafWork<'_, 'p> {
-        let walks = self.series.iter().map(|s| self.walk(s)).collect();
+    fn leaf_work(&self, leaves: Leaves) -> LeafWork<'_, 'p> {
+        let walks = self.series.iter().map(|s| self.walk(s).map(|w| w.only_leaves(leaves.clone()))).collect();
         LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch(), walks }
     }
 
