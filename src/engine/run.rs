@@ -89,7 +89,7 @@ impl<'p> Engine<'p> {
         // One chunk has no one to share it with.
         let workers = if chunks < 2 { 0 } else { self.threads.saturating_sub(1).min(chunks) };
         if workers == 0 {
-            let mut work = self.leaf_work(Leaves::Range(leaves.clone()));
+            let mut work = self.leaf_work(&Leaves::Range(leaves.clone()));
             let mut buffer = Vec::new();
             for leaf in leaves {
                 compute(leaf..leaf + 1, &mut buffer, &mut work);
@@ -112,7 +112,7 @@ impl<'p> Engine<'p> {
                     let within = leaves.clone();
                     scope.spawn(move || {
                         let mine = Leaves::Chunks { within: within.clone(), size: batch, worker, workers };
-                        let mut work = self.leaf_work(mine);
+                        let mut work = self.leaf_work(&mine);
                         for chunk in (worker..chunks).step_by(workers) {
                             let start = within.start + chunk * batch;
                             let mut buffer = reuse.try_recv().unwrap_or_default();
@@ -279,7 +279,7 @@ struct LeafWork<'e, 'p> {
 }
 
 impl<'p> Engine<'p> {
-    fn leaf_work(&self, leaves: Leaves) -> LeafWork<'_, 'p> {
+    fn leaf_work(&self, leaves: &Leaves) -> LeafWork<'_, 'p> {
         let walks = self.series.iter().map(|s| self.walk(s).map(|w| w.only_leaves(leaves.clone()))).collect();
         LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch(), walks }
     }
