@@ -412,7 +412,7 @@ fn a_shard_of_a_summed_breakdown_is_refused() {
         &[("plan.toml", &plan)],
         &["decompose", "plan.toml", "--format", "json", "--shard", "1/2"],
         &crate::common::lines(&[
-            "error: --shard writes rows that add up to the full run only as --format csv or jsonl (a JSON document, a workbook or a table has one total for the whole run)",
+            "error: --shard writes rows that add up to the full run only as --format csv, jsonl or parquet (a JSON document, a workbook or a table has one total for the whole run)",
             "",
             "Usage: salesplit decompose [OPTIONS] <PLAN>",
             "",

@@ -55,6 +55,8 @@ mod output_safety;
 mod output_text;
 // Spreadsheet-grade outputs: CSV for Excel, JSONL against JSON, the JSON schema.
 mod outputs;
+// `--format parquet` read back by pyarrow.
+mod parquet;
 // Plans for one month, quarter, week or day (`[plan] period`).
 mod period_plans;
 // The plan file and the engine say no clearly, in one run, and never panic.

@@ -111,6 +111,9 @@ pub enum Format {
     /// An Excel workbook (needs --output): a summary pivot with live SUM
     /// totals and a detail sheet with one row per cell.
     Xlsx,
+    /// A Parquet file (needs --output), one row per cell: exact DECIMAL
+    /// figures, DATE start and end, dictionary-encoded members.
+    Parquet,
 }
 
 impl Format {
@@ -124,6 +127,7 @@ impl Format {
             "json" => Format::Json,
             "jsonl" | "ndjson" => Format::Jsonl,
             "xlsx" => Format::Xlsx,
+            "parquet" => Format::Parquet,
             "txt" => Format::Table,
             _ => return None,
         })
@@ -137,6 +141,7 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Xlsx => "xlsx",
+            Format::Parquet => "parquet",
         }
     }
 }
@@ -150,7 +155,7 @@ pub struct DecomposeArgs {
     /// contiguous, even parts. Each shard's rows are exactly its part of
     /// the full run's, in order; with --format csv every shard has the
     /// header, so shards 1..N without their header but the first make the
-    /// full file. Needs every split kept and --format csv or jsonl.
+    /// full file. Needs every split kept and --format csv, jsonl or parquet.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<crate::engine::Shard>,
     /// What to show and where.
@@ -242,7 +247,7 @@ pub struct TrackArgs {
 #[derive(Debug, clap::Args)]
 pub struct ViewArgs {
     /// Output format [default: from --output's extension (.csv, .json,
-    /// .jsonl, .xlsx, .txt), else table].
+    /// .jsonl, .xlsx, .parquet, .txt), else table].
     #[arg(long, short, value_enum, default_value_t = Format::Table, hide_default_value = true)]
     pub format: Format,
     /// Breakdown: split names and at most one time level (year, quarter,

@@ -31,7 +31,7 @@ use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
     explanation_json, fitted_note, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit,
-    JsonSink, JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
+    JsonSink, JsonlSink, ParquetSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
 use crate::track::{TrackedMetric, Tracker};
 
@@ -153,15 +153,18 @@ fn check_usage(args: &Args) -> Result<(), clap::Error> {
         return fail("--excel is for --format csv (a CSV that Excel and WPS open safely)");
     }
     if let Command::Decompose(DecomposeArgs { shard: Some(_), .. }) = &args.command {
-        if !matches!(view.format, Format::Csv | Format::Jsonl) || view.excel {
+        if !matches!(view.format, Format::Csv | Format::Jsonl | Format::Parquet) || view.excel {
             return fail(
-                "--shard writes rows that add up to the full run only as --format csv or jsonl \
+                "--shard writes rows that add up to the full run only as --format csv, jsonl or parquet \
                  (a JSON document, a workbook or a table has one total for the whole run)",
             );
         }
     }
     if view.format == Format::Xlsx && view.output.is_none() {
         return fail("--format xlsx writes a workbook file: add --output FILE.xlsx");
+    }
+    if view.format == Format::Parquet && view.output.is_none() {
+        return fail("--format parquet writes a binary file: add --output FILE.parquet");
     }
     let table_only =
         [("--rows", view.rows.is_some()), ("--cols", view.cols.is_some()), ("--unit", view.unit.is_some())];
@@ -280,6 +283,7 @@ fn write<R>(
         (Format::Json, _) => run(&mut JsonSink::new(output.writer())),
         (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
         (Format::Xlsx, _) => run(&mut Summarised::new(XlsxSink::new(output.writer()))),
+        (Format::Parquet, _) => run(&mut ParquetSink::new(output.writer())),
         (Format::Table, Layout::Pivot) => {
             let style = table_style(view);
             let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
