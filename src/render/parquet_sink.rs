@@ -1,6 +1,6 @@
 //! Stage `render`: Parquet (`--format parquet --output cells.parquet`), one
 //! row per cell with the CSV's columns, typed for the tools that read it
-//! (DuckDB, pandas/pyarrow, Spark):
+//! (`DuckDB`, pandas/pyarrow, Spark):
 //!
 //! * each split and `period`: a UTF-8 string, dictionary-encoded (a member
 //!   name repeats on every row of its leaf);
@@ -22,7 +22,7 @@ use parquet::basic::{Compression, DecimalType, LogicalType, Repetition, Type as 
 use parquet::data_type::{ByteArray, ByteArrayType, FixedLenByteArray, FixedLenByteArrayType, Int32Type};
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::Type;
+use parquet::schema::types::{ColumnPath, Type};
 use rust_decimal::Decimal;
 
 use super::PeriodDates;
@@ -55,7 +55,14 @@ pub struct ParquetSink<W: Write> {
     strings: Vec<Vec<ByteArray>>,
     starts: Vec<i32>,
     ends: Vec<i32>,
-    values: Vec<Vec<FixedLenByteArray>>,
+    /// Each decimal column's values, 16 big-endian bytes each, made into
+    /// `FixedLenByteArray`s only when the group is written.
+    values: Vec<Vec<u8>>,
+    /// The last text written to each string column, by address: a leaf's
+    /// members repeat on every one of its rows, and a period's label on
+    /// every leaf's, so each is turned into bytes once, not once a row.
+    last: Vec<(usize, ByteArray)>,
+    labels: std::collections::HashMap<usize, ByteArray>,
     texts: Vec<Vec<ByteArray>>,
     present: Vec<Vec<i16>>,
     rows: usize,
@@ -73,6 +80,8 @@ impl<W: Write> ParquetSink<W> {
             starts: Vec::new(),
             ends: Vec::new(),
             values: Vec::new(),
+            last: Vec::new(),
+            labels: std::collections::HashMap::new(),
             texts: Vec::new(),
             present: Vec::new(),
             rows: 0,
@@ -99,7 +108,12 @@ impl<W: Write> ParquetSink<W> {
                 let present = Some(&self.present[c][..]);
                 match kind {
                     Kind::Decimal(_) => {
-                        column.typed::<FixedLenByteArrayType>().write_batch(&self.values[c], present, None)
+                        // One small buffer a value: the statistics keep their
+                        // minimum and maximum, which must not hold the group's
+                        // whole buffer alive.
+                        let values: Vec<FixedLenByteArray> =
+                            self.values[c].chunks(16).map(|v| FixedLenByteArray::from(v.to_vec())).collect();
+                        column.typed::<FixedLenByteArrayType>().write_batch(&values, present, None)
                     }
                     Kind::Text => column.typed::<ByteArrayType>().write_batch(&self.texts[c], present, None),
                 }
@@ -127,7 +141,7 @@ impl<W: Write> ParquetSink<W> {
 }
 
 fn io(e: parquet::errors::ParquetError) -> std::io::Error {
-    std::io::Error::other(e.to_string())
+    std::io::Error::other(e)
 }
 
 /// Days from 1970-01-01, as Parquet's `DATE` counts them.
@@ -139,13 +153,17 @@ fn epoch_days(date: &str) -> i32 {
 
 /// `d` as the 16 big-endian bytes of its unscaled value at `scale`; `None`
 /// when it has more decimals than `scale` or is too large for 38 digits.
-fn decimal_bytes(d: Decimal, scale: u32) -> Option<FixedLenByteArray> {
-    let d = d.normalize();
-    if d.scale() > scale {
-        return None;
-    }
-    let unscaled = d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)?;
-    (unscaled.unsigned_abs() < 10u128.pow(38)).then(|| FixedLenByteArray::from(unscaled.to_be_bytes().to_vec()))
+fn decimal_bytes(d: Decimal, scale: u32) -> Option<[u8; 16]> {
+    let unscaled = if d.scale() <= scale {
+        d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)?
+    } else {
+        let d = d.normalize();
+        if d.scale() > scale {
+            return None;
+        }
+        d.mantissa().checked_mul(10i128.checked_pow(scale - d.scale())?)?
+    };
+    (unscaled.unsigned_abs() < 10u128.pow(38)).then(|| unscaled.to_be_bytes())
 }
 
 impl<W: Write> CellSink for ParquetSink<W> {
@@ -196,24 +214,41 @@ impl<W: Write> CellSink for ParquetSink<W> {
             fields.push(Arc::new(field.map_err(io)?));
         }
         let schema = Type::group_type_builder("cell").with_fields(fields).build().map_err(io)?;
-        let properties = WriterProperties::builder()
+        let mut properties = WriterProperties::builder();
+        // Figures rarely repeat across a row group: a dictionary would only cost hashing.
+        for (column, kind) in header.columns.iter().zip(&self.kinds) {
+            if let Kind::Decimal(_) = kind {
+                properties = properties.set_column_dictionary_enabled(ColumnPath::from(column.name.as_str()), false);
+            }
+        }
+        let properties = properties
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP))
             .set_created_by(format!("salesplit {}", env!("CARGO_PKG_VERSION")))
             .build();
-        self.file =
-            Some(SerializedFileWriter::new(Vec::new(), Arc::new(schema), Arc::new(properties)).map_err(io)?);
+        self.file = Some(SerializedFileWriter::new(Vec::new(), Arc::new(schema), Arc::new(properties)).map_err(io)?);
         self.strings = vec![Vec::new(); header.splits.len() + 1];
+        self.last = vec![(0, ByteArray::new()); header.splits.len()];
+        self.labels.clear();
         let n = self.kinds.len();
         (self.values, self.texts, self.present) = (vec![Vec::new(); n], vec![Vec::new(); n], vec![Vec::new(); n]);
         Ok(())
     }
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
-        let members = cell.members.iter().copied().chain([cell.period.label.as_str()]);
-        for (column, text) in self.strings.iter_mut().zip(members) {
-            column.push(ByteArray::from(text.as_bytes().to_vec()));
+        for ((column, last), member) in self.strings.iter_mut().zip(&mut self.last).zip(cell.members) {
+            if last.0 != member.as_ptr() as usize || last.1.len() != member.len() {
+                *last = (member.as_ptr() as usize, ByteArray::from(member.as_bytes().to_vec()));
+            }
+            column.push(last.1.clone());
         }
+        let label = &cell.period.label;
+        let bytes = self
+            .labels
+            .entry(label.as_ptr() as usize)
+            .or_insert_with(|| ByteArray::from(label.as_bytes().to_vec()))
+            .clone();
+        self.strings.last_mut().expect("the period column").push(bytes);
         let (start, end) = self.dates.of(cell.period);
         self.starts.push(epoch_days(start));
         self.ends.push(epoch_days(end));
@@ -226,7 +261,7 @@ impl<W: Write> CellSink for ParquetSink<W> {
                             format!("{d} cannot be written as a Parquet DECIMAL(38, {scale}) without losing digits"),
                         ))
                     })?;
-                    self.values[c].push(bytes);
+                    self.values[c].extend_from_slice(&bytes);
                     true
                 }
                 (Value::Text(t), Kind::Text) => {
@@ -261,7 +296,7 @@ mod tests {
 
     #[test]
     fn decimals_are_written_exactly_or_refused() {
-        let bytes = |s: &str, scale| decimal_bytes(s.parse().unwrap(), scale).map(|b| b.data().to_vec());
+        let bytes = |s: &str, scale| decimal_bytes(s.parse().unwrap(), scale).map(|b| b.to_vec());
         assert_eq!(bytes("1234.50", 2), Some(123_450i128.to_be_bytes().to_vec()));
         assert_eq!(bytes("-6879.38", 2), Some((-687_938i128).to_be_bytes().to_vec()));
         assert_eq!(bytes("0.9", 18), Some(900_000_000_000_000_000i128.to_be_bytes().to_vec()));
