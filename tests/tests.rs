@@ -59,6 +59,8 @@ mod outputs;
 mod parquet;
 // Plans for one month, quarter, week or day (`[plan] period`).
 mod period_plans;
+// contrib/spark/decompose.py in Spark local mode (ignored by default).
+mod spark;
 // The plan file and the engine say no clearly, in one run, and never panic.
 mod plan_says_no;
 // Property tests of the brief's promises (adds up, faithful, deterministic, proportionate).
