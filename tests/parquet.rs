@@ -19,14 +19,7 @@ fn root() -> PathBuf {
 
 /// A python3 that can `import pyarrow`.
 fn arrow_python() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("SALESPLIT_PYTHON").map(PathBuf::from),
-        Some("python3".into()),
-        Some("/usr/bin/python3".into()),
-    ];
-    candidates.into_iter().flatten().find(|python| {
-        Command::new(python).args(["-c", "import pyarrow.parquet"]).output().is_ok_and(|o| o.status.success())
-    })
+    crate::common::python_with("pyarrow.parquet")
 }
 
 /// Runs salesplit in the crate's folder; stdout (it must succeed).

@@ -35,12 +35,7 @@ weights = { P1 = 1, P2 = 2, P3 = 3, P4 = 5, P5 = 8, P6 = 13, P7 = 21, P8 = 34 }
 
 fn spark_python() -> Option<PathBuf> {
     let java = Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
-    let candidates = [std::env::var_os("SALESPLIT_PYTHON").map(PathBuf::from), Some("python3".into())];
-    let python = candidates
-        .into_iter()
-        .flatten()
-        .find(|p| Command::new(p).args(["-c", "import pyspark, pyarrow"]).output().is_ok_and(|o| o.status.success()));
-    python.filter(|_| java)
+    crate::common::python_with("pyspark, pyarrow, pandas").filter(|_| java)
 }
 
 #[test]

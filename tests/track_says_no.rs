@@ -275,7 +275,7 @@ fn without_format_the_output_file_s_extension_chooses_it() {
     // --excel needs CSV, which the extension gives.
     run(&["decompose", "plan.toml", "--excel", "--output", "excel.csv"]);
     assert!(read("excel.csv").starts_with("\u{feff}region,".as_bytes()));
-    // Table for .txt and for any extension that names no format, as before.
+    // Table for .txt (any text: CSV and JSON too) and any extension that names no format, as before.
     run(&["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-03-31", "--output", "report.txt"]);
     run(&["decompose", "plan.toml", "--output", "plan.out"]);
     for table in ["report.txt", "plan.out"] {
@@ -284,6 +284,8 @@ fn without_format_the_output_file_s_extension_chooses_it() {
     // A --format that agrees with the extension is fine.
     run(&["decompose", "plan.toml", "--format", "csv", "--output", "same.CSV"]);
     assert_eq!(read("same.CSV"), read("plan.csv"));
+    run(&["decompose", "plan.toml", "--format", "csv", "--output", "plan.txt"]);
+    assert_eq!(read("plan.txt"), read("plan.csv"), "--format says what a .txt holds");
 }
 
 #[test]

@@ -49,16 +49,7 @@ fn office_python() -> Option<PathBuf> {
     if std::env::var_os("SOFFICE").is_none() && !on_path("soffice") && !on_path("libreoffice") {
         return None;
     }
-    // Debian's python3-uno is for the system python, which a pyenv or venv python3 on PATH hides.
-    let candidates = [
-        std::env::var_os("SALESPLIT_PYTHON").map(PathBuf::from),
-        Some("python3".into()),
-        Some("/usr/bin/python3".into()),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|python| Command::new(python).args(["-c", "import uno"]).output().is_ok_and(|o| o.status.success()))
+    crate::common::python_with("uno")
 }
 
 /// The report of one `LibreOffice` run over every workbook, shared by the tests.

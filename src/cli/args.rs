@@ -118,8 +118,9 @@ pub enum Format {
 
 impl Format {
     /// The format an `--output` file's extension names (`.csv`, `.json`,
-    /// `.jsonl` or `.ndjson`, `.xlsx`, `.txt` for a table), matched without
-    /// regard to case; `None` for any other or no extension.
+    /// `.jsonl` or `.ndjson`, `.xlsx`, `.parquet`), matched without regard
+    /// to case; `None` for any other or no extension (`.txt` is any text,
+    /// CSV and JSON included, so it names none).
     pub fn of_file(path: &std::path::Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match extension.as_str() {
@@ -128,7 +129,6 @@ impl Format {
             "jsonl" | "ndjson" => Format::Jsonl,
             "xlsx" => Format::Xlsx,
             "parquet" => Format::Parquet,
-            "txt" => Format::Table,
             _ => return None,
         })
     }
@@ -247,7 +247,7 @@ pub struct TrackArgs {
 #[derive(Debug, clap::Args)]
 pub struct ViewArgs {
     /// Output format [default: from --output's extension (.csv, .json,
-    /// .jsonl, .xlsx, .parquet, .txt), else table].
+    /// .jsonl, .xlsx, .parquet), else table].
     #[arg(long, short, value_enum, default_value_t = Format::Table, hide_default_value = true)]
     pub format: Format,
     /// Breakdown: split names and at most one time level (year, quarter,

@@ -74,3 +74,21 @@ pub(crate) fn roster_fails(plan: &str, roster: &str, expected: &str) {
 pub(crate) fn lines(lines: &[&str]) -> String {
     lines.iter().flat_map(|l| [*l, "\n"]).collect()
 }
+
+/// A python3 that can `import {modules}` (e.g. `"pyarrow.parquet"`):
+/// `SALESPLIT_PYTHON`, else `python3` on PATH, else `/usr/bin/python3`
+/// (Debian's python3-uno is for the system python, which a pyenv or venv
+/// python3 on PATH hides). `None` when none can, so a test can skip.
+pub(crate) fn python_with(modules: &str) -> Option<std::path::PathBuf> {
+    let candidates = [
+        std::env::var_os("SALESPLIT_PYTHON").map(std::path::PathBuf::from),
+        Some("python3".into()),
+        Some("/usr/bin/python3".into()),
+    ];
+    candidates.into_iter().flatten().find(|python| {
+        std::process::Command::new(python)
+            .args(["-c", &format!("import {modules}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
