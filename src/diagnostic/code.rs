@@ -138,6 +138,12 @@ pub enum Code {
     RowTooLong,
     /// `E0611`: more rows have problems than are shown.
     MoreProblems,
+    /// `E0612`: a workbook (.xlsx, .xls, .ods) that cannot be read.
+    BadWorkbook,
+    /// `E0613`: a sheet that the workbook does not have.
+    NoSuchSheet,
+    /// `E0614`: an encoding or delimiter that salesplit does not read.
+    UnknownTextFormat,
     /// `E0701`: a baseline without sales in the baseline year.
     NoSalesInYear,
     /// `E0702`: a member without sales in the baseline, so without history to grow.
@@ -272,6 +278,9 @@ impl Code {
         Code::TooManyRows,
         Code::RowTooLong,
         Code::MoreProblems,
+        Code::BadWorkbook,
+        Code::NoSuchSheet,
+        Code::UnknownTextFormat,
         Code::NoSalesInYear,
         Code::NoHistory,
         Code::NothingToTrack,
@@ -370,6 +379,9 @@ impl Code {
             Code::TooManyRows => "E0609",
             Code::RowTooLong => "E0610",
             Code::MoreProblems => "E0611",
+            Code::BadWorkbook => "E0612",
+            Code::NoSuchSheet => "E0613",
+            Code::UnknownTextFormat => "E0614",
             Code::NoSalesInYear => "E0701",
             Code::NoHistory => "E0702",
             Code::NothingToTrack => "E0703",
@@ -490,6 +502,9 @@ impl Code {
             Code::TooManyRows => "a CSV file with more rows than salesplit reads",
             Code::RowTooLong => "a CSV row longer than 1 MB",
             Code::MoreProblems => "more rows have problems than are shown",
+            Code::BadWorkbook => "a workbook (.xlsx, .xls, .ods) that cannot be read",
+            Code::NoSuchSheet => "a sheet that the workbook does not have",
+            Code::UnknownTextFormat => "an encoding or delimiter that salesplit does not read",
             Code::NoSalesInYear => "a baseline without sales in the baseline year",
             Code::NoHistory => "a member without sales in the baseline, so without history to grow",
             Code::NothingToTrack => "a plan with no amount or count for track to follow",
@@ -591,6 +606,9 @@ impl Code {
             Code::TooManyRows => "check that this is the right file",
             Code::RowTooLong => "close the quote that was opened, or check that this is the right file",
             Code::MoreProblems => "fix the rows shown, then run again to see the rest",
+            Code::BadWorkbook => "open it in Excel or LibreOffice and save it again, or save the sheet as CSV UTF-8",
+            Code::NoSuchSheet => "write one of the workbook's sheets in `sheet` (or --sheet)",
+            Code::UnknownTextFormat => "write an encoding salesplit reads (utf-8, gbk, gb18030, utf-16le, utf-16be) or a delimiter (\",\", \";\", \"tab\")",
             Code::NoSalesInYear => "name the baseline of the year before the plan year",
             Code::NoHistory => "add its sales to the baseline, or give it a weight",
             Code::NothingToTrack => "add an amount or a count to [target]",

@@ -97,8 +97,8 @@ impl Holidays {
             let record = csv.record();
             let at = |i: usize| {
                 let value = record.get(i).unwrap_or("");
-                let start = field_offset(&raw, record.iter(), i);
-                let mut loc = Location::csv_line(csv.file(), line, &raw, start..start + value.len());
+                let start = field_offset(&raw, record.iter(), i, csv.delimiter());
+                let mut loc = csv.row_location(line, &raw, start..start + value.len());
                 if value.is_empty() {
                     // An empty field: point at where it should be.
                     loc.column = Some(raw[..start.min(raw.len())].chars().count() + 1);
