@@ -49,7 +49,8 @@ mod sheet;
 
 use decoded::Decoded;
 use guard::{fatal, Guard};
-pub use read_as::{ReadAs, DELIMITER_NAMES, ENCODING_NAMES};
+pub use read_as::ReadAs;
+pub(crate) use read_as::{DELIMITER_NAMES, ENCODING_NAMES};
 use sheet::SheetRows;
 
 /// How much of a file's start is looked at for what it is: a workbook, its
@@ -238,7 +239,7 @@ impl<R: Read> CsvSource<R> {
         let delimiter = read_as.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
         if read_as.encoding.is_none() {
             if let Some(e) = encoding {
-                notice(&format!("{file} read as {} (not UTF-8)", e.name()));
+                notice(&format!("{file} read as {} (not UTF-8)", e.name().to_uppercase()));
             }
         }
         if read_as.delimiter.is_none() && delimiter != b',' {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
+use super::csv_source::{field_offset, CsvSource, Noun, ReadAs, ROSTER_LIMITS};
 use super::number::{check_group, Number};
 use super::{Bound, Member, MemberSet, MemberShare, Origin, Person, Precision, RosterText};
 use crate::diagnostic::{name_list, suggest, Code, Diagnostic, Location};
@@ -54,10 +54,11 @@ pub(super) fn read(
     path: &str,
     earlier: &[(&str, Vec<&str>)],
     precision: Option<Precision>,
+    read_as: &ReadAs,
 ) -> Result<RosterSets> {
     let full = base.join(path);
     let file = full.display().to_string();
-    let mut csv = CsvSource::open(&full, &file, NOUN, ROSTER_LIMITS)?;
+    let mut csv = CsvSource::open_as(&full, &file, NOUN, ROSTER_LIMITS, read_as)?;
     let headers: Vec<String> = csv.headers().to_vec();
     let mut errors = Vec::new();
     let parent_index = earlier.iter().rposition(|(n, _)| csv.find(n).is_some()).or(earlier.len().checked_sub(1));

@@ -17,10 +17,10 @@ pub struct ReadAs {
 }
 
 /// The encodings salesplit reads, by the names users write (`gbk`, `utf-8`).
-pub const ENCODING_NAMES: &str = "utf-8, gbk, gb18030, utf-16le, utf-16be";
+pub(crate) const ENCODING_NAMES: &str = "utf-8, gbk, gb18030, utf-16le, utf-16be";
 
 /// The delimiters salesplit reads, as users write them.
-pub const DELIMITER_NAMES: &str = "\",\", \";\", \"tab\" (or \"\\t\")";
+pub(crate) const DELIMITER_NAMES: &str = "\",\", \";\", \"tab\" (or \"\\t\")";
 
 impl ReadAs {
     /// The encoding named `label` (`gbk`, `GB18030`, `utf-8`, `utf-16le`), if
@@ -38,7 +38,6 @@ impl ReadAs {
             "," => Some(b','),
             ";" => Some(b';'),
             "\t" | "\\t" | "tab" | "TAB" | "Tab" => Some(b'\t'),
-            "|" => Some(b'|'),
             _ => None,
         }
     }
