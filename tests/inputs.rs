@@ -114,23 +114,24 @@ const EXAMPLE_RUNS: &[(&str, &[&str], &str, &[&str])] = &[
 ];
 
 /// Every example's file, converted by `convert` (named with extension
-/// `ext`, the plan or the command line saying `extra`), prints what the CSV
-/// prints; the notes on stderr are `notes` (`{}` for the file's name).
-fn same_output(convert: fn(&[u8]) -> Vec<u8>, ext: &str, extra: &str, notes: &str) {
+/// `ext`, the plan saying `extra`'s first part and track's command line its
+/// second), prints what the CSV prints; the notes on stderr are `notes`
+/// (`{}` for the file's name).
+fn same_output(convert: fn(&[u8]) -> Vec<u8>, ext: &str, extra: (&str, &str), notes: &str) {
     for &(plan, files, file, args) in EXAMPLE_RUNS {
         let csv = example(file);
         let (want, want_err, want_status) = run_with(plan, files, file, file, csv.clone(), "", args);
         assert_eq!(want_status, Some(0), "{plan} {file}: {want_err}");
         let name = file.replace(".csv", ext);
         let is_track = args[0] == "track";
-        let (plan_extra, mut args) = if is_track { ("", args.to_vec()) } else { (extra, args.to_vec()) };
-        if is_track && !extra.is_empty() {
-            args.extend(extra.trim().split(' '));
+        let (plan_extra, mut args) = if is_track { ("", args.to_vec()) } else { (extra.0, args.to_vec()) };
+        if is_track && !extra.1.is_empty() {
+            args.extend(extra.1.split(' '));
         }
         let (got, err, status) = run_with(plan, files, file, &name, convert(&csv), plan_extra, &args);
         assert_eq!(status, Some(0), "{plan} {name}: {err}");
-        let full = name.clone();
-        assert_eq!(err.replace(&want_err, ""), notes.replace("{}", &full), "{plan} {name}: the notes");
+        let want_err = notes.replace("{}", &name) + &want_err.replace(file, &name);
+        assert_eq!(err, want_err, "{plan} {name}: the notes");
         assert!(got == want, "{plan} {name} prints other figures than {file}");
         assert!(got.lines().count() > 10, "{plan}: {got}");
     }
@@ -138,7 +139,7 @@ fn same_output(convert: fn(&[u8]) -> Vec<u8>, ext: &str, extra: &str, notes: &st
 
 #[test]
 fn every_example_file_as_a_workbook_prints_what_its_csv_prints() {
-    same_output(|csv| workbook(csv, "Sheet1"), ".xlsx", "", "");
+    same_output(|csv| workbook(csv, "Sheet1"), ".xlsx", ("", ""), "");
 }
 
 #[test]
@@ -159,32 +160,30 @@ fn a_sheet_is_chosen_by_name() {
         }
         book.save_to_buffer().unwrap()
     }
-    same_output(two_sheets, ".xlsx", "\nsheet = \"华东\"", "");
-    same_output(two_sheets, ".xlsx", " --sheet 华东", "");
+    same_output(two_sheets, ".xlsx", ("\nsheet = \"华东\"", "--sheet 华东"), "");
 }
 
 #[test]
 fn every_example_file_in_gbk_prints_what_its_csv_prints() {
-    same_output(gbk, ".gbk.csv", "", "note: {} read as GB18030 (not UTF-8)\n");
+    same_output(gbk, ".gbk.csv", ("", ""), "note: {} read as GB18030 (not UTF-8)\n");
     // Said, no note.
-    same_output(gbk, ".gbk.csv", "\nencoding = \"gbk\"", "");
-    same_output(gbk, ".gbk.csv", " --encoding gbk", "");
+    same_output(gbk, ".gbk.csv", ("\nencoding = \"gbk\"", "--encoding gbk"), "");
 }
 
 #[test]
 fn every_example_file_in_utf16_prints_what_its_csv_prints() {
-    same_output(utf16, ".txt", "", "note: {} read as UTF-16LE (not UTF-8)\n");
+    same_output(utf16, ".txt", ("", ""), "note: {} read as UTF-16LE (not UTF-8)\n");
 }
 
 #[test]
 fn every_example_file_separated_by_semicolons_or_tabs_prints_what_its_csv_prints() {
-    same_output(|t| separated(t, b';'), ".csv", "", "note: {} is separated by semicolons, not commas: read as such\n");
-    same_output(|t| separated(t, b'\t'), ".tsv", "", "note: {} is separated by tabs, not commas: read as such\n");
-    same_output(|t| separated(t, b';'), ".csv", "\ndelimiter = \";\"", "");
-    same_output(|t| separated(t, b'\t'), ".tsv", " --delimiter tab", "");
+    same_output(|t| separated(t, b';'), ".ssv", ("", ""), "note: {} is separated by semicolons, not commas: read as such\n");
+    same_output(|t| separated(t, b'\t'), ".tsv", ("", ""), "note: {} is separated by tabs, not commas: read as such\n");
+    same_output(|t| separated(t, b';'), ".ssv", ("\ndelimiter = \";\"", "--delimiter ;"), "");
+    same_output(|t| separated(t, b'\t'), ".tsv", ("\ndelimiter = \"tab\"", "--delimiter tab"), "");
 }
 
-const PLAN: &str = "[plan]\nyear = 2026\n[target.sales]\ntotal = 1000\n[[split]]\nby = \"region\"\nweights = { 华东 = 1, 华北 = 1 }\n[[split]]\nby = \"name\"\nroster = \"reps.xlsx\"\nsheet = \"华东\"\n";
+const PLAN: &str = "[plan]\nyear = 2026\n[target.sales]\ntotal = 1000\n[[split]]\nby = \"region\"\nweights = { \"华东\" = 1, \"华北\" = 1 }\n[[split]]\nby = \"name\"\nroster = \"reps.xlsx\"\nsheet = \"华东\"\n";
 
 /// A roster sheet named 华东 with `rows` under the header name,region,weight (from A1).
 fn roster_book(rows: &[&[&str]]) -> Vec<u8> {
@@ -218,25 +217,32 @@ fn roster_fails(book: Vec<u8>, plan: &str, expected: &str) {
 #[test]
 fn an_error_in_a_sheet_names_the_sheet_and_the_cell() {
     let rows: &[&[&str]] = &[&["Ann", "华东", "1"], &["Bob", "华北", "1"], &["Cy", "华东", "abc"], &["Di", "西南", "2"]];
-    roster_fails(
-        roster_book(rows),
-        PLAN,
-        &lines(&[
-            "error[E0106]: the weight of `Cy` is not usable: `abc` is not a number",
-            " --> reps.xlsx [华东] C4",
-            "  |",
-            "4 | Cy,华东,abc",
-            "  |         ^^^",
-            "  = help: write a relative weight such as 1 or 1.2, or a percentage such as 30%",
-            "",
-            "error[E0302]: `Di`'s region `西南` is not a member of split `region`",
-            " --> reps.xlsx [华东] B5",
-            "  |",
-            "5 | Di,西南,2",
-            "  |    ^^^^",
-            "  = help: write one of the members of `region`: 华东, 华北",
-        ]),
-    );
+    let expected = lines(&[
+        "error[E0201]: the weight of `Cy` is not usable: `abc` is not a number",
+        "  --> reps.xlsx [华东] C4",
+        "  |",
+        "4 | Cy,华东,abc",
+        "  |         ^^^",
+        "  = help: write a relative weight such as 1 or 1.2, or a percentage such as 30%",
+        "",
+        "error[E0302]: `Di`'s region `西南` is not a member of split `region`",
+        "  --> reps.xlsx [华东] B5",
+        "  |",
+        "5 | Di,西南,2",
+        "  |    ^^^^",
+        "  = help: write one of the members of `region`: 华东, 华北",
+        "",
+        "2 problems found; nothing was computed",
+    ]);
+    roster_fails(roster_book(rows), PLAN, &expected);
+    // The same rows as CSV: the same messages, notes and helps, at lines.
+    let csv: String = std::iter::once("name,region,weight".to_string())
+        .chain(rows.iter().map(|r| r.join(",")))
+        .map(|l| l + "\n")
+        .collect();
+    let plan = PLAN.replace("reps.xlsx", "reps.csv").replace("sheet = \"华东\"\n", "");
+    let as_csv = expected.replace("reps.xlsx [华东] C4", "reps.csv line 4").replace("reps.xlsx [华东] B5", "reps.csv line 5");
+    Test::new().file("plan.toml", plan).file("reps.csv", csv).args(&["decompose", "plan.toml"]).stderr(&as_csv).status(1).run();
 }
 
 #[test]
@@ -247,7 +253,7 @@ fn a_cell_right_of_the_header_is_a_row_with_too_many_cells() {
         PLAN,
         &lines(&[
             "error[E0605]: the row of `Bob` has 5 cells but the header has 3 columns",
-            " --> reps.xlsx [华东] E3",
+            "  --> reps.xlsx [华东] E3",
             "  |",
             "3 | Bob,华北,1,,x",
             "  |             ^",
@@ -263,7 +269,7 @@ fn a_sheet_the_workbook_does_not_have() {
         &PLAN.replace("sheet = \"华东\"", "sheet = \"华南\""),
         &lines(&[
             "error[E0613]: the roster's workbook has no sheet `华南`",
-            " --> reps.xlsx",
+            "  --> reps.xlsx",
             "  = note: its sheets: 华东",
             "  = help: write one of the workbook's sheets in `sheet`: 华东",
         ]),
@@ -278,7 +284,7 @@ fn a_damaged_workbook() {
     assert_eq!(out.status, Some(1));
     assert!(out.stderr.starts_with("error[E0612]: the roster cannot be read as a workbook: "), "{}", out.stderr);
     assert!(out.stderr.ends_with(&lines(&[
-        " --> reps.xlsx",
+        "  --> reps.xlsx",
         "  = help: open it in Excel or LibreOffice and save it again as .xlsx, or save the sheet as \"CSV UTF-8 (Comma delimited)\"",
     ])), "{}", out.stderr);
 }
@@ -292,18 +298,20 @@ fn an_encoding_or_delimiter_salesplit_does_not_read() {
         .args(&["decompose", "plan.toml"])
         .stderr(&lines(&[
             "error[E0614]: the roster's encoding `latin1` is not one salesplit reads",
-            " --> plan.toml:8:12",
+            "  --> plan.toml:8:12",
             "  |",
             "8 | encoding = \"latin1\"",
             "  |            ^^^^^^^^",
             "  = help: write one of: utf-8, gbk, gb18030, utf-16le, utf-16be; or leave `encoding` out to have it found from the file",
             "",
             "error[E0614]: the roster's delimiter `::` is not one salesplit reads",
-            " --> plan.toml:9:13",
+            "  --> plan.toml:9:13",
             "  |",
             "9 | delimiter = \"::\"",
             "  |             ^^^^",
             "  = help: write one of: \",\", \";\", \"tab\" (or \"\\t\"); or leave `delimiter` out to have it found from the header",
+            "",
+            "2 problems found; nothing was computed",
         ]))
         .status(1)
         .run();
@@ -321,7 +329,7 @@ fn a_file_neither_utf8_nor_gb18030_is_still_refused() {
         .args(&["decompose", "plan.toml"])
         .stderr(&lines(&[
             "error[E0601]: the roster is not UTF-8 text",
-            " --> reps.csv line 2",
+            "  --> reps.csv line 2",
             "  |",
             "2 | Ann\u{fffd}\u{fffd},1",
             "  |    ^",
@@ -343,7 +351,7 @@ fn gbk_that_is_not_gbk_later_on_names_its_line() {
         .args(&["decompose", "plan.toml"])
         .stderr(&lines(&[
             "error[E0601]: the roster has bytes that are not text in its encoding, on line 3",
-            " --> reps.csv",
+            "  --> reps.csv",
             "  = note: the file was read as GB18030 (GBK) or UTF-16, from its start or as the plan or --encoding says",
             "  = help: check the encoding: save the file as \"CSV UTF-8 (Comma delimited)\", or name its encoding with `encoding`",
         ]))
