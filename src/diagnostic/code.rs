@@ -116,9 +116,9 @@ pub enum Code {
     NobodyInSeat,
     /// `E0506`: two splits with people's dates, ramps or vacancies.
     TwoDatedSplits,
-    /// `E0601`: a file that is not UTF-8 text.
+    /// `E0601`: a text file that is neither UTF-8 nor GB18030 (GBK) or UTF-16 text.
     NotUtf8,
-    /// `E0602`: a file that is not CSV text (a workbook, a zip, binary data).
+    /// `E0602`: a file that is neither CSV text nor a workbook (another zip, binary data).
     NotCsv,
     /// `E0603`: a CSV header without a column salesplit needs.
     MissingColumn,
@@ -126,7 +126,7 @@ pub enum Code {
     DuplicateColumn,
     /// `E0605`: a CSV row with more or fewer cells than its header.
     WrongCellCount,
-    /// `E0606`: a CSV file separated by semicolons or tabs, not commas.
+    /// `E0606`: a file read as comma-separated that is separated by semicolons or tabs.
     WrongDelimiter,
     /// `E0607`: a CSV cell that must be filled is empty.
     EmptyCell,
@@ -491,12 +491,12 @@ impl Code {
             Code::FloorsAndCaps => "floors and caps that cannot be met (a floor above a cap, floors above the target, caps below it)",
             Code::NobodyInSeat => "a target for a time when nobody is in seat",
             Code::TwoDatedSplits => "two splits with people's dates, ramps or vacancies",
-            Code::NotUtf8 => "a file that is not UTF-8 text",
-            Code::NotCsv => "a file that is not CSV text (a workbook, a zip, binary data)",
+            Code::NotUtf8 => "a text file that is neither UTF-8 nor GB18030 (GBK) or UTF-16 text",
+            Code::NotCsv => "a file that is neither CSV text nor a workbook (another zip, binary data)",
             Code::MissingColumn => "a CSV header without a column salesplit needs",
             Code::DuplicateColumn => "a CSV header that names a column twice",
             Code::WrongCellCount => "a CSV row with more or fewer cells than its header",
-            Code::WrongDelimiter => "a CSV file separated by semicolons or tabs, not commas",
+            Code::WrongDelimiter => "a file read as comma-separated (`delimiter = \",\"`) that is separated by semicolons or tabs",
             Code::EmptyCell => "a CSV cell that must be filled is empty",
             Code::FileTooLarge => "an input file larger than salesplit reads",
             Code::TooManyRows => "a CSV file with more rows than salesplit reads",
@@ -595,12 +595,12 @@ impl Code {
             Code::FloorsAndCaps => "lower the floors or raise the caps",
             Code::NobodyInSeat => "check the people's start and end dates, or add someone for that time",
             Code::TwoDatedSplits => "keep dates, ramps and vacancies in one roster",
-            Code::NotUtf8 => "save the file as UTF-8 (in Excel or WPS: Save As, then CSV UTF-8)",
-            Code::NotCsv => "save the sheet as \"CSV UTF-8 (Comma delimited)\" and name that file",
+            Code::NotUtf8 => "name its encoding with `encoding` (or --encoding), or save it as CSV UTF-8 (in Excel or WPS: Save As, then CSV UTF-8)",
+            Code::NotCsv => "save the sheet as \"CSV UTF-8 (Comma delimited)\" or .xlsx and name that file",
             Code::MissingColumn => "add the column to the header, or correct its name",
             Code::DuplicateColumn => "give each column its own name",
             Code::WrongCellCount => "quote values that contain commas, and write a cell for every column",
-            Code::WrongDelimiter => "save the file as comma-separated CSV",
+            Code::WrongDelimiter => "leave `delimiter` out to have it found from the header, or write the file's delimiter",
             Code::EmptyCell => "fill in the cell, or remove the row",
             Code::FileTooLarge => "check that this is the right file",
             Code::TooManyRows => "check that this is the right file",

@@ -237,15 +237,6 @@ impl<R: Read> CsvSource<R> {
             None => String::from_utf8_lossy(&head),
         };
         let delimiter = read_as.delimiter.unwrap_or_else(|| sniff_delimiter(&text));
-        if read_as.encoding.is_none() {
-            if let Some(e) = encoding {
-                notice(&format!("{file} read as {} (not UTF-8)", e.name().to_uppercase()));
-            }
-        }
-        if read_as.delimiter.is_none() && delimiter != b',' {
-            let by = if delimiter == b';' { "semicolons" } else { "tabs" };
-            notice(&format!("{file} is separated by {by}, not commas: read as such"));
-        }
         let chained = std::io::Cursor::new(head).chain(input);
         let decoded = match encoding.filter(|e| *e != encoding_rs::UTF_8) {
             Some(e) => Decoded::decoding(chained, e),
@@ -263,6 +254,16 @@ impl<R: Read> CsvSource<R> {
             ),
             Err(e) => return Err(fatal(reader.get_mut(), file, noun, e)),
         };
+        // Said once the header is read: not for binary data that only looked like text.
+        if read_as.encoding.is_none() {
+            if let Some(e) = encoding {
+                notice(&format!("{file} read as {} (not UTF-8)", e.name().to_uppercase()));
+            }
+        }
+        if read_as.delimiter.is_none() && delimiter != b',' {
+            let by = if delimiter == b';' { "semicolons" } else { "tabs" };
+            notice(&format!("{file} is separated by {by}, not commas: read as such"));
+        }
         let next = reader.position().byte();
         let guard = reader.get_mut();
         let header_line = line_number(guard.line_of(at));
@@ -521,7 +522,8 @@ impl<R> CsvSource<R> {
     /// column named twice.
     fn check_header(&self) -> Result<()> {
         let text = &self.header_text;
-        if self.headers.len() == 1 {
+        // Only when commas were asked for: else the header says the delimiter.
+        if self.headers.len() == 1 && self.delimiter == b',' && self.sheet.is_none() {
             let by = [(';', "semicolons", "`;`"), ('\t', "tabs", "tab")].into_iter().find(|(c, ..)| text.contains(*c));
             if let Some((_, what, each)) = by {
                 return Err(Error::invalid(
@@ -535,8 +537,9 @@ impl<R> CsvSource<R> {
                     )
                     .at(self.header_at(0..text.len()))
                     .help(format!(
-                        "salesplit reads comma-separated files: save it as \"CSV UTF-8 (Comma delimited)\", \
-                             or replace each {each} between the columns by a comma"
+                        "the file was read as comma-separated, as `delimiter = \",\"` (or --delimiter ,) says: \
+                             leave that out to have the {each} found from the header, or replace each {each} \
+                             between the columns by a comma"
                     )),
                 ));
             }
