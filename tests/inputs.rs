@@ -87,7 +87,15 @@ fn separated(text: &[u8], sep: u8) -> Vec<u8> {
 /// replaced by `name` holding `bytes` (the plan names `name`, with `extra`
 /// lines after the line naming the file); returns stdout, stderr and the
 /// exit status.
-fn run_with(plan: &str, files: &[&str], file: &str, name: &str, bytes: Vec<u8>, extra: &str, args: &[&str]) -> (String, String, Option<i32>) {
+fn run_with(
+    plan: &str,
+    files: &[&str],
+    file: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    extra: &str,
+    args: &[&str],
+) -> (String, String, Option<i32>) {
     let text = String::from_utf8(example(plan)).unwrap();
     let text = text.replace(&format!("\"{file}\""), &format!("\"{name}\"{extra}"));
     let mut test = Test::new().file(plan, text);
@@ -177,7 +185,12 @@ fn every_example_file_in_utf16_prints_what_its_csv_prints() {
 
 #[test]
 fn every_example_file_separated_by_semicolons_or_tabs_prints_what_its_csv_prints() {
-    same_output(|t| separated(t, b';'), ".ssv", ("", ""), "note: {} is separated by semicolons, not commas: read as such\n");
+    same_output(
+        |t| separated(t, b';'),
+        ".ssv",
+        ("", ""),
+        "note: {} is separated by semicolons, not commas: read as such\n",
+    );
     same_output(|t| separated(t, b'\t'), ".tsv", ("", ""), "note: {} is separated by tabs, not commas: read as such\n");
     same_output(|t| separated(t, b';'), ".ssv", ("\ndelimiter = \";\"", "--delimiter ;"), "");
     same_output(|t| separated(t, b'\t'), ".tsv", ("\ndelimiter = \"tab\"", "--delimiter tab"), "");
@@ -216,7 +229,8 @@ fn roster_fails(book: Vec<u8>, plan: &str, expected: &str) {
 
 #[test]
 fn an_error_in_a_sheet_names_the_sheet_and_the_cell() {
-    let rows: &[&[&str]] = &[&["Ann", "华东", "1"], &["Bob", "华北", "1"], &["Cy", "华东", "abc"], &["Di", "西南", "2"]];
+    let rows: &[&[&str]] =
+        &[&["Ann", "华东", "1"], &["Bob", "华北", "1"], &["Cy", "华东", "abc"], &["Di", "西南", "2"]];
     let expected = lines(&[
         "error[E0201]: the weight of `Cy` is not usable: `abc` is not a number",
         "  --> reps.xlsx [华东] C4",
@@ -241,8 +255,15 @@ fn an_error_in_a_sheet_names_the_sheet_and_the_cell() {
         .map(|l| l + "\n")
         .collect();
     let plan = PLAN.replace("reps.xlsx", "reps.csv").replace("sheet = \"华东\"\n", "");
-    let as_csv = expected.replace("reps.xlsx [华东] C4", "reps.csv line 4").replace("reps.xlsx [华东] B5", "reps.csv line 5");
-    Test::new().file("plan.toml", plan).file("reps.csv", csv).args(&["decompose", "plan.toml"]).stderr(&as_csv).status(1).run();
+    let as_csv =
+        expected.replace("reps.xlsx [华东] C4", "reps.csv line 4").replace("reps.xlsx [华东] B5", "reps.csv line 5");
+    Test::new()
+        .file("plan.toml", plan)
+        .file("reps.csv", csv)
+        .args(&["decompose", "plan.toml"])
+        .stderr(&as_csv)
+        .status(1)
+        .run();
 }
 
 #[test]

@@ -63,6 +63,15 @@ pub enum Template {
     Team,
 }
 
+/// The file `salesplit init` writes a roster as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RosterFormat {
+    /// reps.csv, UTF-8 text.
+    Csv,
+    /// reps.xlsx, a workbook whose cells are typed (numbers, dates, text).
+    Xlsx,
+}
+
 /// Arguments of `salesplit init`.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -71,6 +80,9 @@ pub struct InitArgs {
     pub template: Template,
     /// Where to write the plan (default: plan.toml); a roster goes beside it.
     pub file: Option<PathBuf>,
+    /// The roster's file: csv, or xlsx for a workbook to fill in in Excel.
+    #[arg(long, value_enum, default_value_t = RosterFormat::Csv)]
+    pub roster_format: RosterFormat,
     /// Overwrite files that exist.
     #[arg(long)]
     pub force: bool,
@@ -332,12 +344,14 @@ fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
 
 /// An encoding salesplit reads, for `--encoding`.
 fn parse_encoding(text: &str) -> Result<&'static encoding_rs::Encoding, String> {
-    crate::plan::ReadAs::encoding_named(text)
-        .ok_or_else(|| format!("not an encoding salesplit reads; write one of: {}", crate::plan::csv_source::ENCODING_NAMES))
+    crate::plan::ReadAs::encoding_named(text).ok_or_else(|| {
+        format!("not an encoding salesplit reads; write one of: {}", crate::plan::csv_source::ENCODING_NAMES)
+    })
 }
 
 /// A delimiter salesplit reads, for `--delimiter`.
 fn parse_delimiter(text: &str) -> Result<u8, String> {
-    crate::plan::ReadAs::delimiter_named(text)
-        .ok_or_else(|| format!("not a delimiter salesplit reads; write one of: {}", crate::plan::csv_source::DELIMITER_NAMES))
+    crate::plan::ReadAs::delimiter_named(text).ok_or_else(|| {
+        format!("not a delimiter salesplit reads; write one of: {}", crate::plan::csv_source::DELIMITER_NAMES)
+    })
 }

@@ -13,10 +13,11 @@ mod first_screen;
 mod init;
 mod offered;
 mod output;
+mod roster_workbook;
 
 pub use args::{
-    Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, Shell, Template,
-    TrackArgs, ValidateArgs, ViewArgs,
+    Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, RosterFormat, Shell,
+    Template, TrackArgs, ValidateArgs, ViewArgs,
 };
 pub use first_screen::{FirstScreen, SCREEN_ROWS};
 pub use offered::Offered;

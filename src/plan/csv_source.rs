@@ -217,14 +217,23 @@ impl<R: Read> CsvSource<R> {
     /// from its first bytes) is read from its sheet; a text file that is
     /// not UTF-8 is decoded (GB18030, UTF-16 with a BOM) and one that is
     /// separated by `;` or tabs is read so, each with a note on stderr.
-    pub(crate) fn new_as(mut input: R, file: &str, noun: Noun, limits: Limits, read_as: &ReadAs) -> Result<CsvSource<R>> {
+    pub(crate) fn new_as(
+        mut input: R,
+        file: &str,
+        noun: Noun,
+        limits: Limits,
+        read_as: &ReadAs,
+    ) -> Result<CsvSource<R>> {
         let io = |source: std::io::Error| Error::Io { path: file.into(), action: "read", source };
         let mut head = Vec::with_capacity(SNIFF);
         (&mut input).take(SNIFF as u64).read_to_end(&mut head).map_err(io)?;
         if head.starts_with(b"PK\x03\x04") || head.starts_with(b"\xd0\xcf\x11\xe0") {
             let limit = limits.file_bytes.unwrap_or(u64::MAX);
             let mut bytes = head;
-            input.take(limit.saturating_sub(bytes.len() as u64).saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+            input
+                .take(limit.saturating_sub(bytes.len() as u64).saturating_add(1))
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
             if bytes.len() as u64 > limit {
                 return Err(Error::invalid(too_large(file, noun, u64::MAX, limit)));
             }
@@ -242,10 +251,8 @@ impl<R: Read> CsvSource<R> {
             Some(e) => Decoded::decoding(chained, e),
             None => Decoded::plain(chained),
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .delimiter(delimiter)
-            .from_reader(Guard::new(decoded, limits));
+        let mut reader =
+            csv::ReaderBuilder::new().flexible(true).delimiter(delimiter).from_reader(Guard::new(decoded, limits));
         let (headers, at) = match reader.headers() {
             // The BOM sticks to the first name, inside any spaces Excel left around it.
             Ok(h) => (
@@ -269,7 +276,17 @@ impl<R: Read> CsvSource<R> {
         let header_line = line_number(guard.line_of(at));
         let header_text = guard.raw_line(at).trim_start_matches('\u{feff}').to_string();
         guard.row_starts(next);
-        let source = CsvSource::with_rows(Rows::Text(reader), delimiter, None, file, noun, limits, headers, header_text, header_line);
+        let source = CsvSource::with_rows(
+            Rows::Text(reader),
+            delimiter,
+            None,
+            file,
+            noun,
+            limits,
+            headers,
+            header_text,
+            header_line,
+        );
         source.check_header()?;
         Ok(source)
     }
@@ -281,7 +298,8 @@ impl<R: Read> CsvSource<R> {
         let headers = record.iter().map(|s| s.trim().to_string()).collect();
         let header_text = sheet::csv_line(&record);
         let place = Some(rows.place().clone());
-        let source = CsvSource::with_rows(Rows::Sheet(rows), b',', place, file, noun, limits, headers, header_text, header_line);
+        let source =
+            CsvSource::with_rows(Rows::Sheet(rows), b',', place, file, noun, limits, headers, header_text, header_line);
         source.check_header()?;
         Ok(source)
     }

@@ -55,7 +55,17 @@ impl<R: Read> Decoded<R> {
     }
 
     fn with(inner: R, decoder: Option<encoding_rs::Decoder>) -> Decoded<R> {
-        Decoded { inner, decoder, raw: Vec::new(), raw_at: 0, out: Vec::new(), out_at: 0, eof: false, done: false, failed: false }
+        Decoded {
+            inner,
+            decoder,
+            raw: Vec::new(),
+            raw_at: 0,
+            out: Vec::new(),
+            out_at: 0,
+            eof: false,
+            done: false,
+            failed: false,
+        }
     }
 
     /// Decodes the next piece into `out`; `false` when nothing is left.

@@ -27,7 +27,8 @@ impl ReadAs {
     /// salesplit reads it. GBK is read as GB18030, which contains it.
     pub fn encoding_named(label: &str) -> Option<&'static encoding_rs::Encoding> {
         let found = encoding_rs::Encoding::for_label_no_replacement(label.trim().as_bytes())?;
-        let known = [encoding_rs::UTF_8, encoding_rs::GBK, encoding_rs::GB18030, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE];
+        let known =
+            [encoding_rs::UTF_8, encoding_rs::GBK, encoding_rs::GB18030, encoding_rs::UTF_16LE, encoding_rs::UTF_16BE];
         // GBK's decoder is GB18030's: name it so in notes.
         known.contains(&found).then_some(if found == encoding_rs::GBK { encoding_rs::GB18030 } else { found })
     }

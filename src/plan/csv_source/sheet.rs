@@ -54,9 +54,10 @@ impl SheetRows {
         let names = book.sheet_names();
         let name = match sheet {
             Some(wanted) => {
-                let found = names.iter().find(|n| n.as_str() == wanted).or_else(|| {
-                    names.iter().find(|n| n.trim().to_lowercase() == wanted.trim().to_lowercase())
-                });
+                let found = names
+                    .iter()
+                    .find(|n| n.as_str() == wanted)
+                    .or_else(|| names.iter().find(|n| n.trim().to_lowercase() == wanted.trim().to_lowercase()));
                 match found {
                     Some(n) => n.clone(),
                     None => return Err(Error::invalid(no_such_sheet(file, noun, wanted, &names))),
@@ -217,8 +218,10 @@ mod tests {
 
     #[test]
     fn numbers_read_as_excel_exports_them() {
-        let texts: Vec<String> =
-            [1234.5, 1234.0, 0.1 + 0.2, -0.0, 1e15, 123_456_789.123, -42.25, 0.000_125].into_iter().map(number_text).collect();
+        let texts: Vec<String> = [1234.5, 1234.0, 0.1 + 0.2, -0.0, 1e15, 123_456_789.123, -42.25, 0.000_125]
+            .into_iter()
+            .map(number_text)
+            .collect();
         assert_eq!(texts, ["1234.5", "1234", "0.3", "0", "1000000000000000", "123456789.123", "-42.25", "0.000125"]);
     }
 

@@ -28,7 +28,9 @@ impl Reader<'_> {
                         Code::UnknownTextFormat,
                         v.span(),
                         format!("the {what}'s encoding `{label}` is not one salesplit reads"),
-                        format!("write one of: {ENCODING_NAMES}; or leave `encoding` out to have it found from the file"),
+                        format!(
+                            "write one of: {ENCODING_NAMES}; or leave `encoding` out to have it found from the file"
+                        ),
                     );
                 }
             }
