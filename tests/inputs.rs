@@ -1,5 +1,5 @@
 //! Inputs as users have them (issue 16): every example's roster, baseline
-//! and actuals given as a workbook (built here with rust_xlsxwriter, cells
+//! and actuals given as a workbook (built here with `rust_xlsxwriter`, cells
 //! typed as Excel types them), as GBK (GB18030) text, as UTF-16 with a BOM,
 //! and separated by `;` or tabs, print byte for byte what the CSV prints;
 //! errors in a sheet name the file, the sheet and the cell.
@@ -96,15 +96,15 @@ fn run_with(
     extra: &str,
     args: &[&str],
 ) -> (String, String, Option<i32>) {
-    let text = String::from_utf8(example(plan)).unwrap();
-    let text = text.replace(&format!("\"{file}\""), &format!("\"{name}\"{extra}"));
-    let mut test = Test::new().file(plan, text);
+    let original = String::from_utf8(example(plan)).unwrap();
+    let plan_text = original.replace(&format!("\"{file}\""), &format!("\"{name}\"{extra}"));
+    let mut run = Test::new().file(plan, plan_text);
     for f in files.iter().filter(|f| **f != file) {
-        test = test.file(f, example(f));
+        run = run.file(f, example(f));
     }
     let args: Vec<String> = args.iter().map(|a| a.replace(file, name)).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let out = test.file(name, bytes).args(&args).output();
+    let out = run.file(name, bytes).args(&args).output();
     (out.stdout, out.stderr, out.status)
 }
 

@@ -4,6 +4,7 @@
 //! numbers, the rest (names, ramps) as text; salesplit reads it back as it
 //! reads the CSV template (`tests/init.rs` checks both give one plan).
 
+use chrono::Datelike;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::error::Error;
@@ -55,7 +56,6 @@ fn build(csv: &str) -> Result<Vec<u8>, XlsxError> {
 /// `2026-05-18` as its year, month and day.
 fn ymd(cell: &str) -> Option<(u16, u8, u8)> {
     let date = chrono::NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()?;
-    use chrono::Datelike;
     Some((u16::try_from(date.year()).ok()?, u8::try_from(date.month()).ok()?, u8::try_from(date.day()).ok()?))
 }
 

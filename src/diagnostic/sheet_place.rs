@@ -51,12 +51,13 @@ pub fn column_letters(n: u32) -> String {
     let mut n = u64::from(n) + 1;
     let mut letters = Vec::new();
     while n > 0 {
-        let rem = u8::try_from((n - 1) % 26).expect("below 26");
+        // Below 26, so the conversion never fails.
+        let rem = u8::try_from((n - 1) % 26).unwrap_or(0);
         letters.push(b'A' + rem);
         n = (n - 1) / 26;
     }
     letters.reverse();
-    String::from_utf8(letters).expect("ASCII letters")
+    letters.into_iter().map(char::from).collect()
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ impl std::error::Error for Undecodable {}
 
 /// Whether `e` is [`Decoded`]'s error for undecodable bytes.
 pub(super) fn is_undecodable(e: &std::io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<Undecodable>())
+    e.get_ref().is_some_and(<dyn std::error::Error + Send + Sync>::is::<Undecodable>)
 }
 
 /// The file's bytes as UTF-8: passed through, or decoded.
