@@ -153,7 +153,10 @@ fn a_roster_written_as_a_workbook_gives_the_plan_of_the_csv_roster() {
         ok(csv.path(), &["init", "--template", template]);
         let xlsx = tempfile::TempDir::new().unwrap();
         let said = ok(xlsx.path(), &["init", "--template", template, "--roster-format", "xlsx"]);
-        assert_eq!(said, "wrote plan.toml and reps.xlsx; try: salesplit validate plan.toml; salesplit decompose plan.toml\n");
+        assert_eq!(
+            said,
+            "wrote plan.toml and reps.xlsx; try: salesplit validate plan.toml; salesplit decompose plan.toml\n"
+        );
         assert_eq!(files(xlsx.path()), ["plan.toml", "reps.xlsx"]);
         let book = std::fs::read(xlsx.path().join("reps.xlsx")).unwrap();
         assert!(book.starts_with(b"PK\x03\x04"), "an xlsx is a zip");

@@ -379,3 +379,37 @@ fn gbk_that_is_not_gbk_later_on_names_its_line() {
         .status(1)
         .run();
 }
+
+#[test]
+fn a_holiday_calendar_as_a_workbook_with_true_and_false_cells() {
+    let plan = |file: &str| {
+        format!("[plan]\nyear = 2026\n[target]\nsales = 2480\n[time]\nlevel = \"day\"\nspread = \"workdays\"\nholidays = [\"{file}\"]\n")
+    };
+    let csv = "date,name,is_off_day\n2026-01-05,Our day off,true\n2026-01-10,Make-up Saturday,false\n";
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in ["date", "name", "is_off_day"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (d, name, off)) in [(5, "Our day off", true), (10, "Make-up Saturday", false)].into_iter().enumerate() {
+        let row = r as u32 + 1;
+        ws.write_datetime_with_format(row, 0, ExcelDateTime::from_ymd(2026, 1, d).unwrap(), &date).unwrap();
+        ws.write_string(row, 1, name).unwrap();
+        ws.write_boolean(row, 2, off).unwrap();
+    }
+    let args = ["decompose", "plan.toml", "--format", "csv", "--period", "2026-01"];
+    let from_csv = Test::new().file("plan.toml", plan("our-days.csv")).file("our-days.csv", csv).args(&args).output();
+    let from_xlsx = Test::new()
+        .file("plan.toml", plan("our-days.xlsx"))
+        .file("our-days.xlsx", book.save_to_buffer().unwrap())
+        .args(&args)
+        .output();
+    assert_eq!((from_csv.status, from_csv.stderr.as_str()), (Some(0), ""));
+    assert_eq!((from_xlsx.status, from_xlsx.stderr.as_str()), (Some(0), ""));
+    // The day off has no target, the make-up Saturday has one.
+    let day = |out: &str, d: &str| out.lines().find(|l| l.contains(d)).map(str::to_string);
+    assert!(day(&from_csv.stdout, "2026-01-05").is_some_and(|l| l.ends_with(",0.00")), "{}", from_csv.stdout);
+    assert!(day(&from_csv.stdout, "2026-01-10").is_some_and(|l| !l.ends_with(",0.00")), "{}", from_csv.stdout);
+    assert!(from_xlsx.stdout == from_csv.stdout, "{}", from_xlsx.stdout);
+}
