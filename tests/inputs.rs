@@ -354,7 +354,7 @@ fn a_file_neither_utf8_nor_gb18030_is_still_refused() {
             "  |",
             "2 | Ann\u{fffd}\u{fffd},1",
             "  |    ^",
-            "  = note: this is the first line that is not UTF-8; salesplit also reads GBK (GB18030) and UTF-16 text, found from the start of the file, and this file's start is neither",
+            "  = note: this is the first line that is not UTF-8; salesplit reads GBK (GB18030) and UTF-16 files too, found from the file's first 64 KB, which did not show one",
             "  = help: if the file is GBK, say so (`encoding = \"gbk\"` next to the file in the plan, or track's --encoding gbk); else save it as \"CSV UTF-8 (Comma delimited)\" (in Excel: File > Save As), or convert it with iconv -f GB18030 -t UTF-8 reps.csv > utf8.csv",
         ]))
         .status(1)

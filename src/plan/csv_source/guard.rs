@@ -40,8 +40,8 @@ pub(super) fn not_utf8<R>(file: &str, noun: Noun, guard: &mut Guard<R>, at: u64)
     Diagnostic::new(Code::NotUtf8, format!("{} {} not UTF-8 text", noun.the, noun.is()))
         .at(Location::csv_line(file, line, &shown, underline))
         .note(
-            "this is the first line that is not UTF-8; salesplit also reads GBK (GB18030) and UTF-16 text, found \
-             from the start of the file, and this file's start is neither",
+            "this is the first line that is not UTF-8; salesplit reads GBK (GB18030) and UTF-16 files too, found \
+             from the file's first 64 KB, which did not show one",
         )
         .help(format!(
             "if the file is GBK, say so (`encoding = \"gbk\"` next to the file in the plan, or track's \
