@@ -15,6 +15,7 @@
 //! first to its last filled cell; a row with a value right of them has
 //! more cells than the header, as in a CSV file.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
@@ -119,21 +120,22 @@ impl SheetRows {
     /// last, or to the row's last filled cell when that is further right.
     fn fill(&self, row: usize, record: &mut csv::StringRecord) {
         record.clear();
-        let cells = row_cells(&self.range, row);
-        let cells = cells.get(self.left..).unwrap_or(&[]);
-        let end = cells.iter().rposition(|c| !is_blank(c)).map_or(0, |r| r + 1).max(self.width);
+        let width = self.range.width().saturating_sub(self.left);
+        let cell = |i: usize| self.range.get((row, self.left + i)).unwrap_or(&Data::Empty);
+        let end = (0..width).rposition(|i| !is_blank(cell(i))).map_or(0, |r| r + 1).max(self.width);
         for i in 0..end {
-            match cells.get(i) {
-                Some(c) => record.push_field(&cell_text(c)),
-                None => record.push_field(""),
-            }
+            record.push_field(&cell_text(cell(i)));
         }
     }
 }
 
-/// The cells of the range's row `row` (none past its end).
-fn row_cells(range: &calamine::Range<Data>, row: usize) -> &[Data] {
-    range.rows().nth(row).unwrap_or(&[])
+/// The cells of the range's row `row` (none past its end), found by
+/// position: calamine's row iterator would walk every row before it.
+fn row_cells(range: &calamine::Range<Data>, row: usize) -> Vec<&Data> {
+    if row >= range.height() {
+        return Vec::new();
+    }
+    (0..range.width()).filter_map(|c| range.get((row, c))).collect()
 }
 
 fn is_blank(cell: &Data) -> bool {
@@ -145,10 +147,10 @@ fn is_blank(cell: &Data) -> bool {
 }
 
 /// A cell as Excel's CSV export writes it (see the module's contract).
-pub(super) fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DurationIso(s) => s.clone(),
+pub(super) fn cell_text(cell: &Data) -> Cow<'_, str> {
+    Cow::Owned(match cell {
+        Data::Empty => return Cow::Borrowed(""),
+        Data::String(s) | Data::DurationIso(s) => return Cow::Borrowed(s),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => number_text(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
@@ -163,7 +165,7 @@ pub(super) fn cell_text(cell: &Data) -> String {
             _ => s.clone(),
         },
         Data::Error(e) => e.to_string(),
-    }
+    })
 }
 
 /// A number cell as Excel shows and exports it: rounded to 15 significant
