@@ -8,11 +8,13 @@
 //! names and lines shortened (the caret still under what it points at).
 
 pub mod code;
+pub mod sheet_place;
 pub mod terminal_text;
 
 use std::fmt;
 
 pub use code::Code;
+pub use sheet_place::SheetPlace;
 use terminal_text::{escaped, shown, ShownLine};
 
 /// Where a problem is: a file, a 1-based line, and optionally the byte range
@@ -31,6 +33,9 @@ pub struct Location {
     pub underline: std::ops::Range<usize>,
     /// CSV files say `reps.csv line 7`; TOML files say `plan.toml:12:9`.
     pub style: LocationStyle,
+    /// The sheet, for a row of a workbook: it says `reps.xlsx [华东] B7`,
+    /// `line` being the sheet's row.
+    pub sheet: Option<SheetPlace>,
 }
 
 /// How a location is written in the `-->` line.
@@ -62,6 +67,7 @@ impl Location {
             line_text: line_text.to_string(),
             underline: from..to,
             style: LocationStyle::Colon,
+            sheet: None,
         }
     }
 
@@ -77,7 +83,15 @@ impl Location {
             line_text: line_text.to_string(),
             underline: start..end,
             style: LocationStyle::Line,
+            sheet: None,
         }
+    }
+
+    /// The same place on sheet `sheet` of a workbook (`None`: a CSV file's line, as it is).
+    #[must_use]
+    pub fn in_sheet(mut self, sheet: Option<&SheetPlace>) -> Location {
+        self.sheet = sheet.cloned();
+        self
     }
 
     /// A file as a whole, with no line to point at.
@@ -89,6 +103,7 @@ impl Location {
             line_text: String::new(),
             underline: 0..0,
             style: LocationStyle::Line,
+            sheet: None,
         }
     }
 }
@@ -188,6 +203,11 @@ impl fmt::Display for Diagnostic {
             let file = escaped(&loc.file);
             match (loc.style, loc.line, loc.column) {
                 (_, 0, _) => writeln!(f, "{pad}--> {file}")?,
+                (_, line, _) if loc.sheet.is_some() => {
+                    let sheet = loc.sheet.as_ref().expect("a sheet");
+                    let cell = sheet.cell(line, &loc.line_text, &loc.underline);
+                    writeln!(f, "{pad}--> {file} [{}] {cell}", escaped(&sheet.name))?;
+                }
                 (LocationStyle::Colon, line, Some(col)) => writeln!(f, "{pad}--> {file}:{line}:{col}")?,
                 (_, line, _) => writeln!(f, "{pad}--> {file} line {line}")?,
             }

@@ -147,6 +147,31 @@ fn the_team_template_runs_and_adds_up() {
 }
 
 #[test]
+fn a_roster_written_as_a_workbook_gives_the_plan_of_the_csv_roster() {
+    for template in ["company", "team"] {
+        let csv = tempfile::TempDir::new().unwrap();
+        ok(csv.path(), &["init", "--template", template]);
+        let xlsx = tempfile::TempDir::new().unwrap();
+        let said = ok(xlsx.path(), &["init", "--template", template, "--roster-format", "xlsx"]);
+        assert_eq!(
+            said,
+            "wrote plan.toml and reps.xlsx; try: salesplit validate plan.toml; salesplit decompose plan.toml\n"
+        );
+        assert_eq!(files(xlsx.path()), ["plan.toml", "reps.xlsx"]);
+        let book = std::fs::read(xlsx.path().join("reps.xlsx")).unwrap();
+        assert!(book.starts_with(b"PK\x03\x04"), "an xlsx is a zip");
+        let plan = std::fs::read_to_string(xlsx.path().join("plan.toml")).unwrap();
+        assert!(plan.contains("roster = \"reps.xlsx\""), "{plan}");
+        let (code, _, stderr) = run(xlsx.path(), &["validate", "plan.toml"]);
+        assert_eq!((code, stderr.as_str()), (Some(0), ""), "validate --template {template} --roster-format xlsx");
+        let args = ["decompose", "plan.toml", "--format", "csv"];
+        let (from_csv, from_xlsx) = (ok(csv.path(), &args), ok(xlsx.path(), &args));
+        assert!(from_csv.lines().count() > 10);
+        assert!(from_csv == from_xlsx, "--template {template}: the xlsx roster gives other figures");
+    }
+}
+
+#[test]
 fn init_refuses_to_overwrite_a_plan_and_writes_no_roster() {
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::write(dir.path().join("plan.toml"), "# my own plan\n").unwrap();

@@ -35,6 +35,8 @@ mod errors_models;
 mod explain;
 // Nothing panics on damaged rosters, actuals, baselines and calendars; replays the fuzz regressions.
 mod fuzz_properties;
+// Inputs as users have them: workbooks, GBK and UTF-16 text, `;` and tab files, each read like its CSV.
+mod inputs;
 // Targets from history: last year's actuals grown per year, quarter or member.
 mod history;
 // `salesplit init`, `completions` and `man`: starter plans run and add up, nothing clobbered.

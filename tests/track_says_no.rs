@@ -226,7 +226,7 @@ fn usage_error(args: &[&str], message: &[&str], usage: &str) {
     fails_with(2, &[("plan.toml", TWO_REGIONS), ("sales.csv", TWO_SALES)], args, &lines(&expected));
 }
 
-const TRACK_USAGE: &str = "Usage: salesplit track [OPTIONS] --actuals <CSV> <PLAN>";
+const TRACK_USAGE: &str = "Usage: salesplit track [OPTIONS] --actuals <FILE> <PLAN>";
 
 #[test]
 fn options_that_do_not_go_together_end_with_the_subcommand_s_usage() {
@@ -321,8 +321,8 @@ fn a_missing_argument_ends_with_the_subcommand_s_usage() {
     );
     usage_error(
         &["track", "plan.toml"],
-        &["error: the following required arguments were not provided:", "  --actuals <CSV>"],
-        "Usage: salesplit track --actuals <CSV> <PLAN>",
+        &["error: the following required arguments were not provided:", "  --actuals <FILE>"],
+        "Usage: salesplit track --actuals <FILE> <PLAN>",
     );
 }
 

@@ -63,6 +63,15 @@ pub enum Template {
     Team,
 }
 
+/// The file `salesplit init` writes a roster as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RosterFormat {
+    /// reps.csv, UTF-8 text.
+    Csv,
+    /// reps.xlsx, a workbook whose cells are typed (numbers, dates, text).
+    Xlsx,
+}
+
 /// Arguments of `salesplit init`.
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -71,6 +80,9 @@ pub struct InitArgs {
     pub template: Template,
     /// Where to write the plan (default: plan.toml); a roster goes beside it.
     pub file: Option<PathBuf>,
+    /// The roster's file: csv, or xlsx for a workbook to fill in in Excel.
+    #[arg(long, value_enum, default_value_t = RosterFormat::Csv)]
+    pub roster_format: RosterFormat,
     /// Overwrite files that exist.
     #[arg(long)]
     pub force: bool,
@@ -205,10 +217,22 @@ pub enum ExplainFormat {
 pub struct TrackArgs {
     /// The plan file (TOML).
     pub plan: PathBuf,
-    /// Actual sales: a CSV with a `date` column, the metric's column, and
-    /// any of the plan's split columns (one row per sale or pre-aggregated).
-    #[arg(long, value_name = "CSV")]
+    /// Actual sales: a CSV file or a workbook (.xlsx, .xls, .ods) with a
+    /// `date` column, the metric's column, and any of the plan's split
+    /// columns (one row per sale or pre-aggregated).
+    #[arg(long, value_name = "FILE")]
     pub actuals: PathBuf,
+    /// The sheet of an actuals workbook to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// The actuals' text encoding: utf-8, gbk (gb18030), utf-16le or
+    /// utf-16be (default: UTF-8, else found from the file's start).
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The byte between the actuals' cells: ",", ";" or "tab" (default:
+    /// found from the header).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// The metric to compare: its targets against the actuals' column of
     /// that name (default: the plan's only amount, else its only count).
     #[arg(long, value_name = "NAME")]
@@ -368,5 +392,19 @@ fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     text.parse::<chrono::NaiveDate>().map_err(|_| match why_not_a_date(text) {
         Some(why) => format!("it is not a date ({why})"),
         None => "it is not a date; write it as YYYY-MM-DD, e.g. 2026-03-15".to_string(),
+    })
+}
+
+/// An encoding salesplit reads, for `--encoding`.
+fn parse_encoding(text: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    crate::plan::ReadAs::encoding_named(text).ok_or_else(|| {
+        format!("not an encoding salesplit reads; write one of: {}", crate::plan::csv_source::ENCODING_NAMES)
+    })
+}
+
+/// A delimiter salesplit reads, for `--delimiter`.
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    crate::plan::ReadAs::delimiter_named(text).ok_or_else(|| {
+        format!("not a delimiter salesplit reads; write one of: {}", crate::plan::csv_source::DELIMITER_NAMES)
     })
 }

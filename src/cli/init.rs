@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::args::{CompletionsArgs, InitArgs, Shell, Template};
+use super::args::{CompletionsArgs, InitArgs, RosterFormat, Shell, Template};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::error::Error;
 
@@ -55,13 +55,14 @@ fn starter(template: Template) -> Starter {
     }
 }
 
-/// The roster's file name for a plan whose file stem is `stem`. The default
-/// plan keeps the short `reps.csv` that the README's examples use.
-fn roster_name(stem: &str) -> String {
+/// The roster's file name for a plan whose file stem is `stem`, with
+/// extension `ext` (`csv`, `xlsx`). The default plan keeps the short
+/// `reps.csv` that the README's examples use.
+fn roster_name(stem: &str, ext: &str) -> String {
     if stem == "plan" {
-        "reps.csv".to_string()
+        format!("reps.{ext}")
     } else {
-        format!("{stem}-reps.csv")
+        format!("{stem}-reps.{ext}")
     }
 }
 
@@ -77,8 +78,18 @@ pub(super) fn init(args: &InitArgs) -> Result<(), Error> {
                 .help(format!("name the plan file, e.g. salesplit init {DEFAULT_PLAN}")),
         ));
     };
+    let ext = match args.roster_format {
+        RosterFormat::Csv => "csv",
+        RosterFormat::Xlsx => "xlsx",
+    };
     let roster = match starter.roster {
-        Some(csv) => Some((plan.with_file_name(roster_name(utf8_stem(&plan)?)), csv)),
+        Some(csv) => {
+            let bytes = match args.roster_format {
+                RosterFormat::Csv => csv.as_bytes().to_vec(),
+                RosterFormat::Xlsx => super::roster_workbook::roster_workbook(csv)?,
+            };
+            Some((plan.with_file_name(roster_name(utf8_stem(&plan)?, ext)), bytes))
+        }
         None => None,
     };
     let roster_path = roster.as_ref().map(|(path, _)| path.as_path());
@@ -86,7 +97,7 @@ pub(super) fn init(args: &InitArgs) -> Result<(), Error> {
         refuse_special(path)?;
     }
     if !args.force {
-        refuse_existing(&plan, roster_path, args.template)?;
+        refuse_existing(&plan, roster_path, args.template, ext)?;
     }
 
     let roster_file = roster_path.and_then(Path::file_name).map(|n| n.to_string_lossy()).unwrap_or_default();
@@ -94,12 +105,12 @@ pub(super) fn init(args: &InitArgs) -> Result<(), Error> {
         .plan
         .replace(PLAN_PLACEHOLDER, &comment_safe(&shell_word(&plan_name.to_string_lossy())))
         .replace(ROSTER_PLACEHOLDER, &toml_escape(&roster_file));
-    let mut files: Vec<(&Path, &str)> = Vec::new();
+    let mut files: Vec<(&Path, &[u8])> = Vec::new();
     // The roster first: a plan is never left naming a roster that is not there.
-    if let Some((path, csv)) = &roster {
-        files.push((path, csv));
+    if let Some((path, bytes)) = &roster {
+        files.push((path, bytes));
     }
-    files.push((&plan, &text));
+    files.push((&plan, text.as_bytes()));
     write_all(&files, args.force)?;
 
     // Said plan first: the plan is what the user asked for.
@@ -186,7 +197,7 @@ fn refuse_special(path: &Path) -> Result<(), Error> {
 
 /// Refuses, before anything is written, when the plan or its roster exists;
 /// the help names a FILE whose plan and roster are both free.
-fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template) -> Result<(), Error> {
+fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template, ext: &str) -> Result<(), Error> {
     let plan_taken = taken(plan)?;
     let roster_taken = match roster {
         Some(r) if taken(r)? => Some(r),
@@ -201,7 +212,7 @@ fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template) -> Re
     let them = if plan_taken && roster_taken.is_some() { "them" } else { "it" };
     let name = template.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
     let mut help = format!("add --force to overwrite {them}");
-    if let Some((other, other_roster)) = free_name(plan, roster.is_some()) {
+    if let Some((other, other_roster)) = free_name(plan, roster.map(|_| ext)) {
         help.push_str(&format!(
             ", or name another FILE: salesplit init --template {name} {}",
             shell_word(&other.display().to_string())
@@ -215,12 +226,12 @@ fn refuse_existing(plan: &Path, roster: Option<&Path>, template: Template) -> Re
 
 /// `plan-2.toml`, `plan-3.toml`…: the first plan name beside `plan` whose
 /// file (and roster, when there is one) does not exist yet.
-fn free_name(plan: &Path, with_roster: bool) -> Option<(PathBuf, Option<PathBuf>)> {
+fn free_name(plan: &Path, roster_ext: Option<&str>) -> Option<(PathBuf, Option<PathBuf>)> {
     let stem = plan.file_stem()?.to_str()?;
     let extension = plan.extension().and_then(|e| e.to_str()).map(|e| format!(".{e}")).unwrap_or_default();
     (2..1000).find_map(|n| {
         let other = plan.with_file_name(format!("{stem}-{n}{extension}"));
-        let other_roster = with_roster.then(|| other.with_file_name(roster_name(&format!("{stem}-{n}"))));
+        let other_roster = roster_ext.map(|ext| other.with_file_name(roster_name(&format!("{stem}-{n}"), ext)));
         let free = !matches!(taken(&other), Ok(true)) && !matches!(other_roster.as_deref().map(taken), Some(Ok(true)));
         free.then_some((other, other_roster))
     })
@@ -230,7 +241,7 @@ fn free_name(plan: &Path, with_roster: bool) -> Option<(PathBuf, Option<PathBuf>
 /// place once complete. Without `force` the rename refuses to replace a file
 /// that appeared since the check; if a later file fails, the files this call
 /// created are removed again, so init writes all of its files or none.
-fn write_all(files: &[(&Path, &str)], force: bool) -> Result<(), Error> {
+fn write_all(files: &[(&Path, &[u8])], force: bool) -> Result<(), Error> {
     let mut temps = Vec::new();
     for (path, text) in files {
         let folder = match path.parent() {
@@ -250,7 +261,7 @@ fn write_all(files: &[(&Path, &str)], force: bool) -> Result<(), Error> {
         }
         let error = |source| Error::Io { path: path.to_path_buf(), action: "write", source };
         let mut temp = builder.tempfile_in(folder).map_err(error)?;
-        temp.write_all(text.as_bytes()).and_then(|()| temp.flush()).map_err(error)?;
+        temp.write_all(text).and_then(|()| temp.flush()).map_err(error)?;
         temps.push((*path, temp));
     }
     let mut created: Vec<&Path> = Vec::new();
@@ -507,9 +518,10 @@ mod tests {
 
     #[test]
     fn the_roster_is_named_after_the_plan() {
-        assert_eq!(roster_name("plan"), "reps.csv");
-        assert_eq!(roster_name("q"), "q-reps.csv");
-        assert_eq!(roster_name("2026 计划"), "2026 计划-reps.csv");
+        assert_eq!(roster_name("plan", "csv"), "reps.csv");
+        assert_eq!(roster_name("q", "csv"), "q-reps.csv");
+        assert_eq!(roster_name("2026 计划", "csv"), "2026 计划-reps.csv");
+        assert_eq!(roster_name("q", "xlsx"), "q-reps.xlsx");
     }
 
     #[test]

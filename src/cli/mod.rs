@@ -13,10 +13,11 @@ mod first_screen;
 mod init;
 mod offered;
 mod output;
+mod roster_workbook;
 
 pub use args::{
-    Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, Shell, Template,
-    TrackArgs, ValidateArgs, ViewArgs,
+    Args, Command, CompletionsArgs, DecomposeArgs, ExplainArgs, ExplainFormat, Format, InitArgs, RosterFormat, Shell,
+    Template, TrackArgs, ValidateArgs, ViewArgs,
 };
 pub use first_screen::{FirstScreen, SCREEN_ROWS};
 pub use offered::Offered;
@@ -588,7 +589,9 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
         ),
         _ => Error::Io { path: args.actuals.clone(), action: "read", source },
     })?;
-    let tracker = Tracker::of_metric(&engine, metric, file, &args.actuals.display().to_string(), args.strict)?;
+    let read_as = crate::plan::ReadAs { sheet: args.sheet.clone(), encoding: args.encoding, delimiter: args.delimiter };
+    let name = args.actuals.display().to_string();
+    let tracker = Tracker::of_metric(&engine, metric, file, &name, args.strict, &read_as)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
     let request = tracker.request(by_of(view).as_deref(), view.period.as_deref(), today)?;

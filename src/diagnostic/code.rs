@@ -116,9 +116,9 @@ pub enum Code {
     NobodyInSeat,
     /// `E0506`: two splits with people's dates, ramps or vacancies.
     TwoDatedSplits,
-    /// `E0601`: a file that is not UTF-8 text.
+    /// `E0601`: a text file that is neither UTF-8 nor GB18030 (GBK) or UTF-16 text.
     NotUtf8,
-    /// `E0602`: a file that is not CSV text (a workbook, a zip, binary data).
+    /// `E0602`: a file that is neither CSV text nor a workbook (another zip, binary data).
     NotCsv,
     /// `E0603`: a CSV header without a column salesplit needs.
     MissingColumn,
@@ -126,7 +126,7 @@ pub enum Code {
     DuplicateColumn,
     /// `E0605`: a CSV row with more or fewer cells than its header.
     WrongCellCount,
-    /// `E0606`: a CSV file separated by semicolons or tabs, not commas.
+    /// `E0606`: a file read as comma-separated that is separated by semicolons or tabs.
     WrongDelimiter,
     /// `E0607`: a CSV cell that must be filled is empty.
     EmptyCell,
@@ -138,6 +138,12 @@ pub enum Code {
     RowTooLong,
     /// `E0611`: more rows have problems than are shown.
     MoreProblems,
+    /// `E0612`: a workbook (.xlsx, .xls, .ods) that cannot be read.
+    BadWorkbook,
+    /// `E0613`: a sheet that the workbook does not have.
+    NoSuchSheet,
+    /// `E0614`: an encoding or delimiter that salesplit does not read.
+    UnknownTextFormat,
     /// `E0701`: a baseline without sales in the baseline year.
     NoSalesInYear,
     /// `E0702`: a member without sales in the baseline, so without history to grow.
@@ -276,6 +282,9 @@ impl Code {
         Code::TooManyRows,
         Code::RowTooLong,
         Code::MoreProblems,
+        Code::BadWorkbook,
+        Code::NoSuchSheet,
+        Code::UnknownTextFormat,
         Code::NoSalesInYear,
         Code::NoHistory,
         Code::NothingToTrack,
@@ -376,6 +385,9 @@ impl Code {
             Code::TooManyRows => "E0609",
             Code::RowTooLong => "E0610",
             Code::MoreProblems => "E0611",
+            Code::BadWorkbook => "E0612",
+            Code::NoSuchSheet => "E0613",
+            Code::UnknownTextFormat => "E0614",
             Code::NoSalesInYear => "E0701",
             Code::NoHistory => "E0702",
             Code::NothingToTrack => "E0703",
@@ -487,17 +499,20 @@ impl Code {
             Code::FloorsAndCaps => "floors and caps that cannot be met (a floor above a cap, floors above the target, caps below it)",
             Code::NobodyInSeat => "a target for a time when nobody is in seat",
             Code::TwoDatedSplits => "two splits with people's dates, ramps or vacancies",
-            Code::NotUtf8 => "a file that is not UTF-8 text",
-            Code::NotCsv => "a file that is not CSV text (a workbook, a zip, binary data)",
+            Code::NotUtf8 => "a text file that is neither UTF-8 nor GB18030 (GBK) or UTF-16 text",
+            Code::NotCsv => "a file that is neither CSV text nor a workbook (another zip, binary data)",
             Code::MissingColumn => "a CSV header without a column salesplit needs",
             Code::DuplicateColumn => "a CSV header that names a column twice",
             Code::WrongCellCount => "a CSV row with more or fewer cells than its header",
-            Code::WrongDelimiter => "a CSV file separated by semicolons or tabs, not commas",
+            Code::WrongDelimiter => "a file read as comma-separated (`delimiter = \",\"`) that is separated by semicolons or tabs",
             Code::EmptyCell => "a CSV cell that must be filled is empty",
             Code::FileTooLarge => "an input file larger than salesplit reads",
             Code::TooManyRows => "a CSV file with more rows than salesplit reads",
             Code::RowTooLong => "a CSV row longer than 1 MB",
             Code::MoreProblems => "more rows have problems than are shown",
+            Code::BadWorkbook => "a workbook (.xlsx, .xls, .ods) that cannot be read",
+            Code::NoSuchSheet => "a sheet that the workbook does not have",
+            Code::UnknownTextFormat => "an encoding or delimiter that salesplit does not read",
             Code::NoSalesInYear => "a baseline without sales in the baseline year",
             Code::NoHistory => "a member without sales in the baseline, so without history to grow",
             Code::NothingToTrack => "a plan with no amount or count for track to follow",
@@ -590,17 +605,20 @@ impl Code {
             Code::FloorsAndCaps => "lower the floors or raise the caps",
             Code::NobodyInSeat => "check the people's start and end dates, or add someone for that time",
             Code::TwoDatedSplits => "keep dates, ramps and vacancies in one roster",
-            Code::NotUtf8 => "save the file as UTF-8 (in Excel or WPS: Save As, then CSV UTF-8)",
-            Code::NotCsv => "save the sheet as \"CSV UTF-8 (Comma delimited)\" and name that file",
+            Code::NotUtf8 => "name its encoding with `encoding` (or --encoding), or save it as CSV UTF-8 (in Excel or WPS: Save As, then CSV UTF-8)",
+            Code::NotCsv => "save the sheet as \"CSV UTF-8 (Comma delimited)\" or .xlsx and name that file",
             Code::MissingColumn => "add the column to the header, or correct its name",
             Code::DuplicateColumn => "give each column its own name",
             Code::WrongCellCount => "quote values that contain commas, and write a cell for every column",
-            Code::WrongDelimiter => "save the file as comma-separated CSV",
+            Code::WrongDelimiter => "leave `delimiter` out to have it found from the header, or write the file's delimiter",
             Code::EmptyCell => "fill in the cell, or remove the row",
             Code::FileTooLarge => "check that this is the right file",
             Code::TooManyRows => "check that this is the right file",
             Code::RowTooLong => "close the quote that was opened, or check that this is the right file",
             Code::MoreProblems => "fix the rows shown, then run again to see the rest",
+            Code::BadWorkbook => "open it in Excel or LibreOffice and save it again, or save the sheet as CSV UTF-8",
+            Code::NoSuchSheet => "write one of the workbook's sheets in `sheet` (or --sheet)",
+            Code::UnknownTextFormat => "write an encoding salesplit reads (utf-8, gbk, gb18030, utf-16le, utf-16be) or a delimiter (\",\", \";\", \"tab\")",
             Code::NoSalesInYear => "name the baseline of the year before the plan year",
             Code::NoHistory => "add its sales to the baseline, or give it a weight",
             Code::NothingToTrack => "add an amount or a count to [target]",

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use super::csv_source::{CsvSource, Noun, STREAM_LIMITS};
+use super::csv_source::{CsvSource, Noun, ReadAs, STREAM_LIMITS};
 use super::RowTally;
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -59,9 +59,21 @@ impl Baseline {
         first: NaiveDate,
         last: NaiveDate,
     ) -> Result<Baseline> {
+        Baseline::read_as(base, path, metric, splits, (first, last), &ReadAs::default())
+    }
+
+    /// As [`Baseline::read`] (the year as `(first, last)`), read as `read_as` says.
+    pub fn read_as(
+        base: &Path,
+        path: &str,
+        metric: &str,
+        splits: &[&str],
+        (first, last): (NaiveDate, NaiveDate),
+        read_as: &ReadAs,
+    ) -> Result<Baseline> {
         let full = base.join(path);
         let file = full.display().to_string();
-        let mut csv = CsvSource::open(&full, &file, NOUN, STREAM_LIMITS)?;
+        let mut csv = CsvSource::open_as(&full, &file, NOUN, STREAM_LIMITS, read_as)?;
         let (date_column, metric_column) = csv.required(metric, splits)?;
         // As in track: the splits go as deep as the file has their columns
         // without a gap, since a member is only known under its parents.

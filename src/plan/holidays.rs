@@ -36,7 +36,8 @@ pub struct Holidays {
 }
 
 impl Holidays {
-    /// Adds one calendar: a shipped name, or a CSV path relative to `base`.
+    /// Adds one calendar: a shipped name, or the path of a CSV file or a
+    /// workbook (read from its first sheet) relative to `base`.
     /// `at` is where the plan names it, for messages.
     pub fn add(&mut self, entry: &str, base: &Path, at: &Location) -> Result<(), Vec<Diagnostic>> {
         if let Some((name, text)) = SHIPPED.iter().find(|(name, _)| *name == entry) {
@@ -49,7 +50,10 @@ impl Holidays {
         }
         // The entry as written (not yet a path): `.CSV` is a shipped calendar's misspelt name.
         #[allow(clippy::case_sensitive_file_extension_comparisons)]
-        let looks_like_path = entry.ends_with(".csv") || entry.contains('/') || entry.contains('\\');
+        let looks_like_path =
+            [".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"].iter().any(|ext| entry.ends_with(ext))
+                || entry.contains('/')
+                || entry.contains('\\');
         if !looks_like_path {
             let names: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
             let help = match suggest(entry, names.iter().copied()) {
@@ -97,8 +101,8 @@ impl Holidays {
             let record = csv.record();
             let at = |i: usize| {
                 let value = record.get(i).unwrap_or("");
-                let start = field_offset(&raw, record.iter(), i);
-                let mut loc = Location::csv_line(csv.file(), line, &raw, start..start + value.len());
+                let start = field_offset(&raw, record.iter(), i, csv.delimiter());
+                let mut loc = csv.row_location(line, &raw, start..start + value.len());
                 if value.is_empty() {
                     // An empty field: point at where it should be.
                     loc.column = Some(raw[..start.min(raw.len())].chars().count() + 1);

@@ -29,6 +29,7 @@ mod track_settings;
 
 pub use baseline::Baseline;
 pub use breakback::{time_shares, Breakback, TimeShares};
+pub use csv_source::ReadAs;
 pub use holidays::{Holidays, SHIPPED as SHIPPED_HOLIDAYS};
 pub use language::Language;
 pub use number::Number;

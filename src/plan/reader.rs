@@ -40,6 +40,7 @@ mod baselines;
 mod funnel;
 mod header;
 mod history;
+mod input_keys;
 mod locator;
 mod members;
 mod resolve;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::csv_source::{field_offset, CsvSource, Noun, ROSTER_LIMITS};
+use super::csv_source::{field_offset, CsvSource, Noun, ReadAs, ROSTER_LIMITS};
 use super::number::{check_group, Number};
 use super::{Bound, Member, MemberSet, MemberShare, Origin, Person, Precision, RosterText};
 use crate::diagnostic::{name_list, suggest, Code, Diagnostic, Location};
@@ -54,10 +54,11 @@ pub(super) fn read(
     path: &str,
     earlier: &[(&str, Vec<&str>)],
     precision: Option<Precision>,
+    read_as: &ReadAs,
 ) -> Result<RosterSets> {
     let full = base.join(path);
     let file = full.display().to_string();
-    let mut csv = CsvSource::open(&full, &file, NOUN, ROSTER_LIMITS)?;
+    let mut csv = CsvSource::open_as(&full, &file, NOUN, ROSTER_LIMITS, read_as)?;
     let headers: Vec<String> = csv.headers().to_vec();
     let mut errors = Vec::new();
     let parent_index = earlier.iter().rposition(|(n, _)| csv.find(n).is_some()).or(earlier.len().checked_sub(1));
@@ -105,6 +106,7 @@ pub(super) fn read(
     let mut lines = String::new();
     let stand_in = Arc::new(RosterText::default());
     csv.name_rows_by(name_col);
+    let (delimiter, sheet) = (csv.delimiter(), csv.sheet().cloned());
     loop {
         // The problems of the row before, recorded in file order.
         for d in errors.drain(..) {
@@ -123,13 +125,14 @@ pub(super) fn read(
         // whole field when the field is not written as is (escaped quotes).
         let at_part = |i: usize, part: Range<usize>| {
             let value = record.get(i).unwrap_or("");
-            let start = field_offset(raw, record.iter(), i);
+            let start = field_offset(raw, record.iter(), i, delimiter);
             let range = if raw.get(start..start + value.len()) == Some(value) && part.end <= value.len() {
                 start + part.start..start + part.end
             } else {
                 start..start + value.len()
             };
-            let mut loc = Location::csv_line(&file, super::csv_source::line_number(line), raw, range.clone());
+            let mut loc = Location::csv_line(&file, super::csv_source::line_number(line), raw, range.clone())
+                .in_sheet(sheet.as_ref());
             if range.is_empty() {
                 // An empty field: point at where it should be.
                 let before = raw.get(..range.start.min(raw.len())).unwrap_or(raw);
@@ -295,7 +298,7 @@ pub(super) fn read(
         // Where the name is: what `at(name_col)` says, without its copies of
         // the file name and the line.
         let value = record.get(name_col).unwrap_or("");
-        let from = field_offset(raw, record.iter(), name_col);
+        let from = field_offset(raw, record.iter(), name_col, delimiter);
         let text = raw.trim_end_matches(['\r', '\n']);
         let end = (from + value.len()).min(text.len());
         let column =
@@ -319,7 +322,7 @@ pub(super) fn read(
         group.weights.push(weight);
     }
     lines.shrink_to_fit();
-    let text = Arc::new(RosterText { file: file.clone(), lines });
+    let text = Arc::new(RosterText { file: file.clone(), lines, sheet: sheet.clone() });
     for member in groups.iter_mut().flat_map(|g| g.members.iter_mut()) {
         if let Origin::Row { text: t, .. } = &mut member.origin {
             *t = Arc::clone(&text);
@@ -352,7 +355,7 @@ pub(super) fn read(
         let under = parents.map(|(p, _)| format!(" under {p} `{parent}`")).unwrap_or_default();
         let d = Diagnostic::new(Code::DuplicatePerson, format!("`{}` appears twice{under}", row.name))
             .at(row.origin.location())
-            .note(format!("it is also on line {}", first.origin.line()))
+            .note(format!("it is also on {} {}", if sheet.is_some() { "row" } else { "line" }, first.origin.line()))
             .help("give each person one row, or tell namesakes apart (`张伟 (2)`)");
         csv.push_at(row.origin.line(), d);
     }

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::csv_source::CsvSource;
-use crate::diagnostic::{suggest, why_not_a_date, Code, Diagnostic, Location};
+use crate::diagnostic::{suggest, why_not_a_date, Code, Diagnostic};
 use crate::error::{Error, Result};
 
 impl<R> CsvSource<R> {
@@ -57,7 +57,7 @@ impl<R> CsvSource<R> {
                         Code::MissingColumn,
                         format!("{} {} no `{name}` column", self.noun().the, self.noun().has),
                     )
-                    .at(Location::csv_line(self.file(), 1, &header_line, underline))
+                    .at(self.row_location(self.header_row(), &header_line, underline))
                     .note(format!("the columns are: {}", headers.join(", ")))
                     .help(help),
                 );

@@ -104,6 +104,8 @@ pub struct RosterText {
     pub file: String,
     /// Every member's line, without line breaks, concatenated.
     pub lines: String,
+    /// The sheet, for a roster read from a workbook.
+    pub sheet: Option<crate::diagnostic::SheetPlace>,
 }
 
 /// Where a member is written. A member of the plan file keeps its whole
@@ -135,6 +137,7 @@ impl Origin {
                     line_text: text.lines[start..start + len].to_string(),
                     underline: under.0 as usize..under.1 as usize,
                     style: crate::diagnostic::LocationStyle::Line,
+                    sheet: text.sheet.clone(),
                 }
             }
         }

@@ -23,6 +23,7 @@ use crate::engine::{
 };
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, STREAM_LIMITS};
+use crate::plan::ReadAs;
 use crate::plan::{Precision, RowTally};
 
 mod replanning;
@@ -87,26 +88,27 @@ impl<'e, 'p> Tracker<'e, 'p> {
     /// The metric compared is the plan's default one ([`TrackedMetric::choose`]).
     pub fn new(engine: &'e Engine<'p>, input: impl Read, file: &str, strict: bool) -> Result<Tracker<'e, 'p>> {
         let metric = TrackedMetric::choose(engine.plan(), None)?;
-        Tracker::of_metric(engine, metric, input, file, strict)
+        Tracker::of_metric(engine, metric, input, file, strict, &ReadAs::default())
     }
 
-    /// As [`Tracker::new`], comparing `metric`.
+    /// As [`Tracker::new`], comparing `metric`, the actuals read as `read_as` says.
     pub fn of_metric(
         engine: &'e Engine<'p>,
         metric: TrackedMetric,
         input: impl Read,
         file: &str,
         strict: bool,
+        read_as: &ReadAs,
     ) -> Result<Tracker<'e, 'p>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
-        Tracker::with_threads(engine, metric, input, file, strict, threads)
+        Tracker::with_threads(engine, metric, (input, read_as), file, strict, threads)
     }
 
     /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result either way.
     pub(crate) fn with_threads(
         engine: &'e Engine<'p>,
         metric: TrackedMetric,
-        input: impl Read,
+        (input, read_as): (impl Read, &ReadAs),
         file: &str,
         strict: bool,
         threads: usize,
@@ -122,7 +124,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         };
         let split_names: Vec<String> = plan.splits.iter().map(|s| s.by.clone()).collect();
         // The file's header decides how deep tracking goes, so read it first.
-        let source = CsvSource::new(input, file, super::actuals::NOUN, STREAM_LIMITS)?;
+        let source = CsvSource::new_as(input, file, super::actuals::NOUN, STREAM_LIMITS, read_as)?;
         let depth = split_names.iter().take_while(|s| source.find(s).is_some()).count();
         // Tracked nodes: leaf paths cut to `depth`, in first-appearance
         // order. The leaves come cheaply with their yearly figures; their

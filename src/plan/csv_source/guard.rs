@@ -40,12 +40,13 @@ pub(super) fn not_utf8<R>(file: &str, noun: Noun, guard: &mut Guard<R>, at: u64)
     Diagnostic::new(Code::NotUtf8, format!("{} {} not UTF-8 text", noun.the, noun.is()))
         .at(Location::csv_line(file, line, &shown, underline))
         .note(
-            "this is the first line that is not UTF-8; a file that Excel saves as \"CSV\" on Chinese Windows is \
-             GBK (GB18030), which salesplit does not read",
+            "this is the first line that is not UTF-8; salesplit reads GBK (GB18030) and UTF-16 files too, found \
+             from the file's first 64 KB, which did not show one",
         )
         .help(format!(
-            "save it as \"CSV UTF-8 (Comma delimited)\" (in Excel: File > Save As), or convert it with \
-             iconv -f GB18030 -t UTF-8 {file} > utf8.csv"
+            "if the file is GBK, say so (`encoding = \"gbk\"` next to the file in the plan, or track's \
+             --encoding gbk); else save it as \"CSV UTF-8 (Comma delimited)\" (in Excel: File > Save As), or \
+             convert it with iconv -f GB18030 -t UTF-8 {file} > utf8.csv"
         ))
 }
 
@@ -64,6 +65,9 @@ enum Refusal {
     LongRow(u64),
     /// More bytes than the kind's limit.
     TooLarge(u64),
+    /// Bytes that are not text in the file's encoding (GB18030, UTF-16),
+    /// after this many bytes of text.
+    Undecodable(u64),
 }
 
 impl Refusal {
@@ -103,6 +107,16 @@ impl Refusal {
                     .help("check the quotes from this line on, and that this is the right file")
             }
             Refusal::TooLarge(limit) => too_large(file, noun, u64::MAX, limit),
+            Refusal::Undecodable(at) => {
+                let line = guard.line_of(at);
+                Diagnostic::new(
+                    Code::NotUtf8,
+                    format!("{} {} bytes that are not text in its encoding, on line {line}", noun.the, noun.has),
+                )
+                .at(whole)
+                .note("the file was read as GB18030 (GBK) or UTF-16, from its start or as the plan or --encoding says")
+                .help("check the encoding: save the file as \"CSV UTF-8 (Comma delimited)\", or name its encoding with `encoding`")
+            }
         }
     }
 }
@@ -208,7 +222,13 @@ impl<R: Read> Read for Guard<R> {
         if self.refusal.is_some() {
             return Err(refused());
         }
-        let n = self.inner.read(buf)?;
+        let n = match self.inner.read(buf) {
+            Err(e) if super::decoded::is_undecodable(&e) => {
+                self.refusal = Some(Refusal::Undecodable(self.read_so_far()));
+                return Err(refused());
+            }
+            other => other?,
+        };
         let before = self.read_so_far();
         self.window.extend_from_slice(&buf[..n]);
         // The first 8 KB say whether this is text at all.

@@ -61,7 +61,7 @@ impl Reader<'_> {
         let names: Vec<&str> = splits.iter().map(String::as_str).collect();
         for h in histories.iter_mut() {
             files.push(self.base.join(&h.path));
-            match Baseline::read(self.base, &h.path, &h.metric, &names, first, last) {
+            match Baseline::read_as(self.base, &h.path, &h.metric, &names, (first, last), &h.read_as) {
                 Ok(b) => h.baseline = Some(b),
                 Err(Error::Invalid(ds)) => self.errors.extend(ds),
                 Err(io @ Error::Io { .. }) => {

@@ -41,6 +41,8 @@ pub(super) struct History {
     pub months: Option<Range<usize>>,
     /// The file, once read.
     pub baseline: Option<Baseline>,
+    /// How the file is read (`sheet`, `encoding`, `delimiter` next to `baseline`).
+    pub read_as: crate::plan::csv_source::ReadAs,
 }
 
 /// `[split.growth]`: growth per member of one split.
@@ -94,7 +96,8 @@ impl Reader<'_> {
                 }
             }
         }
-        Some(History { metric: name.to_string(), path, span: v.span(), growth, months: None, baseline: None })
+        let read_as = self.read_as(t, "baseline");
+        Some(History { metric: name.to_string(), path, span: v.span(), growth, months: None, baseline: None, read_as })
     }
 
     /// `growth = "15%"` or `growth = { Q1 = "10%", Q2 = "12%", Q3 = "13%", Q4 = "15%" }`.

@@ -65,6 +65,7 @@ impl<'t> Locator<'t> {
             line_text,
             underline,
             style: LocationStyle::Colon,
+            sheet: None,
         }
     }
 

@@ -119,11 +119,11 @@ impl Reader<'_> {
         st: &mut SplitState<'_>,
     ) -> Option<Split> {
         let prev = earlier.last();
-        let typos = self.known_keys(
-            t,
-            &["by", "weights", "fixed", "within", "roster", "over_assign", "vacancy", "growth"],
-            "[[split]]",
-        );
+        let mut allowed = vec!["by", "weights", "fixed", "within", "roster", "over_assign", "vacancy", "growth"];
+        if get(t, "roster").is_some() {
+            allowed.extend(super::input_keys::INPUT_KEYS);
+        }
+        let typos = self.known_keys(t, &allowed, "[[split]]");
         let Some((_, by_v)) = get(t, "by") else {
             if !typos.iter().any(|k| k == "by") {
                 self.error(
@@ -164,7 +164,8 @@ impl Reader<'_> {
             }
             let parents: Vec<(&str, Vec<&str>)> = earlier.iter().map(|p| (p.by.as_str(), p.member_names())).collect();
             st.rosters.push(self.base.join(path));
-            let result = roster::read(self.base, path, &parents, precision);
+            let read_as = self.read_as(t, "roster");
+            let result = roster::read(self.base, path, &parents, precision, &read_as);
             let (default, within, parent) = match result {
                 Ok(r) => r,
                 Err(Error::Invalid(ds)) => {

@@ -128,7 +128,11 @@ impl Reader<'_> {
         out: &mut Targets,
     ) -> Option<Metric> {
         let place = format!("[target.{name}]");
-        self.known_keys(t, &["kind", "total", "value", "path", "time", "baseline", "growth"], &place);
+        let mut allowed = vec!["kind", "total", "value", "path", "time", "baseline", "growth"];
+        if get(t, "baseline").is_some() {
+            allowed.extend(super::input_keys::INPUT_KEYS);
+        }
+        self.known_keys(t, &allowed, &place);
         let kind = match get(t, "kind") {
             None => "amount".to_string(),
             Some((_, v)) => {

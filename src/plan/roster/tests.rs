@@ -17,7 +17,7 @@ fn bound(which: &str, text: &str) -> Result<Bound, CellProblem> {
 fn read_csv(csv: &str) -> Result<RosterSets> {
     let dir = tempfile::TempDir::new().unwrap();
     std::fs::write(dir.path().join("reps.csv"), csv).unwrap();
-    read(dir.path(), "reps.csv", &[("region", vec!["East", "West"])], cent())
+    read(dir.path(), "reps.csv", &[("region", vec!["East", "West"])], cent(), &ReadAs::default())
 }
 
 fn messages(result: Result<RosterSets>) -> Vec<String> {
