@@ -33,7 +33,8 @@ pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use request::{view_name, Request, TimeView};
 pub use value::{Column, ColumnKind, TotalRule, Value};
 pub use view::{
-    CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummaryAttainment,
+    BurnUp, Cascade, CascadeNode, CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Report,
+    ReportNote, RunRequest, Stacked, StackedRow, Standing, StandingRow, Summarised, Summary, SummaryAttainment,
     SummaryGroup, SummarySink,
 };
 

@@ -1,0 +1,73 @@
+//! Stage `engine`: the org cascade of a run as a tree for an icicle chart —
+//! each node (a member under its parents) with its figure, its share of its
+//! parent, and where it sits across the row of its depth, as exact fractions
+//! of the total, so that the renderer only scales them to pixels.
+
+use rust_decimal::Decimal;
+
+use super::Crosstab;
+
+/// One node of a [`Cascade`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CascadeNode {
+    /// How many splits down (0: the first split's members).
+    pub depth: usize,
+    /// The member names from the first split down to this node's.
+    pub path: Vec<String>,
+    /// The node's figure (in the display unit when [`Cascade::unit`] is set).
+    pub figure: Decimal,
+    /// Its share of its parent (exact), `None` when the parent's is zero.
+    pub share: Option<Decimal>,
+    /// Where it starts across its depth's row: the exact figures of the
+    /// nodes before it at this depth over the total, from 0 to 1.
+    pub start: Decimal,
+    /// How wide it is: its exact figure over the total, from 0 to 1.
+    pub span: Decimal,
+}
+
+/// The org cascade down to the depth that reads as a picture. Invariants:
+/// the nodes of one depth come in cascade order, each right after the one
+/// before (`start + span` is the next one's `start`), and the children of a
+/// node lie within its `start..start + span`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cascade {
+    /// The split names of the depths shown, in cascade order.
+    pub levels: Vec<String>,
+    /// The nodes, depth by depth.
+    pub nodes: Vec<CascadeNode>,
+    /// The exact total the nodes of each depth add up to.
+    pub total: Decimal,
+    /// How many splits the breakdown has in all (more than `levels` when
+    /// the deeper ones have too many members to draw).
+    pub depths: usize,
+    /// The nodes the first depth not shown has (0 when every depth is).
+    pub hidden: u64,
+}
+
+impl Cascade {
+    /// Adds the rows of `table`, a one-column year table of the first
+    /// `depth + 1` splits, as the nodes of `depth`; `shown` is the same
+    /// table in the display unit, whose figures the nodes carry (the
+    /// geometry stays exact).
+    pub(super) fn push_depth(&mut self, depth: usize, table: &Crosstab, shown: &Crosstab) {
+        if depth == 0 {
+            self.total = table.total;
+        }
+        if let Some(name) = table.row_dims.last().map(|d| table.dim_name(*d)) {
+            self.levels.push(name);
+        }
+        let mut before = Decimal::ZERO;
+        for (row, shown_row) in table.rows.iter().zip(&shown.rows) {
+            let fraction = |d: Decimal| if self.total.is_zero() { Decimal::ZERO } else { d / self.total };
+            self.nodes.push(CascadeNode {
+                depth,
+                path: row.keys.clone(),
+                figure: shown_row.total,
+                share: row.share,
+                start: fraction(before),
+                span: fraction(row.total),
+            });
+            before += row.total;
+        }
+    }
+}
