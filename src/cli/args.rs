@@ -111,6 +111,9 @@ pub enum Format {
     /// An Excel workbook (needs --output): a summary pivot with live SUM
     /// totals and a detail sheet with one row per cell.
     Xlsx,
+    /// One self-contained HTML page with charts and the table, to open,
+    /// print and send (e.g. --output report.html).
+    Html,
 }
 
 /// Arguments of `salesplit decompose`.
@@ -246,8 +249,8 @@ pub struct ViewArgs {
     /// breakdown's periods).
     #[arg(long, value_name = "NAME")]
     pub cols: Option<String>,
-    /// Table only: show amounts in this unit: 万 (10,000), 千, 百万, 亿, k or M.
-    /// CSV, JSON and xlsx keep exact figures.
+    /// Table and html only: show amounts in this unit: 万 (10,000), 千, 百万,
+    /// 亿, k or M. CSV, JSON and xlsx keep exact figures.
     #[arg(long, value_name = "UNIT", hide_possible_values = true,
           value_parser = Offered { values: &crate::render::DisplayUnit::NAMES, parse: parse_unit })]
     pub unit: Option<String>,
