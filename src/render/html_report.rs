@@ -164,11 +164,11 @@ impl HtmlReport<'_> {
                         Value::Amount(d) => money(amount(d)),
                         _ => continue,
                     };
-                    fact(&mut out, &words.name(name), &shown);
+                    fact(&mut out, &words.column(name), &shown);
                 }
             }
             if let Some(Value::Text(status)) = company_value(company, "status") {
-                fact(&mut out, &words.name("status"), &escape(&words.status(status)));
+                fact(&mut out, &words.column("status"), &escape(&words.status(status)));
             }
         }
         if !currency.is_empty() {
@@ -182,24 +182,24 @@ impl HtmlReport<'_> {
         }
         out.push_str("</ul>\n</header>\n");
         let mut first = true;
-        let mut section = |out: &mut String, heading: &str, body: &str| {
+        let mut section = |out: &mut String, id: &str, heading: &str, body: &str| {
             let class = if first { " class=\"first\"" } else { "" };
             first = false;
-            out.push_str(&format!("<section{class}>\n<h2>{}</h2>\n{body}</section>\n", escape(heading)));
+            out.push_str(&format!("<section id=\"{id}\"{class}>\n<h2>{}</h2>\n{body}</section>\n", escape(heading)));
         };
         let level = header.map(|h| h.time.clone()).unwrap_or_default();
         let stacked_level = report.stacked.as_ref().map_or(level.clone(), |s| s.table.dim_name(s.table.col_dim));
         if let Some(standing) = &report.standing {
-            section(&mut out, words.pick("Attainment to date", "至今达成率"), &attainment_bars(standing, words));
+            section(&mut out, "attainment", words.pick("Attainment to date", "至今达成率"), &attainment_bars(standing, words));
         }
         if let Some(burn) = &report.burn_up {
             let heading = words.pick("Cumulative target and actual, with the projection", "累计目标与实际（含预计）");
-            section(&mut out, heading, &burn_up_chart(burn, report.company.as_ref(), words));
+            section(&mut out, "burn-up", heading, &burn_up_chart(burn, report.company.as_ref(), words));
         }
         if let Some(cascade) = &report.cascade {
             let mut body = self.notes(words, |n| matches!(n, ReportNote::Cascade { .. }));
             body.push_str(&icicle(cascade, words));
-            section(&mut out, words.pick("The decomposition", "目标分解"), &body);
+            section(&mut out, "decomposition", words.pick("The decomposition", "目标分解"), &body);
         }
         if let Some(stacked) = &report.stacked {
             let split = stacked.table.row_dims.first().map(|d| stacked.table.dim_name(*d));
@@ -208,11 +208,11 @@ impl HtmlReport<'_> {
                 None => words.by(&stacked_level),
             };
             let heading = format!("{} {heading}", words.name(&report.metric));
-            section(&mut out, heading.trim(), &stacked_bars(stacked, words, &stacked_level));
+            section(&mut out, "by-period", heading.trim(), &stacked_bars(stacked, words, &stacked_level));
             if let Some(split) = split {
                 let mut body = self.notes(words, |n| matches!(n, ReportNote::Multiples { .. }));
                 body.push_str(&small_multiples(stacked, words));
-                section(&mut out, &words.each_by(&split, &stacked_level), &body);
+                section(&mut out, "multiples", &words.each_by(&split, &stacked_level), &body);
             }
         }
         let table_note = self.notes(words, |n| matches!(n, ReportNote::Table { .. }));
@@ -220,7 +220,7 @@ impl HtmlReport<'_> {
             let heading = words.pick("The standing", "进度表");
             let mut body = table_note.clone();
             body.push_str(&format!("<div class=\"table-wrap\">{}</div>\n", listing_table(listing, "", words)));
-            section(&mut out, heading, &body);
+            section(&mut out, "standing", heading, &body);
         }
         if let Some(pivots) = self.pivots {
             let replan = header.and_then(|h| h.as_of).is_some();
@@ -238,7 +238,7 @@ impl HtmlReport<'_> {
                 };
                 body.push_str(&format!("<div class=\"table-wrap\">{}</div>\n", pivot_table(table, &caption, words)));
             }
-            section(&mut out, heading, &body);
+            section(&mut out, "table", heading, &body);
         }
         out.push_str(&self.footer(words));
         out.push_str("</body>\n</html>\n");

@@ -32,16 +32,16 @@ pub(crate) fn attainment_bars(standing: &Standing, words: Words) -> String {
     let band_x = at(LEFT) + px(low, plot);
     svg.rect((band_x, at(TOP - 4)), (px(high - low, plot), at(ROW * rows + 4)), "", "band", "");
     let x100 = at(LEFT) + px(hundred, plot);
-    svg.line((x100, at(TOP - 8)), (x100, at(TOP + ROW * rows)), "hundred");
     svg.text((x100, at(TOP - 10)), "middle", "axis", "100%");
-    svg.text((band_x, at(TOP + ROW * rows + 16)), "middle", "axis small", &percent(standing.behind_below));
-    svg.text(
-        (at(LEFT) + px(high, plot), at(TOP + ROW * rows + 16)),
-        "middle",
-        "axis small",
-        &percent(standing.ahead_above),
-    );
-    svg.text((at(LEFT + plot), at(TOP + ROW * rows + 16)), "end", "axis small", &percent(standing.scale));
+    // The band's edges below it, left and right of the band so that a
+    // narrow band's labels do not overlap; the scale's end when clear of them.
+    let bottom = at(TOP + ROW * rows + 16);
+    let high_x = at(LEFT) + px(high, plot);
+    svg.text((band_x - at(2), bottom), "end", "axis small", &percent(standing.behind_below));
+    svg.text((high_x + at(2), bottom), "start", "axis small", &percent(standing.ahead_above));
+    if at(LEFT + plot) - high_x > at(90) {
+        svg.text((at(LEFT + plot), bottom), "end", "axis small", &percent(standing.scale));
+    }
     for (i, row) in standing.rows.iter().enumerate() {
         let y = TOP + ROW * u32::try_from(i).unwrap_or(0);
         let name = row.members.join(" / ");
@@ -53,5 +53,7 @@ pub(crate) fn attainment_bars(standing: &Standing, words: Words) -> String {
         svg.rect((at(LEFT), at(y + 3)), (w, at(ROW - 6)), "", &class, &format!("{name}: {shown} {status}"));
         svg.text((at(LEFT + plot + 8), at(y + 15)), "start", "figure", &format!("{shown}  {status}"));
     }
+    // On top of the bars, so that 100% reads across every one.
+    svg.line((x100, at(TOP - 6)), (x100, at(TOP + ROW * rows)), "hundred");
     svg.finish()
 }

@@ -10,7 +10,7 @@ use crate::render::svg::{at, px, Svg};
 const WIDTH: u32 = 1100;
 const HEIGHT: u32 = 380;
 const LEFT: u32 = 110;
-const RIGHT: u32 = 150;
+const RIGHT: u32 = 230;
 const TOP: u32 = 20;
 const BOTTOM: u32 = 40;
 
@@ -45,13 +45,13 @@ pub(crate) fn burn_up_chart(burn: &BurnUp, company: Option<&Listing>, words: Wor
     let target: Vec<_> = burn.target_heights.iter().enumerate().map(|(i, h)| (x_of(i), y_of(*h))).collect();
     svg.polyline(&target, "target");
     if let (Some(end), Some(total)) = (target.last(), figure(company, "target")) {
-        svg.text((end.0 + at(6), end.1 + at(4)), "start", "target-label", &format!("{} {total}", words.name("target")));
+        svg.text((end.0 + at(6), end.1 + at(12)), "start", "target-label", &format!("{} {total}", words.column("target")));
     }
     let actual: Vec<_> = burn.actual_heights.iter().enumerate().map(|(i, h)| (x_of(i), y_of(*h))).collect();
     svg.polyline(&actual, "actual");
     if let Some(&last) = actual.last() {
         if let Some(done) = figure(company, "actual_to_date") {
-            let label = format!("{} {done}", words.name("actual_to_date"));
+            let label = format!("{} {done}", words.column("actual_to_date"));
             svg.text((last.0 - at(6), last.1 - at(8)), "end", "actual-label", &label);
         }
         svg.line((last.0, at(TOP)), (last.0, base), "as-of");
@@ -62,7 +62,7 @@ pub(crate) fn burn_up_chart(burn: &BurnUp, company: Option<&Listing>, words: Wor
             let end = (x_of(burn.days.len().saturating_sub(1)), y_of(h));
             svg.polyline(&[last, end], "projection");
             if let Some(projected) = figure(company, "projected") {
-                svg.text((end.0 + at(6), end.1 - at(8)), "start", "projection-label", &format!("{} {projected}", words.name("projected")));
+                svg.text((end.0 + at(6), end.1 - at(4)), "start", "projection-label", &format!("{} {projected}", words.column("projected")));
             }
         }
     }

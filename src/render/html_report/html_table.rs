@@ -1,16 +1,25 @@
 //! Stage `render`: the report's tables as real HTML tables — a pivot
 //! ([`Crosstab`]: members down the side, periods across, totals, shares) and
 //! a tracking listing (one row per cell with every column) — each figure as
-//! the engine has it, with thousands separators. Every figure cell carries
-//! its column (`data-col`) so that a reader (or a test) can match it to the
-//! CSV's.
+//! the engine has it, with thousands separators. Every figure of a cell
+//! carries its period (`data-period`, pivots) or its column (`data-col`,
+//! listings), and its members are the row's `th.key` cells, so that a
+//! reader (or a test) can match it to the CSV's row.
 
 use super::{amount, percent, status_class, Words};
 use crate::engine::{Crosstab, Listing, Value};
 use crate::render::html_text::escape;
 
-/// A pivot as a table, with a caption.
+/// The most periods a pivot lays across (a year of months and its total
+/// fit an A4 landscape page); with more, it is one row per cell.
+const MAX_ACROSS: usize = 14;
+
+/// A pivot as a table, with a caption: periods across, or one row per
+/// cell when they are too many to print across.
 pub(crate) fn pivot_table(t: &Crosstab, caption: &str, words: Words) -> String {
+    if t.columns.len() > MAX_ACROSS {
+        return long_table(t, caption, words);
+    }
     let mut out = format!("<table class=\"pivot\">\n<caption>{}</caption>\n<thead><tr>", escape(caption));
     for dim in &t.row_dims {
         out.push_str(&format!("<th scope=\"col\">{}</th>", escape(&words.name(&t.dim_name(*dim)))));
@@ -26,11 +35,11 @@ pub(crate) fn pivot_table(t: &Crosstab, caption: &str, words: Words) -> String {
     for row in &t.rows {
         out.push_str("<tr>");
         for key in &row.keys {
-            out.push_str(&format!("<th scope=\"row\">{}</th>", escape(key)));
+            out.push_str(&format!("<th scope=\"row\" class=\"key\">{}</th>", escape(key)));
         }
         for (column, value) in t.columns.iter().zip(&row.values) {
             let text = value.map(amount).unwrap_or_default();
-            out.push_str(&format!("<td class=\"n\" data-col=\"{}\">{text}</td>", escape(column)));
+            out.push_str(&format!("<td class=\"n\" data-period=\"{}\">{text}</td>", escape(column)));
         }
         out.push_str(&format!("<td class=\"n total\" data-col=\"total\">{}</td>", amount(row.total)));
         if !t.row_dims.is_empty() {
@@ -58,6 +67,39 @@ pub(crate) fn pivot_table(t: &Crosstab, caption: &str, words: Words) -> String {
         out.push_str("<td></td>");
     }
     out.push_str("</tr></tfoot>\n</table>\n");
+    out
+}
+
+/// A pivot as one row per cell: its members, its period and its figure,
+/// then the grand total.
+fn long_table(t: &Crosstab, caption: &str, words: Words) -> String {
+    let mut out = format!("<table class=\"pivot long\">\n<caption>{}</caption>\n<thead><tr>", escape(caption));
+    for dim in t.row_dims.iter().chain([&t.col_dim]) {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", escape(&words.name(&t.dim_name(*dim)))));
+    }
+    let metric = t.header.as_ref().and_then(|h| h.columns.get(t.column)).map(|c| c.name.clone()).unwrap_or_default();
+    out.push_str(&format!("<th scope=\"col\" class=\"n\">{}</th></tr></thead>\n<tbody>\n", escape(&words.name(&metric))));
+    for row in &t.rows {
+        for (column, value) in t.columns.iter().zip(&row.values) {
+            let Some(value) = value else { continue };
+            out.push_str("<tr>");
+            for key in &row.keys {
+                out.push_str(&format!("<th scope=\"row\" class=\"key\">{}</th>", escape(key)));
+            }
+            out.push_str(&format!(
+                "<th scope=\"row\" class=\"period\">{}</th><td class=\"n\" data-period=\"{}\">{}</td></tr>\n",
+                escape(column),
+                escape(column),
+                amount(*value)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "</tbody>\n<tfoot><tr class=\"total\"><th scope=\"row\" colspan=\"{}\">{}</th><td class=\"n grand\" data-col=\"total\">{}</td></tr></tfoot>\n</table>\n",
+        t.row_dims.len() + 1,
+        escape(words.labels.total()),
+        amount(t.total)
+    ));
     out
 }
 
@@ -100,7 +142,7 @@ pub(crate) fn listing_table(listing: &Listing, caption: &str, words: Words) -> S
     for row in &listing.rows {
         out.push_str("<tr>");
         for member in &row.members {
-            out.push_str(&format!("<th scope=\"row\">{}</th>", escape(member)));
+            out.push_str(&format!("<th scope=\"row\" class=\"key\">{}</th>", escape(member)));
         }
         out.push_str(&format!("<th scope=\"row\" class=\"period\">{}</th>", escape(&row.period)));
         cells(&mut out, &row.values);

@@ -42,10 +42,13 @@ pub(crate) fn icicle(cascade: &Cascade, words: Words) -> String {
         let class = format!("node d{}", node.depth.min(3));
         svg.rect((x, at(top)), (w, at(BAND - 2)), colour(hue), &class, &tip);
         let middle = x + w / Decimal::TWO;
-        let lines = [(member, 16, "name"), (figure.as_str(), 32, "figure"), (share.as_str(), 47, "share")];
-        for (text, dy, class) in lines {
+        // The lines that fit, from the top: a narrow node shows its member and share.
+        let lines = [(member, "name"), (figure.as_str(), "figure"), (share.as_str(), "share")];
+        let mut dy = 16;
+        for (text, class) in lines {
             if fits(text, w, 12) {
                 svg.text((middle, at(top + dy)), "middle", class, text);
+                dy += 15;
             }
         }
     }

@@ -32,6 +32,18 @@ impl Words {
         self.labels.name(name)
     }
 
+    /// A tracking column's name in a sentence: `Actual to date`, `实际（至今）`.
+    pub(crate) fn column(self, name: &str) -> String {
+        if self.zh {
+            return self.name(name);
+        }
+        let mut words = name.replace('_', " ");
+        if let Some(first) = words.get(..1) {
+            words = first.to_uppercase() + &words[1..];
+        }
+        words
+    }
+
     /// `by month` / `按月份`.
     pub(crate) fn by(self, level: &str) -> String {
         if self.zh {
