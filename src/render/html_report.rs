@@ -84,7 +84,7 @@ h1 { font-size: 26px; margin: 0 0 6px; }
 h2 { font-size: 18px; margin: 0 0 10px; border-bottom: 2px solid var(--grid); padding-bottom: 4px; }
 .facts { display: flex; flex-wrap: wrap; gap: 8px 32px; margin: 0 0 8px; padding: 0; list-style: none; }
 .facts li { color: var(--muted); }
-.facts b { display: block; color: var(--ink); font-size: 20px; font-variant-numeric: tabular-nums; }
+.facts strong { display: block; color: var(--ink); font-size: 20px; font-variant-numeric: tabular-nums; }
 section { margin: 28px 0; }
 .note { color: #8a4b08; background: #fff7e6; border-left: 4px solid #f0b429; padding: 6px 10px; margin: 8px 0; }
 svg { display: block; max-width: 100%; height: auto; }
@@ -150,7 +150,7 @@ impl HtmlReport<'_> {
             None => format!("{figure} <small>{}</small>", escape(&currency)),
         };
         let fact = |out: &mut String, label: &str, value: &str| {
-            out.push_str(&format!("<li>{}<b>{value}</b></li>\n", escape(label)));
+            out.push_str(&format!("<li>{}<strong>{value}</strong></li>\n", escape(label)));
         };
         if let Some(table) = self.pivots.and_then(|p| p.tables.first()).filter(|_| self.listing.is_none()) {
             let name = words.name(&report.metric);
