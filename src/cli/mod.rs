@@ -120,10 +120,9 @@ fn check_usage(args: &Args) -> Result<(), clap::Error> {
     let misplaced = table_only
         .iter()
         .find(|(_, given, html)| *given && view.format != Format::Table && !(*html && view.format == Format::Html));
-    if let Some((flag, _, html)) = misplaced {
-        let shapes = if *html { "the terminal table and the html report" } else { "the terminal table" };
+    if let Some((flag, _, _)) = misplaced {
         return fail(&format!(
-            "{flag} shapes {shapes}; CSV, JSON and xlsx always keep one row per cell and exact figures"
+            "{flag} shapes the terminal table; CSV, JSON and xlsx always keep one row per cell and exact figures"
         ));
     }
     Ok(())

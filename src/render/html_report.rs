@@ -203,11 +203,14 @@ impl HtmlReport<'_> {
         }
         if let Some(stacked) = &report.stacked {
             let split = stacked.table.row_dims.first().map(|d| stacked.table.dim_name(*d));
+            let metric = words.column(&report.metric);
             let heading = match &split {
-                Some(s) => format!("{} {}", words.by(&stacked_level), words.pick("by ", "按").to_string() + &words.name(s)),
-                None => words.by(&stacked_level),
+                Some(s) => match words.pick("en", "zh") {
+                    "en" => format!("{metric} {}, stacked by {s}", words.by(&stacked_level)),
+                    _ => format!("{metric}{}（按{}堆叠）", words.by(&stacked_level), words.name(s)),
+                },
+                None => format!("{metric} {}", words.by(&stacked_level)),
             };
-            let heading = format!("{} {heading}", words.name(&report.metric));
             section(&mut out, "by-period", heading.trim(), &stacked_bars(stacked, words, &stacked_level));
             if let Some(split) = split {
                 let mut body = self.notes(words, |n| matches!(n, ReportNote::Multiples { .. }));
