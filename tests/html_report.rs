@@ -210,7 +210,16 @@ fn the_tracking_page_shows_the_reports_figures() {
     // One attainment bar per region, each with the region's attainment to
     // date as the year's report has it.
     let year = csv_rows(&stdout_of(&[
-        "track", &plan, "--actuals", &sales, "--as-of", "2026-03-15", "--by", "region,year", "--format", "csv",
+        "track",
+        &plan,
+        "--actuals",
+        &sales,
+        "--as-of",
+        "2026-03-15",
+        "--by",
+        "region,year",
+        "--format",
+        "csv",
     ]));
     let bars: Vec<String> = doc.select(&select("#attainment rect.att title")).map(text_of).collect();
     assert_eq!(bars.len(), year.len());
@@ -226,7 +235,16 @@ fn the_tracking_page_shows_the_reports_figures() {
     };
     assert_eq!((points("target"), points("actual"), points("projection")), (365, 31 + 28 + 15, 2));
     let company = csv_rows(&stdout_of(&[
-        "track", &plan, "--actuals", &sales, "--as-of", "2026-03-15", "--by", "year", "--format", "csv",
+        "track",
+        &plan,
+        "--actuals",
+        &sales,
+        "--as-of",
+        "2026-03-15",
+        "--by",
+        "year",
+        "--format",
+        "csv",
     ]));
     let labels: Vec<String> = doc.select(&select("#burn-up text")).map(text_of).collect();
     for (name, column) in [("Projected", "projected"), ("Target", "target"), ("Actual to date", "actual_to_date")] {
@@ -333,7 +351,10 @@ fn a_large_plan_is_summarised_and_says_so() {
     assert_eq!((status, stderr.as_str()), (Some(0), ""));
     let doc = parsed(&html);
     let notes: Vec<String> = doc.select(&select("p.note")).map(text_of).collect();
-    assert!(notes.iter().any(|n| n.contains("the first 1 of 2 splits are drawn") && n.contains("750 members")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("the first 1 of 2 splits are drawn") && n.contains("750 members")),
+        "{notes:?}"
+    );
     assert!(notes.iter().any(|n| n.contains("273,750 cells") && n.contains("--by region,store,month")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("The first 24 of 25 members")), "{notes:?}");
     assert_eq!(doc.select(&select("#decomposition rect.node")).count(), 25);
@@ -380,17 +401,15 @@ fn every_report_opens_prints_and_reads_in_a_browser() {
         let page = std::fs::read_to_string(&html).unwrap();
         // The total as the page's table shows it (the grand total, or the Total row's target).
         let doc = Html::parse_document(&page);
-        let total = doc
-            .select(&select("table td.grand, table.listing tfoot td[data-col=target]"))
-            .next()
-            .map(text_of)
-            .unwrap();
+        let total =
+            doc.select(&select("table td.grand, table.listing tfoot td[data-col=target]")).next().map(text_of).unwrap();
         let url = format!("file://{}", html.display());
         let png = dir.path().join(format!("{name}.png"));
         let pdf = dir.path().join(format!("{name}.pdf"));
         let shot = chromium(&[&format!("--screenshot={}", png.display()), "--window-size=1400,1000"], &url).unwrap();
         assert!(shot.status.success(), "{name}: {}", String::from_utf8_lossy(&shot.stderr));
-        let printed = chromium(&[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"], &url).unwrap();
+        let printed =
+            chromium(&[&format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer"], &url).unwrap();
         assert!(printed.status.success(), "{name}: {}", String::from_utf8_lossy(&printed.stderr));
         let dom = chromium(&["--dump-dom"], &url).unwrap();
         let png_bytes = std::fs::read(&png).unwrap();

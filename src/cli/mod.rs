@@ -32,8 +32,8 @@ use crate::engine::{CellSink, Engine, Listing, Pivots, Report, Summarised};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
-    explanation_json, fitted_note, render_explanation, HtmlReport, render_listing, render_tables, thousands, CsvSink, DisplayUnit,
-    JsonSink, JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
+    explanation_json, fitted_note, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit,
+    HtmlReport, JsonSink, JsonlSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
 use crate::track::{TrackedMetric, Tracker};
 
@@ -560,9 +560,8 @@ fn track_html(
     let (shown, note) = Report::table_request(engine, request);
     let mut lost = Vec::new();
     let summary = write_html(view, || {
-        let mut run = |r: &crate::engine::Request, s: &mut dyn CellSink| {
-            tracker.report(r, as_of, tolerance, s).map(|_| ())
-        };
+        let mut run =
+            |r: &crate::engine::Request, s: &mut dyn CellSink| tracker.report(r, as_of, tolerance, s).map(|_| ());
         let mut report = Report::track(engine, request, tolerance, unit, &mut run)?;
         report.notes.extend(note);
         let mut listing = Listing::default();
@@ -592,12 +591,7 @@ fn html_unit(view: &ViewArgs) -> Option<(rust_decimal::Decimal, u32)> {
 }
 
 /// The html page of a report, its table and its command line.
-fn page(
-    view: &ViewArgs,
-    report: &Report,
-    pivots: Option<&Pivots>,
-    listing: Option<&Listing>,
-) -> String {
+fn page(view: &ViewArgs, report: &Report, pivots: Option<&Pivots>, listing: Option<&Listing>) -> String {
     let unit = view.unit.as_deref().and_then(DisplayUnit::parse).map(|u| u.name);
     HtmlReport { report, pivots, listing, unit, command: command_line() }.render()
 }

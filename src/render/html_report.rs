@@ -190,7 +190,12 @@ impl HtmlReport<'_> {
         let level = header.map(|h| h.time.clone()).unwrap_or_default();
         let stacked_level = report.stacked.as_ref().map_or(level.clone(), |s| s.table.dim_name(s.table.col_dim));
         if let Some(standing) = &report.standing {
-            section(&mut out, "attainment", words.pick("Attainment to date", "至今达成率"), &attainment_bars(standing, words));
+            section(
+                &mut out,
+                "attainment",
+                words.pick("Attainment to date", "至今达成率"),
+                &attainment_bars(standing, words),
+            );
         }
         if let Some(burn) = &report.burn_up {
             let heading = words.pick("Cumulative target and actual, with the projection", "累计目标与实际（含预计）");

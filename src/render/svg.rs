@@ -44,7 +44,14 @@ impl Svg {
 
     /// A rectangle of a CSS class, filled with `fill` (or as its class
     /// says, when empty), with a tooltip (none when empty).
-    pub(crate) fn rect(&mut self, (x, y): (Decimal, Decimal), (w, h): (Decimal, Decimal), fill: &str, class: &str, tip: &str) {
+    pub(crate) fn rect(
+        &mut self,
+        (x, y): (Decimal, Decimal),
+        (w, h): (Decimal, Decimal),
+        fill: &str,
+        class: &str,
+        tip: &str,
+    ) {
         let fill = if fill.is_empty() { String::new() } else { format!(" fill=\"{}\"", escape(fill)) };
         let open = format!("<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" class=\"{class}\"{fill}");
         if tip.is_empty() {

@@ -14,7 +14,7 @@ pub struct CascadeNode {
     pub depth: usize,
     /// The member names from the first split down to this node's.
     pub path: Vec<String>,
-    /// The node's figure (in the display unit when [`Cascade::unit`] is set).
+    /// The node's figure (in the display unit when the report has one).
     pub figure: Decimal,
     /// Its share of its parent (exact), `None` when the parent's is zero.
     pub share: Option<Decimal>,

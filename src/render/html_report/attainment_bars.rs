@@ -45,7 +45,7 @@ pub(crate) fn attainment_bars(standing: &Standing, words: Words) -> String {
     for (i, row) in standing.rows.iter().enumerate() {
         let y = TOP + ROW * u32::try_from(i).unwrap_or(0);
         let name = row.members.join(" / ");
-        let shown = row.attainment.map(percent).unwrap_or_else(|| "—".to_string());
+        let shown = row.attainment.map_or_else(|| "—".to_string(), percent);
         let status = words.status(row.status);
         svg.text((at(LEFT - 8), at(y + 15)), "end", "name", &name);
         let w = px(row.bar, plot);

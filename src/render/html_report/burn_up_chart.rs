@@ -45,7 +45,12 @@ pub(crate) fn burn_up_chart(burn: &BurnUp, company: Option<&Listing>, words: Wor
     let target: Vec<_> = burn.target_heights.iter().enumerate().map(|(i, h)| (x_of(i), y_of(*h))).collect();
     svg.polyline(&target, "target");
     if let (Some(end), Some(total)) = (target.last(), figure(company, "target")) {
-        svg.text((end.0 + at(6), end.1 + at(12)), "start", "target-label", &format!("{} {total}", words.column("target")));
+        svg.text(
+            (end.0 + at(6), end.1 + at(12)),
+            "start",
+            "target-label",
+            &format!("{} {total}", words.column("target")),
+        );
     }
     let actual: Vec<_> = burn.actual_heights.iter().enumerate().map(|(i, h)| (x_of(i), y_of(*h))).collect();
     svg.polyline(&actual, "actual");
@@ -62,7 +67,12 @@ pub(crate) fn burn_up_chart(burn: &BurnUp, company: Option<&Listing>, words: Wor
             let end = (x_of(burn.days.len().saturating_sub(1)), y_of(h));
             svg.polyline(&[last, end], "projection");
             if let Some(projected) = figure(company, "projected") {
-                svg.text((end.0 + at(6), end.1 - at(4)), "start", "projection-label", &format!("{} {projected}", words.column("projected")));
+                svg.text(
+                    (end.0 + at(6), end.1 - at(4)),
+                    "start",
+                    "projection-label",
+                    &format!("{} {projected}", words.column("projected")),
+                );
             }
         }
     }

@@ -57,7 +57,10 @@ pub(crate) fn pivot_table(t: &Crosstab, caption: &str, words: Words) -> String {
         for column in &t.columns {
             out.push_str(&format!("<th scope=\"col\" class=\"n\">{}</th>", escape(column)));
         }
-        out.push_str(&format!("<th scope=\"col\" class=\"n\">{}</th></tr></thead>\n<tfoot><tr class=\"total\">", escape(words.labels.total())));
+        out.push_str(&format!(
+            "<th scope=\"col\" class=\"n\">{}</th></tr></thead>\n<tfoot><tr class=\"total\">",
+            escape(words.labels.total())
+        ));
     }
     for (column, total) in t.columns.iter().zip(&t.column_totals) {
         out.push_str(&format!("<td class=\"n\" data-col=\"{}\">{}</td>", escape(column), amount(*total)));
@@ -78,7 +81,10 @@ fn long_table(t: &Crosstab, caption: &str, words: Words) -> String {
         out.push_str(&format!("<th scope=\"col\">{}</th>", escape(&words.name(&t.dim_name(*dim)))));
     }
     let metric = t.header.as_ref().and_then(|h| h.columns.get(t.column)).map(|c| c.name.clone()).unwrap_or_default();
-    out.push_str(&format!("<th scope=\"col\" class=\"n\">{}</th></tr></thead>\n<tbody>\n", escape(&words.name(&metric))));
+    out.push_str(&format!(
+        "<th scope=\"col\" class=\"n\">{}</th></tr></thead>\n<tbody>\n",
+        escape(&words.name(&metric))
+    ));
     for row in &t.rows {
         for (column, value) in t.columns.iter().zip(&row.values) {
             let Some(value) = value else { continue };
