@@ -137,6 +137,25 @@ fn the_company_charts_draw_one_element_per_figure() {
     // The icicle: one rectangle per org node (regions, their products, their salespeople).
     let nodes = doc.select(&select("#decomposition svg rect.node")).count();
     assert_eq!(nodes, distinct(1) + distinct(2) + distinct(3));
+    // Each band of the icicle is the whole width (990 pixels from 110), its
+    // nodes one after the other, each child inside its parent.
+    let mut bands: Vec<Vec<(Decimal, Decimal)>> = vec![Vec::new(); 3];
+    for rect in doc.select(&select("#decomposition svg rect.node")) {
+        let depth = (0..3).find(|d| rect.value().has_class(&format!("d{d}"), scraper::CaseSensitivity::CaseSensitive));
+        let at = |name: &str| dec(rect.value().attr(name).unwrap());
+        bands[depth.unwrap()].push((at("x"), at("x") + at("width")));
+    }
+    let close = |a: Decimal, b: Decimal| (a - b).abs() <= Decimal::new(3, 1);
+    for band in &bands {
+        assert!(close(band[0].0, dec("110")) && close(band.last().unwrap().1, dec("1100")), "{band:?}");
+        assert!(band.windows(2).all(|w| close(w[0].1, w[1].0)), "{band:?}");
+    }
+    for (parents, children) in [(&bands[0], &bands[1]), (&bands[1], &bands[2])] {
+        for child in children {
+            let inside = parents.iter().any(|p| p.0 <= child.0 + dec("0.3") && child.1 <= p.1 + dec("0.3"));
+            assert!(inside, "{child:?} in {parents:?}");
+        }
+    }
     // Stacked bars: one segment per month and region; small multiples: one bar each.
     assert_eq!(doc.select(&select("#by-period svg rect.seg")).count(), 5 * 12);
     assert_eq!(doc.select(&select("#multiples svg")).count(), 5);
@@ -325,7 +344,9 @@ fn unit_and_language_apply_to_the_page() {
     let grand: Vec<String> = doc.select(&select("table.pivot td.grand")).map(text_of).collect();
     assert_eq!(grand, ["1,000.00"]);
     let header = text_of(doc.select(&select("header")).next().unwrap());
-    assert!(header.contains("1,000.00") && header.contains("单位：万"), "{header}");
+    assert!(header.contains("1,000.00 万 CNY"), "{header}");
+    let caption = text_of(doc.select(&select("table.pivot caption")).next().unwrap());
+    assert_eq!(caption, "销售额 (单位：万 CNY)");
     let heads: Vec<String> = doc.select(&select("table.pivot thead th")).map(text_of).collect();
     assert_eq!((heads[0].as_str(), heads[13].as_str()), ("区域", "合计"));
     let labels: Vec<String> = doc.select(&select("#decomposition svg text")).map(text_of).collect();

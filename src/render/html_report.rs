@@ -143,11 +143,11 @@ impl HtmlReport<'_> {
             escape(&title)
         );
         out.push_str(&format!("<header>\n<h1>{}</h1>\n<ul class=\"facts\">\n", escape(&title)));
-        let unit_words = self.unit.as_deref().map(|u| words.in_unit(u, &currency));
-        let money = |figure: String| match &unit_words {
-            Some(u) => format!("{figure} <small>{}</small>", escape(u)),
-            None if currency.is_empty() => figure,
-            None => format!("{figure} <small>{}</small>", escape(&currency)),
+        // A figure's unit after it: `1,000.00 万 CNY`, `10,000,000.00 CNY`.
+        let suffix = [self.unit.as_deref().unwrap_or(""), currency.as_str()].join(" ");
+        let money = |figure: String| match suffix.trim() {
+            "" => figure,
+            unit => format!("{figure} <small>{}</small>", escape(unit)),
         };
         let fact = |out: &mut String, label: &str, value: &str| {
             out.push_str(&format!("<li>{}<strong>{value}</strong></li>\n", escape(label)));
