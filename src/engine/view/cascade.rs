@@ -71,3 +71,48 @@ impl Cascade {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::view::{CrossRow, Dim};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// A one-column table of `depth + 1` splits: (path, figure, share).
+    fn depth(rows: &[(&[&str], &str, &str)], splits: usize) -> Crosstab {
+        let mut t = Crosstab::new(0, (0..splits).map(Dim::Split).collect(), Dim::Period);
+        t.columns = vec!["2026".into()];
+        for (path, figure, share) in rows {
+            let figure = d(figure);
+            t.total += figure;
+            t.rows.push(CrossRow {
+                keys: path.iter().map(|p| (*p).to_string()).collect(),
+                values: vec![Some(figure)],
+                total: figure,
+                share: Some(d(share)),
+            });
+        }
+        t.column_totals = vec![t.total];
+        t
+    }
+
+    #[test]
+    fn nodes_sit_side_by_side_and_children_inside_their_parent() {
+        let top = depth(&[(&["a"], "300", "0.75"), (&["b"], "100", "0.25")], 1);
+        let down =
+            depth(&[(&["a", "x"], "200", "0.6667"), (&["a", "y"], "100", "0.3333"), (&["b", "x"], "100", "1")], 2);
+        let mut c = Cascade::default();
+        c.push_depth(0, &top, &top);
+        c.push_depth(1, &down, &down);
+        let at = |i: usize| (c.nodes[i].start, c.nodes[i].span);
+        assert_eq!(c.total, d("400"));
+        assert_eq!((at(0), at(1)), ((d("0"), d("0.75")), (d("0.75"), d("0.25"))));
+        // a/x and a/y split a's 0.75; b/x is all of b.
+        assert_eq!((at(2), at(3), at(4)), ((d("0"), d("0.5")), (d("0.5"), d("0.25")), (d("0.75"), d("0.25"))));
+        assert_eq!(c.nodes[3].path, ["a", "y"]);
+        assert_eq!(c.nodes[0].share, Some(d("0.75")));
+    }
+}

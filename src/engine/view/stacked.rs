@@ -75,3 +75,54 @@ impl Stacked {
         Stacked { table: shown, rows, tallest, largest }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::view::{CrossRow, Dim};
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// A table of members down the side and two periods across.
+    fn table(rows: &[(&str, [&str; 2])]) -> Crosstab {
+        let mut t = Crosstab::new(0, vec![Dim::Split(0)], Dim::Period);
+        t.columns = vec!["p1".into(), "p2".into()];
+        t.column_totals = vec![Decimal::ZERO; 2];
+        for (member, values) in rows {
+            let values: Vec<Option<Decimal>> = values.iter().map(|v| Some(d(v))).collect();
+            let total = values.iter().flatten().sum();
+            for (j, v) in values.iter().enumerate() {
+                t.column_totals[j] += v.unwrap_or_default();
+            }
+            t.total += total;
+            t.rows.push(CrossRow { keys: vec![(*member).to_string()], values, total, share: None });
+        }
+        t
+    }
+
+    #[test]
+    fn segments_lie_one_on_the_next_up_to_the_tallest_period() {
+        // p1: 10 + 30 = 40; p2: 20 + 60 = 80, the tallest.
+        let t = table(&[("a", ["10", "20"]), ("b", ["30", "60"])]);
+        let s = Stacked::of(&t, t.clone());
+        assert_eq!(s.tallest, 1);
+        assert_eq!(s.rows[0].bases, vec![d("0"), d("0")]);
+        assert_eq!(s.rows[0].heights, vec![d("0.125"), d("0.25")]);
+        assert_eq!(s.rows[1].bases, vec![d("0.125"), d("0.25")]);
+        assert_eq!(s.rows[1].heights, vec![d("0.375"), d("0.75")]);
+        assert_eq!(s.rows[1].bases[1] + s.rows[1].heights[1], Decimal::ONE);
+        // Small multiples: over the largest single figure, 60.
+        assert_eq!(s.largest, (1, 1));
+        assert_eq!(s.rows[0].alone, vec![d("10") / d("60"), d("20") / d("60")]);
+        assert_eq!(s.rows[1].alone[1], Decimal::ONE);
+    }
+
+    #[test]
+    fn a_table_of_zeros_draws_nothing() {
+        let t = table(&[("a", ["0", "0"])]);
+        let s = Stacked::of(&t, t.clone());
+        assert_eq!((s.rows[0].heights.clone(), s.rows[0].alone.clone()), (vec![d("0"); 2], vec![d("0"); 2]));
+    }
+}
