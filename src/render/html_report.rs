@@ -122,7 +122,8 @@ code { font-family: ui-monospace, "Noto Sans Mono CJK SC", monospace; background
   section.first { break-before: auto; }
   svg, figure, .legend { break-inside: avoid; }
   /* A tall chart (60 attainment bars) shrinks to one page rather than being cut. */
-  svg { max-height: 175mm; width: auto; height: auto; }
+  svg { max-height: 140mm; width: auto; height: auto; }
+  h2 { break-after: avoid; }
   .table-wrap { overflow: visible; }
   thead { display: table-header-group; } tr { break-inside: avoid; }
   table { font-size: 9px; } th, td { padding: 2px 4px; }
