@@ -257,7 +257,10 @@ fn completions_offer_values_not_file_names() {
             bash.match_indices(&format!("                {flag})\n")).nth(nth).unwrap_or_else(|| panic!("{flag}")).0;
         bash[at..].lines().nth(1).unwrap().trim().to_string()
     };
-    assert_eq!(case("--format", 0), r#"COMPREPLY=($(compgen -W "table csv json jsonl xlsx parquet" -- "${cur}"))"#);
+    assert_eq!(
+        case("--format", 0),
+        r#"COMPREPLY=($(compgen -W "table csv json jsonl xlsx parquet html" -- "${cur}"))"#
+    );
     assert_eq!(case("--unit", 0), r#"COMPREPLY=($(compgen -W "万 千 百万 亿 k M" -- "${cur}"))"#);
     assert!(case("--period", 0)
         .contains(r#"-W "today tomorrow this-week next-week this-month next-month this-quarter next-quarter""#));

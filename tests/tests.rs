@@ -39,6 +39,8 @@ mod fuzz_properties;
 mod inputs;
 // Targets from history: last year's actuals grown per year, quarter or member.
 mod history;
+// `--format html`: the report page parses, draws a figure per element, tables equal the CSV, opens in Chromium.
+mod html_report;
 // `salesplit init`, `completions` and `man`: starter plans run and add up, nothing clobbered.
 mod init;
 // The limits of exact arithmetic: the largest totals, 20-digit weights, deep splits.

@@ -126,11 +126,14 @@ pub enum Format {
     /// A Parquet file (needs --output), one row per cell: exact DECIMAL
     /// figures, DATE start and end, dictionary-encoded members.
     Parquet,
+    /// One self-contained HTML page with charts and the table, to open,
+    /// print and send (e.g. --output report.html).
+    Html,
 }
 
 impl Format {
     /// The format an `--output` file's extension names (`.csv`, `.json`,
-    /// `.jsonl` or `.ndjson`, `.xlsx`, `.parquet`), matched without regard
+    /// `.jsonl` or `.ndjson`, `.xlsx`, `.parquet`, `.html`), matched without regard
     /// to case; `None` for any other or no extension (`.txt` is any text,
     /// CSV and JSON included, so it names none).
     pub fn of_file(path: &std::path::Path) -> Option<Format> {
@@ -141,6 +144,7 @@ impl Format {
             "jsonl" | "ndjson" => Format::Jsonl,
             "xlsx" => Format::Xlsx,
             "parquet" => Format::Parquet,
+            "html" | "htm" => Format::Html,
             _ => return None,
         })
     }
@@ -154,6 +158,7 @@ impl Format {
             Format::Jsonl => "jsonl",
             Format::Xlsx => "xlsx",
             Format::Parquet => "parquet",
+            Format::Html => "html",
         }
     }
 }
@@ -271,7 +276,7 @@ pub struct TrackArgs {
 #[derive(Debug, clap::Args)]
 pub struct ViewArgs {
     /// Output format [default: from --output's extension (.csv, .json,
-    /// .jsonl, .xlsx, .parquet), else table].
+    /// .jsonl, .xlsx, .parquet, .html), else table].
     #[arg(long, short, value_enum, default_value_t = Format::Table, hide_default_value = true)]
     pub format: Format,
     /// Breakdown: split names and at most one time level (year, quarter,
@@ -311,8 +316,8 @@ pub struct ViewArgs {
     /// breakdown's periods).
     #[arg(long, value_name = "NAME")]
     pub cols: Option<String>,
-    /// Table only: show amounts in this unit: 万 (10,000), 千, 百万, 亿, k or M.
-    /// CSV, JSON and xlsx keep exact figures.
+    /// Table and html only: show amounts in this unit: 万 (10,000), 千, 百万,
+    /// 亿, k or M. CSV, JSON and xlsx keep exact figures.
     #[arg(long, value_name = "UNIT", hide_possible_values = true,
           value_parser = Offered { values: &crate::render::DisplayUnit::NAMES, parse: parse_unit })]
     pub unit: Option<String>,

@@ -27,12 +27,12 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::engine::{CellSink, Engine, Listing, Pivots, Summarised};
+use crate::engine::{CellSink, Engine, Listing, Pivots, Report, Summarised};
 use crate::error::Error;
 use crate::plan::{Carry, MetricKind, Plan};
 use crate::render::{
     explanation_json, fitted_note, render_explanation, render_listing, render_tables, thousands, CsvSink, DisplayUnit,
-    JsonSink, JsonlSink, ParquetSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
+    HtmlReport, JsonSink, JsonlSink, ParquetSink, TableStyle, XlsxSink, XLSX_MAX_CELLS,
 };
 use crate::track::{TrackedMetric, Tracker};
 
@@ -167,9 +167,15 @@ fn check_usage(args: &Args) -> Result<(), clap::Error> {
     if view.format == Format::Parquet && view.output.is_none() {
         return fail("--format parquet writes a binary file: add --output FILE.parquet");
     }
-    let table_only =
-        [("--rows", view.rows.is_some()), ("--cols", view.cols.is_some()), ("--unit", view.unit.is_some())];
-    if let Some((flag, _)) = table_only.iter().find(|(_, given)| *given).filter(|_| view.format != Format::Table) {
+    let table_only = [
+        ("--rows", view.rows.is_some(), false),
+        ("--cols", view.cols.is_some(), false),
+        ("--unit", view.unit.is_some(), true),
+    ];
+    let misplaced = table_only
+        .iter()
+        .find(|(_, given, html)| *given && view.format != Format::Table && !(*html && view.format == Format::Html));
+    if let Some((flag, _, _)) = misplaced {
         return fail(&format!(
             "{flag} shapes the terminal table; CSV, JSON and xlsx always keep one row per cell and exact figures"
         ));
@@ -285,6 +291,8 @@ fn write<R>(
         (Format::Jsonl, _) => run(&mut JsonlSink::new(output.writer())),
         (Format::Xlsx, _) => run(&mut Summarised::new(XlsxSink::new(output.writer()))),
         (Format::Parquet, _) => run(&mut ParquetSink::new(output.writer())),
+        // The page needs several runs: `decompose` and `track` write it themselves.
+        (Format::Html, _) => unreachable!("html is written by write_html"),
         (Format::Table, Layout::Pivot) => {
             let style = table_style(view);
             let mut pivots = Pivots::arranged(list(view.rows.as_deref()), view.cols.clone());
@@ -431,7 +439,21 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     derivations(&plan);
     warn(engine.warnings());
     check_table(view, engine.cell_count(&request))?;
-    if view.format == Format::Table && by_of(view).is_none() {
+    if view.format == Format::Html {
+        let unit = html_unit(view);
+        let (shown, note) = Report::table_request(&engine, &request);
+        write_html(view, || {
+            let mut run = |r: &crate::engine::Request, s: &mut dyn CellSink| engine.run(r, s);
+            let mut report = Report::decompose(&engine, &request, unit, &mut run)?;
+            report.notes.extend(note);
+            let mut pivots = Pivots::arranged(None, None);
+            if let Some((factor, decimals)) = unit {
+                pivots = pivots.in_unit(factor, decimals);
+            }
+            engine.run(&shown, &mut pivots)?;
+            Ok((page(view, &report, Some(&pivots), None), ()))
+        })?;
+    } else if view.format == Format::Table && by_of(view).is_none() {
         write_first_screen(view, &engine, &request)?;
     } else {
         write(view, Layout::Pivot, |sink| engine.run(&request, sink))?;
@@ -569,10 +591,6 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
 /// `salesplit track`: reads the plan and the actuals, then writes the
 /// report (or, with `--replan`, the new targets). Returns [`EXIT_BELOW`]
 /// when `--fail-below` is not met.
-///
-/// # Panics
-///
-/// Never: the one `expect` is on the lowest attainment, which `--fail-below-any` has just found.
 pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let view = &args.view;
     let actuals = (args.actuals.as_path(), "the actuals");
@@ -605,6 +623,9 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     }
     warn(&warnings);
     check_table(view, engine.cell_count(&request))?;
+    if view.format == Format::Html {
+        return track_html(args, &plan, &engine, &tracker, &request, as_of);
+    }
     if args.replan {
         let carry = args.carry.as_deref().and_then(Carry::parse).unwrap_or(plan.track.carry);
         let lost = write(view, Layout::Pivot, |sink| tracker.replan(&request, as_of, carry, sink))?;
@@ -613,6 +634,93 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     }
     let tolerance = args.tolerance.unwrap_or(plan.track.tolerance);
     let summary = write(view, Layout::Listing, |sink| tracker.report(&request, as_of, tolerance, sink))?;
+    Ok(below_threshold(args, &summary))
+}
+
+/// The html page of `track`: the report's charts and table, and with
+/// `--replan` the new targets too.
+fn track_html(
+    args: &TrackArgs,
+    plan: &Plan,
+    engine: &Engine,
+    tracker: &Tracker,
+    request: &crate::engine::Request,
+    as_of: chrono::NaiveDate,
+) -> Result<i32, Error> {
+    let view = &args.view;
+    let unit = html_unit(view);
+    let tolerance = args.tolerance.unwrap_or(plan.track.tolerance);
+    let (shown, note) = Report::table_request(engine, request);
+    let mut lost = Vec::new();
+    let summary = write_html(view, || {
+        let mut run =
+            |r: &crate::engine::Request, s: &mut dyn CellSink| tracker.report(r, as_of, tolerance, s).map(|_| ());
+        let mut report = Report::track(engine, request, tolerance, unit, &mut run)?;
+        report.notes.extend(note);
+        let mut listing = Listing::default();
+        if let Some((factor, decimals)) = unit {
+            listing = listing.in_unit(factor, decimals);
+        }
+        let summary = tracker.report(&shown, as_of, tolerance, &mut listing)?;
+        let mut replan = None;
+        if args.replan {
+            let carry = args.carry.as_deref().and_then(Carry::parse).unwrap_or(plan.track.carry);
+            let mut pivots = Pivots::arranged(None, None);
+            if let Some((factor, decimals)) = unit {
+                pivots = pivots.in_unit(factor, decimals);
+            }
+            lost = tracker.replan(&shown, as_of, carry, &mut pivots)?;
+            replan = Some(pivots);
+        }
+        Ok((page(view, &report, replan.as_ref(), Some(&listing)), summary))
+    })?;
+    warn(&lost);
+    Ok(if args.replan { 0 } else { below_threshold(args, &summary) })
+}
+
+/// `--unit` as the engine's views take it: (factor, decimals).
+fn html_unit(view: &ViewArgs) -> Option<(rust_decimal::Decimal, u32)> {
+    view.unit.as_deref().and_then(DisplayUnit::parse).map(|u| (u.factor, DisplayUnit::DECIMALS))
+}
+
+/// The html page of a report, its table and its command line.
+fn page(view: &ViewArgs, report: &Report, pivots: Option<&Pivots>, listing: Option<&Listing>) -> String {
+    let unit = view.unit.as_deref().and_then(DisplayUnit::parse).map(|u| u.name);
+    HtmlReport { report, pivots, listing, unit, command: command_line() }.render()
+}
+
+/// The command line as typed (each argument quoted for a POSIX shell when
+/// it needs it), to say on the page how to write it again.
+fn command_line() -> String {
+    let quoted = |a: String| {
+        let plain = !a.is_empty() && a.chars().all(|c| c.is_alphanumeric() || "-_./=:,%+@".contains(c));
+        if plain {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    std::iter::once("salesplit".to_string()).chain(std::env::args().skip(1).map(quoted)).collect::<Vec<_>>().join(" ")
+}
+
+/// Writes the page that `page` makes to stdout or, atomically, the output
+/// file; returns what `page` returns besides the page.
+fn write_html<R>(view: &ViewArgs, page: impl FnOnce() -> std::io::Result<(String, R)>) -> Result<R, Error> {
+    let mut output = Output::open(view.output.as_deref())?;
+    let value = page()
+        .and_then(|(text, value)| output.writer().write_all(text.as_bytes()).map(|()| value))
+        .map_err(|source| output.error(source))?;
+    output.commit()?;
+    Ok(value)
+}
+
+/// The exit code of a tracking report: [`EXIT_BELOW`] when `--fail-below`
+/// is not met (said on stderr), else 0.
+///
+/// # Panics
+///
+/// Never: the one `expect` is on the lowest attainment, which `--fail-below-any` has just found.
+fn below_threshold(args: &TrackArgs, summary: &crate::track::ReportSummary) -> i32 {
     if let Some(threshold) = args.fail_below {
         let below = |a: Option<rust_decimal::Decimal>| a.is_some_and(|a| a < threshold);
         let company = below(summary.attainment);
@@ -632,8 +740,8 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
                 "salesplit: {what}, below the --fail-below threshold of {}",
                 pct(threshold)
             );
-            return Ok(EXIT_BELOW);
+            return EXIT_BELOW;
         }
     }
-    Ok(0)
+    0
 }

@@ -36,7 +36,8 @@ pub use request::{view_name, Request, Shard, TimeView};
 pub const MAX_THREADS: usize = 64;
 pub use value::{Column, ColumnKind, TotalRule, Value};
 pub use view::{
-    CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Summarised, Summary, SummaryAttainment,
+    BurnUp, Cascade, CascadeNode, CrossRow, Crosstab, Dim, InUnit, LevelRow, Listing, ListingRow, Pivots, Report,
+    ReportNote, RunRequest, Stacked, StackedRow, Standing, StandingRow, Summarised, Summary, SummaryAttainment,
     SummaryGroup, SummarySink,
 };
 

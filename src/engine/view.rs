@@ -11,7 +11,11 @@
 //! - [`Listing`]: every cell of a run with all its columns, and the totals
 //!   (terminal tables of tracking reports);
 //! - [`Summarised`]: a renderer's own sink (the workbook) fed cell by cell,
-//!   then handed the [`Summary`] pivots of its first sheet at the end.
+//!   then handed the [`Summary`] pivots of its first sheet at the end;
+//! - [`Report`]: the charts of an HTML report, each from its own run —
+//!   the org cascade ([`Cascade`]), the periods stacked by member
+//!   ([`Stacked`]), attainment per member ([`Standing`]) and the burn-up
+//!   ([`BurnUp`]).
 //!
 //! Contract: a view's figures are exact sums of the cells it was fed (as
 //! decimals, never rounded again), but for a table shown in a display unit,
@@ -19,16 +23,26 @@
 //! unit and add up as shown; its rows and columns keep the order in
 //! which the cells came.
 
+mod burn_up;
+mod cascade;
 mod crosstab;
 mod in_unit;
 mod listing;
 mod pivots;
+mod report;
+mod stacked;
+mod standing;
 mod summary;
 
+pub use burn_up::BurnUp;
+pub use cascade::{Cascade, CascadeNode};
 pub use crosstab::{CrossRow, Crosstab, Dim};
 pub use in_unit::InUnit;
 pub use listing::{Listing, ListingRow};
 pub use pivots::{LevelRow, Pivots};
+pub use report::{Report, ReportNote, RunRequest};
+pub use stacked::{Stacked, StackedRow};
+pub use standing::{Standing, StandingRow};
 pub use summary::{Summarised, Summary, SummaryAttainment, SummaryGroup, SummarySink};
 
 use super::{Cell, CellSink, Header, Value};

@@ -22,6 +22,7 @@
 //! [`Pivots`]: crate::engine::Pivots
 //! [`Listing`]: crate::engine::Listing
 //! [`Summary`]: crate::engine::Summary
+//! [`Report`]: crate::engine::Report
 //! [`SummarySink`]: crate::engine::SummarySink
 //! [`Summarised`]: crate::engine::Summarised
 //! [`Explanation`]: crate::engine::Explanation
@@ -30,11 +31,14 @@ mod csv_sink;
 mod decimal_text;
 mod display_unit;
 mod explanation_text;
+mod html_report;
+mod html_text;
 mod json_sink;
 mod jsonl_sink;
 mod labels;
 mod parquet_sink;
 mod period_dates;
+mod svg;
 mod table;
 mod table_shape;
 mod xlsx_sink;
@@ -45,6 +49,7 @@ pub use csv_sink::CsvSink;
 pub use decimal_text::push_decimal;
 pub use display_unit::DisplayUnit;
 pub use explanation_text::{explanation_json, render_explanation};
+pub use html_report::HtmlReport;
 pub use json_sink::JsonSink;
 pub use jsonl_sink::JsonlSink;
 pub use labels::Labels;
