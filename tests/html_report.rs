@@ -405,7 +405,9 @@ fn every_report_opens_prints_and_reads_in_a_browser() {
     }
     let dir = tempfile::TempDir::new().unwrap();
     let mut pages: Vec<(String, Vec<String>)> = Vec::new();
-    for name in ["company", "areas", "fiscal", "metrics", "people", "retail-445", "shop-hours", "regions"] {
+    // A split by roster, shop hours by day and a retail year: the page's kinds
+    // of period and cascade (every example's page is checked without a browser above).
+    for name in ["company", "shop-hours", "retail-445"] {
         pages.push((name.to_string(), vec!["decompose".into(), example(&format!("{name}.toml"))]));
     }
     pages.push((

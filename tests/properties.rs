@@ -914,7 +914,7 @@ fn check_shards(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config(150))]
+    #![proptest_config(config(80))]
 
     /// --shard K/N and SALESPLIT_THREADS: the same bytes as one whole run.
     #[test]
