@@ -437,7 +437,7 @@ fn check_counts(plan: &CountPlan, cascade: bool) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(config(100))]
 
     #[test]
     fn counts_are_whole_and_add_up(plan in count_plan()) {
@@ -875,7 +875,7 @@ fn check_later_start(plan: &DatedPlan) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config(160))]
+    #![proptest_config(config(100))]
 
     #[test]
     fn a_later_start_never_raises_a_target(plan in dated_plan()) {

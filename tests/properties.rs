@@ -1189,7 +1189,7 @@ fn with_days(k: &mut model::Knobs) {
 }
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(config(200))]
 
     /// Adds up: totals, time levels (slots, ISO weeks), cross-cuts and --period.
     #[test]
@@ -1199,7 +1199,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(250))]
 
     /// Faithful: floor or ceiling of the exact share, at every level, held groups included.
     #[test]
@@ -1209,7 +1209,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(300))]
+    #![proptest_config(config(200))]
 
     /// Contract v2: every (org node, time node) figure is the floor or the
     /// ceiling of its own exact share, the company and every member.
@@ -1240,7 +1240,7 @@ fn cross_cut_misses_are_counted_and_rare() {
 }
 
 proptest! {
-    #![proptest_config(config(700))]
+    #![proptest_config(config(450))]
 
     /// The brief's rounding rule, replayed exactly (ties included) outside held groups.
     #[test]
@@ -1250,7 +1250,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(250))]
 
     /// Holds: the members' figures of a held period add up to the hold.
     #[test]
@@ -1261,7 +1261,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(500))]
+    #![proptest_config(config(350))]
 
     /// Holidays, make-up days, workweeks, special days, retail years, slots, ISO weeks.
     #[test]
@@ -1271,7 +1271,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(600))]
+    #![proptest_config(config(400))]
 
     /// --period today, this-week, next-month... with --today.
     #[test]
@@ -1317,7 +1317,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(150))]
+    #![proptest_config(config(100))]
 
     /// Deterministic: byte-identical CSV and JSON.
     #[test]
@@ -1327,7 +1327,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(400))]
+    #![proptest_config(config(250))]
 
     /// Proportionate: zero gets zero, larger never less, equal within a unit.
     #[test]

@@ -1124,7 +1124,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(384))]
+    #![proptest_config(config(240))]
     #[test]
     fn deterministic(spec in spec()) {
         check_deterministic(&spec)?;
