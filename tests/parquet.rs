@@ -142,3 +142,20 @@ fn parquet_shards_read_together_are_the_whole_run() {
         .collect();
     assert_same("4 shards", &whole, &parquet_table(&python, &files));
 }
+
+#[test]
+fn a_figure_parquet_cannot_hold_is_refused_and_no_file_is_left() {
+    // A level written with 23 decimals: the DECIMAL(38, 18) column keeps 18.
+    let plan = "[plan]\nyear = 2026\n\n[target]\nsales = 1000\n\n[target.score]\nkind = \"level\"\n\
+                value = \"4.12345678901234567890123\"\n\n[time]\nlevel = \"year\"\n";
+    crate::common::fails_with(
+        1,
+        &[("plan.toml", plan)],
+        &["decompose", "plan.toml", "--output", "cells.parquet"],
+        &crate::common::lines(&[
+            "error[E0906]: `score` = 4.12345678901234567890123 cannot be written as a Parquet DECIMAL(38, 18) without losing digits",
+            " = note: the `score` column keeps 18 decimals and 38 digits in all",
+            " = help: write the figure with at most 18 decimals, or use --format csv or json, which keep every digit",
+        ]),
+    );
+}

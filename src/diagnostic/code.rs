@@ -190,6 +190,8 @@ pub enum Code {
     WouldOverwrite,
     /// `E0905`: a figure with more significant digits than an xlsx number keeps (15).
     XlsxDigits,
+    /// `E0906`: a figure with more decimals (or digits) than its Parquet DECIMAL column keeps.
+    ParquetDigits,
     /// `E0999`: an internal error of salesplit.
     Internal,
     /// `W0101`: holidays that do not change the figures, because spread is not "workdays".
@@ -308,6 +310,7 @@ impl Code {
         Code::NotAFile,
         Code::WouldOverwrite,
         Code::XlsxDigits,
+        Code::ParquetDigits,
         Code::Internal,
         Code::HolidaysIgnored,
         Code::HolidaysDoNotCover,
@@ -411,6 +414,7 @@ impl Code {
             Code::NotAFile => "E0903",
             Code::WouldOverwrite => "E0904",
             Code::XlsxDigits => "E0905",
+            Code::ParquetDigits => "E0906",
             Code::Internal => "E0999",
             Code::HolidaysIgnored => "W0101",
             Code::HolidaysDoNotCover => "W0102",
@@ -536,6 +540,7 @@ impl Code {
             Code::NotAFile => "a path that is a folder or a device, not a file",
             Code::WouldOverwrite => "an output that would overwrite an input or an existing file",
             Code::XlsxDigits => "a figure with more significant digits than an xlsx number keeps (15)",
+            Code::ParquetDigits => "a figure with more decimals or digits than its Parquet DECIMAL column keeps",
             Code::Internal => "an internal error of salesplit",
             Code::HolidaysIgnored => "holidays that do not change the figures, because spread is not \"workdays\"",
             Code::HolidaysDoNotCover => "a plan year that no holiday calendar covers in full",
@@ -642,6 +647,7 @@ impl Code {
             Code::NotAFile => "name a file",
             Code::WouldOverwrite => "write the output to another file (init: add --force)",
             Code::XlsxDigits => "use --format csv or json, which keep every digit, or a coarser precision",
+            Code::ParquetDigits => "write the figure with at most 18 decimals, or use --format csv or json, which keep every digit",
             Code::Internal => "please report it with the plan",
             Code::HolidaysIgnored => "set spread = \"workdays\", or remove `holidays`",
             Code::HolidaysDoNotCover => "add the holiday calendar of the other year",

@@ -582,6 +582,30 @@ mod tests {
         assert!(matches!(Number::from_written("99999999999999999999999亿"), Err(NumberProblem::TooLarge { .. })));
     }
 
+    proptest::proptest! {
+        /// Any amount, written with commas between thousands and with each
+        /// unit, reads back exactly as the plain digits times the unit.
+        #[test]
+        fn written_amounts_read_back_exactly(units in 0u64..10_000_000_000_000, cents in 0u32..100, unit in 0usize..8) {
+            let (word, power) = [("", 0), ("k", 3), ("千", 3), ("万", 4), ("十万", 5), ("百万", 6), ("千万", 7), ("亿", 8)][unit];
+            let plain = format!("{units}.{cents:02}");
+            let grouped: String = {
+                let digits = units.to_string();
+                let mut out = String::new();
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        out.push(',');
+                    }
+                    out.push(c);
+                }
+                format!("{out}.{cents:02}")
+            };
+            let want = dec(&plain) * Decimal::from(10u64.pow(power));
+            proptest::prop_assert_eq!(Number::from_written(&format!("{plain}{word}")), Ok(Number::Plain(want.normalize())));
+            proptest::prop_assert_eq!(Number::from_written(&format!("{grouped} {word}")), Ok(Number::Plain(want.normalize())));
+        }
+    }
+
     #[test]
     fn percentages_stay_exact_as_fractions() {
         // 26 digits after the point: the fraction has 28, exactly.

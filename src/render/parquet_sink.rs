@@ -50,6 +50,8 @@ pub struct ParquetSink<W: Write> {
     file: Option<SerializedFileWriter<Vec<u8>>>,
     dates: PeriodDates,
     kinds: Vec<Kind>,
+    /// The value columns' names, for messages.
+    names: Vec<String>,
     /// This row group's columns: each split, then `period` (strings), the
     /// dates, and each value column (present or null).
     strings: Vec<Vec<ByteArray>>,
@@ -76,6 +78,7 @@ impl<W: Write> ParquetSink<W> {
             file: None,
             dates: PeriodDates::default(),
             kinds: Vec::new(),
+            names: Vec::new(),
             strings: Vec::new(),
             starts: Vec::new(),
             ends: Vec::new(),
@@ -191,6 +194,7 @@ impl<W: Write> CellSink for ParquetSink<W> {
                 ColumnKind::Text => Kind::Text,
             })
             .collect();
+        self.names = header.columns.iter().map(|c| c.name.clone()).collect();
         let mut fields = Vec::new();
         for name in header.splits.iter().map(String::as_str).chain(["period"]) {
             fields.push(Arc::new(string(name, Repetition::REQUIRED).map_err(io)?));
@@ -256,10 +260,18 @@ impl<W: Write> CellSink for ParquetSink<W> {
             let written = match (value, self.kinds[c]) {
                 (Value::Amount(d) | Value::Ratio(d), Kind::Decimal(scale)) => {
                     let bytes = decimal_bytes(*d, scale).ok_or_else(|| {
-                        std::io::Error::other(crate::diagnostic::Diagnostic::new(
-                            crate::diagnostic::Code::XlsxDigits,
-                            format!("{d} cannot be written as a Parquet DECIMAL(38, {scale}) without losing digits"),
-                        ))
+                        let column = &self.names[c];
+                        std::io::Error::other(
+                            crate::diagnostic::Diagnostic::new(
+                                crate::diagnostic::Code::ParquetDigits,
+                                format!(
+                                    "`{column}` = {d} cannot be written as a Parquet DECIMAL(38, {scale}) without \
+                                     losing digits"
+                                ),
+                            )
+                            .note(format!("the `{column}` column keeps {scale} decimals and 38 digits in all"))
+                            .help(crate::diagnostic::Code::ParquetDigits.fix()),
+                        )
                     })?;
                     self.values[c].extend_from_slice(&bytes);
                     true
