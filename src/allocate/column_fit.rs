@@ -39,61 +39,133 @@ pub struct FitRow {
     pub units: Vec<u128>,
     /// Per column, the floor of the cell's exact value, in units.
     pub floors: Vec<u128>,
-    /// Per column, the numerator of the cell's fractional part over
-    /// [`FitRow::den`] (zero when the cell is exact: it cannot move).
-    pub rems: Vec<UBig>,
-    /// The common denominator of the row's fractional parts (positive).
-    pub den: UBig,
+    /// Per column, the fractional part of the cell's exact value (zero when
+    /// the cell is exact: it cannot move).
+    pub fractions: Fractions,
+}
+
+/// The fractional parts of a row's cells: numerators over one common
+/// positive denominator, in machine integers when the denominator fits a
+/// `u64` (the usual case: comparisons of gains then fit a `u128`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fractions {
+    /// Numerators (each below `den`) over `den`.
+    Small { rems: Vec<u64>, den: u64 },
+    /// The same in big integers, for a denominator of any size.
+    Big { rems: Vec<UBig>, den: UBig },
+}
+
+impl Default for Fractions {
+    fn default() -> Fractions {
+        Fractions::Small { rems: Vec::new(), den: 1 }
+    }
+}
+
+impl Fractions {
+    /// `rems` over `den` (positive), each numerator below `den`.
+    ///
+    /// # Panics
+    ///
+    /// When a numerator is not below the denominator.
+    pub fn new(rems: Vec<UBig>, den: UBig) -> Fractions {
+        match u64::try_from(&den) {
+            Ok(d) => Fractions::Small {
+                rems: rems
+                    .iter()
+                    .map(|r| u64::try_from(r).expect("a fraction's numerator is below its denominator"))
+                    .collect(),
+                den: d,
+            },
+            Err(_) => Fractions::Big { rems, den },
+        }
+    }
+
+    /// Sets these to `rems` over `den`, keeping the buffer when small.
+    pub(crate) fn set_small(&mut self, rems: &[u128], den: u128) {
+        let Ok(d) = u64::try_from(den) else {
+            *self = Fractions::Big { rems: rems.iter().map(|&r| UBig::from(r)).collect(), den: UBig::from(den) };
+            return;
+        };
+        if !matches!(self, Fractions::Small { .. }) {
+            *self = Fractions::default();
+        }
+        if let Fractions::Small { rems: mine, den: my_den } = self {
+            mine.clear();
+            // Every numerator is below the denominator, so it fits too.
+            #[allow(clippy::cast_possible_truncation)]
+            mine.extend(rems.iter().map(|&r| r as u64));
+            *my_den = d;
+        }
+    }
+
+    /// Sets these to the numerators in `rems` (taken) over `den`.
+    pub(crate) fn set_big(&mut self, rems: &mut Vec<UBig>, den: UBig) {
+        *self = Fractions::new(std::mem::take(rems), den);
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Fractions::Small { rems, .. } => rems.len(),
+            Fractions::Big { rems, .. } => rems.len(),
+        }
+    }
+
+    /// Whether cell `j` is exact (no fractional part).
+    #[inline]
+    fn is_zero(&self, j: usize) -> bool {
+        match self {
+            Fractions::Small { rems, .. } => rems[j] == 0,
+            Fractions::Big { rems, .. } => rems[j].is_zero(),
+        }
+    }
+
+    /// Cell `a`'s fraction against cell `b`'s.
+    #[inline]
+    fn cmp(&self, a: usize, b: usize) -> Ordering {
+        match self {
+            Fractions::Small { rems, .. } => rems[a].cmp(&rems[b]),
+            Fractions::Big { rems, .. } => rems[a].cmp(&rems[b]),
+        }
+    }
+
+    /// Whether cell `a`'s fraction is larger than cell `b`'s.
+    #[inline]
+    fn gt(&self, a: usize, b: usize) -> bool {
+        self.cmp(a, b) == Ordering::Greater
+    }
 }
 
 impl FitRow {
-    fn up(&self, j: usize) -> bool {
-        self.units[j] > self.floors[j]
-    }
-
-    /// Whether cell `j` can take a unit without a sibling of the same floor
-    /// and a larger fraction (a larger exact value) staying below it.
-    fn can_rise(&self, fast: &Fast, j: usize) -> bool {
-        self.units[j] == self.floors[j]
-            && !self.rems[j].is_zero()
-            && !(0..self.units.len()).any(|k| self.floors[k] == self.floors[j] && !self.up(k) && fast.gt(self, k, j))
-    }
-
-    /// Whether cell `a` can give up its unit without rising above a sibling
-    /// of the same floor and a smaller fraction that keeps its own.
-    fn can_fall(&self, fast: &Fast, a: usize) -> bool {
-        self.up(a)
-            && !(0..self.units.len()).any(|k| self.up(k) && self.floors[k] == self.floors[a] && fast.gt(self, a, k))
+    /// Per cell, whether it can take a unit without a sibling of the same
+    /// floor and a larger fraction (a larger exact value) staying below it
+    /// (`rise`), and whether it can give up its unit without rising above a
+    /// sibling of the same floor and a smaller fraction that keeps its own
+    /// (`fall`).
+    fn marks(&self, rise: &mut [bool], fall: &mut [bool]) {
+        match &self.fractions {
+            Fractions::Small { rems, .. } => marks(&self.units, &self.floors, rems, rise, fall),
+            Fractions::Big { rems, .. } => marks(&self.units, &self.floors, rems, rise, fall),
+        }
     }
 
     /// Whether a larger exact value never has a smaller figure in this row.
     fn proportionate(&self) -> bool {
+        let f = &self.fractions;
         (0..self.units.len()).all(|j| {
-            (0..self.units.len()).all(|k| {
-                !(self.floors[j] == self.floors[k] && self.rems[j] > self.rems[k] && self.units[j] < self.units[k])
-            })
+            (0..self.units.len())
+                .all(|k| !(self.floors[j] == self.floors[k] && f.gt(j, k) && self.units[j] < self.units[k]))
         })
     }
 }
 
-/// A row's fractional parts in machine integers when its denominator fits
-/// (the usual case: comparisons are then plain integer ones).
-struct Fast(Option<(Vec<u64>, u64)>);
-
-impl Fast {
-    fn of(row: &FitRow) -> Fast {
-        let Ok(den) = u64::try_from(&row.den) else { return Fast(None) };
-        // Every numerator is below the denominator, so it fits too.
-        let rems = row.rems.iter().map(|r| u64::try_from(r).expect("a fraction's numerator is below its denominator"));
-        Fast(Some((rems.collect(), den)))
-    }
-
-    /// Whether cell `a`'s fraction is larger than cell `b`'s, in one row.
-    fn gt(&self, row: &FitRow, a: usize, b: usize) -> bool {
-        match &self.0 {
-            Some((rems, _)) => rems[a] > rems[b],
-            None => row.rems[a] > row.rems[b],
-        }
+/// [`FitRow::marks`] over fractions of one kind (a zero one is exact).
+fn marks<T: Ord + Default>(units: &[u128], floors: &[u128], rems: &[T], rise: &mut [bool], fall: &mut [bool]) {
+    let zero = T::default();
+    let up = |k: usize| units[k] > floors[k];
+    for j in 0..units.len() {
+        let same = |k: usize| floors[k] == floors[j];
+        rise[j] = !up(j) && rems[j] != zero && !(0..units.len()).any(|k| same(k) && !up(k) && rems[k] > rems[j]);
+        fall[j] = up(j) && !(0..units.len()).any(|k| same(k) && up(k) && rems[j] > rems[k]);
     }
 }
 
@@ -130,14 +202,22 @@ pub fn fit_columns(rows: &mut [FitRow], totals: &[u128]) -> Vec<ColumnMiss> {
     if off.iter().all(|&o| o == 0) {
         return Vec::new();
     }
-    let fast: Vec<Fast> = rows.iter().map(Fast::of).collect();
+    // Which cells can rise or fall, per row (`r * m + j`): a move changes
+    // one row, so only its cells are looked at again.
+    let mut marks = Marks {
+        m,
+        known: vec![false; rows.len()],
+        rise: vec![false; rows.len() * m],
+        fall: vec![false; rows.len() * m],
+    };
     for j in 0..m {
         while off[j] < 0 {
-            let Some((r, a)) = best_move(rows, &fast, &off, j) else { break };
+            let Some((r, a)) = best_move(rows, &off, j, &mut marks) else { break };
             rows[r].units[j] += 1;
             rows[r].units[a] -= 1;
             off[j] += 1;
             off[a] -= 1;
+            marks.known[r] = false;
         }
     }
     if off.iter().all(|&o| o == 0) {
@@ -172,22 +252,28 @@ pub fn fit_columns(rows: &mut [FitRow], totals: &[u128]) -> Vec<ColumnMiss> {
 /// from: the move that gains the most fraction (the row's fraction at `j`
 /// less the one it gives up), ties to the first row; a row gives up its
 /// over-full column with the smallest fraction, ties to the later column.
-fn best_move(rows: &[FitRow], fast: &[Fast], off: &[i128], j: usize) -> Option<(usize, usize)> {
+fn best_move(rows: &[FitRow], off: &[i128], j: usize, marks: &mut Marks) -> Option<(usize, usize)> {
     let mut best: Option<(usize, usize)> = None;
     for (r, row) in rows.iter().enumerate() {
         // A move gains at most the fraction at `j` (the one given up is not
         // negative): no better than the best so far, no need to look further.
-        if let (Some((b, g)), Some((rems, den))) = (best, &fast[r].0) {
-            if let Some((brems, bden)) = &fast[b].0 {
+        if let (Some((b, g)), Fractions::Small { rems, den }) = (best, &row.fractions) {
+            if let Fractions::Small { rems: brems, den: bden } = &rows[b].fractions {
                 let gain = i128::from(brems[j]) - i128::from(brems[g]);
                 if signed_cmp(i128::from(rems[j]), *bden, gain, *den) != Ordering::Greater {
                     continue;
                 }
             }
         }
-        if !row.can_rise(&fast[r], j) {
+        // Cheap tests before the row's marks are worked out.
+        if row.units[j] != row.floors[j] || row.fractions.is_zero(j) {
             continue;
         }
+        let (rise, fall) = marks.of(r, row);
+        if !rise[j] {
+            continue;
+        }
+        let fractions = &row.fractions;
         let mut give: Option<usize> = None;
         for (a, &over) in off.iter().enumerate() {
             if over <= 0 {
@@ -195,15 +281,15 @@ fn best_move(rows: &[FitRow], fast: &[Fast], off: &[i128], j: usize) -> Option<(
             }
             // Trading a larger exact value's unit for a smaller one's would
             // leave the larger below the smaller.
-            let crossed = row.floors[a] == row.floors[j] && fast[r].gt(row, a, j);
-            if !crossed && row.can_fall(&fast[r], a) && give.is_none_or(|g| !fast[r].gt(row, a, g)) {
+            let crossed = row.floors[a] == row.floors[j] && fractions.gt(a, j);
+            if !crossed && fall[a] && give.is_none_or(|g| !fractions.gt(a, g)) {
                 give = Some(a);
             }
         }
         let Some(a) = give else { continue };
         let better = match best {
             None => true,
-            Some((b, g)) => gain_cmp(&rows[r], &fast[r], j, a, &rows[b], &fast[b], g) == Ordering::Greater,
+            Some((b, g)) => gain_cmp(&rows[r], j, a, &rows[b], g) == Ordering::Greater,
         };
         if better {
             best = Some((r, a));
@@ -212,18 +298,47 @@ fn best_move(rows: &[FitRow], fast: &[Fast], off: &[i128], j: usize) -> Option<(
     best
 }
 
+/// [`FitRow::marks`] of a table's rows (`r * m + j`), each worked out when
+/// first needed and again after a move changed its row.
+struct Marks {
+    m: usize,
+    known: Vec<bool>,
+    rise: Vec<bool>,
+    fall: Vec<bool>,
+}
+
+impl Marks {
+    fn of(&mut self, r: usize, row: &FitRow) -> (&[bool], &[bool]) {
+        let cells = r * self.m..(r + 1) * self.m;
+        if !self.known[r] {
+            row.marks(&mut self.rise[cells.clone()], &mut self.fall[cells.clone()]);
+            self.known[r] = true;
+        }
+        (&self.rise[cells.clone()], &self.fall[cells])
+    }
+}
+
 /// Row `x`'s gain from moving a unit from `xa` to `j` against row `y`'s
 /// from `ya` to `j`: (fraction at `j` − fraction given up), exactly.
-fn gain_cmp(x: &FitRow, fx: &Fast, j: usize, xa: usize, y: &FitRow, fy: &Fast, ya: usize) -> Ordering {
-    if let (Some((rx, dx)), Some((ry, dy))) = (&fx.0, &fy.0) {
-        let gx = i128::from(rx[j]) - i128::from(rx[xa]);
-        let gy = i128::from(ry[j]) - i128::from(ry[ya]);
-        return signed_cmp(gx, *dy, gy, *dx);
+fn gain_cmp(x: &FitRow, j: usize, xa: usize, y: &FitRow, ya: usize) -> Ordering {
+    let big = |f: &Fractions| match f {
+        Fractions::Small { rems, den } => (rems.iter().map(|&r| UBig::from(r)).collect::<Vec<_>>(), UBig::from(*den)),
+        Fractions::Big { rems, den } => (rems.clone(), den.clone()),
+    };
+    match (&x.fractions, &y.fractions) {
+        (Fractions::Small { rems: rx, den: dx }, Fractions::Small { rems: ry, den: dy }) => {
+            let gx = i128::from(rx[j]) - i128::from(rx[xa]);
+            let gy = i128::from(ry[j]) - i128::from(ry[ya]);
+            signed_cmp(gx, *dy, gy, *dx)
+        }
+        (fx, fy) => {
+            // gx / dx against gy / dy, as (x_j − x_a)·dy against (y_j − y_a)·dx.
+            let ((xr, xd), (yr, yd)) = (big(fx), big(fy));
+            let left = (&xr[j] * &yd, &xr[xa] * &yd);
+            let right = (&yr[j] * &xd, &yr[ya] * &xd);
+            (&left.0 + &right.1).cmp(&(&right.0 + &left.1))
+        }
     }
-    // gx / dx against gy / dy, as (x_j − x_a)·dy against (y_j − y_a)·dx.
-    let left = (&x.rems[j] * &y.den, &x.rems[xa] * &y.den);
-    let right = (&y.rems[j] * &x.den, &y.rems[ya] * &x.den);
-    (&left.0 + &right.1).cmp(&(&right.0 + &left.1))
 }
 
 /// `a · da` against `b · db` for signed `a`, `b` below 2^64 in size and
@@ -249,8 +364,9 @@ fn flow_fit(rows: &[FitRow], totals: &[u128]) -> Option<Vec<Vec<u128>>> {
     let table: Vec<TableRow> = rows
         .iter()
         .map(|row| {
-            let mut order: Vec<usize> = (0..row.rems.len()).filter(|&j| !row.rems[j].is_zero()).collect();
-            order.sort_by(|&a, &b| row.rems[b].cmp(&row.rems[a]));
+            let f = &row.fractions;
+            let mut order: Vec<usize> = (0..f.len()).filter(|&j| !f.is_zero(j)).collect();
+            order.sort_by(|&a, &b| f.cmp(b, a));
             let mut cells: Vec<(u128, Option<usize>)> = row.floors.iter().map(|&f| (f, None)).collect();
             for (rank, &j) in order.iter().enumerate() {
                 cells[j].1 = Some(rank);
@@ -283,7 +399,7 @@ mod tests {
         for &j in order.iter().take(usize::try_from(left).unwrap()) {
             units[j] += 1;
         }
-        FitRow { units, floors, rems, den: den_b }
+        FitRow { units, floors, fractions: Fractions::new(rems, den_b) }
     }
 
     fn sums(rows: &[FitRow]) -> Vec<u128> {
@@ -376,8 +492,19 @@ mod tests {
         // The same gains through big integers: 3/4 - 1/4 against 5/8 - 1/8.
         let x = row(1, 4, &[3, 1]);
         let y = row(1, 8, &[5, 1]);
-        let none = Fast(None);
-        assert_eq!(gain_cmp(&x, &none, 0, 1, &y, &none, 1), Equal);
-        assert_eq!(gain_cmp(&x, &Fast::of(&x), 0, 1, &y, &Fast::of(&y), 1), Equal);
+        let big = |r: &FitRow| {
+            let Fractions::Small { rems, den } = &r.fractions else { panic!("small") };
+            FitRow {
+                fractions: Fractions::Big {
+                    rems: rems.iter().map(|&n| UBig::from(n)).collect(),
+                    den: UBig::from(*den),
+                },
+                ..r.clone()
+            }
+        };
+        assert_eq!(gain_cmp(&big(&x), 0, 1, &big(&y), 1), Equal);
+        assert_eq!(gain_cmp(&x, 0, 1, &big(&y), 1), Equal);
+        assert_eq!(gain_cmp(&x, 0, 1, &y, 1), Equal);
+        assert_eq!(gain_cmp(&x, 0, 1, &y, 0), Greater);
     }
 }

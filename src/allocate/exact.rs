@@ -31,6 +31,9 @@ impl Exact {
         if den.is_one() {
             return Exact { num, den };
         }
+        if let (Ok(n), Ok(d)) = (u128::try_from(&num), u128::try_from(&den)) {
+            return Exact::from_ratio(n, d);
+        }
         let g = (&num).gcd(&den);
         if g.is_one() {
             Exact { num, den }
@@ -62,7 +65,13 @@ impl Exact {
     /// If `den` is zero.
     pub fn from_ratio(num: u128, den: u128) -> Exact {
         assert!(den != 0, "an exact value needs a positive denominator");
-        Exact::new(UBig::from(num), UBig::from(den))
+        if num == 0 {
+            return Exact::from_units(0);
+        }
+        match gcd(num, den) {
+            1 => Exact { num: UBig::from(num), den: UBig::from(den) },
+            g => Exact { num: UBig::from(num / g), den: UBig::from(den / g) },
+        }
     }
 
     /// The product of two exact values (units times a unitless factor, or a
@@ -144,6 +153,67 @@ impl Exact {
     }
 }
 
+/// The greatest common divisor of two positive machine integers: one
+/// remainder to bring them to the same size, then binary GCD (shifts and
+/// subtractions), in a machine word when they fit one.
+fn gcd(a: u128, b: u128) -> u128 {
+    debug_assert!(a > 0 && b > 0);
+    let (a, b) = if a > b { (b, a) } else { (a, b) };
+    if let (Ok(a), Ok(b)) = (u64::try_from(a), u64::try_from(b)) {
+        // A machine word's remainder is one instruction; a `u128`'s a call.
+        let b = b % a;
+        return u128::from(if b == 0 { a } else { binary_gcd(a, b) });
+    }
+    let b = b % a;
+    if b == 0 {
+        return a;
+    }
+    match (u64::try_from(a), u64::try_from(b)) {
+        (Ok(a), Ok(b)) => u128::from(binary_gcd(a, b)),
+        _ => binary_gcd(a, b),
+    }
+}
+
+/// Binary GCD of two positive integers of one machine width.
+fn binary_gcd<T>(mut a: T, mut b: T) -> T
+where
+    T: Copy + Ord + std::ops::Shr<u32, Output = T> + std::ops::Shl<u32, Output = T> + std::ops::SubAssign,
+    T: std::ops::BitOr<Output = T> + TrailingZeros,
+{
+    let shift = (a | b).zeros();
+    a = a >> a.zeros();
+    loop {
+        b = b >> b.zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == T::ZERO {
+            return a << shift;
+        }
+    }
+}
+
+/// What [`binary_gcd`] needs of a machine integer beyond its operators.
+trait TrailingZeros {
+    const ZERO: Self;
+    fn zeros(self) -> u32;
+}
+
+impl TrailingZeros for u64 {
+    const ZERO: u64 = 0;
+    fn zeros(self) -> u32 {
+        self.trailing_zeros()
+    }
+}
+
+impl TrailingZeros for u128 {
+    const ZERO: u128 = 0;
+    fn zeros(self) -> u32 {
+        self.trailing_zeros()
+    }
+}
+
 impl PartialOrd for Exact {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -197,6 +267,23 @@ mod tests {
         // Equal values are equal however they were reached.
         assert_eq!(third.plus(&third).plus(&third), Exact::from_units(1));
         assert_eq!(third.plus(&third).cmp(&Exact::from_ratio(4, 6)), Ordering::Equal);
+    }
+
+    #[test]
+    fn machine_gcd_agrees_with_the_big_one() {
+        let cases = [
+            (1u128, 1u128),
+            (12, 18),
+            (7, 13),
+            (1 << 100, 3 << 90),
+            (u128::MAX, u128::MAX / 3),
+            (97 * 89, 89),
+            (6 << 70, 4 << 70),
+            (1 << 64, 3),
+        ];
+        for (a, b) in cases {
+            assert_eq!(UBig::from(gcd(a, b)), UBig::from(a).gcd(&UBig::from(b)), "gcd({a}, {b})");
+        }
     }
 
     #[test]

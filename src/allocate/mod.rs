@@ -22,7 +22,7 @@ mod table_rounding;
 
 pub use apportioner::Apportioner;
 pub use capped::{capped, Bounds, CapError};
-pub use column_fit::{fit_columns, ColumnMiss, FitRow};
+pub use column_fit::{fit_columns, ColumnMiss, FitRow, Fractions};
 pub use controlled::{
     controlled_round, controlled_round_nested, controlled_round_tree, NestedRounding, NestedRow, TableRow, TreeRow,
 };

@@ -75,7 +75,7 @@ use dashu_int::UBig;
 
 use super::org_tree::{Amount, Paths};
 use super::TimeTable;
-use crate::allocate::{controlled_round_tree, fit_columns, Apportioner, Exact, FitRow, Part, TreeRow};
+use crate::allocate::{controlled_round_tree, fit_columns, Apportioner, Exact, FitRow, Fractions, Part, TreeRow};
 use crate::calendar::{Calendar, Level};
 
 /// Where each level's periods sit in a figure vector of the time tree
@@ -637,19 +637,19 @@ fn own_rounding(exacts: &[Exact], units: u128, fit: &mut FitRow) {
     });
     fit.units.clear();
     fit.floors.clear();
-    fit.rems.clear();
+    let mut rems = Vec::with_capacity(exacts.len());
     for e in exacts {
         let (floor, rem) = e.floor_rem();
         let floor = u128::try_from(&floor).expect("a part fits when its parent does");
         fit.floors.push(floor);
         fit.units.push(floor);
-        fit.rems.push(rem * (&den / e.den()));
+        rems.push(rem * (&den / e.den()));
     }
     let left = units - fit.floors.iter().sum::<u128>();
-    let mut order: Vec<usize> = (0..exacts.len()).filter(|&j| !fit.rems[j].is_zero()).collect();
-    order.sort_by(|&a, &b| fit.rems[b].cmp(&fit.rems[a]));
+    let mut order: Vec<usize> = (0..exacts.len()).filter(|&j| !rems[j].is_zero()).collect();
+    order.sort_by(|&a, &b| rems[b].cmp(&rems[a]));
     for &j in order.iter().take(usize::try_from(left).unwrap_or(usize::MAX)) {
         fit.units[j] += 1;
     }
-    fit.den = den;
+    fit.fractions = Fractions::new(rems, den);
 }
