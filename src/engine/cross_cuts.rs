@@ -69,7 +69,10 @@
 //! of the rows per column). Memory is one frame per org level on the current
 //! path: its children's figures for every time node.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use dashu_int::UBig;
 
@@ -135,10 +138,57 @@ struct Frame {
     /// Per child, its figures over the whole time tree (`child * n ..`);
     /// for a wide node, only the current child's (`0..n`), worked out when
     /// its turn comes.
-    values: Vec<u128>,
+    values: Arc<Vec<u128>>,
     next: usize,
     /// A node wider than [`WIDE`]: each child rounded on its own, in turn.
     wide: bool,
+    /// Whether the figures came from (and are owed back to) a [`SharedFrames`].
+    shared: bool,
+}
+
+/// The frames that several walks of one run need (the org nodes above
+/// their chunks, which every worker meets), worked out once by whichever
+/// walk comes first and read by the others: a frame depends on its node's
+/// figures only, so every walk would work out the same numbers. A frame is
+/// let go when the last walk that needs it has left it, so memory stays
+/// that of the frames in use.
+#[derive(Debug, Default)]
+pub(crate) struct SharedFrames {
+    frames: Mutex<HashMap<(usize, usize), Arc<SharedFrame>>>,
+}
+
+/// One frame of [`SharedFrames`]: its figures once worked out, and how
+/// many walks have yet to leave it.
+#[derive(Debug)]
+struct SharedFrame {
+    values: OnceLock<Arc<Vec<u128>>>,
+    users: AtomicUsize,
+}
+
+impl SharedFrames {
+    /// The frame of the node with leaves `range`, for a walk that is one of
+    /// `users` walks needing it: `work` works it out if no walk has yet.
+    fn get(&self, range: &Range<usize>, users: usize, work: impl FnOnce() -> Vec<u128>) -> Arc<Vec<u128>> {
+        let frame = {
+            let mut frames = self.frames.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let entry = frames
+                .entry((range.start, range.end))
+                .or_insert_with(|| Arc::new(SharedFrame { values: OnceLock::new(), users: AtomicUsize::new(users) }));
+            Arc::clone(entry)
+        };
+        // Outside the lock: the others wait for this frame only, not for every frame.
+        Arc::clone(frame.values.get_or_init(|| Arc::new(work())))
+    }
+
+    /// A walk has left the frame of `range`: the last one lets it go.
+    fn release(&self, range: &Range<usize>) {
+        let mut frames = self.frames.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(frame) = frames.get(&(range.start, range.end)) {
+            if frame.users.fetch_sub(1, AtomicOrdering::AcqRel) == 1 {
+                frames.remove(&(range.start, range.end));
+            }
+        }
+    }
 }
 
 /// The most children a frame fits against its node's figures; a wider
@@ -172,6 +222,19 @@ pub(crate) enum Leaves {
 }
 
 impl Leaves {
+    /// How many of the workers sharing these leaves' run need the leaves
+    /// `range` (1 when no others share it).
+    fn users(&self, range: &Range<usize>) -> usize {
+        match self {
+            Leaves::Chunks { within, size, workers, .. } => (0..*workers)
+                .filter(|&worker| {
+                    Leaves::Chunks { within: within.clone(), size: *size, worker, workers: *workers }.meets(range)
+                })
+                .count(),
+            Leaves::All | Leaves::Range(_) => 1,
+        }
+    }
+
     /// Whether any leaf of `range` is one of these.
     pub(crate) fn meets(&self, range: &Range<usize>) -> bool {
         if range.is_empty() {
@@ -204,6 +267,8 @@ pub(super) struct CrossCutWalk<'e, 'p> {
     stack: Vec<Frame>,
     /// Which leaves are worked out: the frames holding none are skipped.
     only: Leaves,
+    /// Frames shared with the other walks of the run, if any.
+    shared: Option<&'e SharedFrames>,
     started: bool,
     root: Vec<u128>,
     apportioner: Apportioner,
@@ -233,6 +298,7 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
             time: TimeIndex::new(calendar, deepest),
             stack: Vec::new(),
             only: Leaves::All,
+            shared: None,
             started: false,
             root: Vec::new(),
             apportioner: Apportioner::default(),
@@ -256,6 +322,13 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
     /// worked out again by each walk that needs them).
     pub(super) fn only_leaves(mut self, leaves: Leaves) -> Self {
         self.only = leaves;
+        self
+    }
+
+    /// Shares with the run's other walks (each on leaves of its own, see
+    /// [`CrossCutWalk::only_leaves`]) the frames more than one of them needs.
+    pub(super) fn sharing(mut self, shared: &'e SharedFrames) -> Self {
+        self.shared = Some(shared);
         self
     }
 
@@ -284,7 +357,11 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
             let top = self.stack.len().checked_sub(1)?;
             let frame = &mut self.stack[top];
             if frame.next == frame.children.len() {
-                self.stack.pop();
+                let frame = self.stack.pop().expect("the top frame");
+                if let (true, Some(shared)) = (frame.shared, self.shared) {
+                    let all = frame.children[0].start..frame.children[frame.children.len() - 1].end;
+                    shared.release(&all);
+                }
                 continue;
             }
             let mut c = frame.next;
@@ -297,10 +374,10 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
                 // The child alone, as the cascade rounds it (see `frame`).
                 let rows = [self.components(range.clone())];
                 let years = [self.units(range.clone())];
-                let mut values = std::mem::take(&mut self.stack[top].values);
+                let mut values = std::mem::take(Arc::make_mut(&mut self.stack[top].values));
                 values.resize(n, 0);
                 self.round(&rows, &years, None, &mut values, range.start, 0);
-                self.stack[top].values = values;
+                self.stack[top].values = Arc::new(values);
                 c = 0;
             }
             if range.len() == 1 {
@@ -361,8 +438,20 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
             // comes: a fitted table would cost rows times moves, and the
             // frame rows times periods of memory. Its cross-cuts may drift
             // (README "Rounding"); nodes below it are still fitted.
-            return Frame { children, values: Vec::new(), next: 0, wide: true };
+            return Frame { children, values: Arc::default(), next: 0, wide: true, shared: false };
         }
+        let users = self.only.users(&range);
+        if let (Some(shared), true) = (self.shared, users > 1) {
+            let values = shared.get(&range, users, || self.fitted(&children, &range, depth, parent));
+            return Frame { children, values, next: 0, wide: false, shared: true };
+        }
+        let values = Arc::new(self.fitted(&children, &range, depth, parent));
+        Frame { children, values, next: 0, wide: false, shared: false }
+    }
+
+    /// The figures of the children (leaf ranges) of the org node holding the
+    /// leaves `range` over the whole time tree, fitted to its figures `parent`.
+    fn fitted(&mut self, children: &[Range<usize>], range: &Range<usize>, depth: usize, parent: &[u128]) -> Vec<u128> {
         let rows: Vec<Components> = children.iter().map(|c| self.components(c.clone())).collect();
         let years: Vec<u128> = children.iter().map(|c| self.units(c.clone())).collect();
         let mut values = vec![0; children.len() * self.time.len()];
@@ -378,7 +467,7 @@ impl<'e, 'p> CrossCutWalk<'e, 'p> {
                 self.misses.truncate(found);
             }
         }
-        Frame { children, values, next: 0, wide: false }
+        values
     }
 
     /// Every row's exact value at every time node down to the deepest level.

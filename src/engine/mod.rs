@@ -41,7 +41,7 @@ pub use view::{
     SummaryGroup, SummarySink,
 };
 
-use cross_cuts::{CrossCutMiss, CrossCutWalk, Leaves};
+use cross_cuts::{CrossCutMiss, CrossCutWalk, Leaves, SharedFrames};
 use org_tree::OrgTree;
 use people::People;
 use series::{Series, Source};
@@ -176,6 +176,11 @@ impl<'p> Engine<'p> {
         self.threads = threads.clamp(1, MAX_THREADS);
     }
 
+    /// How many threads a run uses (at least 1; see [`Engine::set_threads`]).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
     /// How many org leaves a thread works out at a time when several share
     /// a run (at least 1; 32 by default). Any size gives the same bytes: a
     /// small one lets a test of a small plan use many threads.
@@ -242,6 +247,13 @@ impl<'p> Engine<'p> {
         }
     }
 
+    /// Every org leaf's member path (one member per split), in cascade
+    /// order: the leaves [`Engine::for_each_leaf`] hands on, without
+    /// working out their figures.
+    pub fn leaf_paths(&self) -> impl Iterator<Item = &[&'p str]> + '_ {
+        self.paths.iter()
+    }
+
     /// Calls `f` with every org leaf's member path and the reference
     /// metric's figures (in rounding units) for each period of `level`,
     /// leaves in cascade order.
@@ -256,23 +268,9 @@ impl<'p> Engine<'p> {
     ///
     /// If `metric` is not an index of the plan's metrics.
     pub fn for_each_leaf_of(&self, metric: usize, level: Level, mut f: impl FnMut(&[&'p str], &[u128])) {
-        let mut scratch = scratch();
-        let mut out = Vec::with_capacity(self.calendar.level(level).len());
         let name = &self.plan.metrics[metric].name;
         let column = self.series.iter().position(|s| &s.column.name == name).expect("every metric has a column");
-        let series = &self.series[column];
-        if let Some(mut walk) = self.walk(series) {
-            while let Some((leaf, values)) = walk.next_at(level) {
-                f(&self.paths[leaf], values);
-            }
-            self.record_misses(column, walk.take_misses(), level);
-            return;
-        }
-        for (i, path) in self.paths.iter().enumerate() {
-            out.clear();
-            self.spread_leaf(series, i, level, &mut out, &mut scratch);
-            f(path, &out);
-        }
+        self.leaves_of(column, level, &mut |leaf, figures| f(&self.paths[leaf], figures));
     }
 
     /// A walk over a shared column's leaves by contract v2's rounding;

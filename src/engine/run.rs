@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::series::level_value;
 use super::time_walk::scratch;
 use super::time_walk::LevelScratch;
-use super::{Cell, CellSink, CrossCutWalk, Engine, Leaves, Request, Source, TimeView, Value};
+use super::{Cell, CellSink, CrossCutWalk, Engine, Leaves, Request, SharedFrames, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
 use crate::plan::Units;
@@ -84,66 +84,7 @@ impl<'p> Engine<'p> {
             }
         };
         let leaves = request.shard.map_or(0..self.paths.len(), |shard| shard.range(self.paths.len()));
-        let batch = self.chunk;
-        let chunks = leaves.len().div_ceil(batch);
-        // One chunk has no one to share it with.
-        let workers = if chunks < 2 { 0 } else { self.threads.saturating_sub(1).min(chunks) };
-        if workers == 0 {
-            let mut work = self.leaf_work(&Leaves::Range(leaves.clone()));
-            let mut buffer = Vec::new();
-            for leaf in leaves {
-                compute(leaf..leaf + 1, &mut buffer, &mut work);
-                consume(leaf, &buffer)?;
-            }
-            self.finish_work(work, request);
-        } else {
-            // Several cores: `workers` threads work out the figures, chunk by
-            // chunk (chunk c is worker c % workers's), while this one writes
-            // them. Chunks are taken back in order, so the output is byte for
-            // byte that of one thread; bounded queues keep memory flat.
-            std::thread::scope(|scope| -> std::io::Result<()> {
-                let mut received = Vec::with_capacity(workers);
-                let mut spent = Vec::with_capacity(workers);
-                for worker in 0..workers {
-                    let (batches, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(2);
-                    let (tx, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
-                    received.push(rx);
-                    spent.push(tx);
-                    let within = leaves.clone();
-                    scope.spawn(move || {
-                        let mine = Leaves::Chunks { within: within.clone(), size: batch, worker, workers };
-                        let mut work = self.leaf_work(&mine);
-                        for chunk in (worker..chunks).step_by(workers) {
-                            let start = within.start + chunk * batch;
-                            let mut buffer = reuse.try_recv().unwrap_or_default();
-                            compute(start..(start + batch).min(within.end), &mut buffer, &mut work);
-                            if batches.send((chunk, buffer)).is_err() {
-                                return; // the writer stopped (a closed pipe, a full disk)
-                            }
-                        }
-                        self.finish_work(work, request);
-                    });
-                }
-                let mut write = || -> std::io::Result<()> {
-                    for chunk in 0..chunks {
-                        // A worker that ended early panicked: the scope passes its panic on.
-                        let Ok((at, buffer)) = received[chunk % workers].recv() else { return Ok(()) };
-                        debug_assert_eq!(at, chunk, "each worker sends its chunks in order");
-                        let start = leaves.start + chunk * batch;
-                        let n = batch.min(leaves.end - start);
-                        for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(n) {
-                            consume(start + k, figures)?;
-                        }
-                        let _ = spent[chunk % workers].send(buffer);
-                    }
-                    Ok(())
-                };
-                let result = write();
-                // Dropping the receivers ends the workers if the writer failed.
-                drop(received);
-                result
-            })?;
-        }
+        self.in_order(leaves, stride, compute, |work| self.finish_work(work, request), &mut consume)?;
         for (group, key) in groups.iter().enumerate() {
             let sums = &sums[group * stride..(group + 1) * stride];
             for (i, period) in periods.iter().enumerate() {
@@ -171,6 +112,118 @@ impl<'p> Engine<'p> {
             })
             .collect();
         sink.finish(&totals)
+    }
+
+    /// Works out the figures of the org leaves `leaves` chunk by chunk with
+    /// `compute` (a chunk's leaves, their figures `stride` apart in the
+    /// buffer) and hands each leaf's to `consume` in cascade order; `finish`
+    /// takes each thread's work when it is done. With several threads and
+    /// chunks, as many workers as threads work the chunks out (chunk c on
+    /// worker c mod n), sharing the frames above them, while this thread
+    /// consumes: chunks are taken back in order, so `consume` sees what one
+    /// thread would show it, and bounded queues keep memory flat. An error
+    /// of `consume` stops the workers and is returned.
+    pub(super) fn in_order(
+        &self,
+        leaves: std::ops::Range<usize>,
+        stride: usize,
+        compute: impl for<'w> Fn(std::ops::Range<usize>, &mut Vec<u128>, &mut LeafWork<'w, 'p>) + Sync,
+        finish: impl for<'w> Fn(LeafWork<'w, 'p>) + Sync,
+        consume: &mut dyn FnMut(usize, &[u128]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let batch = self.chunk;
+        let chunks = leaves.len().div_ceil(batch);
+        // One chunk has no one to share it with. Otherwise as many workers
+        // as threads: the frames above the chunks are worked out once for
+        // all of them, and the consumer mostly waits for them.
+        let workers = if chunks < 2 || self.threads < 2 { 0 } else { self.threads.min(chunks) };
+        if workers == 0 {
+            let mut work = self.leaf_work(&Leaves::Range(leaves.clone()), None);
+            let mut buffer = Vec::new();
+            for leaf in leaves {
+                compute(leaf..leaf + 1, &mut buffer, &mut work);
+                consume(leaf, &buffer)?;
+            }
+            finish(work);
+            return Ok(());
+        }
+        let shared: Vec<SharedFrames> = self.series.iter().map(|_| SharedFrames::default()).collect();
+        let (shared, compute, finish) = (&shared, &compute, &finish);
+        std::thread::scope(|scope| -> std::io::Result<()> {
+            let mut received = Vec::with_capacity(workers);
+            let mut spent = Vec::with_capacity(workers);
+            for worker in 0..workers {
+                let (batches, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(2);
+                let (tx, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
+                received.push(rx);
+                spent.push(tx);
+                let within = leaves.clone();
+                scope.spawn(move || {
+                    let mine = Leaves::Chunks { within: within.clone(), size: batch, worker, workers };
+                    let mut work = self.leaf_work(&mine, Some(shared));
+                    for chunk in (worker..chunks).step_by(workers) {
+                        let start = within.start + chunk * batch;
+                        let mut buffer = reuse.try_recv().unwrap_or_default();
+                        compute(start..(start + batch).min(within.end), &mut buffer, &mut work);
+                        if batches.send((chunk, buffer)).is_err() {
+                            return; // the consumer stopped (a closed pipe, a full disk)
+                        }
+                    }
+                    finish(work);
+                });
+            }
+            let mut take = || -> std::io::Result<()> {
+                for chunk in 0..chunks {
+                    // A worker that ended early panicked: the scope passes its panic on.
+                    let Ok((at, buffer)) = received[chunk % workers].recv() else { return Ok(()) };
+                    debug_assert_eq!(at, chunk, "each worker sends its chunks in order");
+                    let start = leaves.start + chunk * batch;
+                    let n = batch.min(leaves.end - start);
+                    for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(n) {
+                        consume(start + k, figures)?;
+                    }
+                    let _ = spent[chunk % workers].send(buffer);
+                }
+                Ok(())
+            };
+            let result = take();
+            // Dropping the receivers ends the workers if the consumer failed.
+            drop(received);
+            result
+        })
+    }
+
+    /// Every org leaf's figures of series `column` for the periods of
+    /// `level`, handed to `f` in cascade order (worked out on every thread).
+    pub(super) fn leaves_of(&self, column: usize, level: Level, f: &mut dyn FnMut(usize, &[u128])) {
+        let series = &self.series[column];
+        let len = self.calendar.level(level).len();
+        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork<'_, 'p>| {
+            buffer.clear();
+            buffer.resize(leaves.len() * len, 0);
+            for (k, leaf) in leaves.enumerate() {
+                let figures = &mut buffer[k * len..(k + 1) * len];
+                if let Some(walk) = &mut work.walks[column] {
+                    let (at, values) = walk.next_at(level).expect("a walk yields every leaf");
+                    debug_assert_eq!(at, leaf, "leaves come in order");
+                    figures.copy_from_slice(values);
+                } else {
+                    work.out.clear();
+                    self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch);
+                    figures.copy_from_slice(&work.out);
+                }
+            }
+        };
+        let finish = |work: LeafWork<'_, 'p>| {
+            if let Some(Some(mut walk)) = work.walks.into_iter().nth(column) {
+                self.record_misses(column, walk.take_misses(), level);
+            }
+        };
+        let mut consume = |leaf: usize, figures: &[u128]| -> std::io::Result<()> {
+            f(leaf, figures);
+            Ok(())
+        };
+        self.in_order(0..self.paths.len(), len, compute, finish, &mut consume).expect("handing figures on cannot fail");
     }
 
     /// One org leaf's figures for a breakdown: each shared column's units per
@@ -271,7 +324,7 @@ pub(super) const BATCH: usize = 32;
 /// Buffers one thread reuses for every leaf it works out, and under
 /// contract v2's rounding each shared column's walk over the leaves (they
 /// are worked out in cascade order, each org node's children together).
-struct LeafWork<'e, 'p> {
+pub(super) struct LeafWork<'e, 'p> {
     out: Vec<u128>,
     days: Vec<u128>,
     scratch: Vec<LevelScratch>,
@@ -279,8 +332,23 @@ struct LeafWork<'e, 'p> {
 }
 
 impl<'p> Engine<'p> {
-    fn leaf_work(&self, leaves: &Leaves) -> LeafWork<'_, 'p> {
-        let walks = self.series.iter().map(|s| self.walk(s).map(|w| w.only_leaves(leaves.clone()))).collect();
+    /// A thread's buffers and walks for `leaves`, sharing the frames of
+    /// `shared` (one per series) with the run's other threads when given.
+    fn leaf_work<'e>(&'e self, leaves: &Leaves, shared: Option<&'e [SharedFrames]>) -> LeafWork<'e, 'p> {
+        let walks = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                self.walk(s).map(|w| {
+                    let w = w.only_leaves(leaves.clone());
+                    match shared {
+                        Some(shared) => w.sharing(&shared[c]),
+                        None => w,
+                    }
+                })
+            })
+            .collect();
         LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch(), walks }
     }
 

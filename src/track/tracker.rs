@@ -100,7 +100,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         strict: bool,
         read_as: &ReadAs,
     ) -> Result<Tracker<'e, 'p>> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let threads = engine.threads().min(2);
         Tracker::with_threads(engine, metric, (input, read_as), file, strict, threads)
     }
 
@@ -127,15 +127,14 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let source = CsvSource::new_as(input, file, super::actuals::NOUN, STREAM_LIMITS, read_as)?;
         let depth = split_names.iter().take_while(|s| source.find(s).is_some()).count();
         // Tracked nodes: leaf paths cut to `depth`, in first-appearance
-        // order. The leaves come cheaply with their yearly figures; their
-        // daily targets, the engine's real work, are worked out while the
-        // actuals are read (on a second core when there is one).
+        // order. Their daily targets, the engine's real work, are worked
+        // out while the actuals are read (on the other cores when there are).
         let mut node_index: IndexMap<Vec<&'p str>, usize> = IndexMap::new();
-        engine.for_each_leaf_of(metric.index, Level::Year, |path, _| {
+        for path in engine.leaf_paths() {
             if !node_index.contains_key(&path[..depth]) {
                 node_index.insert(path[..depth].to_vec(), node_index.len());
             }
-        });
+        }
         let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
         let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
         let read = || {
