@@ -360,6 +360,46 @@ fn any_number_of_threads_writes_the_bytes_of_one() {
 }
 
 #[test]
+fn track_on_any_number_of_threads_writes_the_bytes_of_one() {
+    // Actuals on every region and product, some days, some not in the plan.
+    let mut sales = String::from("date,region,product,sales\n");
+    for i in 0..3_000u32 {
+        let (r, p) = (1 + i % 13, 1 + i * 7 % 12);
+        let day = 1 + i * 11 % 28;
+        sales.push_str(&format!("2026-{:02}-{day:02},R{r},P{p},{}.{:02}\n", 1 + i % 12, 10 + i % 97, i % 100));
+    }
+    let track = |threads: &str, by: &str| {
+        let out = Test::new()
+            .file("plan.toml", &wide_plan())
+            .file("sales.csv", &sales)
+            .env("SALESPLIT_THREADS", threads)
+            .args(&[
+                "track",
+                "plan.toml",
+                "--actuals",
+                "sales.csv",
+                "--as-of",
+                "2026-06-15",
+                "--by",
+                by,
+                "--format",
+                "csv",
+            ])
+            .output();
+        assert_eq!(out.status, Some(0), "{}", out.stderr);
+        assert!(out.stderr.contains("R13"), "the unplanned region is reported: {}", out.stderr);
+        out.stdout
+    };
+    for by in ["region,product,month", "region,quarter"] {
+        let one = track("1", by);
+        assert!(one.lines().count() > 12, "{by}: {one}");
+        for threads in ["2", "3", "8"] {
+            assert_eq!(track(threads, by), one, "--by {by} on {threads} threads");
+        }
+    }
+}
+
+#[test]
 fn shards_joined_are_the_whole_run() {
     let plan = wide_plan();
     let whole = String::from_utf8(salesplit_in(&plan, &["decompose", "plan.toml", "--format", "csv"], "1")).unwrap();

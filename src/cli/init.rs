@@ -436,7 +436,7 @@ Set and not 0: colour in terminal tables even when stdout is not a terminal.
 The terminal's width in characters, for tables and \fB\-\-help\fR (overrides the width the terminal reports).
 .TP
 \fBSALESPLIT_THREADS\fR
-How many threads \fBdecompose\fR uses (the output is the same bytes for any number).
+How many threads \fBdecompose\fR and \fBtrack\fR use (default: every core; the output is the same bytes for any number).
 .SH EXAMPLES
 .TP
 \fBsalesplit init \-\-template company plan.toml\fR

@@ -425,11 +425,7 @@ pub fn decompose(args: &DecomposeArgs) -> Result<(), Error> {
     check_output(view, [(args.plan.as_path(), "the plan")])?;
     let plan = Plan::read(&args.plan)?;
     check_output(view, plan_inputs(&plan))?;
-    let mut engine = Engine::new(&plan)?;
-    if let Some(n) = std::env::var("SALESPLIT_THREADS").ok().and_then(|n| n.trim().parse().ok()) {
-        // The same bytes on any number of threads; 1 for comparing runs.
-        engine.set_threads(n);
-    }
+    let engine = threaded(Engine::new(&plan)?);
     let mut request = engine.request_on(by_of(view).as_deref(), view.period.as_deref(), today(view))?;
     if let Some(shard) = args.shard {
         check_shard(&engine, &request, shard)?;
@@ -588,6 +584,15 @@ pub fn explain(args: &ExplainArgs) -> Result<(), Error> {
     })
 }
 
+/// The engine on the threads `SALESPLIT_THREADS` asks for, if it does
+/// (the same bytes on any number; 1 for comparing runs).
+fn threaded(mut engine: Engine<'_>) -> Engine<'_> {
+    if let Some(n) = std::env::var("SALESPLIT_THREADS").ok().and_then(|n| n.trim().parse().ok()) {
+        engine.set_threads(n);
+    }
+    engine
+}
+
 /// `salesplit track`: reads the plan and the actuals, then writes the
 /// report (or, with `--replan`, the new targets). Returns [`EXIT_BELOW`]
 /// when `--fail-below` is not met.
@@ -597,7 +602,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     check_output(view, [(args.plan.as_path(), "the plan"), actuals])?;
     let plan = Plan::read(&args.plan)?;
     check_output(view, plan_inputs(&plan).chain([actuals]))?;
-    let engine = Engine::new(&plan)?;
+    let engine = threaded(Engine::new(&plan)?);
     let metric = TrackedMetric::choose(&plan, args.metric.as_deref())?;
     check_before_actuals(view, &engine)?;
     let file = std::fs::File::open(&args.actuals).map_err(|source| match source.kind() {
