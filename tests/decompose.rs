@@ -370,7 +370,7 @@ fn track_on_any_number_of_threads_writes_the_bytes_of_one() {
     }
     let track = |threads: &str, by: &str| {
         let out = Test::new()
-            .file("plan.toml", &wide_plan())
+            .file("plan.toml", wide_plan())
             .file("sales.csv", &sales)
             .env("SALESPLIT_THREADS", threads)
             .args(&[
