@@ -123,8 +123,26 @@ fn benches(c: &mut Criterion) {
         }
 
         let plan = Plan::read(&case.path).expect("valid plan");
-        let engine = Engine::new(&plan).expect("runnable plan");
+        let mut engine = Engine::new(&plan).expect("runnable plan");
         let request = engine.request(None, None).expect("default breakdown");
+        if big {
+            // Cells per second at 1, 2 and all threads (the same bytes on each).
+            let all = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+            let mut counts = vec![1, 2, all];
+            counts.sort_unstable();
+            counts.dedup();
+            for threads in counts {
+                engine.set_threads(threads);
+                group.bench_function(format!("run_csv_{threads}_threads"), |b| {
+                    b.iter(|| {
+                        let mut sink = CsvSink::new(std::io::sink());
+                        engine.run(&request, &mut sink).expect("io::sink never fails");
+                    });
+                });
+            }
+            engine.set_threads(all);
+        }
+        let engine = engine;
         group.bench_function("run_csv", |b| {
             b.iter(|| {
                 let mut sink = CsvSink::new(std::io::sink());
