@@ -95,7 +95,7 @@ svg .name { font-weight: 600; }
 svg .node { stroke: #fff; stroke-width: 1; } svg .d1 { fill-opacity: .78; } svg .d2 { fill-opacity: .6; } svg .d3 { fill-opacity: .45; }
 svg .axis-line { stroke: var(--muted); } svg .grid { stroke: var(--grid); stroke-dasharray: 3 3; }
 svg .band { fill: #e3f8e8; } svg .hundred { stroke: #3e4c59; stroke-dasharray: 4 3; }
-svg .att.ahead { fill: #2f9e44; } svg .att.ontrack { fill: #74b816; } svg .att.behind { fill: #e03131; } svg .att.idle { fill: #adb5bd; }
+svg .att.ahead { fill: #2f9e44; } svg .att.ontrack { fill: #f59f00; } svg .att.behind { fill: #e03131; } svg .att.idle { fill: #adb5bd; }
 svg .target { fill: none; stroke: #4e79a7; stroke-width: 2; } svg .actual { fill: none; stroke: #e15759; stroke-width: 2.5; }
 svg .projection { fill: none; stroke: #e15759; stroke-width: 2; stroke-dasharray: 6 4; }
 svg .as-of { stroke: var(--muted); stroke-dasharray: 2 3; }
@@ -111,7 +111,7 @@ th, td { border-bottom: 1px solid var(--grid); padding: 3px 8px; white-space: no
 th { text-align: left; font-weight: 500; } thead th { background: #f0f4f8; font-weight: 600; }
 .n { text-align: right; font-variant-numeric: tabular-nums; }
 tfoot tr.total th, tfoot tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
-td.status.ahead { color: #2b8a3e; } td.status.ontrack { color: #5c940d; } td.status.behind { color: #c92a2a; font-weight: 600; }
+td.status.ahead { color: #2b8a3e; } td.status.ontrack { color: #9c5700; } td.status.behind { color: #c92a2a; font-weight: 600; }
 .table-wrap { overflow-x: auto; }
 footer { color: var(--muted); font-size: 12px; border-top: 1px solid var(--grid); margin-top: 32px; padding-top: 8px; }
 code { font-family: ui-monospace, "Noto Sans Mono CJK SC", monospace; background: #f0f4f8; padding: 1px 4px; word-break: break-all; }
