@@ -6,33 +6,57 @@
 use rust_decimal::Decimal;
 
 /// Appends `d` to `out`, the same text as `d.to_string()`.
+///
+/// # Panics
+///
+/// Never: the text is ASCII digits, a point and a sign.
 pub fn push_decimal(out: &mut String, d: Decimal) {
     let mantissa = d.mantissa();
     let scale = d.scale() as usize;
-    if mantissa < 0 {
-        out.push('-');
-    }
-    // Digits of |mantissa|, least significant first, into a stack buffer.
-    let mut digits = [0u8; 40];
-    let mut n = mantissa.unsigned_abs();
-    let mut len = 0;
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
+    // The text, built backwards from its last digit into a stack buffer:
+    // at most 29 digits, a point, a leading zero and a sign.
+    let mut text = [0u8; 48];
+    let mut at = text.len();
+    let mut digit = |d: u8, at: &mut usize, written: &mut usize| {
+        if *written == scale && scale > 0 {
+            *at -= 1;
+            text[*at] = b'.';
+        }
+        *at -= 1;
+        text[*at] = b'0' + d;
+        *written += 1;
+    };
+    let mut written = 0;
+    let n = mantissa.unsigned_abs();
+    // A machine word's division is one instruction, a `u128`'s a library
+    // call; amounts nearly always fit a word.
+    if let Ok(mut n) = u64::try_from(n) {
+        loop {
+            digit((n % 10) as u8, &mut at, &mut written);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+    } else {
+        let mut n = n;
+        loop {
+            digit((n % 10) as u8, &mut at, &mut written);
+            n /= 10;
+            if n == 0 {
+                break;
+            }
         }
     }
     // At least one digit before the point: 0.045 is "0" then "045".
-    let total = len.max(scale + 1);
-    for i in (0..total).rev() {
-        let digit = if i < len { digits[i] } else { b'0' };
-        out.push(digit as char);
-        if i == scale && scale > 0 {
-            out.push('.');
-        }
+    while written <= scale {
+        digit(0, &mut at, &mut written);
     }
+    if mantissa < 0 {
+        at -= 1;
+        text[at] = b'-';
+    }
+    out.push_str(std::str::from_utf8(&text[at..]).expect("digits, a point and a sign are ASCII"));
 }
 
 #[cfg(test)]
@@ -58,6 +82,12 @@ mod tests {
         #[test]
         fn any_decimal_as_display(m in any::<i64>(), scale in 0u32..=20) {
             let d = Decimal::new(m, scale);
+            prop_assert_eq!(text(d), d.to_string());
+        }
+
+        #[test]
+        fn any_wide_decimal_as_display(lo in any::<u32>(), mid in any::<u32>(), hi in any::<u32>(), negative: bool, scale in 0u32..=28) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
             prop_assert_eq!(text(d), d.to_string());
         }
     }
