@@ -176,6 +176,25 @@ fn a_period_that_is_not_one_is_refused() {
 }
 
 #[test]
+fn a_period_that_weighs_nothing_is_named_not_the_year() {
+    // March weighs 0: the year has other months, but the plan covers March alone.
+    let months = "months = [1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+    fails_with(
+        1,
+        &[("plan.toml", &march("", months))],
+        &["decompose", "plan.toml"],
+        &lines(&[
+            "error[E0404]: the time weights of the plan's period 2026-03 (2026-03-01 to 2026-03-31) add up to 0, so there is nothing to share the target over",
+            "  --> plan.toml:7:2",
+            "  |",
+            "7 | [time]",
+            "  |  ^^^^",
+            "  = help: give the period's days a positive weight: its month in `months` (and its quarter in `quarters`), its weekdays in `weekdays`, or its days in [time.days]",
+        ]),
+    );
+}
+
+#[test]
 fn a_fiscal_year_a_wrong_year_and_a_coarser_level_conflict_with_a_period() {
     fails_with(
         1,

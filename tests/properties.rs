@@ -41,6 +41,9 @@
 //!   weight never gets less and equal weights differ by at most one unit,
 //!   for org members (at the year level) and for the periods of every leaf
 //!   in groups without holds; periods whose exact value is 0 get 0.
+//! * `a_period_plan_is_its_year_inside_the_period` — a plan of one quarter,
+//!   month, ISO week or day (`[plan] period`) has every cell inside the period, adds
+//!   up to its target, and gives each org leaf its year of the whole-year plan.
 //! * `binary_csv_and_json_agree` and `binary_is_deterministic` — the
 //!   `salesplit decompose` binary end to end (stderr: the library's
 //!   warnings and nothing else).
@@ -1333,6 +1336,96 @@ proptest! {
     #[test]
     fn proportionate(spec in plan_spec()) {
         check_proportionate(&spec)?;
+    }
+}
+
+/// A plan of one period (`[plan] period = LABEL`: a quarter, month, ISO
+/// week or day of the plan year) puts its whole target inside the period: every cell
+/// lies in it, the cells add up to the target, and each org leaf's cells add
+/// up to the leaf's year in the same plan without `period` (time outside the
+/// period weighs nothing; the org cascade is the same). Holds are left out:
+/// a hold outside the period is refused, which the error catalogue covers.
+fn check_period_plan(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> {
+    // `start` (even on 1 January) says the plan is a fiscal year: not written.
+    let spec = &PlanSpec { start_style: 0, fy_label: None, ..spec.clone() };
+    let mut rng = Rng::new(pick);
+    let cal = Calendar::new(spec);
+    // What a plan may cover: a quarter, a month, an ISO week or a day.
+    let kinds = [View::Tree(1), View::Tree(2), View::Iso, View::Tree(DAY)];
+    let periods = cal.periods_of(rng.pick(&kinds));
+    let period = &periods[rng.below(periods.len() as u64) as usize];
+    let all = every_split(spec);
+
+    let year = load(spec)?;
+    let year_engine = engine(&year.plan)?;
+    let years = ok(run(&year_engine, Some(&by_arg(spec, &all, View::Tree(0), &mut rng)), None))?;
+    let year_of: HashMap<Vec<String>, Decimal> = years.rows.iter().map(|r| (r.members.clone(), r.value)).collect();
+
+    // Special days outside the period are refused, as is a level coarser
+    // than the period: only its own days are written, and no level.
+    let inside_days = spec.days.iter().filter(|(d, _)| period.start <= *d && *d <= period.end).cloned().collect();
+    let of_period = PlanSpec { days: inside_days, level: None, ..spec.clone() };
+    let dir = ok(tempfile::tempdir())?;
+    let text = of_period.write_to(dir.path());
+    let label = period.label.replace('\\', "\\\\").replace('"', "\\\"");
+    let text = text.replacen("[plan]\n", &format!("[plan]\nperiod = \"{label}\"\n"), 1);
+    // A period that weighs nothing is refused (`period_plans.rs` has its message).
+    let weighs_in_year = |mut level: usize, mut i: usize| loop {
+        let p = &cal.levels[level][i];
+        if p.weight.clone().is_zero() {
+            return false;
+        }
+        match p.parent {
+            Some(up) if level > 0 => (level, i) = (level - 1, up),
+            _ => return true,
+        }
+    };
+    let days = &cal.levels[DAY];
+    let weighs =
+        (0..days.len()).any(|i| period.start <= days[i].start && days[i].end <= period.end && weighs_in_year(DAY, i));
+    prop_assume!(weighs);
+    let plan = Plan::parse("plan.toml", &text, dir.path())
+        .map_err(|e| TestCaseError::fail(format!("the library rejected a plan of {}:\n{e}\n{text}", period.label)))?;
+    let engine = engine(&plan)?;
+    let days = ok(run(&engine, Some(&by_arg(spec, &all, View::Tree(DAY), &mut rng)), None))?;
+    let mut sums: HashMap<Vec<String>, Decimal> = HashMap::new();
+    let mut total: u128 = 0;
+    for row in &days.rows {
+        prop_assert!(
+            period.start <= row.start && row.end <= period.end,
+            "a plan of {} has a cell on {}..{}",
+            period.label,
+            row.start,
+            row.end
+        );
+        *sums.entry(row.members.clone()).or_default() += row.value;
+        total += ok(units(spec.prec, row.value))?;
+    }
+    prop_assert_eq!(total, spec.total, "the cells of a plan of {} add up to its target (in units)", &period.label);
+    for (members, year) in &year_of {
+        let got = sums.get(members).copied().unwrap_or_default();
+        prop_assert_eq!(got, *year, "{:?} in a plan of {} against its year", members, &period.label);
+    }
+    Ok(())
+}
+
+/// Plans a period plan can be made of: without holds (one outside the
+/// period is refused) and on the calendar year (a period plan has no
+/// fiscal year or retail calendar).
+fn period_plannable(k: &mut model::Knobs) {
+    k.holds = false;
+    k.fiscal = false;
+    k.retail = false;
+    k.fy_end = false;
+}
+
+proptest! {
+    #![proptest_config(config(120))]
+
+    /// A plan of one period is its year, inside the period.
+    #[test]
+    fn a_period_plan_is_its_year_inside_the_period(spec in plan_spec_where(LEAF_CAP, period_plannable), pick in any::<u64>()) {
+        check_period_plan(&spec, pick)?;
     }
 }
 

@@ -173,10 +173,19 @@ pub(crate) fn calendar_diagnostics(plan: &Plan, spec: &CalendarSpec, errors: Vec
             CalendarError::MonthWithoutDays { .. } if empty_months.len() > 1 => continue,
             CalendarError::MonthWithoutDays { .. } => "give some day of that month a positive weight (check `weekdays`, `workweek`, `spread` and [time.days]), or give the month a weight of 0 in `months`",
             CalendarError::QuarterWithoutMonths { .. } => "give a month of that quarter a positive weight in `months`, or the quarter a weight of 0 in `quarters`",
+            CalendarError::NothingToWeigh if plan.period.is_some() => "give the period's days a positive weight: its month in `months` (and its quarter in `quarters`), its weekdays in `weekdays`, or its days in [time.days]",
             CalendarError::NothingToWeigh => "give some weekday a positive weight in `weekdays`, and some month or quarter a positive weight in `months` or `quarters`",
             _ => "check the [time] table",
         };
-        let mut d = Diagnostic::new(calendar_code(&e), e.to_string()).at(at.clone());
+        // A plan of one period weighs nothing outside it: what is 0 is the period.
+        let message = match (&e, &plan.period) {
+            (CalendarError::NothingToWeigh, Some(p)) => format!(
+                "the time weights of the plan's period {} ({} to {}) add up to 0, so there is nothing to share the target over",
+                p.label, p.start, p.end
+            ),
+            _ => e.to_string(),
+        };
+        let mut d = Diagnostic::new(calendar_code(&e), message).at(at.clone());
         if matches!(e, CalendarError::MonthWithoutDays { .. } | CalendarError::NothingToWeigh) {
             if let Some(note) = &days_note {
                 d = d.note(note.clone());
