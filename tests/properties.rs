@@ -1363,7 +1363,7 @@ fn check_period_plan(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> {
 
     // Special days outside the period are refused, as is a level coarser
     // than the period: only its own days are written, and no level.
-    let inside_days = spec.days.iter().filter(|(d, _)| period.start <= *d && *d <= period.end).cloned().collect();
+    let inside_days = spec.days.iter().filter(|(d, _)| period.start <= *d && *d <= period.end).copied().collect();
     let of_period = PlanSpec { days: inside_days, level: None, ..spec.clone() };
     let dir = ok(tempfile::tempdir())?;
     let text = of_period.write_to(dir.path());
@@ -1372,7 +1372,7 @@ fn check_period_plan(spec: &PlanSpec, pick: u64) -> Result<(), TestCaseError> {
     // A period that weighs nothing is refused (`period_plans.rs` has its message).
     let weighs_in_year = |mut level: usize, mut i: usize| loop {
         let p = &cal.levels[level][i];
-        if p.weight.clone().is_zero() {
+        if p.weight.is_zero() {
             return false;
         }
         match p.parent {
