@@ -195,6 +195,18 @@ fn a_period_that_weighs_nothing_is_named_not_the_year() {
 }
 
 #[test]
+fn a_start_on_the_first_of_january_is_the_calendar_year_of_a_period() {
+    // `start` on 1 January says what a period plan's year is anyway: the same plan as without it.
+    let args = ["decompose", "plan.toml", "--by", "day", "--format", "csv"];
+    let without = run(&[("plan.toml", &march("", ""))], &args);
+    for start in ["start = \"2026-01-01\"\n", "start = 2026-01-01\n"] {
+        let with = run(&[("plan.toml", &march(start, ""))], &args);
+        assert_eq!(with, without, "{start}");
+    }
+    assert!(without.lines().count() == 32, "March's 31 days and a header: {without}");
+}
+
+#[test]
 fn a_fiscal_year_a_wrong_year_and_a_coarser_level_conflict_with_a_period() {
     fails_with(
         1,

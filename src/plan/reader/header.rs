@@ -135,6 +135,15 @@ impl Reader<'_> {
         };
         for key in ["start", "fy_label"] {
             if let (Some((_, v)), Some((p, _))) = (get(t, key), &period) {
+                if key == "start" {
+                    // 1 January of the period's year is the calendar year: nothing to conflict with
+                    // (and a start that is not a date has its own error).
+                    let january = NaiveDate::from_ymd_opt(p.start.year(), 1, 1);
+                    match self.date(v, "start") {
+                        Some((d, _)) if Some(d) != january => {}
+                        _ => continue,
+                    }
+                }
                 self.error(
                     Code::ConflictingKeys,
                     v.span(),
