@@ -249,6 +249,29 @@ fn cross_cuts_that_rounding_cannot_make_exact() {
 }
 
 #[test]
+fn track_warns_of_the_cross_cuts_it_shows_that_rounding_cannot_make_exact() {
+    // The plan of `cross_cuts_that_rounding_cannot_make_exact`: its weeks miss, its months do not.
+    let plan =
+        "[plan]\nyear = 2026\nprecision = \"1\"\n[target]\nsales = 42\n[time]\nspread = \"even\"\nlevel = \"week\"\n\
+                [[split]]\nby = \"channel\"\nweights = { B = 3, F = 5, E = 8 }\n";
+    let files = [("plan.toml", plan), ("sales.csv", "date,channel,sales\n2026-01-05,B,1\n")];
+    let track = ["track", "plan.toml", "--actuals", "sales.csv", "--as-of", "2026-01-31", "--format", "csv", "--by"];
+    let by_week = Test::new().files(&files).args(&track).args(&["channel,week"]).output();
+    assert_eq!(by_week.status, Some(0), "{}", by_week.stderr);
+    assert!(
+        by_week.stderr.starts_with(&lines(&[
+            "warning[W0114]: 10 cross-cuts of `sales` could not be made exact",
+            " = note: the company's 2026-01-W2: its members add up to 2, not its own 1 (1 unit off)",
+        ])),
+        "{}",
+        by_week.stderr
+    );
+    let by_month = Test::new().files(&files).args(&track).args(&["channel,month"]).output();
+    assert_eq!(by_month.status, Some(0), "{}", by_month.stderr);
+    assert!(!by_month.stderr.contains("W0114"), "months add up; no warning about weeks: {}", by_month.stderr);
+}
+
+#[test]
 fn a_shortfall_with_no_day_left_to_carry_it() {
     let plan = "[plan]\nyear = 2026\n[target]\nsales = 3_650\n";
     Test::new()

@@ -621,6 +621,8 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     check_layout(view, &engine, &request)?;
     // One list, so that every warning is a blank line from the next.
     let mut warnings = engine.warnings().to_vec();
+    // Cross-cuts missed in the daily targets, for the periods the report shows.
+    warnings.extend(engine.run_warnings_to(request.time.level()));
     warnings.extend(tracker.warnings().iter().cloned());
     warnings.extend(tracker.after(as_of));
     if args.as_of.is_none() {

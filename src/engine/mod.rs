@@ -307,10 +307,18 @@ impl<'p> Engine<'p> {
     /// one warning per column, naming them and by how many units each is
     /// missed. Every figure is still faithful to its own cascade.
     pub fn run_warnings(&self) -> Vec<Diagnostic> {
+        self.run_warnings_to(Level::Slot)
+    }
+
+    /// As [`Engine::run_warnings`], for the cross-cuts of periods down to
+    /// `shown` only: a report by month is not told about weeks it does not
+    /// show (`track` works out every day, whatever it reports).
+    pub fn run_warnings_to(&self, shown: Level) -> Vec<Diagnostic> {
         let all = self.misses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut out = Vec::new();
         for (column, series) in self.series.iter().enumerate() {
-            let mut misses: Vec<&CrossCutMiss> = all.iter().filter(|(c, _)| *c == column).map(|(_, m)| m).collect();
+            let mut misses: Vec<&CrossCutMiss> =
+                all.iter().filter(|(c, m)| *c == column && m.level <= shown).map(|(_, m)| m).collect();
             // In cascade order (a node before its children, then by period),
             // however many threads found them and in whatever order.
             misses.sort_by_key(|m| (m.leaf, m.depth, m.level, m.index));

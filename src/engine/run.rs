@@ -244,11 +244,7 @@ impl<'p> Engine<'p> {
             }
             work.out.clear();
             if let Some(walk) = &mut work.walks[c] {
-                let level = match request.time {
-                    TimeView::Tree(level) => level,
-                    TimeView::IsoWeek => Level::Day,
-                };
-                let (at, values) = walk.next_at(level).expect("a walk yields every leaf");
+                let (at, values) = walk.next_at(request.time.level()).expect("a walk yields every leaf");
                 debug_assert_eq!(at, leaf, "leaves come in order");
                 match request.time {
                     TimeView::Tree(_) => work.out.extend_from_slice(values),
@@ -353,10 +349,7 @@ impl<'p> Engine<'p> {
     }
 
     fn finish_work(&self, work: LeafWork<'_, 'p>, request: &Request) {
-        let shown = match request.time {
-            TimeView::Tree(level) => level,
-            TimeView::IsoWeek => Level::Day,
-        };
+        let shown = request.time.level();
         for (column, walk) in work.walks.into_iter().enumerate() {
             if let Some(mut walk) = walk {
                 self.record_misses(column, walk.take_misses(), shown);
