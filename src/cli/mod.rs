@@ -614,7 +614,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     })?;
     let read_as = crate::plan::ReadAs { sheet: args.sheet.clone(), encoding: args.encoding, delimiter: args.delimiter };
     let name = args.actuals.display().to_string();
-    let tracker = Tracker::of_metric(&engine, metric, file, &name, args.strict, &read_as)?;
+    let tracker = Tracker::of_file(&engine, metric, (file, &args.actuals), &name, args.strict, &read_as)?;
     let today = today(view);
     let as_of = args.as_of.unwrap_or(today);
     let request = tracker.request(by_of(view).as_deref(), view.period.as_deref(), today)?;

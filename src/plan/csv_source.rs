@@ -55,7 +55,7 @@ use sheet::SheetRows;
 
 /// How much of a file's start is looked at for what it is: a workbook, its
 /// encoding, its delimiter.
-const SNIFF: usize = 64 << 10;
+pub(crate) const SNIFF: usize = 64 << 10;
 
 /// A text file's bytes: its start, read to find what it is, then the rest.
 type Input<R> = Decoded<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>;
@@ -353,7 +353,7 @@ fn notice(words: &str) {
 /// (`whole` when that is the whole file): UTF-16 with a BOM, else GB18030
 /// when the start is valid GB18030. `None`: UTF-8, or neither (which the
 /// csv reader refuses at the first bad line).
-fn sniff_encoding(head: &[u8], whole: bool) -> Option<&'static encoding_rs::Encoding> {
+pub(crate) fn sniff_encoding(head: &[u8], whole: bool) -> Option<&'static encoding_rs::Encoding> {
     if let Some((e, _)) = encoding_rs::Encoding::for_bom(head) {
         return (e != encoding_rs::UTF_8).then_some(e);
     }

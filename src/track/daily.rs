@@ -365,6 +365,26 @@ impl DailyActuals {
         Some(n.scale.max(self.dp))
     }
 
+    /// Adds `other`'s sums (the same nodes and days, read from another part
+    /// of the file) into these, when both hold every node in `flat` (amounts
+    /// no finer than the plan's, sums that fit): then a day's sum is an
+    /// integer of the plan's decimals either way, whatever order its amounts
+    /// came in. `false`, changing nothing, otherwise or when a sum would not
+    /// fit; the caller then reads the file in one piece.
+    pub(super) fn absorb(&mut self, other: &DailyActuals) -> bool {
+        let flat_only = |d: &DailyActuals| d.in_flat.iter().all(|f| *f) && d.nodes.len() == d.in_flat.len();
+        if !flat_only(self) || !flat_only(other) || self.flat.len() != other.flat.len() || self.dp != other.dp {
+            return false;
+        }
+        let fits = self.flat.iter().zip(&other.flat).all(|(a, b)| a.checked_add(*b).is_some());
+        if fits {
+            for (a, b) in self.flat.iter_mut().zip(&other.flat) {
+                *a += *b;
+            }
+        }
+        fits
+    }
+
     /// Node `node`'s days as `Decimal` sums.
     pub(super) fn decimals(&self, node: usize) -> Vec<Decimal> {
         (0..self.days).map(|d| self.day(node, d).decimal()).collect()

@@ -8,6 +8,7 @@ mod daily;
 mod figures;
 mod metric;
 mod replan;
+mod split_read;
 mod tracker;
 
 pub use actuals::{Actuals, ActualsShape, UNPLANNED};

@@ -101,14 +101,29 @@ impl<'e, 'p> Tracker<'e, 'p> {
         read_as: &ReadAs,
     ) -> Result<Tracker<'e, 'p>> {
         let threads = engine.threads().min(2);
-        Tracker::with_threads(engine, metric, (input, read_as), file, strict, threads)
+        Tracker::with_threads(engine, metric, (input, read_as, None), file, strict, threads)
+    }
+
+    /// As [`Tracker::of_metric`], the actuals being the file at `path`
+    /// (opened as `input`): a large plain file is then read on every thread
+    /// (`SALESPLIT_THREADS`), with the same result as in one piece.
+    pub fn of_file(
+        engine: &'e Engine<'p>,
+        metric: TrackedMetric,
+        (input, path): (std::fs::File, &std::path::Path),
+        file: &str,
+        strict: bool,
+        read_as: &ReadAs,
+    ) -> Result<Tracker<'e, 'p>> {
+        let threads = engine.threads().min(2);
+        Tracker::with_threads(engine, metric, (input, read_as, Some(path)), file, strict, threads)
     }
 
     /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result either way.
     pub(crate) fn with_threads(
         engine: &'e Engine<'p>,
         metric: TrackedMetric,
-        (input, read_as): (impl Read, &ReadAs),
+        (input, read_as, path): (impl Read, &ReadAs, Option<&std::path::Path>),
         file: &str,
         strict: bool,
         threads: usize,
@@ -138,6 +153,24 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
         let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
         let read = || {
+            // A large plain file on every thread when it splits exactly, else in one piece.
+            let plain_text = read_as.sheet.is_none() && read_as.encoding.is_none() && source.sheet().is_none();
+            if let (Some(path), true) = (path, plain_text) {
+                let against = super::split_read::Against {
+                    metric: &metric.name,
+                    splits: &split_names,
+                    nodes: &nodes,
+                    first: calendar.start(),
+                    planned: planned.clone(),
+                    days,
+                    decimals: precision.decimals(),
+                };
+                let parts = engine.threads();
+                let (named, from) = ((file, source.delimiter()), super::split_read::SPLIT_FROM);
+                if let Some(read) = super::split_read::read_split(path, named, (parts, from), &against) {
+                    return Ok(read);
+                }
+            }
             let mut daily = DailyActuals::new(days, precision.decimals(), nodes.len());
             Actuals::read_into(
                 source,

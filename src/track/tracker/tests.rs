@@ -83,7 +83,7 @@ fn one_thread_and_two_give_the_same_bytes() {
             let tracker = Tracker::with_threads(
                 &engine,
                 TrackedMetric::choose(&plan, None).unwrap(),
-                (sales.as_bytes(), &crate::plan::ReadAs::default()),
+                (sales.as_bytes(), &crate::plan::ReadAs::default(), None),
                 "sales.csv",
                 false,
                 threads,
