@@ -296,3 +296,71 @@ fn div_rem(n: u128, d: u128) -> (u128, u128) {
     let q = n / d;
     (q, n - q * d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Shares of weights and fixed units, as a calendar or a split writes them.
+    fn shares() -> impl Strategy<Value = Vec<Share>> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => (0u64..5_000).prop_map(|w| Share::Weight(UBig::from(w))),
+                1 => (0u128..50).prop_map(Share::Fixed),
+            ],
+            1..9,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2_000))]
+
+        /// The machine-integer path gives exactly what the big-integer one
+        /// gives (units, floors, fractions and exact values), whenever it
+        /// takes a call; the one it does not take goes to the big one.
+        #[test]
+        fn machine_and_big_integers_agree(num in 0u64..2_000_000_000, den in 1u64..100_000, up: bool, shares in shares()) {
+            let parent = Exact::new(UBig::from(num), UBig::from(den));
+            let floor = u128::from(num / den);
+            let units = if up && num % den != 0 { floor + 1 } else { floor };
+            let mut small = Apportioner::default();
+            let mut big = Apportioner::default();
+            let small_den = small.round_small(units, &parent, &shares);
+            let big_den = big.round_big(units, &parent, &shares);
+            match (small_den, big_den) {
+                (Some(d), Ok(bd)) => {
+                    prop_assert_eq!(UBig::from(d), bd);
+                    prop_assert_eq!(&small.units, &big.units);
+                    prop_assert_eq!(&small.floors, &big.floors);
+                    let small_nums: Vec<UBig> = small.nums.small.iter().map(|&n| UBig::from(n)).collect();
+                    let small_rems: Vec<UBig> = small.nums.small_rems.iter().map(|&n| UBig::from(n)).collect();
+                    prop_assert_eq!(small_nums, big.nums.big.clone());
+                    prop_assert_eq!(small_rems, big.nums.big_rems.clone());
+                }
+                // Refused by the machine path: the big one decides, error or not.
+                (None, _) => {}
+                (Some(_), Err(e)) => prop_assert!(false, "the machine path took a call the big one refuses: {e:?}"),
+            }
+            // And the public calls agree with the big path's parts.
+            let mut parts = Vec::new();
+            if Apportioner::default().parts(units, &parent, &shares, &mut parts).is_ok() {
+                let den = big.round_big(units, &parent, &shares).expect("the same call");
+                let exact: Vec<Exact> = big.nums.big.drain(..).map(|n| Exact::new(n, den.clone())).collect();
+                prop_assert_eq!(parts.iter().map(|p| p.exact.clone()).collect::<Vec<_>>(), exact);
+                prop_assert_eq!(parts.iter().map(|p| p.units).collect::<Vec<_>>(), big.units.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn a_product_beyond_machine_integers_takes_the_big_path() {
+        let parent = Exact::new(UBig::from(u128::MAX / 3), UBig::ONE);
+        let shares = [Share::Weight(UBig::from(u64::MAX)), Share::Weight(UBig::from(1u8))];
+        let mut a = Apportioner::default();
+        assert_eq!(a.round_small(u128::MAX / 3, &parent, &shares), None, "the product overflows a u128");
+        let mut out = Vec::new();
+        a.units(u128::MAX / 3, &parent, &shares, &mut out).unwrap();
+        assert_eq!(out.iter().sum::<u128>(), u128::MAX / 3, "the big path still shares it exactly");
+    }
+}

@@ -406,6 +406,54 @@ mod tests {
         (0..rows[0].units.len()).map(|j| rows.iter().map(|r| r.units[j]).sum()).collect()
     }
 
+    /// The same row with its fractions in big integers.
+    fn big(r: &FitRow) -> FitRow {
+        let Fractions::Small { rems, den } = &r.fractions else { panic!("a small row") };
+        let fractions = Fractions::Big { rems: rems.iter().map(|&n| UBig::from(n)).collect(), den: UBig::from(*den) };
+        FitRow { fractions, ..r.clone() }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2_000))]
+
+        /// Fractions in machine integers fit a table exactly as the same
+        /// fractions in big integers do: the same moves, the same misses.
+        #[test]
+        fn machine_and_big_fractions_fit_alike(
+            table in proptest::collection::vec((2u64..60, proptest::collection::vec(0u64..400, 5), 0u64..6), 1..9),
+            other in proptest::collection::vec(0u64..6, 1..9),
+        ) {
+            let m = 5;
+            let mut small: Vec<FitRow> = table
+                .iter()
+                .map(|(den, nums, up)| {
+                    let floor: u128 = nums.iter().map(|&n| u128::from(n / den)).sum();
+                    let fractional = nums.iter().filter(|&&n| n % den != 0).count() as u128;
+                    row(floor + u128::from(*up).min(fractional), *den, nums)
+                })
+                .collect();
+            // Column totals of the rows rounded another way: the table may or may not fit them.
+            let mut totals = vec![0u128; m];
+            for (r, shift) in small.iter().zip(other.iter().cycle()) {
+                for (total, floor) in totals.iter_mut().zip(&r.floors) {
+                    *total += floor;
+                }
+                let shift = usize::try_from(*shift).expect("a small shift");
+                for j in (0..m).filter(|&j| r.units[j] > r.floors[j]) {
+                    totals[(j + shift) % m] += 1;
+                }
+            }
+            let mut bigs: Vec<FitRow> = small.iter().map(big).collect();
+            let small_misses = fit_columns(&mut small, &totals);
+            let big_misses = fit_columns(&mut bigs, &totals);
+            proptest::prop_assert_eq!(small_misses, big_misses);
+            for (s, b) in small.iter().zip(&bigs) {
+                proptest::prop_assert_eq!(&s.units, &b.units);
+                proptest::prop_assert_eq!(s.units.iter().sum::<u128>(), b.units.iter().sum::<u128>());
+            }
+        }
+    }
+
     #[test]
     fn a_table_that_fits_is_left_alone() {
         let mut rows = vec![row(2, 4, &[2, 3, 3]), row(1, 4, &[1, 1, 2])];

@@ -116,14 +116,17 @@ impl<'e, 'p> Tracker<'e, 'p> {
         read_as: &ReadAs,
     ) -> Result<Tracker<'e, 'p>> {
         let threads = engine.threads().min(2);
-        Tracker::with_threads(engine, metric, (input, read_as, Some(path)), file, strict, threads)
+        let split = Some((path, super::split_read::SPLIT_FROM));
+        Tracker::with_threads(engine, metric, (input, read_as, split), file, strict, threads)
     }
 
-    /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result either way.
+    /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result
+    /// either way. With `split`, the actuals are the file at that path, read
+    /// in parts when it has at least that many bytes.
     pub(crate) fn with_threads(
         engine: &'e Engine<'p>,
         metric: TrackedMetric,
-        (input, read_as, path): (impl Read, &ReadAs, Option<&std::path::Path>),
+        (input, read_as, split): (impl Read, &ReadAs, Option<(&std::path::Path, u64)>),
         file: &str,
         strict: bool,
         threads: usize,
@@ -155,7 +158,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
         let read = || {
             // A large plain file on every thread when it splits exactly, else in one piece.
             let plain_text = read_as.sheet.is_none() && read_as.encoding.is_none() && source.sheet().is_none();
-            if let (Some(path), true) = (path, plain_text) {
+            if let (Some((path, from)), true) = (split, plain_text) {
                 let against = super::split_read::Against {
                     metric: &metric.name,
                     splits: &split_names,
@@ -166,7 +169,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
                     decimals: precision.decimals(),
                 };
                 let parts = engine.threads();
-                let (named, from) = ((file, source.delimiter()), super::split_read::SPLIT_FROM);
+                let named = (file, source.delimiter());
                 if let Some(read) = super::split_read::read_split(path, named, (parts, from), &against) {
                     return Ok(read);
                 }

@@ -72,6 +72,61 @@ fn sales() -> String {
     text + "web,2025-12-31,N,A,5\r\n"
 }
 
+/// The reports and re-plans of `tracker`, as text, for comparing runs.
+fn reports(tracker: &Tracker<'_, '_>) -> String {
+    let mut out = format!("{:?}\n", tracker.warnings());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {
+        let request = tracker.request(by, None, today).unwrap();
+        for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
+            let as_of: NaiveDate = as_of.parse().unwrap();
+            let mut sink = Record::default();
+            let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
+            out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
+            for carry in [Carry::Shortfall, Carry::Both, Carry::None] {
+                let mut sink = Record::default();
+                let lost = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
+                out += &format!("{}{lost:?}\n", sink.0);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_file_read_in_parts_gives_the_reports_of_one_read_in_one_piece() {
+    let plan = Plan::parse("plan.toml", PLAN, std::path::Path::new(".")).unwrap();
+    let mut engine = Engine::new(&plan).unwrap();
+    // Three parts, whatever this machine has.
+    engine.set_threads(3);
+    let engine = engine;
+    // What splits exactly: planned members only, no quotes, cents at most.
+    let mut clean = String::new();
+    for line in sales()
+        .lines()
+        .filter(|l| !l.contains('"') && !l.starts_with("fax") && l.rsplit(',').next().is_some_and(|a| !a.contains('-')))
+    {
+        clean.push_str(line);
+        clean.push('\n');
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &clean).unwrap();
+    let read = |split: Option<(&std::path::Path, u64)>, threads: usize| {
+        let input = std::fs::File::open(file.path()).unwrap();
+        let metric = TrackedMetric::choose(&plan, None).unwrap();
+        let read_as = crate::plan::ReadAs::default();
+        let tracker =
+            Tracker::with_threads(&engine, metric, (input, &read_as, split), "sales.csv", false, threads).unwrap();
+        reports(&tracker)
+    };
+    let whole = read(None, 1);
+    assert!(!whole.contains("(unplanned)") && clean.lines().count() > 1_000, "{}", &whole[..200]);
+    // A threshold of 0 splits even this small file, in as many parts as the engine has threads.
+    assert_eq!(read(Some((file.path(), 0)), 2), whole, "in parts");
+    // Above the threshold it is read in one piece: the same again.
+    assert_eq!(read(Some((file.path(), u64::MAX)), 2), whole, "in one piece");
+}
+
 #[test]
 fn one_thread_and_two_give_the_same_bytes() {
     let plan = Plan::parse("plan.toml", PLAN, std::path::Path::new(".")).unwrap();
@@ -89,23 +144,7 @@ fn one_thread_and_two_give_the_same_bytes() {
                 threads,
             )
             .unwrap();
-            let mut out = format!("{:?}\n", tracker.warnings());
-            let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-            for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {
-                let request = tracker.request(by, None, today).unwrap();
-                for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
-                    let as_of: NaiveDate = as_of.parse().unwrap();
-                    let mut sink = Record::default();
-                    let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
-                    out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
-                    for carry in [Carry::Shortfall, Carry::Both, Carry::None] {
-                        let mut sink = Record::default();
-                        let lost = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
-                        out += &format!("{}{lost:?}\n", sink.0);
-                    }
-                }
-            }
-            out
+            reports(&tracker)
         })
         .collect();
     // The runs have what makes them interesting: unplanned members, amounts finer than the plan.
