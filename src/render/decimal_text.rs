@@ -27,25 +27,19 @@ pub fn push_decimal(out: &mut String, d: Decimal) {
         *written += 1;
     };
     let mut written = 0;
-    let n = mantissa.unsigned_abs();
     // A machine word's division is one instruction, a `u128`'s a library
-    // call; amounts nearly always fit a word.
-    if let Ok(mut n) = u64::try_from(n) {
-        loop {
-            digit((n % 10) as u8, &mut at, &mut written);
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-    } else {
-        let mut n = n;
-        loop {
-            digit((n % 10) as u8, &mut at, &mut written);
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+    // call: the digits beyond a word's reach (rare) go first, the rest in one.
+    let mut wide = mantissa.unsigned_abs();
+    while wide > u128::from(u64::MAX) {
+        digit((wide % 10) as u8, &mut at, &mut written);
+        wide /= 10;
+    }
+    let mut n = u64::try_from(wide).expect("below u64::MAX");
+    loop {
+        digit((n % 10) as u8, &mut at, &mut written);
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
     // At least one digit before the point: 0.045 is "0" then "045".
