@@ -180,6 +180,13 @@ fn help_wraps_to_the_terminal() {
 /// Runs the headline command in a tmux pane `columns` wide, colour forced,
 /// and returns what the pane shows (with its escape sequences).
 fn in_tmux(columns: usize) -> Option<String> {
+    in_tmux_running(columns, "decompose examples/company.toml")
+}
+
+/// Runs salesplit with `args` (shell words) in a tmux pane `columns` wide,
+/// colour forced, stdout and stderr both on the pane's terminal, and returns
+/// what the pane shows.
+fn in_tmux_running(columns: usize, args: &str) -> Option<String> {
     let socket = format!("salesplit-test-{}-{columns}", std::process::id());
     let tmux = |args: &[&str]| {
         std::process::Command::new("tmux").args(["-L", &socket, "-f", "/dev/null"]).args(args).output().ok()
@@ -187,7 +194,7 @@ fn in_tmux(columns: usize) -> Option<String> {
     let bin = assert_cmd::cargo::cargo_bin("salesplit");
     let dir = std::env::current_dir().unwrap();
     let script = format!(
-        "cd '{}' && env -u NO_COLOR CLICOLOR_FORCE=1 COLUMNS={columns} '{}' decompose examples/company.toml; tmux -L {socket} wait-for -S done; sleep 60",
+        "cd '{}' && env -u NO_COLOR CLICOLOR_FORCE=1 COLUMNS={columns} '{}' {args}; tmux -L {socket} wait-for -S done; sleep 60",
         dir.display(),
         bin.display()
     );
@@ -218,6 +225,43 @@ fn colour_in_a_real_terminal_keeps_the_layout() {
         let expected: Vec<String> = plain.lines().map(|l| l.trim_end().to_string()).collect();
         assert_eq!(shown.len(), expected.len(), "{columns} columns:\n{screen}");
         assert_eq!(shown, expected, "{columns} columns: what the pane shows is the plain table");
+    }
+}
+
+#[test]
+fn messages_fold_at_words_in_a_real_terminal_and_stay_whole_in_a_pipe() {
+    if std::process::Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("SKIPPED messages_fold_at_words_in_a_real_terminal_and_stay_whole_in_a_pipe: tmux is not installed");
+        return;
+    }
+    // A plan of one period that weighs nothing: a long headline and a long help.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "[plan]\nname = \"p\"\ncurrency = \"EUR\"\nyear = 2026\nperiod = \"2026-03\"\n\n[target]\nsales = 1000\n\n\
+         [time]\nmonths = [1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n",
+    )
+    .unwrap();
+    let piped = salesplit().env("COLUMNS", "80").args(["decompose", plan.to_str().unwrap()]).output().unwrap();
+    assert_eq!(piped.status.code(), Some(1));
+    let piped = String::from_utf8(piped.stderr).unwrap();
+    // Not a terminal: one line per help, whatever COLUMNS says, for scripts and logs.
+    let help = piped.lines().find(|l| l.starts_with("   = help: ")).expect("a help");
+    assert!(help.chars().count() > 80, "{piped}");
+    for columns in [80, 120] {
+        let screen = in_tmux_running(columns, &format!("decompose '{}'", plan.display())).expect("tmux runs it");
+        let shown: Vec<String> = screen.lines().map(|l| visible(l).trim_end().to_string()).collect();
+        let shown = shown.join("\n");
+        assert!(width(&shown) <= columns, "{columns} columns: the terminal never breaks a line:\n{shown}");
+        // The same words, none cut in two: only the spaces between them differ.
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&shown), words(&piped), "{columns} columns:\n{shown}");
+        assert!(shown.lines().count() > piped.lines().count(), "{columns} columns: folded\n{shown}");
+        // A help's further lines start under its first word.
+        let at = shown.lines().position(|l| l.starts_with("   = help: ")).expect("a help");
+        let next = shown.lines().nth(at + 1).expect("the help goes on");
+        assert!(next.starts_with(&" ".repeat(11)) && !next.starts_with(&" ".repeat(12)), "{shown}");
     }
 }
 

@@ -433,7 +433,7 @@ Set and not empty: no colour in terminal tables (as \fB\-\-no\-color\fR).
 Set and not 0: colour in terminal tables even when stdout is not a terminal.
 .TP
 \fBCOLUMNS\fR
-The terminal's width in characters, for tables and \fB\-\-help\fR (overrides the width the terminal reports).
+The terminal's width in characters, for tables, \fB\-\-help\fR and messages (overrides the width the terminal reports). Messages on a terminal fold their headline, notes and helps at spaces to this width; written to a file or a pipe, each stays on one line.
 .TP
 \fBSALESPLIT_THREADS\fR
 How many threads \fBdecompose\fR and \fBtrack\fR use (default: every core; the output is the same bytes for any number).

@@ -59,7 +59,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => 0,
         Err(e) => {
-            let _ = write!(std::io::stderr(), "{e}");
+            to_stderr(&e.to_string());
             1
         }
     }
@@ -206,8 +206,36 @@ pub fn run(args: &Args) -> Result<i32, Error> {
 fn warn(warnings: &[Diagnostic]) {
     for (i, warning) in warnings.iter().enumerate() {
         let gap = if i > 0 { "\n" } else { "" };
-        let _ = write!(std::io::stderr(), "{gap}{warning}");
+        to_stderr(&format!("{gap}{warning}"));
     }
+}
+
+/// Writes a rendered message to stderr, its notes and helps folded to the
+/// terminal's width when stderr is a terminal (`COLUMNS` wins); written to
+/// a file or a pipe it is left exactly as rendered, one line per note.
+/// If stderr is gone there is no one to tell.
+fn to_stderr(text: &str) {
+    use std::io::IsTerminal;
+    let width = std::io::stderr().is_terminal().then(stderr_width).flatten();
+    let text = match width {
+        Some(width) => std::borrow::Cow::Owned(crate::diagnostic::terminal_text::folded(text, width)),
+        None => std::borrow::Cow::Borrowed(text),
+    };
+    let _ = write!(std::io::stderr(), "{text}");
+}
+
+/// The width of the terminal stderr writes to: `COLUMNS`, or else what the
+/// terminal says; `None` when neither says (or says something under 20).
+fn stderr_width() -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    let asked = columns.or_else(|| {
+        let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+        // SAFETY: TIOCGWINSZ writes one `winsize` through the pointer, which
+        // points at one; on failure it writes nothing and returns -1.
+        let ok = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &raw mut size) } == 0;
+        ok.then_some(usize::from(size.ws_col))
+    });
+    asked.filter(|w| *w >= 20)
 }
 
 /// Refuses, before computing them, a breakdown of more than `--max-cells`

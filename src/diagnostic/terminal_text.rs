@@ -196,6 +196,68 @@ impl ShownLine {
     }
 }
 
+/// `text` (a rendered message) with each `= note:` and `= help:` line
+/// folded at spaces to lines of at most `width` columns (in display width:
+/// a CJK character takes two), the lines after the first indented under the
+/// words after the label; so is the headline (`error[E0404]: ...`). A
+/// terminal breaks a long line wherever the width ends, mid-word; folded, a
+/// message stays readable at 80 columns. Other lines (`-->`, a file's line
+/// and its caret, the count of problems) are left as they are,
+/// and so is a word longer than the room: cutting it would change what it says.
+pub fn folded(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.split_inclusive('\n') {
+        let (body, end) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+        match hanging_indent(body).filter(|_| body.width() > width) {
+            Some(indent) => {
+                fold_into(&mut out, body, indent, width);
+                out.push_str(end);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Where the words of a line that may be folded start: after `= note: ` or
+/// `= help: ` (after the gutter's spaces), or after the `error[E0404]: ` or
+/// `warning[W0114]: ` of a headline; `None` for any other line.
+fn hanging_indent(line: &str) -> Option<usize> {
+    let spaces = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[spaces..];
+    if rest.starts_with("= note: ") || rest.starts_with("= help: ") {
+        return Some(spaces + "= note: ".len());
+    }
+    let kind = ["error[", "warning["].into_iter().find(|k| line.starts_with(k))?;
+    let code = line[kind.len()..].find("]: ")?;
+    line[kind.len()..kind.len() + code].bytes().all(|b| b.is_ascii_alphanumeric()).then_some(kind.len() + code + 3)
+}
+
+/// Writes `line` folded at spaces after its first `indent` columns, each
+/// further line starting with `indent` spaces.
+fn fold_into(out: &mut String, line: &str, indent: usize, width: usize) {
+    let (head, words) = line.split_at(indent);
+    out.push_str(head);
+    let mut used = indent;
+    let mut first = true;
+    for word in words.split(' ').filter(|w| !w.is_empty()) {
+        let w = word.width();
+        if !first && used + 1 + w > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            used = indent;
+            first = true;
+        }
+        if !first {
+            out.push(' ');
+            used += 1;
+        }
+        out.push_str(word);
+        used += w;
+        first = false;
+    }
+}
+
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
@@ -206,6 +268,37 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_and_helps_fold_at_spaces_under_their_words() {
+        let text = "error[E0404]: a headline that is long and folds under its words\n  --> plan.toml\n  = help: weigh some months or weekdays of the period, or plan a period that has working days in it\n";
+        let folded = folded(text, 40);
+        assert_eq!(
+            folded,
+            "error[E0404]: a headline that is long\n              and folds under its words\n  --> plan.toml\n  = help: weigh some months or weekdays\n          of the period, or plan a\n          period that has working days\n          in it\n"
+        );
+        assert!(folded.lines().all(|l| l.width() <= 40), "{folded}");
+        // Short enough: unchanged; the words are the same either way.
+        assert_eq!(super::folded(text, 200), text);
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&folded), words(text));
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns_and_long_words_stay_whole() {
+        let text = "  = note: 华东 华北 华南 华中 西南 西北\n = help: see https://example.com/a/very/long/address/that/cannot/be/cut\n";
+        assert_eq!(
+            folded(text, 20),
+            "  = note: 华东 华北\n          华南 华中\n          西南 西北\n = help: see\n         https://example.com/a/very/long/address/that/cannot/be/cut\n"
+        );
+        // A file's line quoted under a message is never folded.
+        let quoted = "3 | year = \"= help: not a label here, it is in the file and it is long\"\n";
+        assert_eq!(folded(quoted, 20), quoted);
+        let quoted = "7 | error[E0101]: a line of a file that looks like a headline\n";
+        assert_eq!(folded(quoted, 20), quoted);
+        let warning = "warning[W0114]: twenty-one columns wide\n";
+        assert_eq!(folded(warning, 30), "warning[W0114]: twenty-one\n                columns wide\n");
+    }
 
     #[test]
     fn escapes_control_characters_and_bidi_controls() {
