@@ -224,10 +224,15 @@ fn to_stderr(text: &str) {
     let _ = write!(std::io::stderr(), "{text}");
 }
 
+/// The width `COLUMNS` sets, when it is a number.
+fn columns_set() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok())
+}
+
 /// The width of the terminal stderr writes to: `COLUMNS`, or else what the
 /// terminal says; `None` when neither says (or says something under 20).
 fn stderr_width() -> Option<usize> {
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    let columns = columns_set();
     let asked = columns.or_else(|| {
         let mut size = libc::winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
         // SAFETY: TIOCGWINSZ writes one `winsize` through the pointer, which
@@ -387,7 +392,7 @@ fn table_style(view: &ViewArgs) -> TableStyle {
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
     let terminal = view.output.is_none() && std::io::stdout().is_terminal();
     let no_color = view.no_color || set("NO_COLOR");
-    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok());
+    let columns = columns_set();
     let width = columns.or_else(|| terminal.then(|| comfy_table::Table::new().width().map(usize::from)).flatten());
     TableStyle {
         color: (terminal || set("CLICOLOR_FORCE")) && !no_color,
