@@ -25,7 +25,7 @@ pub(super) enum Source<'p> {
     Shared {
         /// Per org leaf: rounded units and exact value.
         amounts: Vec<Amount>,
-        /// Per org leaf: the index of its time table in [`Engine::tables`].
+        /// Per org leaf: the index of its time table in the engine's `tables`.
         tables: Vec<usize>,
         /// The metric's own time table; a leaf with another follows a
         /// person's days in seat.

@@ -114,7 +114,7 @@ impl<R> CsvSource<R> {
         self.amount_parts(col, metric).map(Amount::decimal)
     }
 
-    /// As [`SalesCsv::amount`], as its digits and decimals: no `Decimal`
+    /// As [`CsvSource::amount`], as its digits and decimals: no `Decimal`
     /// arithmetic for the common case of a plain number.
     pub(crate) fn amount_parts(&mut self, col: usize, metric: &str) -> Option<Amount> {
         let text = self.field(col);

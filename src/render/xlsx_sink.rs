@@ -95,7 +95,7 @@ const PADDING: usize = 2;
 
 /// Collects cells into a workbook and writes it to `W` at the end. It takes
 /// its Summary pivots from the engine: run it wrapped in a
-/// [`Summarised`](crate::engine::Summarised).
+/// [`crate::engine::Summarised`].
 pub struct XlsxSink<W: Write> {
     out: W,
     book: Option<Book>,
@@ -172,7 +172,7 @@ fn xlsx(e: XlsxError) -> std::io::Error {
 }
 
 /// The error for a breakdown longer than a sheet. `Output::error` shows it as
-/// "error[E0902]: cannot write FILE: <this>".
+/// `error[E0902]: cannot write FILE: <this>`.
 fn too_many_rows() -> std::io::Error {
     std::io::Error::other(format!(
         "the breakdown has more than {} cells, more rows than an Excel sheet holds ({} with the header and total); \
