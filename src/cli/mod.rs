@@ -210,9 +210,10 @@ fn warn(warnings: &[Diagnostic]) {
     }
 }
 
-/// Writes a rendered message to stderr, its notes and helps folded to the
-/// terminal's width when stderr is a terminal (`COLUMNS` wins); written to
-/// a file or a pipe it is left exactly as rendered, one line per note.
+/// Writes a rendered message to stderr, its headline, notes and helps folded
+/// at spaces to the terminal's width when stderr is a terminal (`COLUMNS`
+/// wins); written to a file or a pipe it is left exactly as rendered, each
+/// headline, note and help on one line.
 /// If stderr is gone there is no one to tell.
 fn to_stderr(text: &str) {
     use std::io::IsTerminal;

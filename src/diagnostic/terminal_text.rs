@@ -234,27 +234,27 @@ fn hanging_indent(line: &str) -> Option<usize> {
 }
 
 /// Writes `line` folded at spaces after its first `indent` columns, each
-/// further line starting with `indent` spaces.
+/// further line starting with `indent` spaces. Only a break takes the spaces
+/// it stands for: a run of spaces elsewhere (an aligned sum) stays as it is.
 fn fold_into(out: &mut String, line: &str, indent: usize, width: usize) {
     let (head, words) = line.split_at(indent);
     out.push_str(head);
-    let mut used = indent;
-    let mut first = true;
-    for word in words.split(' ').filter(|w| !w.is_empty()) {
+    let (mut used, mut spaces, mut at_start) = (indent, 0, true);
+    for (i, word) in words.split(' ').enumerate() {
+        // Spaces before the first word of a line would only push it past the width.
+        spaces += usize::from(i > 0 && !at_start);
+        if word.is_empty() {
+            continue;
+        }
         let w = word.width();
-        if !first && used + 1 + w > width {
+        if !at_start && used + spaces + w > width {
             out.push('\n');
             out.push_str(&" ".repeat(indent));
-            used = indent;
-            first = true;
+            (used, spaces) = (indent, 0);
         }
-        if !first {
-            out.push(' ');
-            used += 1;
-        }
+        out.push_str(&" ".repeat(spaces));
         out.push_str(word);
-        used += w;
-        first = false;
+        (used, spaces, at_start) = (used + spaces + w, 0, false);
     }
 }
 
@@ -268,6 +268,37 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1_000))]
+
+        /// Folding only moves breaks: the same words in the same order, every
+        /// line within the width unless one word alone is wider, the other
+        /// lines untouched, and nothing changed when the text fits.
+        #[test]
+        fn folding_keeps_every_word_and_the_width(
+            words in proptest::collection::vec("[a-z0-9,.%`]{1,12}|华东|西北区|[ ]{1,3}", 1..40),
+            label in prop_oneof![Just("  = help: "), Just("   = note: "), Just("error[E0301]: "), Just("warning[W0114]: ")],
+            width in 20usize..140,
+        ) {
+            let body: String = words.join(" ");
+            let text = format!("{label}{body}\n  --> plan.toml:{}\n9 | {body}\n", words.len());
+            let out = folded(&text, width);
+            let split = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+            prop_assert_eq!(split(&out), split(&text));
+            let longest = body.split(' ').map(UnicodeWidthStr::width).max().unwrap_or(0);
+            let lines: Vec<&str> = out.lines().collect();
+            let (folded_part, rest) = lines.split_at(lines.len() - 2);
+            for line in folded_part {
+                prop_assert!(line.width() <= width.max(label.len() + longest), "{line:?} at {width}");
+            }
+            // The place and the file's line are never folded.
+            let (place, quoted) = (format!("  --> plan.toml:{}", words.len()), format!("9 | {body}"));
+            prop_assert_eq!(rest, &[place.as_str(), quoted.as_str()][..]);
+            prop_assert_eq!(folded(&text, 10_000), text);
+        }
+    }
 
     #[test]
     fn notes_and_helps_fold_at_spaces_under_their_words() {
@@ -296,6 +327,12 @@ mod tests {
         assert_eq!(folded(quoted, 20), quoted);
         let quoted = "7 | error[E0101]: a line of a file that looks like a headline\n";
         assert_eq!(folded(quoted, 20), quoted);
+        // Spaces that align something are kept; only a break takes its space.
+        let aligned = "  = note: 1,000.00 + 2,000.00  =  3,000.00 for North and South together\n";
+        assert_eq!(
+            folded(aligned, 44),
+            "  = note: 1,000.00 + 2,000.00  =  3,000.00\n          for North and South together\n"
+        );
         let warning = "warning[W0114]: twenty-one columns wide\n";
         assert_eq!(folded(warning, 30), "warning[W0114]: twenty-one\n                columns wide\n");
     }
