@@ -741,6 +741,7 @@ pub(crate) fn field_offset<'f>(raw: &str, fields: impl Iterator<Item = &'f str>,
 
 /// `text.trim()`, without its work for the usual field that has no space
 /// at either end.
+#[inline]
 pub(crate) fn trim(text: &str) -> &str {
     let bytes = text.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return text };

@@ -118,22 +118,17 @@ impl<R> CsvSource<R> {
     /// arithmetic for the common case of a plain number.
     pub(crate) fn amount_parts(&mut self, col: usize, metric: &str) -> Option<Amount> {
         let text = self.field(col);
-        if let Some(amount) = parse_amount_parts(text) {
-            // Sums of millions of rows, and paces and projections made from
-            // them, must stay within 28 digits: no one row may be absurd.
-            if amount.decimal().abs() > Decimal::from(MAX_ROW_AMOUNT) {
-                let d = Diagnostic::new(
-                    Code::TooLarge,
-                    format!("the amount `{text}` is too large for one row of sales"),
-                )
+        if let Some(amount) = row_amount(text) {
+            return Some(amount);
+        }
+        if parse_amount_parts(text).is_some() {
+            let d = Diagnostic::new(Code::TooLarge, format!("the amount `{text}` is too large for one row of sales"))
                 .at(self.field_at(col))
                 .help(
                     "a row's amount is at most 1,000,000,000,000,000; check the column holds amounts, not codes or ids",
                 );
-                self.push(d);
-                return None;
-            }
-            return Some(amount);
+            self.push(d);
+            return None;
         }
         let message = if text.is_empty() {
             format!("this row has no `{metric}` amount")
@@ -168,8 +163,25 @@ impl Amount {
 /// projections of millions of rows stay well within 28 digits.
 const MAX_ROW_AMOUNT: u64 = 1_000_000_000_000_000;
 
-/// `2026-03-15`, `2026/03/15`, or either followed by a time.
-fn parse_date(text: &str) -> Option<NaiveDate> {
+/// The amount of a row's (trimmed) `text`, as [`CsvSource::amount_parts`]
+/// reads it when it has nothing to say: `None` for text that is not an
+/// amount, and for an amount too large for one row.
+pub(crate) fn row_amount(text: &str) -> Option<Amount> {
+    // Sums of millions of rows, and paces and projections made from
+    // them, must stay within 28 digits: no one row may be absurd.
+    // |mantissa| x 10^-scale <= MAX, in integers; a limit beyond `u128` holds any mantissa.
+    let within = |a: &Amount| {
+        10u128
+            .checked_pow(a.scale)
+            .and_then(|p| p.checked_mul(u128::from(MAX_ROW_AMOUNT)))
+            .is_none_or(|limit| a.mantissa.unsigned_abs() <= limit)
+    };
+    parse_amount_parts(text).filter(within)
+}
+
+/// `2026-03-15`, `2026/03/15`, or either followed by a time (the text
+/// trimmed, as [`CsvSource::date`] reads it).
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     // The common case, YYYY-MM-DD (or with slashes) and maybe a time, without
     // a format parser; anything else (or a day that does not exist) goes the
     // long way, which decides the same.

@@ -23,8 +23,10 @@ use crate::plan::sales_csv::Amount;
 use crate::plan::RowTally;
 
 mod path_index;
+mod plain_rows;
 
 use path_index::{FastMap, PathIndex};
+pub(super) use plain_rows::PlainRows;
 
 /// The member name that stands for members the plan does not have.
 pub const UNPLANNED: &str = "(unplanned)";
@@ -121,11 +123,27 @@ impl Sums for DailyActuals {
 }
 
 /// Where things are in the file.
-struct Columns {
-    date: usize,
-    metric: usize,
+pub(super) struct Columns {
+    pub date: usize,
+    pub metric: usize,
     /// Column of each tracked split, in cascade order.
-    splits: Vec<usize>,
+    pub splits: Vec<usize>,
+}
+
+impl Columns {
+    /// The columns of `csv`'s header for `metric` and the plan's `splits`
+    /// (in cascade order), and how deep they let tracking go; an error per
+    /// missing required column.
+    pub(super) fn of<R>(csv: &CsvSource<R>, metric: &str, splits: &[String]) -> Result<(Columns, ActualsShape)> {
+        let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
+        let (date, metric) = csv.required(metric, &split_names)?;
+        let present: Vec<Option<usize>> = splits.iter().map(|s| csv.find(s)).collect();
+        let depth = present.iter().take_while(|c| c.is_some()).count();
+        let unused =
+            splits.iter().zip(&present).skip(depth).filter(|(_, c)| c.is_some()).map(|(s, _)| s.clone()).collect();
+        let splits = present[..depth].iter().map(|c| c.expect("a prefix of present columns")).collect();
+        Ok((Columns { date, metric, splits }, ActualsShape { depth, unused }))
+    }
 }
 
 /// Appends `member` to a path key: its length, then its bytes, so that no
@@ -179,16 +197,8 @@ impl Actuals {
         let days = planned.end;
         let file = &csv.file().to_string();
         let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
-        let (date_column, metric_column) = csv.required(metric, &split_names)?;
-        let present: Vec<Option<usize>> = splits.iter().map(|s| csv.find(s)).collect();
-        let depth = present.iter().take_while(|c| c.is_some()).count();
-        let unused =
-            splits.iter().zip(&present).skip(depth).filter(|(_, c)| c.is_some()).map(|(s, _)| s.clone()).collect();
-        let columns = Columns {
-            date: date_column,
-            metric: metric_column,
-            splits: present[..depth].iter().map(|c| c.expect("a prefix of present columns")).collect(),
-        };
+        let (columns, shape) = Columns::of(&csv, metric, splits)?;
+        let depth = shape.depth;
         let index = PathIndex::new(nodes, depth);
         // Rows whose path is not a node, by path (written by `push_member`): their `(unplanned)` node.
         let mut elsewhere: FastMap<Box<[u8]>, usize> = FastMap::default();
@@ -234,7 +244,7 @@ impl Actuals {
                 }
             };
             actuals.day_rows[day] += 1;
-            let found = index.find(|k| csv.field(columns.splits[k]));
+            let found = index.find(|k| csv.field(columns.splits[k]).as_bytes());
             let node = if let Some(n) = found {
                 n
             } else {
@@ -289,7 +299,7 @@ impl Actuals {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
-        Ok((actuals, ActualsShape { depth, unused }))
+        Ok((actuals, shape))
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::actuals::NOUN;
+use super::actuals::{PlainRows, NOUN};
 use super::daily::DailyActuals;
 use super::{Actuals, ActualsShape};
 use crate::plan::csv_source::{sniff_encoding, CsvSource, STREAM_LIMITS};
@@ -61,13 +61,22 @@ pub(super) fn read_split(
     let header = head[..header_end].to_vec();
     let cuts = cuts(path, header_end as u64, len, parts)?;
     let read_as = ReadAs { sheet: None, encoding: Some(encoding_rs::UTF_8), delimiter: Some(delimiter) };
+    let header_only = CsvSource::new_as(std::io::Cursor::new(&header), file, NOUN, STREAM_LIMITS, &read_as).ok()?;
+    let plain = PlainRows::new(
+        &header_only,
+        (against.metric, against.splits),
+        against.nodes,
+        against.first,
+        against.planned.clone(),
+    )
+    .ok()?;
     let results: Vec<Option<(Actuals, ActualsShape, DailyActuals)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = cuts
             .windows(2)
             .map(|w| {
                 let (start, end) = (w[0], w[1]);
-                let (header, read_as) = (&header, &read_as);
-                scope.spawn(move || read_part(path, file, header, start..end, read_as, against))
+                let (header, read_as, plain) = (&header, &read_as, &plain);
+                scope.spawn(move || read_part(path, (file, header), start..end, (read_as, plain), against))
             })
             .collect();
         handles.into_iter().map(|h| h.join().ok().flatten()).collect()
@@ -114,20 +123,35 @@ fn cuts(path: &Path, body: u64, len: u64, parts: usize) -> Option<Vec<u64>> {
     Some(cuts)
 }
 
-/// One part read as a file of its own (the header, then bytes `range`);
+/// One part (bytes `range`, under the file's header): its plain rows read
+/// straight from their bytes, else the part read as a file of its own;
 /// `None` when it is not one that adds up exactly.
 fn read_part(
     path: &Path,
-    file: &str,
-    header: &[u8],
+    (file, header): (&str, &[u8]),
     range: std::ops::Range<u64>,
-    read_as: &ReadAs,
+    (read_as, plain): (&ReadAs, &(PlainRows, ActualsShape)),
     against: &Against<'_>,
 ) -> Option<(Actuals, ActualsShape, DailyActuals)> {
-    let mut part = std::fs::File::open(path).ok()?;
-    part.seek(std::io::SeekFrom::Start(range.start)).ok()?;
+    let open = || {
+        let mut part = std::fs::File::open(path).ok()?;
+        part.seek(std::io::SeekFrom::Start(range.start)).ok()?;
+        Some(part.take(range.end - range.start))
+    };
+    let (rows, shape) = plain;
+    let (days, nodes) = (against.days, against.nodes.len());
+    // A row of some 40 bytes reaches one day: with a byte of rows for every
+    // 16 bytes of days, nearly every page of them is reached many times.
+    let mut daily = if range.end - range.start >= DailyActuals::bytes(days, nodes) / 16 {
+        DailyActuals::new_written(days, against.decimals, nodes)
+    } else {
+        DailyActuals::new(days, against.decimals, nodes)
+    };
+    if let Some(actuals) = rows.read(open()?, &mut daily) {
+        return Some((actuals, shape.clone(), daily));
+    }
     let mut quoted = false;
-    let body = NoQuotes { inner: part.take(range.end - range.start), quoted: &mut quoted };
+    let body = NoQuotes { inner: open()?, quoted: &mut quoted };
     let source =
         CsvSource::new_as(std::io::Cursor::new(header).chain(body), file, NOUN, STREAM_LIMITS, read_as).ok()?;
     let mut daily = DailyActuals::new(against.days, against.decimals, against.nodes.len());

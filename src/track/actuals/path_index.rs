@@ -71,22 +71,38 @@ pub(super) struct PathIndex {
 enum Name {
     /// Up to 23 bytes, zero-padded, the length in the last byte.
     Short([u64; 3]),
-    Long(Box<str>),
+    Long(Box<[u8]>),
 }
 
 impl Name {
     #[inline]
-    fn of(name: &str) -> Name {
-        let bytes = name.as_bytes();
-        if bytes.len() < 24 {
-            let mut short = [0u8; 24];
-            short[..bytes.len()].copy_from_slice(bytes);
-            short[23] = u8::try_from(bytes.len()).expect("below 24");
-            let word = |i: usize| u64::from_le_bytes(short[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
-            Name::Short([word(0), word(1), word(2)])
+    fn of(bytes: &[u8]) -> Name {
+        let len = bytes.len();
+        if len < 24 {
+            // Words loaded from the name itself, not from a copy of it on the
+            // stack, which the processor would have to wait for.
+            let word = |i: usize| little_endian(&bytes[(8 * i).min(len)..(8 * i + 8).min(len)]);
+            Name::Short([word(0), word(1), word(2) | (len as u64) << 56])
         } else {
-            Name::Long(name.into())
+            Name::Long(bytes.into())
         }
+    }
+}
+
+/// Up to 8 bytes as a little-endian word, zero-padded.
+#[inline]
+fn little_endian(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let at = |i: usize| u64::from(bytes[i]);
+    match len {
+        8.. => u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")),
+        // Two loads that overlap in the middle: the bytes they share are the same.
+        4..=7 => {
+            let four = |i: usize| u64::from(u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes")));
+            four(0) | four(len - 4) << (8 * (len - 4))
+        }
+        1..=3 => at(0) | at(len / 2) << (8 * (len / 2)) | at(len - 1) << (8 * (len - 1)),
+        0 => 0,
     }
 }
 
@@ -125,7 +141,7 @@ impl PathIndex {
             let mut prefix = 0u32;
             for (k, member) in path.iter().enumerate() {
                 let next_member = u32::try_from(members[k].len()).expect("fewer members than nodes");
-                let m = *members[k].entry(Name::of(member)).or_insert(next_member);
+                let m = *members[k].entry(Name::of(member.as_bytes())).or_insert(next_member);
                 let key = u64::from(prefix) << 32 | u64::from(m);
                 prefix = if k + 1 == depth {
                     // The last step gives the node (the last one, should a path come twice).
@@ -161,9 +177,10 @@ impl PathIndex {
         PathIndex { members, steps, root }
     }
 
-    /// The node of the path whose member at split `k` is `member(k)`.
+    /// The node of the path whose member at split `k` is `member(k)` (the
+    /// name's UTF-8 bytes).
     #[inline]
-    pub(super) fn find<'a>(&self, member: impl Fn(usize) -> &'a str) -> Option<usize> {
+    pub(super) fn find<'a>(&self, member: impl Fn(usize) -> &'a [u8]) -> Option<usize> {
         if self.steps.is_empty() {
             return self.root;
         }
@@ -173,5 +190,28 @@ impl PathIndex {
             prefix = step.get(prefix, m)?;
         }
         Some(prefix as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_s_words_are_its_bytes_zero_padded_with_its_length_last() {
+        let text = "东北-rep-0001-abcdefghijklmnopqrstuvwxyz";
+        for len in 0..=text.len() {
+            let bytes = &text.as_bytes()[..len];
+            let name = Name::of(bytes);
+            if len >= 24 {
+                assert_eq!(name, Name::Long(bytes.into()));
+                continue;
+            }
+            let mut padded = [0u8; 24];
+            padded[..len].copy_from_slice(bytes);
+            padded[23] = u8::try_from(len).unwrap();
+            let word = |i: usize| u64::from_le_bytes(padded[i * 8..i * 8 + 8].try_into().unwrap());
+            assert_eq!(name, Name::Short([word(0), word(1), word(2)]), "{len} bytes");
+        }
     }
 }
