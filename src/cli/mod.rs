@@ -648,8 +648,17 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     })?;
     let read_as = crate::plan::ReadAs { sheet: args.sheet.clone(), encoding: args.encoding, delimiter: args.delimiter };
     let name = args.actuals.display().to_string();
-    let tracker = Tracker::of_file(&engine, metric, (file, &args.actuals), &name, args.strict, &read_as)?;
     let today = today(view);
+    // How many splits deep the report breaks the actuals down, when `--by`
+    // says (else as deep as the file goes): amounts are kept no deeper.
+    let reported = if args.replan || view.format == Format::Html {
+        None
+    } else {
+        by_of(view)
+            .and_then(|by| engine.request_on(Some(&by), view.period.as_deref(), today).ok())
+            .map(|r| r.splits.iter().max().map_or(0, |s| s + 1))
+    };
+    let tracker = Tracker::of_file(&engine, metric, (file, &args.actuals, reported), &name, args.strict, &read_as)?;
     let as_of = args.as_of.unwrap_or(today);
     let request = tracker.request(by_of(view).as_deref(), view.period.as_deref(), today)?;
     check_layout(view, &engine, &request)?;

@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::daily::{DailyActuals, Total};
+use super::TrackedNodes;
 use crate::diagnostic::{suggest, Code, Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::plan::csv_source::{CsvSource, Noun, STREAM_LIMITS};
@@ -172,13 +173,15 @@ impl Actuals {
     ) -> Result<(Actuals, ActualsShape)> {
         let mut sums = HashMap::new();
         let source = CsvSource::new(input, file, NOUN, STREAM_LIMITS)?;
-        let (mut actuals, shape) = Actuals::read_into(source, metric, splits, nodes, first, 0..days, &mut sums)?;
+        let nodes = TrackedNodes::all(nodes.to_vec());
+        let (mut actuals, shape) = Actuals::read_into(source, metric, splits, &nodes, first, 0..days, &mut sums)?;
         actuals.sums = sums;
         Ok((actuals, shape))
     }
 
     /// As [`Actuals::read`], summing the amounts into `sums` rather than
-    /// [`Actuals::sums`]. `planned` are the indices (from `first`) of the
+    /// [`Actuals::sums`], each row's into the kept node of its path in
+    /// `nodes` (then `(unplanned)` ones, numbered from `nodes.len()`). `planned` are the indices (from `first`) of the
     /// days the plan has targets for: the whole year, or the one period a
     /// plan covers; rows on other days are counted as outside and left out.
     /// Streaming: memory grows with the nodes, not the rows, and a row
@@ -189,7 +192,7 @@ impl Actuals {
         mut csv: CsvSource<R>,
         metric: &str,
         splits: &[String],
-        nodes: &[Vec<&str>],
+        nodes: &TrackedNodes<'_>,
         first: NaiveDate,
         planned: std::ops::Range<usize>,
         sums: &mut impl Sums,
@@ -199,7 +202,7 @@ impl Actuals {
         let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
         let (columns, shape) = Columns::of(&csv, metric, splits)?;
         let depth = shape.depth;
-        let index = PathIndex::new(nodes, depth);
+        let index = PathIndex::new(&nodes.paths, depth, &nodes.into);
         // Rows whose path is not a node, by path (written by `push_member`): their `(unplanned)` node.
         let mut elsewhere: FastMap<Box<[u8]>, usize> = FastMap::default();
         let mut key = Vec::new();
@@ -261,7 +264,7 @@ impl Actuals {
                 } else {
                     if known.is_empty() {
                         known = vec![HashSet::new(); depth + 1];
-                        for path in nodes {
+                        for path in &nodes.paths {
                             for k in 0..=depth.min(path.len()) {
                                 known[k].insert(&path[..k]);
                             }
@@ -312,7 +315,7 @@ fn unplanned_node<R: Read>(
     actuals: &mut Actuals,
     unplanned_index: &mut HashMap<Vec<String>, usize>,
     known: &[HashSet<&[&str]>],
-    nodes: &[Vec<&str>],
+    nodes: &TrackedNodes<'_>,
     splits: &[String],
     columns: &Columns,
     csv: &CsvSource<R>,
@@ -334,7 +337,7 @@ fn unplanned_node<R: Read>(
         // (a roster under `region` after `product`).
         let known_path: Vec<String> = (0..k).map(|i| format!("{} `{}`", splits[i], path[i])).collect();
         let under = if k == 0 { String::new() } else { format!(" under {}", known_path.join(", ")) };
-        let siblings = nodes.iter().filter(|p| p[..k] == refs[..k]).map(|p| p[k]);
+        let siblings = nodes.paths.iter().filter(|p| p[..k] == refs[..k]).map(|p| p[k]);
         let what = if member.is_empty() {
             format!("the first, on line {line}: the {split} is empty")
         } else {

@@ -403,6 +403,13 @@ impl DailyActuals {
         fits
     }
 
+    /// Whether some amount had more decimals than the plan's (or may have:
+    /// sums beyond 64 bits no longer say): then the decimals of a day's sum
+    /// depend on the order its amounts came in.
+    pub(super) fn finer_than_plan(&self) -> bool {
+        self.nodes.iter().any(|n| n.scale > self.dp || matches!(n.cells, Cells::Exact(_)))
+    }
+
     /// Node `node`'s days as `Decimal` sums.
     pub(super) fn decimals(&self, node: usize) -> Vec<Decimal> {
         (0..self.days).map(|d| self.day(node, d).decimal()).collect()

@@ -9,10 +9,12 @@ mod figures;
 mod metric;
 mod replan;
 mod split_read;
+mod tracked_nodes;
 mod tracker;
 
 pub use actuals::{Actuals, ActualsShape, UNPLANNED};
 pub use figures::{Figures, Status};
 pub use metric::TrackedMetric;
 pub use replan::replan;
+pub(crate) use tracked_nodes::TrackedNodes;
 pub use tracker::{ReportSummary, Tracker, REPORT_COLUMNS};

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 
 use super::actuals::{PlainRows, NOUN};
 use super::daily::DailyActuals;
-use super::{Actuals, ActualsShape};
+use super::{Actuals, ActualsShape, TrackedNodes};
 use crate::plan::csv_source::{sniff_encoding, CsvSource, STREAM_LIMITS};
 use crate::plan::ReadAs;
 
@@ -27,7 +27,7 @@ pub(super) const SPLIT_FROM: u64 = 32 << 20;
 pub(super) struct Against<'a> {
     pub metric: &'a str,
     pub splits: &'a [String],
-    pub nodes: &'a [Vec<&'a str>],
+    pub nodes: &'a TrackedNodes<'a>,
     pub first: NaiveDate,
     pub planned: std::ops::Range<usize>,
     /// Days of the plan year, and the plan's decimals, for [`DailyActuals::new`].
@@ -194,7 +194,7 @@ mod tests {
 
     const DAYS: usize = 365;
 
-    fn against<'a>(splits: &'a [String], nodes: &'a [Vec<&'a str>]) -> Against<'a> {
+    fn against<'a>(splits: &'a [String], nodes: &'a TrackedNodes<'a>) -> Against<'a> {
         Against {
             metric: "sales",
             splits,
@@ -243,7 +243,7 @@ mod tests {
     #[test]
     fn parts_add_up_to_the_whole_file_on_any_number_of_threads() {
         let splits = vec!["region".to_string()];
-        let nodes = vec![vec!["East"], vec!["West"]];
+        let nodes = TrackedNodes::all(vec![vec!["East"], vec!["West"]]);
         let a = against(&splits, &nodes);
         let file = write(&rows("2026-12-31,East,-7.25\n"));
         let (one, one_shape, one_daily) = whole(file.path(), &a);
@@ -263,7 +263,7 @@ mod tests {
     #[test]
     fn files_that_do_not_split_exactly_are_read_in_one_piece() {
         let splits = vec!["region".to_string()];
-        let nodes = vec![vec!["East"], vec!["West"]];
+        let nodes = TrackedNodes::all(vec![vec!["East"], vec!["West"]]);
         let a = against(&splits, &nodes);
         for (extra, why) in [
             ("2026-05-05,East,\"1,200.00\"\n", "a quote"),

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use super::daily::{DailyActuals, DailyTargets, Total};
 // `UNPLANNED` for `replanning` (which names it `super::UNPLANNED`).
 use super::figures::TotalRow;
-use super::{Actuals, ActualsShape, Figures, TrackedMetric, UNPLANNED};
+use super::{Actuals, ActualsShape, Figures, TrackedMetric, TrackedNodes, UNPLANNED};
 use crate::calendar::{Level, Period};
 use crate::diagnostic::{Code, Diagnostic, Location};
 use crate::engine::Cell;
@@ -41,6 +41,18 @@ pub struct ReportSummary {
     pub lowest: Option<(Decimal, String)>,
 }
 
+/// Actuals that are a file on disk, which can be read in parts and again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OnDisk<'a> {
+    /// Where the file is.
+    pub path: &'a std::path::Path,
+    /// A plain file of at least this many bytes is read in parts, one per thread.
+    pub split_from: u64,
+    /// Reports break the actuals down by at most this many splits (from the
+    /// first): amounts need be kept no deeper.
+    pub reported: usize,
+}
+
 /// Targets and actuals per tracked node and day.
 pub struct Tracker<'e, 'p> {
     engine: &'e Engine<'p>,
@@ -61,6 +73,8 @@ pub struct Tracker<'e, 'p> {
     day_rows: Vec<u64>,
     /// Threads the reports may use (1 or 2).
     threads: usize,
+    /// How many splits deep amounts are kept: reports break them down no further.
+    kept: usize,
 }
 
 /// `1 row`, `2 rows`.
@@ -106,27 +120,30 @@ impl<'e, 'p> Tracker<'e, 'p> {
 
     /// As [`Tracker::of_metric`], the actuals being the file at `path`
     /// (opened as `input`): a large plain file is then read on every thread
-    /// (`SALESPLIT_THREADS`), with the same result as in one piece.
+    /// (`SALESPLIT_THREADS`), with the same result as in one piece. With
+    /// `reported`, reports will break the actuals down by at most that many
+    /// splits (from the first), so amounts are kept no deeper; rows are still
+    /// checked as deep as the file's columns go.
     pub fn of_file(
         engine: &'e Engine<'p>,
         metric: TrackedMetric,
-        (input, path): (std::fs::File, &std::path::Path),
+        (input, path, reported): (std::fs::File, &std::path::Path, Option<usize>),
         file: &str,
         strict: bool,
         read_as: &ReadAs,
     ) -> Result<Tracker<'e, 'p>> {
         let threads = engine.threads().min(2);
-        let split = Some((path, super::split_read::SPLIT_FROM));
-        Tracker::with_threads(engine, metric, (input, read_as, split), file, strict, threads)
+        let on_disk =
+            OnDisk { path, split_from: super::split_read::SPLIT_FROM, reported: reported.unwrap_or(usize::MAX) };
+        Tracker::with_threads(engine, metric, (input, read_as, Some(on_disk)), file, strict, threads)
     }
 
     /// As [`Tracker::new`], on `threads` threads (1 or 2): the same result
-    /// either way. With `split`, the actuals are the file at that path, read
-    /// in parts when it has at least that many bytes.
+    /// either way. With `on_disk`, the actuals are that file (see [`OnDisk`]).
     pub(crate) fn with_threads(
         engine: &'e Engine<'p>,
         metric: TrackedMetric,
-        (input, read_as, split): (impl Read, &ReadAs, Option<(&std::path::Path, u64)>),
+        (input, read_as, on_disk): (impl Read, &ReadAs, Option<OnDisk<'_>>),
         file: &str,
         strict: bool,
         threads: usize,
@@ -144,21 +161,24 @@ impl<'e, 'p> Tracker<'e, 'p> {
         // The file's header decides how deep tracking goes, so read it first.
         let source = CsvSource::new_as(input, file, super::actuals::NOUN, STREAM_LIMITS, read_as)?;
         let depth = split_names.iter().take_while(|s| source.find(s).is_some()).count();
+        // Amounts are kept as deep as the reports look, at most as deep as rows are checked.
+        let kept = depth.min(on_disk.map_or(usize::MAX, |d| d.reported));
         // Tracked nodes: leaf paths cut to `depth`, in first-appearance
-        // order. Their daily targets, the engine's real work, are worked
-        // out while the actuals are read (on the other cores when there are).
+        // order, their amounts kept per path cut to `kept`. Their daily
+        // targets, the engine's real work, are worked out while the actuals
+        // are read (on the other cores when there are).
         let mut node_index: IndexMap<Vec<&'p str>, usize> = IndexMap::new();
         for path in engine.leaf_paths() {
             if !node_index.contains_key(&path[..depth]) {
                 node_index.insert(path[..depth].to_vec(), node_index.len());
             }
         }
-        let nodes: Vec<Vec<&str>> = node_index.keys().cloned().collect();
-        let daily_targets = || daily_targets(engine, metric.index, &node_index, depth, days);
+        let nodes = TrackedNodes::kept_to(node_index.into_keys().collect(), kept);
+        let daily_targets = || daily_targets(engine, metric.index, &nodes.kept, kept, days);
         let read = || {
             // A large plain file on every thread when it splits exactly, else in one piece.
             let plain_text = read_as.sheet.is_none() && read_as.encoding.is_none() && source.sheet().is_none();
-            if let (Some((path, from)), true) = (split, plain_text) {
+            if let (Some(OnDisk { path, split_from: from, .. }), true) = (on_disk, plain_text) {
                 let against = super::split_read::Against {
                     metric: &metric.name,
                     splits: &split_names,
@@ -196,6 +216,17 @@ impl<'e, 'p> Tracker<'e, 'p> {
             (daily_targets(), read())
         };
         let (actuals, shape, mut daily) = read?;
+        if let Some(d) = on_disk.filter(|_| !nodes.whole() && daily.finer_than_plan()) {
+            // Amounts finer than the plan's: their sums' decimals depend on
+            // the order they are added in, so add them as deep as always.
+            let input = std::fs::File::open(d.path).map_err(|source| Error::Io {
+                path: d.path.to_path_buf(),
+                action: "read",
+                source,
+            })?;
+            let on_disk = OnDisk { reported: usize::MAX, ..d };
+            return Tracker::with_threads(engine, metric, (input, read_as, Some(on_disk)), file, strict, threads);
+        }
         let targets = targets?;
         let mut warnings = Vec::new();
         if !shape.unused.is_empty() {
@@ -255,7 +286,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
             );
         }
         let mut paths: Vec<Vec<String>> =
-            nodes.iter().map(|p| p.iter().map(std::string::ToString::to_string).collect()).collect();
+            nodes.kept.keys().map(|p| p.iter().map(std::string::ToString::to_string).collect()).collect();
         paths.extend(actuals.unplanned.iter().cloned());
         daily.grow(paths.len());
         Ok(Tracker {
@@ -269,6 +300,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
             file: file.to_string(),
             day_rows: actuals.day_rows,
             threads,
+            kept,
         })
     }
 
@@ -371,6 +403,15 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 } else {
                     format!("track by {} (e.g. --by {},month), or {add}", tracked.join(", "), tracked.join(","))
                 }),
+            ));
+        }
+        if request.splits.iter().any(|&s| s >= self.kept) {
+            return Err(Error::invalid(
+                Diagnostic::new(
+                    Code::Internal,
+                    "internal error: the report breaks the actuals down deeper than they were kept",
+                )
+                .help("please report this with the command line; without --by the report is not affected"),
             ));
         }
         Ok(request)

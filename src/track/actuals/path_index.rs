@@ -127,7 +127,9 @@ impl Step {
 }
 
 impl PathIndex {
-    pub(super) fn new(nodes: &[Vec<&str>], depth: usize) -> PathIndex {
+    /// The index of the paths in `nodes` that are `depth` long, path `i`
+    /// found as node `into[i]`.
+    pub(super) fn new(nodes: &[Vec<&str>], depth: usize, into: &[usize]) -> PathIndex {
         let mut members: Vec<FastMap<Name, u32>> = (0..depth).map(|_| FastMap::default()).collect();
         let mut edges: Vec<FastMap<u64, u32>> = (0..depth).map(|_| FastMap::default()).collect();
         let mut root = None;
@@ -136,7 +138,7 @@ impl PathIndex {
                 continue;
             }
             if depth == 0 {
-                root = Some(i);
+                root = Some(into[i]);
             }
             let mut prefix = 0u32;
             for (k, member) in path.iter().enumerate() {
@@ -145,7 +147,7 @@ impl PathIndex {
                 let key = u64::from(prefix) << 32 | u64::from(m);
                 prefix = if k + 1 == depth {
                     // The last step gives the node (the last one, should a path come twice).
-                    let node = u32::try_from(i).expect("plan::check caps the org tree at MAX_LEAVES leaves");
+                    let node = u32::try_from(into[i]).expect("plan::check caps the org tree at MAX_LEAVES leaves");
                     edges[k].insert(key, node);
                     node
                 } else {

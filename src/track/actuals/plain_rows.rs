@@ -25,6 +25,7 @@ use crate::error::Result;
 use crate::plan::csv_source::{trim, CsvSource};
 use crate::plan::sales_csv::{parse_date, row_amount};
 use crate::track::daily::{DailyActuals, Total};
+use crate::track::TrackedNodes;
 
 /// Bytes read at a time; a line must fit in one read.
 const CHUNK: usize = 1 << 20;
@@ -50,12 +51,12 @@ pub(in crate::track) struct PlainRows {
 impl PlainRows {
     /// The reader for rows under `header` (a source that has read only the
     /// file's header line), against the plan's `metric`, `splits` (in
-    /// cascade order) and tracked `nodes`; the year starts on `first`, and
+    /// cascade order) and tracked `nodes` (amounts summed into their kept nodes); the year starts on `first`, and
     /// `planned` are the days with targets. Errors are the header's.
     pub(in crate::track) fn new<R>(
         header: &CsvSource<R>,
         (metric, splits): (&str, &[String]),
-        nodes: &[Vec<&str>],
+        nodes: &TrackedNodes<'_>,
         first: NaiveDate,
         planned: Range<usize>,
     ) -> Result<(PlainRows, ActualsShape)> {
@@ -64,7 +65,7 @@ impl PlainRows {
             columns,
             width: header.headers().len(),
             delimiter: header.delimiter(),
-            index: PathIndex::new(nodes, shape.depth),
+            index: PathIndex::new(&nodes.paths, shape.depth, &nodes.into),
             first_day: i64::from(first.num_days_from_ce()),
             planned,
         };
@@ -223,7 +224,7 @@ mod tests {
 
     /// The file read in one piece, as the tracker does for small files.
     fn one_piece(text: &[u8], planned: Range<usize>) -> Option<(Actuals, Vec<Total>)> {
-        let nodes: Vec<Vec<&str>> = NODES.iter().map(|p| p.to_vec()).collect();
+        let nodes = TrackedNodes::all(NODES.iter().map(|p| p.to_vec()).collect());
         let source = CsvSource::new(text, "sales.csv", NOUN, STREAM_LIMITS).ok()?;
         let mut daily = DailyActuals::new(DAYS, 2, nodes.len());
         let (actuals, _) = Actuals::read_into(source, "sales", &splits(), &nodes, first(), planned, &mut daily).ok()?;
@@ -232,7 +233,7 @@ mod tests {
 
     /// The file's rows read here (the header by a source, as `split_read` does).
     fn plain(text: &[u8], planned: Range<usize>) -> Option<(Actuals, Vec<Total>)> {
-        let nodes: Vec<Vec<&str>> = NODES.iter().map(|p| p.to_vec()).collect();
+        let nodes = TrackedNodes::all(NODES.iter().map(|p| p.to_vec()).collect());
         let header_end = text.iter().position(|b| *b == b'\n')? + 1;
         let header = CsvSource::new(&text[..header_end], "sales.csv", NOUN, STREAM_LIMITS).ok()?;
         let (rows, _) = PlainRows::new(&header, ("sales", &splits()), &nodes, first(), planned).ok()?;

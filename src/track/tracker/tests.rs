@@ -115,8 +115,9 @@ fn a_file_read_in_parts_gives_the_reports_of_one_read_in_one_piece() {
         let input = std::fs::File::open(file.path()).unwrap();
         let metric = TrackedMetric::choose(&plan, None).unwrap();
         let read_as = crate::plan::ReadAs::default();
+        let on_disk = split.map(|(path, split_from)| OnDisk { path, split_from, reported: usize::MAX });
         let tracker =
-            Tracker::with_threads(&engine, metric, (input, &read_as, split), "sales.csv", false, threads).unwrap();
+            Tracker::with_threads(&engine, metric, (input, &read_as, on_disk), "sales.csv", false, threads).unwrap();
         reports(&tracker)
     };
     let whole = read(None, 1);
@@ -151,4 +152,54 @@ fn one_thread_and_two_give_the_same_bytes() {
     let finer = |a: &str| a.split(')').next().and_then(|n| n.split_once('.')).is_some_and(|(_, d)| d.len() == 3);
     assert!(runs[0].contains("(unplanned)") && runs[0].split("Amount(").any(finer));
     assert!(runs[0] == runs[1], "one thread and two differ");
+}
+
+#[test]
+fn amounts_kept_only_as_deep_as_the_report_looks_give_the_reports_of_amounts_kept_per_node() {
+    let plan = Plan::parse("plan.toml", PLAN, std::path::Path::new(".")).unwrap();
+    let mut engine = Engine::new(&plan).unwrap();
+    engine.set_threads(2);
+    let engine = engine;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let sales = sales();
+    // Cents at most, unplanned rows kept: the case amounts are kept shallower for.
+    let mut cents = String::new();
+    for line in sales
+        .lines()
+        .filter(|l| l.rsplit(',').next().is_some_and(|a| a.split_once('.').is_none_or(|(_, d)| d.len() <= 2)))
+    {
+        cents += line;
+        cents.push('\n');
+    }
+    for (text, finer) in [(cents.as_str(), false), (sales.as_str(), true)] {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), text).unwrap();
+        let track = |reported: Option<usize>, split_from: u64| {
+            let input = std::fs::File::open(file.path()).unwrap();
+            let metric = TrackedMetric::choose(&plan, None).unwrap();
+            let on_disk = OnDisk { path: file.path(), split_from, reported: reported.unwrap_or(usize::MAX) };
+            let read_as = crate::plan::ReadAs::default();
+            Tracker::with_threads(&engine, metric, (input, &read_as, Some(on_disk)), "sales.csv", false, 2).unwrap()
+        };
+        for (by, reported) in [("region,month", 1), ("month", 0), ("region,product,week", 2)] {
+            let mut runs = Vec::new();
+            for tracker in [track(None, u64::MAX), track(Some(reported), u64::MAX), track(Some(reported), 0)] {
+                let request = tracker.request(Some(by), None, today).unwrap();
+                let mut out = format!("{:?}\n", tracker.warnings());
+                for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
+                    let as_of: NaiveDate = as_of.parse().unwrap();
+                    let mut sink = Record::default();
+                    let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
+                    out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
+                }
+                runs.push((out, tracker.paths.len()));
+            }
+            assert!(runs[0].0.contains("(unplanned)"), "the file has unplanned members");
+            for (run, (out, nodes)) in runs.iter().enumerate().skip(1) {
+                assert!(*out == runs[0].0, "{by}, run {run} (finer amounts: {finer}): the reports differ");
+                // Amounts are kept per region (or for the company) only when none is finer than the plan.
+                assert_eq!(*nodes < runs[0].1, !finer, "{by}, run {run}: {nodes} nodes against {}", runs[0].1);
+            }
+        }
+    }
 }
