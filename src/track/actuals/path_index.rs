@@ -5,6 +5,10 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+mod member_table;
+
+use member_table::MemberTable;
+
 /// A fast hash for the member paths of rows (the file is the user's own:
 /// no one is attacking the table).
 #[derive(Clone, Copy, Default)]
@@ -40,6 +44,11 @@ impl Hasher for PathHasher {
     }
 
     #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+
+    #[inline]
     fn finish(&self) -> u64 {
         // The table takes its buckets from the low bits: mix the high ones in.
         let mut z = self.0;
@@ -57,7 +66,7 @@ pub(super) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<PathHasher>>;
 /// in the processor's cache) rather than by hashing and comparing its path.
 pub(super) struct PathIndex {
     /// Per split: member name -> number.
-    members: Vec<FastMap<Name, u32>>,
+    members: Vec<MemberTable>,
     /// Per split: prefix of that length + 1 by (prefix, member); at the
     /// last split, the node.
     steps: Vec<Step>,
@@ -67,14 +76,39 @@ pub(super) struct PathIndex {
 
 /// A member name as a key: a short one (most are) held in three words,
 /// hashed and compared without reaching for memory elsewhere.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Name {
     /// Up to 23 bytes, zero-padded, the length in the last byte.
     Short([u64; 3]),
     Long(Box<[u8]>),
 }
 
+impl std::hash::Hash for Name {
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.word());
+    }
+}
+
 impl Name {
+    /// The name folded into one word, for hashing: a short one's three
+    /// words with distinct odd multipliers, a long one's bytes hashed.
+    #[inline]
+    fn word(&self) -> u64 {
+        match self {
+            Name::Short([a, b, c]) => {
+                a.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                    ^ b.wrapping_mul(0xc2b2_ae3d_27d4_eb4f).rotate_left(21)
+                    ^ c.wrapping_mul(0x1656_67b1_9e37_79f9).rotate_left(42)
+            }
+            Name::Long(bytes) => {
+                let mut h = PathHasher::default();
+                h.write(bytes);
+                h.finish()
+            }
+        }
+    }
+
     #[inline]
     fn of(bytes: &[u8]) -> Name {
         let len = bytes.len();
@@ -176,6 +210,7 @@ impl PathIndex {
                 }
             })
             .collect();
+        let members = members.into_iter().map(|names| MemberTable::new(names.into_iter())).collect();
         PathIndex { members, steps, root }
     }
 
@@ -188,7 +223,7 @@ impl PathIndex {
         }
         let mut prefix = 0u32;
         for (k, step) in self.steps.iter().enumerate() {
-            let m = *self.members[k].get(&Name::of(member(k)))?;
+            let m = self.members[k].get(&Name::of(member(k)))?;
             prefix = step.get(prefix, m)?;
         }
         Some(prefix as usize)
