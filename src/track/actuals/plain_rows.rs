@@ -46,6 +46,11 @@ pub(in crate::track) struct PlainRows {
     first_day: i64,
     /// The days (from the first) with targets; others are outside.
     planned: Range<usize>,
+    /// The months of the plan year's first calendar year and the next:
+    /// (the day index of its first day, its days), for [`PlainRows::day`].
+    months: [(i64, u32); 24],
+    /// The first of those two calendar years.
+    year: i32,
 }
 
 impl PlainRows {
@@ -61,13 +66,24 @@ impl PlainRows {
         planned: Range<usize>,
     ) -> Result<(PlainRows, ActualsShape)> {
         let (columns, shape) = Columns::of(header, metric, splits)?;
+        let first_day = i64::from(first.num_days_from_ce());
+        let mut months = [(0, 0); 24];
+        for (i, month) in months.iter_mut().enumerate() {
+            let (y, m) = (first.year() + i32::from(i >= 12), u32::try_from(i % 12 + 1).expect("a month"));
+            let start = NaiveDate::from_ymd_opt(y, m, 1).expect("a month of the plan's years");
+            let next = start.checked_add_months(chrono::Months::new(1)).expect("a month of the plan's years");
+            let len = u32::try_from((next - start).num_days()).expect("a month's days");
+            *month = (i64::from(start.num_days_from_ce()) - first_day, len);
+        }
         let rows = PlainRows {
             columns,
             width: header.headers().len(),
             delimiter: header.delimiter(),
             index: PathIndex::new(&nodes.paths, shape.depth, &nodes.into),
-            first_day: i64::from(first.num_days_from_ce()),
+            first_day,
             planned,
+            months,
+            year: first.year(),
         };
         Ok((rows, shape))
     }
@@ -146,12 +162,15 @@ impl PlainRows {
             return None;
         }
         let c = &self.columns;
-        let date = parse_date(trim(fields[c.date]))?;
+        let day = match self.day(fields[c.date]) {
+            Some(day) => day,
+            None => i64::from(parse_date(trim(fields[c.date]))?.num_days_from_ce()) - self.first_day,
+        };
         let amount = row_amount(trim(fields[c.metric]))?;
         let actuals = &mut read.actuals;
         actuals.rows += 1;
         read.file_total = read.file_total.add(Total::of(amount));
-        let day = match usize::try_from(i64::from(date.num_days_from_ce()) - self.first_day) {
+        let day = match usize::try_from(day) {
             Ok(day) if self.planned.contains(&day) => day,
             _ => {
                 actuals.outside_rows.rows += 1;
@@ -166,6 +185,27 @@ impl PlainRows {
             read.flush(daily)?;
         }
         Some(())
+    }
+}
+
+impl PlainRows {
+    /// The day index (from the plan year's first day) of `text` when it is
+    /// a date written `YYYY-MM-DD` in the plan year's two calendar years, as
+    /// [`parse_date`] reads it; `None` leaves any other text to it.
+    #[inline]
+    fn day(&self, text: &str) -> Option<i64> {
+        let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+        let digits = |r: Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        if b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let year = i32::try_from(y).ok()? - self.year;
+        let month = usize::try_from(year).ok().filter(|y| *y < 2)? * 12 + usize::try_from(m).ok()?.checked_sub(1)?;
+        let &(start, len) = self.months.get(month).filter(|_| m <= 12)?;
+        (1..=len).contains(&d).then(|| start + i64::from(d) - 1)
     }
 }
 
@@ -325,6 +365,39 @@ mod tests {
             match plain(&text, planned) {
                 Some(here) => prop_assert_eq!(Some(here), one),
                 None => prop_assert!(unusual.is_some(), "plain rows were left to the one-piece reader"),
+            }
+        }
+    }
+
+    #[test]
+    fn dates_are_read_as_the_date_reader_reads_them_from_any_first_day() {
+        let nodes = TrackedNodes::all(NODES.iter().map(|p| p.to_vec()).collect());
+        let header = CsvSource::new(&b"date,region,rep,sales\n"[..], "sales.csv", NOUN, STREAM_LIMITS).unwrap();
+        for first in ["2026-01-01", "2026-04-01", "2024-02-29", "2027-12-28"] {
+            let first: NaiveDate = first.parse().unwrap();
+            let (rows, _) = PlainRows::new(&header, ("sales", &splits()), &nodes, first, 0..DAYS).unwrap();
+            let mut date = NaiveDate::from_ymd_opt(2023, 12, 1).unwrap();
+            while date.year() < 2030 {
+                let text = date.format("%Y-%m-%d").to_string();
+                let want = i64::from(date.num_days_from_ce()) - i64::from(first.num_days_from_ce());
+                let got = rows.day(&text);
+                assert!(got.is_none() || got == Some(want), "{text} from {first}: {got:?}, not {want}");
+                if (first.year()..=first.year() + 1).contains(&date.year()) {
+                    assert_eq!(got, Some(want), "{text} from {first}");
+                }
+                date = date.succ_opt().unwrap();
+            }
+            for text in [
+                "2026-02-29",
+                "2026-13-01",
+                "2026-00-10",
+                "2026-01-00",
+                "2026-01-32",
+                "2026/01/02",
+                "2026-1-02",
+                " 2026-01-0",
+            ] {
+                assert_eq!(rows.day(text), None, "{text}");
             }
         }
     }
