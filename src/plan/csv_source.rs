@@ -743,15 +743,31 @@ pub(crate) fn field_offset<'f>(raw: &str, fields: impl Iterator<Item = &'f str>,
 /// at either end.
 #[inline]
 pub(crate) fn trim(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return text };
-    // The first byte of the last character.
-    let last = bytes.iter().rev().take(4).copied().find(|b| b & 0xc0 != 0x80).unwrap_or(last);
-    if may_be_space(first) || may_be_space(last) {
+    if ends_may_be_space(text.as_bytes()) {
         text.trim()
     } else {
         text
     }
+}
+
+/// Whether the first or the last character of `bytes` may be white space.
+#[inline]
+fn ends_may_be_space(bytes: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else { return false };
+    // The first byte of the last character.
+    let last = bytes.iter().rev().take(4).copied().find(|b| b & 0xc0 != 0x80).unwrap_or(last);
+    may_be_space(first) || may_be_space(last)
+}
+
+/// [`trim`] of a field's bytes: the bytes as they are when neither end
+/// may be white space (the usual field), else trimmed as text; bytes that
+/// are not UTF-8 are left as they are (they match no name).
+#[inline]
+pub(crate) fn trim_bytes(bytes: &[u8]) -> &[u8] {
+    if !ends_may_be_space(bytes) {
+        return bytes;
+    }
+    std::str::from_utf8(bytes).map_or(bytes, |text| text.trim().as_bytes())
 }
 
 /// Whether a character starting with byte `lead` may be white space: the

@@ -22,7 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use super::path_index::PathIndex;
 use super::{Actuals, ActualsShape, Columns, Row, Sums, BATCH};
 use crate::error::Result;
-use crate::plan::csv_source::{trim, CsvSource};
+use crate::plan::csv_source::{trim, trim_bytes, CsvSource};
 use crate::plan::sales_csv::{parse_date, row_amount};
 use crate::track::daily::{DailyActuals, Total};
 use crate::track::TrackedNodes;
@@ -51,6 +51,8 @@ pub(in crate::track) struct PlainRows {
     months: [(i64, u32); 24],
     /// The first of those two calendar years.
     year: i32,
+    /// The columns read for nothing (neither date, metric nor a tracked split).
+    others: Vec<usize>,
 }
 
 impl PlainRows {
@@ -75,6 +77,8 @@ impl PlainRows {
             let len = u32::try_from((next - start).num_days()).expect("a month's days");
             *month = (i64::from(start.num_days_from_ce()) - first_day, len);
         }
+        let used = |i: &usize| *i == columns.date || *i == columns.metric || columns.splits.contains(i);
+        let others = (0..header.headers().len()).filter(|i| !used(i)).collect();
         let rows = PlainRows {
             columns,
             width: header.headers().len(),
@@ -84,6 +88,7 @@ impl PlainRows {
             planned,
             months,
             year: first.year(),
+            others,
         };
         Ok((rows, shape))
     }
@@ -127,14 +132,12 @@ impl PlainRows {
         {
             return None;
         }
-        // Cut at ASCII bytes only, so every line and field stays valid UTF-8 text.
-        let text = std::str::from_utf8(bytes).ok()?;
-        let mut fields: Vec<&str> = Vec::with_capacity(self.width);
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(self.width);
         let (mut field, mut line) = (0, 0);
         // One pass over the delimiters and line ends of the whole chunk.
         for at in memchr::memchr2_iter(self.delimiter, b'\n', bytes).chain(std::iter::once(bytes.len())) {
             let end_of_line = at == bytes.len() || bytes[at] == b'\n';
-            let mut cell = text.get(field..at)?;
+            let mut cell = &bytes[field..at];
             field = at + 1;
             if !end_of_line {
                 fields.push(cell);
@@ -144,7 +147,7 @@ impl PlainRows {
                 return None;
             }
             line = at + 1;
-            cell = cell.strip_suffix('\r').unwrap_or(cell);
+            cell = cell.strip_suffix(b"\r").unwrap_or(cell);
             if fields.is_empty() && cell.is_empty() {
                 continue; // a blank line
             }
@@ -155,18 +158,25 @@ impl PlainRows {
         Some(())
     }
 
-    /// Reads one row's `fields` into `read`.
+    /// Reads one row's `fields` into `read`. Every byte of the row is
+    /// checked to be UTF-8 text, as the one-piece reader checks it: a
+    /// member's by matching a member name, a date's and an amount's as they
+    /// are read, the other columns' on their own.
     #[inline]
-    fn row(&self, fields: &[&str], read: &mut PartTotals, daily: &mut DailyActuals) -> Option<()> {
+    fn row(&self, fields: &[&[u8]], read: &mut PartTotals, daily: &mut DailyActuals) -> Option<()> {
         if fields.len() != self.width {
             return None;
         }
         let c = &self.columns;
+        let text = |i: usize| std::str::from_utf8(fields[i]).ok();
         let day = match self.day(fields[c.date]) {
             Some(day) => day,
-            None => i64::from(parse_date(trim(fields[c.date]))?.num_days_from_ce()) - self.first_day,
+            None => i64::from(parse_date(trim(text(c.date)?))?.num_days_from_ce()) - self.first_day,
         };
-        let amount = row_amount(trim(fields[c.metric]))?;
+        let amount = row_amount(trim(text(c.metric)?))?;
+        if self.others.iter().any(|&i| text(i).is_none()) {
+            return None;
+        }
         let actuals = &mut read.actuals;
         actuals.rows += 1;
         read.file_total = read.file_total.add(Total::of(amount));
@@ -179,7 +189,7 @@ impl PlainRows {
             }
         };
         actuals.day_rows[day] += 1;
-        let node = self.index.find(|k| trim(fields[c.splits[k]]).as_bytes())?;
+        let node = self.index.find(|k| trim_bytes(fields[c.splits[k]]))?;
         read.batch.push(Row { node, day, amount, line: 0 });
         if read.batch.len() == BATCH {
             read.flush(daily)?;
@@ -193,8 +203,8 @@ impl PlainRows {
     /// a date written `YYYY-MM-DD` in the plan year's two calendar years, as
     /// [`parse_date`] reads it; `None` leaves any other text to it.
     #[inline]
-    fn day(&self, text: &str) -> Option<i64> {
-        let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    fn day(&self, text: &[u8]) -> Option<i64> {
+        let b: &[u8; 10] = text.try_into().ok()?;
         let digits = |r: Range<usize>| {
             b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
@@ -380,7 +390,7 @@ mod tests {
             while date.year() < 2030 {
                 let text = date.format("%Y-%m-%d").to_string();
                 let want = i64::from(date.num_days_from_ce()) - i64::from(first.num_days_from_ce());
-                let got = rows.day(&text);
+                let got = rows.day(text.as_bytes());
                 assert!(got.is_none() || got == Some(want), "{text} from {first}: {got:?}, not {want}");
                 if (first.year()..=first.year() + 1).contains(&date.year()) {
                     assert_eq!(got, Some(want), "{text} from {first}");
@@ -397,7 +407,7 @@ mod tests {
                 "2026-1-02",
                 " 2026-01-0",
             ] {
-                assert_eq!(rows.day(text), None, "{text}");
+                assert_eq!(rows.day(text.as_bytes()), None, "{text}");
             }
         }
     }
@@ -420,6 +430,16 @@ mod tests {
             let text = format!("{plain_file}\n{unusual}");
             assert!(plain(text.as_bytes(), 0..DAYS).is_none(), "{why}");
         }
+        // Columns read for nothing must be text too.
+        let noted = |note: &[u8]| {
+            let mut text = b"date,region,rep,sales,note\n2026-01-02,East,Ann,1.50,".to_vec();
+            text.extend_from_slice(note);
+            text.extend_from_slice(b"\n2026-01-03,\xc2\xa0East,Ann ,2,\n");
+            (plain(&text, 0..DAYS), one_piece(&text, 0..DAYS))
+        };
+        let (here, one) = noted("备注".as_bytes());
+        assert!(here.is_some() && here == one, "a note in Chinese, members with spaces around");
+        assert!(noted(b"\xff").0.is_none(), "a note that is not UTF-8");
         let long = format!("date,region,rep,sales,note\n2026-01-02,East,Ann,1,{}\n", "n".repeat(LONGEST_LINE));
         assert!(plain(long.as_bytes(), 0..DAYS).is_none(), "a long line");
     }
