@@ -654,9 +654,7 @@ pub fn track(args: &TrackArgs) -> Result<i32, Error> {
     let reported = if args.replan || view.format == Format::Html {
         None
     } else {
-        by_of(view)
-            .and_then(|by| engine.request_on(Some(&by), view.period.as_deref(), today).ok())
-            .map(|r| r.splits.iter().max().map_or(0, |s| s + 1))
+        by_of(view).and_then(|by| engine.request_on(Some(&by), view.period.as_deref(), today).ok()).map(|r| r.depth())
     };
     let tracker = Tracker::of_file(&engine, metric, (file, &args.actuals, reported), &name, args.strict, &read_as)?;
     let as_of = args.as_of.unwrap_or(today);

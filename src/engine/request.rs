@@ -80,6 +80,12 @@ impl Shard {
 }
 
 impl Request {
+    /// How many splits, from the first, the breakdown reaches: one past its
+    /// deepest kept split, 0 when it keeps none (the company as a whole).
+    pub fn depth(&self) -> usize {
+        self.splits.iter().max().map_or(0, |s| s + 1)
+    }
+
     /// Resolves `--by` (comma-separated split names and at most one time
     /// level or `iso-week`; `None` means every split and the plan's level)
     /// and `--period` (a period label of this plan, or `today`, `this-month`

@@ -405,7 +405,7 @@ impl<'e, 'p> Tracker<'e, 'p> {
                 }),
             ));
         }
-        if request.splits.iter().any(|&s| s >= self.kept) {
+        if request.depth() > self.kept {
             return Err(Error::invalid(
                 Diagnostic::new(
                     Code::Internal,

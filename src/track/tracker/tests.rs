@@ -75,22 +75,49 @@ fn sales() -> String {
 /// The reports and re-plans of `tracker`, as text, for comparing runs.
 fn reports(tracker: &Tracker<'_, '_>) -> String {
     let mut out = format!("{:?}\n", tracker.warnings());
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
     for by in [None, Some("region,month"), Some("channel,week"), Some("product,day")] {
-        let request = tracker.request(by, None, today).unwrap();
-        for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
-            let as_of: NaiveDate = as_of.parse().unwrap();
+        out += &reports_by(tracker, by, true);
+    }
+    out
+}
+
+/// The reports of `tracker` by `by` at three as-of dates, and with
+/// `replan` its re-plans under each carry, as text.
+fn reports_by(tracker: &Tracker<'_, '_>, by: Option<&str>, replan: bool) -> String {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let request = tracker.request(by, None, today).unwrap();
+    let mut out = String::new();
+    for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
+        let as_of: NaiveDate = as_of.parse().unwrap();
+        let mut sink = Record::default();
+        let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
+        out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
+        for carry in [Carry::Shortfall, Carry::Both, Carry::None].into_iter().filter(|_| replan) {
             let mut sink = Record::default();
-            let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
-            out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
-            for carry in [Carry::Shortfall, Carry::Both, Carry::None] {
-                let mut sink = Record::default();
-                let lost = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
-                out += &format!("{}{lost:?}\n", sink.0);
-            }
+            let lost = tracker.replan(&request, as_of, carry, &mut sink).unwrap();
+            out += &format!("{}{lost:?}\n", sink.0);
         }
     }
     out
+}
+
+/// The lines of `text` that `keep` keeps, each ended by a line feed.
+fn lines_where(text: &str, keep: impl Fn(&str) -> bool) -> String {
+    text.lines().filter(|l| keep(l)).map(|l| l.to_string() + "\n").collect()
+}
+
+/// A tracker of the file at `path` on `threads` threads, `on_disk` saying
+/// how it is read (`None`: as a stream, in one piece).
+fn track_file<'e, 'p>(
+    engine: &'e Engine<'p>,
+    path: &std::path::Path,
+    on_disk: Option<OnDisk<'_>>,
+    threads: usize,
+) -> Tracker<'e, 'p> {
+    let input = std::fs::File::open(path).unwrap();
+    let metric = TrackedMetric::choose(engine.plan(), None).unwrap();
+    let read_as = crate::plan::ReadAs::default();
+    Tracker::with_threads(engine, metric, (input, &read_as, on_disk), "sales.csv", false, threads).unwrap()
 }
 
 #[test]
@@ -101,24 +128,14 @@ fn a_file_read_in_parts_gives_the_reports_of_one_read_in_one_piece() {
     engine.set_threads(3);
     let engine = engine;
     // What splits exactly: planned members only, no quotes, cents at most.
-    let mut clean = String::new();
-    for line in sales()
-        .lines()
-        .filter(|l| !l.contains('"') && !l.starts_with("fax") && l.rsplit(',').next().is_some_and(|a| !a.contains('-')))
-    {
-        clean.push_str(line);
-        clean.push('\n');
-    }
+    let clean = lines_where(&sales(), |l| {
+        !l.contains('"') && !l.starts_with("fax") && l.rsplit(',').next().is_some_and(|a| !a.contains('-'))
+    });
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), &clean).unwrap();
     let read = |split: Option<(&std::path::Path, u64)>, threads: usize| {
-        let input = std::fs::File::open(file.path()).unwrap();
-        let metric = TrackedMetric::choose(&plan, None).unwrap();
-        let read_as = crate::plan::ReadAs::default();
         let on_disk = split.map(|(path, split_from)| OnDisk { path, split_from, reported: usize::MAX });
-        let tracker =
-            Tracker::with_threads(&engine, metric, (input, &read_as, on_disk), "sales.csv", false, threads).unwrap();
-        reports(&tracker)
+        reports(&track_file(&engine, file.path(), on_disk, threads))
     };
     let whole = read(None, 1);
     assert!(!whole.contains("(unplanned)") && clean.lines().count() > 1_000, "{}", &whole[..200]);
@@ -160,38 +177,22 @@ fn amounts_kept_only_as_deep_as_the_report_looks_give_the_reports_of_amounts_kep
     let mut engine = Engine::new(&plan).unwrap();
     engine.set_threads(2);
     let engine = engine;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
     let sales = sales();
     // Cents at most, unplanned rows kept: the case amounts are kept shallower for.
-    let mut cents = String::new();
-    for line in sales
-        .lines()
-        .filter(|l| l.rsplit(',').next().is_some_and(|a| a.split_once('.').is_none_or(|(_, d)| d.len() <= 2)))
-    {
-        cents += line;
-        cents.push('\n');
-    }
+    let cents = lines_where(&sales, |l| {
+        l.rsplit(',').next().is_some_and(|a| a.split_once('.').is_none_or(|(_, d)| d.len() <= 2))
+    });
     for (text, finer) in [(cents.as_str(), false), (sales.as_str(), true)] {
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), text).unwrap();
         let track = |reported: Option<usize>, split_from: u64| {
-            let input = std::fs::File::open(file.path()).unwrap();
-            let metric = TrackedMetric::choose(&plan, None).unwrap();
             let on_disk = OnDisk { path: file.path(), split_from, reported: reported.unwrap_or(usize::MAX) };
-            let read_as = crate::plan::ReadAs::default();
-            Tracker::with_threads(&engine, metric, (input, &read_as, Some(on_disk)), "sales.csv", false, 2).unwrap()
+            track_file(&engine, file.path(), Some(on_disk), 2)
         };
         for (by, reported) in [("region,month", 1), ("month", 0), ("region,product,week", 2)] {
             let mut runs = Vec::new();
             for tracker in [track(None, u64::MAX), track(Some(reported), u64::MAX), track(Some(reported), 0)] {
-                let request = tracker.request(Some(by), None, today).unwrap();
-                let mut out = format!("{:?}\n", tracker.warnings());
-                for as_of in ["2026-01-01", "2026-06-30", "2026-12-31"] {
-                    let as_of: NaiveDate = as_of.parse().unwrap();
-                    let mut sink = Record::default();
-                    let summary = tracker.report(&request, as_of, Decimal::new(5, 2), &mut sink).unwrap();
-                    out += &format!("{}{summary:?}\n{:?}\n", sink.0, tracker.after(as_of));
-                }
+                let out = format!("{:?}\n{}", tracker.warnings(), reports_by(&tracker, Some(by), false));
                 runs.push((out, tracker.paths.len()));
             }
             assert!(runs[0].0.contains("(unplanned)"), "the file has unplanned members");
