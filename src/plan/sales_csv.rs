@@ -167,16 +167,30 @@ const MAX_ROW_AMOUNT: u64 = 1_000_000_000_000_000;
 /// reads it when it has nothing to say: `None` for text that is not an
 /// amount, and for an amount too large for one row.
 pub(crate) fn row_amount(text: &str) -> Option<Amount> {
-    // Sums of millions of rows, and paces and projections made from
-    // them, must stay within 28 digits: no one row may be absurd.
+    parse_amount_parts(text).filter(within_row_limit)
+}
+
+/// [`row_amount`] of a field's raw bytes when they are a plain amount
+/// (digits, a sign, a point; no space around them); `None` leaves any
+/// other bytes to [`row_amount`] of their trimmed text.
+#[inline]
+pub(crate) fn plain_row_amount(bytes: &[u8]) -> Option<Amount> {
+    // What `plain_amount` takes is ASCII, so it is the text's own reading.
+    plain_amount(bytes).filter(within_row_limit)
+}
+
+/// Whether an amount is one a row may have. Sums of millions of rows, and
+/// paces and projections made from them, must stay within 28 digits: no
+/// one row may be absurd.
+#[inline]
+fn within_row_limit(a: &Amount) -> bool {
+    let size = a.mantissa.unsigned_abs();
     // |mantissa| x 10^-scale <= MAX, in integers; a limit beyond `u128` holds any mantissa.
-    let within = |a: &Amount| {
-        10u128
+    size <= u128::from(MAX_ROW_AMOUNT)
+        || 10u128
             .checked_pow(a.scale)
             .and_then(|p| p.checked_mul(u128::from(MAX_ROW_AMOUNT)))
-            .is_none_or(|limit| a.mantissa.unsigned_abs() <= limit)
-    };
-    parse_amount_parts(text).filter(within)
+            .is_none_or(|limit| size <= limit)
 }
 
 /// `2026-03-15`, `2026/03/15`, or either followed by a time (the text

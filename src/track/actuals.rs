@@ -25,6 +25,7 @@ use crate::plan::RowTally;
 
 mod path_index;
 mod plain_rows;
+mod separators;
 
 use path_index::{FastMap, PathIndex};
 pub(super) use plain_rows::PlainRows;
@@ -202,7 +203,7 @@ impl Actuals {
         let split_names: Vec<&str> = splits.iter().map(String::as_str).collect();
         let (columns, shape) = Columns::of(&csv, metric, splits)?;
         let depth = shape.depth;
-        let index = PathIndex::new(&nodes.paths, depth, &nodes.into);
+        let index = PathIndex::new(&nodes.paths, depth, &nodes.into, None);
         // Rows whose path is not a node, by path (written by `push_member`): their `(unplanned)` node.
         let mut elsewhere: FastMap<Box<[u8]>, usize> = FastMap::default();
         let mut key = Vec::new();

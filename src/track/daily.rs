@@ -66,6 +66,12 @@ impl Total {
         if other.units == 0 {
             return self;
         }
+        // The usual case (amounts of one scale) without the multiplications.
+        if self.scale == other.scale {
+            if let Some(units) = self.units.checked_add(other.units) {
+                return Total { units, scale: self.scale };
+            }
+        }
         let scale = self.scale.max(other.scale);
         let sum = self
             .units
@@ -303,7 +309,12 @@ impl DailyActuals {
         // The common case: a plan's node, amounts no finer than the plan's, a narrow sum.
         if self.in_flat.get(node).is_some_and(|f| *f) && amount.scale <= self.dp {
             let cell = &mut self.flat[node * self.days + day];
-            let units = amount.mantissa.checked_mul(pow10(self.dp - amount.scale));
+            // Amounts of the plan's decimals (the usual case) need no multiplication.
+            let units = if amount.scale == self.dp {
+                Some(amount.mantissa)
+            } else {
+                amount.mantissa.checked_mul(pow10(self.dp - amount.scale))
+            };
             let sum = units.and_then(|u| u.checked_add(i128::from(*cell)));
             if let Some(sum) = sum.and_then(|s| i32::try_from(s).ok()) {
                 *cell = sum;

@@ -72,6 +72,10 @@ pub(super) struct PathIndex {
     steps: Vec<Step>,
     /// The node of the empty path (at depth 0).
     root: Option<usize>,
+    /// Whole paths, their members joined by a delimiter, to their nodes:
+    /// one lookup for a row whose split columns come one after the other
+    /// (see [`PathIndex::find_joined`]).
+    joined: Option<MemberTable>,
 }
 
 /// A member name as a key: a short one (most are) held in three words,
@@ -162,8 +166,9 @@ impl Step {
 
 impl PathIndex {
     /// The index of the paths in `nodes` that are `depth` long, path `i`
-    /// found as node `into[i]`.
-    pub(super) fn new(nodes: &[Vec<&str>], depth: usize, into: &[usize]) -> PathIndex {
+    /// found as node `into[i]`; with `joined_by`, whole paths can be found
+    /// joined by that delimiter too.
+    pub(super) fn new(nodes: &[Vec<&str>], depth: usize, into: &[usize], joined_by: Option<u8>) -> PathIndex {
         let mut members: Vec<FastMap<Name, u32>> = (0..depth).map(|_| FastMap::default()).collect();
         let mut edges: Vec<FastMap<u64, u32>> = (0..depth).map(|_| FastMap::default()).collect();
         let mut root = None;
@@ -211,7 +216,43 @@ impl PathIndex {
             })
             .collect();
         let members = members.into_iter().map(|names| MemberTable::new(names.into_iter())).collect();
-        PathIndex { members, steps, root }
+        let joined = joined_by.filter(|_| depth > 0).map(|delimiter| {
+            let mut whole: FastMap<Name, u32> = FastMap::default();
+            for (i, path) in nodes.iter().enumerate() {
+                // A member with the delimiter in it would make the joined
+                // path ambiguous: such paths are found member by member.
+                if path.len() == depth && path.iter().all(|m| !m.as_bytes().contains(&delimiter)) {
+                    let node = u32::try_from(into[i]).expect("plan::check caps the org tree at MAX_LEAVES leaves");
+                    // The last node, should a path come twice, as `find` gives it.
+                    let mut key = Vec::new();
+                    for (k, member) in path.iter().enumerate() {
+                        key.extend((k > 0).then_some(delimiter));
+                        key.extend_from_slice(member.as_bytes());
+                    }
+                    whole.insert(Name::of(&key), node);
+                }
+            }
+            MemberTable::new(whole.into_iter())
+        });
+        PathIndex { members, steps, root, joined }
+    }
+
+    /// The node of the path whose members, joined by the delimiter the
+    /// index was made with, are `bytes`; `None` when there is none (the
+    /// members may still be found one by one by [`PathIndex::find`], which
+    /// trims them).
+    #[inline]
+    pub(super) fn find_joined(&self, bytes: &[u8]) -> Option<usize> {
+        self.joined.as_ref()?.get(&Name::of(bytes)).map(|n| n as usize)
+    }
+
+    /// Reads where [`PathIndex::find_joined`] will look for each of
+    /// `paths`, all at once: the memory is then fetched for all of them
+    /// at the same time, not one after the other.
+    pub(super) fn touch_joined<'a>(&self, paths: impl Iterator<Item = &'a [u8]>) {
+        if let Some(table) = &self.joined {
+            table.touch(paths.map(Name::of));
+        }
     }
 
     /// The node of the path whose member at split `k` is `member(k)` (the

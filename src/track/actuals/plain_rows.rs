@@ -20,10 +20,11 @@ use std::ops::Range;
 use chrono::{Datelike, NaiveDate};
 
 use super::path_index::PathIndex;
+use super::separators::Separators;
 use super::{Actuals, ActualsShape, Columns, Row, Sums, BATCH};
 use crate::error::Result;
 use crate::plan::csv_source::{trim, trim_bytes, CsvSource};
-use crate::plan::sales_csv::{parse_date, row_amount};
+use crate::plan::sales_csv::{parse_date, plain_row_amount, row_amount};
 use crate::track::daily::{DailyActuals, Total};
 use crate::track::TrackedNodes;
 
@@ -53,6 +54,10 @@ pub(in crate::track) struct PlainRows {
     year: i32,
     /// The columns read for nothing (neither date, metric nor a tracked split).
     others: Vec<usize>,
+    /// Whether the split columns come one after the other, in cascade
+    /// order: a row's members are then one run of bytes, its whole path
+    /// found with one lookup ([`PathIndex::find_joined`]).
+    joined: bool,
 }
 
 impl PlainRows {
@@ -79,16 +84,20 @@ impl PlainRows {
         }
         let used = |i: &usize| *i == columns.date || *i == columns.metric || columns.splits.contains(i);
         let others = (0..header.headers().len()).filter(|i| !used(i)).collect();
+        // Split columns one after the other, in cascade order: a row's
+        // members are then one run of bytes, found with one lookup.
+        let joined = !columns.splits.is_empty() && columns.splits.windows(2).all(|w| w[1] == w[0] + 1);
         let rows = PlainRows {
             columns,
             width: header.headers().len(),
             delimiter: header.delimiter(),
-            index: PathIndex::new(&nodes.paths, shape.depth, &nodes.into),
+            index: PathIndex::new(&nodes.paths, shape.depth, &nodes.into, joined.then_some(header.delimiter())),
             first_day,
             planned,
             months,
             year: first.year(),
             others,
+            joined,
         };
         Ok((rows, shape))
     }
@@ -96,14 +105,20 @@ impl PlainRows {
     /// Reads the rows of `part` (lines after the header), adding their
     /// amounts to `daily`: the counts and totals the one-piece reader gives
     /// for the same lines, or `None` where it would have something to say.
-    pub(in crate::track) fn read(&self, mut part: impl Read, daily: &mut DailyActuals) -> Option<Actuals> {
+    pub(in crate::track) fn read(&self, part: impl Read, daily: &mut DailyActuals) -> Option<Actuals> {
+        self.read_in(part, daily, CHUNK)
+    }
+
+    /// [`PlainRows::read`], `chunk` bytes at a time (a line must fit in one).
+    fn read_in(&self, mut part: impl Read, daily: &mut DailyActuals, chunk: usize) -> Option<Actuals> {
         let mut read = PartTotals {
             actuals: Actuals { day_rows: vec![0; self.planned.end], ..Actuals::default() },
             file_total: Total::ZERO,
             outside: Total::ZERO,
             batch: Vec::with_capacity(BATCH),
+            members: Vec::with_capacity(BATCH),
         };
-        let mut buf = vec![0u8; CHUNK];
+        let mut buf = vec![0u8; chunk];
         let mut filled = 0;
         loop {
             filled += fill(&mut part, &mut buf[filled..])?;
@@ -135,7 +150,7 @@ impl PlainRows {
         let mut fields: Vec<&[u8]> = Vec::with_capacity(self.width);
         let (mut field, mut line) = (0, 0);
         // One pass over the delimiters and line ends of the whole chunk.
-        for at in memchr::memchr2_iter(self.delimiter, b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        for at in Separators::new(bytes, self.delimiter).chain(std::iter::once(bytes.len())) {
             let end_of_line = at == bytes.len() || bytes[at] == b'\n';
             let mut cell = &bytes[field..at];
             field = at + 1;
@@ -152,10 +167,11 @@ impl PlainRows {
                 continue; // a blank line
             }
             fields.push(cell);
-            self.row(&fields, read, daily)?;
+            self.row(bytes, &fields, read, daily)?;
             fields.clear();
         }
-        Some(())
+        // The rows' members are runs of this chunk, which is read over next.
+        self.find_nodes(bytes, read)
     }
 
     /// Reads one row's `fields` into `read`. Every byte of the row is
@@ -163,7 +179,7 @@ impl PlainRows {
     /// member's by matching a member name, a date's and an amount's as they
     /// are read, the other columns' on their own.
     #[inline]
-    fn row(&self, fields: &[&[u8]], read: &mut PartTotals, daily: &mut DailyActuals) -> Option<()> {
+    fn row(&self, bytes: &[u8], fields: &[&[u8]], read: &mut PartTotals, daily: &mut DailyActuals) -> Option<()> {
         if fields.len() != self.width {
             return None;
         }
@@ -173,7 +189,10 @@ impl PlainRows {
             Some(day) => day,
             None => i64::from(parse_date(trim(text(c.date)?))?.num_days_from_ce()) - self.first_day,
         };
-        let amount = row_amount(trim(text(c.metric)?))?;
+        let amount = match plain_row_amount(fields[c.metric]) {
+            Some(amount) => amount,
+            None => row_amount(trim(text(c.metric)?))?,
+        };
         if self.others.iter().any(|&i| text(i).is_none()) {
             return None;
         }
@@ -189,10 +208,41 @@ impl PlainRows {
             }
         };
         actuals.day_rows[day] += 1;
-        let node = self.index.find(|k| trim_bytes(fields[c.splits[k]]))?;
-        read.batch.push(Row { node, day, amount, line: 0 });
+        if self.joined {
+            // Found with the rest of the batch (`find_nodes`), its members
+            // being one run of bytes: the split columns come one after the other.
+            let (first, last) = (fields[c.splits[0]], fields[c.splits[c.splits.len() - 1]]);
+            let start = first.as_ptr().addr() - bytes.as_ptr().addr();
+            read.members.push(start..last.as_ptr().addr() + last.len() - bytes.as_ptr().addr());
+            read.batch.push(Row { node: usize::MAX, day, amount, line: 0 });
+        } else {
+            let node = self.index.find(|k| trim_bytes(fields[c.splits[k]]))?;
+            read.batch.push(Row { node, day, amount, line: 0 });
+        }
         if read.batch.len() == BATCH {
+            self.find_nodes(bytes, read)?;
             read.flush(daily)?;
+        }
+        Some(())
+    }
+
+    /// Finds the nodes of the rows waiting in `read` from their members
+    /// (runs of `bytes`). The table of whole paths is large; its slots for
+    /// the batch are fetched all at once first, rather than one after the
+    /// other. A path not found whole (a space around a name, say) is found
+    /// member by member, trimmed, as any other row.
+    fn find_nodes(&self, bytes: &[u8], read: &mut PartTotals) -> Option<()> {
+        self.index.touch_joined(read.members.iter().map(|m| &bytes[m.clone()]));
+        // The last rows of the batch: those before were found with an earlier chunk.
+        let from = read.batch.len() - read.members.len();
+        for (row, members) in read.batch[from..].iter_mut().zip(read.members.drain(..)) {
+            let members = &bytes[members];
+            row.node = if let Some(node) = self.index.find_joined(members) {
+                node
+            } else {
+                let names: Vec<&[u8]> = members.split(|b| *b == self.delimiter).collect();
+                self.index.find(|k| trim_bytes(names[k]))?
+            };
         }
         Some(())
     }
@@ -226,6 +276,9 @@ struct PartTotals {
     outside: Total,
     /// Rows waiting to be added to their days.
     batch: Vec<Row>,
+    /// When split columns are joined: the members of the rows of `batch`
+    /// whose nodes are still to be found, as runs of the chunk being read.
+    members: Vec<Range<usize>>,
 }
 
 impl PartTotals {
@@ -283,12 +336,17 @@ mod tests {
 
     /// The file's rows read here (the header by a source, as `split_read` does).
     fn plain(text: &[u8], planned: Range<usize>) -> Option<(Actuals, Vec<Total>)> {
+        plain_in(text, planned, CHUNK)
+    }
+
+    /// [`plain`], `chunk` bytes at a time.
+    fn plain_in(text: &[u8], planned: Range<usize>, chunk: usize) -> Option<(Actuals, Vec<Total>)> {
         let nodes = TrackedNodes::all(NODES.iter().map(|p| p.to_vec()).collect());
         let header_end = text.iter().position(|b| *b == b'\n')? + 1;
         let header = CsvSource::new(&text[..header_end], "sales.csv", NOUN, STREAM_LIMITS).ok()?;
         let (rows, _) = PlainRows::new(&header, ("sales", &splits()), &nodes, first(), planned).ok()?;
         let mut daily = DailyActuals::new_written(DAYS, 2, nodes.len());
-        let actuals = rows.read(&text[header_end..], &mut daily)?;
+        let actuals = rows.read_in(&text[header_end..], &mut daily, chunk)?;
         Some((actuals, days(&daily)))
     }
 
@@ -356,12 +414,20 @@ mod tests {
             unusual in proptest::option::of((unusual_row(), any::<prop::sample::Index>())),
             last_line_end in any::<bool>(),
             whole_year in any::<bool>(),
+            apart in any::<bool>(),
         ) {
+            // The split columns one after the other (a row's members found
+            // whole), or apart (found member by member).
+            let rows: Vec<String> = if apart {
+                rows.iter().map(|r| { let f: Vec<&str> = r.splitn(3, ',').collect(); format!("{},{},{}", f[1], f[0], f[2]) }).collect()
+            } else {
+                rows
+            };
             let mut lines: Vec<&[u8]> = rows.iter().map(String::as_bytes).collect();
             if let Some((row, at)) = unusual {
                 lines.insert(at.index(lines.len() + 1), row);
             }
-            let header = b"date,region,rep,sales\n";
+            let header: &[u8] = if apart { b"region,date,rep,sales\n" } else { b"date,region,rep,sales\n" };
             let mut text = header.to_vec();
             text.extend(lines.concat());
             while !last_line_end && text.len() > header.len() && text.ends_with(b"\n") {
@@ -377,6 +443,29 @@ mod tests {
                 None => prop_assert!(unusual.is_some(), "plain rows were left to the one-piece reader"),
             }
         }
+    }
+
+    /// Many small chunks: rows whose nodes are found with the batch, the
+    /// batch going on from one chunk to the next.
+    #[test]
+    fn rows_read_a_few_lines_at_a_time_add_up_as_read_in_one_piece() {
+        let mut text = String::from("date,region,rep,sales\n");
+        for i in 0..3_000 {
+            let (region, rep) = (NODES[i % 3][0], NODES[i % 3][1]);
+            let rep = if i % 101 == 0 { format!(" {rep}") } else { rep.to_string() };
+            text.push_str(&format!(
+                "2026-{:02}-{:02},{region},{rep},{}.{:02}\n",
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 977,
+                i % 100
+            ));
+        }
+        let one = one_piece(text.as_bytes(), 0..DAYS).expect("plain rows");
+        for chunk in [64, 100, 4096] {
+            assert_eq!(plain_in(text.as_bytes(), 0..DAYS, chunk).as_ref(), Some(&one), "{chunk}-byte chunks");
+        }
+        assert_eq!(one.0.rows, 3_000);
     }
 
     #[test]

@@ -48,6 +48,16 @@ impl MemberTable {
         }
     }
 
+    /// Reads the slots where the searches for `names` start, so that the
+    /// memory is on its way for all of them before any is searched.
+    pub(super) fn touch(&self, names: impl Iterator<Item = Name>) {
+        let mut seen = 0;
+        for name in names {
+            seen ^= self.slots[self.slot(&name)].1;
+        }
+        std::hint::black_box(seen);
+    }
+
     /// Where `name`'s search starts: the high bits of its hash (Fibonacci hashing).
     #[inline]
     fn slot(&self, name: &Name) -> usize {
