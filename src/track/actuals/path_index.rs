@@ -246,15 +246,6 @@ impl PathIndex {
         self.joined.as_ref()?.get(&Name::of(bytes)).map(|n| n as usize)
     }
 
-    /// Reads where [`PathIndex::find_joined`] will look for each of
-    /// `paths`, all at once: the memory is then fetched for all of them
-    /// at the same time, not one after the other.
-    pub(super) fn touch_joined<'a>(&self, paths: impl Iterator<Item = &'a [u8]>) {
-        if let Some(table) = &self.joined {
-            table.touch(paths.map(Name::of));
-        }
-    }
-
     /// The node of the path whose member at split `k` is `member(k)` (the
     /// name's UTF-8 bytes).
     #[inline]

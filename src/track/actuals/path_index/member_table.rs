@@ -1,33 +1,39 @@
 //! Stage `track`: the member names of one split, numbered, for
 //! [`PathIndex`](super::PathIndex). A row looks up one name per split, so
 //! this is the innermost lookup of reading actuals: an open-addressing
-//! table at most half full, a name found by one multiply, one load and a
+//! table at most half full, a name found by one multiply, two loads and a
 //! compare of three words.
 
 use super::Name;
 
 /// Member names of one split by their numbers.
 pub(super) struct MemberTable {
-    /// Slot `i`: a name and its number, or `EMPTY`; at most half are full.
-    slots: Vec<(Name, u32)>,
+    /// Slot `i`: 0 when empty, else `entry + 1` (an index into `names`)
+    /// in the low half and the name's number in the high half; at most
+    /// half are full. Eight bytes a slot keeps a table of 40,000 whole
+    /// paths within the processor's second-level cache, where the name
+    /// itself would not be.
+    slots: Vec<u64>,
+    /// The names, in the order given.
+    names: Vec<Name>,
     /// How far to shift a hash to get a slot: 64 less log2 of the slots.
     shift: u32,
 }
 
-/// The number of an empty slot.
-const EMPTY: u32 = u32::MAX;
-
 impl MemberTable {
-    /// The table of `names`, each with its number (below `u32::MAX`).
+    /// The table of `names`, each with its number.
     pub(super) fn new(names: impl ExactSizeIterator<Item = (Name, u32)>) -> MemberTable {
         let bits = (2 * names.len()).max(8).next_power_of_two().trailing_zeros();
-        let mut table = MemberTable { slots: vec![(Name::Short([0; 3]), EMPTY); 1 << bits], shift: 64 - bits };
+        let mut table =
+            MemberTable { slots: vec![0; 1 << bits], names: Vec::with_capacity(names.len()), shift: 64 - bits };
         for (name, number) in names {
             let mut i = table.slot(&name);
-            while table.slots[i].1 != EMPTY {
+            while table.slots[i] != 0 {
                 i = (i + 1) & (table.slots.len() - 1);
             }
-            table.slots[i] = (name, number);
+            let entry = u32::try_from(table.names.len() + 1).expect("fewer names than u32::MAX");
+            table.slots[i] = u64::from(number) << 32 | u64::from(entry);
+            table.names.push(name);
         }
         table
     }
@@ -37,25 +43,18 @@ impl MemberTable {
     pub(super) fn get(&self, name: &Name) -> Option<u32> {
         let mut i = self.slot(name);
         loop {
-            let (held, number) = &self.slots[i];
-            if *number == EMPTY {
+            let slot = self.slots[i];
+            // The low half is the entry + 1, the high half the number.
+            #[allow(clippy::cast_possible_truncation)]
+            let entry = slot as u32;
+            if entry == 0 {
                 return None;
             }
-            if held == name {
-                return Some(*number);
+            if self.names[entry as usize - 1] == *name {
+                return Some((slot >> 32) as u32);
             }
             i = (i + 1) & (self.slots.len() - 1);
         }
-    }
-
-    /// Reads the slots where the searches for `names` start, so that the
-    /// memory is on its way for all of them before any is searched.
-    pub(super) fn touch(&self, names: impl Iterator<Item = Name>) {
-        let mut seen = 0;
-        for name in names {
-            seen ^= self.slots[self.slot(&name)].1;
-        }
-        std::hint::black_box(seen);
     }
 
     /// Where `name`'s search starts: the high bits of its hash (Fibonacci hashing).
