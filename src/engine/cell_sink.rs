@@ -1,7 +1,7 @@
 //! Stage `engine`: the receiving end of a run. Renderers implement it, so
 //! cells flow out one at a time and memory does not grow with their number.
 
-use super::{Cell, Header, Value};
+use super::{Cell, Header, RowWriter, Value};
 
 /// Receives a run's output in order: `begin`, every `cell`, then `finish`.
 /// Output errors (a closed pipe, a full disk) stop the run.
@@ -15,4 +15,18 @@ pub trait CellSink {
     /// figures for a column that adds up, and for a ratio or a pace the
     /// ratio of the total row's own figures.
     fn finish(&mut self, totals: &[Value]) -> std::io::Result<()>;
+
+    /// A [`RowWriter`] for this sink's cells, when they can be formatted
+    /// on other threads and handed back as bytes ([`CellSink::rows`]);
+    /// `None` (the default) when the sink must see every cell itself.
+    fn row_writer(&self) -> Option<Box<dyn RowWriter>> {
+        None
+    }
+
+    /// Writes `bytes`, rows made by this sink's [`RowWriter`]s, in place of
+    /// the cells they are (in output order, between `begin` and `finish`).
+    fn rows(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let _ = bytes;
+        Err(std::io::Error::other("this sink takes its cells one by one"))
+    }
 }

@@ -21,6 +21,7 @@ mod people;
 mod person_tables;
 mod request;
 mod review;
+mod row_writer;
 mod run;
 mod series;
 mod time_walk;
@@ -31,6 +32,7 @@ pub use cell::{AsOf, Cell, Header};
 pub use cell_sink::CellSink;
 pub use explanation::{cell_text, Basis, Explanation, Rounding, Step};
 pub use request::{view_name, Request, Shard, TimeView};
+pub use row_writer::RowWriter;
 
 /// The most threads a run uses, whatever `SALESPLIT_THREADS` asks.
 pub const MAX_THREADS: usize = 64;

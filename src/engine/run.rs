@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::series::level_value;
 use super::time_walk::scratch;
 use super::time_walk::LevelScratch;
-use super::{Cell, CellSink, CrossCutWalk, Engine, Leaves, Request, SharedFrames, Source, TimeView, Value};
+use super::{Cell, CellSink, CrossCutWalk, Engine, Leaves, Request, RowWriter, SharedFrames, Source, TimeView, Value};
 use crate::calendar::{Level, Period};
 use crate::plan::LevelTarget;
 use crate::plan::Units;
@@ -55,13 +55,26 @@ impl<'p> Engine<'p> {
         // its sums at `sums[group * stride..]`: one array, not a million small ones.
         let mut groups: IndexSet<Box<[&str]>> = IndexSet::new();
         let mut sums: Vec<u128> = Vec::new();
-        let mut consume = |leaf: usize, figures: &[u128]| -> std::io::Result<()> {
+        // Every cell is a row as it comes: the workers can make the rows
+        // (each with a writer of the sink's own), leaving this thread to
+        // write them and sum the totals.
+        let writers: Vec<Box<dyn RowWriter>> =
+            if every_split { (0..self.threads).map_while(|_| sink.row_writer()).collect() } else { Vec::new() };
+        let shared_columns: Vec<usize> = (0..width).filter(|&c| levels[c].is_none()).collect();
+        let sink = std::cell::RefCell::new(sink);
+        let mut consume = |leaf: usize, figures: &[u128], made: bool| -> std::io::Result<()> {
             let path = &self.paths[leaf];
-            if every_split {
+            if every_split && made {
+                for (i, _) in periods.iter().enumerate().filter(|(i, _)| keep[*i]) {
+                    for &c in &shared_columns {
+                        totals[c] += figures[i * width + c];
+                    }
+                }
+            } else if every_split {
                 for (i, period) in periods.iter().enumerate() {
                     if keep[i] {
                         let units = &figures[i * width..(i + 1) * width];
-                        self.emit(sink, path, period, i, units, &levels, &mut totals, &mut values)?;
+                        self.emit(*sink.borrow_mut(), path, period, i, units, &levels, &mut totals, &mut values)?;
                     }
                 }
             } else {
@@ -76,15 +89,38 @@ impl<'p> Engine<'p> {
             }
             Ok(())
         };
-        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork<'_, 'p>| {
+        let compute = |leaves: std::ops::Range<usize>,
+                       buffer: &mut Vec<u128>,
+                       bytes: &mut Vec<u8>,
+                       work: &mut LeafWork<'_, 'p>| {
             buffer.clear();
             buffer.resize(leaves.len() * stride, 0);
-            for (k, leaf) in leaves.enumerate() {
+            for (k, leaf) in leaves.clone().enumerate() {
                 self.leaf_figures(leaf, request, periods, &levels, &mut buffer[k * stride..(k + 1) * stride], work);
+            }
+            if let Some(rows) = &mut work.rows {
+                let mut values: Vec<Value> = vec![Value::Missing; width];
+                for (k, leaf) in leaves.enumerate() {
+                    let figures = &buffer[k * stride..(k + 1) * stride];
+                    for (i, period) in periods.iter().enumerate().filter(|(i, _)| keep[*i]) {
+                        self.cell_values(i, &figures[i * width..(i + 1) * width], &levels, &mut values);
+                        rows.row(&Cell { members: &self.paths[leaf], period, values: &values });
+                    }
+                }
+                *bytes = rows.take();
             }
         };
         let leaves = request.shard.map_or(0..self.paths.len(), |shard| shard.range(self.paths.len()));
-        self.in_order(leaves, stride, compute, |work| self.finish_work(work, request), &mut consume)?;
+        let mut write_rows = |bytes: &[u8]| sink.borrow_mut().rows(bytes);
+        self.in_order(
+            leaves,
+            stride,
+            compute,
+            |work| self.finish_work(work, request),
+            &mut consume,
+            (writers, &mut write_rows),
+        )?;
+        let sink = sink.into_inner();
         for (group, key) in groups.iter().enumerate() {
             let sums = &sums[group * stride..(group + 1) * stride];
             for (i, period) in periods.iter().enumerate() {
@@ -116,20 +152,25 @@ impl<'p> Engine<'p> {
 
     /// Works out the figures of the org leaves `leaves` chunk by chunk with
     /// `compute` (a chunk's leaves, their figures `stride` apart in the
-    /// buffer) and hands each leaf's to `consume` in cascade order; `finish`
-    /// takes each thread's work when it is done. With several threads and
-    /// chunks, as many workers as threads work the chunks out (chunk c on
-    /// worker c mod n), sharing the frames above them, while this thread
-    /// consumes: chunks are taken back in order, so `consume` sees what one
-    /// thread would show it, and bounded queues keep memory flat. An error
-    /// of `consume` stops the workers and is returned.
+    /// buffer, and the bytes of its rows when the thread's work has a row
+    /// writer) and hands each leaf's to `consume` in cascade order (with
+    /// whether its chunk's rows were made), then each chunk's row bytes to
+    /// `rows`; `finish` takes each thread's work when it is done. With
+    /// several threads and chunks, as many workers as threads work the
+    /// chunks out (chunk c on worker c mod n), sharing the frames above
+    /// them, each with one of `writers` if there are enough, while this
+    /// thread consumes: chunks are taken back in order, so `consume` sees
+    /// what one thread would show it, and bounded queues keep memory flat.
+    /// An error of `consume` or `rows` stops the workers and is returned.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn in_order(
         &self,
         leaves: std::ops::Range<usize>,
         stride: usize,
-        compute: impl for<'w> Fn(std::ops::Range<usize>, &mut Vec<u128>, &mut LeafWork<'w, 'p>) + Sync,
+        compute: impl for<'w> Fn(std::ops::Range<usize>, &mut Vec<u128>, &mut Vec<u8>, &mut LeafWork<'w, 'p>) + Sync,
         finish: impl for<'w> Fn(LeafWork<'w, 'p>) + Sync,
-        consume: &mut dyn FnMut(usize, &[u128]) -> std::io::Result<()>,
+        consume: Consume<'_>,
+        (mut writers, rows): (Vec<Box<dyn RowWriter>>, WriteRows<'_>),
     ) -> std::io::Result<()> {
         let batch = self.chunk;
         let chunks = leaves.len().div_ceil(batch);
@@ -139,33 +180,41 @@ impl<'p> Engine<'p> {
         let workers = if chunks < 2 || self.threads < 2 { 0 } else { self.threads.min(chunks) };
         if workers == 0 {
             let mut work = self.leaf_work(&Leaves::Range(leaves.clone()), None);
-            let mut buffer = Vec::new();
+            let (mut buffer, mut bytes) = (Vec::new(), Vec::new());
             for leaf in leaves {
-                compute(leaf..leaf + 1, &mut buffer, &mut work);
-                consume(leaf, &buffer)?;
+                compute(leaf..leaf + 1, &mut buffer, &mut bytes, &mut work);
+                consume(leaf, &buffer, false)?;
             }
             finish(work);
             return Ok(());
         }
+        // Rows are made by the workers only when every one of them can.
+        if writers.len() < workers {
+            writers.clear();
+        }
+        let made = !writers.is_empty();
         let shared: Vec<SharedFrames> = self.series.iter().map(|_| SharedFrames::default()).collect();
         let (shared, compute, finish) = (&shared, &compute, &finish);
         std::thread::scope(|scope| -> std::io::Result<()> {
             let mut received = Vec::with_capacity(workers);
             let mut spent = Vec::with_capacity(workers);
             for worker in 0..workers {
-                let (batches, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>)>(2);
+                let (batches, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u128>, Vec<u8>)>(2);
                 let (tx, reuse) = std::sync::mpsc::channel::<Vec<u128>>();
                 received.push(rx);
                 spent.push(tx);
                 let within = leaves.clone();
+                let writer = writers.pop();
                 scope.spawn(move || {
                     let mine = Leaves::Chunks { within: within.clone(), size: batch, worker, workers };
                     let mut work = self.leaf_work(&mine, Some(shared));
+                    work.rows = writer;
                     for chunk in (worker..chunks).step_by(workers) {
                         let start = within.start + chunk * batch;
                         let mut buffer = reuse.try_recv().unwrap_or_default();
-                        compute(start..(start + batch).min(within.end), &mut buffer, &mut work);
-                        if batches.send((chunk, buffer)).is_err() {
+                        let mut bytes = Vec::new();
+                        compute(start..(start + batch).min(within.end), &mut buffer, &mut bytes, &mut work);
+                        if batches.send((chunk, buffer, bytes)).is_err() {
                             return; // the consumer stopped (a closed pipe, a full disk)
                         }
                     }
@@ -175,12 +224,15 @@ impl<'p> Engine<'p> {
             let mut take = || -> std::io::Result<()> {
                 for chunk in 0..chunks {
                     // A worker that ended early panicked: the scope passes its panic on.
-                    let Ok((at, buffer)) = received[chunk % workers].recv() else { return Ok(()) };
+                    let Ok((at, buffer, bytes)) = received[chunk % workers].recv() else { return Ok(()) };
                     debug_assert_eq!(at, chunk, "each worker sends its chunks in order");
                     let start = leaves.start + chunk * batch;
                     let n = batch.min(leaves.end - start);
                     for (k, figures) in buffer.chunks(stride.max(1)).enumerate().take(n) {
-                        consume(start + k, figures)?;
+                        consume(start + k, figures, made)?;
+                    }
+                    if !bytes.is_empty() {
+                        rows(&bytes)?;
                     }
                     let _ = spent[chunk % workers].send(buffer);
                 }
@@ -198,32 +250,35 @@ impl<'p> Engine<'p> {
     pub(super) fn leaves_of(&self, column: usize, level: Level, f: &mut dyn FnMut(usize, &[u128])) {
         let series = &self.series[column];
         let len = self.calendar.level(level).len();
-        let compute = |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, work: &mut LeafWork<'_, 'p>| {
-            buffer.clear();
-            buffer.resize(leaves.len() * len, 0);
-            for (k, leaf) in leaves.enumerate() {
-                let figures = &mut buffer[k * len..(k + 1) * len];
-                if let Some(walk) = &mut work.walks[column] {
-                    let (at, values) = walk.next_at(level).expect("a walk yields every leaf");
-                    debug_assert_eq!(at, leaf, "leaves come in order");
-                    figures.copy_from_slice(values);
-                } else {
-                    work.out.clear();
-                    self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch);
-                    figures.copy_from_slice(&work.out);
+        let compute =
+            |leaves: std::ops::Range<usize>, buffer: &mut Vec<u128>, _: &mut Vec<u8>, work: &mut LeafWork<'_, 'p>| {
+                buffer.clear();
+                buffer.resize(leaves.len() * len, 0);
+                for (k, leaf) in leaves.enumerate() {
+                    let figures = &mut buffer[k * len..(k + 1) * len];
+                    if let Some(walk) = &mut work.walks[column] {
+                        let (at, values) = walk.next_at(level).expect("a walk yields every leaf");
+                        debug_assert_eq!(at, leaf, "leaves come in order");
+                        figures.copy_from_slice(values);
+                    } else {
+                        work.out.clear();
+                        self.spread_leaf(series, leaf, level, &mut work.out, &mut work.scratch);
+                        figures.copy_from_slice(&work.out);
+                    }
                 }
-            }
-        };
+            };
         let finish = |work: LeafWork<'_, 'p>| {
             if let Some(Some(mut walk)) = work.walks.into_iter().nth(column) {
                 self.record_misses(column, walk.take_misses(), level);
             }
         };
-        let mut consume = |leaf: usize, figures: &[u128]| -> std::io::Result<()> {
+        let mut consume = |leaf: usize, figures: &[u128], _: bool| -> std::io::Result<()> {
             f(leaf, figures);
             Ok(())
         };
-        self.in_order(0..self.paths.len(), len, compute, finish, &mut consume).expect("handing figures on cannot fail");
+        let mut no_rows = |_: &[u8]| Ok(());
+        self.in_order(0..self.paths.len(), len, compute, finish, &mut consume, (Vec::new(), &mut no_rows))
+            .expect("handing figures on cannot fail");
     }
 
     /// One org leaf's figures for a breakdown: each shared column's units per
@@ -285,15 +340,24 @@ impl<'p> Engine<'p> {
         totals: &mut [u128],
         values: &mut [Value],
     ) -> std::io::Result<()> {
-        for (c, series) in self.series.iter().enumerate() {
-            values[c] = if let Some(by_period) = &levels[c] {
-                by_period[i]
-            } else {
+        for (c, levels) in levels.iter().enumerate() {
+            if levels.is_none() {
                 totals[c] += units[c];
-                Value::Amount(series.precision.to_amount(Units(units[c])))
+            }
+        }
+        self.cell_values(i, units, levels, values);
+        sink.cell(&Cell { members, period, values })
+    }
+
+    /// A cell's values in period `i`: the shared columns' `units` as
+    /// amounts, the levels' own values.
+    fn cell_values(&self, i: usize, units: &[u128], levels: &[Option<Vec<Value>>], values: &mut [Value]) {
+        for (c, series) in self.series.iter().enumerate() {
+            values[c] = match &levels[c] {
+                Some(by_period) => by_period[i],
+                None => Value::Amount(series.precision.to_amount(Units(units[c]))),
             };
         }
-        sink.cell(&Cell { members, period, values })
     }
 
     /// A level's value for a period: the finest path entry containing it,
@@ -313,6 +377,13 @@ impl<'p> Engine<'p> {
     }
 }
 
+/// Takes a leaf's figures in cascade order, and whether its chunk's rows
+/// were made by a worker ([`Engine::in_order`]).
+type Consume<'c> = &'c mut dyn FnMut(usize, &[u128], bool) -> std::io::Result<()>;
+
+/// Takes a chunk's rows, made by a worker, in cascade order.
+type WriteRows<'c> = &'c mut dyn FnMut(&[u8]) -> std::io::Result<()>;
+
 /// Org leaves per chunk when threads share a run: big enough to keep the
 /// queues cheap, small enough that memory stays flat.
 pub(super) const BATCH: usize = 32;
@@ -325,6 +396,8 @@ pub(super) struct LeafWork<'e, 'p> {
     days: Vec<u128>,
     scratch: Vec<LevelScratch>,
     walks: Vec<Option<CrossCutWalk<'e, 'p>>>,
+    /// A worker's writer of the sink's rows, when it formats its chunks.
+    rows: Option<Box<dyn RowWriter>>,
 }
 
 impl<'p> Engine<'p> {
@@ -345,7 +418,7 @@ impl<'p> Engine<'p> {
                 })
             })
             .collect();
-        LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch(), walks }
+        LeafWork { out: Vec::new(), days: Vec::new(), scratch: scratch(), walks, rows: None }
     }
 
     fn finish_work(&self, work: LeafWork<'_, 'p>, request: &Request) {

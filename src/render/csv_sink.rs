@@ -27,7 +27,7 @@
 use std::io::Write;
 
 use super::PeriodDates;
-use crate::engine::{Cell, CellSink, Header, Value};
+use crate::engine::{Cell, CellSink, Header, RowWriter, Value};
 
 /// The UTF-8 byte order mark that tells Excel the file is UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -38,24 +38,18 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Writes cells as CSV to `W` as they arrive.
 pub struct CsvSink<W: Write> {
-    out: csv::Writer<Lead<W>>,
-    dates: PeriodDates,
-    /// Scratch text for a number or a neutralised field, reused so that no
-    /// row allocates.
-    scratch: String,
-    /// For Excel and WPS: text neutralised (the BOM and CRLF are set on `out`).
-    excel: bool,
+    out: Lead<W>,
+    /// The rows not yet written to `out`.
+    rows: CsvRows,
 }
 
+/// Bytes of rows a sink holds before it writes them.
+const HELD: usize = 1 << 16;
+
 impl<W: Write> CsvSink<W> {
-    /// A sink writing to `out` (buffer it: rows are written one by one).
+    /// A sink writing to `out` (rows are written 64 KB at a time).
     pub fn new(out: W) -> CsvSink<W> {
-        CsvSink {
-            out: csv::WriterBuilder::new().from_writer(Lead { inner: out, lead: b"" }),
-            dates: PeriodDates::default(),
-            scratch: String::new(),
-            excel: false,
-        }
+        CsvSink { out: Lead { inner: out, lead: b"" }, rows: CsvRows::new(false) }
     }
 
     /// A sink for Excel and WPS: UTF-8 with a BOM, CRLF line ends, and every
@@ -63,22 +57,124 @@ impl<W: Write> CsvSink<W> {
     /// return prefixed with `'` so that it cannot run as a formula. Numbers
     /// and dates are written as by [`CsvSink::new`].
     pub fn excel(out: W) -> CsvSink<W> {
-        CsvSink {
-            // `write_text` quotes Excel's text itself (it also quotes `;`
-            // and tabs); numbers and dates never need quotes.
-            out: csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .quote_style(csv::QuoteStyle::Never)
-                .from_writer(Lead { inner: out, lead: BOM }),
-            dates: PeriodDates::default(),
-            scratch: String::new(),
-            excel: true,
-        }
+        CsvSink { out: Lead { inner: out, lead: BOM }, rows: CsvRows::new(true) }
     }
 
     /// The underlying writer, flushed.
-    pub fn into_inner(self) -> std::io::Result<W> {
-        self.out.into_inner().map(|lead| lead.inner).map_err(csv::IntoInnerError::into_error)
+    pub fn into_inner(mut self) -> std::io::Result<W> {
+        self.write_held()?;
+        self.out.flush()?;
+        Ok(self.out.inner)
+    }
+
+    /// Writes the rows held.
+    fn write_held(&mut self) -> std::io::Result<()> {
+        let held = self.rows.take();
+        self.out.write_all(&held)
+    }
+}
+
+/// CSV rows as a [`CsvSink`] writes them, made into bytes on any thread:
+/// the sink's own rows and a run's workers' ([`RowWriter`]) are made here
+/// alike, so they are the same bytes.
+struct CsvRows {
+    /// Rows since the last [`RowWriter::take`]; made when the first comes.
+    out: Option<csv::Writer<Vec<u8>>>,
+    dates: PeriodDates,
+    /// Scratch text for a number or a neutralised field, reused so that no
+    /// row allocates.
+    scratch: String,
+    /// For Excel and WPS: text neutralised, CRLF line ends.
+    excel: bool,
+}
+
+impl CsvRows {
+    fn new(excel: bool) -> CsvRows {
+        CsvRows { out: None, dates: PeriodDates::default(), scratch: String::new(), excel }
+    }
+
+    /// The writer of the rows being made.
+    fn out(&mut self) -> &mut csv::Writer<Vec<u8>> {
+        let excel = self.excel;
+        self.out.get_or_insert_with(|| {
+            let mut builder = csv::WriterBuilder::new();
+            if excel {
+                // `write_text` quotes Excel's text itself (it also quotes `;`
+                // and tabs); numbers and dates never need quotes.
+                builder.terminator(csv::Terminator::CRLF).quote_style(csv::QuoteStyle::Never);
+            }
+            builder.from_writer(Vec::with_capacity(HELD + 1024))
+        })
+    }
+
+    /// Bytes of rows made and not yet taken (at least).
+    fn held(&self) -> usize {
+        self.out.as_ref().map_or(0, |out| out.get_ref().len())
+    }
+
+    /// A text field, by the rules of [`write_text`].
+    fn text(&mut self, kind: Text, text: &str) {
+        let excel = self.excel;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        write_text(self.out(), &mut scratch, excel, kind, text).expect("writing to memory cannot fail");
+        self.scratch = scratch;
+    }
+
+    /// A field written as it is.
+    fn field(&mut self, field: &str) {
+        self.out().write_field(field).expect("writing to memory cannot fail");
+    }
+
+    fn end_row(&mut self) {
+        self.out().write_record(None::<&[u8]>).expect("writing to memory cannot fail");
+    }
+
+    /// The header row.
+    fn header(&mut self, header: &Header) {
+        let names = header
+            .splits
+            .iter()
+            .map(String::as_str)
+            .chain(["period", "start", "end"])
+            .chain(header.columns.iter().map(|c| c.name.as_str()));
+        for name in names {
+            self.text(Text::Name, name);
+        }
+        self.end_row();
+    }
+}
+
+impl RowWriter for CsvRows {
+    fn row(&mut self, cell: &Cell<'_>) {
+        // Field by field, so that no row allocates.
+        for member in cell.members {
+            self.text(Text::Name, member);
+        }
+        self.text(Text::Period, &cell.period.label);
+        // Dates are digits and dashes: never text to neutralise.
+        let (start, end) = self.dates.of(cell.period);
+        let out = self.out.as_mut().expect("a row has begun");
+        out.write_field(start).expect("writing to memory cannot fail");
+        out.write_field(end).expect("writing to memory cannot fail");
+        for value in cell.values {
+            match value {
+                // A number is written as is: its `-` is a sign, not a formula.
+                Value::Amount(d) | Value::Ratio(d) => {
+                    let mut scratch = std::mem::take(&mut self.scratch);
+                    scratch.clear();
+                    super::push_decimal(&mut scratch, *d);
+                    self.field(&scratch);
+                    self.scratch = scratch;
+                }
+                Value::Text(t) => self.text(Text::Name, t),
+                Value::Missing => self.field(""),
+            }
+        }
+        self.end_row();
+    }
+
+    fn take(&mut self) -> Vec<u8> {
+        self.out.take().map_or_else(Vec::new, |out| out.into_inner().expect("writing to memory cannot fail"))
     }
 }
 
@@ -197,45 +293,30 @@ fn spreadsheet_converts(text: &str) -> bool {
 
 impl<W: Write> CellSink for CsvSink<W> {
     fn begin(&mut self, header: &Header) -> std::io::Result<()> {
-        let names = header
-            .splits
-            .iter()
-            .map(String::as_str)
-            .chain(["period", "start", "end"])
-            .chain(header.columns.iter().map(|c| c.name.as_str()));
-        for name in names {
-            write_text(&mut self.out, &mut self.scratch, self.excel, Text::Name, name)?;
-        }
-        self.out.write_record(None::<&[u8]>).map_err(io)
+        self.rows.header(header);
+        Ok(())
     }
 
     fn cell(&mut self, cell: &Cell<'_>) -> std::io::Result<()> {
-        // Field by field, so that no row allocates.
-        for member in cell.members {
-            write_text(&mut self.out, &mut self.scratch, self.excel, Text::Name, member)?;
+        self.rows.row(cell);
+        if self.rows.held() >= HELD {
+            self.write_held()?;
         }
-        write_text(&mut self.out, &mut self.scratch, self.excel, Text::Period, &cell.period.label)?;
-        // Dates are digits and dashes: never text to neutralise.
-        let (start, end) = self.dates.of(cell.period);
-        self.out.write_field(start).map_err(io)?;
-        self.out.write_field(end).map_err(io)?;
-        for value in cell.values {
-            match value {
-                // A number is written as is: its `-` is a sign, not a formula.
-                Value::Amount(d) | Value::Ratio(d) => {
-                    self.scratch.clear();
-                    super::push_decimal(&mut self.scratch, *d);
-                    self.out.write_field(&self.scratch).map_err(io)?;
-                }
-                Value::Text(t) => write_text(&mut self.out, &mut self.scratch, self.excel, Text::Name, t)?,
-                Value::Missing => self.out.write_field("").map_err(io)?,
-            }
-        }
-        self.out.write_record(None::<&[u8]>).map_err(io)
+        Ok(())
     }
 
     fn finish(&mut self, _totals: &[Value]) -> std::io::Result<()> {
+        self.write_held()?;
         self.out.flush()
+    }
+
+    fn row_writer(&self) -> Option<Box<dyn RowWriter>> {
+        Some(Box::new(CsvRows::new(self.rows.excel)))
+    }
+
+    fn rows(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_held()?;
+        self.out.write_all(bytes)
     }
 }
 
