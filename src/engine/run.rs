@@ -1,7 +1,9 @@
 //! Stage `engine`: a run. Every org leaf's figures are worked out (on the
 //! other cores, chunk by chunk, when there are several) and written to the
 //! sink in cascade order — as they are when `--by` keeps every split, else
-//! summed per kept combination of members first. The output is byte for
+//! summed per kept combination of members first. When every split is kept
+//! and the sink can make its rows elsewhere ([`super::RowWriter`], CSV),
+//! the workers make their chunks' rows too and this thread writes bytes. The output is byte for
 //! byte the same on any number of threads, and a shard's cells
 //! (`--shard K/N`) are exactly its part of the whole run's.
 

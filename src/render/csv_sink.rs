@@ -77,12 +77,19 @@ impl<W: Write> CsvSink<W> {
 /// CSV rows as a [`CsvSink`] writes them, made into bytes on any thread:
 /// the sink's own rows and a run's workers' ([`RowWriter`]) are made here
 /// alike, so they are the same bytes.
+///
+/// The fields are written by hand, by the csv crate's rules for its
+/// default writer (a property test holds them to it): a field is quoted
+/// when it holds a comma, a quote, a carriage return or a line feed, a
+/// quote inside doubled, rows end in `\n`. For Excel, [`excel_text`] has
+/// already made each text field what it must be, and rows end in `\r\n`.
 struct CsvRows {
-    /// Rows since the last [`RowWriter::take`]; made when the first comes.
-    out: Option<csv::Writer<Vec<u8>>>,
+    /// Rows since the last [`RowWriter::take`].
+    out: String,
+    /// Fields of the row being written so far.
+    fields: usize,
     dates: PeriodDates,
-    /// Scratch text for a number or a neutralised field, reused so that no
-    /// row allocates.
+    /// Scratch text for a neutralised field, reused so that no row allocates.
     scratch: String,
     /// For Excel and WPS: text neutralised, CRLF line ends.
     excel: bool,
@@ -90,43 +97,46 @@ struct CsvRows {
 
 impl CsvRows {
     fn new(excel: bool) -> CsvRows {
-        CsvRows { out: None, dates: PeriodDates::default(), scratch: String::new(), excel }
+        CsvRows { out: String::new(), fields: 0, dates: PeriodDates::default(), scratch: String::new(), excel }
     }
 
-    /// The writer of the rows being made.
-    fn out(&mut self) -> &mut csv::Writer<Vec<u8>> {
-        let excel = self.excel;
-        self.out.get_or_insert_with(|| {
-            let mut builder = csv::WriterBuilder::new();
-            if excel {
-                // `write_text` quotes Excel's text itself (it also quotes `;`
-                // and tabs); numbers and dates never need quotes.
-                builder.terminator(csv::Terminator::CRLF).quote_style(csv::QuoteStyle::Never);
-            }
-            builder.from_writer(Vec::with_capacity(HELD + 1024))
-        })
-    }
-
-    /// Bytes of rows made and not yet taken (at least).
+    /// Bytes of rows made and not yet taken.
     fn held(&self) -> usize {
-        self.out.as_ref().map_or(0, |out| out.get_ref().len())
+        self.out.len()
     }
 
-    /// A text field, by the rules of [`write_text`].
+    /// The delimiter before a field, but the row's first.
+    fn next_field(&mut self) {
+        if self.fields > 0 {
+            self.out.push(',');
+        }
+        self.fields += 1;
+    }
+
+    /// A field that never needs quotes (a date, a number), as it is.
+    fn plain(&mut self, field: &str) {
+        self.next_field();
+        self.out.push_str(field);
+    }
+
+    /// A text field: for Excel by the rules of [`excel_text`], else quoted
+    /// where RFC 4180 asks.
     fn text(&mut self, kind: Text, text: &str) {
-        let excel = self.excel;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        write_text(self.out(), &mut scratch, excel, kind, text).expect("writing to memory cannot fail");
-        self.scratch = scratch;
-    }
-
-    /// A field written as it is.
-    fn field(&mut self, field: &str) {
-        self.out().write_field(field).expect("writing to memory cannot fail");
+        self.next_field();
+        if self.excel {
+            excel_text(&mut self.scratch, kind, text);
+            self.out.push_str(&self.scratch);
+        } else {
+            push_quoted(&mut self.out, text);
+        }
     }
 
     fn end_row(&mut self) {
-        self.out().write_record(None::<&[u8]>).expect("writing to memory cannot fail");
+        // (The csv crate writes a row of one empty field as `""`; a row here
+        // always has `period`, `start` and `end`.)
+        debug_assert!(self.fields >= 3, "a row has its period's three fields");
+        self.out.push_str(if self.excel { "\r\n" } else { "\n" });
+        self.fields = 0;
     }
 
     /// The header row.
@@ -146,36 +156,53 @@ impl CsvRows {
 
 impl RowWriter for CsvRows {
     fn row(&mut self, cell: &Cell<'_>) {
-        // Field by field, so that no row allocates.
         for member in cell.members {
             self.text(Text::Name, member);
         }
         self.text(Text::Period, &cell.period.label);
-        // Dates are digits and dashes: never text to neutralise.
+        // Dates are digits and dashes: never text to neutralise or quote.
         let (start, end) = self.dates.of(cell.period);
-        let out = self.out.as_mut().expect("a row has begun");
-        out.write_field(start).expect("writing to memory cannot fail");
-        out.write_field(end).expect("writing to memory cannot fail");
+        // (Never the row's first field: its period comes before.)
+        for date in [start, end] {
+            self.out.push(',');
+            self.out.push_str(date);
+        }
+        self.fields += 2;
         for value in cell.values {
             match value {
                 // A number is written as is: its `-` is a sign, not a formula.
                 Value::Amount(d) | Value::Ratio(d) => {
-                    let mut scratch = std::mem::take(&mut self.scratch);
-                    scratch.clear();
-                    super::push_decimal(&mut scratch, *d);
-                    self.field(&scratch);
-                    self.scratch = scratch;
+                    self.next_field();
+                    super::push_decimal(&mut self.out, *d);
                 }
                 Value::Text(t) => self.text(Text::Name, t),
-                Value::Missing => self.field(""),
+                Value::Missing => self.plain(""),
             }
         }
         self.end_row();
     }
 
     fn take(&mut self) -> Vec<u8> {
-        self.out.take().map_or_else(Vec::new, |out| out.into_inner().expect("writing to memory cannot fail"))
+        let capacity = self.out.capacity();
+        std::mem::replace(&mut self.out, String::with_capacity(capacity)).into_bytes()
     }
+}
+
+/// `text` as a CSV field: as it is, or in quotes (its own doubled) when it
+/// holds a comma, a quote, a carriage return or a line feed.
+fn push_quoted(out: &mut String, text: &str) {
+    if !text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.push_str(text);
+        return;
+    }
+    out.push('"');
+    for (i, part) in text.split('"').enumerate() {
+        if i > 0 {
+            out.push_str("\"\"");
+        }
+        out.push_str(part);
+    }
+    out.push('"');
 }
 
 /// A writer that puts `lead` (the BOM) before the first bytes written to
@@ -201,13 +228,6 @@ impl<W: Write> Write for Lead<W> {
     }
 }
 
-fn io(e: csv::Error) -> std::io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => std::io::Error::other(format!("{other:?}")),
-    }
-}
-
 /// What a text field is, for the Excel rules.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Text {
@@ -217,22 +237,11 @@ enum Text {
     Period,
 }
 
-/// Writes a text field. Plain CSV writes it as it is, quoted where RFC 4180
-/// asks. For Excel (whose writer quotes nothing itself) the field is built
-/// in `scratch`, so that nothing allocates: a leading `'` where it would run
-/// as a formula, `="…"` where a name would turn into a number or a date,
-/// and quotes where it holds a separator (`,`, `;`, tab), a quote or a line
-/// end.
-fn write_text(
-    out: &mut csv::Writer<impl Write>,
-    scratch: &mut String,
-    excel: bool,
-    kind: Text,
-    text: &str,
-) -> std::io::Result<()> {
-    if !excel {
-        return out.write_field(text).map_err(io);
-    }
+/// A text field for Excel, built in `scratch` so that nothing allocates:
+/// a leading `'` where it would run as a formula, `="…"` where a name
+/// would turn into a number or a date, and quotes where it holds a
+/// separator (`,`, `;`, tab), a quote or a line end.
+fn excel_text(scratch: &mut String, kind: Text, text: &str) {
     let formula = text.starts_with(FORMULA_STARTS);
     let as_text = !formula && kind == Text::Name && spreadsheet_converts(text);
     let quoted = as_text || text.contains([',', ';', '\t', '"', '\r', '\n']);
@@ -262,7 +271,6 @@ fn write_text(
     if quoted {
         scratch.push('"');
     }
-    out.write_field(&*scratch).map_err(io)
 }
 
 /// Whether Excel, WPS or `LibreOffice` would read `text`, opened from a CSV,
@@ -326,9 +334,63 @@ mod tests {
 
     /// The one field `text` becomes in an Excel CSV (without the line end).
     fn excel(kind: Text, text: &str) -> String {
-        let mut out = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Never).from_writer(vec![]);
-        write_text(&mut out, &mut String::new(), true, kind, text).unwrap();
-        String::from_utf8(out.into_inner().unwrap()).unwrap()
+        let mut field = String::new();
+        excel_text(&mut field, kind, text);
+        field
+    }
+
+    /// Rows of random members, labels, dates and values, written by hand
+    /// here and by the csv crate's writer as the sink used it before: the
+    /// same bytes, plain and for Excel.
+    fn by_the_csv_crate(for_excel: bool, rows: &[Vec<String>]) -> Vec<u8> {
+        let mut builder = csv::WriterBuilder::new();
+        if for_excel {
+            builder.terminator(csv::Terminator::CRLF).quote_style(csv::QuoteStyle::Never);
+        }
+        let mut out = builder.from_writer(vec![]);
+        for row in rows {
+            for (i, field) in row.iter().enumerate() {
+                // The first fields are text (for Excel neutralised first), the
+                // last two a date and a number.
+                if for_excel && i + 2 < row.len() {
+                    out.write_field(excel(if i == 0 { Text::Name } else { Text::Period }, field)).unwrap();
+                } else {
+                    out.write_field(field).unwrap();
+                }
+            }
+            out.write_record(None::<&[u8]>).unwrap();
+        }
+        out.into_inner().unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(2_000))]
+
+        #[test]
+        fn rows_are_the_bytes_the_csv_crate_writes(
+            rows in proptest::collection::vec(
+                (
+                    "[a-z,;\"\r\n\t =+@'0-9华东-]{0,8}",
+                    "[a-z0-9,\" -]{0,6}",
+                    "2026-0[1-9]-[0-2][1-9]",
+                    "-?[0-9]{1,6}\\.[0-9]{2}",
+                ),
+                1..12,
+            ),
+            excel in proptest::bool::ANY,
+        ) {
+            let rows: Vec<Vec<String>> =
+                rows.into_iter().map(|(a, b, c, d)| vec![a, b, c, d]).collect();
+            let mut here = CsvRows::new(excel);
+            for row in &rows {
+                here.text(Text::Name, &row[0]);
+                here.text(Text::Period, &row[1]);
+                here.plain(&row[2]);
+                here.plain(&row[3]);
+                here.end_row();
+            }
+            proptest::prop_assert_eq!(here.take(), by_the_csv_crate(excel, &rows));
+        }
     }
 
     #[test]
