@@ -3,7 +3,7 @@
 //! exactly the plan's decimals (`10000000.00`), never strings or floats. Each
 //! row sits on its own line, so the document streams and diffs well.
 //!
-//! [`RowWriter`] writes one row; `--format jsonl` uses it too, so that a line
+//! [`JsonRow`] writes one row; `--format jsonl` uses it too, so that a line
 //! of JSON Lines and a row of the document can never drift apart.
 
 use std::io::Write;
@@ -14,14 +14,14 @@ use crate::engine::{Cell, CellSink, Header, Value};
 /// Writes cells as one JSON document to `W` as they arrive.
 pub struct JsonSink<W: Write> {
     out: W,
-    row: RowWriter,
+    row: JsonRow,
     rows: usize,
 }
 
 impl<W: Write> JsonSink<W> {
     /// A sink writing to `out` (buffer it: rows are written one by one).
     pub fn new(out: W) -> JsonSink<W> {
-        JsonSink { out, row: RowWriter::default(), rows: 0 }
+        JsonSink { out, row: JsonRow::default(), rows: 0 }
     }
 
     /// The underlying writer.
@@ -35,8 +35,8 @@ impl<W: Write> JsonSink<W> {
 /// "2026-03-31", "sales": 48123.45}` — each dimension's member, the period
 /// and its dates, then one value per column. Shared by the rows of `--format
 /// json` and the lines of `--format jsonl`.
-#[derive(Debug, Default)]
-pub(super) struct RowWriter {
+#[derive(Clone, Debug, Default)]
+pub(super) struct JsonRow {
     /// `"region": ` and so on, escaped once at `begin` rather than per row.
     split_keys: Vec<String>,
     /// `, "sales": ` and so on, escaped once at `begin` rather than per row.
@@ -46,10 +46,10 @@ pub(super) struct RowWriter {
     number: String,
 }
 
-impl RowWriter {
+impl JsonRow {
     /// A writer for the rows of a run with this header.
-    pub(super) fn new(h: &Header) -> RowWriter {
-        RowWriter {
+    pub(super) fn new(h: &Header) -> JsonRow {
+        JsonRow {
             split_keys: h.splits.iter().map(|n| format!("{}: ", string(n))).collect(),
             metric_keys: h.columns.iter().map(|c| format!(", {}: ", string(&c.name))).collect(),
             dates: PeriodDates::default(),
@@ -123,7 +123,7 @@ impl<W: Write> CellSink for JsonSink<W> {
             list(h.metrics.iter()),
             dimensions
         )?;
-        self.row = RowWriter::new(h);
+        self.row = JsonRow::new(h);
         Ok(())
     }
 

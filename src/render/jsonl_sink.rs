@@ -14,23 +14,24 @@
 //! sum them as decimals, not floats; ratios and statuses do not add up).
 //!
 //! Rows are written as they arrive and nothing is kept per row, so memory
-//! does not grow with the number of cells.
+//! does not grow with the number of cells; a run's workers can make the
+//! lines of their chunks themselves (`CellSink::row_writer`).
 
 use std::io::Write;
 
-use super::json_sink::RowWriter;
+use super::json_sink::JsonRow;
 use crate::engine::{Cell, CellSink, Header, Value};
 
 /// Writes one JSON object per cell to `W` as they arrive.
 pub struct JsonlSink<W: Write> {
     out: W,
-    row: RowWriter,
+    row: JsonRow,
 }
 
 impl<W: Write> JsonlSink<W> {
     /// A sink writing to `out` (buffer it: rows are written one by one).
     pub fn new(out: W) -> JsonlSink<W> {
-        JsonlSink { out, row: RowWriter::default() }
+        JsonlSink { out, row: JsonRow::default() }
     }
 
     /// The underlying writer.
@@ -42,7 +43,7 @@ impl<W: Write> JsonlSink<W> {
 impl<W: Write> CellSink for JsonlSink<W> {
     fn begin(&mut self, header: &Header) -> std::io::Result<()> {
         // Nothing is written: JSON Lines carries cells only (see the module doc).
-        self.row = RowWriter::new(header);
+        self.row = JsonRow::new(header);
         Ok(())
     }
 
@@ -54,5 +55,32 @@ impl<W: Write> CellSink for JsonlSink<W> {
     fn finish(&mut self, _totals: &[Value]) -> std::io::Result<()> {
         // No total line: a consumer sums the lines or asks for --format json.
         self.out.flush()
+    }
+
+    fn row_writer(&self) -> Option<Box<dyn crate::engine::RowWriter>> {
+        Some(Box::new(JsonlRows { row: self.row.clone(), out: Vec::new() }))
+    }
+
+    fn rows(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)
+    }
+}
+
+/// Lines made on a run's worker ([`crate::engine::RowWriter`]) by the
+/// sink's own [`JsonRow`], so they are the bytes the sink would write.
+struct JsonlRows {
+    row: JsonRow,
+    out: Vec<u8>,
+}
+
+impl crate::engine::RowWriter for JsonlRows {
+    fn row(&mut self, cell: &Cell<'_>) {
+        self.row.write(&mut self.out, cell).expect("writing to memory cannot fail");
+        self.out.push(b'\n');
+    }
+
+    fn take(&mut self) -> Vec<u8> {
+        let capacity = self.out.capacity();
+        std::mem::replace(&mut self.out, Vec::with_capacity(capacity))
     }
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::calendar::Period;
 
 /// A cache of `(start, end)` as ISO text (`2026-03-01`), by period.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PeriodDates {
     /// The days cached, in the order first seen; `text[i]` is their text.
     days: Vec<(NaiveDate, NaiveDate)>,
