@@ -2,8 +2,9 @@
 //! other cores, chunk by chunk, when there are several) and written to the
 //! sink in cascade order — as they are when `--by` keeps every split, else
 //! summed per kept combination of members first. When every split is kept
-//! and the sink can make its rows elsewhere ([`super::RowWriter`], CSV),
-//! the workers make their chunks' rows too and this thread writes bytes. The output is byte for
+//! and the sink can make its rows elsewhere ([`super::RowWriter`]: CSV,
+//! JSON Lines), the workers make their chunks' rows too and this thread
+//! only writes their bytes and sums the totals. The output is byte for
 //! byte the same on any number of threads, and a shard's cells
 //! (`--shard K/N`) are exactly its part of the whole run's.
 
@@ -62,15 +63,12 @@ impl<'p> Engine<'p> {
         // write them and sum the totals.
         let writers: Vec<Box<dyn RowWriter>> =
             if every_split { (0..self.threads).map_while(|_| sink.row_writer()).collect() } else { Vec::new() };
-        let shared_columns: Vec<usize> = (0..width).filter(|&c| levels[c].is_none()).collect();
         let sink = std::cell::RefCell::new(sink);
         let mut consume = |leaf: usize, figures: &[u128], made: bool| -> std::io::Result<()> {
             let path = &self.paths[leaf];
             if every_split && made {
                 for (i, _) in periods.iter().enumerate().filter(|(i, _)| keep[*i]) {
-                    for &c in &shared_columns {
-                        totals[c] += figures[i * width + c];
-                    }
+                    add_totals(&figures[i * width..(i + 1) * width], &levels, &mut totals);
                 }
             } else if every_split {
                 for (i, period) in periods.iter().enumerate() {
@@ -342,11 +340,7 @@ impl<'p> Engine<'p> {
         totals: &mut [u128],
         values: &mut [Value],
     ) -> std::io::Result<()> {
-        for (c, levels) in levels.iter().enumerate() {
-            if levels.is_none() {
-                totals[c] += units[c];
-            }
-        }
+        add_totals(units, levels, totals);
         self.cell_values(i, units, levels, values);
         sink.cell(&Cell { members, period, values })
     }
@@ -376,6 +370,16 @@ impl<'p> Engine<'p> {
             }
         }
         level_value(target, best.map_or(target.value, |(_, v)| v))
+    }
+}
+
+/// Adds a cell's `units` to the run's `totals`, the shared columns' (a
+/// level is not summed).
+fn add_totals(units: &[u128], levels: &[Option<Vec<Value>>], totals: &mut [u128]) {
+    for ((total, units), level) in totals.iter_mut().zip(units).zip(levels) {
+        if level.is_none() {
+            *total += units;
+        }
     }
 }
 

@@ -161,6 +161,9 @@ impl<'e, 'p> Tracker<'e, 'p> {
         // The file's header decides how deep tracking goes, so read it first.
         let source = CsvSource::new_as(input, file, super::actuals::NOUN, STREAM_LIMITS, read_as)?;
         let depth = split_names.iter().take_while(|s| source.find(s).is_some()).count();
+        // A header without the columns it needs is said at once, not after
+        // the targets (a second of work on a large plan) are worked out.
+        super::actuals::Columns::of(&source, &metric.name, &split_names)?;
         // Amounts are kept as deep as the reports look, at most as deep as rows are checked.
         let kept = depth.min(on_disk.map_or(usize::MAX, |d| d.reported));
         // Tracked nodes: leaf paths cut to `depth`, in first-appearance
